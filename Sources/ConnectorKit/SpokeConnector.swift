@@ -1,0 +1,103 @@
+import SyncModel
+
+/// The one error type of connectors. The engine treats it as the spoke's failure for this pass
+/// (recorded, the other spokes go on); any other error aborts the pass as a crash would.
+public struct ConnectorError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        /// Network, 5xx after retries, throttled past the budget: try again next pass.
+        case unavailable
+        /// Wrong password, expired grant.
+        case unauthorized
+        /// The settings cannot work (bad URL, unknown folder, wrong version).
+        case misconfigured
+        /// The remote broke the protocol.
+        case protocolViolation
+    }
+    public var kind: Kind
+    public var message: String
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+    public var description: String { "\(kind.rawValue): \(message)" }
+}
+
+/// One item the spoke could not give or take; the rest of the pass goes on.
+public struct ItemError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var remoteID: RemoteID?
+    public var message: String
+    public init(remoteID: RemoteID?, message: String) {
+        self.remoteID = remoteID
+        self.message = message
+    }
+    public var description: String { remoteID.map { "\($0): \(message)" } ?? message }
+}
+
+public enum RemoteChange: Hashable, Sendable {
+    case upsert(RemoteItem)
+    case delete(RemoteID)
+}
+
+public struct PageToken: Hashable, Sendable {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+}
+
+public struct PullPage: Sendable {
+    public enum Mode: Hashable, Sendable {
+        /// Changes since the cursor.
+        case incremental
+        /// A full listing (no cursor, or the cursor expired): every item is in some page, and an
+        /// item linked but absent from all pages was deleted.
+        case full
+    }
+    public var mode: Mode
+    public var changes: [RemoteChange]
+    public var errors: [ItemError]
+    /// More pages follow.
+    public var next: PageToken?
+    /// The cursor to save once the last page is applied.
+    public var cursor: SpokeCursor?
+
+    public init(
+        mode: Mode, changes: [RemoteChange], errors: [ItemError] = [], next: PageToken? = nil, cursor: SpokeCursor?
+    ) {
+        self.mode = mode
+        self.changes = changes
+        self.errors = errors
+        self.next = next
+        self.cursor = cursor
+    }
+}
+
+public enum WriteOp: Hashable, Sendable {
+    case create(Contact, CreateMarker)
+    case update(RemoteID, RemoteVersion?, Contact)
+    case delete(RemoteID, RemoteVersion?)
+}
+
+public enum WriteOutcome: Hashable, Sendable {
+    case created(RemoteID, RemoteVersion?)
+    case updated(RemoteVersion?)
+    case deleted
+    /// The concurrency token was stale: re-pull and merge.
+    case conflict
+    case notFound
+    case failed(ItemError)
+}
+
+/// A source of contacts: transport + mapping, no sync decisions.
+public protocol SpokeConnector: Sendable {
+    /// The fields the source can hold (nil = all).
+    var capabilities: Set<ContactField>? { get }
+    /// The most write ops the engine hands over at once.
+    var maxBatch: Int { get }
+    /// Changes since `cursor` (nil = full listing), page by page.
+    func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage
+    /// Applies the ops; one outcome per op, in order. Throws only when the whole batch failed.
+    func write(_ ops: [WriteOp]) async throws -> [WriteOutcome]
+    /// One item now (nil = gone): after a conflict.
+    func fetch(_ id: RemoteID) async throws -> RemoteItem?
+    /// The item a create with this marker made, if any: after a crash mid-create.
+    func find(marker: CreateMarker) async throws -> RemoteItem?
+}

@@ -1,0 +1,117 @@
+import Foundation
+import SyncModel
+
+/// What the planner needs to know of a hub item.
+public struct HubSnapshot: Hashable, Sendable {
+    public var contact: Contact
+    public var deleted: Bool
+    public var modifiedAt: Date
+    public init(contact: Contact, deleted: Bool, modifiedAt: Date) {
+        self.contact = contact
+        self.deleted = deleted
+        self.modifiedAt = modifiedAt
+    }
+}
+
+/// What the planner needs to know of a link.
+public struct LinkSnapshot: Hashable, Sendable {
+    public var remoteVersion: RemoteVersion?
+    public var base: Contact
+    /// The hub is taking the item out of this spoke (it left the filter): its disappearance
+    /// is expected, not a deletion.
+    public var leavingFilter: Bool
+    public init(remoteVersion: RemoteVersion?, base: Contact, leavingFilter: Bool = false) {
+        self.remoteVersion = remoteVersion
+        self.base = base
+        self.leavingFilter = leavingFilter
+    }
+}
+
+public struct PullPlan: Hashable, Sendable {
+    public enum HubAction: Hashable, Sendable {
+        case none
+        case create(Contact)
+        case update(Contact)
+        case delete
+        case resurrect(Contact)
+        /// New version, same content: the spoke must be sent the hub's content again.
+        case touch
+    }
+    public enum LinkAction: Hashable, Sendable {
+        case none
+        /// Only the remote version moved (the content as the spoke sees it did not).
+        case refresh
+        /// New base. `agreed`: the spoke already holds the hub's resulting content.
+        case set(base: Contact, agreed: Bool)
+        case remove
+    }
+    /// How an unlinked item found its hub item.
+    public enum Via: Hashable, Sendable {
+        case link, marker, match, new
+    }
+
+    public var hub: HubAction
+    public var link: LinkAction
+    public var via: Via
+    public var conflicts: [ContactField]
+
+    public init(hub: HubAction, link: LinkAction, via: Via = .link, conflicts: [ContactField] = []) {
+        self.hub = hub
+        self.link = link
+        self.via = via
+        self.conflicts = conflicts
+    }
+}
+
+/// Pure decisions for one pulled change.
+public enum PullPlanner {
+    /// An item the spoke reports present. `target` is the linked hub item, or for an unlinked
+    /// remote item the one its marker names or the matcher found (`via` says which).
+    public static func upsert(
+        _ remote: RemoteItem, link: LinkSnapshot?, target: HubSnapshot?, via: PullPlan.Via, view: SpokeView
+    ) -> PullPlan {
+        let incoming = view.toHub(remote.contact)
+        guard let target else {
+            return PullPlan(hub: .create(incoming), link: .set(base: incoming, agreed: true), via: .new)
+        }
+        let spoke = view.restrict(incoming, to: target.contact)
+        if let link {
+            if let v = link.remoteVersion, v == remote.version { return PullPlan(hub: .none, link: .none) }
+            if link.leavingFilter { return PullPlan(hub: .none, link: .none) }
+            if view.sameInSpoke(spoke, link.base) {
+                // Our own write coming back, or a change the hub does not see (another field,
+                // a server re-serialisation): nothing to merge. A tombstone still needs pushing.
+                return PullPlan(hub: target.deleted ? .touch : .none, link: .refresh)
+            }
+        }
+        let winner = ConflictPolicy.winner(hubModified: target.modifiedAt, spokeModified: remote.modifiedAt)
+        let outcome = ThreeWayMerge.merge(base: link?.base, hub: target.contact, spoke: spoke, winner: winner)
+        let agreed = view.sameInSpoke(outcome.merged, spoke)
+        let hubAction: PullPlan.HubAction
+        if target.deleted {
+            // Edited here while deleted elsewhere (or a create echo for a since-deleted item):
+            // an edit beats a delete; an unchanged echo lets the delete go out.
+            hubAction = link == nil && via == .marker ? .touch : .resurrect(outcome.merged)
+        } else if outcome.merged.rawContentHash != target.contact.rawContentHash {
+            hubAction = .update(outcome.merged)
+        } else {
+            hubAction = agreed ? .none : .touch
+        }
+        return PullPlan(
+            hub: hubAction, link: .set(base: spoke, agreed: agreed && hubAction != .touch), via: via,
+            conflicts: outcome.conflicts)
+    }
+
+    /// An item the spoke reports gone.
+    public static func delete(link: LinkSnapshot?, target: HubSnapshot?, view: SpokeView) -> PullPlan {
+        guard link != nil else { return PullPlan(hub: .none, link: .none) }
+        guard let target, !target.deleted, let link, !link.leavingFilter else {
+            return PullPlan(hub: .none, link: .remove)
+        }
+        if view.sameInSpoke(target.contact, link.base) {
+            return PullPlan(hub: .delete, link: .remove)
+        }
+        // The hub changed since the spoke last agreed: the edit wins, the spoke gets it back.
+        return PullPlan(hub: .touch, link: .remove)
+    }
+}

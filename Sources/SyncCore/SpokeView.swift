@@ -1,0 +1,108 @@
+import SyncModel
+
+/// How one spoke sees hub contacts: its field mapping, its category, and the fields it can hold.
+/// Translating both ways here keeps connectors free of hub options and the merge free of spokes.
+public struct SpokeView: Sendable, Hashable {
+    public var options: SpokeOptions
+    /// The fields the connector can store; the others are never compared, so a spoke that cannot
+    /// hold (say) a photo does not look as if it had deleted it.
+    public var capabilities: Set<ContactField>?
+
+    public init(options: SpokeOptions, capabilities: Set<ContactField>? = nil) {
+        self.options = options
+        self.capabilities = capabilities
+    }
+
+    private var mappedTextFields: [TextField: String] {
+        var m: [TextField: String] = [:]
+        for fm in options.fieldMappings {
+            if case .text(let f) = fm.spokeField { m[f] = fm.hubField }
+        }
+        return m
+    }
+
+    /// A spoke contact in hub terms: mapped fields moved to their custom hub fields, the spoke's own
+    /// category removed, unmapped spoke-specific custom fields dropped.
+    public func toHub(_ spoke: Contact) -> Contact {
+        var c = spoke
+        c.custom = [:]
+        for fm in options.fieldMappings {
+            switch fm.spokeField {
+            case .text(let f):
+                c[keyPath: f.keyPath] = nil
+                if let v = spoke[keyPath: f.keyPath] { c.custom[fm.hubField] = v }
+            case .custom(let name):
+                if let v = spoke.custom[name] { c.custom[fm.hubField] = v }
+            }
+        }
+        if let cat = options.categorizeAs {
+            let k = Normalize.key(category: cat)
+            c.categories.removeAll { Normalize.key(category: $0) == k }
+        }
+        return c.normalized()
+    }
+
+    /// A hub contact as this spoke should hold it.
+    public func toSpoke(_ hub: Contact) -> Contact {
+        var c = hub
+        c.custom = [:]
+        for fm in options.fieldMappings {
+            let v = hub.custom[fm.hubField]
+            switch fm.spokeField {
+            case .text(let f): c[keyPath: f.keyPath] = v
+            case .custom(let name): c.custom[name] = v
+            }
+        }
+        if let cat = options.categorizeAs, let cat = Normalize.text(cat) {
+            let k = Normalize.key(category: cat)
+            if !c.categories.contains(where: { Normalize.key(category: $0) == k }) { c.categories.append(cat) }
+        }
+        return c.normalized()
+    }
+
+    /// Whether this spoke carries a field (in hub terms).
+    public func carries(_ field: ContactField) -> Bool {
+        switch field {
+        case .custom(let name):
+            return options.fieldMappings.contains { $0.hubField == name }
+        case .text(let f):
+            if mappedTextFields[f] != nil { return false }
+            return capabilities?.contains(field) ?? true
+        case .birthday, .anniversary, .emails, .phones, .addresses, .websites, .ims, .categories, .photo:
+            return capabilities?.contains(field) ?? true
+        }
+    }
+
+    /// `spoke` (in hub terms) with every field the spoke does not carry taken from `hub`, so those
+    /// fields merge as unchanged.
+    public func restrict(_ spoke: Contact, to hub: Contact) -> Contact {
+        var out = spoke
+        for field in ContactField.fixed where !carries(field) {
+            copy(field, from: hub, into: &out)
+        }
+        out.custom = hub.custom.filter { !carries(.custom($0.key)) }
+        for (k, v) in spoke.custom where carries(.custom(k)) { out.custom[k] = v }
+        return out
+    }
+
+    /// True when the two hub-terms contacts look the same from this spoke.
+    public func sameInSpoke(_ a: Contact, _ b: Contact) -> Bool {
+        restrict(a, to: b).rawContentHash == b.rawContentHash
+    }
+
+    private func copy(_ field: ContactField, from src: Contact, into out: inout Contact) {
+        switch field {
+        case .text(let f): out[keyPath: f.keyPath] = src[keyPath: f.keyPath]
+        case .birthday: out.birthday = src.birthday
+        case .anniversary: out.anniversary = src.anniversary
+        case .emails: out.emails = src.emails
+        case .phones: out.phones = src.phones
+        case .addresses: out.addresses = src.addresses
+        case .websites: out.websites = src.websites
+        case .ims: out.ims = src.ims
+        case .categories: out.categories = src.categories
+        case .photo: out.photo = src.photo
+        case .custom(let name): out.custom[name] = src.custom[name]
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import SyncModel
+import SyncStore
+
+/// Undo and hold decisions: hub changes made by a person rather than a spoke. Each one is
+/// journaled and gets a new version, so the next pass pushes it to every spoke.
+extension SyncEngine {
+    /// Puts an item back as it was before journal entry `seq`. Returns the new journal entries.
+    @discardableResult
+    public func restore(hub: HubID, entry seq: Int64) throws -> [JournalEntry] {
+        guard let entry = try store.journal(hub: hub, JournalQuery(before: seq + 1, limit: 1)).first,
+            entry.seq == seq
+        else { throw EngineError("no journal entry \(seq) in hub \(hub)") }
+        return try restore(hub: hub, to: [entry.item: entry.old])
+    }
+
+    /// Undoes every hub change a sync run made: each item goes back to its state before the run.
+    @discardableResult
+    public func restore(hub: HubID, run: RunID) throws -> [JournalEntry] {
+        var targets: [ItemID: Contact?] = [:]
+        var before: Int64?
+        while true {
+            let page = try store.journal(hub: hub, JournalQuery(run: run, before: before, limit: 1000))
+            guard let last = page.last else { break }
+            // Newest first: the oldest entry of an item, seen last, holds its state before the run.
+            for e in page { targets[e.item] = .some(e.old) }
+            before = last.seq
+        }
+        guard !targets.isEmpty else { throw EngineError("run \(run) changed nothing in hub \(hub)") }
+        return try restore(hub: hub, to: targets)
+    }
+
+    private func restore(hub: HubID, to targets: [ItemID: Contact?]) throws -> [JournalEntry] {
+        let items = try store.items(hub: hub, ids: Array(targets.keys))
+        var version = try store.maxVersion(hub: hub)
+        var batch = WriteBatch()
+        let now = clock()
+        for (id, old) in targets.sorted(by: { $0.key < $1.key }) {
+            let current = items[id]
+            let currentContent = current?.deleted == false ? current?.contact : nil
+            if currentContent == old { continue }
+            version += 1
+            let item: HubItem
+            if let old {
+                item = HubItem(id: id, contact: old.normalized(), version: version, modifiedAt: now)
+            } else if var c = current {
+                c.deleted = true
+                c.version = version
+                c.modifiedAt = now
+                item = c
+            } else {
+                continue
+            }
+            batch.items.append(item)
+            batch.journal.append(JournalEntry(
+                hub: hub, run: nil, item: id, source: .restore, at: now, kind: .restored,
+                old: currentContent, new: old))
+        }
+        try store.commit(hub: hub, batch)
+        return batch.journal
+    }
+
+    /// The admin confirms the held deletions: they are applied in the hub.
+    public func approveHold(hub: HubID, spoke: SpokeID) throws {
+        guard let hold = try store.holds(hub: hub).first(where: { $0.spoke == spoke }) else {
+            throw EngineError("no held deletions for that spoke")
+        }
+        let items = try store.items(hub: hub, ids: hold.items)
+        var version = try store.maxVersion(hub: hub)
+        var batch = WriteBatch()
+        let now = clock()
+        for id in hold.items {
+            batch.removedLinks.append(LinkKey(spoke: spoke, item: id))
+            guard var item = items[id], !item.deleted else { continue }
+            version += 1
+            batch.journal.append(JournalEntry(
+                hub: hub, run: nil, item: id, source: .approval(spoke), at: now, kind: .deleted,
+                old: item.contact, new: nil))
+            item.deleted = true
+            item.version = version
+            item.modifiedAt = now
+            batch.items.append(item)
+        }
+        batch.removedHolds = [spoke]
+        try store.commit(hub: hub, batch)
+    }
+
+    /// The admin rejects the held deletions: the hub keeps the items, and a two-way spoke gets
+    /// them back on the next pass.
+    public func rejectHold(hub: HubID, spoke: SpokeID) throws {
+        guard let hold = try store.holds(hub: hub).first(where: { $0.spoke == spoke }) else {
+            throw EngineError("no held deletions for that spoke")
+        }
+        let items = try store.items(hub: hub, ids: hold.items)
+        var version = try store.maxVersion(hub: hub)
+        var batch = WriteBatch()
+        for id in hold.items {
+            batch.removedLinks.append(LinkKey(spoke: spoke, item: id))
+            guard var item = items[id] else { continue }
+            version += 1
+            item.version = version
+            batch.items.append(item)
+        }
+        batch.removedHolds = [spoke]
+        try store.commit(hub: hub, batch)
+    }
+}

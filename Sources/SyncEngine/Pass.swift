@@ -1,0 +1,133 @@
+import Foundation
+import ConnectorKit
+import SyncCore
+import SyncModel
+import SyncStore
+
+/// The state of one pass: versions handed out, statistics, errors. Turns plans into batches.
+struct Pass {
+    let engine: SyncEngine
+    let hub: HubConfig
+    let run: RunID
+    var nextVersion: Int64
+    var stats: [SpokeID: SpokeRunStats] = [:]
+    var errors: [String] = []
+    var spokeErrors: [SpokeID: String] = [:]
+    var failedSpokes = Set<SpokeID>()
+
+    var store: any SyncStore { engine.store }
+    static let maxRecordedErrors = 200
+
+    init(engine: SyncEngine, hub: HubConfig, run: RunID, nextVersion: Int64) {
+        self.engine = engine
+        self.hub = hub
+        self.run = run
+        self.nextVersion = nextVersion
+    }
+
+    mutating func version() -> Int64 {
+        defer { nextVersion += 1 }
+        return nextVersion
+    }
+
+    mutating func fail(_ spoke: SpokeConfig, _ error: ConnectorError) {
+        failedSpokes.insert(spoke.id)
+        spokeErrors[spoke.id] = error.description
+        record("\(spoke.name): \(error)")
+        engine.logger.error(
+            "spoke failed", metadata: ["spoke": "\(spoke.name)", "kind": "\(error.kind.rawValue)"])
+    }
+
+    mutating func itemError(_ spoke: SpokeConfig, _ error: ItemError) {
+        stats[spoke.id, default: .init()].itemErrors += 1
+        record("\(spoke.name): \(error)")
+        engine.logger.warning("item error", metadata: ["spoke": "\(spoke.name)", "error": "\(error)"])
+    }
+
+    private mutating func record(_ message: String) {
+        if errors.count < Self.maxRecordedErrors { errors.append(message) }
+    }
+
+    func journal(_ item: ItemID, _ spoke: SpokeID, _ kind: JournalKind, _ old: Contact?, _ new: Contact?,
+                 conflicts: [ContactField] = [], source: JournalSource? = nil) -> JournalEntry {
+        JournalEntry(
+            hub: hub.id, run: run, item: item, source: source ?? .spoke(spoke), at: engine.clock(), kind: kind,
+            old: old, new: new, conflicts: conflicts)
+    }
+
+    /// Adds the effects of a pull plan to `batch`. Returns the hub item as it now is, if any.
+    @discardableResult
+    mutating func apply(
+        _ plan: PullPlan, spoke: SpokeID, remoteID: RemoteID, remote: RemoteItem?, link: Link?, target: HubItem?,
+        into batch: inout WriteBatch
+    ) -> HubItem? {
+        var s = stats[spoke, default: .init()]
+        defer { stats[spoke] = s }
+        var item = target
+        let now = engine.clock()
+        let changedAt = remote?.modifiedAt ?? now
+        if !plan.conflicts.isEmpty { s.conflicts += 1 }
+        switch plan.hub {
+        case .none:
+            break
+        case .create(let c):
+            let created = HubItem(id: ItemID(engine.newID()), contact: c, version: version(), modifiedAt: changedAt)
+            batch.journal.append(journal(created.id, spoke, .created, nil, c))
+            item = created
+            s.hubCreated += 1
+        case .update(let c), .resurrect(let c):
+            guard let t = target else { break }
+            let wasDeleted = t.deleted
+            var u = HubItem(id: t.id, contact: c, version: version(), modifiedAt: max(t.modifiedAt, changedAt))
+            u.deleted = false
+            batch.journal.append(
+                journal(t.id, spoke, .updated, wasDeleted ? nil : t.contact, c, conflicts: plan.conflicts))
+            item = u
+            s.hubUpdated += 1
+        case .delete:
+            guard var t = target else { break }
+            batch.journal.append(journal(t.id, spoke, .deleted, t.contact, nil))
+            t.deleted = true
+            t.version = version()
+            item = t
+            s.hubDeleted += 1
+        case .touch:
+            guard var t = target else { break }
+            t.version = version()
+            item = t
+        }
+        if let item, item != target { batch.items.append(item) }
+        if plan.via == .match { s.matched += 1 }
+        switch plan.link {
+        case .none:
+            break
+        case .refresh:
+            if var l = link, let remote {
+                l.remoteVersion = remote.version
+                batch.links.append(l)
+            }
+        case .set(let base, let agreed):
+            guard let item else { break }
+            batch.links.append(Link(
+                spoke: spoke, item: item.id, remoteID: remoteID, remoteVersion: remote?.version, base: base,
+                hubVersionSeen: agreed ? item.version : (link?.hubVersionSeen ?? 0),
+                createdByHub: link?.createdByHub ?? (plan.via == .marker)))
+        case .remove:
+            if let l = link { batch.removedLinks.append(LinkKey(spoke: spoke, item: l.item)) }
+        }
+        return item
+    }
+}
+
+extension Link {
+    var snapshot: LinkSnapshot { LinkSnapshot(remoteVersion: remoteVersion, base: base, leavingFilter: leavingFilter) }
+    var pushLink: PushLink {
+        PushLink(
+            remoteID: remoteID, remoteVersion: remoteVersion, base: base, hubVersionSeen: hubVersionSeen,
+            createdByHub: createdByHub)
+    }
+}
+
+extension HubItem {
+    var snapshot: HubSnapshot { HubSnapshot(contact: contact, deleted: deleted, modifiedAt: modifiedAt) }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import ConnectorKit
+import SyncCore
+import SyncModel
+import SyncStore
+
+extension Pass {
+    /// Pulls one spoke's changes page by page, committing a batch per chunk; remote deletions
+    /// are gathered and go through the mass-deletion guard at the end. The cursor is saved only
+    /// with the last batch, so an interrupted pull is simply pulled again.
+    mutating func pull(
+        _ spoke: SpokeConfig, _ connector: any SpokeConnector, _ progress: (@Sendable (SyncProgress) -> Void)?
+    ) async throws {
+        let view = engine.view(spoke, connector)
+        let state = try store.spokeState(hub: hub.id, spoke: spoke.id)
+        let linkedBefore = try store.linkCount(hub: hub.id, spoke: spoke.id)
+        var page: PageToken?
+        var mode = PullPage.Mode.incremental
+        var seen = Set<RemoteID>()
+        var deleted: [RemoteID] = []
+        var cursor = state.cursor
+        var matcher: Matcher?
+        var claimed = Set<ItemID>()
+        var done = 0
+        repeat {
+            let p = try await connector.pull(since: state.cursor, page: page)
+            mode = p.mode
+            for e in p.errors { itemError(spoke, e) }
+            // The last change of an id in a page wins.
+            var upserts: [RemoteID: RemoteItem] = [:]
+            var order: [RemoteID] = []
+            for change in p.changes {
+                switch change {
+                case .upsert(let r):
+                    if upserts.updateValue(r, forKey: r.id) == nil { order.append(r.id) }
+                    seen.insert(r.id)
+                case .delete(let id):
+                    if upserts.removeValue(forKey: id) != nil { order.removeAll { $0 == id } }
+                    deleted.append(id)
+                }
+            }
+            for chunk in order.chunked(engine.batchSize) {
+                try applyUpserts(
+                    chunk.map { upserts[$0]! }, spoke: spoke, view: view, matcher: &matcher, claimed: &claimed)
+                done += chunk.count
+                progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: done))
+            }
+            stats[spoke.id, default: .init()].pulled += p.changes.count
+            page = p.next
+            cursor = p.cursor ?? cursor
+        } while page != nil
+
+        var batch = WriteBatch()
+        if mode == .full {
+            deleted = Array(try store.linkedRemoteIDs(hub: hub.id, spoke: spoke.id).subtracting(seen))
+        } else {
+            deleted.removeAll { seen.contains($0) }
+        }
+        try applyDeletions(
+            Set(deleted), spoke: spoke, view: view, linkedBefore: linkedBefore,
+            emptyListing: mode == .full && seen.isEmpty, into: &batch)
+        var newState = try store.spokeState(hub: hub.id, spoke: spoke.id)
+        newState.cursor = cursor
+        batch.spokeStates = [newState]
+        try store.commit(hub: hub.id, batch)
+    }
+
+    private mutating func applyUpserts(
+        _ remotes: [RemoteItem], spoke: SpokeConfig, view: SpokeView, matcher: inout Matcher?,
+        claimed: inout Set<ItemID>
+    ) throws {
+        let links = try store.links(hub: hub.id, spoke: spoke.id, remoteIDs: remotes.map(\.id))
+        var markerTargets: [RemoteID: ItemID] = [:]
+        for r in remotes where links[r.id] == nil {
+            if let m = r.marker, m.hub == hub.id { markerTargets[r.id] = m.item }
+        }
+        // A marker names a hub item; it only counts when that item has no link here yet.
+        let markerLinked = try store.links(hub: hub.id, spoke: spoke.id, items: Array(markerTargets.values))
+        markerTargets = markerTargets.filter { markerLinked[$0.value] == nil }
+        let targetIDs = links.values.map(\.item) + markerTargets.values
+        var items = try store.items(hub: hub.id, ids: targetIDs)
+        var batch = WriteBatch()
+        for r in remotes {
+            let link = links[r.id]
+            var targetID = link?.item
+            var via = PullPlan.Via.link
+            if link == nil {
+                if let m = markerTargets[r.id], items[m] != nil, !claimed.contains(m) {
+                    targetID = m
+                    via = .marker
+                } else {
+                    if matcher == nil { matcher = try buildMatcher(spoke) }
+                    if let m = matcher!.match(view.toHub(r.contact)), !claimed.contains(m) {
+                        targetID = m
+                        via = .match
+                        items.merge(try store.items(hub: hub.id, ids: [m])) { a, _ in a }
+                    }
+                }
+            }
+            let target = targetID.flatMap { items[$0] }
+            let plan = PullPlanner.upsert(
+                r, link: link?.snapshot, target: target?.snapshot, via: target == nil ? .new : via, view: view)
+            if let item = apply(plan, spoke: spoke.id, remoteID: r.id, remote: r, link: link, target: target,
+                                into: &batch) {
+                items[item.id] = item
+                if link == nil {
+                    claimed.insert(item.id)
+                    matcher?.remove(item.id)
+                }
+            }
+        }
+        if !batch.isEmpty { try store.commit(hub: hub.id, batch) }
+    }
+
+    /// Live hub items not yet linked to this spoke, indexed for matching.
+    private func buildMatcher(_ spoke: SpokeConfig) throws -> Matcher {
+        let live = try store.liveItems(hub: hub.id)
+        var linked = Set<ItemID>()
+        for chunk in live.map(\.id).chunked(1000) {
+            linked.formUnion(try store.links(hub: hub.id, spoke: spoke.id, items: Array(chunk)).keys)
+        }
+        return Matcher(live.filter { !linked.contains($0.id) }.map { .init(id: $0.id, contact: $0.contact) })
+    }
+
+    private mutating func applyDeletions(
+        _ deleted: Set<RemoteID>, spoke: SpokeConfig, view: SpokeView, linkedBefore: Int, emptyListing: Bool,
+        into batch: inout WriteBatch
+    ) throws {
+        var links: [RemoteID: Link] = [:]
+        for chunk in deleted.sorted().chunked(1000) {
+            links.merge(try store.links(hub: hub.id, spoke: spoke.id, remoteIDs: Array(chunk))) { a, _ in a }
+        }
+        // Items the hub is taking out of the spoke itself are expected to go: not deletions.
+        let real = links.values.filter { !$0.leavingFilter }
+        let verdict = hub.deletionGuard.evaluate(
+            deletions: real.count, linked: linkedBefore, emptyListing: emptyListing)
+        switch verdict {
+        case .hold(let reason):
+            let existing = try store.holds(hub: hub.id).first { $0.spoke == spoke.id }
+            let ids = Set(real.map(\.item)).union(existing?.items ?? [])
+            batch.holds = [DeletionHold(
+                spoke: spoke.id, detectedAt: existing?.detectedAt ?? engine.clock(), items: ids.sorted(),
+                reason: reason)]
+            stats[spoke.id, default: .init()].heldDeletions += real.count
+            engine.logger.warning(
+                "mass deletion held", metadata: ["spoke": "\(spoke.name)", "count": "\(real.count)"])
+            for l in links.values where l.leavingFilter {
+                batch.removedLinks.append(LinkKey(spoke: spoke.id, item: l.item))
+            }
+        case .allow:
+            let items = try store.items(hub: hub.id, ids: links.values.map(\.item))
+            for (remoteID, link) in links.sorted(by: { $0.key < $1.key }) {
+                let target = items[link.item]
+                let plan = PullPlanner.delete(link: link.snapshot, target: target?.snapshot, view: view)
+                apply(plan, spoke: spoke.id, remoteID: remoteID, remote: nil, link: link, target: target, into: &batch)
+            }
+        }
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: Swift.max(size, 1)).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

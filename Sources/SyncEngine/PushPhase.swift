@@ -1,0 +1,178 @@
+import Foundation
+import ConnectorKit
+import SyncCore
+import SyncModel
+import SyncStore
+
+extension Pass {
+    /// Pushes hub changes newer than the spoke's watermark, in version order, a batch at a time.
+    /// Creates are recorded as intents first; a stale version is re-pulled and merged, which
+    /// gives the item a new version that this same loop then pushes again.
+    mutating func push(
+        _ spoke: SpokeConfig, _ connector: any SpokeConnector, _ progress: (@Sendable (SyncProgress) -> Void)?
+    ) async throws {
+        let view = engine.view(spoke, connector)
+        try await recoverIntents(spoke, connector, view)
+        var state = try store.spokeState(hub: hub.id, spoke: spoke.id)
+        let held = Set(try store.holds(hub: hub.id).first { $0.spoke == spoke.id }?.items ?? [])
+        var after = state.pushedThrough
+        var watermarkBlocked = false
+        var retries: [ItemID: Int] = [:]
+        var done = 0
+        while true {
+            let items = try store.items(hub: hub.id, changedAfter: after, limit: engine.batchSize)
+            guard let last = items.last else { break }
+            let links = try store.links(hub: hub.id, spoke: spoke.id, items: items.map(\.id))
+            var ops: [(item: HubItem, link: Link?, op: WriteOp)] = []
+            var pre = WriteBatch()
+            var post = WriteBatch()
+            for item in items where !held.contains(item.id) {
+                let link = links[item.id]
+                switch PushPlanner.plan(item: item.snapshot, version: item.version, link: link?.pushLink, view: view) {
+                case .none:
+                    break
+                case .agree:
+                    if var l = link {
+                        l.base = item.contact
+                        l.hubVersionSeen = item.version
+                        post.links.append(l)
+                    }
+                case .create(let c):
+                    let marker = CreateMarker(hub: hub.id, item: item.id)
+                    pre.addedIntents.append(
+                        CreateIntent(spoke: spoke.id, item: item.id, marker: marker, startedAt: engine.clock()))
+                    ops.append((item, nil, .create(c, marker)))
+                case .update(let id, let v, let c):
+                    ops.append((item, link, .update(id, v, c)))
+                case .delete(let id, let v):
+                    ops.append((item, link, .delete(id, v)))
+                case .removeFromSpoke(let id, let v):
+                    if var l = link, !l.leavingFilter {
+                        l.hubVersionSeen = Link.leavingFilterMark
+                        pre.links.append(l)
+                    }
+                    ops.append((item, link, .delete(id, v)))
+                }
+            }
+            if !pre.isEmpty { try store.commit(hub: hub.id, pre) }
+            var conflicts: [(HubItem, Link)] = []
+            for chunk in ops.chunked(max(connector.maxBatch, 1)) {
+                let outcomes = try await connector.write(chunk.map(\.op))
+                guard outcomes.count == chunk.count else {
+                    throw ConnectorError(.protocolViolation, "\(outcomes.count) outcomes for \(chunk.count) writes")
+                }
+                for ((item, link, op), outcome) in zip(chunk, outcomes) {
+                    if let failedItem = record(
+                        outcome, op: op, item: item, link: link, spoke: spoke.id, into: &post, conflicts: &conflicts)
+                    {
+                        itemError(spoke, failedItem)
+                        watermarkBlocked = true
+                    }
+                }
+            }
+            for (item, link) in conflicts {
+                retries[item.id, default: 0] += 1
+                if retries[item.id]! > 3 {
+                    itemError(spoke, ItemError(remoteID: link.remoteID, message: "still conflicting after 3 merges"))
+                    watermarkBlocked = true
+                    continue
+                }
+                try await remerge(item, link, spoke: spoke, connector: connector, view: view, into: &post)
+            }
+            if !watermarkBlocked { state.pushedThrough = last.version }
+            after = last.version
+            state.cursor = try store.spokeState(hub: hub.id, spoke: spoke.id).cursor
+            post.spokeStates = [state]
+            try store.commit(hub: hub.id, post)
+            done += items.count
+            progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .push, done: done))
+        }
+    }
+
+    /// Records a write's outcome in `post`; returns an error for the item when it failed.
+    private mutating func record(
+        _ outcome: WriteOutcome, op: WriteOp, item: HubItem, link: Link?, spoke: SpokeID,
+        into post: inout WriteBatch, conflicts: inout [(HubItem, Link)]
+    ) -> ItemError? {
+        let key = LinkKey(spoke: spoke, item: item.id)
+        switch outcome {
+        case .created(let id, let v):
+            stats[spoke, default: .init()].pushedCreates += 1
+            post.removedIntents.append(key)
+            post.links.append(Link(
+                spoke: spoke, item: item.id, remoteID: id, remoteVersion: v, base: item.contact,
+                hubVersionSeen: item.version, createdByHub: true))
+        case .updated(let v):
+            stats[spoke, default: .init()].pushedUpdates += 1
+            guard var l = link else { break }
+            l.remoteVersion = v
+            l.base = item.contact
+            l.hubVersionSeen = item.version
+            post.links.append(l)
+        case .deleted:
+            stats[spoke, default: .init()].pushedDeletes += 1
+            post.removedLinks.append(key)
+        case .notFound:
+            post.removedLinks.append(key)
+            if case .update = op {
+                // Deleted in the spoke while changed in the hub: the edit wins, so the item is
+                // created there again on the next round.
+                var touched = item
+                touched.version = version()
+                post.items.append(touched)
+            }
+        case .conflict:
+            guard let link else { return ItemError(remoteID: nil, message: "conflict on create") }
+            conflicts.append((item, link))
+        case .failed(let e):
+            if case .create = op { post.removedIntents.append(key) }
+            return e
+        }
+        return nil
+    }
+
+    /// A stale concurrency token: fetch the item as it is now and merge it like a pulled change.
+    private mutating func remerge(
+        _ item: HubItem, _ link: Link, spoke: SpokeConfig, connector: any SpokeConnector, view: SpokeView,
+        into batch: inout WriteBatch
+    ) async throws {
+        let current = try await connector.fetch(link.remoteID)
+        let fresh = try store.items(hub: hub.id, ids: [item.id])[item.id] ?? item
+        let plan: PullPlan
+        if let current {
+            plan = PullPlanner.upsert(current, link: link.snapshot, target: fresh.snapshot, via: .link, view: view)
+        } else {
+            plan = PullPlanner.delete(link: link.snapshot, target: fresh.snapshot, view: view)
+        }
+        // Touch so the merged (or re-created) item comes round again in this push loop.
+        var plan2 = plan
+        if case .none = plan.hub { plan2.hub = .touch }
+        apply(plan2, spoke: spoke.id, remoteID: link.remoteID, remote: current, link: link, target: fresh, into: &batch)
+    }
+
+    /// Creates interrupted by a crash: the intent is there, the link is not. Find the item the
+    /// create may have made (by its marker) and link it, so it is never created twice.
+    private mutating func recoverIntents(
+        _ spoke: SpokeConfig, _ connector: any SpokeConnector, _ view: SpokeView
+    ) async throws {
+        let intents = try store.intents(hub: hub.id, spoke: spoke.id)
+        guard !intents.isEmpty else { return }
+        let links = try store.links(hub: hub.id, spoke: spoke.id, items: intents.map(\.item))
+        var batch = WriteBatch()
+        for intent in intents {
+            let key = LinkKey(spoke: spoke.id, item: intent.item)
+            batch.removedIntents.append(key)
+            guard links[intent.item] == nil, let found = try await connector.find(marker: intent.marker) else { continue }
+            // Linked with a base from the remote and an old version seen, so the push below
+            // brings it up to date if the hub moved on meanwhile.
+            batch.links.append(Link(
+                spoke: spoke.id, item: intent.item, remoteID: found.id, remoteVersion: found.version,
+                base: view.toHub(found.contact), hubVersionSeen: 0, createdByHub: true))
+            if var item = try store.items(hub: hub.id, ids: [intent.item])[intent.item] {
+                item.version = version()
+                batch.items.append(item)
+            }
+        }
+        try store.commit(hub: hub.id, batch)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import ConnectorKit
+import SyncCore
+import SyncModel
+import SyncStore
+
+/// Progress of a pass, for a progress bar or the web UI's live view.
+public struct SyncProgress: Sendable, Hashable {
+    public enum Phase: String, Sendable { case pull, push }
+    public var spoke: SpokeID
+    public var spokeName: String
+    public var phase: Phase
+    public var done: Int
+    public init(spoke: SpokeID, spokeName: String, phase: Phase, done: Int) {
+        self.spoke = spoke
+        self.spokeName = spokeName
+        self.phase = phase
+        self.done = done
+    }
+}
+
+public struct EngineError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Runs sync passes over a hub: pull every spoke, plan, commit, push. Decisions come from
+/// SyncCore; every step is committed as one store transaction, so a pass interrupted at any
+/// point converges when run again.
+public struct SyncEngine: Sendable {
+    public let store: any SyncStore
+    public let clock: @Sendable () -> Date
+    public let newID: @Sendable () -> String
+    public let batchSize: Int
+    public let logger: Logger
+
+    public init(
+        store: any SyncStore, clock: @escaping @Sendable () -> Date = { Date() },
+        newID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
+        batchSize: Int = 500, logger: Logger = Logger(label: "hubsync.engine")
+    ) {
+        self.store = store
+        self.clock = clock
+        self.newID = newID
+        self.batchSize = batchSize
+        self.logger = logger
+    }
+
+    /// One pass over the hub. `connectors` maps each spoke to its live connector; a spoke
+    /// without one is reported and skipped. Connector failures are per spoke; any other error
+    /// (a store failure, a crash) ends the pass and is thrown.
+    @discardableResult
+    public func sync(
+        hub hubID: HubID, connectors: [SpokeID: any SpokeConnector],
+        progress: (@Sendable (SyncProgress) -> Void)? = nil
+    ) async throws -> RunRecord {
+        guard let hub = try store.hub(hubID) else { throw EngineError("no hub \(hubID)") }
+        let spokes = try store.spokes(hub: hubID)
+        var run = RunRecord(id: RunID(newID()), hub: hubID, startedAt: clock())
+        var start = WriteBatch()
+        start.runs = [run]
+        try store.commit(hub: hubID, start)
+        var pass = Pass(engine: self, hub: hub, run: run.id, nextVersion: try store.maxVersion(hub: hubID) + 1)
+        var pulled = Set<SpokeID>()
+        for spoke in spokes {
+            guard let connector = connectors[spoke.id] else {
+                pass.fail(spoke, ConnectorError(.misconfigured, "no connector for spoke \(spoke.name)"))
+                continue
+            }
+            do {
+                try await pass.pull(spoke, connector, progress)
+                pulled.insert(spoke.id)
+            } catch let e as ConnectorError {
+                pass.fail(spoke, e)
+            }
+        }
+        // A spoke that could not be pulled is not pushed to: its remote state is unknown.
+        for spoke in spokes where spoke.options.twoWay && pulled.contains(spoke.id) {
+            guard let connector = connectors[spoke.id] else { continue }
+            do {
+                try await pass.push(spoke, connector, progress)
+            } catch let e as ConnectorError {
+                pass.fail(spoke, e)
+            }
+        }
+        run.finishedAt = clock()
+        run.stats = pass.stats
+        run.errors = pass.errors
+        let itemErrors = pass.stats.values.reduce(0) { $0 + $1.itemErrors + $1.heldDeletions }
+        run.status = pass.failedSpokes.isEmpty ? (itemErrors == 0 ? .succeeded : .partial)
+            : (pass.failedSpokes.count == spokes.count ? .failed : .partial)
+        var end = WriteBatch()
+        end.runs = [run]
+        for spoke in spokes {
+            var state = try store.spokeState(hub: hubID, spoke: spoke.id)
+            state.lastSyncAt = run.finishedAt
+            state.lastError = pass.spokeErrors[spoke.id]
+            state.lastStats = pass.stats[spoke.id] ?? SpokeRunStats()
+            end.spokeStates.append(state)
+        }
+        try store.commit(hub: hubID, end)
+        logger.info(
+            "sync finished",
+            metadata: ["hub": "\(hubID)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
+        return run
+    }
+
+    func view(_ spoke: SpokeConfig, _ connector: any SpokeConnector) -> SpokeView {
+        SpokeView(options: spoke.options, capabilities: connector.capabilities)
+    }
+}

@@ -1,0 +1,135 @@
+/// The kinds of source a spoke can connect to.
+public enum SpokeKind: String, Hashable, Sendable, Codable, CaseIterable {
+    case memory, carddav, ews, google, graph
+}
+
+/// Which hub items flow into a spoke. Criteria of different kinds combine with AND; the values
+/// inside one criterion with OR. An empty filter lets everything through.
+public struct SpokeFilter: Hashable, Sendable, Codable {
+    public var categories: [String]
+    public var companies: [String]
+    public var emailDomains: [String]
+    public var requireEmail: Bool
+    public var requirePhone: Bool
+
+    public init(
+        categories: [String] = [], companies: [String] = [], emailDomains: [String] = [],
+        requireEmail: Bool = false, requirePhone: Bool = false
+    ) {
+        self.categories = categories
+        self.companies = companies
+        self.emailDomains = emailDomains
+        self.requireEmail = requireEmail
+        self.requirePhone = requirePhone
+    }
+
+    public var isEmpty: Bool {
+        categories.isEmpty && companies.isEmpty && emailDomains.isEmpty && !requireEmail && !requirePhone
+    }
+}
+
+/// A field the spoke knows: one of the standard text fields, or a custom one of the source's
+/// own (vCard X- property, EWS extended property, People API userDefined key).
+public enum SpokeFieldRef: Hashable, Sendable, Codable, CustomStringConvertible {
+    case text(TextField)
+    case custom(String)
+
+    public var description: String {
+        switch self {
+        case .text(let f): f.rawValue
+        case .custom(let n): "custom.\(n)"
+        }
+    }
+
+    /// `givenName`, `custom.Region`.
+    public init?(parsing s: String) {
+        if s.hasPrefix("custom."), s.count > 7 {
+            self = .custom(String(s.dropFirst(7)))
+        } else if let f = TextField(rawValue: s) {
+            self = .text(f)
+        } else {
+            return nil
+        }
+    }
+}
+
+/// Maps a spoke field to a custom hub field: on the way in, the spoke's value lands in the hub's
+/// custom field; on the way out, the custom field's value is written to the spoke's field.
+public struct FieldMapping: Hashable, Sendable, Codable {
+    public var spokeField: SpokeFieldRef
+    public var hubField: String
+    public init(spokeField: SpokeFieldRef, hubField: String) {
+        self.spokeField = spokeField
+        self.hubField = hubField
+    }
+}
+
+public struct SpokeOptions: Hashable, Sendable, Codable {
+    /// "Allow Hub to create and sync items in this spoke": off means the spoke only feeds the hub.
+    public var twoWay: Bool
+    /// "Categorize data in spoke": the category the hub adds to items it writes there.
+    public var categorizeAs: String?
+    public var filter: SpokeFilter
+    public var fieldMappings: [FieldMapping]
+
+    public init(
+        twoWay: Bool = true, categorizeAs: String? = nil, filter: SpokeFilter = .init(),
+        fieldMappings: [FieldMapping] = []
+    ) {
+        self.twoWay = twoWay
+        self.categorizeAs = categorizeAs
+        self.filter = filter
+        self.fieldMappings = fieldMappings
+    }
+}
+
+/// Holds back remote deletions that look like an accident: more than `percent` of a spoke's
+/// linked items at once (and at least `minimum`), or a full listing that comes back empty.
+public struct DeletionGuard: Hashable, Sendable, Codable {
+    public var percent: Int
+    public var minimum: Int
+    public init(percent: Int = 20, minimum: Int = 5) {
+        self.percent = percent
+        self.minimum = minimum
+    }
+}
+
+public struct HubConfig: Hashable, Sendable, Codable {
+    public var id: HubID
+    public var name: String
+    public var deletionGuard: DeletionGuard
+    /// Sync every N minutes; nil = only on demand.
+    public var scheduleMinutes: Int?
+
+    public init(id: HubID, name: String, deletionGuard: DeletionGuard = .init(), scheduleMinutes: Int? = nil) {
+        self.id = id
+        self.name = name
+        self.deletionGuard = deletionGuard
+        self.scheduleMinutes = scheduleMinutes
+    }
+}
+
+public struct SpokeConfig: Hashable, Sendable, Codable {
+    public var id: SpokeID
+    public var hub: HubID
+    public var name: String
+    public var kind: SpokeKind
+    /// Fixed pull order within the hub; also the tie-breaker of conflicts.
+    public var position: Int
+    public var options: SpokeOptions
+    /// Connector settings (URL, user name, folder, ...). Secrets live encrypted elsewhere.
+    public var settings: [String: String]
+
+    public init(
+        id: SpokeID, hub: HubID, name: String, kind: SpokeKind, position: Int,
+        options: SpokeOptions = .init(), settings: [String: String] = [:]
+    ) {
+        self.id = id
+        self.hub = hub
+        self.name = name
+        self.kind = kind
+        self.position = position
+        self.options = options
+        self.settings = settings
+    }
+}

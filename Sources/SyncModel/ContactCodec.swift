@@ -1,0 +1,134 @@
+import Foundation
+
+/// A compact binary encoding of `Contact` for storage: several times faster than JSON, which
+/// matters when an initial sync writes a hub item, two link bases and a journal entry per contact.
+/// Format: a version byte, then tagged fields; unknown tags end decoding with an error so a
+/// newer database is never half-read by older code.
+public enum ContactCodec {
+    public struct DecodingError: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    static let formatVersion: UInt8 = 1
+
+    public static func encode(_ c: Contact) -> [UInt8] {
+        var w = Writer()
+        w.bytes.append(formatVersion)
+        var tag: UInt8 = 0
+        for f in TextField.allCases {
+            tag += 1
+            if let v = c[keyPath: f.keyPath] { w.tag(tag); w.string(v) }
+        }
+        if let b = c.birthday { w.tag(20); w.date(b) }
+        if let a = c.anniversary { w.tag(21); w.date(a) }
+        for (t, list) in [(UInt8(22), c.emails), (23, c.phones), (25, c.websites), (26, c.ims)] {
+            for v in list { w.tag(t); w.label(v.label); w.string(v.value) }
+        }
+        for a in c.addresses {
+            w.tag(24); w.label(a.label)
+            for s in a.components { w.string(s) }
+        }
+        for s in c.categories { w.tag(27); w.string(s) }
+        if let p = c.photo { w.tag(28); w.string(p.mediaType); w.data(p.data) }
+        for k in c.custom.keys.sorted() { w.tag(29); w.string(k); w.string(c.custom[k]!) }
+        return w.bytes
+    }
+
+    public static func decode<C: Collection<UInt8>>(_ bytes: C) throws(DecodingError) -> Contact {
+        var r = Reader(bytes: Array(bytes))
+        guard try r.byte() == formatVersion else { throw DecodingError(description: "unknown contact format") }
+        var c = Contact()
+        let texts = TextField.allCases
+        while !r.atEnd {
+            let tag = try r.byte()
+            switch tag {
+            case 1...UInt8(texts.count): c[keyPath: texts[Int(tag) - 1].keyPath] = try r.string()
+            case 20: c.birthday = try r.date()
+            case 21: c.anniversary = try r.date()
+            case 22: c.emails.append(try r.labeled())
+            case 23: c.phones.append(try r.labeled())
+            case 25: c.websites.append(try r.labeled())
+            case 26: c.ims.append(try r.labeled())
+            case 24:
+                let label = try r.label()
+                c.addresses.append(PostalAddress(
+                    label: label, poBox: try r.string(), extended: try r.string(), street: try r.string(),
+                    city: try r.string(), region: try r.string(), postalCode: try r.string(),
+                    country: try r.string()))
+            case 27: c.categories.append(try r.string())
+            case 28:
+                let type = try r.string()
+                c.photo = Photo(data: try r.data(), mediaType: type)
+            case 29:
+                let k = try r.string()
+                c.custom[k] = try r.string()
+            default: throw DecodingError(description: "unknown contact field tag \(tag)")
+            }
+        }
+        return c
+    }
+
+    private static let labels = ContactLabel.allCases
+
+    struct Writer {
+        var bytes: [UInt8] = []
+        init() { bytes.reserveCapacity(256) }
+        mutating func tag(_ t: UInt8) { bytes.append(t) }
+        mutating func varint(_ v: Int) {
+            var v = UInt64(truncatingIfNeeded: v)
+            while v >= 0x80 { bytes.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }
+            bytes.append(UInt8(v))
+        }
+        mutating func string(_ s: String) {
+            var s = s
+            s.withUTF8 { buf in varint(buf.count); bytes.append(contentsOf: buf) }
+        }
+        mutating func data(_ d: Data) { varint(d.count); bytes.append(contentsOf: d) }
+        mutating func label(_ l: ContactLabel) { bytes.append(UInt8(ContactCodec.labels.firstIndex(of: l)!)) }
+        mutating func date(_ d: PartialDate) { varint(d.year.map { $0 + 1 } ?? 0); varint(d.month); varint(d.day) }
+    }
+
+    struct Reader {
+        let bytes: [UInt8]
+        var i = 0
+        var atEnd: Bool { i >= bytes.count }
+        mutating func byte() throws(DecodingError) -> UInt8 {
+            guard i < bytes.count else { throw DecodingError(description: "truncated contact") }
+            defer { i += 1 }
+            return bytes[i]
+        }
+        mutating func varint() throws(DecodingError) -> Int {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let b = try byte()
+                v |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { break }
+                shift += 7
+                guard shift <= 63 else { throw DecodingError(description: "bad varint") }
+            }
+            return Int(truncatingIfNeeded: v)
+        }
+        mutating func slice() throws(DecodingError) -> ArraySlice<UInt8> {
+            let n = try varint()
+            guard n <= bytes.count - i else { throw DecodingError(description: "truncated contact") }
+            defer { i += n }
+            return bytes[i..<i + n]
+        }
+        mutating func string() throws(DecodingError) -> String { String(decoding: try slice(), as: UTF8.self) }
+        mutating func data() throws(DecodingError) -> Data { Data(try slice()) }
+        mutating func label() throws(DecodingError) -> ContactLabel {
+            let b = Int(try byte())
+            guard b < ContactCodec.labels.count else { throw DecodingError(description: "bad label") }
+            return ContactCodec.labels[b]
+        }
+        mutating func labeled() throws(DecodingError) -> LabeledValue {
+            let l = try label()
+            return LabeledValue(try string(), label: l)
+        }
+        mutating func date() throws(DecodingError) -> PartialDate {
+            let y = try varint()
+            return PartialDate(year: y == 0 ? nil : y - 1, month: try varint(), day: try varint())
+        }
+    }
+}

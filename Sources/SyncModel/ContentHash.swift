@@ -1,0 +1,65 @@
+import Foundation
+
+/// A stable 64-bit content hash (FNV-1a over a canonical encoding). Stable across runs and
+/// machines, so it can be stored and compared later. Order of multi-valued entries is ignored:
+/// a source that reorders emails has not changed the contact.
+public struct ContentHash: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let value: UInt64
+    public init(_ value: UInt64) { self.value = value }
+    public var description: String {
+        let hex = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+    public init?(hex: String) {
+        guard let v = UInt64(hex, radix: 16) else { return nil }
+        value = v
+    }
+}
+
+struct FNV1a {
+    private(set) var state: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add<S: Sequence>(_ bytes: S) where S.Element == UInt8 {
+        for b in bytes {
+            state ^= UInt64(b)
+            state = state &* 0x0000_0100_0000_01b3
+        }
+    }
+    /// A field: its tag, its bytes, a terminator that cannot occur in UTF-8.
+    mutating func field(_ tag: UInt8, _ text: String) {
+        add(CollectionOfOne(tag))
+        add(text.utf8)
+        add(CollectionOfOne(0xFF))
+    }
+}
+
+extension Contact {
+    /// The hash of the normalised contact.
+    public var contentHash: ContentHash { normalized().rawContentHash }
+
+    /// The hash of this contact as it is; call on a contact already normalised.
+    public var rawContentHash: ContentHash {
+        var h = FNV1a()
+        var tag: UInt8 = 0
+        for f in TextField.allCases {
+            tag += 1
+            if let v = self[keyPath: f.keyPath] { h.field(tag, v) }
+        }
+        if let b = birthday { h.field(20, b.description) }
+        if let a = anniversary { h.field(21, a.description) }
+        func list(_ tag: UInt8, _ items: [String]) {
+            for s in items.sorted() { h.field(tag, s) }
+        }
+        list(22, emails.map { "\($0.label.rawValue)\u{1F}\($0.value)" })
+        list(23, phones.map { "\($0.label.rawValue)\u{1F}\($0.value)" })
+        list(24, addresses.map { "\($0.label.rawValue)\u{1F}" + $0.components.joined(separator: "\u{1F}") })
+        list(25, websites.map { "\($0.label.rawValue)\u{1F}\($0.value)" })
+        list(26, ims.map { "\($0.label.rawValue)\u{1F}\($0.value)" })
+        list(27, categories.map { $0.lowercased() })
+        if let p = photo {
+            h.field(28, p.mediaType)
+            h.add(p.data)
+        }
+        list(29, custom.map { "\($0.key)\u{1F}\($0.value)" })
+        return ContentHash(h.state)
+    }
+}

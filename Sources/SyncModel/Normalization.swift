@@ -1,0 +1,104 @@
+import Foundation
+
+public enum Normalize {
+    /// Trimmed text, or nil when nothing is left.
+    @inlinable
+    public static func text(_ s: String?) -> String? {
+        guard let s else { return nil }
+        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        return t.isEmpty ? nil : t
+    }
+
+    public static func email(_ s: String) -> String {
+        s.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    /// Digits only, keeping a leading `+` (international form): `+1 (555) 010-2030` → `+15550102030`.
+    public static func phone(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        var sawDigit = false
+        for ch in s.unicodeScalars {
+            if ch == "+" && !sawDigit && out.isEmpty {
+                out.unicodeScalars.append(ch)
+            } else if ch.properties.numericType == .decimal, let v = ch.properties.numericValue {
+                // Full-width and other script digits become ASCII.
+                out += String(Int(v))
+                sawDigit = true
+            }
+        }
+        return out == "+" ? "" : out
+    }
+
+    public static func url(_ s: String) -> String {
+        s.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The key a multi-valued entry is merged and deduplicated by.
+    public static func key(email v: LabeledValue) -> String { v.value }
+    public static func key(phone v: LabeledValue) -> String { v.value }
+    public static func key(website v: LabeledValue) -> String { v.value.lowercased() }
+    public static func key(im v: LabeledValue) -> String { v.value.lowercased() }
+    public static func key(category c: String) -> String { c.lowercased() }
+    public static func key(address a: PostalAddress) -> String {
+        a.components.map { $0.lowercased() }.joined(separator: "\u{1F}")
+    }
+}
+
+extension Contact {
+    /// The canonical form: trimmed text, lowercased emails, canonical phones, no empty or
+    /// duplicate entries. Every stored and compared contact is normalised.
+    public func normalized() -> Contact {
+        var c = self
+        for f in TextField.allCases { c[keyPath: f.keyPath] = Normalize.text(c[keyPath: f.keyPath]) }
+        if c.birthday?.isValid == false { c.birthday = nil }
+        if c.anniversary?.isValid == false { c.anniversary = nil }
+        c.emails = Self.dedupe(
+            emails.map { LabeledValue(Normalize.email($0.value), label: $0.label) }.filter { !$0.value.isEmpty },
+            key: Normalize.key(email:))
+        c.phones = Self.dedupe(
+            phones.map { LabeledValue(Normalize.phone($0.value), label: $0.label) }.filter { !$0.value.isEmpty },
+            key: Normalize.key(phone:))
+        c.websites = Self.dedupe(
+            websites.map { LabeledValue(Normalize.url($0.value), label: $0.label) }.filter { !$0.value.isEmpty },
+            key: Normalize.key(website:))
+        c.ims = Self.dedupe(
+            ims.compactMap { v in Normalize.text(v.value).map { LabeledValue($0, label: v.label) } },
+            key: Normalize.key(im:))
+        c.addresses = Self.dedupe(
+            addresses.map { a in
+                var a = a
+                a.poBox = Normalize.text(a.poBox) ?? ""
+                a.extended = Normalize.text(a.extended) ?? ""
+                a.street = Normalize.text(a.street) ?? ""
+                a.city = Normalize.text(a.city) ?? ""
+                a.region = Normalize.text(a.region) ?? ""
+                a.postalCode = Normalize.text(a.postalCode) ?? ""
+                a.country = Normalize.text(a.country) ?? ""
+                return a
+            }.filter { !$0.isEmpty },
+            key: Normalize.key(address:))
+        c.categories = Self.dedupe(categories.compactMap { Normalize.text($0) }, key: Normalize.key(category:))
+        if let p = c.photo, p.data.isEmpty { c.photo = nil }
+        var custom: [String: String] = [:]
+        for (k, v) in self.custom {
+            if let k = Normalize.text(k), let v = Normalize.text(v) { custom[k] = v }
+        }
+        c.custom = custom
+        return c
+    }
+
+    static func dedupe<T>(_ items: [T], key: (T) -> String) -> [T] {
+        guard items.count > 1 else { return items }
+        var seen = Set<String>()
+        return items.filter { seen.insert(key($0)).inserted }
+    }
+
+    /// True when the contact carries nothing a person would recognise.
+    public var isBlank: Bool {
+        let n = normalized()
+        return TextField.allCases.allSatisfy { n[keyPath: $0.keyPath] == nil } && n.emails.isEmpty
+            && n.phones.isEmpty && n.addresses.isEmpty && n.websites.isEmpty && n.ims.isEmpty
+            && n.birthday == nil && n.anniversary == nil && n.photo == nil && n.custom.isEmpty
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Synchronization
+import SyncModel
+
+/// The in-memory store: tests and the property test's crash model. Commits are atomic
+/// (a batch is applied under one lock, all or nothing).
+public final class MemoryStore: SyncStore {
+    struct HubData {
+        var config: HubConfig
+        var spokes: [SpokeID: SpokeConfig] = [:]
+        var items: [ItemID: HubItem] = [:]
+        var links: [SpokeID: [ItemID: Link]] = [:]
+        var remoteIndex: [SpokeID: [RemoteID: ItemID]] = [:]
+        var intents: [LinkKey: CreateIntent] = [:]
+        var states: [SpokeID: SpokeState] = [:]
+        var runs: [RunID: RunRecord] = [:]
+        var journal: [JournalEntry] = []
+        var holds: [SpokeID: DeletionHold] = [:]
+    }
+
+    private let state = Mutex<[HubID: HubData]>([:])
+
+    public init() {}
+
+    private func read<T>(_ hub: HubID, _ body: (HubData) throws -> T) throws -> T {
+        try state.withLock { hubs in
+            guard let data = hubs[hub] else { throw StoreError(.notFound, "no hub \(hub)") }
+            return try body(data)
+        }
+    }
+
+    public func saveHub(_ hub: HubConfig) throws {
+        state.withLock { hubs in
+            if hubs[hub.id] == nil { hubs[hub.id] = HubData(config: hub) } else { hubs[hub.id]!.config = hub }
+        }
+    }
+    public func hubs() throws -> [HubConfig] { state.withLock { $0.values.map(\.config).sorted { $0.id < $1.id } } }
+    public func hub(_ id: HubID) throws -> HubConfig? { state.withLock { $0[id]?.config } }
+    public func deleteHub(_ id: HubID) throws { _ = state.withLock { $0.removeValue(forKey: id) } }
+
+    public func saveSpoke(_ spoke: SpokeConfig) throws {
+        try state.withLock { hubs in
+            guard hubs[spoke.hub] != nil else { throw StoreError(.notFound, "no hub \(spoke.hub)") }
+            hubs[spoke.hub]!.spokes[spoke.id] = spoke
+        }
+    }
+    public func spokes(hub: HubID) throws -> [SpokeConfig] {
+        try read(hub) { $0.spokes.values.sorted { ($0.position, $0.id) < ($1.position, $1.id) } }
+    }
+    public func deleteSpoke(_ id: SpokeID, hub: HubID) throws {
+        state.withLock { hubs in
+            guard var d = hubs[hub] else { return }
+            d.spokes[id] = nil
+            d.links[id] = nil
+            d.remoteIndex[id] = nil
+            d.intents = d.intents.filter { $0.key.spoke != id }
+            d.states[id] = nil
+            d.holds[id] = nil
+            hubs[hub] = d
+        }
+    }
+
+    public func items(hub: HubID, ids: [ItemID]) throws -> [ItemID: HubItem] {
+        try read(hub) { d in
+            var out: [ItemID: HubItem] = [:]
+            for id in ids { if let i = d.items[id] { out[id] = i } }
+            return out
+        }
+    }
+    public func items(hub: HubID, changedAfter version: Int64, limit: Int) throws -> [HubItem] {
+        try read(hub) { d in
+            Array(d.items.values.filter { $0.version > version }.sorted { $0.version < $1.version }.prefix(limit))
+        }
+    }
+    public func liveItems(hub: HubID) throws -> [HubItem] {
+        try read(hub) { $0.items.values.filter { !$0.deleted }.sorted { $0.id < $1.id } }
+    }
+    public func liveItemCount(hub: HubID) throws -> Int { try read(hub) { $0.items.values.count { !$0.deleted } } }
+    public func maxVersion(hub: HubID) throws -> Int64 { try read(hub) { $0.items.values.map(\.version).max() ?? 0 } }
+
+    public func links(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: Link] {
+        try read(hub) { d in
+            var out: [RemoteID: Link] = [:]
+            for r in remoteIDs {
+                if let item = d.remoteIndex[spoke]?[r], let l = d.links[spoke]?[item] { out[r] = l }
+            }
+            return out
+        }
+    }
+    public func links(hub: HubID, spoke: SpokeID, items: [ItemID]) throws -> [ItemID: Link] {
+        try read(hub) { d in
+            var out: [ItemID: Link] = [:]
+            for i in items { if let l = d.links[spoke]?[i] { out[i] = l } }
+            return out
+        }
+    }
+    public func linkedRemoteIDs(hub: HubID, spoke: SpokeID) throws -> Set<RemoteID> {
+        try read(hub) { Set(($0.remoteIndex[spoke] ?? [:]).keys) }
+    }
+    public func linkCount(hub: HubID, spoke: SpokeID) throws -> Int { try read(hub) { $0.links[spoke]?.count ?? 0 } }
+    public func intents(hub: HubID, spoke: SpokeID) throws -> [CreateIntent] {
+        try read(hub) { $0.intents.values.filter { $0.spoke == spoke }.sorted { $0.item < $1.item } }
+    }
+
+    public func spokeState(hub: HubID, spoke: SpokeID) throws -> SpokeState {
+        try read(hub) { $0.states[spoke] ?? SpokeState(spoke: spoke) }
+    }
+    public func runs(hub: HubID, limit: Int) throws -> [RunRecord] {
+        try read(hub) { Array($0.runs.values.sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }.prefix(limit)) }
+    }
+    public func run(hub: HubID, id: RunID) throws -> RunRecord? { try read(hub) { $0.runs[id] } }
+    public func journal(hub: HubID, _ q: JournalQuery) throws -> [JournalEntry] {
+        try read(hub) { d in
+            var out: [JournalEntry] = []
+            for e in d.journal.reversed() where out.count < q.limit {
+                if let b = q.before, e.seq >= b { continue }
+                if let i = q.item, e.item != i { continue }
+                if let r = q.run, e.run != r { continue }
+                out.append(e)
+            }
+            return out
+        }
+    }
+    public func holds(hub: HubID) throws -> [DeletionHold] {
+        try read(hub) { $0.holds.values.sorted { $0.spoke < $1.spoke } }
+    }
+
+    public func commit(hub: HubID, _ b: WriteBatch) throws {
+        try state.withLock { hubs in
+            guard var d = hubs[hub] else { throw StoreError(.notFound, "no hub \(hub)") }
+            // Check uniqueness first so a failing batch changes nothing.
+            for l in b.links {
+                if let owner = d.remoteIndex[l.spoke]?[l.remoteID], owner != l.item,
+                    !b.removedLinks.contains(LinkKey(spoke: l.spoke, item: owner))
+                {
+                    throw StoreError(.conflict, "remote item \(l.remoteID) already linked to \(owner)")
+                }
+            }
+            for i in b.items { d.items[i.id] = i }
+            for k in b.removedLinks {
+                if let old = d.links[k.spoke]?.removeValue(forKey: k.item) {
+                    d.remoteIndex[k.spoke]?[old.remoteID] = nil
+                }
+            }
+            for l in b.links {
+                if let old = d.links[l.spoke]?[l.item] { d.remoteIndex[l.spoke]?[old.remoteID] = nil }
+                d.links[l.spoke, default: [:]][l.item] = l
+                d.remoteIndex[l.spoke, default: [:]][l.remoteID] = l.item
+            }
+            for k in b.removedIntents { d.intents[k] = nil }
+            for i in b.addedIntents { d.intents[LinkKey(spoke: i.spoke, item: i.item)] = i }
+            var seq = d.journal.last?.seq ?? 0
+            for var e in b.journal {
+                seq += 1
+                e.seq = seq
+                d.journal.append(e)
+            }
+            for s in b.spokeStates { d.states[s.spoke] = s }
+            for r in b.runs { d.runs[r.id] = r }
+            for s in b.removedHolds { d.holds[s] = nil }
+            for h in b.holds { d.holds[h.spoke] = h }
+            hubs[hub] = d
+        }
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import SyncModel
+
+/// A canonical item of a hub. Never hard-deleted: a deletion is a tombstone, so it can be
+/// journaled, restored, and pushed to every spoke.
+public struct HubItem: Hashable, Sendable {
+    public var id: ItemID
+    public var contact: Contact
+    public var hash: ContentHash
+    /// Hub-wide monotonic change sequence: bumped on every change, so "changed since" is a range.
+    public var version: Int64
+    public var deleted: Bool
+    /// When the change that produced this content was made at its source (conflict policy).
+    public var modifiedAt: Date
+
+    public init(id: ItemID, contact: Contact, version: Int64, deleted: Bool = false, modifiedAt: Date) {
+        self.id = id
+        self.contact = contact
+        self.hash = contact.rawContentHash
+        self.version = version
+        self.deleted = deleted
+        self.modifiedAt = modifiedAt
+    }
+}
+
+/// A hub item's counterpart in one spoke.
+public struct Link: Hashable, Sendable {
+    public var spoke: SpokeID
+    public var item: ItemID
+    public var remoteID: RemoteID
+    public var remoteVersion: RemoteVersion?
+    /// The canonical fields as last agreed with this spoke (hub terms): the base of the 3-way merge.
+    public var base: Contact
+    /// The hub item version the base corresponds to: equal means nothing to push.
+    public var hubVersionSeen: Int64
+    /// The hub wrote this item into the spoke (so it may remove it when it leaves the filter).
+    public var createdByHub: Bool
+
+    /// `hubVersionSeen` of a link whose item the hub is taking out of the spoke because it left
+    /// the spoke's filter: committed before the remote delete, so a crash in between is not
+    /// mistaken for a deletion made in the spoke.
+    public static let leavingFilterMark: Int64 = -1
+    public var leavingFilter: Bool { hubVersionSeen == Self.leavingFilterMark }
+
+    public init(
+        spoke: SpokeID, item: ItemID, remoteID: RemoteID, remoteVersion: RemoteVersion?, base: Contact,
+        hubVersionSeen: Int64, createdByHub: Bool
+    ) {
+        self.spoke = spoke
+        self.item = item
+        self.remoteID = remoteID
+        self.remoteVersion = remoteVersion
+        self.base = base
+        self.hubVersionSeen = hubVersionSeen
+        self.createdByHub = createdByHub
+    }
+}
+
+/// Recorded before a remote create, removed when the link is committed: after a crash in between,
+/// the engine looks the marker up remotely instead of creating a duplicate.
+public struct CreateIntent: Hashable, Sendable {
+    public var spoke: SpokeID
+    public var item: ItemID
+    public var marker: CreateMarker
+    public var startedAt: Date
+    public init(spoke: SpokeID, item: ItemID, marker: CreateMarker, startedAt: Date) {
+        self.spoke = spoke
+        self.item = item
+        self.marker = marker
+        self.startedAt = startedAt
+    }
+}
+
+public enum JournalKind: String, Hashable, Sendable, Codable {
+    case created, updated, deleted, restored
+}
+
+/// Who made a hub change.
+public enum JournalSource: Hashable, Sendable, Codable, CustomStringConvertible {
+    case spoke(SpokeID)
+    /// An undo from `hubsync restore` or the UI.
+    case restore
+    /// A mass-deletion hold approved by an admin.
+    case approval(SpokeID)
+
+    public var description: String {
+        switch self {
+        case .spoke(let s): "spoke \(s)"
+        case .restore: "restore"
+        case .approval(let s): "approved deletion from spoke \(s)"
+        }
+    }
+}
+
+public struct JournalEntry: Hashable, Sendable {
+    /// Assigned by the store, increasing per hub.
+    public var seq: Int64
+    public var hub: HubID
+    public var run: RunID?
+    public var item: ItemID
+    public var source: JournalSource
+    public var at: Date
+    public var kind: JournalKind
+    public var old: Contact?
+    public var new: Contact?
+    /// Fields changed differently on both sides and settled by the conflict policy.
+    public var conflicts: [ContactField]
+
+    public init(
+        seq: Int64 = 0, hub: HubID, run: RunID?, item: ItemID, source: JournalSource, at: Date, kind: JournalKind,
+        old: Contact?, new: Contact?, conflicts: [ContactField] = []
+    ) {
+        self.seq = seq
+        self.hub = hub
+        self.run = run
+        self.item = item
+        self.source = source
+        self.at = at
+        self.kind = kind
+        self.old = old
+        self.new = new
+        self.conflicts = conflicts
+    }
+}
+
+/// Per-spoke sync position and last outcome.
+public struct SpokeState: Hashable, Sendable, Codable {
+    public var spoke: SpokeID
+    public var cursor: SpokeCursor?
+    /// Every hub change up to this version has been pushed to the spoke (or found not to apply).
+    public var pushedThrough: Int64
+    public var lastSyncAt: Date?
+    public var lastError: String?
+    public var lastStats: SpokeRunStats?
+
+    public init(
+        spoke: SpokeID, cursor: SpokeCursor? = nil, pushedThrough: Int64 = 0, lastSyncAt: Date? = nil,
+        lastError: String? = nil, lastStats: SpokeRunStats? = nil
+    ) {
+        self.spoke = spoke
+        self.cursor = cursor
+        self.pushedThrough = pushedThrough
+        self.lastSyncAt = lastSyncAt
+        self.lastError = lastError
+        self.lastStats = lastStats
+    }
+}
+
+public struct SpokeRunStats: Hashable, Sendable, Codable {
+    public var pulled = 0
+    public var hubCreated = 0
+    public var hubUpdated = 0
+    public var hubDeleted = 0
+    public var matched = 0
+    public var conflicts = 0
+    public var pushedCreates = 0
+    public var pushedUpdates = 0
+    public var pushedDeletes = 0
+    public var itemErrors = 0
+    public var heldDeletions = 0
+    public init() {}
+}
+
+public enum RunStatus: String, Hashable, Sendable, Codable {
+    case running, succeeded, partial, failed
+}
+
+public struct RunRecord: Hashable, Sendable {
+    public var id: RunID
+    public var hub: HubID
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var status: RunStatus
+    public var stats: [SpokeID: SpokeRunStats]
+    public var errors: [String]
+
+    public init(
+        id: RunID, hub: HubID, startedAt: Date, finishedAt: Date? = nil, status: RunStatus = .running,
+        stats: [SpokeID: SpokeRunStats] = [:], errors: [String] = []
+    ) {
+        self.id = id
+        self.hub = hub
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.status = status
+        self.stats = stats
+        self.errors = errors
+    }
+}
+
+/// Remote deletions held back by the mass-deletion guard, waiting for an admin.
+public struct DeletionHold: Hashable, Sendable {
+    public var spoke: SpokeID
+    public var detectedAt: Date
+    public var items: [ItemID]
+    public var reason: String
+    public init(spoke: SpokeID, detectedAt: Date, items: [ItemID], reason: String) {
+        self.spoke = spoke
+        self.detectedAt = detectedAt
+        self.items = items
+        self.reason = reason
+    }
+}

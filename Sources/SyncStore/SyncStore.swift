@@ -1,0 +1,106 @@
+import Foundation
+import SyncModel
+
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable { case notFound, conflict, corrupt, io }
+    public var kind: Kind
+    public var message: String
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+    public var description: String { message }
+}
+
+/// Everything one transaction writes. The engine builds a batch per step and commits it
+/// atomically: either all of it lands or none, which is what makes a crash at any point safe.
+public struct WriteBatch: Sendable {
+    public var items: [HubItem] = []
+    /// Upserted by (spoke, item); the (spoke, remote id) pair is unique as well.
+    public var links: [Link] = []
+    public var removedLinks: [LinkKey] = []
+    public var addedIntents: [CreateIntent] = []
+    public var removedIntents: [LinkKey] = []
+    /// `seq` is assigned by the store.
+    public var journal: [JournalEntry] = []
+    public var spokeStates: [SpokeState] = []
+    public var runs: [RunRecord] = []
+    /// Replaces the hold of that spoke.
+    public var holds: [DeletionHold] = []
+    public var removedHolds: [SpokeID] = []
+
+    public init() {}
+
+    public var isEmpty: Bool {
+        items.isEmpty && links.isEmpty && removedLinks.isEmpty && addedIntents.isEmpty && removedIntents.isEmpty
+            && journal.isEmpty && spokeStates.isEmpty && runs.isEmpty && holds.isEmpty && removedHolds.isEmpty
+    }
+}
+
+public struct LinkKey: Hashable, Sendable {
+    public var spoke: SpokeID
+    public var item: ItemID
+    public init(spoke: SpokeID, item: ItemID) {
+        self.spoke = spoke
+        self.item = item
+    }
+}
+
+public struct JournalQuery: Sendable {
+    public var item: ItemID?
+    public var run: RunID?
+    /// Entries with seq below this (paging backwards); nil = newest.
+    public var before: Int64?
+    public var limit: Int
+    public init(item: ItemID? = nil, run: RunID? = nil, before: Int64? = nil, limit: Int = 100) {
+        self.item = item
+        self.run = run
+        self.before = before
+        self.limit = limit
+    }
+}
+
+/// The persistence boundary. Narrow on purpose: reads the engine needs, plus one atomic batch
+/// write. Every table is keyed by hub so a hub can be sharded or leased as a unit.
+/// Conformance: `Tests/SyncStoreTests` runs one suite against every implementation.
+public protocol SyncStore: Sendable {
+    // Configuration
+    func saveHub(_ hub: HubConfig) throws
+    func hubs() throws -> [HubConfig]
+    func hub(_ id: HubID) throws -> HubConfig?
+    /// Removes the hub and everything keyed by it.
+    func deleteHub(_ id: HubID) throws
+    func saveSpoke(_ spoke: SpokeConfig) throws
+    /// Ordered by position.
+    func spokes(hub: HubID) throws -> [SpokeConfig]
+    /// Removes the spoke, its links, intents, state and hold; hub items stay.
+    func deleteSpoke(_ id: SpokeID, hub: HubID) throws
+
+    // Items
+    func items(hub: HubID, ids: [ItemID]) throws -> [ItemID: HubItem]
+    /// Ordered by version; tombstones included.
+    func items(hub: HubID, changedAfter version: Int64, limit: Int) throws -> [HubItem]
+    /// Live items only, ordered by id.
+    func liveItems(hub: HubID) throws -> [HubItem]
+    func liveItemCount(hub: HubID) throws -> Int
+    /// The highest item version in the hub (0 when empty).
+    func maxVersion(hub: HubID) throws -> Int64
+
+    // Links
+    func links(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: Link]
+    func links(hub: HubID, spoke: SpokeID, items: [ItemID]) throws -> [ItemID: Link]
+    func linkedRemoteIDs(hub: HubID, spoke: SpokeID) throws -> Set<RemoteID>
+    func linkCount(hub: HubID, spoke: SpokeID) throws -> Int
+    func intents(hub: HubID, spoke: SpokeID) throws -> [CreateIntent]
+
+    // State, runs, journal, holds
+    func spokeState(hub: HubID, spoke: SpokeID) throws -> SpokeState
+    func runs(hub: HubID, limit: Int) throws -> [RunRecord]
+    func run(hub: HubID, id: RunID) throws -> RunRecord?
+    /// Newest first.
+    func journal(hub: HubID, _ query: JournalQuery) throws -> [JournalEntry]
+    func holds(hub: HubID) throws -> [DeletionHold]
+
+    /// Applies the batch in one transaction.
+    func commit(hub: HubID, _ batch: WriteBatch) throws
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Synchronization
+import ConnectorKit
+import ConnectorMemory
+import SyncEngine
+import SyncModel
+import SyncStore
+
+/// A clock tests move by hand: no sleeps.
+public final class TestClock: Sendable {
+    private let now = Mutex(Date(timeIntervalSince1970: 1_700_000_000))
+    public init() {}
+    public func read() -> Date { now.withLock { $0 } }
+    public func advance(_ seconds: TimeInterval = 1) { now.withLock { $0 += seconds } }
+    public var closure: @Sendable () -> Date { { [self] in self.read() } }
+}
+
+/// Deterministic ids, so a failing seed replays the same way.
+public final class Counter: Sendable {
+    private let n = Mutex(0)
+    private let prefix: String
+    public init(prefix: String) { self.prefix = prefix }
+    public func next() -> String { n.withLock { $0 += 1; return "\(prefix)\($0)" } }
+}
+
+/// A hub with memory spokes on a store, and the engine to sync it.
+public struct Harness: Sendable {
+    public let store: any SyncStore
+    public let hub: HubID
+    public let spokes: [MemorySpoke]
+    public let configs: [SpokeConfig]
+    public let clock: TestClock
+    public let engine: SyncEngine
+
+    public init(
+        store: any SyncStore = MemoryStore(), spokeOptions: [SpokeOptions] = [.init(), .init()],
+        deletionGuard: DeletionGuard = .init(), batchSize: Int = 500,
+        makeSpoke: (Int, TestClock) -> MemorySpoke = { i, clock in
+            MemorySpoke(name: "s\(i)", pageSize: 7, maxBatch: 5, clock: clock.closure)
+        }
+    ) throws {
+        self.store = store
+        let clock = TestClock()
+        self.clock = clock
+        hub = HubID("h1")
+        try store.saveHub(HubConfig(id: hub, name: "Test hub", deletionGuard: deletionGuard))
+        var spokes: [MemorySpoke] = []
+        var configs: [SpokeConfig] = []
+        for (i, options) in spokeOptions.enumerated() {
+            let spoke = makeSpoke(i, clock)
+            let config = SpokeConfig(
+                id: SpokeID("s\(i)"), hub: hub, name: "spoke \(i)", kind: .memory, position: i, options: options)
+            try store.saveSpoke(config)
+            spokes.append(spoke)
+            configs.append(config)
+        }
+        self.spokes = spokes
+        self.configs = configs
+        let ids = Counter(prefix: "id")
+        engine = SyncEngine(store: store, clock: clock.closure, newID: { ids.next() }, batchSize: batchSize)
+    }
+
+    public var connectors: [SpokeID: any SpokeConnector] {
+        Dictionary(uniqueKeysWithValues: zip(configs.map(\.id), spokes.map { $0 as any SpokeConnector }))
+    }
+
+    @discardableResult
+    public func sync() async throws -> RunRecord {
+        clock.advance()
+        return try await engine.sync(hub: hub, connectors: connectors)
+    }
+
+    public func hubContacts() throws -> [Contact] { try store.liveItems(hub: hub).map(\.contact) }
+
+    /// Contacts of a spoke, normalised, sorted by content hash for comparison.
+    public static func sorted(_ cs: [Contact]) -> [Contact] {
+        cs.map { $0.normalized() }.sorted { $0.rawContentHash.value < $1.rawContentHash.value }
+    }
+}
+
+public enum Sample {
+    public static func person(_ given: String, _ family: String, email: String? = nil, phone: String? = nil,
+                              org: String? = nil) -> Contact {
+        Contact(
+            givenName: given, familyName: family, organization: org,
+            emails: email.map { [LabeledValue($0, label: .work)] } ?? [],
+            phones: phone.map { [LabeledValue($0, label: .mobile)] } ?? [])
+    }
+}
