@@ -46,6 +46,7 @@ let package = Package(
         ]),
         .target(name: "TestSupport", dependencies: [
             "SyncModel", "SyncStore", "SyncEngine", "ConnectorKit", "ConnectorMemory",
+            .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "SyncModelTests", dependencies: ["SyncModel"]),
         .testTarget(name: "PIMFormatsTests", dependencies: ["PIMFormats", "SyncModel"]),

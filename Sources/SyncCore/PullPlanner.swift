@@ -66,7 +66,8 @@ public struct PullPlan: Hashable, Sendable {
 /// Pure decisions for one pulled change.
 public enum PullPlanner {
     /// An item the spoke reports present. `target` is the linked hub item, or for an unlinked
-    /// remote item the one its marker names or the matcher found (`via` says which).
+    /// remote item the one its marker names or the matcher found (`via` says which). For a
+    /// marker, `link` may carry the content the create sent, as the base.
     public static func upsert(
         _ remote: RemoteItem, link: LinkSnapshot?, target: HubSnapshot?, via: PullPlan.Via, view: SpokeView
     ) -> PullPlan {
@@ -75,7 +76,7 @@ public enum PullPlanner {
             return PullPlan(hub: .create(incoming), link: .set(base: incoming, agreed: true), via: .new)
         }
         let spoke = view.restrict(incoming, to: target.contact)
-        if let link {
+        if let link, via == .link {
             if let v = link.remoteVersion, v == remote.version { return PullPlan(hub: .none, link: .none) }
             if link.leavingFilter { return PullPlan(hub: .none, link: .none) }
             if view.sameInSpoke(spoke, link.base) {
@@ -91,7 +92,8 @@ public enum PullPlanner {
         if target.deleted {
             // Edited here while deleted elsewhere (or a create echo for a since-deleted item):
             // an edit beats a delete; an unchanged echo lets the delete go out.
-            hubAction = link == nil && via == .marker ? .touch : .resurrect(outcome.merged)
+            let editedSinceCreate = link.map { !view.sameInSpoke(spoke, $0.base) } ?? false
+            hubAction = via == .marker && !editedSinceCreate ? .touch : .resurrect(outcome.merged)
         } else if outcome.merged.rawContentHash != target.contact.rawContentHash {
             hubAction = .update(outcome.merged)
         } else {

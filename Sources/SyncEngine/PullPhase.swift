@@ -77,6 +77,8 @@ extension Pass {
         // A marker names a hub item; it only counts when that item has no link here yet.
         let markerLinked = try store.links(hub: hub.id, spoke: spoke.id, items: Array(markerTargets.values))
         markerTargets = markerTargets.filter { markerLinked[$0.value] == nil }
+        let intents = markerTargets.isEmpty ? [:] : Dictionary(
+            try store.intents(hub: hub.id, spoke: spoke.id).map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
         let targetIDs = links.values.map(\.item) + markerTargets.values
         var items = try store.items(hub: hub.id, ids: targetIDs)
         var batch = WriteBatch()
@@ -98,8 +100,13 @@ extension Pass {
                 }
             }
             let target = targetID.flatMap { items[$0] }
+            var base = link?.snapshot
+            if via == .marker, let t = targetID, let intent = intents[t] {
+                base = intent.snapshot
+                batch.removedIntents.append(LinkKey(spoke: spoke.id, item: t))
+            }
             let plan = PullPlanner.upsert(
-                r, link: link?.snapshot, target: target?.snapshot, via: target == nil ? .new : via, view: view)
+                r, link: base, target: target?.snapshot, via: target == nil ? .new : via, view: view)
             if let item = apply(plan, spoke: spoke.id, remoteID: r.id, remote: r, link: link, target: target,
                                 into: &batch) {
                 items[item.id] = item

@@ -40,7 +40,9 @@ extension Pass {
                 case .create(let c):
                     let marker = CreateMarker(hub: hub.id, item: item.id)
                     pre.addedIntents.append(
-                        CreateIntent(spoke: spoke.id, item: item.id, marker: marker, startedAt: engine.clock()))
+                        CreateIntent(
+                            spoke: spoke.id, item: item.id, marker: marker, base: item.contact,
+                            startedAt: engine.clock()))
                     ops.append((item, nil, .create(c, marker)))
                 case .update(let id, let v, let c):
                     ops.append((item, link, .update(id, v, c)))
@@ -151,28 +153,30 @@ extension Pass {
     }
 
     /// Creates interrupted by a crash: the intent is there, the link is not. Find the item the
-    /// create may have made (by its marker) and link it, so it is never created twice.
+    /// create may have made (by its marker) and link it, so it is never created twice. (A pull
+    /// usually links it first, through the marker the item carries.)
     private mutating func recoverIntents(
         _ spoke: SpokeConfig, _ connector: any SpokeConnector, _ view: SpokeView
     ) async throws {
         let intents = try store.intents(hub: hub.id, spoke: spoke.id)
         guard !intents.isEmpty else { return }
         let links = try store.links(hub: hub.id, spoke: spoke.id, items: intents.map(\.item))
+        let items = try store.items(hub: hub.id, ids: intents.map(\.item))
         var batch = WriteBatch()
         for intent in intents {
-            let key = LinkKey(spoke: spoke.id, item: intent.item)
-            batch.removedIntents.append(key)
-            guard links[intent.item] == nil, let found = try await connector.find(marker: intent.marker) else { continue }
-            // Linked with a base from the remote and an old version seen, so the push below
-            // brings it up to date if the hub moved on meanwhile.
-            batch.links.append(Link(
-                spoke: spoke.id, item: intent.item, remoteID: found.id, remoteVersion: found.version,
-                base: view.toHub(found.contact), hubVersionSeen: 0, createdByHub: true))
-            if var item = try store.items(hub: hub.id, ids: [intent.item])[intent.item] {
-                item.version = version()
-                batch.items.append(item)
-            }
+            batch.removedIntents.append(LinkKey(spoke: spoke.id, item: intent.item))
+            guard links[intent.item] == nil, let item = items[intent.item],
+                let found = try await connector.find(marker: intent.marker)
+            else { continue }
+            let plan = PullPlanner.upsert(
+                found, link: intent.snapshot, target: item.snapshot, via: .marker, view: view)
+            apply(plan, spoke: spoke.id, remoteID: found.id, remote: found, link: nil, target: item, into: &batch)
         }
         try store.commit(hub: hub.id, batch)
     }
+}
+
+extension CreateIntent {
+    /// What the planner needs: the content the create sent is the base.
+    var snapshot: LinkSnapshot { LinkSnapshot(remoteVersion: nil, base: base) }
 }

@@ -62,11 +62,15 @@ public struct CreateIntent: Hashable, Sendable {
     public var spoke: SpokeID
     public var item: ItemID
     public var marker: CreateMarker
+    /// The content sent (hub terms): the base when the created item is found again, so edits
+    /// made to it in the spoke meanwhile merge instead of being overwritten or undone.
+    public var base: Contact
     public var startedAt: Date
-    public init(spoke: SpokeID, item: ItemID, marker: CreateMarker, startedAt: Date) {
+    public init(spoke: SpokeID, item: ItemID, marker: CreateMarker, base: Contact, startedAt: Date) {
         self.spoke = spoke
         self.item = item
         self.marker = marker
+        self.base = base
         self.startedAt = startedAt
     }
 }

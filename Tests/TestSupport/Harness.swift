@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import ConnectorKit
 import ConnectorMemory
@@ -57,7 +58,9 @@ public struct Harness: Sendable {
         self.spokes = spokes
         self.configs = configs
         let ids = Counter(prefix: "id")
-        engine = SyncEngine(store: store, clock: clock.closure, newID: { ids.next() }, batchSize: batchSize)
+        engine = SyncEngine(
+            store: store, clock: clock.closure, newID: { ids.next() }, batchSize: batchSize,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     public var connectors: [SpokeID: any SpokeConnector] {

@@ -1,0 +1,85 @@
+import Foundation
+import Synchronization
+import SyncModel
+import SyncStore
+
+/// The process dying: not a connector error, so the engine does not catch it.
+public struct Crash: Error, Sendable {
+    public init() {}
+}
+
+/// Wraps a store and can "crash" at a commit: before it (nothing written) or right after it
+/// (written, but the engine never learns). Reads pass through.
+public final class CrashingStore: SyncStore {
+    public let inner: any SyncStore
+    private let decide = Mutex<(@Sendable () -> CrashPoint)?>(nil)
+
+    public enum CrashPoint: Sendable { case none, beforeCommit, afterCommit }
+
+    public init(_ inner: any SyncStore) { self.inner = inner }
+
+    public func setCrashes(_ f: (@Sendable () -> CrashPoint)?) { decide.withLock { $0 = f } }
+
+    public func commit(hub: HubID, _ batch: WriteBatch) throws {
+        let point = decide.withLock { $0 }?() ?? .none
+        if point == .beforeCommit { throw Crash() }
+        try inner.commit(hub: hub, batch)
+        if point == .afterCommit { throw Crash() }
+    }
+
+    public func saveHub(_ hub: HubConfig) throws { try inner.saveHub(hub) }
+    public func hubs() throws -> [HubConfig] { try inner.hubs() }
+    public func hub(_ id: HubID) throws -> HubConfig? { try inner.hub(id) }
+    public func deleteHub(_ id: HubID) throws { try inner.deleteHub(id) }
+    public func saveSpoke(_ spoke: SpokeConfig) throws { try inner.saveSpoke(spoke) }
+    public func spokes(hub: HubID) throws -> [SpokeConfig] { try inner.spokes(hub: hub) }
+    public func deleteSpoke(_ id: SpokeID, hub: HubID) throws { try inner.deleteSpoke(id, hub: hub) }
+    public func items(hub: HubID, ids: [ItemID]) throws -> [ItemID: HubItem] { try inner.items(hub: hub, ids: ids) }
+    public func items(hub: HubID, changedAfter version: Int64, limit: Int) throws -> [HubItem] {
+        try inner.items(hub: hub, changedAfter: version, limit: limit)
+    }
+    public func liveItems(hub: HubID) throws -> [HubItem] { try inner.liveItems(hub: hub) }
+    public func liveItemCount(hub: HubID) throws -> Int { try inner.liveItemCount(hub: hub) }
+    public func maxVersion(hub: HubID) throws -> Int64 { try inner.maxVersion(hub: hub) }
+    public func links(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: Link] {
+        try inner.links(hub: hub, spoke: spoke, remoteIDs: remoteIDs)
+    }
+    public func links(hub: HubID, spoke: SpokeID, items: [ItemID]) throws -> [ItemID: Link] {
+        try inner.links(hub: hub, spoke: spoke, items: items)
+    }
+    public func linkedRemoteIDs(hub: HubID, spoke: SpokeID) throws -> Set<RemoteID> {
+        try inner.linkedRemoteIDs(hub: hub, spoke: spoke)
+    }
+    public func linkCount(hub: HubID, spoke: SpokeID) throws -> Int { try inner.linkCount(hub: hub, spoke: spoke) }
+    public func intents(hub: HubID, spoke: SpokeID) throws -> [CreateIntent] { try inner.intents(hub: hub, spoke: spoke) }
+    public func spokeState(hub: HubID, spoke: SpokeID) throws -> SpokeState {
+        try inner.spokeState(hub: hub, spoke: spoke)
+    }
+    public func runs(hub: HubID, limit: Int) throws -> [RunRecord] { try inner.runs(hub: hub, limit: limit) }
+    public func run(hub: HubID, id: RunID) throws -> RunRecord? { try inner.run(hub: hub, id: id) }
+    public func journal(hub: HubID, _ query: JournalQuery) throws -> [JournalEntry] {
+        try inner.journal(hub: hub, query)
+    }
+    public func holds(hub: HubID) throws -> [DeletionHold] { try inner.holds(hub: hub) }
+}
+
+/// SplitMix64: small, fast, seedable.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    public mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
+}
+
+/// A mutable value shared between a test and the closures it hands out.
+public final class Shared<Value: Sendable>: Sendable {
+    private let m: Mutex<Value>
+    public init(_ v: Value) { m = Mutex(v) }
+    public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R { try m.withLock { try body(&$0) } }
+}
