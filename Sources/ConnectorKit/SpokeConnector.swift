@@ -101,3 +101,27 @@ public protocol SpokeConnector: Sendable {
     /// The item a create with this marker made, if any: after a crash mid-create.
     func find(marker: CreateMarker) async throws -> RemoteItem?
 }
+
+extension WriteOp {
+    /// For logs: the kind and remote id, never the content.
+    public var name: String {
+        switch self {
+        case .create(_, let m): "create \(m)"
+        case .update(let id, _, _): "update \(id)"
+        case .delete(let id, _): "delete \(id)"
+        }
+    }
+}
+
+extension WriteOutcome {
+    public var name: String {
+        switch self {
+        case .created(let id, _): "created \(id)"
+        case .updated: "updated"
+        case .deleted: "deleted"
+        case .conflict: "conflict"
+        case .notFound: "notFound"
+        case .failed: "failed"
+        }
+    }
+}

@@ -90,10 +90,12 @@ public enum PullPlanner {
         let agreed = view.sameInSpoke(outcome.merged, spoke)
         let hubAction: PullPlan.HubAction
         if target.deleted {
-            // Edited here while deleted elsewhere (or a create echo for a since-deleted item):
-            // an edit beats a delete; an unchanged echo lets the delete go out.
-            let editedSinceCreate = link.map { !view.sameInSpoke(spoke, $0.base) } ?? false
-            hubAction = via == .marker && !editedSinceCreate ? .touch : .resurrect(outcome.merged)
+            // An edit made here while the item was deleted elsewhere beats the delete. Content
+            // the hub already knew is no such edit: the echo of a create or of an update whose
+            // answer was lost, so the delete goes out instead.
+            let known = view.sameInSpoke(spoke, target.contact)
+                || (link.map { view.sameInSpoke(spoke, $0.base) } ?? (via == .marker))
+            hubAction = known ? .touch : .resurrect(outcome.merged)
         } else if outcome.merged.rawContentHash != target.contact.rawContentHash {
             hubAction = .update(outcome.merged)
         } else {

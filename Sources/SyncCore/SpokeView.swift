@@ -35,12 +35,14 @@ public struct SpokeView: Sendable, Hashable {
                 if let v = spoke.custom[name] { c.custom[fm.hubField] = v }
             }
         }
-        if let cat = options.categorizeAs {
-            let k = Normalize.key(category: cat)
-            c.categories.removeAll { Normalize.key(category: $0) == k }
-        }
-        return c.normalized()
+        // Stripped after normalising, so padding in the setting or the source cannot leak it.
+        var n = c.normalized()
+        if let k = categoryKey { n.categories.removeAll { Normalize.key(category: $0) == k } }
+        return n
     }
+
+    /// The key of the category this spoke puts on what the hub writes there, if any.
+    private var categoryKey: String? { Normalize.text(options.categorizeAs).map(Normalize.key(category:)) }
 
     /// A hub contact as this spoke should hold it.
     public func toSpoke(_ hub: Contact) -> Contact {
@@ -79,6 +81,12 @@ public struct SpokeView: Sendable, Hashable {
         var out = spoke
         for field in ContactField.fixed where !carries(field) {
             copy(field, from: hub, into: &out)
+        }
+        // The spoke strips its own category, so it cannot say whether the hub has it (another
+        // spoke may have put it there): that membership is the hub's.
+        if let k = categoryKey, carries(.categories) {
+            out.categories.removeAll { Normalize.key(category: $0) == k }
+            out.categories += hub.categories.filter { Normalize.key(category: $0) == k }
         }
         out.custom = hub.custom.filter { !carries(.custom($0.key)) }
         for (k, v) in spoke.custom where carries(.custom(k)) { out.custom[k] = v }

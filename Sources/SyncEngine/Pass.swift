@@ -97,6 +97,10 @@ struct Pass {
             item = t
         }
         if let item, item != target { batch.items.append(item) }
+        engine.logger.debug("pull plan", metadata: [
+            "spoke": "\(spoke)", "remote": "\(remoteID)", "item": "\(item?.id.rawValue ?? "-")",
+            "hub": "\(plan.hub.name)", "link": "\(plan.link.name)", "via": "\(plan.via)",
+        ])
         if plan.via == .match { s.matched += 1 }
         switch plan.link {
         case .none:
@@ -130,4 +134,29 @@ extension Link {
 
 extension HubItem {
     var snapshot: HubSnapshot { HubSnapshot(contact: contact, deleted: deleted, modifiedAt: modifiedAt) }
+}
+
+extension PullPlan.HubAction {
+    /// For logs: the action without the contact (no personal data in logs).
+    var name: String {
+        switch self {
+        case .none: "none"
+        case .create: "create"
+        case .update: "update"
+        case .delete: "delete"
+        case .resurrect: "resurrect"
+        case .touch: "touch"
+        }
+    }
+}
+
+extension PullPlan.LinkAction {
+    var name: String {
+        switch self {
+        case .none: "none"
+        case .refresh: "refresh"
+        case .set(_, let agreed): agreed ? "set-agreed" : "set"
+        case .remove: "remove"
+        }
+    }
 }

@@ -97,6 +97,10 @@ extension Pass {
         into post: inout WriteBatch, conflicts: inout [(HubItem, Link)]
     ) -> ItemError? {
         let key = LinkKey(spoke: spoke, item: item.id)
+        engine.logger.debug("push", metadata: [
+            "spoke": "\(spoke)", "item": "\(item.id)", "version": "\(item.version)", "op": "\(op.name)",
+            "outcome": "\(outcome.name)",
+        ])
         switch outcome {
         case .created(let id, let v):
             stats[spoke, default: .init()].pushedCreates += 1

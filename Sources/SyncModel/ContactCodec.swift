@@ -85,7 +85,7 @@ public enum ContactCodec {
         }
         mutating func data(_ d: Data) { varint(d.count); bytes.append(contentsOf: d) }
         mutating func label(_ l: ContactLabel) { bytes.append(UInt8(ContactCodec.labels.firstIndex(of: l)!)) }
-        mutating func date(_ d: PartialDate) { varint(d.year.map { $0 + 1 } ?? 0); varint(d.month); varint(d.day) }
+        mutating func date(_ d: PartialDate) { varint(d.year.map { $0 &+ 1 } ?? 0); varint(d.month); varint(d.day) }
     }
 
     struct Reader {
@@ -111,7 +111,7 @@ public enum ContactCodec {
         }
         mutating func slice() throws(DecodingError) -> ArraySlice<UInt8> {
             let n = try varint()
-            guard n <= bytes.count - i else { throw DecodingError(description: "truncated contact") }
+            guard n >= 0, n <= bytes.count - i else { throw DecodingError(description: "truncated contact") }
             defer { i += n }
             return bytes[i..<i + n]
         }
@@ -128,7 +128,7 @@ public enum ContactCodec {
         }
         mutating func date() throws(DecodingError) -> PartialDate {
             let y = try varint()
-            return PartialDate(year: y == 0 ? nil : y - 1, month: try varint(), day: try varint())
+            return PartialDate(year: y == 0 ? nil : y &- 1, month: try varint(), day: try varint())
         }
     }
 }

@@ -56,6 +56,16 @@ struct Model {
         var deletedBy: [String: Set<Int>] = [:]
         var editedBy: [String: Set<Int>] = [:]
         var created = Set<String>()
+        /// Deleted in a spoke while the hub's create there was unconfirmed.
+        var ambiguous = Set<String>()
+        /// Edited in a spoke that had deleted it earlier in the epoch (so another spoke's edit
+        /// brought it back there): a later edit, which beats the deletes.
+        var editedAfterDelete = Set<String>()
+    }
+
+    mutating func noteEdit(_ t: String, on spoke: Int) {
+        epoch.editedBy[t, default: []].insert(spoke)
+        if epoch.deletedBy[t]?.contains(spoke) == true { epoch.editedAfterDelete.insert(t) }
     }
 
     init(seed: UInt64, store: any SyncStore) throws {
@@ -86,6 +96,20 @@ struct Model {
 
     func token(_ c: Contact) -> String { c.nickname ?? "?" }
 
+    static let tracing = ProcessInfo.processInfo.environment["HUBSYNC_TRACE"] != nil
+
+    /// Traced live to stderr (interleaved with the engine's debug log) when HUBSYNC_TRACE is set.
+    mutating func note(_ line: String) {
+        if Self.tracing { FileHandle.standardError.write(Data("# \(line)\n".utf8)) }
+        trace.append(line)
+    }
+
+    func createPending(token t: String, spoke: Int) throws -> Bool {
+        let intents = try harness.store.intents(hub: harness.hub, spoke: harness.configs[spoke].id)
+        let items = try harness.store.items(hub: harness.hub, ids: intents.map(\.item))
+        return items.values.contains { token($0.contact) == t }
+    }
+
     mutating func value() -> String {
         nextValue += 1
         return "v\(nextValue)"
@@ -106,8 +130,8 @@ struct Model {
                 var c = Contact(givenName: value(), familyName: value(), nickname: t)
                 epoch.textAll[t] = [.givenName: [c.givenName!], .familyName: [c.familyName!]]
                 c.emails = [LabeledValue("\(t)@example.com", label: .work)]
-                s.userUpsert(c)
-                trace.append("create \(t) on \(spoke)")
+                let id = s.userUpsert(c)
+                note("create \(t) on \(spoke) as \(id)")
             case 15..<55 where !entries.isEmpty:
                 let (id, e) = entries.randomElement(using: &rng)!
                 var c = e.contact
@@ -117,9 +141,9 @@ struct Model {
                 c[keyPath: f.keyPath] = v
                 epoch.textEdits[t, default: [:]][f, default: [:]][spoke] = v
                 epoch.textAll[t, default: [:]][f, default: []].insert(v)
-                epoch.editedBy[t, default: []].insert(spoke)
+                noteEdit(t, on: spoke)
                 s.userUpsert(c, id: id)
-                trace.append("edit \(t).\(f)=\(v) on \(spoke)")
+                note("edit \(t).\(f)=\(v) on \(spoke)")
             case 55..<65 where !entries.isEmpty:
                 let (id, e) = entries.randomElement(using: &rng)!
                 var c = e.contact
@@ -127,9 +151,9 @@ struct Model {
                 let mail = "\(value())@\(t).example"
                 c.emails.append(LabeledValue(mail, label: .home))
                 epoch.emailsAdded[t, default: [:]][mail] = spoke
-                epoch.editedBy[t, default: []].insert(spoke)
+                noteEdit(t, on: spoke)
                 s.userUpsert(c, id: id)
-                trace.append("add email \(t) \(mail) on \(spoke)")
+                note("add email \(t) \(mail) on \(spoke)")
             case 65..<72 where !entries.isEmpty:
                 let (id, e) = entries.randomElement(using: &rng)!
                 var c = e.contact
@@ -137,17 +161,22 @@ struct Model {
                 let t = token(c)
                 c.emails.removeAll { $0.value == victim.value }
                 epoch.emailsRemoved[t, default: [:]][victim.value] = spoke
-                epoch.editedBy[t, default: []].insert(spoke)
+                noteEdit(t, on: spoke)
                 s.userUpsert(c, id: id)
-                trace.append("remove email \(t) \(victim.value) on \(spoke)")
+                note("remove email \(t) \(victim.value) on \(spoke)")
             case 72..<77 where !entries.isEmpty:
                 let (id, e) = entries.randomElement(using: &rng)!
-                epoch.deletedBy[token(e.contact), default: []].insert(spoke)
+                let t = token(e.contact)
+                epoch.deletedBy[t, default: []].insert(spoke)
+                // A crash left the hub's create of this item unconfirmed: the spoke keeps no
+                // trace of the delete, so the hub cannot tell it from a create that never landed
+                // and makes it again. Either outcome loses nothing.
+                if try createPending(token: t, spoke: spoke) { epoch.ambiguous.insert(t) }
                 s.userDelete(id)
-                trace.append("delete \(token(e.contact)) on \(spoke)")
+                note("delete \(t) on \(spoke) (\(id))")
             case 77..<79:
                 s.expireCursors()
-                trace.append("expire \(spoke)")
+                note("expire \(spoke)")
             case 79..<92:
                 try await syncWithFaults()
             default:
@@ -163,10 +192,10 @@ struct Model {
         defer { faultRate.withLock { $0 = 0 } }
         do {
             let r = try await harness.sync()
-            trace.append("sync \(r.status) \(r.errors)")
+            note("sync \(r.status) \(r.errors)")
         } catch is Crash {
             crashes += 1
-            trace.append("sync crashed")
+            note("sync crashed")
         }
     }
 
@@ -186,11 +215,8 @@ struct Model {
             }
         }
         #expect(quiet, "step \(step): no quiet pass after 6 syncs")
-        let before = convergedChecks
         try check(step: step)
-        if ProcessInfo.processInfo.environment["HUBSYNC_TRACE"] != nil && before >= 0 {
-            print("--- converge at \(step)\n" + trace.joined(separator: "\n"))
-        }
+        note("--- converged at \(step)")
         trace = []
         convergedChecks += 1
         epoch = Epoch()
@@ -210,11 +236,16 @@ struct Model {
         for t in created {
             let deleted = epoch.deletedBy[t] ?? []
             let editedElsewhere = !(epoch.editedBy[t] ?? []).subtracting(deleted).isEmpty
+                || epoch.editedAfterDelete.contains(t)
             if settled[t] == nil && !epoch.created.contains(t) {
                 #expect(byToken[t] == nil, "step \(step): \(t) came back after its deletion")
             } else if deleted.isEmpty {
                 #expect(byToken[t] != nil, "step \(step): \(t) lost")
-            } else if !editedElsewhere {
+            } else if !editedElsewhere && !epoch.ambiguous.contains(t)
+                && (epoch.editedBy[t] ?? []).count < 2
+            {
+                // (Two spokes that each edited and then deleted it: each delete meets an edit it
+                // had not seen, which wins, so the item may stay. Nothing is lost either way.)
                 #expect(byToken[t] == nil, "step \(step): \(t) deleted but still there")
             }
             guard let c = byToken[t] else { continue }

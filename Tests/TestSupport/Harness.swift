@@ -60,8 +60,18 @@ public struct Harness: Sendable {
         let ids = Counter(prefix: "id")
         engine = SyncEngine(
             store: store, clock: clock.closure, newID: { ids.next() }, batchSize: batchSize,
-            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+            logger: Self.logger)
     }
+
+    /// Silent, unless HUBSYNC_TRACE is set: then every plan and write goes to stderr.
+    static let logger: Logger = {
+        guard ProcessInfo.processInfo.environment["HUBSYNC_TRACE"] != nil else {
+            return Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        }
+        var l = Logger(label: "test", factory: { StreamLogHandler.standardError(label: $0) })
+        l.logLevel = .debug
+        return l
+    }()
 
     public var connectors: [SpokeID: any SpokeConnector] {
         Dictionary(uniqueKeysWithValues: zip(configs.map(\.id), spokes.map { $0 as any SpokeConnector }))
