@@ -54,7 +54,11 @@ public struct PartialDate: Hashable, Sendable, Codable, CustomStringConvertible 
         self.day = day
     }
     public var isValid: Bool {
-        (1...12).contains(month) && (1...31).contains(day) && (year.map { (1...9999).contains($0) } ?? true)
+        guard (1...12).contains(month), year.map({ (1...9999).contains($0) }) ?? true else { return false }
+        // Without a year, 29 February is a valid birthday.
+        let leap = year.map { ($0 % 4 == 0 && $0 % 100 != 0) || $0 % 400 == 0 } ?? true
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        return (1...days).contains(day)
     }
     /// ISO 8601 `YYYY-MM-DD`, or `--MM-DD` without a year.
     public var description: String {
@@ -136,6 +140,7 @@ public struct Contact: Hashable, Sendable, Codable {
         let parts = [namePrefix, givenName, middleName, familyName, nameSuffix].compactMap { $0 }
             .filter { !$0.isEmpty }
         if !parts.isEmpty { return parts.joined(separator: " ") }
-        return organization ?? emails.first?.value ?? ""
+        if let organization, !organization.isEmpty { return organization }
+        return emails.first?.value ?? ""
     }
 }

@@ -111,6 +111,11 @@ import Testing
         (PartialDate(year: 10000, month: 1, day: 1), false, "10000-01-01"),
         (PartialDate(year: 2000, month: 0, day: 1), false, "2000-00-01"),
         (PartialDate(year: 2000, month: 12, day: 32), false, "2000-12-32"),
+        (PartialDate(year: 2001, month: 2, day: 29), false, "2001-02-29"),
+        (PartialDate(year: 2000, month: 2, day: 29), true, "2000-02-29"),
+        (PartialDate(year: 1900, month: 2, day: 29), false, "1900-02-29"),
+        (PartialDate(year: nil, month: 2, day: 29), true, "--02-29"),
+        (PartialDate(year: 2020, month: 4, day: 31), false, "2020-04-31"),
         (PartialDate(year: nil, month: 2, day: 0), false, "--02-00"),
     ])
     func partialDate(_ d: PartialDate, _ valid: Bool, _ text: String) {

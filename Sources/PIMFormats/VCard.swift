@@ -1,0 +1,79 @@
+import SyncModel
+
+public enum VCardVersion: String, Hashable, Sendable, CaseIterable {
+    case v3 = "3.0"
+    case v4 = "4.0"
+}
+
+/// One parameter of a property: `TYPE=work,voice` is `TYPE` with `["work", "voice"]`.
+/// Values are stored decoded (unquoted, RFC 6868 caret escapes resolved).
+public struct VCardParameter: Hashable, Sendable {
+    /// Upper-cased.
+    public var name: String
+    public var values: [String]
+
+    public init(name: String, values: [String]) {
+        self.name = name.uppercased()
+        self.values = values
+    }
+}
+
+/// A property kept as it was read, so it can be written back unchanged.
+public struct VCardProperty: Hashable, Sendable {
+    public var group: String?
+    /// Upper-cased.
+    public var name: String
+    public var params: [VCardParameter]
+    /// The value as on the wire: still vCard-escaped (quoted-printable is decoded on read).
+    public var value: String
+
+    public init(group: String? = nil, name: String, params: [VCardParameter] = [], value: String) {
+        self.group = group
+        self.name = name.uppercased()
+        self.params = params
+        self.value = value
+    }
+
+    /// All values of every parameter called `name` (case-insensitive).
+    public func values(of name: String) -> [String] {
+        let n = name.uppercased()
+        return params.filter { $0.name == n }.flatMap(\.values)
+    }
+}
+
+/// A parsed vCard: the contact plus what the contact model has no place for.
+public struct VCard: Hashable, Sendable {
+    public var version: VCardVersion
+    public var uid: String?
+    public var revision: String?
+    public var contact: Contact
+    /// Properties the mapping does not understand, written back verbatim.
+    public var unknown: [VCardProperty]
+
+    public init(
+        version: VCardVersion = .v3, uid: String? = nil, revision: String? = nil,
+        contact: Contact = Contact(), unknown: [VCardProperty] = []
+    ) {
+        self.version = version
+        self.uid = uid
+        self.revision = revision
+        self.contact = contact
+        self.unknown = unknown
+    }
+}
+
+public struct VCardError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    /// 1-based physical line of the input, when known.
+    public var line: Int?
+
+    public init(_ message: String, line: Int? = nil) {
+        self.message = message
+        self.line = line
+    }
+
+    public var description: String {
+        if let line { return "vCard error at line \(line): \(message)" }
+        return "vCard error: \(message)"
+    }
+}
