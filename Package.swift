@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "ConnectorKit", dependencies: ["SyncModel"]),
         // An in-memory spoke: tests, benchmark and demo.
         .target(name: "ConnectorMemory", dependencies: ["ConnectorKit", "SyncModel"]),
+        // A folder of .vcf files: the first persistent spoke, for the CLI and demo.
+        .target(name: "ConnectorFolder", dependencies: ["ConnectorKit", "PIMFormats", "SyncModel"]),
         // Store protocol + in-memory store.
         .target(name: "SyncStore", dependencies: ["SyncModel"]),
         .target(name: "SyncStoreSQLite", dependencies: [
@@ -36,7 +38,7 @@ let package = Package(
         // The one composition root.
         .target(name: "HubCLI", dependencies: [
             "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
-            "ConnectorKit", "ConnectorMemory", "PIMFormats",
+            "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "PIMFormats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -58,6 +60,12 @@ let package = Package(
             "SyncEngine", "SyncCore", "SyncStore", "SyncStoreSQLite", "ConnectorKit", "ConnectorMemory",
             "SyncModel", "TestSupport",
         ]),
-        .testTarget(name: "HubCLITests", dependencies: ["HubCLI", "SyncStoreSQLite", "SyncModel"]),
+        .testTarget(name: "ConnectorTests", dependencies: [
+            "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "PIMFormats", "SyncModel", "SyncEngine", "SyncStore",
+            "TestSupport",
+        ]),
+        .testTarget(name: "HubCLITests", dependencies: [
+            "HubCLI", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder", "PIMFormats",
+        ]),
     ]
 )

@@ -25,7 +25,11 @@ extension Pass {
         repeat {
             let p = try await connector.pull(since: state.cursor, page: page)
             mode = p.mode
-            for e in p.errors { itemError(spoke, e) }
+            for e in p.errors {
+                itemError(spoke, e)
+                // Present but unreadable: not a deletion, and the hub keeps its last good copy.
+                if let id = e.remoteID { seen.insert(id) }
+            }
             // The last change of an id in a page wins.
             var upserts: [RemoteID: RemoteItem] = [:]
             var order: [RemoteID] = []

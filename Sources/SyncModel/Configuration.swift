@@ -1,6 +1,7 @@
 /// The kinds of source a spoke can connect to.
 public enum SpokeKind: String, Hashable, Sendable, Codable, CaseIterable {
-    case memory, carddav, ews, google, graph
+    /// `folder`: a directory of .vcf files, one contact each.
+    case memory, folder, carddav, ews, google, graph
 }
 
 /// Which hub items flow into a spoke. Criteria of different kinds combine with AND; the values

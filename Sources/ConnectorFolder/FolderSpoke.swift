@@ -1,0 +1,148 @@
+import Foundation
+import ConnectorKit
+import PIMFormats
+import SyncModel
+
+/// A folder of vCard files, one contact per `.vcf` file (the layout of vdirsyncer's filesystem
+/// storage and of most "export all contacts" buttons). The file name is the remote id and a hash
+/// of its bytes the version, so a concurrent edit of a file shows up as a conflict.
+public struct FolderSpoke: SpokeConnector {
+    public let directory: URL
+    /// The version new files are written in; an edited file keeps its own.
+    public let version: VCardVersion
+    public let pageSize: Int
+    public var capabilities: Set<ContactField>? { nil }
+    public var maxBatch: Int { 100 }
+
+    public init(directory: URL, version: VCardVersion = .v3, pageSize: Int = 500) {
+        self.directory = directory
+        self.version = version
+        self.pageSize = pageSize
+    }
+
+    /// Always a full listing: a folder keeps no change log. Unchanged files cost a read and a
+    /// hash each; the engine skips them by version without planning.
+    public func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage {
+        let names = try listing()
+        let start = page.flatMap { Int($0.rawValue) } ?? 0
+        let end = min(start + pageSize, names.count)
+        var changes: [RemoteChange] = []
+        var errors: [ItemError] = []
+        for name in names[min(start, end)..<end] {
+            let id = RemoteID(name)
+            do {
+                if let item = try read(id) { changes.append(.upsert(item)) }
+            } catch let e as ItemError {
+                errors.append(e)
+            }
+        }
+        return PullPage(
+            mode: .full, changes: changes, errors: errors,
+            next: end < names.count ? PageToken(String(end)) : nil, cursor: nil)
+    }
+
+    public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
+        try ops.map { op in
+            do {
+                return try apply(op)
+            } catch let e as ItemError {
+                return .failed(e)
+            }
+        }
+    }
+
+    public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
+        do { return try read(id) } catch is ItemError { return nil }
+    }
+
+    public func find(marker: CreateMarker) async throws -> RemoteItem? {
+        try await fetch(Self.fileName(for: marker))
+    }
+
+    // MARK: -
+
+    /// The hub's own files are named after their marker, so a create retried after a crash finds
+    /// the file it already wrote.
+    static func fileName(for marker: CreateMarker) -> RemoteID {
+        let safe = marker.description.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
+        return RemoteID(String(safe) + ".vcf")
+    }
+
+    private func listing() throws -> [String] {
+        do {
+            return try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                .filter { $0.lowercased().hasSuffix(".vcf") && !$0.hasPrefix(".") }
+                .sorted()
+        } catch {
+            throw ConnectorError(.misconfigured, "cannot list \(directory.path): \(error.localizedDescription)")
+        }
+    }
+
+    private func url(_ id: RemoteID) -> URL { directory.appendingPathComponent(id.rawValue) }
+
+    /// The file's card, or nil when it does not exist.
+    private func readCard(_ id: RemoteID) throws -> (VCard, RemoteVersion, Date?)? {
+        let path = url(id).path
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let card: VCard
+        do {
+            card = try VCardParser.parse(data: data)
+        } catch {
+            throw ItemError(remoteID: id, message: "\(error)")
+        }
+        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        return (card, Self.version(of: data), modified)
+    }
+
+    private func read(_ id: RemoteID) throws -> RemoteItem? {
+        guard let (card, version, modified) = try readCard(id) else { return nil }
+        return RemoteItem(
+            id: id, version: version, contact: card.contact, modifiedAt: modified,
+            marker: card.uid.flatMap(CreateMarker.init(parsing:)))
+    }
+
+    private func apply(_ op: WriteOp) throws -> WriteOutcome {
+        switch op {
+        case .create(let contact, let marker):
+            let id = Self.fileName(for: marker)
+            if let (_, v, _) = try readCard(id) { return .created(id, v) }
+            let card = VCard(version: version, uid: marker.description, contact: contact)
+            return .created(id, try store(card, as: id))
+        case .update(let id, let expected, let contact):
+            guard let (old, v, _) = try readCard(id) else { return .notFound }
+            if let expected, expected != v { return .conflict }
+            var card = old
+            card.contact = contact
+            return .updated(try store(card, as: id))
+        case .delete(let id, let expected):
+            guard let (_, v, _) = try? readCard(id) else { return .notFound }
+            if let expected, expected != v { return .conflict }
+            do {
+                try FileManager.default.removeItem(at: url(id))
+            } catch {
+                throw ItemError(remoteID: id, message: "cannot delete: \(error.localizedDescription)")
+            }
+            return .deleted
+        }
+    }
+
+    /// Written to a temporary file and renamed, so a reader never sees half a card.
+    private func store(_ card: VCard, as id: RemoteID) throws -> RemoteVersion {
+        let data = Data(VCardWriter.write(card).utf8)
+        do {
+            try data.write(to: url(id), options: .atomic)
+        } catch {
+            throw ItemError(remoteID: id, message: "cannot write: \(error.localizedDescription)")
+        }
+        return Self.version(of: data)
+    }
+
+    static func version(of data: Data) -> RemoteVersion {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in data {
+            h ^= UInt64(b)
+            h &*= 0x100_0000_01b3
+        }
+        return RemoteVersion(String(h, radix: 16))
+    }
+}
