@@ -38,7 +38,7 @@ public struct FolderSpoke: SpokeConnector {
         }
         return PullPage(
             mode: .full, changes: changes, errors: errors,
-            next: end < names.count ? PageToken(String(end)) : nil, cursor: nil)
+            next: end < names.count ? PageToken(String(end)) : nil, cursor: nil, total: names.count)
     }
 
     public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {

@@ -58,15 +58,19 @@ public struct PullPage: Sendable {
     public var next: PageToken?
     /// The cursor to save once the last page is applied.
     public var cursor: SpokeCursor?
+    /// How many changes the whole pull holds, when the source says (for progress only).
+    public var total: Int?
 
     public init(
-        mode: Mode, changes: [RemoteChange], errors: [ItemError] = [], next: PageToken? = nil, cursor: SpokeCursor?
+        mode: Mode, changes: [RemoteChange], errors: [ItemError] = [], next: PageToken? = nil, cursor: SpokeCursor?,
+        total: Int? = nil
     ) {
         self.mode = mode
         self.changes = changes
         self.errors = errors
         self.next = next
         self.cursor = cursor
+        self.total = total
     }
 }
 

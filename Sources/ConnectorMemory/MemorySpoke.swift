@@ -128,7 +128,7 @@ public final class MemorySpoke: SpokeConnector {
                 return PullPage(
                     mode: .incremental, changes: changes,
                     next: more ? PageToken("\(high):\(position + slice.count)") : nil,
-                    cursor: SpokeCursor(String(high)))
+                    cursor: SpokeCursor(String(high)), total: ids.count)
             }
             let ids = s.items.keys.sorted()
             let slice = ids.dropFirst(position).prefix(pageSize)
@@ -136,7 +136,7 @@ public final class MemorySpoke: SpokeConnector {
             return PullPage(
                 mode: .full, changes: slice.map { .upsert(Self.item($0, s.items[$0]!)) },
                 next: more ? PageToken("\(high):\(position + slice.count)") : nil,
-                cursor: SpokeCursor(String(high)))
+                cursor: SpokeCursor(String(high)), total: ids.count)
         }
         try hook(.pull, .after)
         return result

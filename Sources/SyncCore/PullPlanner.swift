@@ -54,12 +54,17 @@ public struct PullPlan: Hashable, Sendable {
     public var link: LinkAction
     public var via: Via
     public var conflicts: [ContactField]
+    /// When the hub won conflicts: the content had the spoke won them, for the journal.
+    public var overruled: Contact?
 
-    public init(hub: HubAction, link: LinkAction, via: Via = .link, conflicts: [ContactField] = []) {
+    public init(
+        hub: HubAction, link: LinkAction, via: Via = .link, conflicts: [ContactField] = [], overruled: Contact? = nil
+    ) {
         self.hub = hub
         self.link = link
         self.via = via
         self.conflicts = conflicts
+        self.overruled = overruled
     }
 }
 
@@ -101,9 +106,11 @@ public enum PullPlanner {
         } else {
             hubAction = agreed ? .none : .touch
         }
+        let overruled = outcome.conflicts.isEmpty || winner == .spoke ? nil
+            : ThreeWayMerge.merge(base: link?.base, hub: target.contact, spoke: spoke, winner: .spoke).merged
         return PullPlan(
             hub: hubAction, link: .set(base: spoke, agreed: agreed && hubAction != .touch), via: via,
-            conflicts: outcome.conflicts)
+            conflicts: outcome.conflicts, overruled: overruled)
     }
 
     /// An item the spoke reports gone.

@@ -57,7 +57,19 @@ extension SyncEngine {
                 old: currentContent, new: old))
         }
         try store.commit(hub: hub, batch)
-        return batch.journal
+        return try stored(hub: hub, batch.journal)
+    }
+
+    /// The entries just committed as the store holds them: with the `seq` it assigned, so a
+    /// caller can name them (to undo the undo). They are the hub's newest entries unless another
+    /// writer got in between; then the entries are returned as built, without their seq.
+    private func stored(hub: HubID, _ entries: [JournalEntry]) throws -> [JournalEntry] {
+        guard !entries.isEmpty else { return [] }
+        let newest = Array(try store.journal(hub: hub, JournalQuery(limit: entries.count)).reversed())
+        let same = newest.count == entries.count && zip(newest, entries).allSatisfy { a, b in
+            a.item == b.item && a.kind == b.kind && a.source == b.source
+        }
+        return same ? newest : entries
     }
 
     /// The admin confirms the held deletions: they are applied in the hub.

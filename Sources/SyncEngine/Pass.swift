@@ -97,6 +97,9 @@ struct Pass {
             item = t
         }
         if let item, item != target { batch.items.append(item) }
+        if let overruled = plan.overruled, let item, !item.deleted {
+            batch.journal.append(journal(item.id, spoke, .conflict, overruled, item.contact, conflicts: plan.conflicts))
+        }
         engine.logger.debug("pull plan", metadata: [
             "spoke": "\(spoke)", "remote": "\(remoteID)", "item": "\(item?.id.rawValue ?? "-")",
             "hub": "\(plan.hub.name)", "link": "\(plan.link.name)", "via": "\(plan.via)",

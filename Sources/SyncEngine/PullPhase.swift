@@ -22,9 +22,12 @@ extension Pass {
         var matcher: Matcher?
         var claimed = Set<ItemID>()
         var done = 0
+        var total: Int?
+        progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: 0))
         repeat {
             let p = try await connector.pull(since: state.cursor, page: page)
             mode = p.mode
+            total = p.total ?? total
             for e in p.errors {
                 itemError(spoke, e)
                 // Present but unreadable: not a deletion, and the hub keeps its last good copy.
@@ -47,7 +50,7 @@ extension Pass {
                 try applyUpserts(
                     chunk.map { upserts[$0]! }, spoke: spoke, view: view, matcher: &matcher, claimed: &claimed)
                 done += chunk.count
-                progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: done))
+                progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: done, total: total))
             }
             stats[spoke.id, default: .init()].pulled += p.changes.count
             page = p.next

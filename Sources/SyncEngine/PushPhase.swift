@@ -19,6 +19,8 @@ extension Pass {
         var watermarkBlocked = false
         var retries: [ItemID: Int] = [:]
         var done = 0
+        let total = Int(clamping: max(0, try store.maxVersion(hub: hub.id) - after))
+        progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .push, done: 0, total: total))
         while true {
             let items = try store.items(hub: hub.id, changedAfter: after, limit: engine.batchSize)
             guard let last = items.last else { break }
@@ -87,7 +89,8 @@ extension Pass {
             post.spokeStates = [state]
             try store.commit(hub: hub.id, post)
             done += items.count
-            progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .push, done: done))
+            progress?(SyncProgress(
+                spoke: spoke.id, spokeName: spoke.name, phase: .push, done: min(done, total), total: total))
         }
     }
 

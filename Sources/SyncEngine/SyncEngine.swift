@@ -12,11 +12,15 @@ public struct SyncProgress: Sendable, Hashable {
     public var spokeName: String
     public var phase: Phase
     public var done: Int
-    public init(spoke: SpokeID, spokeName: String, phase: Phase, done: Int) {
+    /// The expected count when known: what the source announced for a pull, an upper bound for
+    /// a push (hub changes since the spoke's watermark).
+    public var total: Int?
+    public init(spoke: SpokeID, spokeName: String, phase: Phase, done: Int, total: Int? = nil) {
         self.spoke = spoke
         self.spokeName = spokeName
         self.phase = phase
         self.done = done
+        self.total = total
     }
 }
 

@@ -69,7 +69,7 @@ public final class MemoryStore: SyncStore {
     }
     public func items(hub: HubID, changedAfter version: Int64, limit: Int) throws -> [HubItem] {
         try read(hub) { d in
-            Array(d.items.values.filter { $0.version > version }.sorted { $0.version < $1.version }.prefix(limit))
+            Array(d.items.values.filter { $0.version > version }.sorted { $0.version < $1.version }.prefix(max(limit, 0)))
         }
     }
     public func liveItems(hub: HubID) throws -> [HubItem] {
@@ -127,15 +127,10 @@ public final class MemoryStore: SyncStore {
 
     public func commit(hub: HubID, _ b: WriteBatch) throws {
         try state.withLock { hubs in
-            guard var d = hubs[hub] else { throw StoreError(.notFound, "no hub \(hub)") }
-            // Check uniqueness first so a failing batch changes nothing.
-            for l in b.links {
-                if let owner = d.remoteIndex[l.spoke]?[l.remoteID], owner != l.item,
-                    !b.removedLinks.contains(LinkKey(spoke: l.spoke, item: owner))
-                {
-                    throw StoreError(.conflict, "remote item \(l.remoteID) already linked to \(owner)")
-                }
-            }
+            guard hubs[hub] != nil else { throw StoreError(.notFound, "no hub \(hub)") }
+            try Self.checkUnique(b, against: hubs[hub]!)
+            // Taken out while changed, so its tables are mutated in place rather than copied.
+            var d = hubs.removeValue(forKey: hub)!
             for i in b.items { d.items[i.id] = i }
             for k in b.removedLinks {
                 if let old = d.links[k.spoke]?.removeValue(forKey: k.item) {
@@ -160,6 +155,22 @@ public final class MemoryStore: SyncStore {
             for s in b.removedHolds { d.holds[s] = nil }
             for h in b.holds { d.holds[h.spoke] = h }
             hubs[hub] = d
+        }
+    }
+
+    /// (spoke, remote id) is unique: against the stored links and among the batch's own.
+    /// Checked before anything is written, so a failing batch changes nothing.
+    private static func checkUnique(_ b: WriteBatch, against d: HubData) throws {
+        var claimed: [SpokeID: [RemoteID: ItemID]] = [:]
+        for l in b.links {
+            if let owner = d.remoteIndex[l.spoke]?[l.remoteID], owner != l.item,
+                !b.removedLinks.contains(LinkKey(spoke: l.spoke, item: owner))
+            {
+                throw StoreError(.conflict, "remote item \(l.remoteID) already linked to \(owner)")
+            }
+            if let other = claimed[l.spoke, default: [:]].updateValue(l.item, forKey: l.remoteID), other != l.item {
+                throw StoreError(.conflict, "remote item \(l.remoteID) linked twice in one batch")
+            }
         }
     }
 }

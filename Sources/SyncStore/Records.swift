@@ -21,6 +21,16 @@ public struct HubItem: Hashable, Sendable {
         self.deleted = deleted
         self.modifiedAt = modifiedAt
     }
+
+    /// For stores reading an item back: the hash stored with it, not computed again.
+    public init(id: ItemID, contact: Contact, hash: ContentHash, version: Int64, deleted: Bool, modifiedAt: Date) {
+        self.id = id
+        self.contact = contact
+        self.hash = hash
+        self.version = version
+        self.deleted = deleted
+        self.modifiedAt = modifiedAt
+    }
 }
 
 /// A hub item's counterpart in one spoke.
@@ -77,6 +87,9 @@ public struct CreateIntent: Hashable, Sendable {
 
 public enum JournalKind: String, Hashable, Sendable, Codable {
     case created, updated, deleted, restored
+    /// A spoke's edit lost a conflict and the hub kept its value: `old` is the content had the
+    /// spoke won, so restoring the entry takes the spoke's side.
+    case conflict
 }
 
 /// Who made a hub change.

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Where commands write. A task-local, so tests capture output without a subprocess.
+public struct Console: Sendable {
+    public var write: @Sendable (String) -> Void
+    /// A terminal that can redraw a line (progress bar) rather than a log or a pipe.
+    public var isTerminal: Bool
+
+    public init(isTerminal: Bool, write: @escaping @Sendable (String) -> Void) {
+        self.isTerminal = isTerminal
+        self.write = write
+    }
+
+    public static let standard = Console(isTerminal: isatty(STDOUT_FILENO) == 1) { s in
+        FileHandle.standardOutput.write(Data(s.utf8))
+    }
+
+    @TaskLocal public static var current = Console.standard
+
+    static func line(_ s: String = "") { current.write(s + "\n") }
+}
+
+/// The CLI's one error type: a message for the user, and the exit code.
+public struct CLIError: Error, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

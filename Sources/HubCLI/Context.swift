@@ -1,0 +1,81 @@
+import Foundation
+import ArgumentParser
+import Logging
+import ConnectorFolder
+import ConnectorKit
+import SyncEngine
+import SyncModel
+import SyncStore
+import SyncStoreSQLite
+
+/// Options every command shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The hub database (default: $HUBSYNC_DB, else ~/.local/share/hubsync/hubsync.sqlite).")
+    var db: String?
+
+    @Flag(name: .shortAndLong, help: "Log what the engine decides, item by item, to stderr.")
+    var verbose = false
+
+    var databasePath: String {
+        if let db { return db }
+        if let env = ProcessInfo.processInfo.environment["HUBSYNC_DB"], !env.isEmpty { return env }
+        let base = ProcessInfo.processInfo.environment["XDG_DATA_HOME"].map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
+        return base.appendingPathComponent("hubsync/hubsync.sqlite").path
+    }
+
+    /// The composition root: the one place that picks the store and the connectors.
+    func context() throws -> Context {
+        let path = databasePath
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        return Context(store: try SQLiteStore(path: path), logger: Self.logger(verbose: verbose))
+    }
+
+    static func logger(verbose: Bool) -> Logger {
+        var logger = Logger(label: "hubsync") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = verbose ? .debug : .warning
+        return logger
+    }
+}
+
+struct Context {
+    let store: any SyncStore
+    let logger: Logger
+
+    var engine: SyncEngine { SyncEngine(store: store, logger: logger) }
+
+    /// A hub by id or by name.
+    func hub(_ ref: String) throws -> HubConfig {
+        let hubs = try store.hubs()
+        if let h = hubs.first(where: { $0.id.rawValue == ref }) ?? hubs.first(where: { $0.name == ref }) { return h }
+        let known = hubs.map(\.id.rawValue).joined(separator: ", ")
+        throw CLIError("no hub '\(ref)'" + (known.isEmpty ? "; create one with `hubsync hub create NAME`" : " (hubs: \(known))"))
+    }
+
+    func spoke(_ ref: String, in hub: HubConfig) throws -> SpokeConfig {
+        let spokes = try store.spokes(hub: hub.id)
+        if let s = spokes.first(where: { $0.id.rawValue == ref }) ?? spokes.first(where: { $0.name == ref }) { return s }
+        throw CLIError("no spoke '\(ref)' in hub \(hub.id) (spokes: \(spokes.map(\.id.rawValue).joined(separator: ", ")))")
+    }
+
+    /// The live connector for a configured spoke.
+    static func connector(for spoke: SpokeConfig) throws -> any SpokeConnector {
+        switch spoke.kind {
+        case .folder:
+            guard let path = spoke.settings["path"] else { throw CLIError("spoke \(spoke.id) has no path") }
+            return FolderSpoke(directory: URL(fileURLWithPath: path))
+        case .memory:
+            throw CLIError("spoke \(spoke.id): memory spokes live only inside `hubsync demo`")
+        case .carddav, .ews, .google, .graph:
+            throw CLIError("spoke \(spoke.id): \(spoke.kind.rawValue) spokes are not available in this version yet")
+        }
+    }
+}
+
+/// Readable ids: "Sales contacts" → "sales-contacts".
+func slug(_ name: String) -> String {
+    let lowered = name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+    let s = String(lowered).split(separator: "-").joined(separator: "-")
+    return s.isEmpty ? "x" : s
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import SyncEngine
+import SyncModel
+import SyncStore
+
+struct Runs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List a hub's recent sync runs.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Hub id or name.") var hub: String
+    @Option(help: "How many.") var limit = 20
+
+    func run() async throws {
+        let ctx = try global.context()
+        let h = try ctx.hub(hub)
+        var rows = [["RUN", "STARTED", "STATUS", "HUB +/~/-", "PUSHED", "ERRORS"]]
+        for r in try ctx.store.runs(hub: h.id, limit: limit) {
+            let s = r.stats.values
+            let hubChanges = "\(s.map(\.hubCreated).reduce(0, +))/\(s.map(\.hubUpdated).reduce(0, +))/\(s.map(\.hubDeleted).reduce(0, +))"
+            let pushed = s.map { $0.pushedCreates + $0.pushedUpdates + $0.pushedDeletes }.reduce(0, +)
+            rows.append([r.id.rawValue, timestamp(r.startedAt), r.status.rawValue, hubChanges, "\(pushed)", "\(r.errors.count)"])
+        }
+        Console.line(table(rows))
+    }
+}
+
+struct History: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the journal of hub changes: who changed what, when, old → new.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Hub id or name.") var hub: String
+    @Option(help: "Only this item.") var item: String?
+    @Option(name: .customLong("run"), help: "Only this sync run.") var runID: String?
+    @Option(help: "Entries older than this number (paging).") var before: Int64?
+    @Option(help: "How many.") var limit = 50
+
+    func run() async throws {
+        let ctx = try global.context()
+        let h = try ctx.hub(hub)
+        let names = Dictionary(uniqueKeysWithValues: try ctx.store.spokes(hub: h.id).map { ($0.id, $0.name) })
+        let entries = try ctx.store.journal(
+            hub: h.id, JournalQuery(item: item.map { ItemID($0) }, run: runID.map { RunID($0) }, before: before, limit: limit))
+        if entries.isEmpty { Console.line("no changes recorded") }
+        for e in entries {
+            Console.line(Self.headline(e, names: names))
+            for c in Self.details(e) { Console.line("      \(c)") }
+        }
+        if let last = entries.last, entries.count == limit {
+            Console.line("more: hubsync history \(h.id) --before \(last.seq)")
+        }
+    }
+
+    /// The fields a change touched; a deletion is its headline alone.
+    static func details(_ e: JournalEntry) -> [FieldChange] {
+        guard e.new != nil else { return [] }
+        return (e.old ?? Contact()).changes(to: e.new ?? Contact())
+    }
+
+    static func headline(_ e: JournalEntry, names: [SpokeID: String]) -> String {
+        let who: String
+        switch e.source {
+        case .spoke(let s): who = "from \(names[s] ?? s.rawValue)"
+        case .restore: who = "by restore"
+        case .approval(let s): who = "approved deletion from \(names[s] ?? s.rawValue)"
+        }
+        let name = (e.new ?? e.old)?.formattedName ?? ""
+        let conflicts = e.conflicts.isEmpty ? "" : "  conflict on \(e.conflicts.map(\.description).joined(separator: ", "))"
+        let kind = e.kind == .conflict ? "kept the hub's value (restore this entry for the spoke's)" : e.kind.rawValue
+        return "#\(e.seq)  \(timestamp(e.at))  \(kind)  \(name.isEmpty ? e.item.rawValue : name)  [item \(e.item)]  \(who)"
+            + (e.run.map { "  run \($0)" } ?? "") + conflicts
+    }
+}
+
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Undo one change (a journal entry) or a whole sync run; the next sync spreads it.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Hub id or name.") var hub: String
+    @Option(help: "Undo this journal entry (the #number in `hubsync history`).") var entry: Int64?
+    @Option(name: .customLong("run"), help: "Undo every change of this sync run.") var runID: String?
+
+    func validate() throws {
+        if (entry == nil) == (runID == nil) { throw ValidationError("give --entry N or --run ID") }
+    }
+
+    func run() async throws {
+        let ctx = try global.context()
+        let h = try ctx.hub(hub)
+        let restored: [JournalEntry]
+        do {
+            if let entry {
+                restored = try ctx.engine.restore(hub: h.id, entry: entry)
+            } else {
+                restored = try ctx.engine.restore(hub: h.id, run: RunID(runID!))
+            }
+        } catch let e as EngineError {
+            throw CLIError(e.message)
+        }
+        if restored.isEmpty { Console.line("nothing to restore: the items are already as they were") }
+        for e in restored {
+            let what = e.new == nil ? "deleted again" : (e.old == nil ? "brought back" : "put back")
+            Console.line("\(what): \((e.new ?? e.old)?.formattedName ?? e.item.rawValue)  [item \(e.item)]")
+        }
+        if !restored.isEmpty { Console.line("run `hubsync sync \(h.id)` to spread this to the spokes") }
+    }
+}
+
+struct HoldsGroup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "holds", abstract: "Mass deletions held back by the deletion guard.",
+        subcommands: [List.self, Approve.self, Reject.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List held deletions.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Hub id or name.") var hub: String
+
+        func run() async throws {
+            let ctx = try global.context()
+            let h = try ctx.hub(hub)
+            let holds = try ctx.store.holds(hub: h.id)
+            if holds.isEmpty { Console.line("no deletions held") }
+            for hold in holds {
+                Console.line("spoke \(hold.spoke): \(hold.items.count) deletions held since \(timestamp(hold.detectedAt))")
+                Console.line("  \(hold.reason)")
+                let items = try ctx.store.items(hub: h.id, ids: Array(hold.items.prefix(10)))
+                for id in hold.items.prefix(10) {
+                    Console.line("  - \(items[id]?.contact.formattedName ?? "?")  [item \(id)]")
+                }
+                if hold.items.count > 10 { Console.line("  … and \(hold.items.count - 10) more") }
+            }
+        }
+    }
+
+    struct Approve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Apply the held deletions of a spoke.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Hub id or name.") var hub: String
+        @Argument(help: "Spoke id or name.") var spoke: String
+
+        func run() async throws {
+            let ctx = try global.context()
+            let h = try ctx.hub(hub)
+            let s = try ctx.spoke(spoke, in: h)
+            do { try ctx.engine.approveHold(hub: h.id, spoke: s.id) } catch let e as EngineError { throw CLIError(e.message) }
+            Console.line("deletions from \(s.name) applied in the hub; the next sync removes them everywhere")
+        }
+    }
+
+    struct Reject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Keep the items; a two-way spoke gets them back on the next sync.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Hub id or name.") var hub: String
+        @Argument(help: "Spoke id or name.") var spoke: String
+
+        func run() async throws {
+            let ctx = try global.context()
+            let h = try ctx.hub(hub)
+            let s = try ctx.spoke(spoke, in: h)
+            do { try ctx.engine.rejectHold(hub: h.id, spoke: s.id) } catch let e as EngineError { throw CLIError(e.message) }
+            Console.line("deletions from \(s.name) rejected: the hub keeps the items")
+        }
+    }
+}

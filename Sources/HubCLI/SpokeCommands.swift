@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import SyncModel
+import SyncStore
+
+/// The sync options of a spoke, as flags shared by `spoke add` and `spoke set`.
+struct SpokeOptionFlags: ParsableArguments {
+    @Flag(help: "The spoke only feeds the hub (\"Allow Hub to create and sync items\" off).") var oneWay = false
+    @Flag(help: "The hub creates and syncs items in the spoke too.") var twoWay = false
+    @Option(help: "Category the hub adds to items it writes into the spoke.") var categorize: String?
+    @Flag(help: "Stop adding a category.") var noCategorize = false
+    @Option(help: "Only hub items with this category flow into the spoke (repeatable).")
+    var filterCategory: [String] = []
+    @Option(help: "Only items of this company (repeatable).") var filterCompany: [String] = []
+    @Option(help: "Only items with an email in this domain (repeatable).") var filterDomain: [String] = []
+    @Flag(help: "Only items with an email address.") var requireEmail = false
+    @Flag(help: "Only items with a phone number.") var requirePhone = false
+    @Flag(help: "Remove every filter first.") var clearFilters = false
+    @Option(help: "Map a spoke field to a custom hub field: SPOKEFIELD=HUBFIELD, e.g. title=JobCode (repeatable).")
+    var map: [String] = []
+    @Flag(help: "Remove every field mapping first.") var clearMappings = false
+
+    func validate() throws {
+        if oneWay && twoWay { throw ValidationError("--one-way and --two-way exclude each other") }
+        if categorize != nil && noCategorize { throw ValidationError("--categorize and --no-categorize exclude each other") }
+        for m in map { _ = try Self.mapping(m) }
+    }
+
+    static func mapping(_ s: String) throws -> FieldMapping {
+        let parts = s.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, !parts[1].isEmpty, let spoke = SpokeFieldRef(parsing: parts[0]) else {
+            let fields = TextField.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--map wants SPOKEFIELD=HUBFIELD, with SPOKEFIELD one of \(fields) or custom.NAME")
+        }
+        return FieldMapping(spokeField: spoke, hubField: parts[1])
+    }
+
+    func apply(to o: inout SpokeOptions) throws {
+        if oneWay { o.twoWay = false }
+        if twoWay { o.twoWay = true }
+        if let categorize { o.categorizeAs = categorize.trimmingCharacters(in: .whitespaces) }
+        if noCategorize { o.categorizeAs = nil }
+        if clearFilters { o.filter = SpokeFilter() }
+        o.filter.categories += filterCategory.map { $0.trimmingCharacters(in: .whitespaces) }
+        o.filter.companies += filterCompany
+        o.filter.emailDomains += filterDomain
+        if requireEmail { o.filter.requireEmail = true }
+        if requirePhone { o.filter.requirePhone = true }
+        if clearMappings { o.fieldMappings = [] }
+        for m in map {
+            let mapping = try Self.mapping(m)
+            o.fieldMappings.removeAll { $0.spokeField == mapping.spokeField }
+            o.fieldMappings.append(mapping)
+        }
+    }
+}
+
+struct SpokeGroup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spoke", abstract: "Connect sources to a hub and set their sync options.",
+        subcommands: [Add.self, Set.self, List.self, Remove.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a spoke to a hub.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Hub id or name.") var hub: String
+        @Option(help: "The spoke's name.") var name: String
+        @Option(help: "Kind of source: \(SpokeKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var kind: SpokeKind = .folder
+        @Option(help: "For a folder spoke: the directory of .vcf files (created when missing).") var path: String?
+        @OptionGroup var options: SpokeOptionFlags
+
+        func run() async throws {
+            let ctx = try global.context()
+            let h = try ctx.hub(hub)
+            let existing = try ctx.store.spokes(hub: h.id)
+            let id = SpokeID(slug(name))
+            if existing.contains(where: { $0.id == id }) { throw CLIError("hub \(h.id) has a spoke \(id) already") }
+            var settings: [String: String] = [:]
+            if kind == .folder {
+                guard let path else { throw CLIError("a folder spoke needs --path DIR") }
+                let url = URL(fileURLWithPath: path).standardizedFileURL
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+                settings["path"] = url.path
+            }
+            var o = SpokeOptions()
+            try options.apply(to: &o)
+            let spoke = SpokeConfig(
+                id: id, hub: h.id, name: name, kind: kind, position: (existing.map(\.position).max() ?? -1) + 1,
+                options: o, settings: settings)
+            _ = try Context.connector(for: spoke)
+            try ctx.store.saveSpoke(spoke)
+            Console.line("added spoke \(id) (\(name)) to hub \(h.id)")
+            for line in describe(o) { Console.line("  " + line) }
+            Console.line("next: hubsync sync \(h.id)")
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a spoke's sync options.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Hub id or name.") var hub: String
+        @Argument(help: "Spoke id or name.") var spoke: String
+        @Option(help: "Rename the spoke.") var name: String?
+        @OptionGroup var options: SpokeOptionFlags
+
+        func run() async throws {
+            let ctx = try global.context()
+            let h = try ctx.hub(hub)
+            var s = try ctx.spoke(spoke, in: h)
+            try options.apply(to: &s.options)
+            if let name { s.name = name }
+            try ctx.store.saveSpoke(s)
+            Console.line("spoke \(s.id) (\(s.name)):")
+            for line in describe(s.options) { Console.line("  " + line) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a hub's spokes.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Hub id or name.") var hub: String
+
+        func run() async throws {
+            let ctx = try global.context()
+            let h = try ctx.hub(hub)
+            var rows = [["ID", "NAME", "KIND", "DIRECTION", "LINKED", "LAST SYNC"]]
+            for s in try ctx.store.spokes(hub: h.id) {
+                let state = try ctx.store.spokeState(hub: h.id, spoke: s.id)
+                rows.append([
+                    s.id.rawValue, s.name, s.kind.rawValue, s.options.twoWay ? "two-way" : "one-way",
+                    "\(try ctx.store.linkCount(hub: h.id, spoke: s.id))",
+                    state.lastSyncAt.map(timestamp) ?? "never",
+                ])
+            }
+            Console.line(table(rows))
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disconnect a spoke. The hub keeps its contacts; the source is left as it is.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Hub id or name.") var hub: String
+        @Argument(help: "Spoke id or name.") var spoke: String
+
+        func run() async throws {
+            let ctx = try global.context()
+            let h = try ctx.hub(hub)
+            let s = try ctx.spoke(spoke, in: h)
+            try ctx.store.deleteSpoke(s.id, hub: h.id)
+            Console.line("removed spoke \(s.id) from hub \(h.id)")
+        }
+    }
+}
+
+extension SpokeKind: ExpressibleByArgument {}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import ConnectorKit
+import SyncEngine
+import SyncModel
+import SyncStore
+
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sync a hub now: pull every spoke, merge, push to two-way spokes.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Hub id or name (omit with --all).") var hub: String?
+    @Flag(help: "Sync every hub.") var all = false
+
+    func validate() throws {
+        if all == (hub != nil) { throw ValidationError("name a hub, or pass --all") }
+    }
+
+    func run() async throws {
+        let ctx = try global.context()
+        let hubs = all ? try ctx.store.hubs() : [try ctx.hub(hub!)]
+        var worst = RunStatus.succeeded
+        for h in hubs {
+            let run = try await Self.sync(h, ctx: ctx)
+            if run.status == .failed || (run.status == .partial && worst == .succeeded) { worst = run.status }
+        }
+        switch worst {
+        case .succeeded, .running: break
+        case .partial: throw ExitCode(2)
+        case .failed: throw ExitCode(1)
+        }
+    }
+
+    static func sync(_ h: HubConfig, ctx: Context) async throws -> RunRecord {
+        var connectors: [SpokeID: any SpokeConnector] = [:]
+        let spokes = try ctx.store.spokes(hub: h.id)
+        for s in spokes {
+            do {
+                connectors[s.id] = try Context.connector(for: s)
+            } catch {
+                Console.line("skipping \(s.name): \(error)")
+            }
+        }
+        return try await sync(h, ctx: ctx, connectors: connectors)
+    }
+
+    static func sync(_ h: HubConfig, ctx: Context, connectors: [SpokeID: any SpokeConnector]) async throws -> RunRecord {
+        let display = ProgressDisplay(console: Console.current)
+        Console.line("syncing hub \(h.id) (\(h.name))")
+        let run = try await ctx.engine.sync(hub: h.id, connectors: connectors) { display.update($0) }
+        display.finish()
+        report(run, spokes: try ctx.store.spokes(hub: h.id))
+        return run
+    }
+
+    static func report(_ run: RunRecord, spokes: [SpokeConfig]) {
+        var rows = [["SPOKE", "PULLED", "HUB +/~/-", "PUSHED +/~/-", "MATCHED", "CONFLICTS", "ERRORS", "HELD"]]
+        for s in spokes {
+            let t = run.stats[s.id] ?? SpokeRunStats()
+            rows.append([
+                s.name, "\(t.pulled)", "\(t.hubCreated)/\(t.hubUpdated)/\(t.hubDeleted)",
+                "\(t.pushedCreates)/\(t.pushedUpdates)/\(t.pushedDeletes)", "\(t.matched)", "\(t.conflicts)",
+                "\(t.itemErrors)", "\(t.heldDeletions)",
+            ])
+        }
+        Console.line(table(rows))
+        for e in run.errors { Console.line("error: \(e)") }
+        if run.stats.values.contains(where: { $0.heldDeletions > 0 }) {
+            Console.line("deletions were held back: see `hubsync holds \(run.hub)`")
+        }
+        Console.line("run \(run.id): \(run.status.rawValue)")
+    }
+}

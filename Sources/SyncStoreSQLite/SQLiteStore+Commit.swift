@@ -1,0 +1,102 @@
+import GRDB
+import SyncModel
+import SyncStore
+
+extension SQLiteStore {
+    /// Applies the batch in one write transaction, in MemoryStore's order (items, removed links,
+    /// links, removed intents, added intents, journal, states, runs, removed holds, holds).
+    ///
+    /// No reads ahead of the writes: the (hub, spoke, remote id) UNIQUE constraint detects a
+    /// conflicting link, the error aborts the transaction, and SQLite rolls back everything the
+    /// batch already wrote. Removed links are applied before upserted ones, so a batch may hand a
+    /// remote id from one item to another by removing the old link.
+    public func commit(hub: HubID, _ b: WriteBatch) throws {
+        let h = hub.rawValue
+        try write { db in
+            try Self.requireHub(db, hub)
+            var blobs = BlobMemo(items: b.items)
+            if !b.items.isEmpty {
+                let stmt = try db.cachedStatement(sql: Self.upsertItem)
+                for item in b.items {
+                    try stmt.execute(arguments: Rows.itemArguments(hub, item, contact: blobs.item(item)))
+                }
+            }
+            try delete(db, "DELETE FROM links WHERE hub_id = ? AND spoke_id = ? AND item_id = ?", h, b.removedLinks)
+            if !b.links.isEmpty {
+                let stmt = try db.cachedStatement(sql: Self.upsertLink)
+                for link in b.links {
+                    do {
+                        try stmt.execute(
+                            arguments: Rows.linkArguments(hub, link, base: blobs.blob(link.base, of: link.item)))
+                    } catch let e as DatabaseError where e.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                        throw StoreError(
+                            .conflict, "remote item \(link.remoteID) of spoke \(link.spoke) is already linked")
+                    }
+                }
+            }
+            try delete(db, "DELETE FROM intents WHERE hub_id = ? AND spoke_id = ? AND item_id = ?", h, b.removedIntents)
+            if !b.addedIntents.isEmpty {
+                let stmt = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO intents (hub_id, \(Rows.intentColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                for intent in b.addedIntents { try stmt.execute(arguments: Rows.intentArguments(hub, intent)) }
+            }
+            if !b.journal.isEmpty {
+                // Per-hub sequence: continue from the hub's last entry (a PK index lookup).
+                var seq = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT MAX(seq) FROM journal WHERE hub_id = ?"), arguments: [h]) ?? 0
+                let stmt = try db.cachedStatement(
+                    sql: "INSERT INTO journal (hub_id, \(Rows.journalColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                for entry in b.journal {
+                    seq += 1
+                    try stmt.execute(
+                        arguments: Rows.journalArguments(
+                            hub, entry, seq: seq, old: entry.old.map { blobs.blob($0, of: entry.item) },
+                            new: entry.new.map { blobs.blob($0, of: entry.item) }))
+                }
+            }
+            if !b.spokeStates.isEmpty {
+                let stmt = try db.cachedStatement(
+                    sql: """
+                        INSERT OR REPLACE INTO spoke_state (hub_id, spoke_id, \(Rows.stateColumns))
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """)
+                for state in b.spokeStates { try stmt.execute(arguments: Rows.stateArguments(hub, state)) }
+            }
+            if !b.runs.isEmpty {
+                let stmt = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO runs (hub_id, \(Rows.runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)")
+                for run in b.runs { try stmt.execute(arguments: Rows.runArguments(hub, run)) }
+            }
+            if !b.removedHolds.isEmpty {
+                let stmt = try db.cachedStatement(sql: "DELETE FROM holds WHERE hub_id = ? AND spoke_id = ?")
+                for spoke in b.removedHolds { try stmt.execute(arguments: [h, spoke.rawValue]) }
+            }
+            if !b.holds.isEmpty {
+                let stmt = try db.cachedStatement(
+                    sql: "INSERT OR REPLACE INTO holds (hub_id, \(Rows.holdColumns)) VALUES (?, ?, ?, ?, ?)")
+                for hold in b.holds { try stmt.execute(arguments: Rows.holdArguments(hub, hold)) }
+            }
+        }
+    }
+
+    private func delete(_ db: Database, _ sql: String, _ hub: String, _ keys: [LinkKey]) throws {
+        guard !keys.isEmpty else { return }
+        let stmt = try db.cachedStatement(sql: sql)
+        for k in keys { try stmt.execute(arguments: [hub, k.spoke.rawValue, k.item.rawValue]) }
+    }
+
+    private static let upsertItem = """
+        INSERT INTO items (hub_id, \(Rows.itemColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(hub_id, item_id) DO UPDATE SET contact = excluded.contact, hash = excluded.hash,
+            version = excluded.version, deleted = excluded.deleted, modified_at = excluded.modified_at
+        """
+
+    /// An upsert on the (spoke, item) key only: a clash on the (spoke, remote id) key is not
+    /// resolved but raised, which is the uniqueness check.
+    private static let upsertLink = """
+        INSERT INTO links (hub_id, \(Rows.linkColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(hub_id, spoke_id, item_id) DO UPDATE SET remote_id = excluded.remote_id,
+            remote_version = excluded.remote_version, base = excluded.base,
+            hub_version_seen = excluded.hub_version_seen, created_by_hub = excluded.created_by_hub
+        """
+}

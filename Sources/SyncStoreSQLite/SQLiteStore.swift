@@ -1,0 +1,160 @@
+import Foundation
+import GRDB
+import SyncModel
+import SyncStore
+
+/// The SQLite store (GRDB). A file database is a `DatabasePool` in WAL mode: readers never block
+/// the writer nor each other. Tests use a private in-memory `DatabaseQueue`.
+///
+/// Semantics follow `MemoryStore` (the reference): reads and commits on an unknown hub throw
+/// `.notFound`; a commit is one transaction, so a failing batch leaves nothing behind.
+public final class SQLiteStore: SyncStore {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database file and migrates it.
+    public init(path: String) throws {
+        writer = try Self.mapErrors { try DatabasePool(path: path, configuration: Self.configuration()) }
+        try migrate()
+    }
+
+    /// A private in-memory database: gone when the store is released.
+    public static func inMemory() throws -> SQLiteStore {
+        try SQLiteStore(writer: Self.mapErrors { try DatabaseQueue(configuration: configuration()) })
+    }
+
+    private init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try migrate()
+    }
+
+    private func migrate() throws {
+        try Self.mapErrors { try Schema.migrator.migrate(writer) }
+    }
+
+    static func configuration() -> Configuration {
+        var c = Configuration()
+        c.foreignKeysEnabled = true
+        // Another process (CLI next to a daemon) may hold the write lock for a moment.
+        c.busyMode = .timeout(10)
+        c.prepareDatabase { db in
+            // In WAL mode NORMAL cannot corrupt the database; a power loss may only drop the last
+            // commits, which the engine's crash-safe batches tolerate. FULL would fsync every commit.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return c
+    }
+
+    // MARK: Configuration
+
+    public func saveHub(_ hub: HubConfig) throws {
+        try write { db in
+            let config = try JSON.encode(hub)
+            // An upsert, not INSERT OR REPLACE: REPLACE deletes the row first, which would cascade.
+            try db.execute(
+                sql: """
+                    INSERT INTO hubs (hub_id, config) VALUES (?, ?)
+                    ON CONFLICT(hub_id) DO UPDATE SET config = excluded.config
+                    """,
+                arguments: [hub.id.rawValue, config])
+        }
+    }
+
+    public func hubs() throws -> [HubConfig] {
+        try read { db in
+            try String.fetchAll(db.cachedStatement(sql: "SELECT config FROM hubs ORDER BY hub_id")).map {
+                try JSON.decode(HubConfig.self, $0, "hub config")
+            }
+        }
+    }
+
+    public func hub(_ id: HubID) throws -> HubConfig? {
+        try read { db in
+            try String.fetchOne(db.cachedStatement(sql: "SELECT config FROM hubs WHERE hub_id = ?"),
+                                arguments: [id.rawValue])
+                .map { try JSON.decode(HubConfig.self, $0, "hub config") }
+        }
+    }
+
+    public func deleteHub(_ id: HubID) throws {
+        try write { db in
+            for table in Schema.hubTables + ["hubs"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE hub_id = ?", arguments: [id.rawValue])
+            }
+        }
+    }
+
+    public func saveSpoke(_ spoke: SpokeConfig) throws {
+        try write { db in
+            try Self.requireHub(db, spoke.hub)
+            let config = try JSON.encode(spoke)
+            try db.execute(
+                sql: """
+                    INSERT INTO spokes (hub_id, spoke_id, position, config) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(hub_id, spoke_id) DO UPDATE SET position = excluded.position, config = excluded.config
+                    """,
+                arguments: [spoke.hub.rawValue, spoke.id.rawValue, spoke.position, config])
+        }
+    }
+
+    public func spokes(hub: HubID) throws -> [SpokeConfig] {
+        try read { db in
+            let rows = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT config FROM spokes WHERE hub_id = ? ORDER BY position, spoke_id"),
+                arguments: [hub.rawValue])
+            if rows.isEmpty { try Self.requireHub(db, hub) }
+            return try rows.map { try JSON.decode(SpokeConfig.self, $0, "spoke config") }
+        }
+    }
+
+    public func deleteSpoke(_ id: SpokeID, hub: HubID) throws {
+        try write { db in
+            for table in Schema.spokeTables {
+                try db.execute(
+                    sql: "DELETE FROM \(table) WHERE hub_id = ? AND spoke_id = ?",
+                    arguments: [hub.rawValue, id.rawValue])
+            }
+        }
+    }
+
+    // MARK: Plumbing
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.mapErrors { try writer.read(body) }
+    }
+
+    /// One transaction: any error thrown by `body` rolls all of it back.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try Self.mapErrors { try writer.write(body) }
+    }
+
+    /// Reads skip this check when they found rows (a row implies the hub); an empty answer
+    /// must still tell an empty hub from an unknown one, as MemoryStore does.
+    static func requireHub(_ db: Database, _ hub: HubID) throws {
+        let found = try Bool.fetchOne(
+            db.cachedStatement(sql: "SELECT 1 FROM hubs WHERE hub_id = ?"), arguments: [hub.rawValue]) ?? false
+        if !found { throw StoreError(.notFound, "no hub \(hub)") }
+    }
+
+    /// Maps every failure to `StoreError`: unique-constraint violations are conflicts, undecodable
+    /// rows and a damaged file are corruption, anything else is I/O.
+    static func mapErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as StoreError {
+            throw e
+        } catch let e as DatabaseError {
+            let code = e.extendedResultCode
+            if code == .SQLITE_CONSTRAINT_UNIQUE || code == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                throw StoreError(.conflict, e.message ?? e.description)
+            }
+            if e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
+                throw StoreError(.corrupt, e.description)
+            }
+            throw StoreError(.io, e.description)
+        } catch let e as RowDecodingError {
+            throw StoreError(.corrupt, "\(e)")
+        } catch {
+            throw StoreError(.io, "\(error)")
+        }
+    }
+}

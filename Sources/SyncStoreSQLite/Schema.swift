@@ -1,0 +1,123 @@
+import GRDB
+
+/// The database schema. Migrations only ever grow: a released migration is never edited, a change
+/// is a new migration appended after it.
+///
+/// Conventions:
+/// - every table is keyed by `hub_id` first, so one hub's rows form a contiguous key range and a hub
+///   can later be moved to its own database (sharding) without changing queries;
+/// - dates are REAL seconds since the reference date (2001), which round-trips a `Date` exactly;
+/// - contacts are `ContactCodec` BLOBs, small config/stat structs JSON TEXT;
+/// - child tables reference `hubs` with ON DELETE CASCADE as a safety net; `deleteHub` also
+///   deletes explicitly, so correctness never depends on the foreign_keys pragma.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1", migrate: v1)
+        return m
+    }
+
+    private static func v1(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE hubs (
+                    hub_id TEXT NOT NULL PRIMARY KEY,
+                    config TEXT NOT NULL
+                );
+                CREATE TABLE spokes (
+                    hub_id TEXT NOT NULL REFERENCES hubs(hub_id) ON DELETE CASCADE,
+                    spoke_id TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    config TEXT NOT NULL,
+                    PRIMARY KEY (hub_id, spoke_id)
+                );
+                CREATE TABLE items (
+                    hub_id TEXT NOT NULL REFERENCES hubs(hub_id) ON DELETE CASCADE,
+                    item_id TEXT NOT NULL,
+                    contact BLOB NOT NULL,
+                    hash INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    deleted INTEGER NOT NULL,
+                    modified_at REAL NOT NULL,
+                    PRIMARY KEY (hub_id, item_id)
+                );
+                -- changedAfter: a range scan in version order.
+                CREATE INDEX items_version ON items(hub_id, version);
+                -- liveItems / liveItemCount: tombstones pile up forever, so keep them out of the scan.
+                CREATE INDEX items_live ON items(hub_id, item_id) WHERE deleted = 0;
+                CREATE TABLE links (
+                    hub_id TEXT NOT NULL REFERENCES hubs(hub_id) ON DELETE CASCADE,
+                    spoke_id TEXT NOT NULL,
+                    item_id TEXT NOT NULL,
+                    remote_id TEXT NOT NULL,
+                    remote_version TEXT,
+                    base BLOB NOT NULL,
+                    hub_version_seen INTEGER NOT NULL,
+                    created_by_hub INTEGER NOT NULL,
+                    PRIMARY KEY (hub_id, spoke_id, item_id),
+                    -- Enforces the (spoke, remote id) uniqueness of WriteBatch.links: a violating
+                    -- commit fails on this constraint and its transaction rolls back.
+                    UNIQUE (hub_id, spoke_id, remote_id)
+                );
+                CREATE TABLE intents (
+                    hub_id TEXT NOT NULL REFERENCES hubs(hub_id) ON DELETE CASCADE,
+                    spoke_id TEXT NOT NULL,
+                    item_id TEXT NOT NULL,
+                    marker_hub TEXT NOT NULL,
+                    marker_item TEXT NOT NULL,
+                    base BLOB NOT NULL,
+                    started_at REAL NOT NULL,
+                    PRIMARY KEY (hub_id, spoke_id, item_id)
+                );
+                CREATE TABLE spoke_state (
+                    hub_id TEXT NOT NULL REFERENCES hubs(hub_id) ON DELETE CASCADE,
+                    spoke_id TEXT NOT NULL,
+                    cursor TEXT,
+                    pushed_through INTEGER NOT NULL,
+                    last_sync_at REAL,
+                    last_error TEXT,
+                    last_stats TEXT,
+                    PRIMARY KEY (hub_id, spoke_id)
+                );
+                CREATE TABLE runs (
+                    hub_id TEXT NOT NULL REFERENCES hubs(hub_id) ON DELETE CASCADE,
+                    run_id TEXT NOT NULL,
+                    started_at REAL NOT NULL,
+                    finished_at REAL,
+                    status TEXT NOT NULL,
+                    stats TEXT NOT NULL,
+                    errors TEXT NOT NULL,
+                    PRIMARY KEY (hub_id, run_id)
+                );
+                CREATE INDEX runs_started ON runs(hub_id, started_at, run_id);
+                CREATE TABLE journal (
+                    hub_id TEXT NOT NULL REFERENCES hubs(hub_id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    run_id TEXT,
+                    item_id TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    kind TEXT NOT NULL,
+                    old BLOB,
+                    new BLOB,
+                    conflicts TEXT,
+                    PRIMARY KEY (hub_id, seq)
+                );
+                CREATE INDEX journal_item ON journal(hub_id, item_id, seq);
+                CREATE INDEX journal_run ON journal(hub_id, run_id, seq);
+                CREATE TABLE holds (
+                    hub_id TEXT NOT NULL REFERENCES hubs(hub_id) ON DELETE CASCADE,
+                    spoke_id TEXT NOT NULL,
+                    detected_at REAL NOT NULL,
+                    items TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    PRIMARY KEY (hub_id, spoke_id)
+                );
+                """)
+    }
+
+    /// Child tables in deletion order (everything but `hubs`).
+    static let hubTables = ["journal", "holds", "runs", "spoke_state", "intents", "links", "items", "spokes"]
+    /// Tables `deleteSpoke` clears for that spoke (the journal and runs stay as history).
+    static let spokeTables = ["links", "intents", "spoke_state", "holds", "spokes"]
+}

@@ -1,0 +1,5 @@
+import HubCLI
+
+@main enum Entry {
+    static func main() async { await HubSyncCommand.main() }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+import PIMFormats
+import SyncModel
+@testable import HubCLI
+
+func writeCard(_ c: Contact, _ name: String, in dir: URL) throws {
+    try Data(VCardWriter.write(VCard(uid: name, contact: c)).utf8).write(to: dir.appendingPathComponent(name + ".vcf"))
+}
+
+func readCards(_ dir: URL) throws -> [Contact] {
+    try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".vcf") }.sorted().map {
+        try VCardParser.parse(data: try Data(contentsOf: dir.appendingPathComponent($0))).contact
+    }
+}
+
+func person(_ given: String, _ family: String, _ email: String) -> Contact {
+    Contact(givenName: given, familyName: family, emails: [LabeledValue(email, label: .work)])
+}
+
+@Suite struct CLITests {
+    @Test func createHubAndSpokesWithOptions() async throws {
+        let cli = try CLI()
+        var r = await cli.run("hub create Sales")
+        #expect(r.error == nil)
+        #expect(r.output.contains("created hub sales"))
+        let a = try cli.folder("a").path
+        r = await cli.run(["spoke", "add", "sales", "--name", "Office", "--path", a, "--categorize", "HubSync",
+                           "--filter-domain", "example.com", "--require-phone", "--map", "title=JobCode"])
+        #expect(r.error == nil, "\(r.error.map { "\($0)" } ?? "")")
+        r = await cli.run(["spoke", "add", "Sales", "--name", "CRM", "--path", try cli.folder("b").path, "--one-way"])
+        #expect(r.error == nil)
+        r = await cli.run("spoke set sales office --no-categorize --clear-filters --filter-category VIP")
+        #expect(r.error == nil)
+        #expect(r.output.contains("filter: category in [VIP]"))
+        #expect(!r.output.contains("category 'HubSync'"))
+        #expect(r.output.contains("maps spoke title ↔ hub custom.JobCode"))
+        r = await cli.run("hub show sales")
+        #expect(r.output.contains("spoke office (Office), folder"))
+        #expect(r.output.contains("one-way: feeds the hub only"))
+        r = await cli.run("spoke list sales")
+        #expect(r.output.contains("crm") && r.output.contains("one-way"))
+        r = await cli.run("hub list")
+        #expect(r.output.contains("sales") && r.output.contains("Sales"))
+    }
+
+    @Test func clearErrors() async throws {
+        let cli = try CLI()
+        var r = await cli.run("sync nosuchhub")
+        #expect(r.error.map { "\($0)" }?.contains("no hub 'nosuchhub'") == true)
+        _ = await cli.run("hub create H")
+        r = await cli.run("spoke add h --name X --path /tmp/x --map nofield=Y")
+        #expect(r.exitCode != 0)
+        r = await cli.run("spoke add h --name X --kind ews")
+        #expect(r.error.map { "\($0)" }?.contains("not available") == true)
+        r = await cli.run("restore h")
+        #expect(r.exitCode != 0)
+    }
+
+    @Test func syncHistoryAndRestore() async throws {
+        let cli = try CLI()
+        let a = try cli.folder("a"), b = try cli.folder("b")
+        try writeCard(person("Ada", "Lovelace", "ada@example.com"), "ada", in: a)
+        try writeCard(person("Alan", "Turing", "alan@example.com"), "alan", in: a)
+        _ = await cli.run("hub create Team")
+        _ = await cli.run(["spoke", "add", "team", "--name", "A", "--path", a.path])
+        _ = await cli.run(["spoke", "add", "team", "--name", "B", "--path", b.path])
+        var r = await cli.run("sync team")
+        #expect(r.error == nil)
+        #expect(r.output.contains("push B: 2 items"))
+        #expect(!r.output.contains("\r"))
+        #expect(Set(try readCards(b).compactMap(\.givenName)) == ["Ada", "Alan"])
+
+        // An edit in B reaches A, and the journal says who and what.
+        let adaInB = try FileManager.default.contentsOfDirectory(atPath: b.path).sorted()
+            .first { try! readCardsFile(b.appendingPathComponent($0)).givenName == "Ada" }!
+        var card = try VCardParser.parse(data: Data(contentsOf: b.appendingPathComponent(adaInB)))
+        card.contact.title = "Countess"
+        try Data(VCardWriter.write(card).utf8).write(to: b.appendingPathComponent(adaInB))
+        r = await cli.run("sync team")
+        #expect(try readCards(a).first { $0.givenName == "Ada" }?.title == "Countess")
+        r = await cli.run("history team --limit 1")
+        #expect(r.output.contains("updated  Ada Lovelace"))
+        #expect(r.output.contains("from B"))
+        #expect(r.output.contains("title: ∅ → 'Countess'"))
+        let seq = r.output.split(separator: " ").first!.dropFirst()
+
+        // Undo it: the next sync takes the title away everywhere.
+        r = await cli.run("restore team --entry \(seq)")
+        #expect(r.output.contains("put back: Ada Lovelace"))
+        _ = await cli.run("sync team")
+        #expect(try readCards(a).first { $0.givenName == "Ada" }?.title == nil)
+        #expect(try readCards(b).first { $0.givenName == "Ada" }?.title == nil)
+    }
+
+    @Test func undoAWholeRun() async throws {
+        let cli = try CLI()
+        let a = try cli.folder("a"), b = try cli.folder("b")
+        try writeCard(person("Ada", "Lovelace", "ada@example.com"), "ada", in: a)
+        _ = await cli.run("hub create Team")
+        _ = await cli.run(["spoke", "add", "team", "--name", "A", "--path", a.path])
+        _ = await cli.run(["spoke", "add", "team", "--name", "B", "--path", b.path])
+        _ = await cli.run("sync team")
+        try writeCard(person("Grace", "Hopper", "grace@example.com"), "grace", in: a)
+        try writeCard(person("Edsger", "Dijkstra", "ewd@example.com"), "ewd", in: a)
+        let r = await cli.run("sync team")
+        let run = r.output.split(separator: "\n").last { $0.hasPrefix("run ") }!.split(separator: " ")[1].dropLast()
+        let undo = await cli.run("restore team --run \(run)")
+        #expect(undo.error == nil)
+        #expect(undo.output.contains("deleted again: Grace Hopper"))
+        _ = await cli.run("sync team")
+        #expect(try readCards(b).compactMap(\.givenName) == ["Ada"])
+    }
+
+    @Test func massDeletionIsHeldUntilApproved() async throws {
+        let cli = try CLI()
+        let a = try cli.folder("a"), b = try cli.folder("b")
+        for i in 0..<10 { try writeCard(person("P\(i)", "Q", "p\(i)@example.com"), "p\(i)", in: a) }
+        _ = await cli.run("hub create Team")
+        _ = await cli.run(["spoke", "add", "team", "--name", "A", "--path", a.path])
+        _ = await cli.run(["spoke", "add", "team", "--name", "B", "--path", b.path])
+        _ = await cli.run("sync team")
+        for i in 0..<6 { try FileManager.default.removeItem(at: a.appendingPathComponent("p\(i).vcf")) }
+        var r = await cli.run("sync team")
+        #expect(r.exitCode == 2)
+        #expect(r.output.contains("deletions were held back"))
+        #expect(try readCards(b).count == 10)
+        r = await cli.run("holds team")
+        #expect(r.output.contains("spoke a: 6 deletions held"))
+        r = await cli.run("holds approve team a")
+        #expect(r.error == nil)
+        r = await cli.run("sync team")
+        #expect(r.exitCode == 0)
+        #expect(try readCards(b).count == 4)
+        r = await cli.run("holds team")
+        #expect(r.output.contains("no deletions held"))
+    }
+
+    @Test func demoRunsToTheEnd() async throws {
+        let cli = try CLI()
+        let r = await cli.run(["demo", "--dir", cli.dir.appendingPathComponent("demo").path, "--contacts", "16"])
+        #expect(r.error == nil, "\(r.error.map { "\($0)" } ?? "")")
+        #expect(r.output.contains("conflict on title"))
+        #expect(r.output.contains("Hub: "))
+        #expect(r.output.contains("export HUBSYNC_DB="))
+    }
+}
+
+func readCardsFile(_ url: URL) throws -> Contact {
+    try VCardParser.parse(data: try Data(contentsOf: url)).contact
+}

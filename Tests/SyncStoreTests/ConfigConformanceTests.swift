@@ -1,0 +1,201 @@
+import Foundation
+import SyncModel
+import SyncStore
+import Testing
+
+@Suite("Store conformance: hubs and spokes")
+struct ConfigConformanceTests {
+    @Test(arguments: StoreKind.allCases)
+    func hubCRUD(kind: StoreKind) throws {
+        try kind.with { s in
+            #expect(try s.hubs().isEmpty)
+            let b = HubConfig(
+                id: hubB, name: "B", deletionGuard: DeletionGuard(percent: 5, minimum: 2), scheduleMinutes: 15)
+            try s.saveHub(b)
+            try s.saveHub(HubConfig(id: hubA, name: "A"))
+            #expect(try s.hubs().map(\.id) == [hubA, hubB])
+            #expect(try s.hub(hubB) == b)
+            #expect(try s.hub("nope") == nil)
+
+            var renamed = b
+            renamed.name = "B2"
+            renamed.scheduleMinutes = nil
+            try s.saveHub(renamed)
+            #expect(try s.hub(hubB) == renamed)
+            #expect(try s.hubs().count == 2)
+
+            try s.deleteHub(hubA)
+            #expect(try s.hubs() == [renamed])
+            try s.deleteHub("nope")  // unknown hub: no-op
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func resavingAHubKeepsItsData(kind: StoreKind) throws {
+        try kind.with { s in
+            try makeHub(s)
+            try s.commit(hub: hubA, batch { $0.items = [item("i1", v: 1)] })
+            try s.saveHub(HubConfig(id: hubA, name: "renamed"))
+            #expect(try s.items(hub: hubA, ids: ["i1"]).count == 1)
+            #expect(try s.spokes(hub: hubA).count == 2)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func unknownHub(kind: StoreKind) throws {
+        try kind.with { s in
+            try makeHub(s)
+            let x: HubID = "missing"
+            expectStoreError(.notFound) { _ = try s.spokes(hub: x) }
+            expectStoreError(.notFound) {
+                try s.saveSpoke(SpokeConfig(id: spoke1, hub: x, name: "s", kind: .memory, position: 0))
+            }
+            expectStoreError(.notFound) { _ = try s.items(hub: x, ids: ["i"]) }
+            expectStoreError(.notFound) { _ = try s.items(hub: x, changedAfter: 0, limit: 10) }
+            expectStoreError(.notFound) { _ = try s.liveItems(hub: x) }
+            expectStoreError(.notFound) { _ = try s.liveItemCount(hub: x) }
+            expectStoreError(.notFound) { _ = try s.maxVersion(hub: x) }
+            expectStoreError(.notFound) { _ = try s.links(hub: x, spoke: spoke1, remoteIDs: ["r"]) }
+            expectStoreError(.notFound) { _ = try s.links(hub: x, spoke: spoke1, items: ["i"]) }
+            expectStoreError(.notFound) { _ = try s.linkedRemoteIDs(hub: x, spoke: spoke1) }
+            expectStoreError(.notFound) { _ = try s.linkCount(hub: x, spoke: spoke1) }
+            expectStoreError(.notFound) { _ = try s.intents(hub: x, spoke: spoke1) }
+            expectStoreError(.notFound) { _ = try s.spokeState(hub: x, spoke: spoke1) }
+            expectStoreError(.notFound) { _ = try s.runs(hub: x, limit: 10) }
+            expectStoreError(.notFound) { _ = try s.run(hub: x, id: "r") }
+            expectStoreError(.notFound) { _ = try s.journal(hub: x, JournalQuery()) }
+            expectStoreError(.notFound) { _ = try s.holds(hub: x) }
+            expectStoreError(.notFound) { try s.commit(hub: x, WriteBatch()) }
+            expectStoreError(.notFound) { try s.commit(hub: x, batch { $0.items = [item("i", v: 1)] }) }
+            try s.deleteSpoke(spoke1, hub: x)  // no-op
+            // The known hub answers empty, not notFound.
+            #expect(try s.items(hub: hubA, ids: ["i"]).isEmpty)
+            #expect(try s.maxVersion(hub: hubA) == 0)
+            #expect(try s.liveItemCount(hub: hubA) == 0)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func spokesOrderedByPosition(kind: StoreKind) throws {
+        try kind.with { s in
+            try makeHub(s, spokes: [])
+            #expect(try s.spokes(hub: hubA).isEmpty)
+            let options = SpokeOptions(
+                twoWay: false, categorizeAs: "From Hub",
+                filter: SpokeFilter(categories: ["VIP"], companies: ["ACME"], emailDomains: ["example.com"],
+                                    requireEmail: true, requirePhone: true),
+                fieldMappings: [FieldMapping(spokeField: .custom("Region"), hubField: "region"),
+                                FieldMapping(spokeField: .text(.nickname), hubField: "nick")])
+            let c = SpokeConfig(id: "c", hub: hubA, name: "C", kind: .carddav, position: 2, options: options,
+                                settings: ["url": "https://dav.example/", "user": "ada"])
+            let a = SpokeConfig(id: "a", hub: hubA, name: "A", kind: .ews, position: 1)
+            let b = SpokeConfig(id: "b", hub: hubA, name: "B", kind: .google, position: 1)  // ties break by id
+            let z = SpokeConfig(id: "z", hub: hubA, name: "Z", kind: .graph, position: 0)
+            for sp in [c, b, z, a] { try s.saveSpoke(sp) }
+            #expect(try s.spokes(hub: hubA) == [z, a, b, c])
+
+            var moved = z
+            moved.position = 9
+            moved.name = "Z moved"
+            try s.saveSpoke(moved)
+            #expect(try s.spokes(hub: hubA) == [a, b, c, moved])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func deleteHubCascades(kind: StoreKind) throws {
+        try kind.with { s in
+            try makeHub(s, hubA)
+            try makeHub(s, hubB)
+            let full = batch { b in
+                b.items = [item("i1", v: 1), item("i2", v: 2)]
+                b.links = [link(spoke1, "i1", "r1")]
+                b.addedIntents = [CreateIntent(spoke: spoke2, item: "i2", marker: CreateMarker(hub: hubA, item: "i2"),
+                                               base: person("i2"), startedAt: at(1))]
+                b.spokeStates = [SpokeState(spoke: spoke1, pushedThrough: 2)]
+                b.runs = [RunRecord(id: "run1", hub: hubA, startedAt: at(0))]
+                b.journal = [JournalEntry(hub: hubA, run: "run1", item: "i1", source: .spoke(spoke1), at: at(0),
+                                          kind: .created, old: nil, new: person("i1"))]
+                b.holds = [DeletionHold(spoke: spoke1, detectedAt: at(2), items: ["i1"], reason: "many")]
+            }
+            try s.commit(hub: hubA, full)
+            var fullB = full
+            fullB.journal[0].hub = hubB
+            fullB.runs[0].hub = hubB
+            try s.commit(hub: hubB, fullB)
+
+            try s.deleteHub(hubA)
+            #expect(try s.hub(hubA) == nil)
+            expectStoreError(.notFound) { _ = try s.liveItems(hub: hubA) }
+
+            // Recreated, the hub starts empty: nothing of the old one survives.
+            try s.saveHub(HubConfig(id: hubA, name: "again"))
+            #expect(try s.spokes(hub: hubA).isEmpty)
+            #expect(try s.liveItems(hub: hubA).isEmpty)
+            #expect(try s.maxVersion(hub: hubA) == 0)
+            #expect(try s.linkCount(hub: hubA, spoke: spoke1) == 0)
+            #expect(try s.linkedRemoteIDs(hub: hubA, spoke: spoke1).isEmpty)
+            #expect(try s.intents(hub: hubA, spoke: spoke2).isEmpty)
+            #expect(try s.spokeState(hub: hubA, spoke: spoke1) == SpokeState(spoke: spoke1))
+            #expect(try s.runs(hub: hubA, limit: 10).isEmpty)
+            #expect(try s.journal(hub: hubA, JournalQuery()).isEmpty)
+            #expect(try s.holds(hub: hubA).isEmpty)
+            // The journal sequence restarts with the hub.
+            try s.commit(hub: hubA, batch { $0.journal = full.journal })
+            #expect(try s.journal(hub: hubA, JournalQuery()).map(\.seq) == [1])
+
+            // The other hub is untouched.
+            #expect(try s.liveItemCount(hub: hubB) == 2)
+            #expect(try s.linkCount(hub: hubB, spoke: spoke1) == 1)
+            #expect(try s.intents(hub: hubB, spoke: spoke2).count == 1)
+            #expect(try s.holds(hub: hubB).count == 1)
+            #expect(try s.journal(hub: hubB, JournalQuery()).count == 1)
+            #expect(try s.runs(hub: hubB, limit: 5).count == 1)
+            #expect(try s.spokes(hub: hubB).count == 2)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func deleteSpokeKeepsItems(kind: StoreKind) throws {
+        try kind.with { s in
+            try makeHub(s)
+            try s.commit(hub: hubA, batch { b in
+                b.items = [item("i1", v: 1), item("i2", v: 2)]
+                b.links = [link(spoke1, "i1", "r1"), link(spoke1, "i2", "r2"), link(spoke2, "i1", "x1")]
+                b.addedIntents = [
+                    CreateIntent(spoke: spoke1, item: "i3", marker: CreateMarker(hub: hubA, item: "i3"),
+                                 base: person("i3"), startedAt: at(0)),
+                    CreateIntent(spoke: spoke2, item: "i3", marker: CreateMarker(hub: hubA, item: "i3"),
+                                 base: person("i3"), startedAt: at(0)),
+                ]
+                b.spokeStates = [SpokeState(spoke: spoke1, cursor: "c1", pushedThrough: 2),
+                                 SpokeState(spoke: spoke2, cursor: "c2", pushedThrough: 1)]
+                b.holds = [DeletionHold(spoke: spoke1, detectedAt: at(0), items: ["i1"], reason: "r"),
+                           DeletionHold(spoke: spoke2, detectedAt: at(0), items: ["i2"], reason: "r")]
+                b.runs = [RunRecord(id: "run", hub: hubA, startedAt: at(0))]
+                b.journal = [JournalEntry(hub: hubA, run: "run", item: "i1", source: .spoke(spoke1), at: at(0),
+                                          kind: .created, old: nil, new: person("i1"))]
+            })
+            try s.deleteSpoke(spoke1, hub: hubA)
+
+            #expect(try s.spokes(hub: hubA).map(\.id) == [spoke2])
+            #expect(try s.linkCount(hub: hubA, spoke: spoke1) == 0)
+            #expect(try s.links(hub: hubA, spoke: spoke1, items: ["i1", "i2"]).isEmpty)
+            #expect(try s.links(hub: hubA, spoke: spoke1, remoteIDs: ["r1"]).isEmpty)
+            #expect(try s.linkedRemoteIDs(hub: hubA, spoke: spoke1).isEmpty)
+            #expect(try s.intents(hub: hubA, spoke: spoke1).isEmpty)
+            #expect(try s.spokeState(hub: hubA, spoke: spoke1) == SpokeState(spoke: spoke1))
+            #expect(try s.holds(hub: hubA).map(\.spoke) == [spoke2])
+            // Items, history and the other spoke stay.
+            #expect(try s.liveItems(hub: hubA).map(\.id) == ["i1", "i2"])
+            #expect(try s.journal(hub: hubA, JournalQuery()).count == 1)
+            #expect(try s.runs(hub: hubA, limit: 1).count == 1)
+            #expect(try s.linkCount(hub: hubA, spoke: spoke2) == 1)
+            #expect(try s.intents(hub: hubA, spoke: spoke2).count == 1)
+            #expect(try s.spokeState(hub: hubA, spoke: spoke2).cursor == "c2")
+            // The freed remote ids can be linked again.
+            try s.commit(hub: hubA, batch { $0.links = [link(spoke1, "i2", "r1")] })
+            #expect(try s.linkCount(hub: hubA, spoke: spoke1) == 1)
+        }
+    }
+}

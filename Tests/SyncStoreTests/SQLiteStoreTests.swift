@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import SyncModel
+import SyncStore
+@testable import SyncStoreSQLite
+import Testing
+
+@Suite("SQLiteStore specifics")
+struct SQLiteStoreTests {
+    @Test func dataSurvivesReopenAndMigrationIsIdempotent() throws {
+        try TempDir.with { dir in
+            let path = dir.appending(path: "hub.sqlite").path
+            let hold = DeletionHold(spoke: spoke1, detectedAt: at(1), items: ["i1"], reason: "r")
+            let entry = JournalEntry(hub: hubA, run: "run", item: "i1", source: .approval(spoke2), at: at(2),
+                                     kind: .updated, old: person("old"), new: fullContact, conflicts: [.emails])
+            do {
+                let s = try SQLiteStore(path: path)
+                try makeHub(s)
+                try s.commit(hub: hubA, batch { b in
+                    b.items = [item("i1", v: 1, contact: fullContact), item("i2", v: 2, deleted: true)]
+                    b.links = [link(spoke1, "i1", "r1")]
+                    b.journal = [entry]
+                    b.holds = [hold]
+                    b.spokeStates = [SpokeState(spoke: spoke1, cursor: "c", pushedThrough: 2, lastSyncAt: at(3))]
+                })
+            }  // released: every connection closed
+            for _ in 0..<2 {  // each open runs the migrator again
+                let s = try SQLiteStore(path: path)
+                #expect(try s.hubs().map(\.id) == [hubA])
+                #expect(try s.spokes(hub: hubA).map(\.id) == [spoke1, spoke2])
+                #expect(try s.items(hub: hubA, ids: ["i1"])["i1"] == item("i1", v: 1, contact: fullContact))
+                #expect(try s.items(hub: hubA, changedAfter: 0, limit: 10).map(\.id) == ["i1", "i2"])
+                #expect(try s.links(hub: hubA, spoke: spoke1, items: ["i1"])["i1"] == link(spoke1, "i1", "r1"))
+                var stored = entry
+                stored.seq = 1
+                #expect(try s.journal(hub: hubA, JournalQuery()).last == stored)
+                #expect(try s.holds(hub: hubA) == [hold])
+                #expect(try s.spokeState(hub: hubA, spoke: spoke1).lastSyncAt == at(3))
+                let migrations = try s.writer.read {
+                    try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations")
+                }
+                #expect(migrations == ["v1"])
+                // The sequence continues after a reopen.
+                try s.commit(hub: hubA, batch { $0.journal = [entry] })
+            }
+            let s = try SQLiteStore(path: path)
+            #expect(try s.journal(hub: hubA, JournalQuery()).map(\.seq) == [3, 2, 1])
+        }
+    }
+
+    @Test func connectionSettings() throws {
+        try TempDir.with { dir in
+            let s = try SQLiteStore(path: dir.appending(path: "hub.sqlite").path)
+            let (mode, sync, fk, busy) = try s.writer.read { db in
+                (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                 try Bool.fetchOne(db, sql: "PRAGMA foreign_keys"), try Int.fetchOne(db, sql: "PRAGMA busy_timeout"))
+            }
+            #expect(mode == "wal")
+            #expect(sync == 1)  // NORMAL
+            #expect(fk == true)
+            #expect(busy == 10_000)
+        }
+    }
+
+    /// The hot reads must be index range scans, never a scan of the items table.
+    @Test func hotQueriesUseIndexes() throws {
+        let s = try SQLiteStore.inMemory()
+        func plan(_ sql: String) throws -> String {
+            try s.writer.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String }
+                    .joined(separator: "; ")
+            }
+        }
+        let changed = try plan(
+            "SELECT \(Rows.itemColumns) FROM items WHERE hub_id = 'h' AND version > 0 ORDER BY version LIMIT 500")
+        #expect(changed.contains("USING INDEX items_version"), "\(changed)")
+        #expect(!changed.contains("TEMP B-TREE"), "\(changed)")
+        let live = try plan("SELECT \(Rows.itemColumns) FROM items WHERE hub_id = 'h' AND deleted = 0 ORDER BY item_id")
+        #expect(live.contains("USING INDEX items_live"), "\(live)")
+        #expect(!live.contains("TEMP B-TREE"), "\(live)")
+        let count = try plan("SELECT COUNT(*) FROM items WHERE hub_id = 'h' AND deleted = 0")
+        #expect(count.contains("items_live"), "\(count)")
+        let remote = try plan(
+            "SELECT \(Rows.linkColumns) FROM links WHERE hub_id = 'h' AND spoke_id = 's' AND remote_id IN ('a','b')")
+        #expect(remote.contains("USING INDEX"), "\(remote)")
+        let journal = try plan(
+            "SELECT \(Rows.journalColumns) FROM journal WHERE hub_id = 'h' AND item_id = 'i' ORDER BY seq DESC LIMIT 9")
+        #expect(journal.contains("journal_item"), "\(journal)")
+    }
+
+    @Test func undecodableBlobIsCorrupt() throws {
+        let s = try SQLiteStore.inMemory()
+        try makeHub(s)
+        try s.commit(hub: hubA, batch { $0.items = [item("i1", v: 1)] })
+        try s.writer.write { try $0.execute(sql: "UPDATE items SET contact = x'09FF'") }
+        expectStoreError(.corrupt) { _ = try s.items(hub: hubA, ids: ["i1"]) }
+        expectStoreError(.corrupt) { _ = try s.liveItems(hub: hubA) }
+        try s.writer.write { try $0.execute(sql: "UPDATE hubs SET config = 'not json'") }
+        expectStoreError(.corrupt) { _ = try s.hubs() }
+    }
+
+    @Test func unopenableFileIsAStoreError() throws {
+        try TempDir.with { dir in
+            let path = dir.appending(path: "garbage.sqlite").path
+            try Data(repeating: 0x42, count: 8_192).write(to: URL(fileURLWithPath: path))
+            do {
+                _ = try SQLiteStore(path: path)
+                Issue.record("opened a file that is not a database")
+            } catch let e as StoreError {
+                #expect(e.kind == .corrupt || e.kind == .io, "\(e)")
+            }
+        }
+    }
+}
