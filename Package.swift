@@ -43,8 +43,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "hubsync", dependencies: ["HubCLI"]),
+        // Benchmarks with goals (not timed tests): `swift run -c release hubsync-bench`.
         .executableTarget(name: "hubsync-bench", dependencies: [
-            "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncEngine", "ConnectorMemory",
+            "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncEngine", "ConnectorKit", "ConnectorMemory",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "TestSupport", dependencies: [
             "SyncModel", "SyncStore", "SyncEngine", "ConnectorKit", "ConnectorMemory",

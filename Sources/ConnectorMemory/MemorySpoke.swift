@@ -13,16 +13,23 @@ public final class MemorySpoke: SpokeConnector {
     public enum Phase: Hashable, Sendable { case before, after }
 
     public struct Entry: Hashable, Sendable {
-        public var contact: Contact
+        /// Held encoded, as a server holds serialised cards: a 100k-item spoke stays small.
+        var data: [UInt8]
         public var version: RemoteVersion
         public var modifiedAt: Date
         public var marker: CreateMarker?
+        public var contact: Contact { (try? ContactCodec.decode(data)) ?? Contact() }
     }
 
     struct State {
         var items: [RemoteID: Entry] = [:]
         /// Last change sequence of each id (present or deleted).
         var changed: [RemoteID: Int] = [:]
+        /// The id changed at each sequence number (`log[seq - 1]`): incremental pulls scan from
+        /// the cursor instead of sorting every change.
+        var log: [RemoteID] = []
+        /// Ids in order for full listings; nil after an id came or went.
+        var sorted: [RemoteID]?
         var seq = 0
         var nextID = 0
         /// Cursors below this are expired.
@@ -76,9 +83,7 @@ public final class MemorySpoke: SpokeConnector {
 
     public func userDelete(_ id: RemoteID) {
         state.withLock { s in
-            guard s.items.removeValue(forKey: id) != nil else { return }
-            s.seq += 1
-            s.changed[id] = s.seq
+            Self.remove(&s, id)
         }
     }
 
@@ -87,6 +92,7 @@ public final class MemorySpoke: SpokeConnector {
 
     public var entries: [RemoteID: Entry] { state.withLock { $0.items } }
     public var contacts: [Contact] { state.withLock { $0.items.values.map(\.contact) } }
+    public func contact(_ id: RemoteID) -> Contact? { state.withLock { $0.items[id]?.contact } }
     public var count: Int { state.withLock { $0.items.count } }
     /// Connector calls served (pull pages, write batches, fetches, finds).
     public var requests: Int { state.withLock { $0.requests } }
@@ -97,9 +103,21 @@ public final class MemorySpoke: SpokeConnector {
     }
 
     private static func put(_ s: inout State, _ id: RemoteID, _ c: Contact, _ now: Date, _ marker: CreateMarker?) {
+        touch(&s, id)
+        let entry = Entry(data: ContactCodec.encode(c), version: RemoteVersion("v\(s.seq)"), modifiedAt: now, marker: marker)
+        if s.items.updateValue(entry, forKey: id) == nil { s.sorted = nil }
+    }
+
+    private static func remove(_ s: inout State, _ id: RemoteID) {
+        guard s.items.removeValue(forKey: id) != nil else { return }
+        touch(&s, id)
+        s.sorted = nil
+    }
+
+    private static func touch(_ s: inout State, _ id: RemoteID) {
         s.seq += 1
         s.changed[id] = s.seq
-        s.items[id] = Entry(contact: c, version: RemoteVersion("v\(s.seq)"), modifiedAt: now, marker: marker)
+        s.log.append(id)
     }
 
     private static func item(_ id: RemoteID, _ e: Entry) -> RemoteItem {
@@ -118,19 +136,21 @@ public final class MemorySpoke: SpokeConnector {
             let position = parts.count == 2 ? parts[1] : 0
             let since = cursor.flatMap { Int($0.rawValue) }
             if let since, since >= s.oldestValidCursor {
-                let ids = s.changed.filter { $0.value > since && $0.value <= high }
-                    .sorted { $0.value < $1.value }.map(\.key)
-                let slice = ids.dropFirst(position).prefix(pageSize)
-                let changes: [RemoteChange] = slice.map { id in
-                    s.items[id].map { .upsert(Self.item(id, $0)) } ?? .delete(id)
+                // The log from the cursor up to the high water; an id counts at its last change.
+                var i = max(position, since)
+                var changes: [RemoteChange] = []
+                while i < high && changes.count < pageSize {
+                    let id = s.log[i]
+                    i += 1
+                    guard s.changed[id] == i else { continue }
+                    changes.append(s.items[id].map { .upsert(Self.item(id, $0)) } ?? .delete(id))
                 }
-                let more = position + slice.count < ids.count
                 return PullPage(
-                    mode: .incremental, changes: changes,
-                    next: more ? PageToken("\(high):\(position + slice.count)") : nil,
-                    cursor: SpokeCursor(String(high)), total: ids.count)
+                    mode: .incremental, changes: changes, next: i < high ? PageToken("\(high):\(i)") : nil,
+                    cursor: SpokeCursor(String(high)), total: high - since)
             }
-            let ids = s.items.keys.sorted()
+            if s.sorted == nil { s.sorted = s.items.keys.sorted() }
+            let ids = s.sorted!
             let slice = ids.dropFirst(position).prefix(pageSize)
             let more = position + slice.count < ids.count
             return PullPage(
@@ -172,9 +192,7 @@ public final class MemorySpoke: SpokeConnector {
             case .delete(let id, let v):
                 guard let e = s.items[id] else { return .notFound }
                 if let v, v != e.version { return .conflict }
-                s.items[id] = nil
-                s.seq += 1
-                s.changed[id] = s.seq
+                Self.remove(&s, id)
                 return .deleted
             }
         }

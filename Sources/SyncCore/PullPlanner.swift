@@ -76,14 +76,19 @@ public enum PullPlanner {
     public static func upsert(
         _ remote: RemoteItem, link: LinkSnapshot?, target: HubSnapshot?, via: PullPlan.Via, view: SpokeView
     ) -> PullPlan {
+        // Unchanged since we last saw it (the common case, our own writes coming back included).
+        if let link, via == .link, let v = link.remoteVersion, v == remote.version, target != nil {
+            return PullPlan(hub: .none, link: .none)
+        }
         let incoming = view.toHub(remote.contact)
         guard let target else {
             return PullPlan(hub: .create(incoming), link: .set(base: incoming, agreed: true), via: .new)
         }
         let spoke = view.restrict(incoming, to: target.contact)
         if let link, via == .link {
-            if let v = link.remoteVersion, v == remote.version { return PullPlan(hub: .none, link: .none) }
-            if link.leavingFilter { return PullPlan(hub: .none, link: .none) }
+            // A link marked as leaving the filter (a removal not done yet) merges like any other:
+            // an edit made there meanwhile must reach the hub, and the link must learn the new
+            // version, or the removal conflicts on every pass.
             if view.sameInSpoke(spoke, link.base) {
                 // Our own write coming back, or a change the hub does not see (another field,
                 // a server re-serialisation): nothing to merge. A tombstone still needs pushing.

@@ -23,7 +23,8 @@ extension SyncEngine {
             let page = try store.journal(hub: hub, JournalQuery(run: run, before: before, limit: 1000))
             guard let last = page.last else { break }
             // Newest first: the oldest entry of an item, seen last, holds its state before the run.
-            for e in page { targets[e.item] = .some(e.old) }
+            // A conflict entry changed nothing (its `old` is the overruled spoke's version).
+            for e in page where e.kind != .conflict { targets[e.item] = .some(e.old) }
             before = last.seq
         }
         guard !targets.isEmpty else { throw EngineError("run \(run) changed nothing in hub \(hub)") }

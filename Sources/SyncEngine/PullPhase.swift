@@ -76,7 +76,14 @@ extension Pass {
         _ remotes: [RemoteItem], spoke: SpokeConfig, view: SpokeView, matcher: inout Matcher?,
         claimed: inout Set<ItemID>
     ) throws {
-        let links = try store.links(hub: hub.id, spoke: spoke.id, remoteIDs: remotes.map(\.id))
+        var links = try store.links(hub: hub.id, spoke: spoke.id, remoteIDs: remotes.map(\.id))
+        // Unchanged since the link last saw them: nothing to plan, no hub item to load.
+        let remotes = remotes.filter { r in
+            guard let v = links[r.id]?.remoteVersion, v == r.version else { return true }
+            links[r.id] = nil
+            return false
+        }
+        guard !remotes.isEmpty else { return }
         var markerTargets: [RemoteID: ItemID] = [:]
         for r in remotes where links[r.id] == nil {
             if let m = r.marker, m.hub == hub.id { markerTargets[r.id] = m.item }

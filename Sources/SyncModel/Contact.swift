@@ -62,8 +62,13 @@ public struct PartialDate: Hashable, Sendable, Codable, CustomStringConvertible 
     }
     /// ISO 8601 `YYYY-MM-DD`, or `--MM-DD` without a year.
     public var description: String {
-        let md = String(format: "%02d-%02d", month, day)
-        if let year { return String(format: "%04d-", year) + md }
+        // Not String(format:): this is hashed for every item of a sync.
+        func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+        }
+        let md = pad(month, 2) + "-" + pad(day, 2)
+        if let year { return pad(year, 4) + "-" + md }
         return "--" + md
     }
 }

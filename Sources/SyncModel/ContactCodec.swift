@@ -14,16 +14,25 @@ public enum ContactCodec {
     public static func encode(_ c: Contact) -> [UInt8] {
         var w = Writer()
         w.bytes.append(formatVersion)
-        var tag: UInt8 = 0
-        for f in TextField.allCases {
-            tag += 1
-            if let v = c[keyPath: f.keyPath] { w.tag(tag); w.string(v) }
-        }
+        // Tags 1...11 follow `TextField.allCases`; spelled out because key paths are slow here,
+        // and this runs for every stored item, base and journal entry.
+        w.text(1, c.namePrefix)
+        w.text(2, c.givenName)
+        w.text(3, c.middleName)
+        w.text(4, c.familyName)
+        w.text(5, c.nameSuffix)
+        w.text(6, c.nickname)
+        w.text(7, c.displayName)
+        w.text(8, c.organization)
+        w.text(9, c.department)
+        w.text(10, c.title)
+        w.text(11, c.notes)
         if let b = c.birthday { w.tag(20); w.date(b) }
         if let a = c.anniversary { w.tag(21); w.date(a) }
-        for (t, list) in [(UInt8(22), c.emails), (23, c.phones), (25, c.websites), (26, c.ims)] {
-            for v in list { w.tag(t); w.label(v.label); w.string(v.value) }
-        }
+        w.labeled(22, c.emails)
+        w.labeled(23, c.phones)
+        w.labeled(25, c.websites)
+        w.labeled(26, c.ims)
         for a in c.addresses {
             w.tag(24); w.label(a.label)
             for s in a.components { w.string(s) }
@@ -38,11 +47,20 @@ public enum ContactCodec {
         var r = Reader(bytes: Array(bytes))
         guard try r.byte() == formatVersion else { throw DecodingError(description: "unknown contact format") }
         var c = Contact()
-        let texts = TextField.allCases
         while !r.atEnd {
             let tag = try r.byte()
             switch tag {
-            case 1...UInt8(texts.count): c[keyPath: texts[Int(tag) - 1].keyPath] = try r.string()
+            case 1: c.namePrefix = try r.string()
+            case 2: c.givenName = try r.string()
+            case 3: c.middleName = try r.string()
+            case 4: c.familyName = try r.string()
+            case 5: c.nameSuffix = try r.string()
+            case 6: c.nickname = try r.string()
+            case 7: c.displayName = try r.string()
+            case 8: c.organization = try r.string()
+            case 9: c.department = try r.string()
+            case 10: c.title = try r.string()
+            case 11: c.notes = try r.string()
             case 20: c.birthday = try r.date()
             case 21: c.anniversary = try r.date()
             case 22: c.emails.append(try r.labeled())
@@ -74,6 +92,18 @@ public enum ContactCodec {
         var bytes: [UInt8] = []
         init() { bytes.reserveCapacity(256) }
         mutating func tag(_ t: UInt8) { bytes.append(t) }
+        mutating func text(_ t: UInt8, _ v: String?) {
+            guard let v else { return }
+            tag(t)
+            string(v)
+        }
+        mutating func labeled(_ t: UInt8, _ list: [LabeledValue]) {
+            for v in list {
+                tag(t)
+                label(v.label)
+                string(v.value)
+            }
+        }
         mutating func varint(_ v: Int) {
             var v = UInt64(truncatingIfNeeded: v)
             while v >= 0x80 { bytes.append(UInt8(v & 0x7F) | 0x80); v >>= 7 }

@@ -2,15 +2,33 @@ import Foundation
 
 public enum Normalize {
     /// Trimmed text, or nil when nothing is left.
-    @inlinable
     public static func text(_ s: String?) -> String? {
         guard let s else { return nil }
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = trimmed(s)
         return t.isEmpty ? nil : t
     }
 
+    /// Without leading and trailing white space (Unicode White_Space: the same set as
+    /// Foundation's `.whitespacesAndNewlines`). Native and allocation-free when there is
+    /// nothing to trim, which is nearly always: normalisation runs on every pulled item.
+    public static func trimmed(_ s: String) -> String {
+        let u = s.unicodeScalars
+        guard let first = u.first, let last = u.last else { return s }
+        if !isSpace(first) && !isSpace(last) { return s }
+        var start = u.startIndex, end = u.endIndex
+        while start < end, isSpace(u[start]) { start = u.index(after: start) }
+        while end > start, isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
+        return String(u[start..<end])
+    }
+
+    @inline(__always)
+    static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        if c.value < 0x80 { return c == " " || (0x09...0x0D).contains(c.value) }
+        return c.properties.isWhitespace
+    }
+
     public static func email(_ s: String) -> String {
-        s.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        trimmed(s).lowercased()
     }
 
     /// Digits only, keeping a leading `+` (international form): `+1 (555) 010-2030` → `+15550102030`.
@@ -21,7 +39,10 @@ public enum Normalize {
         for ch in s.unicodeScalars {
             if ch == "+" && !sawDigit && out.isEmpty {
                 out.unicodeScalars.append(ch)
-            } else if ch.properties.numericType == .decimal, let v = ch.properties.numericValue {
+            } else if ("0"..."9").contains(ch) {
+                out.unicodeScalars.append(ch)
+                sawDigit = true
+            } else if ch.value >= 0x80, ch.properties.numericType == .decimal, let v = ch.properties.numericValue {
                 // Full-width and other script digits become ASCII.
                 out += String(Int(v))
                 sawDigit = true
@@ -30,9 +51,7 @@ public enum Normalize {
         return out == "+" ? "" : out
     }
 
-    public static func url(_ s: String) -> String {
-        s.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
+    public static func url(_ s: String) -> String { trimmed(s) }
 
     /// The key a multi-valued entry is merged and deduplicated by.
     public static func key(email v: LabeledValue) -> String { v.value }
@@ -50,7 +69,18 @@ extension Contact {
     /// duplicate entries. Every stored and compared contact is normalised.
     public func normalized() -> Contact {
         var c = self
-        for f in TextField.allCases { c[keyPath: f.keyPath] = Normalize.text(c[keyPath: f.keyPath]) }
+        // Spelled out: key paths cost a generic projection each, and this runs per item.
+        c.namePrefix = Normalize.text(namePrefix)
+        c.givenName = Normalize.text(givenName)
+        c.middleName = Normalize.text(middleName)
+        c.familyName = Normalize.text(familyName)
+        c.nameSuffix = Normalize.text(nameSuffix)
+        c.nickname = Normalize.text(nickname)
+        c.displayName = Normalize.text(displayName)
+        c.organization = Normalize.text(organization)
+        c.department = Normalize.text(department)
+        c.title = Normalize.text(title)
+        c.notes = Normalize.text(notes)
         if c.birthday?.isValid == false { c.birthday = nil }
         if c.anniversary?.isValid == false { c.anniversary = nil }
         c.emails = Self.dedupe(

@@ -153,3 +153,14 @@ import Testing
         #expect(c.formattedName == name)
     }
 }
+
+@Suite struct EveryTextFieldNormalizes {
+    @Test(arguments: TextField.allCases)
+    func trimmed(_ f: TextField) {
+        var c = Contact()
+        c[keyPath: f.keyPath] = " \u{00A0}value\n\t"
+        #expect(c.normalized()[keyPath: f.keyPath] == "value")
+        c[keyPath: f.keyPath] = " \u{3000} "
+        #expect(c.normalized()[keyPath: f.keyPath] == nil)
+    }
+}
