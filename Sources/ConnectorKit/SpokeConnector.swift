@@ -99,6 +99,8 @@ public protocol SpokeConnector: Sendable {
     /// Changes since `cursor` (nil = full listing), page by page.
     func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage
     /// Applies the ops; one outcome per op, in order. Throws only when the whole batch failed.
+    /// An update carries the fields the hub maps to this source; what the source holds beyond
+    /// them (properties the hub does not know, custom fields it does not map) must be kept.
     func write(_ ops: [WriteOp]) async throws -> [WriteOutcome]
     /// One item now (nil = gone): after a conflict.
     func fetch(_ id: RemoteID) async throws -> RemoteItem?

@@ -108,9 +108,19 @@ struct SpokeGroup: AsyncParsableCommand {
             let ctx = try global.context()
             let h = try ctx.hub(hub)
             var s = try ctx.spoke(spoke, in: h)
+            let before = s.options
             try options.apply(to: &s.options)
             if let name { s.name = name }
             try ctx.store.saveSpoke(s)
+            if s.options != before {
+                // New options apply to every hub item, not only to those that change next: the
+                // next push walks the whole hub once for this spoke.
+                var state = try ctx.store.spokeState(hub: h.id, spoke: s.id)
+                state.pushedThrough = 0
+                var batch = WriteBatch()
+                batch.spokeStates = [state]
+                try ctx.store.commit(hub: h.id, batch)
+            }
             Console.line("spoke \(s.id) (\(s.name)):")
             for line in describe(s.options) { Console.line("  " + line) }
         }

@@ -74,3 +74,21 @@ import TestSupport
         #expect(h.spokes[0].count == 2)
     }
 }
+
+@Suite struct FolderSpokeCustomFields {
+    @Test func unmappedCustomFieldsSurviveAHubUpdate() async throws {
+        let dir = try TempDir.make()
+        let spoke = FolderSpoke(directory: dir)
+        try Data("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nN:Lovelace;Ada;;;\r\nX-SHOE-SIZE:38\r\nEND:VCARD\r\n".utf8)
+            .write(to: dir.appendingPathComponent("ada.vcf"))
+        guard let item = try await listAll(spoke).first else { Issue.record("no item"); return }
+        #expect(item.contact.custom["X-SHOE-SIZE"] == "38")
+        var c = item.contact
+        c.custom = [:]  // what the hub sends when it maps no custom field
+        c.title = "Countess"
+        _ = try await spoke.write([.update(item.id, item.version, c)])
+        let after = try await spoke.fetch(item.id)?.contact
+        #expect(after?.title == "Countess")
+        #expect(after?.custom["X-SHOE-SIZE"] == "38")
+    }
+}

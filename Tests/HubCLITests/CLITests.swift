@@ -149,3 +149,22 @@ func person(_ given: String, _ family: String, _ email: String) -> Contact {
 func readCardsFile(_ url: URL) throws -> Contact {
     try VCardParser.parse(data: try Data(contentsOf: url)).contact
 }
+
+@Suite struct SpokeSetTests {
+    /// A new filter applies to the items already synced, not only to those that change next.
+    @Test func changedOptionsReachExistingItems() async throws {
+        let cli = try CLI()
+        let a = try cli.folder("a"), b = try cli.folder("b")
+        try writeCard(person("Ada", "Lovelace", "ada@example.com"), "ada", in: a)
+        try writeCard(Contact(givenName: "Alan", familyName: "Turing"), "alan", in: a)
+        _ = await cli.run("hub create Team")
+        _ = await cli.run(["spoke", "add", "team", "--name", "A", "--path", a.path])
+        _ = await cli.run(["spoke", "add", "team", "--name", "B", "--path", b.path])
+        _ = await cli.run("sync team")
+        #expect(try readCards(b).count == 2)
+        _ = await cli.run("spoke set team b --require-email")
+        _ = await cli.run("sync team")
+        #expect(try readCards(b).compactMap(\.givenName) == ["Ada"])
+        #expect(try readCards(a).count == 2)
+    }
+}
