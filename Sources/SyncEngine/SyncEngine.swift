@@ -39,10 +39,11 @@ public struct SyncEngine: Sendable {
     public let newID: @Sendable () -> String
     public let batchSize: Int
     public let logger: Logger
+    public static let ids = SortableID()
 
     public init(
         store: any SyncStore, clock: @escaping @Sendable () -> Date = { Date() },
-        newID: @escaping @Sendable () -> String = { UUID().uuidString.lowercased() },
+        newID: @escaping @Sendable () -> String = { SyncEngine.ids.next() },
         batchSize: Int = 500, logger: Logger = Logger(label: "hubsync.engine")
     ) {
         self.store = store

