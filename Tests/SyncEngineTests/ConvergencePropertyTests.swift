@@ -6,6 +6,7 @@ import ConnectorMemory
 import SyncEngine
 import SyncModel
 import SyncStore
+import SyncStoreSQLite
 import TestSupport
 
 /// Model-based property test: random creates, edits and deletes on three two-way spokes, syncs
@@ -24,6 +25,16 @@ import TestSupport
         try await model.run(steps: 1000)
         #expect(model.convergedChecks >= 20)
         #expect(model.crashes > 10)
+    }
+
+    /// The same on the SQLite store: its transactions, not the memory store's, must make every
+    /// crash point safe.
+    @Test(arguments: seeds.map { $0 + 100 })
+    func convergesUnderCrashesOnSQLite(seed: UInt64) async throws {
+        var model = try Model(seed: seed, store: SQLiteStore.inMemory())
+        try await model.run(steps: 400)
+        #expect(model.convergedChecks >= 8)
+        #expect(model.crashes > 4)
     }
 }
 
