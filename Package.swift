@@ -53,8 +53,8 @@ let package = Package(
             "SyncModel", "SyncStore", "SyncEngine", "ConnectorKit", "ConnectorMemory",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
-        .testTarget(name: "SyncModelTests", dependencies: ["SyncModel"]),
-        .testTarget(name: "PIMFormatsTests", dependencies: ["PIMFormats", "SyncModel"]),
+        .testTarget(name: "SyncModelTests", dependencies: ["SyncModel", "TestSupport"]),
+        .testTarget(name: "PIMFormatsTests", dependencies: ["PIMFormats", "SyncModel", "TestSupport"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "SyncModel"]),
         .testTarget(name: "SyncStoreTests", dependencies: [
             "SyncStore", "SyncStoreSQLite", "SyncModel", "TestSupport",

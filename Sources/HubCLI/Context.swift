@@ -73,6 +73,17 @@ struct Context {
     }
 }
 
+/// The `HUB SPOKE` pair of arguments commands about one spoke take.
+struct SpokeArguments: ParsableArguments {
+    @Argument(help: "Hub id or name.") var hub: String
+    @Argument(help: "Spoke id or name.") var spoke: String
+
+    func resolve(_ ctx: Context) throws -> (HubConfig, SpokeConfig) {
+        let h = try ctx.hub(hub)
+        return (h, try ctx.spoke(spoke, in: h))
+    }
+}
+
 /// Readable ids: "Sales contacts" → "sales-contacts".
 func slug(_ name: String) -> String {
     let lowered = name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }

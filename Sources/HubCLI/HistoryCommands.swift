@@ -135,13 +135,11 @@ struct HoldsGroup: AsyncParsableCommand {
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply the held deletions of a spoke.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Hub id or name.") var hub: String
-        @Argument(help: "Spoke id or name.") var spoke: String
+        @OptionGroup var target: SpokeArguments
 
         func run() async throws {
             let ctx = try global.context()
-            let h = try ctx.hub(hub)
-            let s = try ctx.spoke(spoke, in: h)
+            let (h, s) = try target.resolve(ctx)
             do { try ctx.engine.approveHold(hub: h.id, spoke: s.id) } catch let e as EngineError { throw CLIError(e.message) }
             Console.line("deletions from \(s.name) applied in the hub; the next sync removes them everywhere")
         }
@@ -151,13 +149,11 @@ struct HoldsGroup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Keep the items; a two-way spoke gets them back on the next sync.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Hub id or name.") var hub: String
-        @Argument(help: "Spoke id or name.") var spoke: String
+        @OptionGroup var target: SpokeArguments
 
         func run() async throws {
             let ctx = try global.context()
-            let h = try ctx.hub(hub)
-            let s = try ctx.spoke(spoke, in: h)
+            let (h, s) = try target.resolve(ctx)
             do { try ctx.engine.rejectHold(hub: h.id, spoke: s.id) } catch let e as EngineError { throw CLIError(e.message) }
             Console.line("deletions from \(s.name) rejected: the hub keeps the items")
         }

@@ -99,15 +99,13 @@ struct SpokeGroup: AsyncParsableCommand {
     struct Set: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change a spoke's sync options.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Hub id or name.") var hub: String
-        @Argument(help: "Spoke id or name.") var spoke: String
+        @OptionGroup var target: SpokeArguments
         @Option(help: "Rename the spoke.") var name: String?
         @OptionGroup var options: SpokeOptionFlags
 
         func run() async throws {
             let ctx = try global.context()
-            let h = try ctx.hub(hub)
-            var s = try ctx.spoke(spoke, in: h)
+            var (h, s) = try target.resolve(ctx)
             let before = s.options
             try options.apply(to: &s.options)
             if let name { s.name = name }
@@ -151,13 +149,11 @@ struct SpokeGroup: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Disconnect a spoke. The hub keeps its contacts; the source is left as it is.")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Hub id or name.") var hub: String
-        @Argument(help: "Spoke id or name.") var spoke: String
+        @OptionGroup var target: SpokeArguments
 
         func run() async throws {
             let ctx = try global.context()
-            let h = try ctx.hub(hub)
-            let s = try ctx.spoke(spoke, in: h)
+            let (h, s) = try target.resolve(ctx)
             try ctx.store.deleteSpoke(s.id, hub: h.id)
             Console.line("removed spoke \(s.id) from hub \(h.id)")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import SyncModel
 import Testing
+import TestSupport
 @testable import PIMFormats
 
 @Suite struct MalformedTests {
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func binaryGarbage() {
-        var rng = SplitMix(seed: 42)
+        var rng = SeededRandom(seed: 42)
         let bytes = (0..<4096).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         #expect(throws: VCardError.self) { try VCardParser.parse(data: Data(bytes)) }
         #expect(throws: VCardError.self) { try VCardParser.parse(data: Data([0, 0, 0xFF, 0xFE, 0x00])) }
@@ -85,7 +86,7 @@ import Testing
 
     /// Truncated and bit-flipped copies of real cards must fail cleanly or parse, never trap.
     @Test func mutatedInputNeverCrashes() {
-        var rng = SplitMix(seed: 7)
+        var rng = SeededRandom(seed: 7)
         let sources = [Fixtures.apple, Fixtures.outlook, Fixtures.nextcloud, Fixtures.android21].map { Array($0.utf8) }
         for i in 0..<2000 {
             var b = sources[i % sources.count]
@@ -103,18 +104,5 @@ import Testing
                 }
             }
         }
-    }
-}
-
-/// A small deterministic generator, so failures reproduce.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,18 +1,7 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import SyncModel
-
-/// Deterministic generator for fuzz tables.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 struct NamedContact: Sendable, CustomTestStringConvertible {
     let name: String
@@ -140,7 +129,7 @@ struct NamedContact: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: [1, 2, 3, 4])
     func randomBytesNeverCrash(_ seed: UInt64) {
-        var rng = SplitMix64(state: seed)
+        var rng = SeededRandom(seed: seed)
         var threw = 0
         for _ in 0..<2_000 {
             let n = Int.random(in: 0..<64, using: &rng)
@@ -154,7 +143,7 @@ struct NamedContact: Sendable, CustomTestStringConvertible {
     @Test(arguments: [10, 20, 30])
     func mutatedEncodingsNeverCrash(_ seed: UInt64) {
         let valid = ContactCodec.encode(Self.full)
-        var rng = SplitMix64(state: seed)
+        var rng = SeededRandom(seed: seed)
         for _ in 0..<2_000 {
             var bytes = valid
             for _ in 0..<Int.random(in: 1...4, using: &rng) {

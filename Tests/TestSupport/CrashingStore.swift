@@ -63,19 +63,6 @@ public final class CrashingStore: SyncStore {
     public func holds(hub: HubID) throws -> [DeletionHold] { try inner.holds(hub: hub) }
 }
 
-/// SplitMix64: small, fast, seedable.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    public mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-}
 
 /// A mutable value shared between a test and the closures it hands out.
 public final class Shared<Value: Sendable>: Sendable {
