@@ -5,10 +5,8 @@ public struct HubSyncCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "hubsync",
         abstract: "Keep contacts the same in every connected address book.",
-        discussion: """
-            A hub holds the canonical contacts; each spoke connects it to one source. Start with
-            `hubsync demo`, then `hubsync hub create NAME` and `hubsync spoke add`.
-            """,
+        discussion: "A hub holds the canonical contacts; each spoke connects it to one source. Start with "
+            + "`hubsync demo`, then `hubsync hub create NAME` and `hubsync spoke add`.",
         subcommands: [
             Demo.self, HubGroup.self, SpokeGroup.self, Sync.self, Runs.self, History.self, Restore.self,
             HoldsGroup.self,

@@ -65,7 +65,7 @@ struct SpokeGroup: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Hub id or name.") var hub: String
         @Option(help: "The spoke's name.") var name: String
-        @Option(help: "Kind of source: \(SpokeKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(help: "Kind of source (folder is available now; the others are coming).")
         var kind: SpokeKind = .folder
         @Option(help: "For a folder spoke: the directory of .vcf files (created when missing).") var path: String?
         @OptionGroup var options: SpokeOptionFlags
