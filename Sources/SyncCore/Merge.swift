@@ -27,11 +27,18 @@ public struct MergeOutcome: Hashable, Sendable {
 /// (first sync), the base is empty, which makes the merge a union. All inputs are normalised.
 public enum ThreeWayMerge {
     public static func merge(base: Contact?, hub: Contact, spoke: Contact, winner: Side) -> MergeOutcome {
+        merge(base: base, hub: hub, spoke: spoke) { _ in winner }
+    }
+
+    /// The same with the winner decided per field (by each field's age).
+    public static func merge(
+        base: Contact?, hub: Contact, spoke: Contact, winner: (ContactField) -> Side
+    ) -> MergeOutcome {
         let b = base ?? Contact()
         var out = hub
         var conflicts: [ContactField] = []
         for field in ContactField.fixed + customFields(b, hub, spoke) {
-            if mergeField(field, b, hub, spoke, winner, into: &out) { conflicts.append(field) }
+            if mergeField(field, b, hub, spoke, winner(field), into: &out) { conflicts.append(field) }
         }
         return MergeOutcome(merged: out, conflicts: conflicts)
     }

@@ -6,10 +6,18 @@ public struct HubSnapshot: Hashable, Sendable {
     public var contact: Contact
     public var deleted: Bool
     public var modifiedAt: Date
-    public init(contact: Contact, deleted: Bool, modifiedAt: Date) {
+    public var fieldTimes: FieldTimes
+    public init(contact: Contact, deleted: Bool, modifiedAt: Date, fieldTimes: FieldTimes = .init()) {
         self.contact = contact
         self.deleted = deleted
         self.modifiedAt = modifiedAt
+        self.fieldTimes = fieldTimes
+    }
+
+    /// Newest change wins, field by field.
+    func winner(_ field: ContactField, spokeModified: Date?) -> Side {
+        ConflictPolicy.winner(
+            hubModified: fieldTimes.time(of: field, itemModified: modifiedAt), spokeModified: spokeModified)
     }
 }
 
@@ -95,7 +103,7 @@ public enum PullPlanner {
                 return PullPlan(hub: target.deleted ? .touch : .none, link: .refresh)
             }
         }
-        let winner = ConflictPolicy.winner(hubModified: target.modifiedAt, spokeModified: remote.modifiedAt)
+        let winner = { (f: ContactField) in target.winner(f, spokeModified: remote.modifiedAt) }
         let outcome = ThreeWayMerge.merge(base: link?.base, hub: target.contact, spoke: spoke, winner: winner)
         let agreed = view.sameInSpoke(outcome.merged, spoke)
         let hubAction: PullPlan.HubAction
@@ -111,7 +119,7 @@ public enum PullPlanner {
         } else {
             hubAction = agreed ? .none : .touch
         }
-        let overruled = outcome.conflicts.isEmpty || winner == .spoke ? nil
+        let overruled = outcome.conflicts.allSatisfy { winner($0) == .spoke } ? nil
             : ThreeWayMerge.merge(base: link?.base, hub: target.contact, spoke: spoke, winner: .spoke).merged
         return PullPlan(
             hub: hubAction, link: .set(base: spoke, agreed: agreed && hubAction != .touch), via: via,

@@ -79,6 +79,8 @@ struct Pass {
             guard let t = target else { break }
             let wasDeleted = t.deleted
             var u = HubItem(id: t.id, contact: c, version: version(), modifiedAt: max(t.modifiedAt, changedAt))
+            u.fieldTimes = t.fieldTimes
+            u.fieldTimes.record(t.contact.changedFields(to: c), at: changedAt, itemModified: t.modifiedAt)
             u.deleted = false
             batch.journal.append(
                 journal(t.id, spoke, .updated, wasDeleted ? nil : t.contact, c, conflicts: plan.conflicts))
@@ -136,7 +138,9 @@ extension Link {
 }
 
 extension HubItem {
-    var snapshot: HubSnapshot { HubSnapshot(contact: contact, deleted: deleted, modifiedAt: modifiedAt) }
+    var snapshot: HubSnapshot {
+        HubSnapshot(contact: contact, deleted: deleted, modifiedAt: modifiedAt, fieldTimes: fieldTimes)
+    }
 }
 
 extension PullPlan.HubAction {

@@ -52,6 +52,13 @@ extension Contact {
     }
 }
 
+extension Contact {
+    /// The fields whose values differ from `other`'s.
+    public func changedFields(to other: Contact) -> [ContactField] {
+        changes(to: other).map(\.field)
+    }
+}
+
 extension PostalAddress {
     public var oneLine: String {
         let parts = [poBox, extended, street, city, region, postalCode, country].filter { !$0.isEmpty }

@@ -12,6 +12,8 @@ public struct HubItem: Hashable, Sendable {
     public var deleted: Bool
     /// When the change that produced this content was made at its source (conflict policy).
     public var modifiedAt: Date
+    /// When each field changed, where that differs from `modifiedAt`.
+    public var fieldTimes = FieldTimes()
 
     public init(id: ItemID, contact: Contact, version: Int64, deleted: Bool = false, modifiedAt: Date) {
         self.id = id
@@ -23,13 +25,17 @@ public struct HubItem: Hashable, Sendable {
     }
 
     /// For stores reading an item back: the hash stored with it, not computed again.
-    public init(id: ItemID, contact: Contact, hash: ContentHash, version: Int64, deleted: Bool, modifiedAt: Date) {
+    public init(
+        id: ItemID, contact: Contact, hash: ContentHash, version: Int64, deleted: Bool, modifiedAt: Date,
+        fieldTimes: FieldTimes = .init()
+    ) {
         self.id = id
         self.contact = contact
         self.hash = hash
         self.version = version
         self.deleted = deleted
         self.modifiedAt = modifiedAt
+        self.fieldTimes = fieldTimes
     }
 }
 

@@ -9,11 +9,11 @@ import SyncStore
 enum Rows {
     // MARK: Items
 
-    static let itemColumns = "item_id, contact, hash, version, deleted, modified_at"
+    static let itemColumns = "item_id, contact, hash, version, deleted, modified_at, field_times"
 
-    static func itemArguments(_ hub: HubID, _ i: HubItem, contact: Data) -> StatementArguments {
+    static func itemArguments(_ hub: HubID, _ i: HubItem, contact: Data) throws -> StatementArguments {
         [hub.rawValue, i.id.rawValue, contact, Int64(bitPattern: i.hash.value), i.version, i.deleted,
-         i.modifiedAt.storeValue]
+         i.modifiedAt.storeValue, i.fieldTimes.isEmpty ? nil : try JSON.encode(i.fieldTimes)]
     }
 
     static func item(_ row: Row) throws -> HubItem {
@@ -23,7 +23,10 @@ enum Rows {
         return HubItem(
             id: id, contact: contact, hash: ContentHash(UInt64(bitPattern: try row.decode(Int64.self, atIndex: 2))),
             version: try row.decode(Int64.self, atIndex: 3), deleted: try row.decode(Bool.self, atIndex: 4),
-            modifiedAt: Date(storeValue: try row.decode(Double.self, atIndex: 5)))
+            modifiedAt: Date(storeValue: try row.decode(Double.self, atIndex: 5)),
+            fieldTimes: try row.decode(String?.self, atIndex: 6).map {
+                try JSON.decode(FieldTimes.self, $0, "field times of item \(id)")
+            } ?? FieldTimes())
     }
 
     // MARK: Links and intents

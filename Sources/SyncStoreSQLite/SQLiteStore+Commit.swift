@@ -18,7 +18,7 @@ extension SQLiteStore {
             if !b.items.isEmpty {
                 let stmt = try db.cachedStatement(sql: Self.upsertItem)
                 for item in b.items {
-                    try stmt.execute(arguments: Rows.itemArguments(hub, item, contact: blobs.item(item)))
+                    try stmt.execute(arguments: try Rows.itemArguments(hub, item, contact: blobs.item(item)))
                 }
             }
             try delete(db, "DELETE FROM links WHERE hub_id = ? AND spoke_id = ? AND item_id = ?", h, b.removedLinks)
@@ -86,9 +86,10 @@ extension SQLiteStore {
     }
 
     private static let upsertItem = """
-        INSERT INTO items (hub_id, \(Rows.itemColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO items (hub_id, \(Rows.itemColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(hub_id, item_id) DO UPDATE SET contact = excluded.contact, hash = excluded.hash,
-            version = excluded.version, deleted = excluded.deleted, modified_at = excluded.modified_at
+            version = excluded.version, deleted = excluded.deleted, modified_at = excluded.modified_at,
+            field_times = excluded.field_times
         """
 
     /// An upsert on the (spoke, item) key only: a clash on the (spoke, remote id) key is not

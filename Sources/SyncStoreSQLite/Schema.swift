@@ -14,6 +14,10 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1", migrate: v1)
+        m.registerMigration("v2 field times") { db in
+            // FieldTimes as JSON; NULL for the common item whose fields all date from its creation.
+            try db.execute(sql: "ALTER TABLE items ADD COLUMN field_times TEXT")
+        }
         return m
     }
 

@@ -149,3 +149,25 @@ import SyncModel
         #expect(PullPlanner.delete(link: F.link(Self.ada), target: tagged, view: sales) == PullPlan(hub: .delete, link: .remove))
     }
 }
+
+@Suite struct PerFieldConflictTimes {
+    /// The hub item changed lately, but only its notes: its title is older than the spoke's.
+    @Test func eachFieldIsJudgedByItsOwnAge() {
+        let base = F.ada
+        let hubContact = F.ada.with { $0.title = "Countess"; $0.notes = "later" }
+        var target = F.hub(hubContact, at: F.t0 + 100)
+        target.fieldTimes = FieldTimes(base: F.t0 - 1000, fields: [.text(.title): F.t0 - 100, .text(.notes): F.t0 + 100])
+        let plan = PullPlanner.upsert(
+            F.remote(F.ada.with { $0.title = "Mathematician" }, at: F.t0), link: F.link(base), target: target,
+            via: .link, view: F.view())
+        #expect(plan.hub == .update(hubContact.with { $0.title = "Mathematician" }))
+        #expect(plan.conflicts == [.text(.title)])
+        #expect(plan.overruled == nil)
+        // Without the per-field time the item's time decides, and the hub keeps its title.
+        target.fieldTimes = FieldTimes()
+        let itemLevel = PullPlanner.upsert(
+            F.remote(F.ada.with { $0.title = "Mathematician" }, at: F.t0), link: F.link(base), target: target,
+            via: .link, view: F.view())
+        #expect(itemLevel.overruled?.title == "Mathematician")
+    }
+}

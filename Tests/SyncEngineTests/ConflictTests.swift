@@ -121,9 +121,9 @@ import TestSupport
         try expectEverywhere(h, title: "from 0")
     }
 
-    /// The hub keeps one modification time per item, not per field: an unrelated later edit of
-    /// another field (notes, in spoke 1, pulled before spoke 2) makes the hub's title look newer
-    /// than spoke 2's title, although spoke 2's title edit is the newer one.
+    /// Conflicts are settled by each field's own age: an unrelated later edit of another field
+    /// (notes, in spoke 1, pulled before spoke 2) does not make the hub's older title look newer
+    /// than spoke 2's title.
     @Test(arguments: StoreKind.allCases)
     func unrelatedLaterEditDoesNotDecideAFieldConflict(_ store: StoreKind) async throws {
         let h = try await seeded(store)
@@ -135,9 +135,7 @@ import TestSupport
         try await h.sync()
         try await h.sync()
         #expect(try h.liveItem("Ada")?.contact.notes == "unrelated")
-        withKnownIssue("item-level modifiedAt: the older title (spoke 0) wins") {
-            try expectEverywhere(h, title: "Mathematician")
-        }
+        try expectEverywhere(h, title: "Mathematician")
         try h.expectConverged(spokes: [0, 1, 2])
     }
 

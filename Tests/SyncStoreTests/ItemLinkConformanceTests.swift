@@ -11,6 +11,7 @@ struct ItemLinkConformanceTests {
             try makeHub(s)
             let full = item("full", v: 7, contact: fullContact, at: 42.5)
             var odd = item("odd", v: 8, deleted: true, contact: Contact(), at: -1_000_000)
+            odd.fieldTimes = FieldTimes(base: at(-5), fields: [.text(.title): at(3), .custom("X-A"): at(4), .emails: at(1)])
             odd.hash = ContentHash(UInt64.max)  // the stored hash is kept as given (top bit set)
             try s.commit(hub: hubA, batch { $0.items = [full, odd] })
             let got = try s.items(hub: hubA, ids: ["full", "odd"])

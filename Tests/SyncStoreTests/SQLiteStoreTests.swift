@@ -39,7 +39,7 @@ struct SQLiteStoreTests {
                 let migrations = try s.writer.read {
                     try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations")
                 }
-                #expect(migrations == ["v1"])
+                #expect(migrations == ["v1", "v2 field times"])
                 // The sequence continues after a reopen.
                 try s.commit(hub: hubA, batch { $0.journal = [entry] })
             }
@@ -110,5 +110,31 @@ struct SQLiteStoreTests {
                 #expect(e.kind == .corrupt || e.kind == .io, "\(e)")
             }
         }
+    }
+}
+
+@Suite struct SQLiteMigrationTests {
+    /// A database written before field times existed opens, keeps its items, and stores times.
+    @Test func v1DatabaseUpgrades() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("v1-\(UUID().uuidString).sqlite").path
+        do {
+            let pool = try DatabasePool(path: path)
+            try Schema.migrator.migrate(pool, upTo: "v1")
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO hubs (hub_id, config) VALUES (?, ?)",
+                               arguments: [hubA.rawValue, try JSON.encode(HubConfig(id: hubA, name: "A"))])
+                try db.execute(
+                    sql: "INSERT INTO items (hub_id, item_id, contact, hash, version, deleted, modified_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [hubA.rawValue, "old", Data(ContactCodec.encode(person("old"))), 0, 1, false, at(0).storeValue])
+            }
+        }
+        let s = try SQLiteStore(path: path)
+        let old = try #require(try s.items(hub: hubA, ids: ["old"])["old"])
+        #expect(old.contact == person("old"))
+        #expect(old.fieldTimes.isEmpty)
+        var changed = old
+        changed.fieldTimes.record([.text(.title)], at: at(9), itemModified: old.modifiedAt)
+        try s.commit(hub: hubA, batch { $0.items = [changed] })
+        #expect(try s.items(hub: hubA, ids: ["old"])["old"]?.fieldTimes.time(of: .text(.title), itemModified: at(0)) == at(9))
     }
 }
