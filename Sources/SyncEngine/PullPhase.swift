@@ -76,14 +76,15 @@ extension Pass {
         _ remotes: [RemoteItem], spoke: SpokeConfig, view: SpokeView, matcher: inout Matcher?,
         claimed: inout Set<ItemID>
     ) throws {
-        var links = try store.links(hub: hub.id, spoke: spoke.id, remoteIDs: remotes.map(\.id))
-        // Unchanged since the link last saw them: nothing to plan, no hub item to load.
+        // Unchanged since the link last saw them: nothing to plan, no link or hub item to load.
+        let versions = try store.linkVersions(hub: hub.id, spoke: spoke.id, remoteIDs: remotes.map(\.id))
         let remotes = remotes.filter { r in
-            guard let v = links[r.id]?.remoteVersion, v == r.version else { return true }
-            links[r.id] = nil
+            guard let seen = versions[r.id], let v = seen, v == r.version else { return true }
             return false
         }
         guard !remotes.isEmpty else { return }
+        let linked = remotes.map(\.id).filter { versions[$0] != nil }
+        let links = linked.isEmpty ? [:] : try store.links(hub: hub.id, spoke: spoke.id, remoteIDs: linked)
         var markerTargets: [RemoteID: ItemID] = [:]
         for r in remotes where links[r.id] == nil {
             if let m = r.marker, m.hub == hub.id { markerTargets[r.id] = m.item }

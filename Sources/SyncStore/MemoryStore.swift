@@ -94,6 +94,9 @@ public final class MemoryStore: SyncStore {
             return out
         }
     }
+    public func linkVersions(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: RemoteVersion?] {
+        try links(hub: hub, spoke: spoke, remoteIDs: remoteIDs).mapValues(\.remoteVersion)
+    }
     public func linkedRemoteIDs(hub: HubID, spoke: SpokeID) throws -> Set<RemoteID> {
         try read(hub) { Set(($0.remoteIndex[spoke] ?? [:]).keys) }
     }

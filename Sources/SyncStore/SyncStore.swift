@@ -89,6 +89,9 @@ public protocol SyncStore: Sendable {
     // Links
     func links(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: Link]
     func links(hub: HubID, spoke: SpokeID, items: [ItemID]) throws -> [ItemID: Link]
+    /// The remote version of each linked remote id among `remoteIDs` (nil when the spoke gave
+    /// none): the cheap check that lets a pull skip unchanged items without loading links.
+    func linkVersions(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: RemoteVersion?]
     func linkedRemoteIDs(hub: HubID, spoke: SpokeID) throws -> Set<RemoteID>
     func linkCount(hub: HubID, spoke: SpokeID) throws -> Int
     func intents(hub: HubID, spoke: SpokeID) throws -> [CreateIntent]

@@ -84,6 +84,25 @@ extension SQLiteStore {
         }
     }
 
+    public func linkVersions(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: RemoteVersion?] {
+        try read { db in
+            var out: [RemoteID: RemoteVersion?] = [:]
+            out.reserveCapacity(remoteIDs.count)
+            // Served by the (hub, spoke, remote id) unique index alone, without the base blobs.
+            try Self.fetchIn(
+                db, "SELECT remote_id, remote_version FROM links WHERE hub_id = ? AND spoke_id = ? AND remote_id",
+                [hub.rawValue, spoke.rawValue], remoteIDs.map(\.rawValue)
+            ) { row in
+                // updateValue: a link without a version must stay in the map (as nil).
+                out.updateValue(
+                    try row.decode(String?.self, atIndex: 1).map { RemoteVersion($0) },
+                    forKey: RemoteID(try row.decode(String.self, atIndex: 0)))
+            }
+            if out.isEmpty { try Self.requireHub(db, hub) }
+            return out
+        }
+    }
+
     public func linkedRemoteIDs(hub: HubID, spoke: SpokeID) throws -> Set<RemoteID> {
         try read { db in
             let ids = try String.fetchSet(

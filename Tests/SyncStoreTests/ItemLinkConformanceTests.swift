@@ -109,6 +109,9 @@ struct ItemLinkConformanceTests {
             #expect(byRemote.count == 2)
             #expect(byRemote["r1"] == l1)
             #expect(byRemote["r1"]?.leavingFilter == true)
+            let versions: [RemoteID: RemoteVersion?] = ["r1": nil, "r2": "etag-1"]
+            #expect(try s.linkVersions(hub: hubA, spoke: spoke1, remoteIDs: ["r1", "r2", "nope"]) == versions)
+            #expect(try s.linkVersions(hub: hubA, spoke: spoke2, remoteIDs: many.map(\.remoteID)).count == 1_100)
             #expect(try s.links(hub: hubA, spoke: spoke1, items: ["i1", "i9"]) == ["i1": l1])
             // Spokes are separate: spoke1's remote ids are not spoke2's.
             #expect(try s.links(hub: hubA, spoke: spoke2, remoteIDs: ["r1"]).isEmpty)

@@ -47,6 +47,9 @@ public final class CrashingStore: SyncStore {
     public func links(hub: HubID, spoke: SpokeID, items: [ItemID]) throws -> [ItemID: Link] {
         try inner.links(hub: hub, spoke: spoke, items: items)
     }
+    public func linkVersions(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: RemoteVersion?] {
+        try inner.linkVersions(hub: hub, spoke: spoke, remoteIDs: remoteIDs)
+    }
     public func linkedRemoteIDs(hub: HubID, spoke: SpokeID) throws -> Set<RemoteID> {
         try inner.linkedRemoteIDs(hub: hub, spoke: spoke)
     }
