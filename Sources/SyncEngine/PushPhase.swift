@@ -58,7 +58,10 @@ extension Pass {
                     ops.append((item, link, .delete(id, v)))
                 }
             }
-            if !pre.isEmpty { try store.commit(hub: hub.id, pre) }
+            if !pre.isEmpty {
+                pre.durable = true
+                try store.commit(hub: hub.id, pre)
+            }
             var conflicts: [(HubItem, Link)] = []
             for chunk in ops.chunked(max(connector.maxBatch, 1)) {
                 let outcomes = try await connector.write(chunk.map(\.op))

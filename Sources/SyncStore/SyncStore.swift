@@ -28,6 +28,11 @@ public struct WriteBatch: Sendable {
     /// Replaces the hold of that spoke.
     public var holds: [DeletionHold] = []
     public var removedHolds: [SpokeID] = []
+    /// Must survive a power loss once `commit` returns, not only a crash: set on what the engine
+    /// commits right before a remote write (create intents), since a lost intent means a
+    /// duplicate. Other batches may be lost with the last moments before a power cut and are
+    /// simply redone.
+    public var durable = false
 
     public init() {}
 

@@ -12,7 +12,7 @@ extension SQLiteStore {
     /// remote id from one item to another by removing the old link.
     public func commit(hub: HubID, _ b: WriteBatch) throws {
         let h = hub.rawValue
-        try write { db in
+        try write(durable: b.durable) { db in
             try Self.requireHub(db, hub)
             var blobs = BlobMemo(items: b.items)
             if !b.items.isEmpty {

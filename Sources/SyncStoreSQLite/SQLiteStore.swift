@@ -130,6 +130,24 @@ public final class SQLiteStore: SyncStore {
         try Self.mapErrors { try writer.write(body) }
     }
 
+    /// A transaction that is on disk when this returns: synchronous=FULL syncs the WAL at commit
+    /// (NORMAL, the default here, only at checkpoints).
+    func write<T>(durable: Bool, _ body: (Database) throws -> T) throws -> T {
+        guard durable else { return try write(body) }
+        return try Self.mapErrors {
+            try writer.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+                var result: Result<T, any Error> = .failure(StoreError(.io, "transaction did not run"))
+                try db.inTransaction {
+                    result = .success(try body(db))
+                    return .commit
+                }
+                return try result.get()
+            }
+        }
+    }
+
     /// Reads skip this check when they found rows (a row implies the hub); an empty answer
     /// must still tell an empty hub from an unknown one, as MemoryStore does.
     static func requireHub(_ db: Database, _ hub: HubID) throws {

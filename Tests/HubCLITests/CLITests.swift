@@ -168,3 +168,24 @@ func readCardsFile(_ url: URL) throws -> Contact {
         #expect(try readCards(a).count == 2)
     }
 }
+
+@Suite struct ExportTests {
+    @Test func exportWritesEveryLiveContactAsAVCard() async throws {
+        let cli = try CLI()
+        let a = try cli.folder("a")
+        try writeCard(person("Ada", "Lovelace", "ada@example.com"), "ada", in: a)
+        try writeCard(person("Alan", "Turing", "alan@example.com"), "alan", in: a)
+        _ = await cli.run("hub create Team")
+        _ = await cli.run(["spoke", "add", "team", "--name", "A", "--path", a.path])
+        _ = await cli.run("sync team")
+        let file = cli.dir.appendingPathComponent("backup.vcf").path
+        let r = await cli.run(["export", "team", "--out", file, "--vcard", "4.0"])
+        #expect(r.output.contains("wrote 2 contacts"))
+        let cards = VCardParser.parseAll(data: try Data(contentsOf: URL(fileURLWithPath: file)))
+        let names = try cards.map { try $0.get().contact.givenName ?? "" }
+        #expect(names.sorted() == ["Ada", "Alan"])
+        #expect(try cards.allSatisfy { try $0.get().version == .v4 })
+        let stdout = await cli.run("export team")
+        #expect(stdout.output.components(separatedBy: "BEGIN:VCARD").count == 3)
+    }
+}

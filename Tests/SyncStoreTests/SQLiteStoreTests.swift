@@ -138,3 +138,21 @@ struct SQLiteStoreTests {
         #expect(try s.items(hub: hubA, ids: ["old"])["old"]?.fieldTimes.time(of: .text(.title), itemModified: at(0)) == at(9))
     }
 }
+
+@Suite struct SQLiteDurabilityTests {
+    /// A durable batch commits with synchronous=FULL; the connection goes back to NORMAL after.
+    @Test func durableCommitsSyncTheWAL() throws {
+        try TempDir.with { dir in
+            let s = try SQLiteStore(path: dir.appending(path: "hub.sqlite").path)
+            let during = try s.write(durable: true) { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            #expect(during == 2)  // FULL
+            let after = try s.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            #expect(after == 1)  // NORMAL
+            try makeHub(s)
+            var b = batch { $0.items = [item("i1", v: 1)] }
+            b.durable = true
+            try s.commit(hub: hubA, b)
+            #expect(try s.items(hub: hubA, ids: ["i1"]).count == 1)
+        }
+    }
+}
