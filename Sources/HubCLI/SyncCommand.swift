@@ -21,7 +21,11 @@ struct Sync: AsyncParsableCommand {
         let hubs = all ? try ctx.store.hubs() : [try ctx.hub(hub!)]
         var worst = RunStatus.succeeded
         for h in hubs {
+            guard let lock = try HubLock(database: global.databasePath, hub: h.id.rawValue) else {
+                throw CLIError("hub \(h.id) is being synced by another process; try again when it is done")
+            }
             let run = try await Self.sync(h, ctx: ctx)
+            withExtendedLifetime(lock) {}
             if run.status == .failed || (run.status == .partial && worst == .succeeded) { worst = run.status }
         }
         switch worst {

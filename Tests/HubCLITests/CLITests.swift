@@ -189,3 +189,17 @@ func readCardsFile(_ url: URL) throws -> Contact {
         #expect(stdout.output.components(separatedBy: "BEGIN:VCARD").count == 3)
     }
 }
+
+@Suite struct HubLockTests {
+    @Test func oneSyncOfAHubAtATime() async throws {
+        let cli = try CLI()
+        _ = await cli.run("hub create Team")
+        _ = await cli.run(["spoke", "add", "team", "--name", "A", "--path", try cli.folder("a").path])
+        var held = try HubLock(database: cli.db, hub: "team")
+        #expect(held != nil)
+        let busy = await cli.run("sync team")
+        #expect("\(busy.error.map { "\($0)" } ?? "")".contains("being synced by another process"))
+        held = nil
+        #expect(await cli.run("sync team").exitCode == 0)
+    }
+}
