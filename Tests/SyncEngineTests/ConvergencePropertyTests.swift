@@ -6,6 +6,7 @@ import ConnectorMemory
 import SyncEngine
 import SyncModel
 import SyncStore
+import SyncCore
 import SyncStoreSQLite
 import TestSupport
 
@@ -25,6 +26,23 @@ import TestSupport
         try await model.run(steps: 1000)
         #expect(model.convergedChecks >= 20)
         #expect(model.crashes > 10)
+    }
+
+    /// With a spoke that tags what the hub writes there ("Categorize data in spoke"): the tag
+    /// never leaks into the hub or the other spokes, whatever crashes in between.
+    @Test(arguments: seeds.map { $0 + 200 })
+    func convergesWithACategorizingSpoke(seed: UInt64) async throws {
+        var model = try Model(
+            seed: seed, store: MemoryStore(), options: [.init(), .init(categorizeAs: "HubSync"), .init()])
+        try await model.run(steps: 400)
+        #expect(model.convergedChecks >= 8)
+        #expect(try model.harness.hubContacts().allSatisfy { $0.categories.isEmpty })
+        // What the hub wrote there carries the tag; what people made there carries none until
+        // the hub writes it.
+        let entries = model.harness.spokes[1].entries.values
+        #expect(entries.allSatisfy { $0.contact.categories == ["HubSync"] || $0.contact.categories.isEmpty })
+        #expect(entries.filter { $0.marker != nil }.allSatisfy { $0.contact.categories == ["HubSync"] })
+        #expect(entries.contains { $0.marker != nil })
     }
 
     /// The same on the SQLite store: its transactions, not the memory store's, must make every
@@ -79,13 +97,13 @@ struct Model {
         if epoch.deletedBy[t]?.contains(spoke) == true { epoch.editedAfterDelete.insert(t) }
     }
 
-    init(seed: UInt64, store: any SyncStore) throws {
+    init(seed: UInt64, store: any SyncStore, options: [SpokeOptions] = [.init(), .init(), .init()]) throws {
         rng = SeededRandom(seed: seed)
         faults = Shared(SeededRandom(seed: seed &* 7919))
         crashing = CrashingStore(store)
         // Holds are tested on their own; here every deletion must go through.
         harness = try Harness(
-            store: crashing, spokeOptions: [.init(), .init(), .init()],
+            store: crashing, spokeOptions: options,
             deletionGuard: DeletionGuard(percent: 100, minimum: Int.max), batchSize: 4)
         let faults = self.faults, rate = self.faultRate
         crashing.setCrashes {
@@ -239,7 +257,9 @@ struct Model {
         #expect(Set(hubTokens).count == hubTokens.count, "step \(step): duplicate in hub")
         let expected = Harness.sorted(hub)
         for (i, s) in harness.spokes.enumerated() {
-            let got = Harness.sorted(s.contacts)
+            // In hub terms: a spoke's own category is not part of the hub's contact.
+            let view = SpokeView(options: harness.configs[i].options)
+            let got = Harness.sorted(s.contacts.map(view.toHub))
             #expect(got.count == expected.count, "step \(step): spoke \(i) has \(got.count), hub \(expected.count)")
             #expect(got == expected, "step \(step): spoke \(i) differs from the hub")
         }

@@ -85,9 +85,20 @@ public struct Harness: Sendable {
 
     public func hubContacts() throws -> [Contact] { try store.liveItems(hub: hub).map(\.contact) }
 
-    /// Contacts of a spoke, normalised, sorted by content hash for comparison.
+    /// Contacts of a spoke, normalised, sorted by content hash for comparison. Entries of a list
+    /// are sorted too: their order is not content (the hash ignores it, so the engine does not
+    /// sync a mere reordering).
     public static func sorted(_ cs: [Contact]) -> [Contact] {
-        cs.map { $0.normalized() }.sorted { $0.rawContentHash.value < $1.rawContentHash.value }
+        cs.map { c in
+            var n = c.normalized()
+            n.emails.sort { ($0.value, $0.label.rawValue) < ($1.value, $1.label.rawValue) }
+            n.phones.sort { ($0.value, $0.label.rawValue) < ($1.value, $1.label.rawValue) }
+            n.websites.sort { ($0.value, $0.label.rawValue) < ($1.value, $1.label.rawValue) }
+            n.ims.sort { ($0.value, $0.label.rawValue) < ($1.value, $1.label.rawValue) }
+            n.addresses.sort { $0.oneLine < $1.oneLine }
+            n.categories.sort()
+            return n
+        }.sorted { $0.rawContentHash.value < $1.rawContentHash.value }
     }
 }
 
