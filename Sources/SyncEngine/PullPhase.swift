@@ -8,6 +8,11 @@ extension Pass {
     /// Pulls one spoke's changes page by page, committing a batch per chunk; remote deletions
     /// are gathered and go through the mass-deletion guard at the end. The cursor is saved only
     /// with the last batch, so an interrupted pull is simply pulled again.
+    ///
+    /// A chunk is planned while the previous one commits (two cores, twice the work). That is
+    /// safe because the chunks of one pull touch different links and items: a remote id seen
+    /// again waits for the commits before it, and items linked earlier in the pull are
+    /// `claimed` in memory. Commits still land one after the other, in order.
     mutating func pull(
         _ spoke: SpokeConfig, _ connector: any SpokeConnector, _ progress: (@Sendable (SyncProgress) -> Void)?
     ) async throws {
@@ -23,39 +28,53 @@ extension Pass {
         var claimed = Set<ItemID>()
         var done = 0
         var total: Int?
+        var applied = Set<RemoteID>()
+        var inflight: Task<Void, any Error>?
         progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: 0))
-        repeat {
-            let p = try await connector.pull(since: state.cursor, page: page)
-            mode = p.mode
-            total = p.total ?? total
-            for e in p.errors {
-                itemError(spoke, e)
-                // Present but unreadable: not a deletion, and the hub keeps its last good copy.
-                if let id = e.remoteID { seen.insert(id) }
-            }
-            // The last change of an id in a page wins.
-            var upserts: [RemoteID: RemoteItem] = [:]
-            var order: [RemoteID] = []
-            for change in p.changes {
-                switch change {
-                case .upsert(let r):
-                    if upserts.updateValue(r, forKey: r.id) == nil { order.append(r.id) }
-                    seen.insert(r.id)
-                case .delete(let id):
-                    if upserts.removeValue(forKey: id) != nil { order.removeAll { $0 == id } }
-                    deleted.append(id)
+        do {
+            repeat {
+                let p = try await connector.pull(since: state.cursor, page: page)
+                mode = p.mode
+                total = p.total ?? total
+                for e in p.errors {
+                    itemError(spoke, e)
+                    // Present but unreadable: not a deletion, and the hub keeps its last good copy.
+                    if let id = e.remoteID { seen.insert(id) }
                 }
-            }
-            for chunk in order.chunked(engine.batchSize) {
-                try applyUpserts(
-                    chunk.map { upserts[$0]! }, spoke: spoke, view: view, matcher: &matcher, claimed: &claimed)
-                done += chunk.count
-                progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: done, total: total))
-            }
-            stats[spoke.id, default: .init()].pulled += p.changes.count
-            page = p.next
-            cursor = p.cursor ?? cursor
-        } while page != nil
+                // The last change of an id in a page wins.
+                var upserts: [RemoteID: RemoteItem] = [:]
+                var order: [RemoteID] = []
+                for change in p.changes {
+                    switch change {
+                    case .upsert(let r):
+                        if upserts.updateValue(r, forKey: r.id) == nil { order.append(r.id) }
+                        seen.insert(r.id)
+                    case .delete(let id):
+                        if upserts.removeValue(forKey: id) != nil { order.removeAll { $0 == id } }
+                        deleted.append(id)
+                    }
+                }
+                for chunk in order.chunked(engine.batchSize) {
+                    if chunk.contains(where: applied.contains) { try await inflight?.value }
+                    applied.formUnion(chunk)
+                    let batch = try applyUpserts(
+                        chunk.map { upserts[$0]! }, spoke: spoke, view: view, matcher: &matcher, claimed: &claimed)
+                    try await inflight?.value
+                    inflight = batch.isEmpty ? nil : Task { [store, hub] in try store.commit(hub: hub.id, batch) }
+                    done += chunk.count
+                    progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: done, total: total))
+                }
+                stats[spoke.id, default: .init()].pulled += p.changes.count
+                page = p.next
+                cursor = p.cursor ?? cursor
+            } while page != nil
+        } catch {
+            // Whatever happens, no commit of this pull may still be running when the pass
+            // moves on: the next spoke must read what this one wrote.
+            _ = try? await inflight?.value
+            throw error
+        }
+        try await inflight?.value
 
         var batch = WriteBatch()
         if mode == .full {
@@ -72,17 +91,18 @@ extension Pass {
         try store.commit(hub: hub.id, batch)
     }
 
+    /// Plans a chunk of pulled items; returns what to commit.
     private mutating func applyUpserts(
         _ remotes: [RemoteItem], spoke: SpokeConfig, view: SpokeView, matcher: inout Matcher?,
         claimed: inout Set<ItemID>
-    ) throws {
+    ) throws -> WriteBatch {
         // Unchanged since the link last saw them: nothing to plan, no link or hub item to load.
         let versions = try store.linkVersions(hub: hub.id, spoke: spoke.id, remoteIDs: remotes.map(\.id))
         let remotes = remotes.filter { r in
             guard let seen = versions[r.id], let v = seen, v == r.version else { return true }
             return false
         }
-        guard !remotes.isEmpty else { return }
+        guard !remotes.isEmpty else { return WriteBatch() }
         let linked = remotes.map(\.id).filter { versions[$0] != nil }
         let links = linked.isEmpty ? [:] : try store.links(hub: hub.id, spoke: spoke.id, remoteIDs: linked)
         var markerTargets: [RemoteID: ItemID] = [:]
@@ -131,7 +151,7 @@ extension Pass {
                 }
             }
         }
-        if !batch.isEmpty { try store.commit(hub: hub.id, batch) }
+        return batch
     }
 
     /// Live hub items not yet linked to this spoke, indexed for matching.
