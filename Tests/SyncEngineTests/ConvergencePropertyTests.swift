@@ -45,6 +45,18 @@ import TestSupport
         #expect(entries.contains { $0.marker != nil })
     }
 
+    /// With a spoke that only takes contacts with an email: removing an item's last email takes
+    /// it out of that spoke (if the hub put it there) and nowhere else, across crashes.
+    @Test(arguments: seeds.map { $0 + 300 })
+    func convergesWithAFilteredSpoke(seed: UInt64) async throws {
+        var model = try Model(
+            seed: seed, store: MemoryStore(),
+            options: [.init(), .init(filter: SpokeFilter(requireEmail: true)), .init()])
+        try await model.run(steps: 400)
+        #expect(model.convergedChecks >= 8)
+        #expect(model.leftTheFilter > 0)
+    }
+
     /// The same on the SQLite store: its transactions, not the memory store's, must make every
     /// crash point safe.
     @Test(arguments: seeds.map { $0 + 100 })
@@ -68,6 +80,8 @@ struct Model {
     var nextToken = 0
     var nextValue = 0
     var crashes = 0
+    /// Edits that removed an item's last email (taking it out of an email filter).
+    var leftTheFilter = 0
     var convergedChecks = 0
     /// Tokens ever created, and those deleted by someone.
     var created = Set<String>()
@@ -189,6 +203,7 @@ struct Model {
                 guard let victim = c.emails.randomElement(using: &rng) else { break }
                 let t = token(c)
                 c.emails.removeAll { $0.value == victim.value }
+                if c.emails.isEmpty { leftTheFilter += 1 }
                 epoch.emailsRemoved[t, default: [:]][victim.value] = spoke
                 noteEdit(t, on: spoke)
                 s.userUpsert(c, id: id)
@@ -255,10 +270,17 @@ struct Model {
         let hub = try harness.hubContacts()
         let hubTokens = hub.map(token)
         #expect(Set(hubTokens).count == hubTokens.count, "step \(step): duplicate in hub")
-        let expected = Harness.sorted(hub)
+        let live = try harness.store.liveItems(hub: harness.hub)
         for (i, s) in harness.spokes.enumerated() {
             // In hub terms: a spoke's own category is not part of the hub's contact.
-            let view = SpokeView(options: harness.configs[i].options)
+            let options = harness.configs[i].options
+            let view = SpokeView(options: options)
+            // A filtered spoke holds what its filter admits, plus its own items that left it
+            // (the hub only takes out what it put there).
+            let links = try harness.store.links(hub: harness.hub, spoke: harness.configs[i].id, items: live.map(\.id))
+            let expected = Harness.sorted(live.filter { item in
+                options.filter.admits(item.contact) || links[item.id].map { !$0.createdByHub } == true
+            }.map(\.contact))
             let got = Harness.sorted(s.contacts.map(view.toHub))
             #expect(got.count == expected.count, "step \(step): spoke \(i) has \(got.count), hub \(expected.count)")
             #expect(got == expected, "step \(step): spoke \(i) differs from the hub")
