@@ -9,7 +9,7 @@ public struct HubSyncCommand: AsyncParsableCommand {
             + "`hubsync demo`, then `hubsync hub create NAME` and `hubsync spoke add`.",
         subcommands: [
             Demo.self, HubGroup.self, SpokeGroup.self, Sync.self, Runs.self, History.self, Restore.self,
-            HoldsGroup.self, Export.self,
+            HoldsGroup.self, Export.self, Prune.self,
         ])
 
     public init() {}

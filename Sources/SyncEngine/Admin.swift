@@ -73,6 +73,14 @@ extension SyncEngine {
         return same ? newest : entries
     }
 
+    /// Forgets history (journal entries and finished runs) from before `cutoff`. What is
+    /// forgotten can no longer be restored.
+    public func prune(hub: HubID, before cutoff: Date) throws {
+        var batch = WriteBatch()
+        batch.pruneBefore = cutoff
+        try store.commit(hub: hub, batch)
+    }
+
     /// The admin confirms the held deletions: they are applied in the hub.
     public func approveHold(hub: HubID, spoke: SpokeID) throws {
         guard let hold = try store.holds(hub: hub).first(where: { $0.spoke == spoke }) else {

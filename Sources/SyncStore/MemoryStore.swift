@@ -153,6 +153,11 @@ public final class MemoryStore: SyncStore {
                 e.seq = seq
                 d.journal.append(e)
             }
+            if let cut = b.pruneBefore {
+                let newest = d.journal.last?.seq
+                d.journal.removeAll { $0.at < cut && $0.seq != newest }
+                d.runs = d.runs.filter { $0.value.startedAt >= cut || $0.value.status == .running }
+            }
             for s in b.spokeStates { d.states[s.spoke] = s }
             for r in b.runs { d.runs[r.id] = r }
             for s in b.removedHolds { d.holds[s] = nil }

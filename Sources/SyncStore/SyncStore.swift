@@ -33,12 +33,16 @@ public struct WriteBatch: Sendable {
     /// duplicate. Other batches may be lost with the last moments before a power cut and are
     /// simply redone.
     public var durable = false
+    /// Drop journal entries and finished runs from before this time (history retention). The
+    /// hub's newest entry always stays, so sequence numbers keep growing.
+    public var pruneBefore: Date?
 
     public init() {}
 
     public var isEmpty: Bool {
         items.isEmpty && links.isEmpty && removedLinks.isEmpty && addedIntents.isEmpty && removedIntents.isEmpty
             && journal.isEmpty && spokeStates.isEmpty && runs.isEmpty && holds.isEmpty && removedHolds.isEmpty
+            && pruneBefore == nil
     }
 }
 

@@ -54,6 +54,16 @@ extension SQLiteStore {
                             new: entry.new.map { blobs.blob($0, of: entry.item) }))
                 }
             }
+            if let cut = b.pruneBefore?.storeValue {
+                try db.execute(
+                    sql: """
+                        DELETE FROM journal WHERE hub_id = ? AND at < ?
+                            AND seq < (SELECT MAX(seq) FROM journal WHERE hub_id = ?)
+                        """, arguments: [h, cut, h])
+                try db.execute(
+                    sql: "DELETE FROM runs WHERE hub_id = ? AND started_at < ? AND status != ?",
+                    arguments: [h, cut, RunStatus.running.rawValue])
+            }
             if !b.spokeStates.isEmpty {
                 let stmt = try db.cachedStatement(
                     sql: """

@@ -203,3 +203,19 @@ func readCardsFile(_ url: URL) throws -> Contact {
         #expect(await cli.run("sync team").exitCode == 0)
     }
 }
+
+@Suite struct PruneTests {
+    @Test func pruneKeepsRecentHistory() async throws {
+        let cli = try CLI()
+        let a = try cli.folder("a")
+        try writeCard(person("Ada", "Lovelace", "ada@example.com"), "ada", in: a)
+        _ = await cli.run("hub create Team")
+        _ = await cli.run(["spoke", "add", "team", "--name", "A", "--path", a.path])
+        _ = await cli.run("sync team")
+        let r = await cli.run("prune team --keep-days 30")
+        #expect(r.output.contains("forgotten"))
+        // Today's change is younger than 30 days: still there.
+        #expect(await cli.run("history team").output.contains("created  Ada Lovelace"))
+        #expect(await cli.run("prune team --keep-days 0").exitCode != 0)
+    }
+}

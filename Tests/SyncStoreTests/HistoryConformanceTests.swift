@@ -65,6 +65,31 @@ struct HistoryConformanceTests {
                      conflicts: conflicts)
     }
 
+    /// Retention: old entries and finished runs go; the newest entry stays so sequence numbers
+    /// keep growing; running runs stay.
+    @Test(arguments: StoreKind.allCases)
+    func pruneOldHistory(kind: StoreKind) throws {
+        try kind.with { s in
+            try makeHub(s)
+            try s.commit(hub: hubA, batch {
+                $0.journal = (1...4).map { entry(ItemID("i\($0)"), run: "r", .spoke(spoke1), .created, t: Double($0), old: nil, new: person("p")) }
+                $0.runs = [
+                    RunRecord(id: "old", hub: hubA, startedAt: at(1), finishedAt: at(2), status: .succeeded),
+                    RunRecord(id: "stuck", hub: hubA, startedAt: at(1)),
+                    RunRecord(id: "new", hub: hubA, startedAt: at(9), finishedAt: at(10), status: .partial),
+                ]
+            })
+            try s.commit(hub: hubA, batch { $0.pruneBefore = at(3) })
+            #expect(try s.journal(hub: hubA, JournalQuery()).map(\.seq) == [4, 3])
+            #expect(Set(try s.runs(hub: hubA, limit: 10).map(\.id)) == ["stuck", "new"])
+            // Everything is older than this cut, yet the newest entry stays, and numbering goes on.
+            try s.commit(hub: hubA, batch { $0.pruneBefore = at(100) })
+            #expect(try s.journal(hub: hubA, JournalQuery()).map(\.seq) == [4])
+            try s.commit(hub: hubA, batch { $0.journal = [entry("i5", run: nil, .restore, .restored, t: 101, old: nil, new: nil)] })
+            #expect(try s.journal(hub: hubA, JournalQuery()).map(\.seq) == [5, 4])
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func journal(kind: StoreKind) throws {
         try kind.with { s in
