@@ -86,15 +86,11 @@ struct Restore: AsyncParsableCommand {
     func run() async throws {
         let ctx = try global.context()
         let h = try ctx.hub(hub)
-        let restored: [JournalEntry]
-        do {
-            if let entry {
-                restored = try ctx.engine.restore(hub: h.id, entry: entry)
-            } else {
-                restored = try ctx.engine.restore(hub: h.id, run: RunID(runID!))
-            }
-        } catch let e as EngineError {
-            throw CLIError(e.message)
+        // An EngineError (no such entry, a run that changed nothing) prints as its message.
+        let restored = if let entry {
+            try ctx.engine.restore(hub: h.id, entry: entry)
+        } else {
+            try ctx.engine.restore(hub: h.id, run: RunID(runID!))
         }
         if restored.isEmpty { Console.line("nothing to restore: the items are already as they were") }
         for e in restored {
@@ -140,7 +136,7 @@ struct HoldsGroup: AsyncParsableCommand {
         func run() async throws {
             let ctx = try global.context()
             let (h, s) = try target.resolve(ctx)
-            do { try ctx.engine.approveHold(hub: h.id, spoke: s.id) } catch let e as EngineError { throw CLIError(e.message) }
+            try ctx.engine.approveHold(hub: h.id, spoke: s.id)
             Console.line("deletions from \(s.name) applied in the hub; the next sync removes them everywhere")
         }
     }
@@ -154,7 +150,7 @@ struct HoldsGroup: AsyncParsableCommand {
         func run() async throws {
             let ctx = try global.context()
             let (h, s) = try target.resolve(ctx)
-            do { try ctx.engine.rejectHold(hub: h.id, spoke: s.id) } catch let e as EngineError { throw CLIError(e.message) }
+            try ctx.engine.rejectHold(hub: h.id, spoke: s.id)
             Console.line("deletions from \(s.name) rejected: the hub keeps the items")
         }
     }
