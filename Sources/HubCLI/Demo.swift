@@ -46,11 +46,9 @@ struct Demo: AsyncParsableCommand {
         let run = try await Sync.sync(h, ctx: ctx)
         Console.line("")
         Console.line("What the hub recorded (hubsync history \(h.id) --run \(run.id)):")
-        let names = Dictionary(uniqueKeysWithValues: try ctx.store.spokes(hub: h.id).map { ($0.id, $0.name) })
-        for e in try ctx.store.journal(hub: h.id, JournalQuery(run: run.id, limit: 10)).reversed() {
-            Console.line("  " + History.headline(e, names: names))
-            for c in History.details(e) { Console.line("        \(c)") }
-        }
+        try History.show(
+            try ctx.store.journal(hub: h.id, JournalQuery(run: run.id, limit: 10)).reversed(), of: h, ctx: ctx,
+            indent: "  ")
 
         Console.line("")
         Console.line("Undo the deletion (hubsync restore), then sync again: it comes back everywhere.")

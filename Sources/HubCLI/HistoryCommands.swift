@@ -37,16 +37,21 @@ struct History: AsyncParsableCommand {
     func run() async throws {
         let ctx = try global.context()
         let h = try ctx.hub(hub)
-        let names = Dictionary(uniqueKeysWithValues: try ctx.store.spokes(hub: h.id).map { ($0.id, $0.name) })
         let entries = try ctx.store.journal(
             hub: h.id, JournalQuery(item: item.map { ItemID($0) }, run: runID.map { RunID($0) }, before: before, limit: limit))
         if entries.isEmpty { Console.line("no changes recorded") }
-        for e in entries {
-            Console.line(Self.headline(e, names: names))
-            for c in Self.details(e) { Console.line("      \(c)") }
-        }
+        try Self.show(entries, of: h, ctx: ctx)
         if let last = entries.last, entries.count == limit {
             Console.line("more: hubsync history \(h.id) --before \(last.seq)")
+        }
+    }
+
+    /// Each entry's headline and the fields it changed.
+    static func show(_ entries: [JournalEntry], of hub: HubConfig, ctx: Context, indent: String = "") throws {
+        let names = Dictionary(uniqueKeysWithValues: try ctx.store.spokes(hub: hub.id).map { ($0.id, $0.name) })
+        for e in entries {
+            Console.line(indent + headline(e, names: names))
+            for c in details(e) { Console.line(indent + "      \(c)") }
         }
     }
 

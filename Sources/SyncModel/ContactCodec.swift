@@ -14,19 +14,7 @@ public enum ContactCodec {
     public static func encode(_ c: Contact) -> [UInt8] {
         var w = Writer()
         w.bytes.append(formatVersion)
-        // Tags 1...11 follow `TextField.allCases`; spelled out because key paths are slow here,
-        // and this runs for every stored item, base and journal entry.
-        w.text(1, c.namePrefix)
-        w.text(2, c.givenName)
-        w.text(3, c.middleName)
-        w.text(4, c.familyName)
-        w.text(5, c.nameSuffix)
-        w.text(6, c.nickname)
-        w.text(7, c.displayName)
-        w.text(8, c.organization)
-        w.text(9, c.department)
-        w.text(10, c.title)
-        w.text(11, c.notes)
+        for (i, v) in c.textValues.enumerated() { w.text(UInt8(i + 1), v) }
         if let b = c.birthday { w.tag(20); w.date(b) }
         if let a = c.anniversary { w.tag(21); w.date(a) }
         w.labeled(22, c.emails)

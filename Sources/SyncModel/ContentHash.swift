@@ -39,10 +39,8 @@ extension Contact {
     /// The hash of this contact as it is; call on a contact already normalised.
     public var rawContentHash: ContentHash {
         var h = FNV1a()
-        // Tags 1...11 follow `TextField.allCases` (spelled out: key paths are slow here).
-        for (tag, v) in [namePrefix, givenName, middleName, familyName, nameSuffix, nickname, displayName,
-                         organization, department, title, notes].enumerated() {
-            if let v { h.field(UInt8(tag + 1), v) }
+        for (i, v) in textValues.enumerated() {
+            if let v { h.field(UInt8(i + 1), v) }
         }
         if let b = birthday { h.field(20, b.description) }
         if let a = anniversary { h.field(21, a.description) }

@@ -162,3 +162,13 @@ struct NamedContact: Sendable, CustomTestStringConvertible {
         }
     }
 }
+
+@Suite struct TextValuesOrder {
+    /// The codec and the hash tag text fields by their place in `textValues`: it must follow
+    /// `TextField.allCases`.
+    @Test func followsTextFieldOrder() {
+        var c = Contact()
+        for (i, f) in TextField.allCases.enumerated() { c[keyPath: f.keyPath] = "v\(i)" }
+        #expect(c.textValues == TextField.allCases.indices.map { "v\($0)" })
+    }
+}
