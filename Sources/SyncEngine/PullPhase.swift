@@ -110,12 +110,15 @@ extension Pass {
             if let m = r.marker, m.hub == hub.id { markerTargets[r.id] = m.item }
         }
         // A marker names a hub item; it only counts when that item has no link here yet.
-        let markerLinked = try store.links(hub: hub.id, spoke: spoke.id, items: Array(markerTargets.values))
-        markerTargets = markerTargets.filter { markerLinked[$0.value] == nil }
+        if !markerTargets.isEmpty {
+            let markerLinked = try store.links(hub: hub.id, spoke: spoke.id, items: Array(markerTargets.values))
+            markerTargets = markerTargets.filter { markerLinked[$0.value] == nil }
+        }
         let intents = markerTargets.isEmpty ? [:] : Dictionary(
             try store.intents(hub: hub.id, spoke: spoke.id).map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
         let targetIDs = links.values.map(\.item) + markerTargets.values
-        var items = try store.items(hub: hub.id, ids: targetIDs)
+        // (New items, as in a first sync, have no targets: no query for them.)
+        var items = targetIDs.isEmpty ? [:] : try store.items(hub: hub.id, ids: targetIDs)
         var batch = WriteBatch()
         for r in remotes {
             let link = links[r.id]
