@@ -12,6 +12,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // Canonical model: contacts, typed ids, normalisation, content hash. No I/O.
@@ -20,8 +22,24 @@ let package = Package(
         .target(name: "PIMFormats", dependencies: ["SyncModel"]),
         // Pure sync decisions: merge, match, filters, mapping, plan, deletion guard.
         .target(name: "SyncCore", dependencies: ["SyncModel"]),
-        // The SpokeConnector boundary (HTTP transport joins here with the first network connector).
+        // The SpokeConnector boundary.
         .target(name: "ConnectorKit", dependencies: ["SyncModel"]),
+        // HTTP for network connectors, written once: transport, auth (Basic, Digest, bearer),
+        // retry with backoff and Retry-After, request counting. Kept apart from ConnectorKit so
+        // the engine and the local spokes do not link NIO.
+        .target(name: "ConnectorHTTP", dependencies: [
+            "ConnectorKit",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Credentials and tokens encrypted at rest (AES-GCM; the key stays outside the database).
+        .target(name: "Secrets", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // CardDAV (RFC 6352): discovery, sync-collection, multiget, conditional writes.
+        .target(name: "ConnectorDAV", dependencies: [
+            "ConnectorKit", "ConnectorHTTP", "PIMFormats", "SyncModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // An in-memory spoke: tests, benchmark and demo.
         .target(name: "ConnectorMemory", dependencies: ["ConnectorKit", "SyncModel"]),
         // A folder of .vcf files: the first persistent spoke, for the CLI and demo.
@@ -38,8 +56,8 @@ let package = Package(
         // The one composition root.
         .target(name: "HubCLI", dependencies: [
             "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
-            "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "PIMFormats",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "ConnectorHTTP", "ConnectorDAV", "PIMFormats",
+            "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "hubsync", dependencies: ["HubCLI"]),
@@ -67,8 +85,14 @@ let package = Package(
             "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "PIMFormats", "SyncModel", "SyncEngine", "SyncStore",
             "TestSupport",
         ]),
+        .testTarget(name: "ConnectorHTTPTests", dependencies: ["ConnectorHTTP", "ConnectorKit", "TestSupport"]),
+        // Against real Radicale and Xandikos servers started on loopback (pip; see .ci/run).
+        .testTarget(name: "DAVTests", dependencies: [
+            "ConnectorDAV", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "PIMFormats", "SyncModel",
+            "SyncEngine", "SyncStore", "SyncStoreSQLite", "TestSupport",
+        ]),
         .testTarget(name: "HubCLITests", dependencies: [
-            "HubCLI", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder", "PIMFormats",
+            "HubCLI", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder", "PIMFormats",
         ]),
     ]
 )

@@ -111,12 +111,7 @@ public struct FolderSpoke: SpokeConnector {
         case .update(let id, let expected, let contact):
             guard let (old, v, _) = try readCard(id) else { return .notFound }
             if let expected, expected != v { return .conflict }
-            var card = old
-            // Custom fields the hub did not send are the file's own (not mapped to the hub): keep them.
-            var merged = contact
-            for (k, v) in old.contact.custom where merged.custom[k] == nil { merged.custom[k] = v }
-            card.contact = merged
-            return .updated(try store(card, as: id))
+            return .updated(try store(old.updated(with: contact), as: id))
         case .delete(let id, let expected):
             guard let (_, v, _) = try? readCard(id) else { return .notFound }
             if let expected, expected != v { return .conflict }

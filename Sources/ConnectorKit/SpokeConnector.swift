@@ -60,11 +60,15 @@ public struct PullPage: Sendable {
     public var cursor: SpokeCursor?
     /// How many changes the whole pull holds, when the source says (for progress only).
     public var total: Int?
+    /// Items present at the version the hub already holds (see `KnownVersions`): listed, not
+    /// fetched. In a full listing they count as present.
+    public var unchanged: [RemoteID]
 
     public init(
         mode: Mode, changes: [RemoteChange], errors: [ItemError] = [], next: PageToken? = nil, cursor: SpokeCursor?,
-        total: Int? = nil
+        total: Int? = nil, unchanged: [RemoteID] = []
     ) {
+        self.unchanged = unchanged
         self.mode = mode
         self.changes = changes
         self.errors = errors
@@ -90,6 +94,19 @@ public enum WriteOutcome: Hashable, Sendable {
     case failed(ItemError)
 }
 
+/// The versions the hub holds of a spoke's items (those it has linked). A source whose listing
+/// is cheap but whose bodies are dear (CardDAV without a usable sync token) asks, and fetches only
+/// the bodies whose version moved.
+public struct KnownVersions: Sendable {
+    private let lookup: @Sendable ([RemoteID]) async throws -> [RemoteID: RemoteVersion]
+    public init(_ lookup: @escaping @Sendable ([RemoteID]) async throws -> [RemoteID: RemoteVersion]) {
+        self.lookup = lookup
+    }
+    public func callAsFunction(_ ids: [RemoteID]) async throws -> [RemoteID: RemoteVersion] { try await lookup(ids) }
+    /// Knows nothing: every body is fetched.
+    public static let none = KnownVersions { _ in [:] }
+}
+
 /// A source of contacts: transport + mapping, no sync decisions.
 public protocol SpokeConnector: Sendable {
     /// The fields the source can hold (nil = all).
@@ -98,6 +115,8 @@ public protocol SpokeConnector: Sendable {
     var maxBatch: Int { get }
     /// Changes since `cursor` (nil = full listing), page by page.
     func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage
+    /// The same, for sources that can skip fetching what the hub already holds.
+    func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage
     /// Applies the ops; one outcome per op, in order. Throws only when the whole batch failed.
     /// An update carries the fields the hub maps to this source; what the source holds beyond
     /// them (properties the hub does not know, custom fields it does not map) must be kept.
@@ -106,6 +125,12 @@ public protocol SpokeConnector: Sendable {
     func fetch(_ id: RemoteID) async throws -> RemoteItem?
     /// The item a create with this marker made, if any: after a crash mid-create.
     func find(marker: CreateMarker) async throws -> RemoteItem?
+}
+
+extension SpokeConnector {
+    public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+        try await pull(since: cursor, page: page)
+    }
 }
 
 extension WriteOp {

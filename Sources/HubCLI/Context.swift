@@ -1,8 +1,10 @@
 import Foundation
 import ArgumentParser
 import Logging
+import ConnectorDAV
 import ConnectorFolder
 import ConnectorKit
+import Secrets
 import SyncEngine
 import SyncModel
 import SyncStore
@@ -29,7 +31,11 @@ struct GlobalOptions: ParsableArguments {
         let path = databasePath
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        return Context(store: try SQLiteStore(path: path), logger: Self.logger(verbose: verbose))
+        // The key that seals spoke passwords lives next to the database, never in it.
+        let keyFile = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("hubsync.key")
+        return Context(
+            store: try SQLiteStore(path: path), logger: Self.logger(verbose: verbose),
+            secrets: { try SecretBox.load(keyFile: keyFile) })
     }
 
     static func logger(verbose: Bool) -> Logger {
@@ -42,6 +48,8 @@ struct GlobalOptions: ParsableArguments {
 struct Context {
     let store: any SyncStore
     let logger: Logger
+    /// Loaded on first use: only network spokes need it.
+    let secrets: () throws -> SecretBox
 
     var engine: SyncEngine { SyncEngine(store: store, logger: logger) }
 
@@ -60,16 +68,29 @@ struct Context {
     }
 
     /// The live connector for a configured spoke.
-    static func connector(for spoke: SpokeConfig) throws -> any SpokeConnector {
+    func connector(for spoke: SpokeConfig) throws -> any SpokeConnector {
         switch spoke.kind {
         case .folder:
             guard let path = spoke.settings["path"] else { throw CLIError("spoke \(spoke.id) has no path") }
             return FolderSpoke(directory: URL(fileURLWithPath: path))
+        case .carddav:
+            let net = try NetworkSettings(spoke, secrets: secrets)
+            return try CardDAVSpoke(
+                settings: CardDAVSettings(url: net.url), http: net.client,
+                logger: logger.with(["spoke": "\(spoke.id)"]))
         case .memory:
             throw CLIError("spoke \(spoke.id): memory spokes live only inside `hubsync demo`")
-        case .carddav, .ews, .google, .graph:
+        case .ews, .google, .graph:
             throw CLIError("spoke \(spoke.id): \(spoke.kind.rawValue) spokes are not available in this version yet")
         }
+    }
+}
+
+extension Logger {
+    func with(_ metadata: Logger.Metadata) -> Logger {
+        var l = self
+        for (k, v) in metadata { l[metadataKey: k] = v }
+        return l
     }
 }
 

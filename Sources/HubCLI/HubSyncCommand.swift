@@ -8,7 +8,7 @@ public struct HubSyncCommand: AsyncParsableCommand {
         discussion: "A hub holds the canonical contacts; each spoke connects it to one source. Start with "
             + "`hubsync demo`, then `hubsync hub create NAME` and `hubsync spoke add`.",
         subcommands: [
-            Demo.self, HubGroup.self, SpokeGroup.self, Sync.self, Runs.self, History.self, Restore.self,
+            Demo.self, HubGroup.self, SpokeGroup.self, Discover.self, Sync.self, Runs.self, History.self, Restore.self,
             HoldsGroup.self, Export.self, Prune.self,
         ])
 

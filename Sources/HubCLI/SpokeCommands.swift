@@ -65,9 +65,10 @@ struct SpokeGroup: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Hub id or name.") var hub: String
         @Option(help: "The spoke's name.") var name: String
-        @Option(help: "Kind of source (folder is available now; the others are coming).")
+        @Option(help: "Kind of source: folder or carddav (ews, google and graph are coming).")
         var kind: SpokeKind = .folder
         @Option(help: "For a folder spoke: the directory of .vcf files (created when missing).") var path: String?
+        @OptionGroup var network: NetworkFlags
         @OptionGroup var options: SpokeOptionFlags
 
         func run() async throws {
@@ -77,18 +78,27 @@ struct SpokeGroup: AsyncParsableCommand {
             let id = SpokeID(slug(name))
             if existing.contains(where: { $0.id == id }) { throw CLIError("hub \(h.id) has a spoke \(id) already") }
             var settings: [String: String] = [:]
-            if kind == .folder {
+            switch kind {
+            case .folder:
                 guard let path else { throw CLIError("a folder spoke needs --path DIR") }
                 let url = URL(fileURLWithPath: path).standardizedFileURL
                 try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
                 settings["path"] = url.path
+            case .carddav:
+                // Checks the URL and credentials now, not at the first sync.
+                let client = network.client()
+                let book = try await CardDAVSetup.addressBook(network, client: client)
+                Console.line("address book: \(book.url.absoluteString)" + (book.displayName.map { " (\($0))" } ?? ""))
+                settings = try network.settings(url: book.url, client: client, secrets: ctx.secrets())
+            case .memory, .ews, .google, .graph:
+                break
             }
             var o = SpokeOptions()
             try options.apply(to: &o)
             let spoke = SpokeConfig(
                 id: id, hub: h.id, name: name, kind: kind, position: (existing.map(\.position).max() ?? -1) + 1,
                 options: o, settings: settings)
-            _ = try Context.connector(for: spoke)
+            _ = try ctx.connector(for: spoke)
             try ctx.store.saveSpoke(spoke)
             Console.line("added spoke \(id) (\(name)) to hub \(h.id)")
             for line in describe(o) { Console.line("  " + line) }

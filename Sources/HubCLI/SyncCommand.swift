@@ -40,7 +40,7 @@ struct Sync: AsyncParsableCommand {
         let spokes = try ctx.store.spokes(hub: h.id)
         for s in spokes {
             do {
-                connectors[s.id] = try Context.connector(for: s)
+                connectors[s.id] = try ctx.connector(for: s)
             } catch {
                 Console.line("skipping \(s.name): \(error)")
             }

@@ -60,6 +60,16 @@ public struct VCard: Hashable, Sendable {
         self.contact = contact
         self.unknown = unknown
     }
+
+    /// The card with the hub's version of the contact: what the hub does not know stays (unknown
+    /// properties, UID, and custom fields the update does not carry, which the hub does not map).
+    public func updated(with contact: Contact) -> VCard {
+        var card = self
+        var merged = contact
+        for (k, v) in self.contact.custom where merged.custom[k] == nil { merged.custom[k] = v }
+        card.contact = merged
+        return card
+    }
 }
 
 public struct VCardError: Error, Hashable, Sendable, CustomStringConvertible {

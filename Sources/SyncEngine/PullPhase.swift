@@ -31,9 +31,12 @@ extension Pass {
         var applied = Set<RemoteID>()
         var inflight: Task<Void, any Error>?
         progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: 0))
+        let known = KnownVersions { [store, hub] ids in
+            try store.linkVersions(hub: hub.id, spoke: spoke.id, remoteIDs: ids).compactMapValues { $0 }
+        }
         do {
             repeat {
-                let p = try await connector.pull(since: state.cursor, page: page)
+                let p = try await connector.pull(since: state.cursor, page: page, known: known)
                 mode = p.mode
                 total = p.total ?? total
                 for e in p.errors {
@@ -41,6 +44,7 @@ extension Pass {
                     // Present but unreadable: not a deletion, and the hub keeps its last good copy.
                     if let id = e.remoteID { seen.insert(id) }
                 }
+                seen.formUnion(p.unchanged)
                 // The last change of an id in a page wins.
                 var upserts: [RemoteID: RemoteItem] = [:]
                 var order: [RemoteID] = []

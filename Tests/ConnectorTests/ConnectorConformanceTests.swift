@@ -4,6 +4,7 @@ import ConnectorFolder
 import ConnectorKit
 import ConnectorMemory
 import SyncModel
+import TestSupport
 
 /// What every connector must do, whatever its protocol: run against each one. Network
 /// connectors join with their emulators.
@@ -27,98 +28,24 @@ enum TempDir {
     }
 }
 
-/// Every item of a full listing, following pages.
-func listAll(_ c: any SpokeConnector) async throws -> [RemoteItem] {
-    var page: PageToken?
-    var items: [RemoteItem] = []
-    repeat {
-        let p = try await c.pull(since: nil, page: page)
-        #expect(p.mode == .full)
-        for case .upsert(let r) in p.changes { items.append(r) }
-        page = p.next
-    } while page != nil
-    return items
-}
-
-let ada = Contact(
-    givenName: "Ada", familyName: "Lovelace", organization: "Analytical Engines",
-    emails: [LabeledValue("ada@example.com", label: .work)], phones: [LabeledValue("+44 20 7946 0001", label: .mobile)])
-let marker = CreateMarker(hub: HubID("h"), item: ItemID("i1"))
-
 @Suite struct ConnectorConformanceTests {
     @Test(arguments: connectorsUnderTest)
     func createThenListAndFind(_ cut: ConnectorUnderTest) async throws {
-        let c = try cut.make()
-        let out = try await c.write([.create(ada, marker)])
-        guard case .created(let id, let version) = out.first else { Issue.record("\(out)"); return }
-        let all = try await listAll(c)
-        #expect(all.count == 1)
-        #expect(all.first?.id == id)
-        #expect(all.first?.version == version)
-        #expect(all.first?.contact.normalized() == ada.normalized())
-        #expect(all.first?.marker == marker)
-        #expect(try await c.find(marker: marker)?.id == id)
-        #expect(try await c.find(marker: CreateMarker(hub: HubID("h"), item: ItemID("other"))) == nil)
-        #expect(try await c.fetch(id)?.contact.normalized() == ada.normalized())
+        try await ConnectorConformance.createThenListAndFind(try cut.make())
     }
 
     @Test(arguments: connectorsUnderTest)
     func updatesNeedTheCurrentVersion(_ cut: ConnectorUnderTest) async throws {
-        let c = try cut.make()
-        guard case .created(let id, let v1) = try await c.write([.create(ada, marker)]).first else { return }
-        var edited = ada
-        edited.title = "Countess"
-        let out = try await c.write([.update(id, v1, edited)])
-        guard case .updated(let v2) = out.first else { Issue.record("\(out)"); return }
-        #expect(v2 != v1)
-        #expect(try await c.fetch(id)?.contact.title == "Countess")
-        // The old version is stale now: both writes are refused, and nothing changes.
-        #expect(try await c.write([.update(id, v1, ada), .delete(id, v1)]) == [.conflict, .conflict])
-        #expect(try await c.fetch(id)?.contact.title == "Countess")
-        #expect(try await c.write([.delete(id, v2)]) == [.deleted])
-        #expect(try await c.fetch(id) == nil)
-        #expect(try await c.write([.update(id, v2, ada), .delete(id, v2)]) == [.notFound, .notFound])
-        #expect(try await listAll(c).isEmpty)
+        try await ConnectorConformance.updatesNeedTheCurrentVersion(try cut.make())
     }
 
     @Test(arguments: connectorsUnderTest)
     func pagesCoverEveryItemOnce(_ cut: ConnectorUnderTest) async throws {
-        let c = try cut.make()
-        let ops = (0..<10).map { i in
-            WriteOp.create(
-                Contact(givenName: "P\(i)", familyName: "Q", emails: [LabeledValue("p\(i)@x.org")]),
-                CreateMarker(hub: HubID("h"), item: ItemID("i\(i)")))
-        }
-        let out = try await c.write(ops)
-        #expect(out.allSatisfy { if case .created = $0 { true } else { false } })
-        let all = try await listAll(c)
-        #expect(all.count == 10)
-        #expect(Set(all.map(\.id)).count == 10)
-        #expect(Set(all.compactMap(\.contact.givenName)) == Set((0..<10).map { "P\($0)" }))
+        try await ConnectorConformance.pagesCoverEveryItemOnce(try cut.make())
     }
 
     @Test(arguments: connectorsUnderTest)
     func everyFieldSurvives(_ cut: ConnectorUnderTest) async throws {
-        let c = try cut.make()
-        var full = ada
-        full.namePrefix = "Lady"
-        full.middleName = "King"
-        full.nameSuffix = "FRS"
-        full.nickname = "Enchantress"
-        full.department = "Research"
-        full.title = "Countess"
-        full.birthday = PartialDate(year: 1815, month: 12, day: 10)
-        full.anniversary = PartialDate(year: nil, month: 7, day: 8)
-        full.notes = "First programmer;\nwrote notes, on the engine"
-        full.addresses = [PostalAddress(
-            label: .home, street: "12 St James's Square", city: "London", postalCode: "SW1Y 4JH", country: "UK")]
-        full.websites = [LabeledValue("https://example.org/ada", label: .work)]
-        full.ims = [LabeledValue("xmpp:ada@example.org", label: .other)]
-        full.categories = ["Customers", "VIP"]
-        full.photo = Photo(data: Data([0xFF, 0xD8, 0xFF, 0x00, 0x01]), mediaType: "image/jpeg")
-        full.custom = ["X-REGION": "EMEA"]
-        guard case .created(let id, _) = try await c.write([.create(full, marker)]).first else { return }
-        let got = try await c.fetch(id)?.contact
-        #expect(got?.normalized() == full.normalized())
+        try await ConnectorConformance.everyFieldSurvives(try cut.make())
     }
 }

@@ -1,0 +1,130 @@
+import Foundation
+import ConnectorHTTP
+import ConnectorKit
+import Logging
+import PIMFormats
+import SyncModel
+
+public struct CardDAVSettings: Sendable {
+    /// The address book (see `Discovery` to find it from a server URL).
+    public var url: URL
+    /// Cards per addressbook-multiget.
+    public var multigetBatch: Int
+    /// The version of the cards the hub creates; nil = the server's first preference, else 3.0.
+    public var version: VCardVersion?
+
+    public init(url: URL, multigetBatch: Int = 250, version: VCardVersion? = nil) {
+        self.url = url
+        self.multigetBatch = multigetBatch
+        self.version = version
+    }
+}
+
+/// A CardDAV address book (RFC 6352) as a spoke. Remote ids are resource paths, versions ETags.
+/// Pulls use sync-collection (RFC 6578) where the server has it, else a getetag listing; either
+/// way only bodies whose ETag moved are fetched, with addressbook-multiget.
+public actor CardDAVSpoke: SpokeConnector {
+    public nonisolated var capabilities: Set<ContactField>? { nil }
+    public nonisolated let maxBatch: Int
+    let settings: CardDAVSettings
+    let session: DAVSession
+    let paths: DAVPaths
+    let logger: Logger
+    /// The collection's description, read once per instance when a step needs it.
+    var book: AddressBook?
+    /// Listings being paged through, by generation.
+    var listings: [Int: Listing] = [:]
+    var generation = 0
+
+    public init(settings: CardDAVSettings, http: HTTPClient, logger: Logger = Logger(label: "hubsync.carddav")) throws {
+        self.settings = settings
+        self.session = DAVSession(http: http)
+        self.paths = try DAVPaths(collection: settings.url)
+        self.logger = logger
+        self.maxBatch = max(settings.multigetBatch, 1)
+    }
+
+    public func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage {
+        try await pull(since: cursor, page: page, known: .none)
+    }
+
+    public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+        let gen: Int
+        let index: Int
+        if let page {
+            let parts = page.rawValue.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2, listings[parts[0]] != nil else {
+                throw ConnectorError(.protocolViolation, "unknown page \(page.rawValue) (the listing is gone)")
+            }
+            (gen, index) = (parts[0], parts[1])
+        } else {
+            generation += 1
+            gen = generation
+            index = 0
+            listings[gen] = try await list(since: cursor, known: known)
+        }
+        let listing = listings[gen]!
+        let batch = listing.batch(index, size: settings.multigetBatch)
+        var got = try await multiget(batch)
+        if index == 0 { got.merge(listing.inline) }
+        var changes = got.cards.map { RemoteChange.upsert(CardMapping.item($0.key, etag: $0.value.1, card: $0.value.0)) }
+        if index == 0 { changes += listing.deleted.map(RemoteChange.delete) }
+        // Gone between the listing and the fetch: in a full listing, absence says it already.
+        if listing.mode == .incremental { changes += got.gone.map(RemoteChange.delete) }
+        let more = (index + 1) * settings.multigetBatch < listing.fetch.count
+        if !more { listings[gen] = nil }
+        return PullPage(
+            mode: listing.mode, changes: changes, errors: got.errors, next: more ? PageToken("\(gen):\(index + 1)") : nil,
+            cursor: listing.cursor, total: listing.fetch.count, unchanged: index == 0 ? listing.unchanged : [])
+    }
+
+    public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
+        // Updates rewrite the whole card, keeping what the hub does not know: read the cards
+        // first, in one multiget per batch; cards known to hold nothing else need no read.
+        let updates = ops.compactMap { op -> RemoteID? in
+            guard case .update(let id, let v, _) = op, v.map(DAVVersion.init)?.plain == nil else { return nil }
+            return id
+        }
+        var current = Fetched()
+        for chunk in updates.chunks(of: settings.multigetBatch) { current.merge(try await multiget(Array(chunk))) }
+        let version = ops.contains { if case .create = $0 { true } else { false } } ? try await createVersion() : .v3
+        let fetched = current
+        return try await withThrowingTaskGroup(of: (Int, WriteOutcome).self) { group in
+            for (i, op) in ops.enumerated() {
+                group.addTask { (i, try await self.apply(op, current: fetched, version: version)) }
+            }
+            var out = [WriteOutcome](repeating: .notFound, count: ops.count)
+            for try await (i, outcome) in group { out[i] = outcome }
+            return out
+        }
+    }
+
+    public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
+        let got = try await multiget([id])
+        if let e = got.errors.first { throw ConnectorError(.protocolViolation, e.description) }
+        return got.cards[id].map { CardMapping.item(id, etag: $0.1, card: $0.0) }
+    }
+
+    public func find(marker: CreateMarker) async throws -> RemoteItem? {
+        try await fetch(paths.resource(for: marker))
+    }
+
+    /// The collection as the server describes it.
+    public func describe() async throws -> AddressBook {
+        let b = try await Discovery.describe(paths.collectionURL, session)
+        book = b
+        return b
+    }
+
+    private func createVersion() async throws -> VCardVersion {
+        if let v = settings.version { return v }
+        if let b = book { return b.versions.first ?? .v3 }
+        return try await describe().versions.first ?? .v3
+    }
+}
+
+extension Array {
+    func chunks(of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: Swift.max(size, 1)).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import ConnectorHTTP
+import ConnectorKit
+
+/// The WebDAV requests the spoke sends, with their statuses turned into meaning. Auth, retries
+/// and throttling live in the HTTP client underneath.
+struct DAVSession: Sendable {
+    let http: HTTPClient
+
+    static let xml = ("Content-Type", "application/xml; charset=utf-8")
+    static let vcard = ("Content-Type", "text/vcard; charset=utf-8")
+
+    func propfind(_ url: URL, depth: Int, _ body: Data) async throws -> MultiStatus {
+        let r = try await http.send(HTTPRequest(.propfind, url, headers: [Self.xml, ("Depth", "\(depth)")], body: body))
+        return try multistatus(r, "PROPFIND")
+    }
+
+    /// A REPORT; the raw answer, because a refused sync token is an answer, not a failure.
+    func report(_ url: URL, depth: Int, _ body: Data) async throws -> HTTPResponse {
+        try await http.send(HTTPRequest(.report, url, headers: [Self.xml, ("Depth", "\(depth)")], body: body))
+    }
+
+    func multistatus(_ r: HTTPResponse, _ what: String) throws -> MultiStatus {
+        switch r.status {
+        case 207: return try MultiStatus(parsing: r.body)
+        case 404: throw ConnectorError(.misconfigured, "\(r.url.path) does not exist on the server (\(what) 404)")
+        case 405, 501:
+            throw ConnectorError(.misconfigured, "\(r.url.absoluteString) is not a WebDAV resource (\(what) \(r.status))")
+        case 403: throw ConnectorError(.unauthorized, "the server forbids \(what) on \(r.url.path) (403)")
+        default: throw unexpected(r, what)
+        }
+    }
+
+    func put(_ url: URL, _ card: Data, condition: (String, String)) async throws -> HTTPResponse {
+        try await http.send(HTTPRequest(.put, url, headers: [Self.vcard, condition], body: card))
+    }
+
+    func delete(_ url: URL, ifMatch: String?) async throws -> HTTPResponse {
+        try await http.send(HTTPRequest(.delete, url, headers: ifMatch.map { [("If-Match", $0)] } ?? []))
+    }
+
+    func get(_ url: URL) async throws -> HTTPResponse {
+        try await http.send(HTTPRequest(.get, url, headers: [("Accept", "text/vcard")]))
+    }
+
+    /// A status no step expects: the server is unwell (5xx after retries) or speaks otherwise.
+    func unexpected(_ r: HTTPResponse, _ what: String) -> ConnectorError {
+        if r.status >= 500 || r.status == 429 {
+            return ConnectorError(.unavailable, "\(what) \(r.url.path): the server answered \(r.status) after retries")
+        }
+        return ConnectorError(.protocolViolation, "\(what) \(r.url.path): unexpected status \(r.status)\(Self.snippet(r))")
+    }
+
+    /// The start of an error body, for messages (servers explain 4xx there).
+    static func snippet(_ r: HTTPResponse) -> String {
+        let text = String(decoding: r.body.prefix(200), as: UTF8.self)
+            .replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+        return text.isEmpty ? "" : ": \(text)"
+    }
+}

@@ -1,0 +1,39 @@
+import ConnectorKit
+import PIMFormats
+import SyncModel
+
+/// A card's version as the spoke hands it to the engine: its ETag and, when the card holds
+/// nothing the hub does not map (no unknown properties, no custom fields), its vCard version and
+/// UID. With those an update can be written whole without reading the card first: the If-Match
+/// on the ETag still guards against an edit made since.
+struct DAVVersion: Hashable {
+    var etag: String
+    var plain: (version: VCardVersion, uid: String)?
+
+    private static let separator: Character = "\u{1F}"
+
+    init(etag: String, card: VCard?) {
+        self.etag = etag
+        if let card, card.unknown.isEmpty, card.contact.custom.isEmpty, let uid = card.uid,
+            !uid.contains(Self.separator)
+        {
+            plain = (card.version, uid)
+        }
+    }
+
+    init(_ v: RemoteVersion) {
+        let parts = v.rawValue.split(separator: Self.separator, maxSplits: 2, omittingEmptySubsequences: false)
+        etag = String(parts[0])
+        if parts.count == 3, let version = VCardVersion(rawValue: String(parts[1])) {
+            plain = (version, String(parts[2]))
+        }
+    }
+
+    var remote: RemoteVersion {
+        guard let plain else { return RemoteVersion(etag) }
+        return RemoteVersion([etag, plain.version.rawValue, plain.uid].joined(separator: String(Self.separator)))
+    }
+
+    static func == (a: DAVVersion, b: DAVVersion) -> Bool { a.remote == b.remote }
+    func hash(into h: inout Hasher) { h.combine(remote) }
+}

@@ -1,0 +1,186 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import ConnectorKit
+
+/// A qualified XML name.
+struct DAVName: Hashable, Sendable, CustomStringConvertible {
+    let ns: String
+    let name: String
+    init(_ ns: String, _ name: String) {
+        self.ns = ns
+        self.name = name
+    }
+    var description: String { "{\(ns)}\(name)" }
+
+    static let dav = "DAV:"
+    static let card = "urn:ietf:params:xml:ns:carddav"
+    static let cs = "http://calendarserver.org/ns/"
+    static func d(_ n: String) -> DAVName { DAVName(dav, n) }
+    static func c(_ n: String) -> DAVName { DAVName(card, n) }
+}
+
+/// A small element tree: WebDAV answers are small enough to hold whole, and a tree keeps the
+/// reading of multistatus bodies plain.
+struct DAVNode: Sendable {
+    var name: DAVName
+    var text = ""
+    var attributes: [String: String] = [:]
+    var children: [DAVNode] = []
+
+    func child(_ n: DAVName) -> DAVNode? { children.first { $0.name == n } }
+    func all(_ n: DAVName) -> [DAVNode] { children.filter { $0.name == n } }
+    var trimmed: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    static func parse(_ data: Data) throws -> DAVNode {
+        let builder = TreeBuilder()
+        let parser = XMLParser(data: data)
+        parser.shouldProcessNamespaces = true
+        parser.delegate = builder
+        guard parser.parse(), let root = builder.root else {
+            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "no root element"
+            throw ConnectorError(.protocolViolation, "unreadable XML from the server (\(reason))")
+        }
+        return root
+    }
+}
+
+private final class TreeBuilder: NSObject, XMLParserDelegate {
+    var stack: [DAVNode] = []
+    var root: DAVNode?
+
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        stack.append(DAVNode(name: DAVName(namespaceURI ?? "", name), attributes: attributes))
+    }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        guard let node = stack.popLast() else { return }
+        if stack.isEmpty { root = node } else { stack[stack.count - 1].children.append(node) }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        if !stack.isEmpty { stack[stack.count - 1].text += string }
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA block: Data) {
+        if !stack.isEmpty { stack[stack.count - 1].text += String(decoding: block, as: UTF8.self) }
+    }
+}
+
+/// One `response` of a multistatus: the resource's own status (sync-collection deletions, 507
+/// truncation) or the properties found (200 propstat) and missing.
+struct DAVResponse: Sendable {
+    var href: String
+    var status: Int?
+    var props: [DAVName: DAVNode] = [:]
+    var missing: Set<DAVName> = []
+    /// The per-resource error text some servers give (for item errors).
+    var error: String?
+
+    func text(_ n: DAVName) -> String? { props[n].map(\.trimmed).flatMap { $0.isEmpty ? nil : $0 } }
+    /// `resourcetype` children, `supported-report-set` reports, `href` lists.
+    func names(in n: DAVName) -> Set<DAVName> {
+        guard let node = props[n] else { return [] }
+        var out = Set<DAVName>()
+        func walk(_ x: DAVNode) { for c in x.children { out.insert(c.name); walk(c) } }
+        walk(node)
+        return out
+    }
+    func hrefs(in n: DAVName) -> [String] {
+        guard let node = props[n] else { return [] }
+        return node.all(.d("href")).map(\.trimmed)
+    }
+}
+
+struct MultiStatus: Sendable {
+    var responses: [DAVResponse]
+    var syncToken: String?
+
+    init(responses: [DAVResponse], syncToken: String?) {
+        self.responses = responses
+        self.syncToken = syncToken
+    }
+
+    init(parsing data: Data) throws {
+        let root = try DAVNode.parse(data)
+        guard root.name == .d("multistatus") else {
+            throw ConnectorError(.protocolViolation, "expected a DAV multistatus, got \(root.name)")
+        }
+        responses = root.all(.d("response")).map(Self.response)
+        syncToken = root.child(.d("sync-token"))?.trimmed
+    }
+
+    private static func response(_ node: DAVNode) -> DAVResponse {
+        var r = DAVResponse(href: node.child(.d("href"))?.trimmed ?? "")
+        r.status = node.child(.d("status")).flatMap { statusCode($0.trimmed) }
+        r.error = node.child(.d("responsedescription"))?.trimmed
+        for ps in node.all(.d("propstat")) {
+            let code = ps.child(.d("status")).flatMap { statusCode($0.trimmed) } ?? 200
+            for p in ps.child(.d("prop"))?.children ?? [] {
+                if (200..<300).contains(code) { r.props[p.name] = p } else { r.missing.insert(p.name) }
+            }
+        }
+        return r
+    }
+
+    /// "HTTP/1.1 404 Not Found" → 404.
+    static func statusCode(_ line: String) -> Int? {
+        let parts = line.split(separator: " ")
+        return parts.count >= 2 ? Int(parts[1]) : nil
+    }
+}
+
+/// Request bodies. Values that come from outside (tokens, hrefs) are escaped.
+enum DAVBody {
+    private static let head = #"<?xml version="1.0" encoding="utf-8"?>"#
+    private static let namespaces = #"xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav" xmlns:cs="http://calendarserver.org/ns/""#
+
+    static func propfind(_ props: [String]) -> Data {
+        Data("\(head)<d:propfind \(namespaces)><d:prop>\(props.map { "<\($0)/>" }.joined())</d:prop></d:propfind>".utf8)
+    }
+
+    /// What discovery and the collection check ask.
+    static let collectionProps = propfind([
+        "d:resourcetype", "d:displayname", "d:current-user-principal", "card:addressbook-home-set",
+        "card:addressbook-description", "card:supported-address-data", "d:supported-report-set", "d:sync-token",
+        "cs:getctag",
+    ])
+    static let etagListing = propfind(["d:resourcetype", "d:getetag"])
+    static let etagOnly = propfind(["d:getetag"])
+
+    /// With `cards`, changed cards come in the answer itself (RFC 6578 takes any property),
+    /// which saves the multiget after an incremental listing.
+    static func syncCollection(token: String?, cards: Bool) -> Data {
+        let t = token.map { "<d:sync-token>\(escape($0))</d:sync-token>" } ?? "<d:sync-token/>"
+        let props = cards ? "<d:getetag/><card:address-data/>" : "<d:getetag/>"
+        return Data(
+            "\(head)<d:sync-collection \(namespaces)>\(t)<d:sync-level>1</d:sync-level><d:prop>\(props)</d:prop></d:sync-collection>"
+                .utf8)
+    }
+
+    static func multiget(_ hrefs: [String]) -> Data {
+        let refs = hrefs.map { "<d:href>\(escape($0))</d:href>" }.joined()
+        return Data(
+            "\(head)<card:addressbook-multiget \(namespaces)><d:prop><d:getetag/><card:address-data/></d:prop>\(refs)</card:addressbook-multiget>"
+                .utf8)
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

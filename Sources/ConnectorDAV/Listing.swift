@@ -1,0 +1,169 @@
+import Foundation
+import ConnectorKit
+import PIMFormats
+import SyncModel
+
+/// The spoke's cursor: a sync-collection token, or (servers without one) the ctag, which at
+/// least makes a quiet collection one request.
+enum DAVCursor: Hashable {
+    case sync(String)
+    case ctag(String)
+
+    init?(_ c: SpokeCursor) {
+        let s = c.rawValue
+        if s.hasPrefix("sync:") { self = .sync(String(s.dropFirst(5))) }
+        else if s.hasPrefix("ctag:") { self = .ctag(String(s.dropFirst(5))) }
+        else { return nil }
+    }
+
+    var cursor: SpokeCursor {
+        switch self {
+        case .sync(let t): SpokeCursor("sync:" + t)
+        case .ctag(let t): SpokeCursor("ctag:" + t)
+        }
+    }
+}
+
+/// What one pull found out before fetching bodies.
+struct Listing: Sendable {
+    var mode: PullPage.Mode
+    /// Resources whose body is needed, by path.
+    var fetch: [RemoteID] = []
+    var deleted: [RemoteID] = []
+    /// Listed at the version the hub holds.
+    var unchanged: [RemoteID] = []
+    /// Cards that came with the listing (incremental sync-collection): no fetch needed.
+    var inline = Fetched()
+    var cursor: SpokeCursor?
+
+    func batch(_ index: Int, size: Int) -> [RemoteID] {
+        let start = min(index * size, fetch.count)
+        return Array(fetch[start..<min(start + size, fetch.count)])
+    }
+
+    /// Splits the listed (id, etag) pairs into those the hub holds (our own writes coming back
+    /// among them), those that came with the listing, and those to fetch.
+    mutating func sort(_ listed: [(RemoteID, String)], known: KnownVersions) async throws {
+        var linked: [RemoteID: RemoteVersion] = [:]
+        for chunk in listed.map(\.0).chunks(of: 1000) { linked.merge(try await known(Array(chunk))) { a, _ in a } }
+        for (id, etag) in listed {
+            if linked[id].map({ DAVVersion($0).etag }) == etag {
+                unchanged.append(id)
+                inline.cards[id] = nil
+                inline.errors.removeAll { $0.remoteID == id }
+            } else if inline.cards[id] == nil && !inline.errors.contains(where: { $0.remoteID == id }) {
+                fetch.append(id)
+            }
+        }
+    }
+}
+
+/// Cards read with a multiget.
+struct Fetched: Sendable {
+    var cards: [RemoteID: (VCard, String?)] = [:]
+    var gone: [RemoteID] = []
+    var errors: [ItemError] = []
+
+    mutating func merge(_ o: Fetched) {
+        cards.merge(o.cards) { a, _ in a }
+        gone += o.gone
+        errors += o.errors
+    }
+}
+
+extension CardDAVSpoke {
+    func list(since cursor: SpokeCursor?, known: KnownVersions) async throws -> Listing {
+        switch cursor.flatMap(DAVCursor.init) {
+        case .sync(let token)?:
+            // Straight to the report: a quiet address book costs this one request.
+            if let l = try await syncListing(token: token, known: known) { return l }
+            logger.notice("sync token refused by the server: full reconcile", metadata: ["collection": "\(paths.collection)"])
+            return try await fullListing(known, describe())
+        case .ctag(let tag)?:
+            let b = try await describe()
+            if !b.supportsSync, b.ctag == tag { return Listing(mode: .incremental, cursor: cursor) }
+            return try await fullListing(known, b)
+        case nil:
+            return try await fullListing(known, describe())
+        }
+    }
+
+    private func fullListing(_ known: KnownVersions, _ b: AddressBook) async throws -> Listing {
+        if b.supportsSync, let l = try await syncListing(token: nil, known: known) { return l }
+        let ms = try await session.propfind(paths.collectionURL, depth: 1, DAVBody.etagListing)
+        var listed: [(RemoteID, String)] = []
+        for r in ms.responses where paths.isMember(r.href) && !r.names(in: .d("resourcetype")).contains(.d("collection")) {
+            guard let etag = r.text(.d("getetag")) else { continue }
+            listed.append((paths.id(r.href), etag))
+        }
+        // The ctag read before the listing: a change in between shows next time.
+        var l = Listing(mode: .full, cursor: b.ctag.map { DAVCursor.ctag($0).cursor })
+        try await l.sort(listed, known: known)
+        return l
+    }
+
+    /// RFC 6578. nil when the server refuses the token (expired, from before a restore...).
+    /// A truncated answer (507 on the collection) is continued from the token it gave.
+    private func syncListing(token start: String?, known: KnownVersions) async throws -> Listing? {
+        var token = start
+        var state: [RemoteID: String?] = [:]  // etag, or nil when deleted
+        var order: [RemoteID] = []
+        var inline = Fetched()
+        var rounds = 0
+        // A first listing names every card: bodies then come in bounded multigets, and only
+        // those the hub does not hold. After that, changes are few: they come inline.
+        let cards = start != nil
+        while true {
+            rounds += 1
+            let r = try await session.report(
+                paths.collectionURL, depth: 0, DAVBody.syncCollection(token: token, cards: cards))
+            if r.status != 207 {
+                // Radicale answers 403, Xandikos 412, others 409 or 400, all with valid-sync-token.
+                if token != nil, (400..<500).contains(r.status), r.status != 404 { return nil }
+                throw session.unexpected(r, "REPORT sync-collection")
+            }
+            let ms = try MultiStatus(parsing: r.body)
+            var truncated = false
+            for resp in ms.responses {
+                guard paths.isMember(resp.href) else {
+                    truncated = truncated || resp.status == 507
+                    continue
+                }
+                let id = paths.id(resp.href)
+                if state[id] == nil { order.append(id) }
+                if resp.status == 404 || (resp.props[.d("getetag")] == nil && resp.missing.contains(.d("getetag"))) {
+                    state[id] = .some(nil)
+                    inline.cards[id] = nil
+                } else if let etag = resp.text(.d("getetag")) {
+                    state[id] = .some(etag)
+                    inline.cards[id] = nil
+                    inline.errors.removeAll { $0.remoteID == id }
+                    if let text = resp.props[.c("address-data")]?.text, !text.isEmpty {
+                        switch CardMapping.parse(id, text) {
+                        case .success(let card): inline.cards[id] = (card, etag)
+                        case .failure(let e): inline.errors.append(e)
+                        }
+                    }
+                }
+            }
+            let next = ms.syncToken ?? token
+            guard truncated, next != token, rounds < 1000 else {
+                token = next
+                break
+            }
+            token = next
+        }
+        var l = Listing(mode: start == nil ? .full : .incremental, cursor: token.map { DAVCursor.sync($0).cursor })
+        l.inline = inline
+        var listed: [(RemoteID, String)] = []
+        for id in order {
+            switch state[id] {
+            case .some(.some(let etag)): listed.append((id, etag))
+            case .some(.none): l.deleted.append(id)
+            case .none: break
+            }
+        }
+        try await l.sort(listed, known: known)
+        return l
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import ConnectorHTTP
+import ConnectorKit
+import PIMFormats
+import SyncModel
+
+extension CardDAVSpoke {
+    /// Bodies and ETags of the given cards. Cards that do not parse are item errors; cards the
+    /// server says are gone (404) are `gone`.
+    func multiget(_ ids: [RemoteID]) async throws -> Fetched {
+        var out = Fetched()
+        guard !ids.isEmpty else { return out }
+        let r = try await session.report(paths.collectionURL, depth: 1, DAVBody.multiget(ids.map(\.rawValue)))
+        let ms = try session.multistatus(r, "REPORT addressbook-multiget")
+        var missing = Set(ids)
+        for resp in ms.responses where paths.isMember(resp.href) {
+            let id = paths.id(resp.href)
+            missing.remove(id)
+            if resp.status == 404 || resp.missing.contains(.c("address-data")) && resp.props.isEmpty {
+                out.gone.append(id)
+                continue
+            }
+            guard let text = resp.props[.c("address-data")]?.text, !text.isEmpty else {
+                out.errors.append(ItemError(remoteID: id, message: "the server sent no vCard (status \(resp.status ?? 0))"))
+                continue
+            }
+            switch CardMapping.parse(id, text) {
+            case .success(let card): out.cards[id] = (card, resp.text(.d("getetag")))
+            case .failure(let e): out.errors.append(e)
+            }
+        }
+        for id in missing.sorted() {
+            out.errors.append(ItemError(remoteID: id, message: "the server left the card out of its multiget answer"))
+        }
+        return out
+    }
+
+    /// One write; the server's refusal of this card is an item error, not the batch's.
+    func apply(_ op: WriteOp, current: Fetched, version: VCardVersion) async throws -> WriteOutcome {
+        switch op {
+        case .create(let contact, let marker):
+            let id = paths.resource(for: marker)
+            let card = VCard(version: version, uid: marker.description, contact: contact)
+            let r = try await session.put(paths.url(id), CardMapping.body(card), condition: ("If-None-Match", "*"))
+            switch r.status {
+            case 200..<300: return .created(id, r.header("ETag").map { DAVVersion(etag: $0, card: card).remote })
+            case 412:
+                // Made by an earlier try whose answer was lost: the resource is ours (named after
+                // our marker), so the create is done.
+                let got = try await multiget([id])
+                return .created(id, got.cards[id].flatMap { c in c.1.map { DAVVersion(etag: $0, card: c.0).remote } })
+            default: return failed(id, r, "create")
+            }
+        case .update(let id, let expected, let contact):
+            let known = expected.map(DAVVersion.init)
+            let card: VCard
+            let match: String
+            if let known, let plain = known.plain {
+                card = VCard(version: plain.version, uid: plain.uid, contact: contact)
+                match = known.etag
+            } else {
+                if current.gone.contains(id) { return .notFound }
+                if let e = current.errors.first(where: { $0.remoteID == id }) { return .failed(e) }
+                guard let (old, etag) = current.cards[id] else { return .notFound }
+                if let known, let etag, known.etag != etag { return .conflict }
+                guard let m = known?.etag ?? etag else {
+                    return .failed(ItemError(remoteID: id, message: "the server gives no ETag: cannot update safely"))
+                }
+                card = old.updated(with: contact)
+                match = m
+            }
+            let r = try await session.put(paths.url(id), CardMapping.body(card), condition: ("If-Match", match))
+            switch r.status {
+            case 200..<300: return .updated(r.header("ETag").map { DAVVersion(etag: $0, card: card).remote })
+            case 412 where known?.plain != nil:
+                // Written without reading first: 412 is an edit made since, or no card at all.
+                return try await multiget([id]).gone.isEmpty ? .conflict : .notFound
+            case 412: return .conflict
+            case 404: return .notFound
+            default: return failed(id, r, "update")
+            }
+        case .delete(let id, let expected):
+            let r = try await session.delete(paths.url(id), ifMatch: expected.map { DAVVersion($0).etag })
+            switch r.status {
+            case 200..<300: return .deleted
+            case 404, 410: return .notFound
+            case 412: return .conflict
+            default: return failed(id, r, "delete")
+            }
+        }
+    }
+
+    private func failed(_ id: RemoteID, _ r: HTTPResponse, _ what: String) -> WriteOutcome {
+        .failed(ItemError(remoteID: id, message: "the server refused the \(what) (\(r.status))\(DAVSession.snippet(r))"))
+    }
+}

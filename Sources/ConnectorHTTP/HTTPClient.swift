@@ -1,0 +1,219 @@
+import ConnectorKit
+import Foundation
+import Logging
+import Synchronization
+
+/// Spelled out for files that also import AsyncHTTPClient (which has its own `HTTPClient`).
+public typealias ConnectorHTTPClient = HTTPClient
+
+/// HTTP for connectors, written once: auth, redirects, retries with backoff and Retry-After,
+/// a concurrency limit and a request count. Statuses are the caller's to map, except the few
+/// below that mean the same for every connector.
+public final class HTTPClient: Sendable {
+    public let transport: any HTTPTransport
+    private let auth: HTTPAuth
+    private let retry: RetryPolicy
+    private let limiter: Limiter
+    private let userAgent: String
+    private let logger: Logger
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private let memory = Mutex(AuthMemory())
+    private let sent = Atomic<Int>(0)
+    static let maxRedirects = 5
+
+    public init(
+        transport: any HTTPTransport, auth: HTTPAuth = .none, retry: RetryPolicy = .init(), maxConcurrent: Int = 4,
+        userAgent: String = "HubSync/0.1", logger: Logger = .init(label: "hubsync.http"),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
+        self.transport = transport
+        self.auth = auth
+        self.retry = retry
+        self.limiter = Limiter(limit: maxConcurrent)
+        self.userAgent = userAgent
+        self.logger = logger
+        self.sleep = sleep
+    }
+
+    /// Every request put on the wire, retries, redirect hops and auth round trips included.
+    public var requestsSent: Int { sent.load(ordering: .relaxed) }
+
+    /// The scheme the server asked for so far (nil: none yet). Remembered with a spoke's
+    /// settings, it lets the next run send Basic up front instead of waiting for a 401 first
+    /// (servers delay failed logins, Radicale by a second).
+    public var answeredScheme: AuthScheme? {
+        memory.withLock { m in m.digest != nil ? .digest : (m.basicOrigins.isEmpty ? nil : .basic) }
+    }
+
+    /// Sends with auth, redirects, retries and the concurrency limit, and returns the final
+    /// response whatever its status, except:
+    /// - 401/407 once credentials were answered → `.unauthorized`;
+    /// - 429/500/502/503/504 are retried (Retry-After honoured up to `maxRetryAfter`, longer →
+    ///   `.unavailable`); after `maxAttempts` the last response is returned;
+    /// - network failures are retried, then `.unavailable`; an untrusted TLS certificate is
+    ///   `.misconfigured` at once.
+    /// The request is re-sent as given, so it must be safe to repeat (conditional writes are).
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await limiter.acquire()
+        // A throttled request keeps its slot while it backs off: easing the load is the point.
+        defer { limiter.release() }
+        let host = hostName(request.url)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let response: HTTPResponse
+            do {
+                response = try await followingRedirects(request)
+            } catch let error as HTTPTransportError {
+                switch error.kind {
+                case .tls:
+                    throw ConnectorError(.misconfigured, "the TLS certificate of \(host) is not trusted (\(error.message)); "
+                        + "give the CA file or turn verification off explicitly")
+                case .invalidRequest:
+                    throw ConnectorError(.misconfigured, "cannot send a request to \(host): \(error.message)")
+                case .connection, .timeout:
+                    guard attempt < retry.maxAttempts else {
+                        throw ConnectorError(.unavailable, "cannot reach \(host): \(error.message)")
+                    }
+                    try await sleep(retry.backoff(after: attempt))
+                    continue
+                }
+            }
+            guard RetryPolicy.retryableStatuses.contains(response.status), attempt < retry.maxAttempts else {
+                return response
+            }
+            let delay = retry.retryAfter(response.header("Retry-After")) ?? retry.backoff(after: attempt)
+            if delay > retry.maxRetryAfter {
+                let until = retry.now().addingTimeInterval(Double(delay.components.seconds))
+                throw ConnectorError(.unavailable, "\(host) answered \(response.status) and asks to wait "
+                    + "\(delay.components.seconds) s; try again after \(until.ISO8601Format())")
+            }
+            try await sleep(delay)
+        }
+    }
+
+    /// Hops are taken here, not in the transport, so each one is authenticated for its own URL.
+    /// Reads (and 307/308 for any method) follow with the same method and body; an https → http
+    /// downgrade is not followed.
+    private func followingRedirects(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var current = request
+        var hops = 0
+        while true {
+            let trusted = origin(current.url) == origin(request.url)
+            var response = try await authenticated(current, trusted: trusted)
+            response.url = current.url
+            guard transport.followRedirects, [301, 302, 303, 307, 308].contains(response.status),
+                [307, 308].contains(response.status)
+                    || [.get, .head, .options, .propfind, .report].contains(current.method),
+                let location = response.header("Location"),
+                let next = URL(string: location, relativeTo: current.url)?.absoluteURL,
+                !(current.url.scheme == "https" && next.scheme != "https")
+            else { return response }
+            hops += 1
+            guard hops <= Self.maxRedirects else {
+                throw ConnectorError(.protocolViolation, "\(hostName(request.url)) redirected more than \(Self.maxRedirects) times")
+            }
+            current.url = next
+            // A credential the caller set itself is for the first origin only.
+            if origin(next) != origin(request.url) {
+                current.headers.removeAll { $0.0.caseInsensitiveCompare("Authorization") == .orderedSame }
+            }
+        }
+    }
+
+    /// One hop: credentials sent ahead where known, challenges answered. Basic and bearer go
+    /// only to the origin the caller named (`trusted`); Digest never reveals the password.
+    private func authenticated(_ request: HTTPRequest, trusted: Bool) async throws -> HTTPResponse {
+        var request = request
+        if request.header("User-Agent") == nil { request.headers.append(("User-Agent", userAgent)) }
+        let rejected = ConnectorError(.unauthorized, "the server rejected the user name or password for \(hostName(request.url))")
+        // Whether the Authorization now set answers a challenge of this very exchange.
+        var answered = false
+        switch auth {
+        case .none:
+            break
+        case .basic(let user, let password):
+            guard trusted else { break }
+            request.setHeader("Authorization", basicHeader(user, password))
+            answered = true
+        case .digest(let user, let password), .automatic(let user, let password):
+            if let header = memory.nextDigest(for: request, user: user, password: password) {
+                request.setHeader("Authorization", header)
+            } else if case .automatic = auth, trusted, memory.withLock({ $0.basicOrigins.contains(origin(request.url)) }) {
+                request.setHeader("Authorization", basicHeader(user, password))
+                answered = true
+            }
+        case .bearer(let provider):
+            guard trusted else { break }
+            request.setHeader("Authorization", "Bearer \(try await token(provider, request.url))")
+        }
+        var bearerRefreshed = false
+        // Bounded: a server answering stale=true forever must not keep us here.
+        for _ in 0..<4 {
+            let response = try await wire(request)
+            guard response.status == 401 || response.status == 407 else { return response }
+            if case .none = auth { return response }
+            if response.status == 407 {
+                throw ConnectorError(.unauthorized, "a proxy on the way to \(hostName(request.url)) asks for credentials")
+            }
+            let challenges = AuthChallenge.parse(response.headers("WWW-Authenticate"))
+            switch auth {
+            case .none:
+                return response
+            case .basic:
+                throw rejected
+            case .bearer(let provider):
+                guard trusted, !bearerRefreshed else { throw rejected }
+                bearerRefreshed = true
+                request.setHeader("Authorization", "Bearer \(try await token(provider, request.url))")
+            case .digest(let user, let password), .automatic(let user, let password):
+                if let digest = DigestChallenge.best(in: challenges), !answered || digest.stale {
+                    request.setHeader("Authorization", memory.answer(digest, for: request, user: user, password: password))
+                } else if case .automatic = auth, trusted, !answered, challenges.contains(where: { $0.scheme == "basic" }) {
+                    memory.withLock { _ = $0.basicOrigins.insert(origin(request.url)) }
+                    request.setHeader("Authorization", basicHeader(user, password))
+                } else if answered || request.header("Authorization") != nil {
+                    throw rejected
+                } else {
+                    let offered = challenges.map(\.scheme).joined(separator: ", ")
+                    throw ConnectorError(.unauthorized, "\(hostName(request.url)) asks for authentication we do not answer "
+                        + "(\(offered.isEmpty ? "no challenge" : offered))")
+                }
+                answered = true
+            }
+        }
+        throw rejected
+    }
+
+    private func token(_ provider: @Sendable () async throws -> String, _ url: URL) async throws -> String {
+        do {
+            return try await provider()
+        } catch let error as ConnectorError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw ConnectorError(.unauthorized, "no access token for \(hostName(url)): \(error)")
+        }
+    }
+
+    /// One request on the wire, counted and logged (method, path, status, time; never headers or bodies).
+    private func wire(_ request: HTTPRequest) async throws -> HTTPResponse {
+        sent.add(1, ordering: .relaxed)
+        let start = ContinuousClock.now
+        let path = URLComponents(url: request.url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? ""
+        do {
+            let response = try await transport.send(request)
+            logger.debug("\(request.method) \(path) → \(response.status) in \(Self.millis(since: start)) ms")
+            return response
+        } catch {
+            logger.debug("\(request.method) \(path) failed in \(Self.millis(since: start)) ms: \(error)")
+            throw error
+        }
+    }
+
+    private static func millis(since start: ContinuousClock.Instant) -> Int64 {
+        let elapsed = ContinuousClock.now - start
+        return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Crypto
+
+/// Encrypts spoke credentials and tokens at rest (AES-GCM). The key never goes into the
+/// database: it comes from `HUBSYNC_SECRET_KEY` (base64, 32 bytes) or from a key file with mode
+/// 0600 that is made on first use, next to the database.
+public struct SecretBox: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        init(_ d: String) { description = d }
+    }
+
+    private let key: SymmetricKey
+    private static let prefix = "enc:v1:"
+
+    public init(key: SymmetricKey) { self.key = key }
+
+    /// The key from the environment, else from `keyFile` (created with mode 0600 when missing).
+    public static func load(keyFile: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretBox {
+        if let b64 = environment["HUBSYNC_SECRET_KEY"], !b64.isEmpty {
+            guard let d = Data(base64Encoded: b64), d.count == 32 else {
+                throw Failure("HUBSYNC_SECRET_KEY must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)")
+            }
+            return SecretBox(key: SymmetricKey(data: d))
+        }
+        let fm = FileManager.default
+        if let d = fm.contents(atPath: keyFile.path) {
+            guard d.count == 32 else { throw Failure("\(keyFile.path) is not a HubSync key (32 bytes)") }
+            return SecretBox(key: SymmetricKey(data: d))
+        }
+        let key = SymmetricKey(size: .bits256)
+        let data = key.withUnsafeBytes { Data($0) }
+        guard fm.createFile(atPath: keyFile.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw Failure("cannot create the key file \(keyFile.path)")
+        }
+        return SecretBox(key: key)
+    }
+
+    public func seal(_ secret: String) throws -> String {
+        let box = try AES.GCM.seal(Data(secret.utf8), using: key)
+        guard let combined = box.combined else { throw Failure("cannot seal") }
+        return Self.prefix + combined.base64EncodedString()
+    }
+
+    public func open(_ sealed: String) throws -> String {
+        guard sealed.hasPrefix(Self.prefix), let d = Data(base64Encoded: String(sealed.dropFirst(Self.prefix.count))) else {
+            throw Failure("not a sealed secret")
+        }
+        do {
+            let plain = try AES.GCM.open(AES.GCM.SealedBox(combined: d), using: key)
+            return String(decoding: plain, as: UTF8.self)
+        } catch {
+            throw Failure("cannot decrypt a stored secret: the key (HUBSYNC_SECRET_KEY or the key file) is not the one it was sealed with")
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import ConnectorHTTP
+import Foundation
+import Logging
+import Synchronization
+
+/// Answers from a queue and records what it was sent; nothing goes on a network.
+final class ScriptedTransport: HTTPTransport {
+    enum Step: Sendable {
+        case reply(Int, [(String, String)] = [], String = "")
+        case fail(HTTPTransportError.Kind)
+    }
+    struct Exhausted: Error {}
+    private let state: Mutex<(steps: [Step], requests: [HTTPRequest])>
+
+    init(_ steps: [Step]) { state = Mutex((steps, [])) }
+
+    var requests: [HTTPRequest] { state.withLock { $0.requests } }
+    var authorizations: [String?] { requests.map { $0.header("Authorization") } }
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let step = try state.withLock { s in
+            s.requests.append(request)
+            guard !s.steps.isEmpty else { throw Exhausted() }
+            return s.steps.removeFirst()
+        }
+        switch step {
+        case .reply(let status, let headers, let body):
+            return HTTPResponse(status: status, headers: headers, body: Data(body.utf8), url: request.url)
+        case .fail(let kind):
+            throw HTTPTransportError(kind, "scripted \(kind)")
+        }
+    }
+}
+
+/// The sleeper tests inject: records each wait, waits for nothing.
+final class Sleeps: Sendable {
+    private let recorded = Mutex<[Duration]>([])
+    var all: [Duration] { recorded.withLock { $0 } }
+    var sleeper: @Sendable (Duration) async throws -> Void {
+        { duration in self.recorded.withLock { $0.append(duration) } }
+    }
+}
+
+/// Keeps every log line with its metadata, to check what is (not) logged.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+    var all: [String] { lines.withLock { $0 } }
+    var logger: Logger {
+        var logger = Logger(label: "test") { _ in Handler(capture: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            capture.lines.withLock { $0.append("\(event.message) \(all)") }
+        }
+    }
+}
+
+let exampleURL = URL(string: "https://dav.example.org/dav/")!
+
+/// A policy whose jitter is pinned (full delay) so waits are exact.
+func exactRetry(maxAttempts: Int = 5, maxDelay: Duration = .seconds(30), now: Date = Date()) -> RetryPolicy {
+    RetryPolicy(maxAttempts: maxAttempts, maxDelay: maxDelay, random: { 1 }, now: { now })
+}

@@ -1,0 +1,609 @@
+#!/usr/bin/env python3
+"""HubSync vs vdirsyncer on the same Radicale server.
+
+For every size N (default 1,000 and 5,000 contacts) this script starts a fresh
+Radicale (filesystem storage, htpasswd auth, INFO logging to a file), generates N
+realistic vCard 3.0 contacts from a seed and uploads the SAME cards into two source
+address books, A-hub and A-vds, next to two empty targets, B-hub and B-vds.
+HubSync syncs A-hub <-> B-hub (one hub, two CardDAV spokes), vdirsyncer syncs
+A-vds <-> B-vds (one pair, collections = null, conflict_resolution = "a wins").
+
+Steps, each run for both tools, hubsync first:
+  initial      initial copy A -> B (B is empty)
+  no-op        re-sync with nothing changed
+  incremental  1% of the contacts edited and 0.5% deleted on A, re-sync
+  both-sides   0.5% edited on A and 0.5% (other contacts) edited on B, re-sync
+
+Edits are the same logical change (by UID) in both copies. After each step the
+script fetches A and B of each tool and checks that both equal the expected
+address book, compared as multisets of a projection (FN, N, ORG, TITLE, emails,
+phones, NOTE, BDAY); UIDs, REV, PRODID, X- properties and resource names are
+ignored.
+
+Measured per tool and step:
+  wall     time.perf_counter() around the sync subprocess
+  req      HTTP requests Radicale logged while the subprocess ran
+  server   sum of Radicale's own per-request durations in that window; the
+           server share is server / wall (it can exceed 100% when the tool sends
+           requests concurrently). Radicale's cost per created item grows with the
+           collection size, so a slow initial copy can be the server's doing.
+  peak     the tool process's own peak RSS (ru_maxrss from os.wait4)
+
+Goals checked (from the issue): no-op and incremental re-syncs at least 3x faster
+than vdirsyncer and with fewer requests; initial copy no slower than vdirsyncer.
+Results go to stdout and to bench-results/carddav-<timestamp>.json.
+
+Usage: python3 bench/carddav/compare.py --hubsync PATH [--sizes 1000,5000] [--seed 1] [--keep]
+Without --hubsync only the vdirsyncer side runs (useful to check the harness).
+"""
+from __future__ import annotations
+
+import argparse, base64, collections, concurrent.futures as cf, datetime, http.client, json
+import os, random, re, shutil, socket, subprocess, sys, tempfile, threading, time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote
+
+USER, PASSWORD = "user", "pass"
+REPO = Path(__file__).resolve().parents[2]
+STEPS = ["initial", "no-op", "incremental", "both-sides"]
+
+# ---------------------------------------------------------------------------- Radicale
+
+
+class Radicale:
+    """A Radicale 3 server in a temp dir; its log is parsed to count requests."""
+    REQ = re.compile(r"\] ([A-Z]+) request for (['\"]).*?\2.* received from")
+    RESP = re.compile(r"\] ([A-Z]+) response status for (['\"]).*?\2.*? in ([0-9.]+) seconds"
+                      r"(?: \S+ (\d+) bytes)?.*: (\d{3})\b")
+
+    def __init__(self, root: Path):
+        self.root = root
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        (root / "users").write_text(f"{USER}:{PASSWORD}\n")
+        self.config = root / "radicale.conf"
+        self.config.write_text(
+            f"[server]\nhosts = 127.0.0.1:{self.port}\n"
+            f"[auth]\ntype = htpasswd\nhtpasswd_filename = {root / 'users'}\nhtpasswd_encryption = plain\n"
+            f"[storage]\nfilesystem_folder = {root / 'collections'}\n"
+            "[logging]\nlevel = info\n")
+        self.log_path = root / "radicale.log"
+        self._log = open(self.log_path, "wb")
+        # -C replaces the default config files (/etc/radicale/config, ~/.config/radicale/config).
+        self.proc = subprocess.Popen([sys.executable, "-m", "radicale", "-C", str(self.config)],
+                                     stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                break
+            except OSError:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit(f"radicale did not start, see {self.log_path}:\n{self.log_path.read_text()[-2000:]}")
+                time.sleep(0.1)
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def log_offset(self) -> int:
+        return self.log_path.stat().st_size
+
+    def requests_since(self, offset: int) -> dict:
+        """Requests, their methods and statuses and the summed server time logged after `offset`."""
+        time.sleep(0.05)  # the response line is written before the client sees the answer; be safe
+        with open(self.log_path, "rb") as f:
+            f.seek(offset)
+            text = f.read().decode("utf-8", "replace")
+        methods, statuses, server, n, size = collections.Counter(), collections.Counter(), 0.0, 0, 0
+        for line in text.splitlines():
+            if m := self.REQ.search(line):
+                n += 1
+                methods[m.group(1)] += 1
+            elif m := self.RESP.search(line):
+                server += float(m.group(3))
+                size += int(m.group(4) or 0)
+                statuses[m.group(5)] += 1
+        if n != sum(statuses.values()):
+            print(f"    warning: {n} requests but {sum(statuses.values())} responses parsed from {self.log_path}")
+        return {"requests": n, "server_s": round(server, 3), "response_kb": round(size / 1024, 1),
+                "methods": dict(methods), "statuses": dict(statuses)}
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, 15)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, 9)
+                self.proc.wait()
+        self._log.close()
+
+# ---------------------------------------------------------------------------- DAV client
+
+
+class Dav:
+    """Small thread-safe WebDAV client over http.client (one keep-alive connection per thread)."""
+
+    def __init__(self, port: int):
+        self.port, self.local = port, threading.local()
+        self.auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+
+    def request(self, method, path, body=b"", headers=None, ok=(200, 201, 204, 207)):
+        h = {"Authorization": self.auth, "User-Agent": "hubsync-bench-harness", **(headers or {})}
+        for attempt in (0, 1):
+            conn = getattr(self.local, "conn", None)
+            if conn is None:
+                conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+            try:
+                conn.request(method, path, body=body, headers=h)
+                r = conn.getresponse()
+                data = r.read()
+                break
+            except (http.client.HTTPException, ConnectionError):
+                conn.close()
+                self.local.conn = None
+                if attempt:
+                    raise
+        if r.status not in ok:
+            raise RuntimeError(f"{method} {path}: {r.status} {r.reason}\n{data[:500]!r}")
+        return r.status, data
+
+    def mkcol_addressbook(self, path):
+        body = ('<?xml version="1.0" encoding="utf-8"?><D:mkcol xmlns:D="DAV:" '
+                'xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set><D:prop><D:resourcetype>'
+                '<D:collection/><C:addressbook/></D:resourcetype><D:displayname>'
+                f'{path.strip("/").split("/")[-1]}</D:displayname></D:prop></D:set></D:mkcol>')
+        self.request("MKCOL", path, body.encode(), {"Content-Type": "application/xml"})
+
+    def put_collection(self, path, cards):
+        """Upload a whole address book in one PUT (Radicale stores each card as UID.vcf)."""
+        self.request("PUT", path, "".join(cards).encode(), {"Content-Type": "text/vcard"})
+
+    def fetch_all(self, path) -> dict[str, str]:
+        """href -> vCard text for every card in the collection (PROPFIND + addressbook-multiget)."""
+        _, data = self.request("PROPFIND", path, b'<?xml version="1.0"?><propfind xmlns="DAV:"><prop>'
+                               b'<resourcetype/><getetag/></prop></propfind>',
+                               {"Depth": "1", "Content-Type": "application/xml"})
+        hrefs = [unquote(r.findtext("{DAV:}href")) for r in ET.fromstring(data).iter("{DAV:}response")]
+        hrefs = [h for h in hrefs if h.rstrip("/") != path.rstrip("/")]
+        out = {}
+        for i in range(0, len(hrefs), 1000):
+            body = ('<?xml version="1.0"?><C:addressbook-multiget xmlns:D="DAV:" '
+                    'xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/><C:address-data/>'
+                    '</D:prop>' + "".join(f"<D:href>{h}</D:href>" for h in hrefs[i:i + 1000])
+                    + "</C:addressbook-multiget>")
+            _, data = self.request("REPORT", path, body.encode(), {"Depth": "1", "Content-Type": "application/xml"})
+            for r in ET.fromstring(data).iter("{DAV:}response"):
+                text = r.findtext(".//{urn:ietf:params:xml:ns:carddav}address-data")
+                if text:
+                    out[unquote(r.findtext("{DAV:}href"))] = text
+        return out
+
+# ---------------------------------------------------------------------------- vCards
+
+FIRST = ("Anna Ben Carla David Emma Felix Greta Hugo Ida Jonas Klara Leon Mia Noah Olga Paul "
+         "Quentin Rosa Simon Tina Ulrich Vera Walter Xenia Yusuf Zoe José Zoë Søren Łukasz "
+         "Amélie Björn Chloé Dmitri Eleni Farah Gustavo Hana Ingrid Jürgen Kenji Laila Marek").split()
+LAST = ("Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Smith Johnson "
+        "Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Nguyen Kim Novak Kowalski "
+        "Rossi Russo Dubois Lefèvre Andersson Nielsen O'Brien Papadopoulos Yamamoto Silva Costa "
+        "Haddad Okafor Ivanova Horvat Janssen").split()
+COMPANIES = ["Acme Corp", "Globex", "Initech", "Umbrella GmbH", "Stark Industries", "Wayne Enterprises",
+             "Hooli", "Pied Piper", "Vandelay Industries", "Soylent AG", "Tyrell Corporation", "Cyberdyne",
+             "Wonka Sweets", "Gringotts Bank", "Oceanic Airlines", "Duff Brewing, Inc."]
+TITLES = ["Engineer", "Sales Manager", "CEO", "Accountant", "Designer", "Consultant", "Lawyer",
+          "Project Lead", "Support Agent", "Head of Marketing", "Intern", "CTO"]
+DOMAINS = ["example.com", "example.org", "mail.test", "corp.example", "post.example.net"]
+STREETS = ["Hauptstraße", "Main Street", "Rue de la Paix", "Baker Street", "Elm Avenue", "Via Roma"]
+CITIES = [("Berlin", "", "10115", "Germany"), ("Springfield", "IL", "62701", "USA"),
+          ("Paris", "", "75002", "France"), ("London", "", "NW1 6XE", "UK"), ("Milano", "MI", "20121", "Italy")]
+NOTES = ["Met at the trade fair.", "Prefers email, not phone.\nCall after 10am.",
+         "VIP customer; handle with care", "Referred by a colleague, follow up in Q3."]
+
+
+def esc(s: str) -> str:
+    return s.replace("\\", "\\\\").replace("\n", "\\n").replace(";", "\\;").replace(",", "\\,")
+
+
+def fold(line: str) -> str:
+    """RFC 6350 line folding at 75 octets, never inside a UTF-8 sequence."""
+    out, cur, size = [], "", 0
+    for ch in line:
+        n = len(ch.encode())
+        if size + n > 75:
+            out.append(cur)
+            cur, size = " ", 1
+        cur += ch
+        size += n
+    return "\r\n".join(out + [cur]) + "\r\n"
+
+
+def generate(n: int, seed: int) -> list[tuple[str, str]]:
+    """N deterministic contacts as (uid, vCard 3.0 text); FNs are unique."""
+    rng, cards, seen = random.Random(seed * 1_000_003 + n), [], set()
+    for i in range(n):
+        while True:
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            middle = rng.choice("ABCDEFGHJKLMNPRSTW") + "." if rng.random() < 0.7 else ""
+            fn = " ".join(x for x in (first, middle, last) if x)
+            if fn not in seen:
+                break
+            fn = f"{fn} {i}"
+            if fn not in seen:
+                break
+        seen.add(fn)
+        uid = f"bench-{seed}-{n}-{i:05d}"
+        lines = ["BEGIN:VCARD", "VERSION:3.0", f"UID:{uid}", f"FN:{esc(fn)}",
+                 f"N:{esc(last)};{esc(first)};{esc(middle.rstrip('.'))};;"]
+        if rng.random() < 0.85:
+            lines.append(f"ORG:{esc(rng.choice(COMPANIES))}")
+            if rng.random() < 0.8:
+                lines.append(f"TITLE:{esc(rng.choice(TITLES))}")
+        local = re.sub(r"[^a-z]", "", (first[0] + last).lower().encode("ascii", "ignore").decode()) or "x"
+        for k, dom in enumerate(rng.sample(DOMAINS, rng.randint(1, 3))):
+            kind = ("WORK", "HOME", "OTHER")[k]
+            lines.append(f"EMAIL;TYPE=INTERNET,{kind}:{local}{i}@{dom}")
+        for k in range(rng.choice((0, 1, 1, 2))):
+            num = f"+49 30 {rng.randint(1000000, 9999999)}" if rng.random() < 0.5 else \
+                f"(555) {rng.randint(200, 999)}-{rng.randint(1000, 9999)}"
+            lines.append(f"TEL;TYPE={('CELL', 'WORK')[k]}:{num}")
+        if rng.random() < 0.4:
+            city, region, code, country = rng.choice(CITIES)
+            street = f"{rng.choice(STREETS)} {rng.randint(1, 200)}"
+            lines.append(f"ADR;TYPE=WORK:;;{esc(street)};{esc(city)};{esc(region)};{esc(code)};{esc(country)}")
+        if rng.random() < 0.3:
+            lines.append(f"NOTE:{esc(rng.choice(NOTES))}")
+        if rng.random() < 0.5:
+            lines.append(f"BDAY:{rng.randint(1950, 2004)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}")
+        lines.append(f"REV:2024-01-{1 + i % 28:02d}T10:00:00Z")
+        lines.append("END:VCARD")
+        cards.append((uid, "".join(fold(l) for l in lines)))
+    return cards
+
+
+def parse(text: str) -> list[tuple[str, str, str]]:
+    """Unfolded content lines of one vCard as (NAME, params, raw value); groups dropped."""
+    text = re.sub(r"\r?\n[ \t]", "", text.replace("\r\n", "\n"))
+    out = []
+    for line in text.split("\n"):
+        m = re.match(r'((?:[^:;"]|"[^"]*")+?)((?:;(?:[^:"]|"[^"]*")*)?):(.*)$', line)
+        if m:
+            out.append((m.group(1).split(".")[-1].upper(), m.group(2), m.group(3)))
+    return out
+
+
+def unesc(v: str) -> str:
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) in "nN" else m.group(1), v)
+
+
+def components(v: str) -> list[str]:
+    return [unesc(p).strip() for p in re.split(r"(?<!\\);", v)]
+
+
+def norm_phone(v: str) -> str:
+    return ("+" if v.strip().startswith("+") else "") + re.sub(r"\D", "", v)
+
+
+def project(text: str) -> tuple:
+    """The comparable projection of a card: what both tools must carry over unchanged."""
+    p = collections.defaultdict(list)
+    for name, _, value in parse(text):
+        p[name].append(value)
+    one = lambda k: unesc(p[k][0]).replace("\r", "").strip() if p.get(k) else ""
+    n = (components(p["N"][0]) + [""] * 5)[:5] if p.get("N") else [""] * 5
+    org = components(p["ORG"][0]) if p.get("ORG") else []
+    while org and not org[-1]:
+        org.pop()
+    bday = one("BDAY").split("T")[0].replace("-", "")
+    return (one("FN"), tuple(n), ";".join(org), one("TITLE"),
+            tuple(sorted(unesc(e).strip().lower() for e in p.get("EMAIL", []))),
+            tuple(sorted(norm_phone(unesc(t)) for t in p.get("TEL", []))), one("NOTE"), bday)
+
+
+def uid_of(text: str) -> str:
+    return next((unesc(v).strip() for n, _, v in parse(text) if n == "UID"), "")
+
+
+def fn_of(text: str) -> str:
+    return next((unesc(v).strip() for n, _, v in parse(text) if n == "FN"), "")
+
+# ---------------------------------------------------------------------------- edits
+
+
+def plan_edit(uid: str, text: str, tag: str, rng: random.Random) -> tuple:
+    """A logical edit (uid, kind, old, new), independent of the card's line order."""
+    proj = project(text)
+    kind = rng.choice(("title", "email", "phone"))
+    if kind == "title":
+        return (uid, "title", None, f"Director {tag} {rng.randint(1, 999)}")
+    if kind == "email":
+        return (uid, "email", proj[4][0] if proj[4] else None, f"{tag}{rng.randint(1, 99999)}@edited.example")
+    return (uid, "phone", proj[5][0] if proj[5] else None, f"+1 202 555 {rng.randint(1000, 9999)}")
+
+
+def apply_edit(text: str, edit: tuple) -> str:
+    """Apply a planned edit to any rendering of the contact (ours or a tool's)."""
+    _, kind, old, new = edit
+    prop = {"title": "TITLE", "email": "EMAIL", "phone": "TEL"}[kind]
+    lines = [l for l in re.sub(r"\r?\n[ \t]", "", text.replace("\r\n", "\n")).split("\n") if l]
+    if kind == "title":  # drop every TITLE, add the new one below
+        lines = [l for l in lines if not (parse(l) and parse(l)[0][0] == "TITLE")]
+    else:  # replace the value of the line holding `old`, keeping its name, group and parameters
+        for i, l in enumerate(lines):
+            p = parse(l)
+            if p and p[0][0] == prop and old is not None and \
+                    (unesc(p[0][2]).strip().lower() if kind == "email" else norm_phone(unesc(p[0][2]))) == old:
+                head = re.match(r'((?:[^:"]|"[^"]*")*):', l).group(1)
+                lines[i] = f"{head}:{esc(new)}"
+                return "".join(fold(l) for l in lines)
+    end = max(i for i, l in enumerate(lines) if l.upper().startswith("END:VCARD"))
+    lines.insert(end, f"{prop}{';TYPE=INTERNET' if kind == 'email' else ''}:{esc(new)}")
+    return "".join(fold(l) for l in lines)
+
+
+def edit_side(dav: Dav, path: str, edits: list[tuple], deletes: list[str]):
+    """Edit/delete contacts in a collection, finding them by UID (or FN when a tool re-keyed them)."""
+    cards = dav.fetch_all(path)
+    by_uid = {uid_of(t): h for h, t in cards.items()}
+    by_fn = {fn_of(t): h for h, t in cards.items()}
+
+    def find(uid, fn):
+        href = by_uid.get(uid) or by_fn.get(fn)
+        if href is None:
+            raise RuntimeError(f"{path}: contact {uid} ({fn}) not found")
+        return href
+
+    jobs = [("PUT", find(uid, fn), apply_edit(cards[find(uid, fn)], e)) for e, (uid, fn) in edits] + \
+           [("DELETE", find(uid, fn), None) for uid, fn in deletes]
+    with cf.ThreadPoolExecutor(8) as ex:
+        list(ex.map(lambda j: dav.request(j[0], j[1], (j[2] or "").encode(),
+                                          {"Content-Type": "text/vcard"} if j[2] else {}), jobs))
+
+# ---------------------------------------------------------------------------- tools
+
+
+def run_measured(cmd: list[str], radicale: Radicale, log: Path) -> dict:
+    """Run a tool once; wall time, exit code, peak RSS of that process, and the server's view."""
+    off = radicale.log_offset()
+    with open(log, "ab") as out:
+        out.write(f"\n$ {' '.join(cmd)}\n".encode())
+        out.flush()
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+    srv = radicale.requests_since(off)
+    return {"wall_s": round(wall, 3), "exit": p.returncode, "peak_mb": round(ru.ru_maxrss / 1024, 1), **srv}
+
+
+def run_setup(cmd: list[str], log: Path):
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    with open(log, "a") as f:
+        f.write(f"\n$ {' '.join(cmd)}\n{r.stdout}{r.stderr}")
+    if r.returncode != 0:
+        raise RuntimeError(f"`{' '.join(cmd)}` exited {r.returncode}:\n{r.stdout}{r.stderr}")
+
+
+class HubSync:
+    name, short = "hubsync", "hub"
+
+    def __init__(self, binary, tmp: Path, base: str):
+        self.binary, self.db, self.log = binary, tmp / "hub.sqlite", tmp / "hubsync.log"
+        run_setup([binary, "hub", "create", "bench", "--db", str(self.db)], self.log)
+        for side in "AB":
+            run_setup([binary, "spoke", "add", "bench", "--db", str(self.db), "--name", side, "--kind", "carddav",
+                       "--url", f"{base}/{USER}/{side}-hub/", "--user", USER, "--password", PASSWORD], self.log)
+
+    def sync(self, radicale):
+        r = run_measured([self.binary, "sync", "bench", "--db", str(self.db)], radicale, self.log)
+        r["ok"] = r["exit"] == 0
+        return r
+
+
+class Vdirsyncer:
+    name, short = "vdirsyncer", "vds"
+
+    def __init__(self, binary, tmp: Path, base: str):
+        self.binary, self.conf, self.log = binary, tmp / "vdirsyncer.conf", tmp / "vdirsyncer.log"
+        storages = "".join(f'[storage {side}]\ntype = "carddav"\nurl = "{base}/{USER}/{side}-vds/"\n'
+                           f'username = "{USER}"\npassword = "{PASSWORD}"\n\n' for side in "AB")
+        self.conf.write_text(f'[general]\nstatus_path = "{tmp / "vdirsyncer-status"}/"\n\n'
+                             '[pair bench]\na = "A"\nb = "B"\ncollections = null\n'
+                             f'conflict_resolution = "a wins"\n\n{storages}')
+        run_setup([binary, "-c", str(self.conf), "discover"], self.log)
+
+    def sync(self, radicale):
+        r = run_measured([self.binary, "-c", str(self.conf), "sync"], radicale, self.log)
+        r["ok"] = r["exit"] == 0
+        return r
+
+
+def find_vdirsyncer() -> str:
+    # Prefer the real entry point next to this interpreter over a pyenv shim (which adds ~0.1 s of bash).
+    here = Path(sys.executable).parent / "vdirsyncer"
+    return str(here) if here.exists() else (shutil.which("vdirsyncer") or sys.exit("vdirsyncer not found"))
+
+# ---------------------------------------------------------------------------- one size
+
+
+def verify(dav: Dav, short: str, expected: collections.Counter) -> list[str]:
+    """Compare A and B of a tool to the expected multiset; return problems (empty = equal)."""
+    problems = []
+    for side in "AB":
+        got = collections.Counter(project(t) for t in dav.fetch_all(f"/{USER}/{side}-{short}/").values())
+        if got != expected:
+            missing, extra = expected - got, got - expected
+            msg = (f"{side}-{short}: {sum(got.values())} cards, expected {sum(expected.values())}; "
+                   f"{sum(missing.values())} missing/different, {sum(extra.values())} unexpected")
+            for label, c in (("expected", missing), ("found", extra)):
+                for p in list(c)[:3]:
+                    msg += f"\n      {label}: FN={p[0]!r} ORG={p[2]!r} TITLE={p[3]!r} EMAIL={list(p[4])} TEL={list(p[5])}"
+            problems.append(msg)
+    return problems
+
+
+def run_size(n: int, args, tmp: Path) -> dict:
+    print(f"\n=== {n} contacts ===", flush=True)
+    radicale = Radicale(tmp)
+    try:
+        dav = Dav(radicale.port)
+        cards = generate(n, args.seed)
+        truth = dict(cards)  # uid -> our text of the contact, edited along with A
+        fn = {uid: fn_of(t) for uid, t in cards}
+        t0 = time.perf_counter()
+        tools = ["hub", "vds"] if args.hubsync else ["vds"]
+        for t in tools:
+            dav.put_collection(f"/{USER}/A-{t}/", [c for _, c in cards])
+            dav.mkcol_addressbook(f"/{USER}/B-{t}/")
+        print(f"uploaded {n} cards x{len(tools)} in {time.perf_counter() - t0:.1f}s (not measured)", flush=True)
+        runners, failures, hub_error = [], [], None
+        if args.hubsync:
+            try:
+                runners.append(HubSync(args.hubsync, tmp, radicale.base))
+            except RuntimeError as e:  # e.g. this build cannot add a carddav spoke yet
+                hub_error = str(e)
+                print(f"  FAIL hubsync setup: {e}".rstrip(), flush=True)
+                failures.append(f"{n}/hubsync-setup")
+        runners.append(Vdirsyncer(args.vdirsyncer, tmp, radicale.base))
+
+        rng = random.Random(f"{args.seed}-{n}-edits")
+        order = sorted(truth)
+        rng.shuffle(order)  # contacts are picked from the front of this list, never twice
+        k_edit, k_del, k_half = max(1, n // 100), max(1, n // 200), max(1, n // 200)
+        results = {}
+        for step in STEPS:
+            a_edits, b_edits, deletes = [], [], []
+            if step == "incremental":
+                a_edits = [plan_edit(u, truth[u], "a", rng) for u in order[:k_edit]]
+                deletes = order[k_edit:k_edit + k_del]
+                order = order[k_edit + k_del:]
+            elif step == "both-sides":
+                a_edits = [plan_edit(u, truth[u], "a", rng) for u in order[:k_half]]
+                b_edits = [plan_edit(u, truth[u], "b", rng) for u in order[k_half:2 * k_half]]
+                order = order[2 * k_half:]
+            for e in a_edits + b_edits:
+                truth[e[0]] = apply_edit(truth[e[0]], e)
+            for u in deletes:
+                del truth[u]
+            expected = collections.Counter(project(t) for t in truth.values())
+            results[step] = {}
+            for r in runners:
+                short = r.short
+                edit_side(dav, f"/{USER}/A-{short}/", [(e, (e[0], fn[e[0]])) for e in a_edits],
+                          [(u, fn[u]) for u in deletes])
+                if b_edits:
+                    edit_side(dav, f"/{USER}/B-{short}/", [(e, (e[0], fn[e[0]])) for e in b_edits], [])
+                res = r.sync(radicale)
+                problems = verify(dav, short, expected)
+                res["equal"] = not problems
+                results[step][r.name] = res
+                status = "ok" if res["ok"] and not problems else "FAIL"
+                print(f"  {step:<11} {r.name:<10} {res['wall_s']:7.2f}s {res['requests']:6d} req "
+                      f"exit {res['exit']}  B==A: {'yes' if not problems else 'NO'}  [{status}]", flush=True)
+                if not res["ok"]:
+                    tail = r.log.read_text(errors="replace")[-3000:]
+                    print(f"    {r.name} exited {res['exit']}; end of {r.log}:\n" +
+                          "\n".join("      " + l for l in tail.splitlines()[-30:]))
+                for p in problems:
+                    print("    FAIL " + p)
+                if problems or not res["ok"]:
+                    failures.append(f"{n}/{step}/{r.name}")
+        return {"contacts": n, "steps": results, "failures": failures, "hubsync_error": hub_error,
+                "edits": {"incremental": [k_edit, k_del], "both-sides": [k_half, k_half]}}
+    finally:
+        radicale.stop()
+
+# ---------------------------------------------------------------------------- report
+
+
+def report(size: dict, have_hub: bool) -> list[str]:
+    """Print the table and verdicts of one size; return the verdict lines."""
+    steps = size["steps"]
+    print(f"\n{size['contacts']} contacts (edits/deletes: incremental {size['edits']['incremental']}, "
+          f"both-sides {size['edits']['both-sides']})")
+    cols = lambda r: (f"{r['wall_s']:8.2f} {r['requests']:6d} {100 * r['server_s'] / max(r['wall_s'], 1e-9):5.0f}% "
+                      f"{r['peak_mb']:7.1f}") if r else f"{'-':>8} {'-':>6} {'-':>6} {'-':>7}"
+    print(f"{'step':<11} | {'hubsync':^8} {'req':>6} {'server':>6} {'peakMB':>7} | "
+          f"{'vdirsync':^8} {'req':>6} {'server':>6} {'peakMB':>7} | ratio")
+    print("-" * 92)
+    for step in STEPS:
+        h, v = steps[step].get("hubsync"), steps[step]["vdirsyncer"]
+        ratio = f"{v['wall_s'] / h['wall_s']:5.2f}x" if h and h["wall_s"] > 0 else "  -"
+        print(f"{step:<11} | {cols(h)} | {cols(v)} | {ratio}")
+    for name in ("hubsync", "vdirsyncer"):
+        n401 = sum(steps[s].get(name, {}).get("statuses", {}).get("401", 0) for s in STEPS)
+        if n401:
+            print(f"  note: {name} got {n401} x 401 Unauthorized (Radicale delays each by 0.5-1.5 s)")
+    kb = lambda name: " / ".join(f"{steps[s][name]['response_kb']:.0f}" for s in STEPS)
+    print(f"  response KB per step: " + (f"hubsync {kb('hubsync')}; " if have_hub else "") +
+          f"vdirsyncer {kb('vdirsyncer')}")
+    if not have_hub:
+        return []
+    ratio = lambda s: steps[s]["vdirsyncer"]["wall_s"] / max(steps[s]["hubsync"]["wall_s"], 1e-9)
+    fewer = all(steps[s]["hubsync"]["requests"] < steps[s]["vdirsyncer"]["requests"]
+                for s in ("no-op", "incremental", "both-sides"))
+    yes = lambda b: "yes" if b else "no"
+    reqs = lambda name: "/".join(str(steps[s][name]["requests"]) for s in ("no-op", "incremental", "both-sides"))
+    verdicts = [f"no-op >=3x faster: {yes(ratio('no-op') >= 3)} ({ratio('no-op'):.2f}x)",
+                f"incremental >=3x faster: {yes(min(ratio('incremental'), ratio('both-sides')) >= 3)} "
+                f"({ratio('incremental'):.2f}x after edits+deletes on A, {ratio('both-sides'):.2f}x after edits on both)",
+                f"fewer requests on re-syncs: {yes(fewer)} (hubsync {reqs('hubsync')} vs vdirsyncer {reqs('vdirsyncer')})",
+                f"initial copy no slower: {yes(ratio('initial') >= 1)} ({ratio('initial'):.2f}x)"]
+    for v in verdicts:
+        print("  " + v)
+    return verdicts
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--hubsync", help="path to the hubsync binary (omit to run only vdirsyncer)")
+    ap.add_argument("--vdirsyncer", default=None, help="path to vdirsyncer (default: found next to python/PATH)")
+    ap.add_argument("--sizes", default="1000,5000")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", action="store_true", help="keep the temp dirs (Radicale data, logs, configs)")
+    args = ap.parse_args()
+    args.vdirsyncer = args.vdirsyncer or find_vdirsyncer()
+    if args.hubsync:
+        args.hubsync = str(Path(args.hubsync).resolve())
+        if not os.access(args.hubsync, os.X_OK):
+            sys.exit(f"not executable: {args.hubsync}")
+    else:
+        print("note: no --hubsync given, running the vdirsyncer side only")
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    out = {"started": datetime.datetime.now().isoformat(timespec="seconds"), "seed": args.seed,
+           "hubsync": args.hubsync, "vdirsyncer": args.vdirsyncer, "sizes": []}
+    failures = []
+    for n in sizes:
+        tmp = Path(tempfile.mkdtemp(prefix=f"carddav-bench-{n}-"))
+        try:
+            size = run_size(n, args, tmp)
+        except RuntimeError as e:  # setup failed (e.g. hubsync cannot add a carddav spoke)
+            print(f"\nFAIL {n} contacts: {e}")
+            failures.append(f"{n}/setup")
+            out["sizes"].append({"contacts": n, "error": str(e), "tmp": str(tmp)})
+            args.keep = True
+            continue
+        finally:
+            if args.keep:
+                print(f"(kept {tmp})")
+            else:
+                shutil.rmtree(tmp, ignore_errors=True)
+        size["verdicts"] = report(size, bool(args.hubsync) and not size["hubsync_error"])
+        failures += size["failures"]
+        out["sizes"].append(size)
+
+    out["failures"] = failures
+    results = REPO / "bench-results"
+    results.mkdir(exist_ok=True)
+    path = results / f"carddav-{datetime.datetime.now():%Y%m%d-%H%M%S}.json"
+    path.write_text(json.dumps(out, indent=2))
+    print(f"\nresults: {path}")
+    if failures:
+        print("FAIL: " + ", ".join(failures))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
