@@ -12,11 +12,16 @@ public struct CardDAVSettings: Sendable {
     public var multigetBatch: Int
     /// The version of the cards the hub creates; nil = the server's first preference, else 3.0.
     public var version: VCardVersion?
+    /// Below this many writes in a pass, their echo is cheaper to take in with the next pull
+    /// than to skip with a request of its own (a walk of the whole collection on servers such as
+    /// Radicale). Above it (an initial copy) the skip saves carrying every card back.
+    public var echoSkipMinimum: Int
 
-    public init(url: URL, multigetBatch: Int = 250, version: VCardVersion? = nil) {
+    public init(url: URL, multigetBatch: Int = 250, version: VCardVersion? = nil, echoSkipMinimum: Int = 500) {
         self.url = url
         self.multigetBatch = multigetBatch
         self.version = version
+        self.echoSkipMinimum = echoSkipMinimum
     }
 }
 
@@ -66,7 +71,14 @@ public actor CardDAVSpoke: SpokeConnector {
         let listing = listings[gen]!
         let batch = listing.batch(index, size: settings.multigetBatch)
         var got = try await multiget(batch)
-        if index == 0 { got.merge(listing.inline) }
+        if index == 0 {
+            for (id, card) in listing.inline {
+                switch CardMapping.parse(id, card.text) {
+                case .success(let c): got.cards[id] = (c, card.etag)
+                case .failure(let e): got.errors.append(e)
+                }
+            }
+        }
         var changes = got.cards.map { RemoteChange.upsert(CardMapping.item($0.key, etag: $0.value.1, card: $0.value.0)) }
         if index == 0 { changes += listing.deleted.map(RemoteChange.delete) }
         // Gone between the listing and the fetch: in a full listing, absence says it already.
@@ -97,6 +109,20 @@ public actor CardDAVSpoke: SpokeConnector {
             for try await (i, outcome) in group { out[i] = outcome }
             return out
         }
+    }
+
+    public func cursor(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor? {
+        guard writes.count >= settings.echoSkipMinimum, case .sync(let token)? = cursor.flatMap(DAVCursor.init) else {
+            return nil
+        }
+        let ours = writes.compactMapValues { $0 }
+        let known = KnownVersions { ids in
+            Dictionary(uniqueKeysWithValues: ids.compactMap { id in ours[id].map { (id, $0) } })
+        }
+        guard let l = try await syncListing(token: token, known: known, cards: false) else { return nil }
+        // Only our writes, each at the version we wrote, and only our deletions.
+        guard l.fetch.isEmpty, l.deleted.allSatisfy({ writes[$0] == .some(nil) }) else { return nil }
+        return l.cursor
     }
 
     public func fetch(_ id: RemoteID) async throws -> RemoteItem? {

@@ -32,8 +32,9 @@ struct Listing: Sendable {
     var deleted: [RemoteID] = []
     /// Listed at the version the hub holds.
     var unchanged: [RemoteID] = []
-    /// Cards that came with the listing (incremental sync-collection): no fetch needed.
-    var inline = Fetched()
+    /// Cards that came with the listing (incremental sync-collection), unparsed: most are our
+    /// own writes coming back, skipped by version without reading them.
+    var inline: [RemoteID: (text: String, etag: String)] = [:]
     var cursor: SpokeCursor?
 
     func batch(_ index: Int, size: Int) -> [RemoteID] {
@@ -49,9 +50,8 @@ struct Listing: Sendable {
         for (id, etag) in listed {
             if linked[id].map({ DAVVersion($0).etag }) == etag {
                 unchanged.append(id)
-                inline.cards[id] = nil
-                inline.errors.removeAll { $0.remoteID == id }
-            } else if inline.cards[id] == nil && !inline.errors.contains(where: { $0.remoteID == id }) {
+                inline[id] = nil
+            } else if inline[id] == nil {
                 fetch.append(id)
             }
         }
@@ -104,15 +104,15 @@ extension CardDAVSpoke {
 
     /// RFC 6578. nil when the server refuses the token (expired, from before a restore...).
     /// A truncated answer (507 on the collection) is continued from the token it gave.
-    private func syncListing(token start: String?, known: KnownVersions) async throws -> Listing? {
+    func syncListing(token start: String?, known: KnownVersions, cards wanted: Bool = true) async throws -> Listing? {
         var token = start
         var state: [RemoteID: String?] = [:]  // etag, or nil when deleted
         var order: [RemoteID] = []
-        var inline = Fetched()
+        var inline: [RemoteID: (text: String, etag: String)] = [:]
         var rounds = 0
         // A first listing names every card: bodies then come in bounded multigets, and only
         // those the hub does not hold. After that, changes are few: they come inline.
-        let cards = start != nil
+        let cards = wanted && start != nil
         while true {
             rounds += 1
             let r = try await session.report(
@@ -133,17 +133,10 @@ extension CardDAVSpoke {
                 if state[id] == nil { order.append(id) }
                 if resp.status == 404 || (resp.props[.d("getetag")] == nil && resp.missing.contains(.d("getetag"))) {
                     state[id] = .some(nil)
-                    inline.cards[id] = nil
+                    inline[id] = nil
                 } else if let etag = resp.text(.d("getetag")) {
                     state[id] = .some(etag)
-                    inline.cards[id] = nil
-                    inline.errors.removeAll { $0.remoteID == id }
-                    if let text = resp.props[.c("address-data")]?.text, !text.isEmpty {
-                        switch CardMapping.parse(id, text) {
-                        case .success(let card): inline.cards[id] = (card, etag)
-                        case .failure(let e): inline.errors.append(e)
-                        }
-                    }
+                    inline[id] = resp.props[.c("address-data")].flatMap { $0.text.isEmpty ? nil : ($0.text, etag) }
                 }
             }
             let next = ms.syncToken ?? token

@@ -117,6 +117,11 @@ public protocol SpokeConnector: Sendable {
     func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage
     /// The same, for sources that can skip fetching what the hub already holds.
     func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage
+    /// After the hub wrote to the source: a cursor past those writes when nothing else changed
+    /// since `cursor`, so the next pull does not carry them back (nil = keep the cursor; the
+    /// next pull sees the writes and skips them by version). `writes` maps each remote id the
+    /// pass wrote to its new version, or to nil when the pass deleted it.
+    func cursor(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor?
     /// Applies the ops; one outcome per op, in order. Throws only when the whole batch failed.
     /// An update carries the fields the hub maps to this source; what the source holds beyond
     /// them (properties the hub does not know, custom fields it does not map) must be kept.
@@ -130,6 +135,10 @@ public protocol SpokeConnector: Sendable {
 extension SpokeConnector {
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         try await pull(since: cursor, page: page)
+    }
+
+    public func cursor(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor? {
+        nil
     }
 }
 

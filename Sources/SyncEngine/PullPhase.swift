@@ -14,7 +14,8 @@ extension Pass {
     /// again waits for the commits before it, and items linked earlier in the pull are
     /// `claimed` in memory. Commits still land one after the other, in order.
     mutating func pull(
-        _ spoke: SpokeConfig, _ connector: any SpokeConnector, _ progress: (@Sendable (SyncProgress) -> Void)?
+        _ spoke: SpokeConfig, _ connector: any SpokeConnector, first: Task<PullPage, any Error>? = nil,
+        _ progress: (@Sendable (SyncProgress) -> Void)?
     ) async throws {
         let view = engine.view(spoke, connector)
         let state = try store.spokeState(hub: hub.id, spoke: spoke.id)
@@ -31,12 +32,15 @@ extension Pass {
         var applied = Set<RemoteID>()
         var inflight: Task<Void, any Error>?
         progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: 0))
-        let known = KnownVersions { [store, hub] ids in
-            try store.linkVersions(hub: hub.id, spoke: spoke.id, remoteIDs: ids).compactMapValues { $0 }
-        }
+        let known = engine.knownVersions(hub.id, spoke.id)
         do {
             repeat {
-                let p = try await connector.pull(since: state.cursor, page: page, known: known)
+                let p: PullPage
+                if page == nil, let first {
+                    p = try await first.value
+                } else {
+                    p = try await connector.pull(since: state.cursor, page: page, known: known)
+                }
                 mode = p.mode
                 total = p.total ?? total
                 for e in p.errors {

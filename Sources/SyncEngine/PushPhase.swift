@@ -19,6 +19,7 @@ extension Pass {
         var watermarkBlocked = false
         var retries: [ItemID: Int] = [:]
         var done = 0
+        var written: [RemoteID: RemoteVersion?] = [:]
         let total = Int(clamping: max(0, try store.maxVersion(hub: hub.id) - after))
         progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .push, done: 0, total: total))
         while true {
@@ -69,6 +70,12 @@ extension Pass {
                     throw ConnectorError(.protocolViolation, "\(outcomes.count) outcomes for \(chunk.count) writes")
                 }
                 for ((item, link, op), outcome) in zip(chunk, outcomes) {
+                    switch (op, outcome) {
+                    case (_, .created(let id, let v)): written[id] = .some(v)
+                    case (.update(let id, _, _), .updated(let v)): written[id] = .some(v)
+                    case (.delete(let id, _), .deleted): written[id] = .some(nil)
+                    default: break
+                    }
                     if let failedItem = record(
                         outcome, op: op, item: item, link: link, spoke: spoke.id, into: &post, conflicts: &conflicts)
                     {
@@ -95,6 +102,25 @@ extension Pass {
             progress?(SyncProgress(
                 spoke: spoke.id, spokeName: spoke.name, phase: .push, done: min(done, total), total: total))
         }
+        if !written.isEmpty { try await skipEcho(spoke, connector, written) }
+    }
+
+    /// Moves the spoke's cursor past the pass's own writes when the source can tell that nothing
+    /// else changed. Only an optimisation: when it cannot, the next pull skips them by version.
+    private func skipEcho(_ spoke: SpokeConfig, _ connector: any SpokeConnector, _ written: [RemoteID: RemoteVersion?])
+        async throws
+    {
+        var state = try store.spokeState(hub: hub.id, spoke: spoke.id)
+        do {
+            guard let next = try await connector.cursor(after: state.cursor, writes: written) else { return }
+            state.cursor = next
+        } catch let e as ConnectorError {
+            engine.logger.notice("echo not skipped", metadata: ["spoke": "\(spoke.name)", "error": "\(e)"])
+            return
+        }
+        var batch = WriteBatch()
+        batch.spokeStates = [state]
+        try store.commit(hub: hub.id, batch)
     }
 
     /// Records a write's outcome in `post`; returns an error for the item when it failed.

@@ -69,16 +69,31 @@ public struct SyncEngine: Sendable {
         try store.commit(hub: hubID, start)
         var pass = Pass(engine: self, hub: hub, run: run.id, nextVersion: try store.maxVersion(hub: hubID) + 1)
         var pulled = Set<SpokeID>()
+        // Every spoke's first page is asked for at once: the network waits overlap, while
+        // planning and commits still go spoke by spoke, in order. (A spoke's first page depends
+        // only on its own cursor and links, which the pulls of the others do not touch.)
+        var firstPages: [SpokeID: Task<PullPage, any Error>] = [:]
+        for spoke in spokes {
+            guard let connector = connectors[spoke.id] else { continue }
+            let cursor = try store.spokeState(hub: hubID, spoke: spoke.id).cursor
+            let known = knownVersions(hubID, spoke.id)
+            firstPages[spoke.id] = Task { try await connector.pull(since: cursor, page: nil, known: known) }
+        }
+        defer { for t in firstPages.values { t.cancel() } }
         for spoke in spokes {
             guard let connector = connectors[spoke.id] else {
                 pass.fail(spoke, ConnectorError(.misconfigured, "no connector for spoke \(spoke.name)"))
                 continue
             }
             do {
-                try await pass.pull(spoke, connector, progress)
+                try await pass.pull(spoke, connector, first: firstPages.removeValue(forKey: spoke.id), progress)
                 pulled.insert(spoke.id)
             } catch let e as ConnectorError {
                 pass.fail(spoke, e)
+            } catch {
+                // The pass ends: no first page may still be in flight when it does.
+                for t in firstPages.values { t.cancel(); _ = try? await t.value }
+                throw error
             }
         }
         // A spoke that could not be pulled is not pushed to: its remote state is unknown.
@@ -110,6 +125,12 @@ public struct SyncEngine: Sendable {
             "sync finished",
             metadata: ["hub": "\(hubID)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
         return run
+    }
+
+    func knownVersions(_ hub: HubID, _ spoke: SpokeID) -> KnownVersions {
+        KnownVersions { [store] ids in
+            try store.linkVersions(hub: hub, spoke: spoke, remoteIDs: ids).compactMapValues { $0 }
+        }
     }
 
     func view(_ spoke: SpokeConfig, _ connector: any SpokeConnector) -> SpokeView {

@@ -123,6 +123,40 @@ import TestSupport
         #expect(text.contains("UID:\(m.description)"))
     }
 
+    @Test func theCursorMovesPastOurOwnWritesOnlyWhenNothingElseChanged() async throws {
+        let server = try await DAVServer.start(.radicale)
+        defer { server.process.stop() }
+        let book = try await server.makeBook()
+        let spoke = try CardDAVSpoke(
+            settings: CardDAVSettings(url: book, multigetBatch: 100, echoSkipMinimum: 20), http: server.client())
+        let start = try #require(try await pullAll(spoke, since: nil).cursor)
+        let n = 30
+        let ops = (0..<n).map { i in
+            WriteOp.create(Contact(givenName: "N\(i)", familyName: "F"), CreateMarker(hub: HubID("h"), item: ItemID("e\(i)")))
+        }
+        var writes: [RemoteID: RemoteVersion?] = [:]
+        for case .created(let id, let v) in try await spoke.write(ops) { writes[id] = .some(v) }
+        #expect(writes.count == n)
+        // Someone else edits meanwhile: the echo cannot be skipped, the next pull shows all.
+        try await OtherClient(server).put(book, "x.vcf", card(uid: "x", given: "X", family: "Y"))
+        #expect(try await spoke.cursor(after: start, writes: writes) == nil)
+        let seen = try await pullAll(spoke, since: start)
+        #expect(seen.upserts.count + seen.unchanged.count == n + 1)
+        // Only our writes since this cursor: skipped, the next pull is empty.
+        let mid = try #require(seen.cursor)
+        var more: [RemoteID: RemoteVersion?] = [:]
+        let edits = writes.keys.sorted().prefix(20).map { id in
+            WriteOp.update(id, writes[id]!, Contact(givenName: "Edited", familyName: id.rawValue))
+        }
+        for (op, out) in zip(edits, try await spoke.write(edits)) {
+            guard case .update(let id, _, _) = op, case .updated(let v) = out else { Issue.record("\(out)"); continue }
+            more[id] = .some(v)
+        }
+        let after = try #require(try await spoke.cursor(after: mid, writes: more))
+        let quiet = try await pullAll(spoke, since: after)
+        #expect(quiet.upserts.isEmpty && quiet.deletes.isEmpty)
+    }
+
     @Test func cardsFromOtherClientsInVCard4AreRead() async throws {
         let server = try await DAVServer.start(.xandikos)
         defer { server.process.stop() }

@@ -126,3 +126,49 @@ func times(_ n: Int, _ matches: @escaping @Sendable (HTTPRequest) -> Bool, _ ans
         #expect(memory.contact(zoe.key)?.phones.count == 1)
     }
 }
+
+/// A server without sync-collection (older SabreDAV setups, some hosted ones), made from a
+/// real one by hiding the report: the spoke lists ETags, fetches only what changed, and a
+/// quiet book (same ctag) costs one request.
+@Suite struct WithoutSyncCollectionTests {
+    @Test func etagListingAndCtag() async throws {
+        let server = try await DAVServer.start(.radicale)
+        defer { server.process.stop() }
+        let book = try await server.makeBook()
+        let other = OtherClient(server)
+        for i in 0..<4 { try await other.put(book, "c\(i).vcf", card(uid: "u\(i)", given: "G\(i)", family: "F")) }
+        let faulty = FaultyTransport(AHCTransport.shared(tls: .init()))
+        faulty.add { [inner = faulty.inner] r in
+            if r.method == .report, let b = r.body, String(decoding: b, as: UTF8.self).contains("sync-collection") {
+                return HTTPResponse(status: 403, url: r.url)
+            }
+            guard r.method == .propfind, r.header("Depth") == "0" else { return nil }
+            var answer = try await inner.send(r)
+            let text = String(decoding: answer.body, as: UTF8.self)
+            answer.body = Data(text.replacingOccurrences(of: "<sync-collection />", with: "").utf8)
+            return answer
+        }
+        let client = HTTPClient(transport: faulty, auth: .basic(user: server.user, password: server.password))
+        var hub = try HubFixture()
+        let memory = MemorySpoke(name: "m")
+        let dav = try hub.add("dav", .carddav, try server.spoke(book, client: client))
+        try hub.add("m", .memory, memory)
+        #expect(try await hub.sync().status == .succeeded)
+        #expect(memory.count == 4)
+        #expect(try hub.cursor(dav)?.rawValue.hasPrefix("ctag:") == true)
+
+        // Quiet: one PROPFIND for the ctag.
+        faulty.seen.withLock { $0 = [] }
+        #expect(try await hub.sync().status == .succeeded)
+        #expect(faulty.seen.withLock { $0 }.count == 1)
+
+        // One edit, one delete: a listing, one multiget of the one changed card.
+        try await other.put(book, "c1.vcf", card(uid: "u1", given: "G1", family: "Edited"))
+        try await other.delete(book.appendingPathComponent("c2.vcf"))
+        faulty.seen.withLock { $0 = [] }
+        let run = try await hub.sync()
+        #expect(run.status == .succeeded)
+        #expect(faulty.seen.withLock { $0 }.filter { $0.hasPrefix("REPORT") }.count == 1)
+        #expect(memory.contacts.compactMap(\.familyName).sorted() == ["Edited", "F", "F"])
+    }
+}
