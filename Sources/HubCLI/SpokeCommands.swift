@@ -107,10 +107,11 @@ struct SpokeGroup: AsyncParsableCommand {
     }
 
     struct Set: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change a spoke's sync options.")
+        static let configuration = CommandConfiguration(abstract: "Change a spoke's sync options or password.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var target: SpokeArguments
         @Option(help: "Rename the spoke.") var name: String?
+        @Option(help: "Network spokes: a new password (stored encrypted).") var password: String?
         @OptionGroup var options: SpokeOptionFlags
 
         func run() async throws {
@@ -119,6 +120,11 @@ struct SpokeGroup: AsyncParsableCommand {
             let before = s.options
             try options.apply(to: &s.options)
             if let name { s.name = name }
+            if let password {
+                guard s.settings["user"] != nil else { throw CLIError("spoke \(s.id) has no user name, so no password") }
+                s.settings["password"] = try ctx.secrets().seal(password)
+                Console.line("password changed")
+            }
             try ctx.store.saveSpoke(s)
             if s.options != before {
                 // New options apply to every hub item, not only to those that change next: the

@@ -51,6 +51,14 @@ import TestSupport
         #expect(r.error == nil, "\(r.output)")
         r = await cli.run("spoke list team")
         #expect(r.output.contains("carddav"))
+        // A changed password: the spoke fails (and says why) until it is set right.
+        _ = await cli.run(["spoke", "set", "team", "work", "--password", "old-one"])
+        r = await cli.run("sync team")
+        #expect(r.exitCode == 2)
+        #expect(r.output.contains("unauthorized"))
+        r = await cli.run(["spoke", "set", "team", "work", "--password", "s3cret-pw"])
+        #expect(r.output.contains("password changed"))
+        #expect(await cli.run("sync team").exitCode == 0)
 
         // The password is sealed in the database; the key lives beside it, mode 0600.
         let db = try Data(contentsOf: URL(fileURLWithPath: cli.db))
