@@ -79,7 +79,9 @@ public actor CardDAVSpoke: SpokeConnector {
                 }
             }
         }
-        var changes = got.cards.map { RemoteChange.upsert(CardMapping.item($0.key, etag: $0.value.1, card: $0.value.0)) }
+        var changes = got.cards.filter { !CardMapping.isGroup($0.value.0) }.map {
+            RemoteChange.upsert(CardMapping.item($0.key, etag: $0.value.1, card: $0.value.0))
+        }
         if index == 0 { changes += listing.deleted.map(RemoteChange.delete) }
         // Gone between the listing and the fetch: in a full listing, absence says it already.
         if listing.mode == .incremental { changes += got.gone.map(RemoteChange.delete) }

@@ -11,6 +11,14 @@ enum CardMapping {
             modifiedAt: card.revision.flatMap(revisionDate), marker: card.uid.flatMap(CreateMarker.init(parsing:)))
     }
 
+    /// Group cards (vCard 4 `KIND:group`, Apple's `X-ADDRESSBOOKSERVER-KIND:group`) list
+    /// members; they are not people and must not reach other address books as empty contacts.
+    static func isGroup(_ card: VCard) -> Bool {
+        card.unknown.contains { p in
+            (p.name == "KIND" || p.name == "X-ADDRESSBOOKSERVER-KIND") && p.value.lowercased() == "group"
+        }
+    }
+
     static func parse(_ id: RemoteID, _ text: String) -> Result<VCard, ItemError> {
         do {
             return .success(try VCardParser.parse(text))
