@@ -81,7 +81,7 @@ extension CardDAVSpoke {
             return try await fullListing(known, describe())
         case .ctag(let tag)?:
             let b = try await describe()
-            if !b.supportsSync, b.ctag == tag { return Listing(mode: .incremental, cursor: cursor) }
+            if b.ctag == tag { return Listing(mode: .incremental, cursor: cursor) }
             return try await fullListing(known, b)
         case nil:
             return try await fullListing(known, describe())
@@ -102,7 +102,8 @@ extension CardDAVSpoke {
         return l
     }
 
-    /// RFC 6578. nil when the server refuses the token (expired, from before a restore...).
+    /// RFC 6578. nil when the server refuses the token (expired, from before a restore...) or
+    /// the report.
     /// A truncated answer (507 on the collection) is continued from the token it gave.
     func syncListing(token start: String?, known: KnownVersions, cards wanted: Bool = true) async throws -> Listing? {
         var token = start
@@ -118,8 +119,10 @@ extension CardDAVSpoke {
             let r = try await session.report(
                 paths.collectionURL, depth: 0, DAVBody.syncCollection(token: token, cards: cards))
             if r.status != 207 {
-                // Radicale answers 403, Xandikos 412, others 409 or 400, all with valid-sync-token.
-                if token != nil, (400..<500).contains(r.status), r.status != 404 { return nil }
+                // A refused token: Radicale answers 403, Xandikos 412, others 409 or 400, all with
+                // valid-sync-token. Without a token: a server that lists the report but cannot
+                // do it; the etag listing serves instead.
+                if (400..<500).contains(r.status), r.status != 404 { return nil }
                 throw session.unexpected(r, "REPORT sync-collection")
             }
             let ms = try MultiStatus(parsing: r.body)
