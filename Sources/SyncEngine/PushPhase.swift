@@ -70,9 +70,10 @@ extension Pass {
                     throw ConnectorError(.protocolViolation, "\(outcomes.count) outcomes for \(chunk.count) writes")
                 }
                 for ((item, link, op), outcome) in zip(chunk, outcomes) {
+                    // (A write without a version cannot be told from someone else's: left out.)
                     switch (op, outcome) {
-                    case (_, .created(let id, let v)): written[id] = .some(v)
-                    case (.update(let id, _, _), .updated(let v)): written[id] = .some(v)
+                    case (_, .created(let id, let v?)): written[id] = .some(v)
+                    case (.update(let id, _, _), .updated(let v?)): written[id] = .some(v)
                     case (.delete(let id, _), .deleted): written[id] = .some(nil)
                     default: break
                     }
