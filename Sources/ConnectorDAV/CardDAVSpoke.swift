@@ -100,7 +100,7 @@ public actor CardDAVSpoke: SpokeConnector {
             return id
         }
         var current = Fetched()
-        for chunk in updates.chunks(of: settings.multigetBatch) { current.merge(try await multiget(Array(chunk))) }
+        for chunk in updates.chunked(settings.multigetBatch) { current.merge(try await multiget(Array(chunk))) }
         let version = ops.contains { if case .create = $0 { true } else { false } } ? try await createVersion() : .v3
         let fetched = current
         return try await withThrowingTaskGroup(of: (Int, WriteOutcome).self) { group in
@@ -148,11 +148,5 @@ public actor CardDAVSpoke: SpokeConnector {
         if let v = settings.version { return v }
         if let b = book { return b.versions.first ?? .v3 }
         return try await describe().versions.first ?? .v3
-    }
-}
-
-extension Array {
-    func chunks(of size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: Swift.max(size, 1)).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

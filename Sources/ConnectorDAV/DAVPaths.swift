@@ -46,10 +46,6 @@ struct DAVPaths: Sendable {
         return p.hasPrefix(collection) && p.count > collection.count && !p.dropFirst(collection.count).contains("/")
     }
 
-    /// The hub's own cards are named after their UID (the create marker), so a create retried
-    /// after a crash lands on the resource it made the first time.
-    func resource(for marker: CreateMarker) -> RemoteID {
-        let safe = marker.description.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
-        return RemoteID(collection + String(safe) + ".vcf")
-    }
+    /// The hub's own cards are named after their UID (the create marker).
+    func resource(for marker: CreateMarker) -> RemoteID { RemoteID(collection + marker.resourceName) }
 }

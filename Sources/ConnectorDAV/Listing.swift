@@ -46,7 +46,7 @@ struct Listing: Sendable {
     /// among them), those that came with the listing, and those to fetch.
     mutating func sort(_ listed: [(RemoteID, String)], known: KnownVersions) async throws {
         var linked: [RemoteID: RemoteVersion] = [:]
-        for chunk in listed.map(\.0).chunks(of: 1000) { linked.merge(try await known(Array(chunk))) { a, _ in a } }
+        for chunk in listed.map(\.0).chunked(1000) { linked.merge(try await known(Array(chunk))) { a, _ in a } }
         for (id, etag) in listed {
             if linked[id].map({ DAVVersion($0).etag }) == etag {
                 unchanged.append(id)

@@ -63,10 +63,7 @@ public struct FolderSpoke: SpokeConnector {
 
     /// The hub's own files are named after their marker, so a create retried after a crash finds
     /// the file it already wrote.
-    static func fileName(for marker: CreateMarker) -> RemoteID {
-        let safe = marker.description.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
-        return RemoteID(String(safe) + ".vcf")
-    }
+    static func fileName(for marker: CreateMarker) -> RemoteID { RemoteID(marker.resourceName) }
 
     private func listing() throws -> [String] {
         do {

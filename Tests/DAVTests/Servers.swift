@@ -22,15 +22,7 @@ final class DAVServer: Sendable {
         let p: ServerProcess
         switch kind {
         case .radicale:
-            p = try await ServerProcess("python3") { port, dir in
-                try "alice:secret\n".write(to: dir.appendingPathComponent("users"), atomically: true, encoding: .utf8)
-                return [
-                    "-m", "radicale",
-                    "--server-hosts", "127.0.0.1:\(port)", "--storage-filesystem-folder", dir.appendingPathComponent("data").path,
-                    "--auth-type", "htpasswd", "--auth-htpasswd-filename", dir.appendingPathComponent("users").path,
-                    "--auth-htpasswd-encryption", "plain", "--logging-level", "info",
-                ]
-            }
+            p = try await ServerProcess.radicale(user: "alice", password: "secret")
         case .xandikos:
             // Plain HTTP Xandikos has no auth of its own (it sits behind a proxy); the
             // credentials are sent and ignored.

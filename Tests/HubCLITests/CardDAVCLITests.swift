@@ -7,15 +7,7 @@ import TestSupport
 /// `discover`, `spoke add --kind carddav` and `sync` against a real Radicale.
 @Suite struct CardDAVCLITests {
     func radicale() async throws -> ServerProcess {
-        try await ServerProcess("python3") { port, dir in
-            try "alice:s3cret-pw\n".write(to: dir.appendingPathComponent("users"), atomically: true, encoding: .utf8)
-            return [
-                "-m", "radicale", "--server-hosts", "127.0.0.1:\(port)",
-                "--storage-filesystem-folder", dir.appendingPathComponent("data").path,
-                "--auth-type", "htpasswd", "--auth-htpasswd-filename", dir.appendingPathComponent("users").path,
-                "--auth-htpasswd-encryption", "plain",
-            ]
-        }
+        try await ServerProcess.radicale(user: "alice", password: "s3cret-pw")
     }
 
     @Test func addACardDAVSpokeFromTheServerURLAndSync() async throws {

@@ -120,3 +120,19 @@ public struct ServerError: Error, CustomStringConvertible {
     public let description: String
     public init(_ d: String) { description = d }
 }
+
+extension ServerProcess {
+    /// Radicale (PyPI) on loopback with a fresh storage folder and Basic auth for one user.
+    public static func radicale(user: String, password: String) async throws -> ServerProcess {
+        try await ServerProcess("python3") { port, dir in
+            let users = dir.appendingPathComponent("users")
+            try "\(user):\(password)\n".write(to: users, atomically: true, encoding: .utf8)
+            return [
+                "-m", "radicale", "--server-hosts", "127.0.0.1:\(port)",
+                "--storage-filesystem-folder", dir.appendingPathComponent("data").path,
+                "--auth-type", "htpasswd", "--auth-htpasswd-filename", users.path,
+                "--auth-htpasswd-encryption", "plain", "--logging-level", "info",
+            ]
+        }
+    }
+}
