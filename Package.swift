@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "hubsync", targets: ["hubsync"]),
         .executable(name: "hubsync-bench", targets: ["hubsync-bench"]),
+        .executable(name: "spoke-emulator", targets: ["spoke-emulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -14,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // Canonical model: contacts, typed ids, normalisation, content hash. No I/O.
@@ -33,11 +35,18 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // A small XML element tree and escaping, for the XML protocols (WebDAV, EWS SOAP).
+        .target(name: "ConnectorXML"),
         // Credentials and tokens encrypted at rest (AES-GCM; the key stays outside the database).
         .target(name: "Secrets", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // CardDAV (RFC 6352): discovery, sync-collection, multiget, conditional writes.
         .target(name: "ConnectorDAV", dependencies: [
-            "ConnectorKit", "ConnectorHTTP", "PIMFormats", "SyncModel",
+            "ConnectorKit", "ConnectorHTTP", "ConnectorXML", "PIMFormats", "SyncModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Exchange Web Services: Autodiscover, folders, SyncFolderItems, ChangeKey writes.
+        .target(name: "ConnectorEWS", dependencies: [
+            "ConnectorKit", "ConnectorHTTP", "ConnectorXML", "SyncModel",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // An in-memory spoke: tests, benchmark and demo.
@@ -56,11 +65,19 @@ let package = Package(
         // The one composition root.
         .target(name: "HubCLI", dependencies: [
             "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
-            "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "ConnectorHTTP", "ConnectorDAV", "PIMFormats",
-            "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "ConnectorHTTP", "ConnectorDAV", "ConnectorEWS",
+            "PIMFormats", "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "hubsync", dependencies: ["HubCLI"]),
+        // Protocol emulators (EWS; later the People API) with fault injection, for tests and the
+        // demo. They never import connector code: each side is written from the protocol alone.
+        .target(name: "Emulators", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "spoke-emulator", dependencies: ["Emulators"]),
         // Benchmarks with goals (not timed tests): `swift run -c release hubsync-bench`.
         .executableTarget(name: "hubsync-bench", dependencies: [
             "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncEngine", "ConnectorKit", "ConnectorMemory",
@@ -68,7 +85,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "TestSupport", dependencies: [
-            "SyncModel", "SyncStore", "SyncEngine", "ConnectorKit", "ConnectorMemory",
+            "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncEngine", "ConnectorKit", "ConnectorMemory",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "SyncModelTests", dependencies: ["SyncModel", "TestSupport"]),
@@ -91,8 +108,18 @@ let package = Package(
             "ConnectorDAV", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "PIMFormats", "SyncModel",
             "SyncEngine", "SyncStore", "SyncStoreSQLite", "TestSupport",
         ]),
+        // The EWS emulator driven by raw SOAP and by exchangelib (pip; see .ci/run).
+        .testTarget(name: "EmulatorTests", dependencies: [
+            "Emulators", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["python"]),
+        // The EWS spoke: pure mapping, and against the emulator (faults, whole syncs).
+        .testTarget(name: "EWSTests", dependencies: [
+            "ConnectorEWS", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "ConnectorXML", "Emulators", "SyncModel",
+            "SyncEngine", "SyncStore", "TestSupport",
+        ]),
         .testTarget(name: "HubCLITests", dependencies: [
-            "HubCLI", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder", "PIMFormats",
+            "HubCLI", "Emulators", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder", "PIMFormats",
         ]),
     ]
 )

@@ -1,73 +1,25 @@
-import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ConnectorKit
+import ConnectorXML
+import Foundation
 
-/// A qualified XML name.
-struct DAVName: Hashable, Sendable, CustomStringConvertible {
-    let ns: String
-    let name: String
-    init(_ ns: String, _ name: String) {
-        self.ns = ns
-        self.name = name
-    }
-    var description: String { "{\(ns)}\(name)" }
+typealias DAVName = QName
+typealias DAVNode = XMLTree
 
+extension QName {
     static let dav = "DAV:"
     static let card = "urn:ietf:params:xml:ns:carddav"
     static let cs = "http://calendarserver.org/ns/"
-    static func d(_ n: String) -> DAVName { DAVName(dav, n) }
-    static func c(_ n: String) -> DAVName { DAVName(card, n) }
+    static func d(_ n: String) -> QName { QName(dav, n) }
+    static func c(_ n: String) -> QName { QName(card, n) }
 }
 
-/// A small element tree: WebDAV answers are small enough to hold whole, and a tree keeps the
-/// reading of multistatus bodies plain.
-struct DAVNode: Sendable {
-    var name: DAVName
-    var text = ""
-    var attributes: [String: String] = [:]
-    var children: [DAVNode] = []
-
-    func child(_ n: DAVName) -> DAVNode? { children.first { $0.name == n } }
-    func all(_ n: DAVName) -> [DAVNode] { children.filter { $0.name == n } }
-    var trimmed: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
-
-    static func parse(_ data: Data) throws -> DAVNode {
-        let builder = TreeBuilder()
-        let parser = XMLParser(data: data)
-        parser.shouldProcessNamespaces = true
-        parser.delegate = builder
-        guard parser.parse(), let root = builder.root else {
-            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "no root element"
-            throw ConnectorError(.protocolViolation, "unreadable XML from the server (\(reason))")
+extension XMLTree {
+    static func multistatus(_ data: Data) throws -> XMLTree {
+        do {
+            return try XMLTree.parse(data)
+        } catch {
+            throw ConnectorError(.protocolViolation, "unreadable XML from the server (\(error.reason))")
         }
-        return root
-    }
-}
-
-private final class TreeBuilder: NSObject, XMLParserDelegate {
-    var stack: [DAVNode] = []
-    var root: DAVNode?
-
-    func parser(
-        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        stack.append(DAVNode(name: DAVName(namespaceURI ?? "", name), attributes: attributes))
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        guard let node = stack.popLast() else { return }
-        if stack.isEmpty { root = node } else { stack[stack.count - 1].children.append(node) }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if !stack.isEmpty { stack[stack.count - 1].text += string }
-    }
-
-    func parser(_ parser: XMLParser, foundCDATA block: Data) {
-        if !stack.isEmpty { stack[stack.count - 1].text += String(decoding: block, as: UTF8.self) }
     }
 }
 
@@ -106,7 +58,7 @@ struct MultiStatus: Sendable {
     }
 
     init(parsing data: Data) throws {
-        let root = try DAVNode.parse(data)
+        let root = try DAVNode.multistatus(data)
         guard root.name == .d("multistatus") else {
             throw ConnectorError(.protocolViolation, "expected a DAV multistatus, got \(root.name)")
         }
@@ -169,18 +121,5 @@ enum DAVBody {
                 .utf8)
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { XMLTree.escape(s) }
 }

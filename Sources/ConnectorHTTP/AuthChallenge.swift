@@ -4,6 +4,8 @@ struct AuthChallenge: Sendable, Hashable {
     var scheme: String
     /// Parameter names lower-cased, values unquoted.
     var parameters: [String: String]
+    /// The token68 form instead of parameters (`NTLM TlRMTVNTUAAC…`), as sent.
+    var token68: String? = nil
 
     /// All challenges of all the given header values. Several challenges may share one header
     /// (`Digest realm="a", nonce="b", Basic realm="a"`), so commas alone do not split them.
@@ -13,6 +15,11 @@ struct AuthChallenge: Sendable, Hashable {
             var scanner = Scanner(Array(value.utf8))
             while let scheme = scanner.token() {
                 var challenge = AuthChallenge(scheme: scheme.lowercased(), parameters: [:])
+                if let token = scanner.token68() {
+                    challenge.token68 = token
+                    result.append(challenge)
+                    continue
+                }
                 // Parameters go on until a token not followed by "=" starts the next challenge.
                 while true {
                     let mark = scanner.index
@@ -62,6 +69,27 @@ private struct Scanner {
             return c.isLetter || c.isNumber || "!#$%&'*+-.^_`|~/".contains(c)
         }
         return index > start ? String(decoding: bytes[start..<index], as: UTF8.self) : nil
+    }
+
+    /// A token68 (RFC 9110 §11.2) that stands alone: followed by the end or a comma, so that
+    /// `realm="x"` (a parameter) is not taken for one. Nothing is consumed otherwise.
+    mutating func token68() -> String? {
+        let mark = index
+        skipSpaces()
+        let start = index
+        skip { byte in
+            let c = Character(UnicodeScalar(byte))
+            return (c.isASCII && (c.isLetter || c.isNumber)) || "-._~+/".contains(c)
+        }
+        let body = index
+        skip { $0 == UInt8(ascii: "=") }
+        let end = index
+        skipSpaces()
+        guard body > start, index == bytes.count || bytes[index] == UInt8(ascii: ",") else {
+            index = mark
+            return nil
+        }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     mutating func quoted() -> String? {

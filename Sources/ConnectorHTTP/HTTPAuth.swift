@@ -9,15 +9,20 @@ public enum HTTPAuth: Sendable {
     /// RFC 7616 (MD5, SHA-256, -sess; qop=auth or none). The last challenge is reused with a
     /// counted nc, so only the first request (and a stale nonce) costs a 401 round trip.
     case digest(user: String, password: String)
-    /// Whatever the server asks: Digest when offered, else Basic. Basic goes out unasked only to
-    /// a server that asked for it before.
+    /// Whatever the server asks: Digest when offered; else NTLM or Basic (both offered: Basic over
+    /// https, NTLM over plain http). Basic goes out unasked only to a server that asked for it
+    /// before; NTLM, once asked, is what that server gets from then on.
     case automatic(user: String, password: String)
+    /// NTLMv2 (MS-NLMP), as on-premises Exchange and IIS ask for it. It logs in a connection, not a
+    /// request: the handshake and the requests after it go over one connection (a lane of the
+    /// transport). `user` may be "DOMAIN\user" or "user@domain" when `domain` is nil.
+    case ntlm(user: String, password: String, domain: String?)
     /// A token provider (OAuth refresh lives there); asked again once after a 401.
     case bearer(@Sendable () async throws -> String)
 }
 
 /// What the client remembers between requests: the last Digest challenge and its nonce count,
-/// and the origins that asked for Basic.
+/// and the origins that asked for Basic or NTLM.
 struct AuthMemory {
     struct Digest {
         var origin: String
@@ -26,6 +31,7 @@ struct AuthMemory {
     }
     var digest: Digest?
     var basicOrigins: Set<String> = []
+    var ntlmOrigins: Set<String> = []
 }
 
 /// Who is being asked; "host" or "host:port".
@@ -74,5 +80,5 @@ extension Mutex where Value == AuthMemory {
 }
 
 public enum AuthScheme: String, Sendable, Hashable {
-    case basic, digest
+    case basic, digest, ntlm
 }

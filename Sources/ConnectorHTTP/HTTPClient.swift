@@ -11,21 +11,25 @@ public typealias ConnectorHTTPClient = HTTPClient
 /// below that mean the same for every connector.
 public final class HTTPClient: Sendable {
     public let transport: any HTTPTransport
-    private let auth: HTTPAuth
+    let auth: HTTPAuth
     private let retry: RetryPolicy
     private let limiter: Limiter
     private let userAgent: String
     private let logger: Logger
     private let sleep: @Sendable (Duration) async throws -> Void
-    private let memory = Mutex(AuthMemory())
+    let ntlmInputs: NTLMInputs
+    let memory = Mutex(AuthMemory())
     private let sent = Atomic<Int>(0)
     static let maxRedirects = 5
 
+    /// `maxConcurrent` also bounds the NTLM lanes (connections) this client holds at a time.
     public init(
         transport: any HTTPTransport, auth: HTTPAuth = .none, retry: RetryPolicy = .init(), maxConcurrent: Int = 4,
         userAgent: String = "HubSync/0.1", logger: Logger = .init(label: "hubsync.http"),
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        ntlmInputs: NTLMInputs = .init()
     ) {
+        self.ntlmInputs = ntlmInputs
         self.transport = transport
         self.auth = auth
         self.retry = retry
@@ -40,9 +44,11 @@ public final class HTTPClient: Sendable {
 
     /// The scheme the server asked for so far (nil: none yet). Remembered with a spoke's
     /// settings, it lets the next run send Basic up front instead of waiting for a 401 first
-    /// (servers delay failed logins, Radicale by a second).
+    /// (servers delay failed logins, Radicale by a second), or start NTLM at once.
     public var answeredScheme: AuthScheme? {
-        memory.withLock { m in m.digest != nil ? .digest : (m.basicOrigins.isEmpty ? nil : .basic) }
+        memory.withLock { m in
+            m.digest != nil ? .digest : !m.ntlmOrigins.isEmpty ? .ntlm : (m.basicOrigins.isEmpty ? nil : .basic)
+        }
     }
 
     /// Sends with auth, redirects, retries and the concurrency limit, and returns the final
@@ -79,10 +85,10 @@ public final class HTTPClient: Sendable {
                     continue
                 }
             }
-            guard RetryPolicy.retryableStatuses.contains(response.status), attempt < retry.maxAttempts else {
+            guard case .retry(let advised) = retry.decide(response), attempt < retry.maxAttempts else {
                 return response
             }
-            let delay = retry.retryAfter(response.header("Retry-After")) ?? retry.backoff(after: attempt)
+            let delay = advised ?? retry.retryAfter(response.header("Retry-After")) ?? retry.backoff(after: attempt)
             if delay > retry.maxRetryAfter {
                 let until = retry.now().addingTimeInterval(Double(delay.components.seconds))
                 throw ConnectorError(.unavailable, "\(host) answered \(response.status) and asks to wait "
@@ -121,11 +127,15 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    /// One hop: credentials sent ahead where known, challenges answered. Basic and bearer go
-    /// only to the origin the caller named (`trusted`); Digest never reveals the password.
+    /// One hop: credentials sent ahead where known, challenges answered. Basic, bearer and NTLM
+    /// go only to the origin the caller named (`trusted`): an NTLMv2 answer can be relayed or
+    /// cracked offline. Digest never reveals the password.
     private func authenticated(_ request: HTTPRequest, trusted: Bool) async throws -> HTTPResponse {
         var request = request
         if request.header("User-Agent") == nil { request.headers.append(("User-Agent", userAgent)) }
+        if trusted, let credential = ntlmCredential(for: request.url) {
+            return try await ntlmExchange(request, credential)
+        }
         let rejected = ConnectorError(.unauthorized, "the server rejected the user name or password for \(hostName(request.url))")
         // Whether the Authorization now set answers a challenge of this very exchange.
         var answered = false
@@ -146,6 +156,8 @@ public final class HTTPClient: Sendable {
         case .bearer(let provider):
             guard trusted else { break }
             request.setHeader("Authorization", "Bearer \(try await token(provider, request.url))")
+        case .ntlm:
+            break  // trusted origins went to ntlmExchange above
         }
         var bearerRefreshed = false
         // Bounded: a server answering stale=true forever must not keep us here.
@@ -160,7 +172,7 @@ public final class HTTPClient: Sendable {
             switch auth {
             case .none:
                 return response
-            case .basic:
+            case .basic, .ntlm:
                 throw rejected
             case .bearer(let provider):
                 guard trusted, !bearerRefreshed else { throw rejected }
@@ -169,6 +181,9 @@ public final class HTTPClient: Sendable {
             case .digest(let user, let password), .automatic(let user, let password):
                 if let digest = DigestChallenge.best(in: challenges), !answered || digest.stale {
                     request.setHeader("Authorization", memory.answer(digest, for: request, user: user, password: password))
+                } else if case .automatic = auth, trusted, !answered, Self.prefersNTLM(challenges, request.url) {
+                    memory.withLock { _ = $0.ntlmOrigins.insert(origin(request.url)) }
+                    return try await ntlmExchange(request, NTLM.Credential(user: user, password: password, domain: nil))
                 } else if case .automatic = auth, trusted, !answered, challenges.contains(where: { $0.scheme == "basic" }) {
                     memory.withLock { _ = $0.basicOrigins.insert(origin(request.url)) }
                     request.setHeader("Authorization", basicHeader(user, password))
@@ -197,13 +212,19 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    /// One request on the wire, counted and logged (method, path, status, time; never headers or bodies).
-    private func wire(_ request: HTTPRequest) async throws -> HTTPResponse {
+    /// One request on the wire (through `lane` when given), counted and logged (method, path,
+    /// status, time; never headers or bodies).
+    func wire(_ request: HTTPRequest, on lane: HTTPLane? = nil) async throws -> HTTPResponse {
         sent.add(1, ordering: .relaxed)
         let start = ContinuousClock.now
         let path = URLComponents(url: request.url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? ""
         do {
-            let response = try await transport.send(request)
+            let response: HTTPResponse
+            if let lane {
+                response = try await lane.send(request)
+            } else {
+                response = try await transport.send(request)
+            }
             logger.debug("\(request.method) \(path) → \(response.status) in \(Self.millis(since: start)) ms")
             return response
         } catch {

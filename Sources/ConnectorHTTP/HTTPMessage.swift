@@ -93,10 +93,21 @@ public protocol HTTPTransport: Sendable {
     /// Whether `HTTPClient` follows 3xx answers for requests over this transport. The client takes
     /// the hops (not the transport) so each hop is authenticated for its own URL: Digest signs the path.
     var followRedirects: Bool { get }
+    /// Runs `body` with a lane: its requests go over one connection, held by this caller alone
+    /// until `body` returns, and lanes are kept apart per `key`. Connection-bound auth (NTLM)
+    /// needs it: a handshake must not hop connections, and a logged-in connection must carry no
+    /// one else's requests.
+    func withLane<T>(_ key: LaneKey, _ body: (HTTPLane) async throws -> T) async throws -> T
 }
 
 extension HTTPTransport {
     public var followRedirects: Bool { true }
+
+    /// A transport that cannot pin a connection says so, rather than let a handshake hop
+    /// connections and fail as a wrong password.
+    public func withLane<T>(_ key: LaneKey, _ body: (HTTPLane) async throws -> T) async throws -> T {
+        throw HTTPTransportError(.invalidRequest, "this transport cannot hold a connection, which NTLM needs")
+    }
 }
 
 public struct TLSSettings: Sendable, Hashable {

@@ -13,18 +13,28 @@ public struct RetryPolicy: Sendable {
     public var random: @Sendable () -> Double
     /// "Now", to turn a Retry-After HTTP-date into a wait.
     public var now: @Sendable () -> Date
+    /// A protocol's own reading of an answer, before the status rules: EWS says "busy, back off
+    /// for so long" in a SOAP fault under a 500 whose other faults must not be retried.
+    public var advice: @Sendable (HTTPResponse) -> RetryAdvice?
 
     public init(
         maxAttempts: Int = 5, baseDelay: Duration = .milliseconds(500), maxDelay: Duration = .seconds(30),
         maxRetryAfter: Duration = .seconds(120), random: @escaping @Sendable () -> Double = { .random(in: 0...1) },
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        advice: @escaping @Sendable (HTTPResponse) -> RetryAdvice? = { _ in nil }
     ) {
+        self.advice = advice
         self.maxAttempts = maxAttempts
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
         self.maxRetryAfter = maxRetryAfter
         self.random = random
         self.now = now
+    }
+
+    /// Whether to send again: the protocol's advice, else the status.
+    func decide(_ response: HTTPResponse) -> RetryAdvice {
+        advice(response) ?? (Self.retryableStatuses.contains(response.status) ? .retry(after: nil) : .deliver)
     }
 
     /// Throttled or a server-side failure likely to pass.
@@ -54,4 +64,11 @@ public struct RetryPolicy: Sendable {
         }
         return nil
     }
+}
+
+public enum RetryAdvice: Sendable, Equatable {
+    /// The answer stands.
+    case deliver
+    /// Send again after this long (nil: Retry-After, else the backoff).
+    case retry(after: Duration?)
 }

@@ -111,6 +111,9 @@ public struct KnownVersions: Sendable {
 public protocol SpokeConnector: Sendable {
     /// The fields the source can hold (nil = all).
     var capabilities: Set<ContactField>? { get }
+    /// What the source keeps of a contact it is given (fixed slots, fewer labels), for sources
+    /// that cannot hold every contact whole; nil when it keeps all. Pure: no I/O.
+    var fit: (@Sendable (Contact) -> Contact)? { get }
     /// The most write ops the engine hands over at once.
     var maxBatch: Int { get }
     /// Changes since `cursor` (nil = full listing), page by page.
@@ -133,6 +136,8 @@ public protocol SpokeConnector: Sendable {
 }
 
 extension SpokeConnector {
+    public var fit: (@Sendable (Contact) -> Contact)? { nil }
+
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         try await pull(since: cursor, page: page)
     }

@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import Logging
 import ConnectorDAV
+import ConnectorEWS
 import ConnectorFolder
 import ConnectorKit
 import Secrets
@@ -80,7 +81,13 @@ struct Context {
                 logger: logger.with(["spoke": "\(spoke.id)"]))
         case .memory:
             throw CLIError("spoke \(spoke.id): memory spokes live only inside `hubsync demo`")
-        case .ews, .google, .graph:
+        case .ews:
+            let net = try NetworkSettings(spoke, secrets: secrets, retry: EWSSpoke.retryPolicy())
+            let version = spoke.settings["ews.version"].flatMap(ExchangeVersion.init(rawValue:)) ?? .exchange2016
+            return EWSSpoke(
+                settings: EWSSettings(url: net.url, version: version, folderID: spoke.settings["ews.folder"]),
+                http: net.client, logger: logger.with(["spoke": "\(spoke.id)"]))
+        case .google, .graph:
             throw CLIError("spoke \(spoke.id): \(spoke.kind.rawValue) spokes are not available in this version yet")
         }
     }

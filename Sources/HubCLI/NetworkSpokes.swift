@@ -29,9 +29,9 @@ struct NetworkFlags: ParsableArguments {
 
     var tls: TLSSettings { TLSSettings(verify: !noVerifyTls, caFile: caFile) }
 
-    func client() -> HTTPClient {
+    func client(retry: RetryPolicy = RetryPolicy()) -> HTTPClient {
         let auth: HTTPAuth = user.map { .automatic(user: $0, password: secret ?? "") } ?? .none
-        return HTTPClient(transport: AHCTransport.shared(tls: tls), auth: auth)
+        return HTTPClient(transport: AHCTransport.shared(tls: tls), auth: auth, retry: retry)
     }
 
     /// The settings stored with the spoke; the password sealed, and the auth scheme the server
@@ -52,7 +52,7 @@ struct NetworkSettings {
     var url: URL
     var client: HTTPClient
 
-    init(_ spoke: SpokeConfig, secrets: () throws -> SecretBox) throws {
+    init(_ spoke: SpokeConfig, secrets: () throws -> SecretBox, retry: RetryPolicy = RetryPolicy()) throws {
         guard let raw = spoke.settings["url"], let url = URL(string: raw) else {
             throw CLIError("spoke \(spoke.id) has no url")
         }
@@ -64,10 +64,11 @@ struct NetworkSettings {
             switch spoke.settings["auth"].flatMap(AuthScheme.init(rawValue:)) {
             case .basic?: auth = .basic(user: user, password: password)
             case .digest?: auth = .digest(user: user, password: password)
+            case .ntlm?: auth = .ntlm(user: user, password: password, domain: nil)
             case nil: auth = .automatic(user: user, password: password)
             }
         }
-        client = HTTPClient(transport: AHCTransport.shared(tls: tls), auth: auth)
+        client = HTTPClient(transport: AHCTransport.shared(tls: tls), auth: auth, retry: retry)
     }
 }
 
@@ -83,13 +84,21 @@ enum CardDAVSetup {
 
 struct Discover: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the address books (or folders) a server offers, to pick one for `spoke add`.")
+        abstract: "List the address books (CardDAV) or contacts folders (Exchange) a server offers, to pick one for `spoke add`.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Kind of source.") var kind: SpokeKind = .carddav
     @OptionGroup var network: NetworkFlags
 
+    @OptionGroup var exchange: ExchangeFlags
+
     func run() async throws {
-        guard kind == .carddav else { throw CLIError("discover supports carddav in this version") }
+        if kind == .ews {
+            let (url, folders) = try await EWSSetup.folders(network, exchange, client: EWSSetup.client(network))
+            Console.line("EWS: \(url.absoluteString)")
+            Console.line(EWSSetup.listing(folders))
+            return
+        }
+        guard kind == .carddav else { throw CLIError("discover supports carddav and ews in this version") }
         let books = try await Discovery.addressBooks(at: try network.serverURL(), http: network.client())
         var rows = [["URL", "NAME", "SYNC"]]
         for b in books {

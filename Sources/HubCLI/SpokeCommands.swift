@@ -65,10 +65,11 @@ struct SpokeGroup: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Hub id or name.") var hub: String
         @Option(help: "The spoke's name.") var name: String
-        @Option(help: "Kind of source: folder or carddav (ews, google and graph are coming).")
+        @Option(help: "Kind of source: folder, carddav or ews (google and graph are coming).")
         var kind: SpokeKind = .folder
         @Option(help: "For a folder spoke: the directory of .vcf files (created when missing).") var path: String?
         @OptionGroup var network: NetworkFlags
+        @OptionGroup var exchange: ExchangeFlags
         @OptionGroup var options: SpokeOptionFlags
 
         func run() async throws {
@@ -90,7 +91,17 @@ struct SpokeGroup: AsyncParsableCommand {
                 let book = try await CardDAVSetup.addressBook(network, client: client)
                 Console.line("address book: \(book.url.absoluteString)" + (book.displayName.map { " (\($0))" } ?? ""))
                 settings = try network.settings(url: book.url, client: client, secrets: ctx.secrets())
-            case .memory, .ews, .google, .graph:
+            case .ews:
+                let client = EWSSetup.client(network)
+                let (url, folders) = try await EWSSetup.folders(network, exchange, client: client)
+                let folder = try EWSSetup.pick(exchange.folder, in: folders)
+                Console.line("contacts folder: \(folder.path)" + (folders.count > 1 && exchange.folder == nil
+                    ? " (others: \(folders.dropFirst().map(\.path).joined(separator: ", ")); choose with --folder)" : ""))
+                settings = try network.settings(url: url, client: client, secrets: ctx.secrets())
+                settings["ews.version"] = try exchange.version().rawValue
+                settings["ews.folder"] = folder.id
+                settings["ews.folderName"] = folder.path
+            case .memory, .google, .graph:
                 break
             }
             var o = SpokeOptions()

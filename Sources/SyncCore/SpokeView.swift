@@ -2,15 +2,21 @@ import SyncModel
 
 /// How one spoke sees hub contacts: its field mapping, its category, and the fields it can hold.
 /// Translating both ways here keeps connectors free of hub options and the merge free of spokes.
-public struct SpokeView: Sendable, Hashable {
+public struct SpokeView: Sendable {
     public var options: SpokeOptions
     /// The fields the connector can store; the others are never compared, so a spoke that cannot
     /// hold (say) a photo does not look as if it had deleted it.
     public var capabilities: Set<ContactField>?
+    /// What the spoke keeps of a contact it is given (nil: all of it). A source with fixed slots
+    /// (three emails, one phone per kind) would otherwise look as if it had deleted or relabelled
+    /// what did not fit; see `lift`.
+    public var fit: (@Sendable (Contact) -> Contact)?
 
-    public init(options: SpokeOptions, capabilities: Set<ContactField>? = nil) {
+    public init(options: SpokeOptions, capabilities: Set<ContactField>? = nil,
+                fit: (@Sendable (Contact) -> Contact)? = nil) {
         self.options = options
         self.capabilities = capabilities
+        self.fit = fit
     }
 
     private var mappedTextFields: [TextField: String] {
@@ -78,7 +84,7 @@ public struct SpokeView: Sendable, Hashable {
     /// `spoke` (in hub terms) with every field the spoke does not carry taken from `hub`, so those
     /// fields merge as unchanged.
     public func restrict(_ spoke: Contact, to hub: Contact) -> Contact {
-        var out = spoke
+        var out = fit == nil ? spoke : lift(spoke, to: hub)
         for field in ContactField.fixed where !carries(field) {
             copy(field, from: hub, into: &out)
         }
@@ -95,7 +101,17 @@ public struct SpokeView: Sendable, Hashable {
 
     /// True when the two hub-terms contacts look the same from this spoke.
     public func sameInSpoke(_ a: Contact, _ b: Contact) -> Bool {
-        restrict(a, to: b).rawContentHash == b.rawContentHash
+        let restricted = restrict(a, to: b)
+        if restricted.rawContentHash == b.rawContentHash { return true }
+        // Different in the hub, but the spoke would hold the same of both.
+        guard let image else { return false }
+        return image(restricted).rawContentHash == image(b).rawContentHash
+    }
+
+    /// A hub contact as the spoke would hold it, back in hub terms.
+    var image: ((Contact) -> Contact)? {
+        guard let fit else { return nil }
+        return { toHub(fit(toSpoke($0))) }
     }
 
     private func copy(_ field: ContactField, from src: Contact, into out: inout Contact) {

@@ -134,6 +134,6 @@ public struct SyncEngine: Sendable {
     }
 
     func view(_ spoke: SpokeConfig, _ connector: any SpokeConnector) -> SpokeView {
-        SpokeView(options: spoke.options, capabilities: connector.capabilities)
+        SpokeView(options: spoke.options, capabilities: connector.capabilities, fit: connector.fit)
     }
 }

@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Answers from a queue and records what it was sent; nothing goes on a network.
+/// Answers from a queue and records what it was sent; nothing goes on a network. It has one
+/// "connection" per lane key, whose lane (and its logged-in state) lives as long as the transport.
 final class ScriptedTransport: HTTPTransport {
     enum Step: Sendable {
         case reply(Int, [(String, String)] = [], String = "")
@@ -11,10 +12,13 @@ final class ScriptedTransport: HTTPTransport {
     }
     struct Exhausted: Error {}
     private let state: Mutex<(steps: [Step], requests: [HTTPRequest])>
+    private let lanes = Mutex<(byKey: [LaneKey: HTTPLane], used: [LaneKey])>(([:], []))
 
     init(_ steps: [Step]) { state = Mutex((steps, [])) }
 
     var requests: [HTTPRequest] { state.withLock { $0.requests } }
+    /// The key of each lane taken, in order.
+    var laneKeys: [LaneKey] { lanes.withLock { $0.used } }
     var authorizations: [String?] { requests.map { $0.header("Authorization") } }
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
@@ -29,6 +33,17 @@ final class ScriptedTransport: HTTPTransport {
         case .fail(let kind):
             throw HTTPTransportError(kind, "scripted \(kind)")
         }
+    }
+
+    func withLane<T>(_ key: LaneKey, _ body: (HTTPLane) async throws -> T) async throws -> T {
+        let lane = lanes.withLock { l in
+            l.used.append(key)
+            if let lane = l.byKey[key] { return lane }
+            let lane = HTTPLane { try await self.send($0) }
+            l.byKey[key] = lane
+            return lane
+        }
+        return try await body(lane)
     }
 }
 

@@ -1,15 +1,19 @@
 import Foundation
 import TestSupport
 
-/// A Python 3 stdlib server that checks credentials on its own (hashlib), so the Swift side is
-/// proven against an independent implementation. Argument: port, then optionally `tls cert key`.
+/// A Python 3 stdlib server that checks credentials on its own (hashlib; NTLM with pyspnego's
+/// acceptor), so the Swift side is proven against independent implementations. Argument: port,
+/// then optionally `tls cert key`.
 private let script = #"""
-import base64, hashlib, http.server, os, re, signal, ssl, sys, threading
+import base64, hashlib, http.server, json, os, re, signal, ssl, sys, threading
 # Spawned from a Swift concurrency thread, we inherit its blocked signals: unblock so stop() ends us.
 signal.pthread_sigmask(signal.SIG_SETMASK, [])
 USER, PW, REALM = "alice", "s3cret \"pass\"", "hubsync test"
 PARAM = re.compile(r'(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))')
 lock, nonces, hits = threading.Lock(), {}, {}
+# NTLM: handshakes started (NEGOTIATE), logins, requests answered on a logged-in connection, and
+# the connections (client ports) that logged in.
+ntlm_stats = {"negotiates": 0, "logins": 0, "served": 0, "connections": []}
 
 def digest_ok(header, method, uri, alg):
     if not header or not header.startswith("Digest "):
@@ -47,11 +51,44 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def ntlm(self, auth, echo):
+        """Per connection, as IIS does: this handler object lives as long as its socket, so the
+        pending handshake and the logged-in user are kept on it."""
+        import spnego  # pip pyspnego; credentials from the file named by $NTLM_USER_FILE
+        token = base64.b64decode(auth[5:]) if auth and auth.startswith("NTLM ") else b""
+        if token[8:9] == b"\x01":  # NEGOTIATE: a new login, on a logged-in connection too
+            self.ntlm_user, self.ntlm_context = None, spnego.server(protocol="ntlm")
+            with lock:
+                ntlm_stats["negotiates"] += 1
+            challenge = self.ntlm_context.step(token)
+            return self.reply(401, b"", [("WWW-Authenticate", "NTLM " + base64.b64encode(challenge).decode())])
+        context, self.ntlm_context = getattr(self, "ntlm_context", None), None
+        if token[8:9] == b"\x03" and context:
+            try:
+                context.step(token)
+            except Exception as e:
+                print("NTLM login refused:", e, flush=True)
+                return self.reply(401, b"", [("WWW-Authenticate", "Negotiate"), ("WWW-Authenticate", "NTLM")])
+            self.ntlm_user = context.client_principal
+            with lock:
+                ntlm_stats["logins"] += 1
+                ntlm_stats["connections"].append(self.client_address[1])
+        elif token or not getattr(self, "ntlm_user", None):
+            return self.reply(401, b"", [("WWW-Authenticate", "Negotiate"), ("WWW-Authenticate", "NTLM")])
+        with lock:
+            ntlm_stats["served"] += 1
+        return self.reply(200, f"{self.ntlm_user} ".encode() + echo)
+
     def any(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         path, auth = self.path, self.headers.get("Authorization")
         basic = "Basic " + base64.b64encode(f"{USER}:{PW}".encode()).decode()
         echo = f"{self.command} {path} ".encode() + body
+        if path.startswith("/ntlm/"):
+            return self.ntlm(auth, echo)
+        if path == "/ntlm-stats":
+            with lock:
+                return self.reply(200, json.dumps(ntlm_stats).encode())
         if path.startswith("/digest-"):
             alg = "MD5" if path.startswith("/digest-md5/") else "SHA-256"
             if digest_ok(auth, self.command, path, alg):
@@ -91,11 +128,17 @@ server.serve_forever()
 enum TestServer {
     static let user = "alice"
     static let password = "s3cret \"pass\""
+    /// NTLM accounts under /ntlm/: HUBSYNC\alice, and carol known by her UPN only.
+    static let ntlmDomain = "HUBSYNC"
+    static let upn = "carol@hubsync.test"
 
     /// Plain HTTP, or HTTPS with a fresh self-signed certificate for 127.0.0.1 (`cert.pem` in the
     /// server's directory).
     static func start(tls: Bool = false) async throws -> ServerProcess {
-        try await ServerProcess("python3") { port, dir in
+        // pyspnego reads its accounts from the file named by NTLM_USER_FILE (DOMAIN:user:password).
+        let users = FileManager.default.temporaryDirectory.appendingPathComponent("hubsync-ntlm-\(UUID().uuidString).txt")
+        try "\(ntlmDomain):\(user):\(password)\n:\(upn):\(password)\n".write(to: users, atomically: true, encoding: .utf8)
+        return try await ServerProcess("python3", environment: ["NTLM_USER_FILE": users.path]) { port, dir in
             let file = dir.appendingPathComponent("server.py")
             try script.write(to: file, atomically: true, encoding: .utf8)
             guard tls else { return [file.path, "\(port)"] }

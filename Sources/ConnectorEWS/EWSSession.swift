@@ -1,0 +1,62 @@
+import ConnectorHTTP
+import ConnectorKit
+import Foundation
+
+/// One mailbox's EWS endpoint: envelopes out, response messages back, HTTP statuses mapped.
+/// Retries, throttling (with EWS's own busy fault) and auth are `HTTPClient`'s.
+struct EWSSession: Sendable {
+    let http: ConnectorHTTPClient
+    let url: URL
+    let version: ExchangeVersion
+    let mailbox: String?
+
+    /// Sends one operation and returns its response messages (one per item asked).
+    func call(_ body: String) async throws -> [ResponseMessage] {
+        var request = HTTPRequest(.post, url, body: SOAP.envelope(version, mailbox: mailbox, body: body))
+        request.setHeader("Content-Type", "text/xml; charset=utf-8")
+        request.setHeader("Accept", "text/xml")
+        let response = try await http.send(request)
+        switch response.status {
+        case 200:
+            return try SOAPResponse.messages(response.body)
+        case 500:
+            // A SOAP fault comes with 500 (`messages` turns it into the right error); a bare 500
+            // from IIS or a proxy, still there after the retries, is an outage.
+            guard (try? SOAPResponse.body(response.body)) != nil else {
+                throw ConnectorError(.unavailable, "Exchange answered 500 at \(url.absoluteString); try again later")
+            }
+            return try SOAPResponse.messages(response.body)
+        case 401, 403:
+            throw ConnectorError(.unauthorized, "Exchange refused the credentials (\(response.status))")
+        case 404:
+            throw ConnectorError(.misconfigured, "no EWS endpoint at \(url.absoluteString) (404)")
+        case 429, 502, 503, 504:
+            throw ConnectorError(.unavailable, "Exchange stayed busy (\(response.status)); try again later")
+        default:
+            throw ConnectorError(.protocolViolation, "Exchange answered \(response.status) at \(url.absoluteString)")
+        }
+    }
+
+    /// A folder id element: the given one, or the distinguished Contacts folder of the mailbox.
+    func folderXML(_ id: String?) -> String {
+        if let id { return #"<t:FolderId Id="\#(SOAP.esc(id))"/>"# }
+        let owner = mailbox.map { "<t:Mailbox><t:EmailAddress>\(SOAP.esc($0))</t:EmailAddress></t:Mailbox>" } ?? ""
+        return #"<t:DistinguishedFolderId Id="contacts">\#(owner)</t:DistinguishedFolderId>"#
+    }
+}
+
+extension EWSSession {
+    /// EWS's throttling, read before HTTPClient's status rules: ErrorServerBusy carries how long
+    /// to back off; other faults under 500 are final.
+    static let retryAdvice: @Sendable (HTTPResponse) -> RetryAdvice? = { response in
+        guard response.status == 500 else { return nil }
+        guard let body = try? SOAPResponse.body(response.body), let fault = SOAPFault.parse(body) else {
+            return nil  // a plain 500 from IIS or a proxy: retried like any other
+        }
+        switch fault.code {
+        case "ErrorServerBusy": return .retry(after: fault.backOff)
+        case "ErrorInternalServerTransientError", "ErrorTimeoutExpired": return .retry(after: nil)
+        default: return .deliver
+        }
+    }
+}

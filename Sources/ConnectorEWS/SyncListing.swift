@@ -1,0 +1,50 @@
+import ConnectorKit
+import ConnectorXML
+
+/// One SyncFolderItems answer: ids only; bodies are read after, and only where they moved.
+struct SyncListing: Sendable {
+    var upserts: [(id: String, changeKey: String)] = []
+    var deletes: [String] = []
+    var state: String
+    var last: Bool
+}
+
+enum SyncStateError: Error { case invalid }
+
+extension EWSSpoke {
+    /// One page of changes since `state` (nil: everything in the folder, as creates).
+    func sync(_ state: String?) async throws -> SyncListing {
+        let messages = try await session.call(Op.syncFolderItems(folder: folder, state: state, max: settings.pageSize))
+        guard let m = messages.first else { throw ConnectorError(.protocolViolation, "SyncFolderItems gave no answer") }
+        guard m.success else {
+            switch m.code {
+            case "ErrorInvalidSyncStateData", "ErrorInvalidSyncStateDataFormat": throw SyncStateError.invalid
+            case "ErrorFolderNotFound", "ErrorInvalidIdMalformed", "ErrorInvalidId":
+                throw ConnectorError(.misconfigured, "the contacts folder is not in the mailbox any more (\(m.code)); choose it again")
+            case "ErrorAccessDenied":
+                throw ConnectorError(.unauthorized, "no access to the contacts folder (\(m.errorText))")
+            default:
+                throw ConnectorError(.protocolViolation, "SyncFolderItems failed: \(m.errorText)")
+            }
+        }
+        guard let newState = m.node.value(.m("SyncState")) else {
+            throw ConnectorError(.protocolViolation, "SyncFolderItems gave no SyncState")
+        }
+        var listing = SyncListing(state: newState, last: m.node.value(.m("IncludesLastItemInRange")) != "false")
+        for change in m.node.child(.m("Changes"))?.children ?? [] {
+            switch change.name.name {
+            case "Create", "Update":
+                // Distribution lists and other item kinds share the folder; only contacts sync.
+                guard let item = change.child(.t("Contact")), let ref = item.child(.t("ItemId")),
+                    let id = ref.attributes["Id"]
+                else { continue }
+                listing.upserts.append((id, ref.attributes["ChangeKey"] ?? ""))
+            case "Delete":
+                if let id = change.child(.t("ItemId"))?.attributes["Id"] { listing.deletes.append(id) }
+            default:
+                continue  // ReadFlagChange: nothing a contact has
+            }
+        }
+        return listing
+    }
+}

@@ -1,0 +1,84 @@
+import ConnectorKit
+import Foundation
+
+/// NTLM over HTTP: the handshake logs in a connection, not a request, so it runs on a lane of
+/// the transport, held from the first message to the final response.
+extension HTTPClient {
+    /// The credential when NTLM is what this origin gets: always with `.ntlm`, and with
+    /// `.automatic` once the origin asked for it.
+    func ntlmCredential(for url: URL) -> NTLM.Credential? {
+        switch auth {
+        case .ntlm(let user, let password, let domain):
+            return NTLM.Credential(user: user, password: password, domain: domain)
+        case .automatic(let user, let password) where memory.withLock({ $0.ntlmOrigins.contains(origin(url)) }):
+            return NTLM.Credential(user: user, password: password, domain: nil)
+        default:
+            return nil
+        }
+    }
+
+    /// Whether `.automatic` answers these challenges (Digest not usable) with NTLM. Offered with
+    /// Basic, Basic wins over https: TLS guards it, and it costs no handshake nor a connection per
+    /// login. Over plain http NTLM wins: it never sends the password.
+    static func prefersNTLM(_ challenges: [AuthChallenge], _ url: URL) -> Bool {
+        guard challenges.contains(where: { $0.scheme == "ntlm" }) else { return false }
+        return url.scheme?.lowercased() != "https" || !challenges.contains { $0.scheme == "basic" }
+    }
+
+    /// One request over NTLM: sent bare on a lane already logged in, else (or when that gets a
+    /// 401: the connection was closed and reopened) NEGOTIATE → CHALLENGE → AUTHENTICATE with the
+    /// request. At most one handshake per call; its 401s are not rejections, a 401 to the
+    /// AUTHENTICATE is. The body goes with every leg: a server that stopped asking for auth would
+    /// otherwise act on a request without it.
+    func ntlmExchange(_ request: HTTPRequest, _ credential: NTLM.Credential) async throws -> HTTPResponse {
+        let host = hostName(request.url)
+        let key = LaneKey(origin: origin(request.url), user: credential.user, domain: credential.domain,
+                          password: credential.password)
+        return try await transport.withLane(key) { lane in
+            var request = request
+            if lane.authenticated {
+                lane.authenticated = false
+                let response = try await checked(wire(request, on: lane), host)
+                guard response.status == 401 else {
+                    lane.authenticated = true
+                    return response
+                }
+            }
+            request.setHeader("Authorization", "NTLM " + Data(NTLM.negotiate()).base64EncodedString())
+            let challenged = try await checked(wire(request, on: lane), host)
+            guard challenged.status == 401 else { return challenged }
+            let challenges = AuthChallenge.parse(challenged.headers("WWW-Authenticate"))
+            guard let token = challenges.first(where: { $0.scheme == "ntlm" && $0.token68 != nil })?.token68 else {
+                let offered = challenges.map(\.scheme).joined(separator: ", ")
+                throw ConnectorError(.unauthorized, "\(host) did not answer NTLM with a challenge "
+                    + "(it offers \(offered.isEmpty ? "nothing" : offered))")
+            }
+            guard let bytes = Data(base64Encoded: token), let challenge = NTLM.Challenge(Array(bytes)) else {
+                throw ConnectorError(.protocolViolation, "\(host) sent a malformed NTLM challenge")
+            }
+            // The handshake dies with its connection: the AUTHENTICATE would go out on a new one
+            // and fail as if the password were wrong.
+            if challenged.header("Connection")?.lowercased().contains("close") == true {
+                throw ConnectorError(.protocolViolation, "\(host) closes the connection in the middle of the NTLM "
+                    + "handshake (a proxy in between that does not keep connections?)")
+            }
+            memory.withLock { _ = $0.ntlmOrigins.insert(origin(request.url)) }
+            let message = NTLM.authenticate(credential, challenge, clientChallenge: ntlmInputs.clientChallenge(),
+                                            now: ntlmInputs.now())
+            request.setHeader("Authorization", "NTLM " + Data(message).base64EncodedString())
+            let response = try await checked(wire(request, on: lane), host)
+            guard response.status != 401 else {
+                throw ConnectorError(.unauthorized, "the server rejected the user name or password for \(host)")
+            }
+            lane.authenticated = true
+            return response
+        }
+    }
+
+    private func checked(_ response: HTTPResponse, _ host: String) throws -> HTTPResponse {
+        guard response.status != 407 else {
+            throw ConnectorError(.unauthorized, "a proxy on the way to \(host) asks for credentials")
+        }
+        return response
+    }
+}

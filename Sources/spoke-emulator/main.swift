@@ -1,0 +1,51 @@
+import Emulators
+import Foundation
+
+// spoke-emulator: an EWS server on loopback with a seeded mailbox, for manual tests and demos.
+//   swift run spoke-emulator --port 0 --user ann --password secret --email ann@example.com --contacts 25 --auth basic,ntlm
+
+func usage() -> Never {
+    print("""
+    usage: spoke-emulator [--port N] [--user U] [--password P] [--email E] [--domain D]
+                          [--contacts N] [--auth basic,ntlm] [--version 2010sp2|2013|2013sp1|2016|2019] [--token T]
+    """)
+    exit(2)
+}
+
+var options: [String: String] = [:]
+var args = CommandLine.arguments.dropFirst()
+while let arg = args.popFirst() {
+    guard arg.hasPrefix("--") else { usage() }
+    if arg == "--help" { usage() }
+    guard let value = args.popFirst() else { usage() }
+    options[String(arg.dropFirst(2))] = value
+}
+
+let versions: [String: ExchangeVersion] = ["2010sp2": .exchange2010SP2, "2013": .exchange2013, "2013sp1": .exchange2013SP1,
+                                           "2016": .exchange2016, "2019": .exchange2019]
+guard let version = versions[(options["version"] ?? "2016").lowercased()] else { usage() }
+var schemes: AuthSchemes = []
+for name in (options["auth"] ?? "basic,ntlm").lowercased().split(separator: ",") {
+    switch name {
+    case "basic": schemes.insert(.basic)
+    case "ntlm": schemes.insert(.ntlm)
+    default: usage()
+    }
+}
+let user = options["user"] ?? "user"
+let email = options["email"] ?? "\(user)@example.com"
+let emulator = EWSEmulator(version: version, auth: schemes)
+emulator.addMailbox(email: email, user: user, password: options["password"] ?? "password", domain: options["domain"] ?? "EXAMPLE")
+if let token = options["token"] { emulator.addBearerToken(token, for: email) }
+if let n = Int(options["contacts"] ?? "0"), n > 0 { try emulator.seedContacts(n, in: email) }
+
+let url = try await emulator.start(port: Int(options["port"] ?? "0") ?? 0)
+let banner = """
+EWS emulator (\(version.rawValue), auth \([schemes.contains(.ntlm) ? "ntlm" : nil, schemes.contains(.basic) ? "basic" : nil].compactMap { $0 }.joined(separator: ",")))
+service URL: \(url.absoluteString)
+autodiscover: \(emulator.autodiscoverURL!.absoluteString)
+mailbox: \(email)
+
+"""
+FileHandle.standardOutput.write(Data(banner.utf8))
+while true { try await Task.sleep(for: .seconds(3600)) }
