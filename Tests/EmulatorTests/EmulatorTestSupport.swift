@@ -75,7 +75,7 @@ enum Ops {
     static func createContact(given: String, surname: String, email: String? = nil, extra: String = "") -> String {
         """
         <m:CreateItem><m:SavedItemFolderId><t:DistinguishedFolderId Id="contacts"/></m:SavedItemFolderId><m:Items>
-        <t:Contact><t:GivenName>\(given)</t:GivenName>\(extra)\
+        <t:Contact>\(extra)<t:GivenName>\(given)</t:GivenName>\
         \(email.map { "<t:EmailAddresses><t:Entry Key=\"EmailAddress1\">\($0)</t:Entry></t:EmailAddresses>" } ?? "")\
         <t:Surname>\(surname)</t:Surname></t:Contact></m:Items></m:CreateItem>
         """

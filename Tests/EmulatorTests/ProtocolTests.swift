@@ -24,6 +24,24 @@ import Testing
         #expect(info16?.attr("MajorVersion") == "15" && info16?.attr("MinorVersion") == "1")
     }
 
+    /// As Exchange: children of t:Contact out of schema order fail the whole request.
+    @Test func contactsOutOfSchemaOrderAreRefused() async throws {
+        let fx = try await EWSFixture.start()
+        defer { Task { await fx.emulator.stop() } }
+        func create(_ contact: String) -> String {
+            "<m:CreateItem><m:SavedItemFolderId><t:DistinguishedFolderId Id=\"contacts\"/></m:SavedItemFolderId>"
+                + "<m:Items><t:Contact>\(contact)</t:Contact></m:Items></m:CreateItem>"
+        }
+        let bad = try await fx.soap(create("<t:Surname>Lovelace</t:Surname><t:GivenName>Ada</t:GivenName>"))
+        #expect(bad.status == 500)
+        #expect(try bad.xml().descendant("Fault")?.child("detail")?.childText("ResponseCode") == "ErrorSchemaValidation")
+        let street = "<t:PhysicalAddresses><t:Entry Key=\"Home\"><t:City>Bath</t:City><t:Street>1 Way</t:Street></t:Entry></t:PhysicalAddresses>"
+        #expect(try await fx.soap(create(street)).status == 500)
+        let good = try await fx.soap(create("<t:GivenName>Ada</t:GivenName><t:Surname>Lovelace</t:Surname>"))
+        #expect(good.status == 200)
+        #expect(try fx.emulator.contacts(in: EWSFixture.email).count == 1)
+    }
+
     @Test func foldersAndSubfolders() async throws {
         let fx = try await EWSFixture.start()
         defer { Task { await fx.emulator.stop() } }

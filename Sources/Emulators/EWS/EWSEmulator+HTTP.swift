@@ -95,8 +95,16 @@ extension EWSEmulator {
             case "CreateFolder": return FolderOps.createFolder(op, &box, version: v)
             case "FindItem": return ItemOps.findItem(op, &box, version: v)
             case "GetItem": return ItemOps.getItem(op, &box, version: v)
-            case "CreateItem": return ItemOps.createItem(op, &box)
-            case "UpdateItem": return UpdateItemOp.run(op, &box)
+            case "CreateItem":
+                for node in op.child("Items")?.children ?? [] where node.name == "Contact" { try ContactSchema.check(node) }
+                return ItemOps.createItem(op, &box)
+            case "UpdateItem":
+                for change in op.child("ItemChanges")?.children ?? [] {
+                    for update in change.child("Updates")?.children ?? [] {
+                        for node in update.children where node.name == "Contact" { try ContactSchema.check(node) }
+                    }
+                }
+                return UpdateItemOp.run(op, &box)
             case "DeleteItem": return ItemOps.deleteItem(op, &box)
             case "SyncFolderItems": return try SyncOp.run(op, &box, version: v)
             case "CreateAttachment": return try AttachmentOps.create(op, &box)
