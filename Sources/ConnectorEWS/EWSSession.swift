@@ -10,9 +10,11 @@ struct EWSSession: Sendable {
     let version: ExchangeVersion
     let mailbox: String?
 
-    /// Sends one operation and returns its response messages (one per item asked).
-    func call(_ body: String) async throws -> [ResponseMessage] {
+    /// Sends one operation and returns its response messages (one per item asked). A request
+    /// that is not `replayable` (a create) is not re-sent after a lost connection.
+    func call(_ body: String, replayable: Bool = true) async throws -> [ResponseMessage] {
         var request = HTTPRequest(.post, url, body: SOAP.envelope(version, mailbox: mailbox, body: body))
+        request.replayable = replayable
         request.setHeader("Content-Type", "text/xml; charset=utf-8")
         request.setHeader("Accept", "text/xml")
         let response = try await http.send(request)

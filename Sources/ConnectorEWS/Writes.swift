@@ -33,7 +33,9 @@ extension EWSSpoke {
     private func create(_ items: [(Contact, CreateMarker)]) async throws -> [WriteOutcome] {
         let slots = items.map { EWSContact($0.0) }
         let bodies = zip(slots, items).map { ContactWriter.create($0, marker: $1.1.description) }
-        let messages = try await session.call(Op.createItems(folder: folder, bodies))
+        // Not re-sent after a lost answer: Exchange would make a second contact. The engine finds
+        // what landed by its marker on the next pass.
+        let messages = try await session.call(Op.createItems(folder: folder, bodies), replayable: false)
         var out: [WriteOutcome] = []
         for (i, s) in slots.enumerated() {
             guard i < messages.count, messages[i].success,
@@ -115,7 +117,8 @@ extension EWSSpoke {
     /// Attaches the contact photo; the item's ChangeKey moves with it.
     private func setPhoto(_ photo: Photo, item: String, _ version: EWSVersion) async throws -> EWSVersion {
         let messages = try await session.call(
-            Op.createPhoto(item: item, changeKey: version.changeKey, data: photo.data, mediaType: photo.mediaType))
+            Op.createPhoto(item: item, changeKey: version.changeKey, data: photo.data, mediaType: photo.mediaType),
+            replayable: false)
         guard let m = messages.first, m.success,
             let ref = m.node.child(.m("Attachments"))?.children.first?.child(.t("AttachmentId")), let att = ref.attributes["Id"]
         else {

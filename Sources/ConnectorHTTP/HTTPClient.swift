@@ -58,7 +58,8 @@ public final class HTTPClient: Sendable {
     ///   `.unavailable`); after `maxAttempts` the last response is returned;
     /// - network failures are retried, then `.unavailable`; an untrusted TLS certificate is
     ///   `.misconfigured` at once.
-    /// The request is re-sent as given, so it must be safe to repeat (conditional writes are).
+    /// The request is re-sent as given, so it must be safe to repeat (conditional writes are);
+    /// one that is not (`replayable` false) is not re-sent after a network failure.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try await limiter.acquire()
         // A throttled request keeps its slot while it backs off: easing the load is the point.
@@ -78,6 +79,10 @@ public final class HTTPClient: Sendable {
                 case .invalidRequest:
                     throw ConnectorError(.misconfigured, "cannot send a request to \(host): \(error.message)")
                 case .connection, .timeout:
+                    guard request.replayable else {
+                        throw ConnectorError(.unavailable, "lost the connection to \(host) mid-request (\(error.message)); "
+                            + "not sent again, as it may have landed: the next sync checks")
+                    }
                     guard attempt < retry.maxAttempts else {
                         throw ConnectorError(.unavailable, "cannot reach \(host): \(error.message)")
                     }

@@ -25,6 +25,10 @@ public struct HTTPRequest: Sendable {
     public var url: URL
     public var headers: [(String, String)]
     public var body: Data?
+    /// Whether the request may go again after a failure that leaves unknown whether the server
+    /// acted on it (a dropped connection, a timeout). Reads and conditional writes may; a create
+    /// that nothing makes idempotent (EWS CreateItem) must not, or a lost answer duplicates it.
+    public var replayable = true
 
     public init(_ method: HTTPMethod, _ url: URL, headers: [(String, String)] = [], body: Data? = nil) {
         self.method = method

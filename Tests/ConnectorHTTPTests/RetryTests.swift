@@ -72,6 +72,20 @@ import Testing
         #expect(client.requestsSent == 5)
     }
 
+    @Test func aRequestThatMayHaveLandedIsNotSentAgain() async throws {
+        let transport = ScriptedTransport([.fail(.connection), .reply(200)])
+        let client = HTTPClient(transport: transport, retry: exactRetry(), sleep: Sleeps().sleeper)
+        var create = HTTPRequest(.post, exampleURL, body: Data("create".utf8))
+        create.replayable = false
+        let error = await #expect(throws: ConnectorError.self) { try await client.send(create) }
+        #expect(error?.kind == .unavailable)
+        #expect(client.requestsSent == 1)
+        // A throttled answer is not that: the server did not act, so it is retried.
+        let throttled = ScriptedTransport([.reply(503), .reply(200)])
+        let again = HTTPClient(transport: throttled, retry: exactRetry(), sleep: Sleeps().sleeper)
+        #expect(try await again.send(create).status == 200)
+    }
+
     @Test func aTransportErrorThenSuccessIsFine() async throws {
         let transport = ScriptedTransport([.fail(.connection), .reply(200)])
         let client = HTTPClient(transport: transport, retry: exactRetry(), sleep: Sleeps().sleeper)

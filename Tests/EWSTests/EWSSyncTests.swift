@@ -134,6 +134,25 @@ import TestSupport
         }
     }
 
+    @Test func aLostAnswerToACreateDuplicatesNothing() async throws {
+        try await setup { s in
+            _ = s.memory.userUpsert(Contact(givenName: "Ann", familyName: "Arden"))
+            _ = s.memory.userUpsert(Contact(givenName: "Ben", familyName: "Bloom"))
+            // Exchange makes the contacts, then the connection drops before the answer.
+            s.x.emulator.faults.inject(.dropAnswer, count: 1, operation: "CreateItem")
+            let lost = try await s.hub.sync()
+            #expect(lost.status != .succeeded)
+            #expect(s.x.emulator.requestCount("CreateItem") == 1)  // not sent again blindly
+            #expect(try s.x.contacts().count == 2)
+            // The next pass finds them by their marker instead of creating them again.
+            #expect(try await s.hub.sync().status == .succeeded)
+            #expect(try s.x.contacts().compactMap(\.contact.givenName).sorted() == ["Ann", "Ben"])
+            let calm = try await s.hub.sync()
+            #expect(calm.stats.values.allSatisfy { $0.pushedCreates == 0 && $0.hubCreated == 0 })
+            #expect(try s.hub.names() == ["Ann", "Ben"])
+        }
+    }
+
     @Test func aMassDeletionInTheMailboxIsHeld() async throws {
         try await setup { s in
             for i in 0..<10 { try s.x.add("P\(i)") }

@@ -59,6 +59,10 @@ extension EWSEmulator {
         case .dropConnection?:
             context.closeConnection()
             return .text(.internalServerError, "")
+        case .dropAnswer?:
+            _ = await body()
+            context.closeConnection()
+            return .text(.internalServerError, "")
         }
     }
 

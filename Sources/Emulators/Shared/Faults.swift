@@ -8,6 +8,8 @@ public enum InjectedFault: Sendable, Equatable {
     case serverBusy(backOffMilliseconds: Int)
     /// Close the TCP connection without answering.
     case dropConnection
+    /// Handle the request, then close the connection without answering: the answer is lost.
+    case dropAnswer
 }
 
 /// Runtime-settable fault plan shared by the emulators. All methods are thread-safe.
