@@ -9,14 +9,15 @@ public struct EWSSettings: Sendable, Hashable {
     public var folderID: String?
     /// The mailbox to act on when it is not the signed-in user's own (delegate access).
     public var mailbox: String?
-    /// SyncFolderItems MaxChangesReturned (Exchange allows 1…512).
+    /// SyncFolderItems MaxChangesReturned (Exchange allows 1…512). A multiple of `batchSize`, so
+    /// a page's bodies take whole GetItem requests.
     public var pageSize: Int
     /// Items per GetItem / CreateItem / UpdateItem request.
     public var batchSize: Int
 
     public init(
         url: URL, version: ExchangeVersion = .exchange2016, folderID: String? = nil, mailbox: String? = nil,
-        pageSize: Int = 512, batchSize: Int = 100
+        pageSize: Int = 500, batchSize: Int = 100
     ) {
         self.url = url
         self.version = version

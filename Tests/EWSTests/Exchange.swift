@@ -24,7 +24,7 @@ struct Exchange {
     /// A spoke on the mailbox's Contacts folder; `sleeps` records every wait instead of waiting.
     func spoke(
         auth: HTTPAuth = .basic(user: user, password: password), version: ConnectorEWS.ExchangeVersion = .exchange2016,
-        folder: String? = nil, pageSize: Int = 512, batch: Int = 100, sleeps: Sleeps = Sleeps()
+        folder: String? = nil, pageSize: Int = 500, batch: Int = 100, sleeps: Sleeps = Sleeps()
     ) -> EWSSpoke {
         EWSSpoke(
             settings: EWSSettings(url: url, version: version, folderID: folder, pageSize: pageSize, batchSize: batch),

@@ -10,6 +10,9 @@ Tools, each run as its own process per step, against the same mailbox:
   hubsync    one hub, an Exchange spoke (the mailbox) and a folder spoke (a directory
              of .vcf files): `hubsync sync` pulls the mailbox into the hub and the
              hub into the folder.
+  hubsync-ews  a second hub in the same database with the Exchange spoke alone: what
+             the EWS spoke and the engine cost without the folder spoke (which lists
+             and reads every .vcf file on every sync). Checked with `hubsync export`.
   full       exchangelib 5.6.0 the way a naive script works every run: a full read,
              `account.contacts.all()` with all fields (FindItem + GetItem), the
              contacts written to a JSON file.
@@ -27,7 +30,8 @@ Steps:
 After every run the result is checked against the expected mailbox (the generated
 contacts with all edits applied), compared as multisets of (display name, given name,
 surname, company, department, job title, emails, phone digits, notes, birthday):
-hubsync's folder of .vcf files, the full read's JSON and the sync_items mirror.
+hubsync's folder of .vcf files, the EWS-only hub (`hubsync export`), the full read's
+JSON and the sync_items mirror. In `incremental` the edited contacts are also counted.
 
 Measured per tool and step:
   wall     time.perf_counter() around the tool's process (interpreter start-up and
@@ -35,24 +39,27 @@ Measured per tool and step:
   req      HTTP requests through the relay (NTLM handshakes included), with the
            EWS operations behind them in the JSON and the detail lines
   KB       response bytes through the relay
-  peakMB   the tool process's peak RSS (ru_maxrss from os.wait4)
+  peakMB   the tool process's peak RSS (GNU time's %M; see run_measured)
+  cpu      the tool process's own CPU seconds, user + system (GNU time)
   emu      CPU seconds the emulator spent while the tool ran (/proc/PID/stat)
   work     the baselines' own time from connecting to the last byte written
            (no interpreter start-up, no import)
 
 Usage: python3 bench/ews/compare.py [--hubsync PATH] [--emulator PATH] [--sizes 1000,5000]
-                                    [--seed 1] [--repeat 3] [--auth ntlm|basic] [--keep]
+                                    [--seed 1] [--repeat 3] [--auth ntlm|basic] [--json FILE] [--keep]
 """
 from __future__ import annotations
 
-import argparse, base64, collections, datetime, json, os, random, re, shutil, socket, statistics
+import argparse, collections, datetime, json, os, random, re, shutil, socket
 import subprocess, sys, tempfile, threading, time, unicodedata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 USER, DOMAIN, PASSWORD, EMAIL = "ada", "EXAMPLE", "bench-Pa55", "ada@example.com"
 STEPS = ["initial", "no-op", "incremental"]
-TOOLS = ["hubsync", "full", "sync_items"]
+TOOLS = ["hubsync", "hubsync-ews", "full", "sync_items"]
+LABELS = {"hubsync": "hubsync", "hubsync-ews": "hubsync (EWS only)", "full": "exchangelib full read",
+          "sync_items": "exchangelib sync_items"}
 
 # ---------------------------------------------------------------------------- counting relay
 
@@ -464,6 +471,7 @@ def vcard_projection(text: str) -> tuple:
 
 
 def compare(label: str, got: collections.Counter, expected: collections.Counter) -> list[str]:
+    compare.last = got
     if got == expected:
         return []
     missing, extra = expected - got, got - expected
@@ -477,20 +485,39 @@ def compare(label: str, got: collections.Counter, expected: collections.Counter)
 # ---------------------------------------------------------------------------- runs
 
 
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run_measured(cmd: list[str], relay: CountingRelay, emu: Emulator, log: Path, env=None) -> dict:
+    """Run a tool once: wall time, exit code, peak RSS, requests through the relay, emulator CPU.
+
+    Peak RSS comes from GNU time (`%M`), which runs the tool as the child of a small process:
+    Linux keeps a child's ru_maxrss high-water mark across fork+exec, so os.wait4 on a child of
+    this (exchangelib-loaded, ~65 MB) harness would report at least the harness's own RSS.
+    """
     before, cpu0 = relay.snapshot(), emu.cpu_s()
+    rss_file = log.parent / ".maxrss"
+    wrapped = [GNU_TIME, "-f", "%M %U %S", "-o", str(rss_file)] + cmd if GNU_TIME else cmd
     with open(log, "ab") as out:
         out.write(f"\n$ {' '.join(cmd)}\n".encode())
         out.flush()
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=out, stdin=subprocess.DEVNULL, env=env)
+        p = subprocess.Popen(wrapped, stdout=subprocess.PIPE, stderr=out, stdin=subprocess.DEVNULL, env=env)
         stdout = p.stdout.read()
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
         out.write(stdout)
     time.sleep(0.05)  # let the relay's threads finish their bookkeeping
     rc = os.waitstatus_to_exitcode(status)
-    return {"wall_s": round(wall, 3), "exit": rc, "ok": rc == 0, "peak_mb": round(ru.ru_maxrss / 1024, 1),
+    peak_kb, cpu = ru.ru_maxrss, ru.ru_utime + ru.ru_stime  # without GNU time: peak is an upper bound
+    if GNU_TIME:
+        try:
+            kb, user, system = rss_file.read_text().strip().splitlines()[-1].split()
+            peak_kb, cpu = int(kb), float(user) + float(system)
+        except (OSError, ValueError, IndexError):
+            pass
+    return {"wall_s": round(wall, 3), "exit": rc, "ok": rc == 0, "peak_mb": round(peak_kb / 1024, 1),
+            "cpu_s": round(cpu, 2),
             "emu_cpu_s": round(emu.cpu_s() - cpu0, 2), **CountingRelay.delta(before, relay.snapshot()),
             "stdout": stdout.decode("utf-8", "replace")}
 
@@ -519,10 +546,15 @@ class Tools:
                    f"http://127.0.0.1:{relay.port}", "--user", f"{DOMAIN}\\{USER}", "--password", PASSWORD,
                    "--exchange-version", "2016"], self.hub_log, self.env)
         run_setup([h, "spoke", "add", "bench", "--name", "Out", "--path", str(self.out_dir)], self.hub_log, self.env)
+        run_setup([h, "hub", "create", "ews-only"], self.hub_log, self.env)
+        run_setup([h, "spoke", "add", "ews-only", "--name", "Exchange", "--kind", "ews", "--url",
+                   f"http://127.0.0.1:{relay.port}", "--user", f"{DOMAIN}\\{USER}", "--password", PASSWORD,
+                   "--exchange-version", "2016"], self.hub_log, self.env)
 
     def run(self, tool: str) -> dict:
-        if tool == "hubsync":
-            r = run_measured([self.args.hubsync, "sync", "bench"], self.relay, self.emu, self.hub_log, self.env)
+        if tool.startswith("hubsync"):
+            hub = "bench" if tool == "hubsync" else "ews-only"
+            r = run_measured([self.args.hubsync, "sync", hub], self.relay, self.emu, self.hub_log, self.env)
             m = re.search(r"^Exchange\s+(\d+)\s+(\d+)/(\d+)/(\d+)\s+(\d+)/(\d+)/(\d+)", r["stdout"], re.M)
             o = re.search(r"^Out\s+(\d+)\s+(\d+)/(\d+)/(\d+)\s+(\d+)/(\d+)/(\d+)", r["stdout"], re.M)
             r["summary"] = {"exchange": m.group(0) if m else None, "out": o.group(0) if o else None}
@@ -540,6 +572,11 @@ class Tools:
             got = collections.Counter(vcard_projection(p.read_text(encoding="utf-8"))
                                       for p in self.out_dir.glob("*.vcf"))
             return compare("hubsync folder", got, expected)
+        if tool == "hubsync-ews":  # the hub's contents, written out after the timed run
+            export = self.tmp / "ews-only.vcf"
+            run_setup([self.args.hubsync, "export", "ews-only", "--out", str(export)], self.hub_log, self.env)
+            cards = re.findall(r"BEGIN:VCARD.*?END:VCARD", export.read_text(encoding="utf-8"), re.S)
+            return compare("hubsync EWS-only hub (export)", collections.Counter(map(vcard_projection, cards)), expected)
         if tool == "full":
             data = json.loads((self.job_dir / "full.json").read_text())
         else:
@@ -565,7 +602,7 @@ def run_size(n: int, args, tmp: Path) -> dict:
                 edits = edit_mailbox(emu.url, args.auth, truth, ids, 1)
                 print(f"  edited {len(edits)} contacts in {time.perf_counter() - t0:.1f}s (not measured)", flush=True)
             expected = collections.Counter(expected_projection(c) for c in truth.values())
-            order = ["hubsync", "sync_items", "full"] if step == "incremental" else TOOLS
+            order = ["hubsync", "hubsync-ews", "sync_items", "full"] if step == "incremental" else TOOLS
             reps = args.repeat if step == "no-op" else 1
             runs = collections.defaultdict(list)
             for rep in range(reps):
@@ -573,14 +610,20 @@ def run_size(n: int, args, tmp: Path) -> dict:
                     res = tools.run(tool)
                     problems = tools.verify(tool, expected) if res["ok"] else []
                     res["equal"] = res["ok"] and not problems
+                    if edits and res["ok"]:  # the edited values, one by one (the comparison above implies it)
+                        arrived = sum(1 for i, _ in edits if compare.last[expected_projection(truth[i])] > 0)
+                        res["edits_arrived"] = arrived
+                        problems += [] if arrived == len(edits) else [f"only {arrived}/{len(edits)} edits arrived"]
+                        res["equal"] = not problems
                     runs[tool].append(res)
                     status = "ok" if res["equal"] else "FAIL"
                     work = f" (work {res['work_s']:.2f}s)" if "work_s" in res else ""
-                    print(f"  {step:<11} {tool:<10} {res['wall_s']:7.2f}s{work:<17} {res['requests']:5d} req "
+                    arrived = f", edits {res['edits_arrived']}/{len(edits)}" if "edits_arrived" in res else ""
+                    print(f"  {step:<11} {tool:<11} {res['wall_s']:7.2f}s{work:<17} {res['requests']:5d} req "
                           f"{res['response_kb']:8.0f} KB  exit {res['exit']}  verified: "
-                          f"{'yes' if res['equal'] else 'NO'}  [{status}]", flush=True)
+                          f"{'yes' if res['equal'] else 'NO'}{arrived}  [{status}]", flush=True)
                     if not res["ok"]:
-                        log = tools.hub_log if tool == "hubsync" else tools.exl_log
+                        log = tools.hub_log if tool.startswith("hubsync") else tools.exl_log
                         tail = log.read_text(errors="replace").splitlines()[-30:]
                         print(f"    {tool} exited {res['exit']}; end of {log}:\n" + "\n".join("      " + l for l in tail))
                     for p in problems:
@@ -612,33 +655,28 @@ def report(size: dict):
     steps = size["steps"]
     print(f"\n{size['contacts']} contacts, {size['auth'].upper()} auth, {size['edited']} edited for `incremental`; "
           f"no-op = median of the runs")
-    col = lambda r: f"{r['wall_s']:7.2f}s {r['requests']:5d} {r['peak_mb']:6.0f}"
-    head = f"{'wall':>8} {'req':>5} {'peakMB':>6}"
-    print(f"{'step':<11} | {'hubsync':^20} | {'exchangelib full read':^28} | {'exchangelib sync_items':^28}")
-    print(f"{'':<11} | {head} | {head} {'ratio':>6} | {head} {'ratio':>6}")
-    print("-" * 95)
+    print(f"{'step':<11} {'tool':<23} {'wall':>8} {'work':>7} {'req':>5} {'resp KB':>8} {'peakMB':>6} {'cpu':>6} "
+          f"{'emuCPU':>6} | {'full/x':>7} {'sync_items/x':>12}")
+    print("-" * 112)
     for step in STEPS:
-        h = steps[step]["hubsync"]
-        cells = []
-        for tool in ("full", "sync_items"):
-            b = steps[step][tool]
-            cells.append(f"{col(b)} {b['wall_s'] / max(h['wall_s'], 1e-9):5.2f}x")
-        print(f"{step:<11} | {col(h)} | {cells[0]} | {cells[1]}")
-    print("  exchangelib wall without interpreter start-up and import (work): " + "; ".join(
-        f"{step} full {steps[step]['full']['work_s']:.2f}s / sync_items {steps[step]['sync_items']['work_s']:.2f}s"
-        for step in STEPS))
-    print("  emulator CPU s (hubsync / full / sync_items): " + "; ".join(
-        f"{step} {steps[step]['hubsync']['emu_cpu_s']:.2f} / {steps[step]['full']['emu_cpu_s']:.2f} / "
-        f"{steps[step]['sync_items']['emu_cpu_s']:.2f}" for step in STEPS))
-    print("  response KB (hubsync / full / sync_items): " + "; ".join(
-        f"{step} {steps[step]['hubsync']['response_kb']:.0f} / {steps[step]['full']['response_kb']:.0f} / "
-        f"{steps[step]['sync_items']['response_kb']:.0f}" for step in STEPS))
+        s = steps[step]
+        for tool in TOOLS:
+            r = s[tool]
+            work = f"{r['work_s']:6.2f}s" if "work_s" in r else f"{'-':>7}"
+            ratios = ""
+            if tool.startswith("hubsync"):
+                f, si = (s[b]["wall_s"] / max(r["wall_s"], 1e-9) for b in ("full", "sync_items"))
+                ratios = f"| {f:6.2f}x {si:11.2f}x"
+            print(f"{step:<11} {LABELS[tool]:<23} {r['wall_s']:7.2f}s {work} {r['requests']:5d} {r['response_kb']:8.0f} "
+                  f"{r['peak_mb']:6.0f} {r['cpu_s']:6.2f} {r['emu_cpu_s']:6.2f} {ratios}")
+    print("  work = exchangelib's time without interpreter start-up and `import exchangelib`; "
+          "ratio = baseline wall / hubsync wall")
     for step in STEPS:
         for tool in TOOLS:
             r = steps[step][tool]
             ops = ", ".join(f"{k} {v}" for k, v in r["ops"].items())
             extra = f"; walls {r['walls_s']}" if "walls_s" in r else ""
-            print(f"  {step:<11} {tool:<10} ops: {ops}; 401s {r['auth_401']}; connections {r['connections']}{extra}")
+            print(f"  {step:<11} {tool:<11} ops: {ops}; 401s {r['auth_401']}; connections {r['connections']}{extra}")
     for step in STEPS:
         s = steps[step]["hubsync"].get("summary") or {}
         print(f"  hubsync {step:<11} | {s.get('exchange')} | {s.get('out')}")
