@@ -20,25 +20,38 @@ public struct FolderSpoke: SpokeConnector {
         self.pageSize = pageSize
     }
 
-    /// Always a full listing: a folder keeps no change log. Unchanged files cost a read and a
-    /// hash each; the engine skips them by version without planning.
+    /// Always a full listing: a folder keeps no change log.
     public func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage {
+        try await pull(since: cursor, page: page, known: .none)
+    }
+
+    /// Files whose bytes hash to the version the hub holds are listed as unchanged, not parsed:
+    /// a quiet folder costs a read and a hash per file.
+    public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         let names = try listing()
         let start = page.flatMap { Int($0.rawValue) } ?? 0
         let end = min(start + pageSize, names.count)
+        let ids = names[min(start, end)..<end].map { RemoteID($0) }
+        let held = try await known(ids)
         var changes: [RemoteChange] = []
+        var unchanged: [RemoteID] = []
         var errors: [ItemError] = []
-        for name in names[min(start, end)..<end] {
-            let id = RemoteID(name)
+        for id in ids {
+            guard let data = FileManager.default.contents(atPath: url(id).path) else { continue }  // gone meanwhile
+            let version = Self.version(of: data)
+            if held[id] == version {
+                unchanged.append(id)
+                continue
+            }
             do {
-                if let item = try read(id) { changes.append(.upsert(item)) }
+                changes.append(.upsert(try item(id, data, version)))
             } catch let e as ItemError {
                 errors.append(e)
             }
         }
         return PullPage(
             mode: .full, changes: changes, errors: errors,
-            next: end < names.count ? PageToken(String(end)) : nil, cursor: nil, total: names.count)
+            next: end < names.count ? PageToken(String(end)) : nil, cursor: nil, total: names.count, unchanged: unchanged)
     }
 
     public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
@@ -79,20 +92,27 @@ public struct FolderSpoke: SpokeConnector {
 
     /// The file's card, or nil when it does not exist.
     private func readCard(_ id: RemoteID) throws -> (VCard, RemoteVersion, Date?)? {
-        let path = url(id).path
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let card: VCard
-        do {
-            card = try VCardParser.parse(data: data)
-        } catch {
-            throw ItemError(remoteID: id, message: "\(error)")
-        }
-        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        guard let data = FileManager.default.contents(atPath: url(id).path) else { return nil }
+        let (card, modified) = try parse(id, data)
         return (card, Self.version(of: data), modified)
     }
 
+    private func parse(_ id: RemoteID, _ data: Data) throws -> (VCard, Date?) {
+        do {
+            let card = try VCardParser.parse(data: data)
+            return (card, (try? FileManager.default.attributesOfItem(atPath: url(id).path))?[.modificationDate] as? Date)
+        } catch {
+            throw ItemError(remoteID: id, message: "\(error)")
+        }
+    }
+
     private func read(_ id: RemoteID) throws -> RemoteItem? {
-        guard let (card, version, modified) = try readCard(id) else { return nil }
+        guard let data = FileManager.default.contents(atPath: url(id).path) else { return nil }
+        return try item(id, data, Self.version(of: data))
+    }
+
+    private func item(_ id: RemoteID, _ data: Data, _ version: RemoteVersion) throws -> RemoteItem {
+        let (card, modified) = try parse(id, data)
         return RemoteItem(
             id: id, version: version, contact: card.contact, modifiedAt: modified,
             marker: card.uid.flatMap(CreateMarker.init(parsing:)))

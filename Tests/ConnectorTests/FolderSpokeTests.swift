@@ -24,6 +24,22 @@ import TestSupport
         #expect(page.errors.map(\.remoteID) == [RemoteID("bob.vcf")])
     }
 
+    @Test func filesTheHubHoldsAreListedNotParsed() async throws {
+        let dir = try TempDir.make()
+        let spoke = FolderSpoke(directory: dir)
+        try write("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada\r\nN:Lovelace;Ada;;;\r\nEND:VCARD\r\n", "ada.vcf", in: dir)
+        try write("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\nN:Bell;Bob;;;\r\nEND:VCARD\r\n", "bob.vcf", in: dir)
+        var held: [RemoteID: RemoteVersion] = [:]
+        for case .upsert(let r) in try await spoke.pull(since: nil, page: nil).changes { held[r.id] = r.version }
+        try write("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob\r\nN:Bell;Bobby;;;\r\nEND:VCARD\r\n", "bob.vcf", in: dir)
+        let known = held
+        let page = try await spoke.pull(since: nil, page: nil, known: KnownVersions { ids in known.filter { ids.contains($0.key) } })
+        #expect(page.unchanged == [RemoteID("ada.vcf")])
+        var changed: [String] = []
+        for case .upsert(let r) in page.changes { changed.append(r.contact.givenName ?? "") }
+        #expect(changed == ["Bobby"])
+    }
+
     @Test func aCreateRetriedAfterACrashFindsItsFile() async throws {
         let spoke = FolderSpoke(directory: try TempDir.make())
         let m = CreateMarker(hub: HubID("h"), item: ItemID("x"))
