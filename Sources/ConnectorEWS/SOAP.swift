@@ -93,7 +93,9 @@ enum SOAPResponse {
 
 extension SOAPFault {
     var connectorError: ConnectorError {
-        switch code {
+        // An older server does not know a newer version's name at all: its schema check says so.
+        let unknownVersion = code == "ErrorSchemaValidation" && text.contains("RequestServerVersion")
+        switch unknownVersion ? "ErrorInvalidServerVersion" : code {
         case "ErrorInvalidServerVersion", "ErrorIncorrectSchemaVersion":
             return ConnectorError(.misconfigured, "the server does not speak the Exchange version chosen; pick an older one (\(code))")
         case "ErrorServerBusy", "ErrorInternalServerTransientError", "ErrorTimeoutExpired":

@@ -121,6 +121,18 @@ import Testing
         }
     }
 
+    @Test func anOlderServerThatDoesNotKnowTheVersionNameSaysSoToo() throws {
+        let fault = String(decoding: Self.fault("ErrorSchemaValidation"), as: UTF8.self)
+            .replacingOccurrences(of: "<e:Message xmlns:e=\"\(NS.e)\">busy</e:Message>",
+                                  with: "<e:Message xmlns:e=\"\(NS.e)\">The 'Version' attribute of 'RequestServerVersion' is invalid</e:Message>")
+        do {
+            _ = try SOAPResponse.messages(Data(fault.utf8))
+            Issue.record("no error")
+        } catch let e as ConnectorError {
+            #expect(e.kind == .misconfigured)
+        }
+    }
+
     @Test func autodiscoverAnswers() throws {
         let ok = """
             <?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">\
