@@ -42,6 +42,9 @@ import argparse, base64, collections, concurrent.futures as cf, datetime, http.c
 import os, random, re, shutil, socket, subprocess, sys, tempfile, threading, time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchlib import components, each_size, run_setup, unesc  # noqa: E402
 from urllib.parse import unquote
 
 USER, PASSWORD = "user", "pass"
@@ -274,12 +277,6 @@ def parse(text: str) -> list[tuple[str, str, str]]:
     return out
 
 
-def unesc(v: str) -> str:
-    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) in "nN" else m.group(1), v)
-
-
-def components(v: str) -> list[str]:
-    return [unesc(p).strip() for p in re.split(r"(?<!\\);", v)]
 
 
 def norm_phone(v: str) -> str:
@@ -378,13 +375,6 @@ def run_measured(cmd: list[str], radicale: Radicale, log: Path) -> dict:
     srv = radicale.requests_since(off)
     return {"wall_s": round(wall, 3), "exit": p.returncode, "peak_mb": round(ru.ru_maxrss / 1024, 1), **srv}
 
-
-def run_setup(cmd: list[str], log: Path):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    with open(log, "a") as f:
-        f.write(f"\n$ {' '.join(cmd)}\n{r.stdout}{r.stderr}")
-    if r.returncode != 0:
-        raise RuntimeError(f"`{' '.join(cmd)}` exited {r.returncode}:\n{r.stdout}{r.stderr}")
 
 
 class HubSync:
@@ -582,21 +572,7 @@ def main():
     out = {"started": datetime.datetime.now().isoformat(timespec="seconds"), "seed": args.seed,
            "hubsync": args.hubsync, "vdirsyncer": args.vdirsyncer, "sizes": []}
     failures = []
-    for n in sizes:
-        tmp = Path(tempfile.mkdtemp(prefix=f"carddav-bench-{n}-"))
-        try:
-            size = run_size(n, args, tmp)
-        except RuntimeError as e:  # setup failed (e.g. hubsync cannot add a carddav spoke)
-            print(f"\nFAIL {n} contacts: {e}")
-            failures.append(f"{n}/setup")
-            out["sizes"].append({"contacts": n, "error": str(e), "tmp": str(tmp)})
-            args.keep = True
-            continue
-        finally:
-            if args.keep:
-                print(f"(kept {tmp})")
-            else:
-                shutil.rmtree(tmp, ignore_errors=True)
+    for size in each_size(sizes, args, "carddav-bench", run_size, out, failures):
         size["verdicts"] = report(size, bool(args.hubsync) and not size["hubsync_error"])
         failures += size["failures"]
         out["sizes"].append(size)

@@ -54,6 +54,9 @@ import argparse, collections, datetime, json, os, random, re, shutil, socket
 import subprocess, sys, tempfile, threading, time, unicodedata
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchlib import components, each_size, run_setup, unesc  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 USER, DOMAIN, PASSWORD, EMAIL = "ada", "EXAMPLE", "bench-Pa55", "ada@example.com"
 STEPS = ["initial", "no-op", "incremental"]
@@ -447,12 +450,6 @@ def vcard_lines(text: str):
             yield m.group(1).split(".")[-1].upper(), m.group(3)
 
 
-def unesc(v: str) -> str:
-    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) in "nN" else m.group(1), v)
-
-
-def components(v: str) -> list[str]:
-    return [unesc(p).strip() for p in re.split(r"(?<!\\);", v)]
 
 
 def vcard_projection(text: str) -> tuple:
@@ -521,13 +518,6 @@ def run_measured(cmd: list[str], relay: CountingRelay, emu: Emulator, log: Path,
             "emu_cpu_s": round(emu.cpu_s() - cpu0, 2), **CountingRelay.delta(before, relay.snapshot()),
             "stdout": stdout.decode("utf-8", "replace")}
 
-
-def run_setup(cmd: list[str], log: Path, env=None):
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    with open(log, "a") as f:
-        f.write(f"\n$ {' '.join(cmd)}\n{r.stdout}{r.stderr}")
-    if r.returncode != 0:
-        raise RuntimeError(f"`{' '.join(cmd)}` exited {r.returncode}:\n{r.stdout}{r.stderr}")
 
 
 class Tools:
@@ -714,21 +704,7 @@ def main():
            "hubsync": args.hubsync, "emulator": args.emulator, "exchangelib": exchangelib.__version__,
            "python": sys.version.split()[0], "auth": args.auth, "sizes": []}
     failures = []
-    for n in sizes:
-        tmp = Path(tempfile.mkdtemp(prefix=f"ews-bench-{n}-"))
-        try:
-            size = run_size(n, args, tmp)
-        except RuntimeError as e:
-            print(f"\nFAIL {n} contacts: {e}")
-            failures.append(f"{n}/setup")
-            out["sizes"].append({"contacts": n, "error": str(e), "tmp": str(tmp)})
-            args.keep = True
-            continue
-        finally:
-            if args.keep:
-                print(f"(kept {tmp})")
-            else:
-                shutil.rmtree(tmp, ignore_errors=True)
+    for size in each_size(sizes, args, "ews-bench", run_size, out, failures):
         report(size)
         failures += size["failures"]
         out["sizes"].append(size)
