@@ -88,7 +88,6 @@ struct Discover: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: "Kind of source.") var kind: SpokeKind = .carddav
     @OptionGroup var network: NetworkFlags
-
     @OptionGroup var exchange: ExchangeFlags
 
     func run() async throws {
