@@ -49,6 +49,12 @@ let package = Package(
             "ConnectorKit", "ConnectorHTTP", "ConnectorXML", "SyncModel",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Google Contacts (People API): OAuth with PKCE, sync tokens, batch writes with etags.
+        .target(name: "ConnectorGoogle", dependencies: [
+            "ConnectorKit", "ConnectorHTTP", "SyncModel",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // An in-memory spoke: tests, benchmark and demo.
         .target(name: "ConnectorMemory", dependencies: ["ConnectorKit", "SyncModel"]),
         // A folder of .vcf files: the first persistent spoke, for the CLI and demo.
@@ -66,7 +72,7 @@ let package = Package(
         .target(name: "HubCLI", dependencies: [
             "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
             "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "ConnectorHTTP", "ConnectorDAV", "ConnectorEWS",
-            "PIMFormats", "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ConnectorGoogle", "PIMFormats", "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "hubsync", dependencies: ["HubCLI"]),
@@ -117,6 +123,11 @@ let package = Package(
         .testTarget(name: "EWSTests", dependencies: [
             "ConnectorEWS", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "ConnectorXML", "Emulators", "SyncModel",
             "SyncEngine", "SyncStore", "TestSupport",
+        ]),
+        // The Google spoke: pure mapping and OAuth, and against the People API emulator.
+        .testTarget(name: "GoogleTests", dependencies: [
+            "ConnectorGoogle", "ConnectorEWS", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "Emulators", "SyncModel", "SyncEngine",
+            "TestSupport",
         ]),
         .testTarget(name: "HubCLITests", dependencies: [
             "HubCLI", "Emulators", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder", "PIMFormats",

@@ -17,8 +17,9 @@ public enum HTTPAuth: Sendable {
     /// request: the handshake and the requests after it go over one connection (a lane of the
     /// transport). `user` may be "DOMAIN\user" or "user@domain" when `domain` is nil.
     case ntlm(user: String, password: String, domain: String?)
-    /// A token provider (OAuth refresh lives there); asked again once after a 401.
-    case bearer(@Sendable () async throws -> String)
+    /// A token provider (OAuth refresh lives there). Asked again once after a 401, given the token
+    /// refused, so it knows to refresh rather than hand the same one back.
+    case bearer(@Sendable (_ rejected: String?) async throws -> String)
 }
 
 /// What the client remembers between requests: the last Digest challenge and its nonce count,

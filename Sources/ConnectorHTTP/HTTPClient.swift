@@ -160,7 +160,7 @@ public final class HTTPClient: Sendable {
             }
         case .bearer(let provider):
             guard trusted else { break }
-            request.setHeader("Authorization", "Bearer \(try await token(provider, request.url))")
+            request.setHeader("Authorization", "Bearer \(try await token(provider, rejected: nil, request.url))")
         case .ntlm:
             break  // trusted origins went to ntlmExchange above
         }
@@ -182,7 +182,8 @@ public final class HTTPClient: Sendable {
             case .bearer(let provider):
                 guard trusted, !bearerRefreshed else { throw rejected }
                 bearerRefreshed = true
-                request.setHeader("Authorization", "Bearer \(try await token(provider, request.url))")
+                let refused = request.header("Authorization").map { String($0.dropFirst("Bearer ".count)) }
+                request.setHeader("Authorization", "Bearer \(try await token(provider, rejected: refused, request.url))")
             case .digest(let user, let password), .automatic(let user, let password):
                 if let digest = DigestChallenge.best(in: challenges), !answered || digest.stale {
                     request.setHeader("Authorization", memory.answer(digest, for: request, user: user, password: password))
@@ -205,9 +206,11 @@ public final class HTTPClient: Sendable {
         throw rejected
     }
 
-    private func token(_ provider: @Sendable () async throws -> String, _ url: URL) async throws -> String {
+    private func token(
+        _ provider: @Sendable (_ rejected: String?) async throws -> String, rejected: String?, _ url: URL
+    ) async throws -> String {
         do {
-            return try await provider()
+            return try await provider(rejected)
         } catch let error as ConnectorError {
             throw error
         } catch is CancellationError {

@@ -87,7 +87,9 @@ struct Context {
             return EWSSpoke(
                 settings: EWSSettings(url: net.url, version: version, folderID: spoke.settings["ews.folder"]),
                 http: net.client, logger: logger.with(["spoke": "\(spoke.id)"]))
-        case .google, .graph:
+        case .google:
+            return try GoogleSetup.connector(spoke, secrets: secrets)
+        case .graph:
             throw CLIError("spoke \(spoke.id): \(spoke.kind.rawValue) spokes are not available in this version yet")
         }
     }

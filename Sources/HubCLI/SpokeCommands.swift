@@ -65,11 +65,12 @@ struct SpokeGroup: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Hub id or name.") var hub: String
         @Option(help: "The spoke's name.") var name: String
-        @Option(help: "Kind of source: folder, carddav or ews (google and graph are coming).")
+        @Option(help: "Kind of source: folder, carddav, ews or google (graph is coming).")
         var kind: SpokeKind = .folder
         @Option(help: "For a folder spoke: the directory of .vcf files (created when missing).") var path: String?
         @OptionGroup var network: NetworkFlags
         @OptionGroup var exchange: ExchangeFlags
+        @OptionGroup var google: GoogleFlags
         @OptionGroup var options: SpokeOptionFlags
 
         func run() async throws {
@@ -101,7 +102,11 @@ struct SpokeGroup: AsyncParsableCommand {
                 settings["ews.version"] = try exchange.version().rawValue
                 settings["ews.folder"] = folder.id
                 settings["ews.folderName"] = folder.path
-            case .memory, .google, .graph:
+            case .google:
+                let (settings_, tokens) = try await GoogleSetup.signIn(google)
+                settings = try GoogleSetup.store(settings_, tokens, secrets: ctx.secrets())
+                Console.line("signed in to Google")
+            case .memory, .graph:
                 break
             }
             var o = SpokeOptions()

@@ -140,13 +140,18 @@ private func param(_ name: String, _ header: String?) -> String? {
 
     @Test func bearerAsksTheProviderOnceMoreAfter401() async throws {
         let calls = Mutex(0)
-        let provider: @Sendable () async throws -> String = { "token-\(calls.withLock { $0 += 1; return $0 })" }
+        let refused = Mutex<[String?]>([])
+        let provider: @Sendable (String?) async throws -> String = { rejected in
+            refused.withLock { $0.append(rejected) }
+            return "token-\(calls.withLock { $0 += 1; return $0 })"
+        }
         let transport = ScriptedTransport([.reply(401), .reply(200), .reply(401), .reply(401)])
         let client = HTTPClient(transport: transport, auth: .bearer(provider))
         #expect(try await client.send(HTTPRequest(.get, exampleURL)).status == 200)
         let error = await #expect(throws: ConnectorError.self) { try await client.send(HTTPRequest(.get, exampleURL)) }
         #expect(error?.kind == .unauthorized)
         #expect(transport.authorizations == ["Bearer token-1", "Bearer token-2", "Bearer token-3", "Bearer token-4"])
+        #expect(refused.withLock { $0 } == [nil, "token-1", nil, "token-3"])
     }
 
     @Test func secretsNeverReachTheLog() async throws {
@@ -158,7 +163,7 @@ private func param(_ name: String, _ header: String?) -> String? {
         _ = try await basic.send(HTTPRequest(.get, exampleURL, body: Data("BODY-SECRET".utf8)))
         let digest = HTTPClient(transport: transport, auth: .digest(user: "u", password: "hunter2"), logger: logs.logger)
         _ = try await digest.send(HTTPRequest(.propfind, exampleURL))
-        let bearer = HTTPClient(transport: transport, auth: .bearer({ "ya29.TOKEN" }), logger: logs.logger)
+        let bearer = HTTPClient(transport: transport, auth: .bearer({ _ in "ya29.TOKEN" }), logger: logs.logger)
         _ = try await bearer.send(HTTPRequest(.get, URL(string: "https://dav.example.org/x?access_token=QUERYSECRET")!))
         let text = logs.all.joined(separator: "\n")
         #expect(logs.all.count == 5)

@@ -154,7 +154,7 @@ import TestSupport
     @Test func anOAuthBearerTokenIsAccepted() async throws {
         try await with { x in
             x.emulator.addBearerToken("token-1", for: Exchange.email)
-            let page = try await x.spoke(auth: .bearer { "token-1" }).pull(since: nil, page: nil)
+            let page = try await x.spoke(auth: .bearer { _ in "token-1" }).pull(since: nil, page: nil)
             #expect(page.changes.isEmpty)
             #expect(x.emulator.authStats.bearerSucceeded >= 1)
         }

@@ -54,6 +54,8 @@ func person(_ given: String, _ family: String, _ email: String) -> Contact {
         r = await cli.run("spoke add h --name X --kind ews")
         #expect(r.error.map { "\($0)" }?.contains("needs --url (the server) or --email") == true)
         r = await cli.run("spoke add h --name X --kind google")
+        #expect(r.error.map { "\($0)" }?.contains("needs --client-id") == true)
+        r = await cli.run("spoke add h --name X --kind graph")
         #expect(r.error.map { "\($0)" }?.contains("not available") == true)
         r = await cli.run("restore h")
         #expect(r.exitCode != 0)

@@ -1,0 +1,91 @@
+import ArgumentParser
+import ConnectorGoogle
+import ConnectorHTTP
+import Foundation
+import Secrets
+import SyncModel
+
+/// The Google flags of `spoke add`.
+struct GoogleFlags: ParsableArguments {
+    @Option(help: "Google: the OAuth client id of your Google Cloud project (else $HUBSYNC_GOOGLE_CLIENT_ID).")
+    var clientId: String?
+    @Option(help: "Google: the OAuth client secret (else $HUBSYNC_GOOGLE_CLIENT_SECRET). Stored encrypted.")
+    var clientSecret: String?
+    @Option(help: "Google: the account to sign in as (a hint for the sign-in page).") var googleAccount: String?
+    @Option(help: "Google: another People API and OAuth base URL (an emulator).") var googleEndpoint: String?
+    @Option(help: "Google: open the sign-in URL with this command instead of printing it (e.g. xdg-open).")
+    var openWith: String?
+
+    func settings() throws -> GoogleSettings {
+        let env = ProcessInfo.processInfo.environment
+        guard let id = clientId ?? env["HUBSYNC_GOOGLE_CLIENT_ID"], !id.isEmpty else {
+            throw CLIError("a Google spoke needs --client-id (an OAuth client of type Desktop in Google Cloud)")
+        }
+        let secret = clientSecret ?? env["HUBSYNC_GOOGLE_CLIENT_SECRET"]
+        guard let endpoint = googleEndpoint else { return GoogleSettings(clientID: id, clientSecret: secret) }
+        guard let base = URL(string: endpoint) else { throw CLIError("--google-endpoint \(endpoint) is not a URL") }
+        return .emulator(base, clientID: id, clientSecret: secret)
+    }
+}
+
+enum GoogleSetup {
+    static func client() -> HTTPClient {
+        HTTPClient(transport: AHCTransport.shared(), retry: GoogleSpoke.retryPolicy())
+    }
+
+    /// Sign in with Google: PKCE, the browser, a loopback redirect, then the code for tokens.
+    static func signIn(_ flags: GoogleFlags) async throws -> (GoogleSettings, GoogleTokens) {
+        let settings = try flags.settings()
+        let loopback = try LoopbackRedirect()
+        let pkce = PKCE()
+        let state = PKCE.randomVerifier()
+        let url = GoogleOAuth.authorizationURL(
+            settings, redirectURI: loopback.redirectURI, state: state, pkce: pkce, loginHint: flags.googleAccount)
+        async let answer = loopback.awaitQuery()
+        if let command = flags.openWith {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "\(command) \"$0\"", url.absoluteString]
+            try p.run()
+        } else {
+            Console.line("Open this address in a browser and allow HubSync to manage your contacts:\n  \(url.absoluteString)")
+        }
+        let query = try await answer
+        if let error = query["error"] { throw CLIError("Google sign-in failed: \(error)") }
+        guard query["state"] == state, let code = query["code"] else {
+            throw CLIError("the sign-in answer did not match this sign-in; try again")
+        }
+        let tokens = try await GoogleOAuth.exchange(
+            code: code, pkce: pkce, redirectURI: loopback.redirectURI, settings, http: client())
+        return (settings, tokens)
+    }
+
+    static func store(_ settings: GoogleSettings, _ tokens: GoogleTokens, secrets: SecretBox) throws -> [String: String] {
+        var s = [
+            "google.clientID": settings.clientID, "google.api": settings.apiBase.absoluteString,
+            "google.token": settings.tokenURL.absoluteString, "google.auth": settings.authorizationURL.absoluteString,
+            "google.refreshToken": try secrets.seal(tokens.refreshToken),
+        ]
+        if let secret = settings.clientSecret { s["google.clientSecret"] = try secrets.seal(secret) }
+        return s
+    }
+
+    /// The spoke's connector from its stored settings; the first request refreshes the access token.
+    static func connector(_ spoke: SpokeConfig, secrets: () throws -> SecretBox) throws -> GoogleSpoke {
+        let s = spoke.settings
+        guard let id = s["google.clientID"], let api = s["google.api"].flatMap(URL.init(string:)),
+            let token = s["google.token"].flatMap(URL.init(string:)),
+            let auth = s["google.auth"].flatMap(URL.init(string:)), let refresh = s["google.refreshToken"]
+        else { throw CLIError("spoke \(spoke.id) is not signed in to Google; add it again") }
+        let box = try secrets()
+        let settings = GoogleSettings(
+            clientID: id, clientSecret: try s["google.clientSecret"].map { try box.open($0) }, apiBase: api, tokenURL: token,
+            authorizationURL: auth)
+        let source = GoogleTokenSource(
+            tokens: GoogleTokens(accessToken: "", refreshToken: try box.open(refresh), expiresAt: .distantPast),
+            settings: settings, http: client())
+        return GoogleSpoke(
+            settings: settings,
+            http: HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: GoogleSpoke.retryPolicy()))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The loopback end of an OAuth sign-in (RFC 8252 §7.3): listens on 127.0.0.1 on a free port for
+/// the one redirect the browser brings back, answers it with a short page, and hands over its
+/// query. Plain sockets: one request, no server framework needed.
+final class LoopbackRedirect: @unchecked Sendable {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw CLIError("cannot open a loopback socket for the sign-in") }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        guard bound == 0, listen(fd, 4) == 0 else {
+            close(fd)
+            throw CLIError("cannot listen on 127.0.0.1 for the sign-in")
+        }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    deinit { close(fd) }
+
+    var redirectURI: String { "http://127.0.0.1:\(port)/oauth/google" }
+
+    /// The query of the first request to the redirect path (other requests, a favicon, are
+    /// answered 404 and skipped). Blocks a thread, not the caller's task.
+    func awaitQuery() async throws -> [String: String] {
+        try await withCheckedThrowingContinuation { cont in
+            Thread.detachNewThread { [self] in
+                while true {
+                    let client = accept(fd, nil, nil)
+                    guard client >= 0 else { return cont.resume(throwing: CLIError("the sign-in listener closed")) }
+                    var buffer = [UInt8](repeating: 0, count: 8192)
+                    let n = read(client, &buffer, buffer.count)
+                    let head = String(decoding: buffer.prefix(max(n, 0)), as: UTF8.self)
+                    let target = head.split(separator: " ").dropFirst().first.map(String.init) ?? ""
+                    let ok = target.hasPrefix("/oauth/google")
+                    let page = ok ? "Signed in. You can close this tab and go back to HubSync." : "Not found"
+                    let reply = "HTTP/1.1 \(ok ? "200 OK" : "404 Not Found")\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                        + "Content-Length: \(page.utf8.count)\r\nConnection: close\r\n\r\n\(page)"
+                    _ = reply.withCString { write(client, $0, strlen($0)) }
+                    close(client)
+                    guard ok else { continue }
+                    let items = URLComponents(string: "http://127.0.0.1\(target)")?.queryItems ?? []
+                    return cont.resume(returning: Dictionary(items.map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { a, _ in a }))
+                }
+            }
+        }
+    }
+}
