@@ -8,6 +8,8 @@ import SyncModel
 /// etags, contact groups as categories, clientData marking what the hub created.
 public struct GoogleSpoke: SpokeConnector {
     let api: PeopleAPI
+    /// Photos live on other hosts: fetched without the account's token.
+    let photos: ConnectorHTTPClient
     let settings: GoogleSettings
     let groups: Groups
     let logger: Logger
@@ -19,6 +21,7 @@ public struct GoogleSpoke: SpokeConnector {
     ) {
         self.settings = settings
         self.api = PeopleAPI(http: http, base: settings.apiBase, budget: RequestBudget(perMinute: requestsPerMinute))
+        self.photos = ConnectorHTTPClient(transport: http.transport, retry: Self.retryPolicy())
         self.groups = Groups()
         self.logger = logger
     }
@@ -121,7 +124,7 @@ public struct GoogleSpoke: SpokeConnector {
         let id = RemoteID(p.resourceName ?? "")
         var contact = PersonMapping(groupNames: groupNames).contact(p)
         if let url = p.photos?.first(where: { $0.default != true })?.url.flatMap(URL.init(string:)) {
-            let response = try await api.http.send(HTTPRequest(.get, url))
+            let response = try await photos.send(HTTPRequest(.get, url))
             guard response.isSuccess else { throw ItemError(remoteID: id, message: "cannot read its photo (\(response.status))") }
             contact.photo = Photo(data: response.body, mediaType: response.header("Content-Type") ?? "image/jpeg")
         }

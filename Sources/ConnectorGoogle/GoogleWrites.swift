@@ -113,7 +113,7 @@ extension GoogleSpoke {
     private func samePhoto(_ photo: Photo?, _ person: Person?) async throws -> Bool {
         let url = person?.photos?.first { $0.default != true }?.url.flatMap(URL.init(string:))
         guard let photo, let url else { return photo == nil && url == nil }
-        let response = try await api.http.send(.init(.get, url))
+        let response = try await photos.send(.init(.get, url))
         return response.isSuccess && response.body == photo.data
     }
 
