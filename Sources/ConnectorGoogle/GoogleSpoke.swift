@@ -62,6 +62,14 @@ public struct GoogleSpoke: SpokeConnector {
     }
 
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+        do {
+            return try await listPage(since: cursor, page: page, known: known)
+        } catch let f as PeopleAPI.Failure {
+            throw f.connectorError
+        }
+    }
+
+    private func listPage(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         // Page token: mode, Google's page token, the sync token the listing runs under.
         var mode: PullPage.Mode = cursor == nil ? .full : .incremental
         var syncToken = cursor?.rawValue
@@ -134,12 +142,28 @@ public struct GoogleSpoke: SpokeConnector {
     }
 
     public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
+        do {
+            return try await fetchOne(id)
+        } catch let f as PeopleAPI.Failure {
+            throw f.connectorError
+        }
+    }
+
+    private func fetchOne(_ id: RemoteID) async throws -> RemoteItem? {
         guard let person = try await current([id]).first else { return nil }
         return try await remoteItem(person, try await groups.names(api))
     }
 
     /// Google cannot search clientData: after a crash mid-create, the listing is read for it.
     public func find(marker: CreateMarker) async throws -> RemoteItem? {
+        do {
+            return try await search(marker)
+        } catch let f as PeopleAPI.Failure {
+            throw f.connectorError
+        }
+    }
+
+    private func search(_ marker: CreateMarker) async throws -> RemoteItem? {
         var pageToken: String?
         repeat {
             var query = [("personFields", "clientData,metadata"), ("pageSize", "1000")]
@@ -148,7 +172,7 @@ public struct GoogleSpoke: SpokeConnector {
             if let hit = page.connections?.first(where: { PersonMapping.marker($0) == marker.description }),
                 let name = hit.resourceName
             {
-                return try await fetch(RemoteID(name))
+                return try await fetchOne(RemoteID(name))
             }
             pageToken = page.nextPageToken
         } while pageToken != nil

@@ -41,6 +41,14 @@ extension GoogleSpoke {
     }
 
     public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
+        do {
+            return try await writeAll(ops)
+        } catch let f as PeopleAPI.Failure {
+            throw f.connectorError
+        }
+    }
+
+    private func writeAll(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
         var outcomes = [WriteOutcome?](repeating: nil, count: ops.count)
         var creates: [(Int, Contact, CreateMarker)] = []
         var changes: [(Int, RemoteID, RemoteVersion?, Contact?)] = []
@@ -58,10 +66,13 @@ extension GoogleSpoke {
             let body = BatchCreate(
                 contacts: creates.map { .init(contactPerson: mapping.person($0.1, marker: $0.2.description, groupIDs: groupIDs)) },
                 readMask: Person.readFields)
-            let created = try decode(Created.self, try await api.post("v1/people:batchCreateContacts", json: body, replayable: false))
+            let made = try await createAll(body)
             for (n, (i, contact, _)) in creates.enumerated() {
-                guard let person = created.createdPeople?[safe: n]?.person, let name = person.resourceName else {
-                    outcomes[i] = .failed(ItemError(remoteID: nil, message: "Google did not create it"))
+                guard case .success(let person) = made[safe: n] ?? .failure(ItemError(remoteID: nil, message: "no answer")),
+                    let name = person.resourceName
+                else {
+                    if case .failure(let e) = made[safe: n] { outcomes[i] = .failed(e) }
+                    else { outcomes[i] = .failed(ItemError(remoteID: nil, message: "Google did not create it")) }
                     continue
                 }
                 let etag = try await setPhoto(contact.photo, had: false, on: name) ?? person.etag
@@ -107,6 +118,30 @@ extension GoogleSpoke {
             }
         }
         return outcomes.map { $0 ?? .failed(ItemError(remoteID: nil, message: "Google gave no answer for this item")) }
+    }
+
+    /// One batch; when Google refuses the batch as a whole (one bad contact fails them all), each
+    /// contact alone, so the bad one is an item error and the others are created.
+    private func createAll(_ body: BatchCreate) async throws -> [Result<Person, ItemError>] {
+        do {
+            let created = try decode(Created.self, try await api.post("v1/people:batchCreateContacts", json: body, replayable: false))
+            return body.contacts.indices.map { n in
+                created.createdPeople?[safe: n]?.person.map { .success($0) }
+                    ?? .failure(ItemError(remoteID: nil, message: "Google did not create it"))
+            }
+        } catch let f as PeopleAPI.Failure where f.status == 400 {
+            var out: [Result<Person, ItemError>] = []
+            for item in body.contacts {
+                do {
+                    let data = try await api.post("v1/people:createContact", [("personFields", Person.readFields)],
+                                                  json: item.contactPerson, replayable: false)
+                    out.append(.success(try decode(Person.self, data)))
+                } catch let f as PeopleAPI.Failure {
+                    out.append(.failure(ItemError(remoteID: nil, message: "Google refused it: \(f.message)")))
+                }
+            }
+            return out
+        }
     }
 
     /// Whether the person already shows this photo (fetching it is cheaper than re-uploading).

@@ -13,6 +13,12 @@ struct PeopleAPI: Sendable {
         var status: Int
         var reason: String?
         var message: String
+
+        /// For a failure nobody handled on the way up.
+        var connectorError: ConnectorError {
+            ConnectorError(status == 404 ? .unavailable : .protocolViolation,
+                           "Google answered \(status)\(reason.map { " \($0)" } ?? ""): \(message)")
+        }
     }
 
     func get(_ path: String, _ query: [(String, String)] = []) async throws -> Data {

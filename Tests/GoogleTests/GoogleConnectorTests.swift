@@ -153,6 +153,17 @@ import TestSupport
         }
     }
 
+    @Test func aBatchRefusedWholeIsSentContactByContact() async throws {
+        try await with { g in
+            g.emulator.faults.inject(.httpStatus(400), count: 1, operation: "people.batchCreateContacts")
+            let ops = (0..<3).map { WriteOp.create(Contact(givenName: "B\($0)"), CreateMarker(hub: HubID("h"), item: ItemID("b\($0)"))) }
+            let out = try await g.spoke().write(ops)
+            #expect(out.allSatisfy { if case .created = $0 { true } else { false } })
+            #expect(g.emulator.requestCount("people.createContact") == 3)
+            #expect(try g.contacts().count == 3)
+        }
+    }
+
     @Test func serverErrorsAreRetried() async throws {
         try await with { g in
             let waits = Waits()
