@@ -88,7 +88,13 @@ struct Context {
                 settings: EWSSettings(url: net.url, version: version, folderID: spoke.settings["ews.folder"]),
                 http: net.client, logger: logger.with(["spoke": "\(spoke.id)"]))
         case .google:
-            return try GoogleSetup.connector(spoke, secrets: secrets)
+            let store = self.store
+            return try GoogleSetup.connector(spoke, secrets: secrets) { key, value in
+                // Re-read, so options changed meanwhile are not overwritten.
+                guard var current = try? store.spokes(hub: spoke.hub).first(where: { $0.id == spoke.id }) else { return }
+                current.settings[key] = value
+                try? store.saveSpoke(current)
+            }
         case .graph:
             throw CLIError("spoke \(spoke.id): \(spoke.kind.rawValue) spokes are not available in this version yet")
         }

@@ -71,7 +71,11 @@ enum GoogleSetup {
     }
 
     /// The spoke's connector from its stored settings; the first request refreshes the access token.
-    static func connector(_ spoke: SpokeConfig, secrets: () throws -> SecretBox) throws -> GoogleSpoke {
+    /// A refresh token Google rotates is sealed and handed to `store` (the old one stops working).
+    static func connector(
+        _ spoke: SpokeConfig, secrets: () throws -> SecretBox,
+        store: @escaping @Sendable (_ key: String, _ sealed: String) -> Void
+    ) throws -> GoogleSpoke {
         let s = spoke.settings
         guard let id = s["google.clientID"], let api = s["google.api"].flatMap(URL.init(string:)),
             let token = s["google.token"].flatMap(URL.init(string:)),
@@ -81,9 +85,15 @@ enum GoogleSetup {
         let settings = GoogleSettings(
             clientID: id, clientSecret: try s["google.clientSecret"].map { try box.open($0) }, apiBase: api, tokenURL: token,
             authorizationURL: auth)
+        let first = try box.open(refresh)
         let source = GoogleTokenSource(
-            tokens: GoogleTokens(accessToken: "", refreshToken: try box.open(refresh), expiresAt: .distantPast),
-            settings: settings, http: client())
+            tokens: GoogleTokens(accessToken: "", refreshToken: first, expiresAt: .distantPast),
+            settings: settings, http: client(),
+            onRotate: { fresh in
+                if fresh.refreshToken != first, let sealed = try? box.seal(fresh.refreshToken) {
+                    store("google.refreshToken", sealed)
+                }
+            })
         return GoogleSpoke(
             settings: settings,
             http: HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: GoogleSpoke.retryPolicy()))

@@ -35,6 +35,12 @@ import TestSupport
         // A later run signs in with the stored refresh token alone.
         #expect(await cli.run("sync team").exitCode == 0)
         #expect(google.requestCount("oauth.token.refresh_token") >= 2)
+        // Google rotates refresh tokens (the old one stops working): the newest is kept.
+        google.rotateRefreshTokens = true
+        #expect(await cli.run("sync team").exitCode == 0)
+        #expect(await cli.run("sync team").exitCode == 0)
+        r = await cli.run("sync team")
+        #expect(r.exitCode == 0, "\(r.output)")
         let db = try Data(contentsOf: URL(fileURLWithPath: cli.db))
         #expect(db.range(of: Data("cli-secret".utf8)) == nil)
         await google.stop()

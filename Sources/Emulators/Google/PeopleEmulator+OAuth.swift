@@ -116,9 +116,12 @@ extension PeopleEmulator {
                 let t = oauth.issue(account: code.account, client: clientID, scope: code.scope, withRefresh: true)
                 return tokenAnswer(access: t.access, refresh: t.refresh, scope: code.scope)
             case "refresh_token":
-                let entry = try oauth.refreshEntry(p("refresh_token") ?? "", client: clientID)
-                let t = oauth.issue(account: entry.account, client: clientID, scope: entry.scope, withRefresh: false)
-                return tokenAnswer(access: t.access, refresh: nil, scope: entry.scope)
+                let used = p("refresh_token") ?? ""
+                let entry = try oauth.refreshEntry(used, client: clientID)
+                let rotate = rotateRefreshTokens
+                let t = oauth.issue(account: entry.account, client: clientID, scope: entry.scope, withRefresh: rotate)
+                if rotate { _ = oauth.revoke(token: used) }
+                return tokenAnswer(access: t.access, refresh: t.refresh, scope: entry.scope)
             case let other:
                 throw OAuthServer.TokenError(status: 400, error: "unsupported_grant_type",
                                              description: "Invalid grant_type: \(other ?? "")")

@@ -24,6 +24,7 @@ public final class PeopleEmulator: Sendable {
     struct Settings: Sendable {
         var consent = Consent.autoApprove
         var requirePKCE = true
+        var rotateRefreshTokens = false
         var syncTokenMaxAge: TimeInterval = 7 * 24 * 3600
         var quota: Int?
         var quotaAnswer = QuotaAnswer.resourceExhausted429
@@ -78,6 +79,12 @@ public final class PeopleEmulator: Sendable {
     public var requirePKCE: Bool {
         get { settings.withLock { $0.requirePKCE } }
         set { settings.withLock { $0.requirePKCE = newValue } }
+    }
+    /// A refresh grant also answers a new refresh token and revokes the one used (Google does this
+    /// for some clients and policies; a client must keep the newest).
+    public var rotateRefreshTokens: Bool {
+        get { settings.withLock { $0.rotateRefreshTokens } }
+        set { settings.withLock { $0.rotateRefreshTokens = newValue } }
     }
     /// Lifetime of new access tokens, seconds (Google: 3599).
     public var accessTokenLifetime: Int {
