@@ -68,15 +68,16 @@ extension GoogleSpoke {
                 readMask: Person.readFields)
             let made = try await createAll(body)
             for (n, (i, contact, _)) in creates.enumerated() {
-                guard case .success(let person) = made[safe: n] ?? .failure(ItemError(remoteID: nil, message: "no answer")),
-                    let name = person.resourceName
-                else {
-                    if case .failure(let e) = made[safe: n] { outcomes[i] = .failed(e) }
-                    else { outcomes[i] = .failed(ItemError(remoteID: nil, message: "Google did not create it")) }
-                    continue
+                switch made[safe: n] {
+                case .failure(let e)?:
+                    outcomes[i] = .failed(e)
+                case .success(let person)? where person.resourceName != nil:
+                    let name = person.resourceName ?? ""
+                    let etag = try await setPhoto(contact.photo, had: false, on: name) ?? person.etag
+                    outcomes[i] = .created(RemoteID(name), etag.map { RemoteVersion($0) })
+                case .success?, nil:
+                    outcomes[i] = .failed(ItemError(remoteID: nil, message: "Google did not create it"))
                 }
-                let etag = try await setPhoto(contact.photo, had: false, on: name) ?? person.etag
-                outcomes[i] = .created(RemoteID(name), etag.map { RemoteVersion($0) })
             }
         }
         if !changes.isEmpty {
