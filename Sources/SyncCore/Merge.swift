@@ -56,11 +56,11 @@ public enum ThreeWayMerge {
         case .birthday: return scalar(\.birthday, b, h, s, w, &out)
         case .anniversary: return scalar(\.anniversary, b, h, s, w, &out)
         case .photo: return scalar(\.photo, b, h, s, w, &out)
-        case .emails: return list(\.emails, b, h, s, w, &out, key: Normalize.key(email:))
-        case .phones: return list(\.phones, b, h, s, w, &out, key: Normalize.key(phone:))
-        case .websites: return list(\.websites, b, h, s, w, &out, key: Normalize.key(website:))
-        case .ims: return list(\.ims, b, h, s, w, &out, key: Normalize.key(im:))
-        case .addresses: return list(\.addresses, b, h, s, w, &out, key: Normalize.key(address:))
+        case .emails: return list(\.emails, b, h, s, w, &out, key: Normalize.key(email:), relabel: specific)
+        case .phones: return list(\.phones, b, h, s, w, &out, key: Normalize.key(phone:), relabel: specific)
+        case .websites: return list(\.websites, b, h, s, w, &out, key: Normalize.key(website:), relabel: specific)
+        case .ims: return list(\.ims, b, h, s, w, &out, key: Normalize.key(im:), relabel: specific)
+        case .addresses: return list(\.addresses, b, h, s, w, &out, key: Normalize.key(address:), relabel: specific)
         case .categories: return list(\.categories, b, h, s, w, &out, key: Normalize.key(category:))
         case .custom(let name):
             let (v, conflict) = pick(b.custom[name], h.custom[name], s.custom[name], w)
@@ -87,7 +87,7 @@ public enum ThreeWayMerge {
     /// one removed on one side but edited (relabelled) on the other stays: an edit beats a delete.
     static func list<T: Equatable>(
         _ kp: WritableKeyPath<Contact, [T]>, _ b: Contact, _ h: Contact, _ s: Contact, _ w: Side,
-        _ out: inout Contact, key: (T) -> String
+        _ out: inout Contact, key: (T) -> String, relabel: (T, T) -> T? = { _, _ in nil }
     ) -> Bool {
         let base = b[keyPath: kp], hub = h[keyPath: kp], spoke = s[keyPath: kp]
         if spoke == base || hub == spoke { return false }
@@ -103,7 +103,9 @@ public enum ThreeWayMerge {
         for x in hub {
             let k = key(x)
             hubKeys.insert(k)
-            if let y = sm[k] {
+            if let y = sm[k], bm[k] == nil, let same = relabel(x, y) {
+                result.append(same)  // one side only lacked the label
+            } else if let y = sm[k] {
                 let (v, c) = pick(bm[k], x, y, w)
                 conflict = conflict || c
                 if let v { result.append(v) }
@@ -119,5 +121,25 @@ public enum ThreeWayMerge {
         }
         out[keyPath: kp] = result
         return conflict
+    }
+}
+
+/// An entry with a label (emails, phones, addresses…).
+protocol Labelled: Equatable {
+    var label: ContactLabel { get set }
+}
+extension LabeledValue: Labelled {}
+extension PostalAddress: Labelled {}
+
+extension ThreeWayMerge {
+    /// Two entries new to the merge that differ only in that one is labelled "other" are one entry
+    /// with the more specific label, not a conflict: "other" is what a source that keeps no label
+    /// there (Exchange's email slots) says, not a choice made against "home".
+    static func specific<T: Labelled>(_ a: T, _ b: T) -> T? {
+        guard a.label != b.label, a.label == .other || b.label == .other else { return nil }
+        var relabelled = a
+        relabelled.label = b.label
+        guard relabelled == b else { return nil }
+        return a.label == .other ? b : a
     }
 }

@@ -1,13 +1,16 @@
 import Emulators
 import Foundation
 
-// spoke-emulator: an EWS server on loopback with a seeded mailbox, for manual tests and demos.
+// spoke-emulator: an EWS server on loopback with a seeded mailbox, and with --people-port a
+// People API server with a seeded Google account, for manual tests and demos.
 //   swift run spoke-emulator --port 0 --user ann --password secret --email ann@example.com --contacts 25 --auth basic,ntlm
+//   swift run spoke-emulator --people-port 0 --client-id demo --client-secret demo-secret
 
 func usage() -> Never {
     print("""
     usage: spoke-emulator [--port N] [--user U] [--password P] [--email E] [--domain D]
                           [--contacts N] [--auth basic,ntlm] [--version 2010sp2|2013|2013sp1|2016|2019] [--token T]
+                          [--people-port N] [--client-id ID] [--client-secret S]
     """)
     exit(2)
 }
@@ -48,4 +51,19 @@ mailbox: \(email)
 
 """
 FileHandle.standardOutput.write(Data(banner.utf8))
+
+// The People API: the same account and seed count, signed in with the OAuth client given.
+if let peoplePort = options["people-port"].flatMap({ Int($0) }) {
+    let people = PeopleEmulator()
+    let clientID = options["client-id"] ?? "spoke-emulator"
+    let secret = options["client-secret"] ?? "spoke-emulator-secret"
+    people.addAccount(email: email, clientID: clientID, clientSecret: secret)
+    if let n = Int(options["contacts"] ?? "0"), n > 0 { try people.seedContacts(n, in: email) }
+    let base = try await people.start(port: peoplePort)
+    FileHandle.standardOutput.write(Data("""
+    People API emulator: \(base.absoluteString) (OAuth client \(clientID) / \(secret), account \(email))
+    sign in: hubsync spoke add HUB --name Google --kind google --google-endpoint \(base.absoluteString) --client-id \(clientID) --client-secret \(secret)
+
+    """.utf8))
+}
 while true { try await Task.sleep(for: .seconds(3600)) }

@@ -193,3 +193,31 @@ import SyncModel
             == MergeOutcome(merged: spoke, conflicts: []))
     }
 }
+
+@Suite struct LabelMergeTests {
+    /// A person matched on a first sync: one source keeps no email labels ("other").
+    @Test func anEntryOnlyOneSideLabelsTakesThatLabelWithoutAConflict() {
+        let hub = Contact(emails: [LabeledValue("a@x.org", label: .other)])
+        let spoke = Contact(emails: [LabeledValue("a@x.org", label: .home)])
+        for (h, s) in [(hub, spoke), (spoke, hub)] {
+            let out = ThreeWayMerge.merge(base: nil, hub: h, spoke: s, winner: .hub)
+            #expect(out.merged.emails == [LabeledValue("a@x.org", label: .home)])
+            #expect(out.conflicts.isEmpty)
+        }
+    }
+
+    @Test func twoSpecificLabelsStillConflict() {
+        let out = ThreeWayMerge.merge(
+            base: nil, hub: Contact(phones: [LabeledValue("+15550100", label: .work)]),
+            spoke: Contact(phones: [LabeledValue("+15550100", label: .mobile)]), winner: .hub)
+        #expect(out.conflicts == [.phones])
+        #expect(out.merged.phones == [LabeledValue("+15550100", label: .work)])
+    }
+
+    @Test func aDeliberateChangeToOtherAgainstABaseStillWins() {
+        let base = Contact(emails: [LabeledValue("a@x.org", label: .home)])
+        let spoke = Contact(emails: [LabeledValue("a@x.org", label: .other)])
+        let out = ThreeWayMerge.merge(base: base, hub: base, spoke: spoke, winner: .hub)
+        #expect(out.merged.emails == spoke.emails)
+    }
+}
