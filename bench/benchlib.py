@@ -2,7 +2,7 @@
 commands, and the loop over sizes with its failure and temp-dir handling."""
 from __future__ import annotations
 
-import re, shutil, subprocess, tempfile
+import os, re, shutil, subprocess, tempfile
 from pathlib import Path
 
 
@@ -21,6 +21,18 @@ def run_setup(cmd: list[str], log: Path, env=None):
         f.write(f"\n$ {' '.join(cmd)}\n{r.stdout}{r.stderr}")
     if r.returncode != 0:
         raise RuntimeError(f"`{' '.join(cmd)}` exited {r.returncode}:\n{r.stdout}{r.stderr}")
+
+
+def stop_server(proc: subprocess.Popen, log):
+    """Ends a server started in its own process group (TERM, then KILL after 10 s), and its log."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+    log.close()
 
 
 def each_size(sizes, args, prefix: str, run_size, out: dict, failures: list):

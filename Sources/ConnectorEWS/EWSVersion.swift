@@ -29,13 +29,8 @@ struct EWSVersion: Hashable, Sendable {
         RemoteVersion(photo.map { "\(changeKey)\(Self.separator)\($0.hash)\(Self.separator)\($0.attachment)" } ?? changeKey)
     }
 
-    /// FNV-1a: stable across runs, and enough to tell one photo from another.
+    /// Stable across runs, and enough to tell one photo from another.
     static func hash(_ photo: Photo) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in photo.data {
-            h ^= UInt64(byte)
-            h = h &* 0x100_0000_01b3
-        }
-        return String(h, radix: 16)
+        String(ContentHash(hashing: photo.data).value, radix: 16)
     }
 }

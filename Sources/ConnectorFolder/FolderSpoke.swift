@@ -153,11 +153,6 @@ public struct FolderSpoke: SpokeConnector {
     }
 
     static func version(of data: Data) -> RemoteVersion {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in data {
-            h ^= UInt64(b)
-            h &*= 0x100_0000_01b3
-        }
-        return RemoteVersion(String(h, radix: 16))
+        RemoteVersion(String(ContentHash(hashing: data).value, radix: 16))
     }
 }

@@ -10,6 +10,12 @@ public struct ContentHash: Hashable, Sendable, Codable, CustomStringConvertible 
         let hex = String(value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex
     }
+    /// FNV-1a of raw bytes (a file, a photo), for versions that must stay the same across runs.
+    public init(hashing bytes: some Sequence<UInt8>) {
+        var h = FNV1a()
+        h.add(bytes)
+        value = h.state
+    }
     public init?(hex: String) {
         guard let v = UInt64(hex, radix: 16) else { return nil }
         value = v

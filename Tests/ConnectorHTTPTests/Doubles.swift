@@ -47,15 +47,6 @@ final class ScriptedTransport: HTTPTransport {
     }
 }
 
-/// The sleeper tests inject: records each wait, waits for nothing.
-final class Sleeps: Sendable {
-    private let recorded = Mutex<[Duration]>([])
-    var all: [Duration] { recorded.withLock { $0 } }
-    var sleeper: @Sendable (Duration) async throws -> Void {
-        { duration in self.recorded.withLock { $0.append(duration) } }
-    }
-}
-
 /// Keeps every log line with its metadata, to check what is (not) logged.
 final class LogCapture: Sendable {
     private let lines = Mutex<[String]>([])

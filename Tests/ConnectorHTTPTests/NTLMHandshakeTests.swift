@@ -2,6 +2,7 @@ import ConnectorHTTP
 import ConnectorKit
 import Foundation
 import Testing
+import TestSupport
 
 private let type1 = "NTLM TlRMTVNTUAABAAAABYIIoAAAAAAgAAAAAAAAACAAAAA="
 

@@ -3,6 +3,7 @@ import ConnectorKit
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 @Suite struct RetryTests {
     @Test(arguments: [500, 502, 503, 504, 429])

@@ -3,7 +3,7 @@ import ConnectorHTTP
 import ConnectorKit
 import Emulators
 import Foundation
-import Synchronization
+import TestSupport
 
 /// A running EWS emulator with one mailbox, and spokes pointed at it.
 struct Exchange {
@@ -48,11 +48,4 @@ struct Exchange {
     }
     func delete(_ id: String) throws { try emulator.deleteContact(id: id, in: Self.email) }
     func record(_ given: String) throws -> EWSContactRecord? { try contacts().first { $0.contact.givenName == given } }
-}
-
-/// Waits a client asked for, recorded rather than slept.
-final class Sleeps: Sendable {
-    private let waits = Mutex<[Duration]>([])
-    func record(_ d: Duration) { waits.withLock { $0.append(d) } }
-    var all: [Duration] { waits.withLock { $0 } }
 }

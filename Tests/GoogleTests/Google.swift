@@ -4,6 +4,7 @@ import ConnectorKit
 import Emulators
 import Foundation
 import Synchronization
+import TestSupport
 
 /// A running People API emulator with one account, and spokes signed in to it.
 struct Google {
@@ -23,15 +24,20 @@ struct Google {
 
     var settings: GoogleSettings { .emulator(base, clientID: Self.clientID, clientSecret: Self.secret) }
 
-    /// Plain HTTP (the token endpoint); waits are recorded and move the emulator's clock.
-    func plainClient(_ waits: Waits = Waits()) -> ConnectorHTTPClient {
+    /// Waits are recorded, not slept, and move the emulator's clock (its quotas are per minute).
+    func sleeper(_ waits: Sleeps) -> @Sendable (Duration) async throws -> Void {
         let emulator = self.emulator
-        return ConnectorHTTPClient(
+        return { d in
+            waits.record(d)
+            emulator.advanceClock(by: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
+        }
+    }
+
+    /// Plain HTTP (the token endpoint).
+    func plainClient(_ waits: Sleeps = Sleeps()) -> ConnectorHTTPClient {
+        ConnectorHTTPClient(
             transport: AHCTransport.shared(), retry: GoogleSpoke.retryPolicy(RetryPolicy(random: { 1 })),
-            sleep: { d in
-                waits.record(d)
-                emulator.advanceClock(by: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
-            })
+            sleep: sleeper(waits))
     }
 
     func tokenSource(_ tokens: GoogleTokens? = nil, rotated: Rotations = Rotations()) -> GoogleTokenSource {
@@ -42,19 +48,15 @@ struct Google {
             settings: settings, http: plainClient(), onRotate: { rotated.record($0) })
     }
 
-    func spoke(source: GoogleTokenSource? = nil, waits: Waits = Waits(), pageSize: Int = 1000, batch: Int = 200,
+    func spoke(source: GoogleTokenSource? = nil, waits: Sleeps = Sleeps(), pageSize: Int = 1000, batch: Int = 200,
                perMinute: Int = 1000) -> GoogleSpoke {
         var s = settings
         s.pageSize = pageSize
         s.batchSize = batch
-        let emulator = self.emulator
         let http = ConnectorHTTPClient(
             transport: AHCTransport.shared(), auth: (source ?? tokenSource()).auth,
             retry: GoogleSpoke.retryPolicy(RetryPolicy(random: { 1 })),
-            sleep: { d in
-                waits.record(d)
-                emulator.advanceClock(by: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
-            })
+            sleep: sleeper(waits))
         return GoogleSpoke(settings: s, http: http, requestsPerMinute: perMinute)
     }
 
@@ -65,12 +67,6 @@ struct Google {
     }
     func contacts() throws -> [PeopleContactRecord] { try emulator.contacts(in: Self.email) }
     func record(_ given: String) throws -> PeopleContactRecord? { try contacts().first { $0.givenName == given } }
-}
-
-final class Waits: Sendable {
-    private let all_ = Mutex<[Duration]>([])
-    func record(_ d: Duration) { all_.withLock { $0.append(d) } }
-    var all: [Duration] { all_.withLock { $0 } }
 }
 
 final class Rotations: Sendable {

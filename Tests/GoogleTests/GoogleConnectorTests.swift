@@ -125,7 +125,7 @@ import TestSupport
 
     @Test func quotaAnswersAreWaitedOut() async throws {
         try await with { g in
-            let waits = Waits()
+            let waits = Sleeps()
             let spoke = g.spoke(waits: waits)
             try g.add("Ann")
             g.emulator.setQuota(requestsPerMinute: 1, answer: .resourceExhausted429, retryAfter: 61)
@@ -166,7 +166,7 @@ import TestSupport
 
     @Test func serverErrorsAreRetried() async throws {
         try await with { g in
-            let waits = Waits()
+            let waits = Sleeps()
             try g.add("Ann")
             g.emulator.faults.inject(.httpStatus(503, retryAfter: 3), count: 2, operation: "people.connections.list")
             #expect(try await g.spoke(waits: waits).pull(since: nil, page: nil).changes.count == 1)

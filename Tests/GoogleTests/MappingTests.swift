@@ -1,6 +1,7 @@
 import Foundation
 import SyncModel
 import Testing
+import TestSupport
 
 @testable import ConnectorGoogle
 
@@ -77,7 +78,7 @@ import Testing
 
 @Suite struct RequestBudgetTests {
     @Test func aBudgetSpentWaitsForItsRefill() async throws {
-        let waits = Waits()
+        let waits = Sleeps()
         let budget = RequestBudget(perMinute: 2, sleep: { waits.record($0) })
         try await budget.take()
         try await budget.take()

@@ -44,7 +44,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchlib import components, each_size, run_setup, unesc  # noqa: E402
+from benchlib import components, each_size, run_setup, stop_server, unesc  # noqa: E402
 from urllib.parse import unquote
 
 USER, PASSWORD = "user", "pass"
@@ -114,14 +114,7 @@ class Radicale:
                 "methods": dict(methods), "statuses": dict(statuses)}
 
     def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, 15)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, 9)
-                self.proc.wait()
-        self._log.close()
+        stop_server(self.proc, self._log)
 
 # ---------------------------------------------------------------------------- DAV client
 

@@ -55,7 +55,7 @@ import subprocess, sys, tempfile, threading, time, unicodedata
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchlib import components, each_size, run_setup, unesc  # noqa: E402
+from benchlib import components, each_size, run_setup, stop_server, unesc  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 USER, DOMAIN, PASSWORD, EMAIL = "ada", "EXAMPLE", "bench-Pa55", "ada@example.com"
@@ -263,14 +263,7 @@ class Emulator:
         return (int(fields[11]) + int(fields[12])) / self.hz  # utime + stime
 
     def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, 15)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, 9)
-                self.proc.wait()
-        self._log.close()
+        stop_server(self.proc, self._log)
 
 # ---------------------------------------------------------------------------- exchangelib
 

@@ -47,23 +47,11 @@ extension EWSEmulator {
                  _ body: () async -> Response) async -> Response {
         begin(operation, mailbox: mailbox)
         defer { end(mailbox: mailbox) }
-        switch await faults.before(operation: operation) {
-        case nil:
-            return await body()
-        case .httpStatus(let code, let retryAfter)?:
+        return await faults.around(operation, context: context, body, status: { code, retryAfter in
             let status = HTTPResponse.Status(code: code)
             return .text(status, "<html><body>\(code) - \(status.reasonPhrase)</body></html>", contentType: "text/html",
                          headers: retryAfter.map { [("Retry-After", "\($0)")] } ?? [])
-        case .serverBusy(let ms)?:
-            return .text(.internalServerError, SOAP.serverBusy(backOffMilliseconds: ms))
-        case .dropConnection?:
-            context.closeConnection()
-            return .text(.internalServerError, "")
-        case .dropAnswer?:
-            _ = await body()
-            context.closeConnection()
-            return .text(.internalServerError, "")
-        }
+        }, busy: { ms in .text(.internalServerError, SOAP.serverBusy(backOffMilliseconds: ms)) })
     }
 
     func ews(_ body: Data, mailbox: String, context: EmulatorRequestContext) async -> Response {

@@ -133,22 +133,10 @@ extension PeopleEmulator {
     func guarded(_ operation: String, counted: String? = nil, context: EmulatorRequestContext,
                  _ body: () async -> Response) async -> Response {
         count(counted ?? operation)
-        switch await faults.before(operation: operation) {
-        case nil:
-            return await body()
-        case .httpStatus(let code, let retryAfter)?:
+        return await faults.around(operation, context: context, body, status: { code, retryAfter in
             var error = GoogleError.forHTTPStatus(code)
             if let retryAfter { error.headers.append(("Retry-After", "\(retryAfter)")) }
             return error.response
-        case .serverBusy?:
-            return GoogleError.forHTTPStatus(503).response
-        case .dropConnection?:
-            context.closeConnection()
-            return .text(.internalServerError, "")
-        case .dropAnswer?:
-            _ = await body()
-            context.closeConnection()
-            return .text(.internalServerError, "")
-        }
+        }, busy: { _ in GoogleError.forHTTPStatus(503).response })
     }
 }

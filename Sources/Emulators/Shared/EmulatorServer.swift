@@ -130,3 +130,28 @@ final class Once: Sendable {
     private let done = Mutex(false)
     func claim() -> Bool { done.withLock { d in defer { d = true }; return !d } }
 }
+
+extension FaultInjector {
+    /// `body` under this request's fault, if any. Dropped connections and lost answers are the
+    /// same for every protocol; a status and a "busy" answer come in the protocol's own shape.
+    func around(
+        _ operation: String, context: EmulatorRequestContext, _ body: () async -> Response,
+        status: (_ code: Int, _ retryAfter: Int?) -> Response, busy: (_ backOffMilliseconds: Int) -> Response
+    ) async -> Response {
+        switch await before(operation: operation) {
+        case nil:
+            return await body()
+        case .httpStatus(let code, let retryAfter)?:
+            return status(code, retryAfter)
+        case .serverBusy(let ms)?:
+            return busy(ms)
+        case .dropConnection?:
+            context.closeConnection()
+            return .text(.internalServerError, "")
+        case .dropAnswer?:
+            _ = await body()
+            context.closeConnection()
+            return .text(.internalServerError, "")
+        }
+    }
+}
