@@ -32,8 +32,10 @@ public final class PeopleEmulator: Sendable {
     }
     struct Stats: Sendable {
         var requests: [String: Int] = [:]
-        /// Requests per account in the current minute window (window start, count).
-        var window: [String: (Int, Int)] = [:]
+        /// Requests per account in the current minute window (window start, count). The window
+        /// opens at an account's first request, not on a wall-clock minute, so a test's few
+        /// requests never straddle a reset.
+        var window: [String: (Date, Int)] = [:]
         var throttled = 0
     }
 
@@ -158,10 +160,10 @@ public final class PeopleEmulator: Sendable {
     func spendQuota(account: String, write: Bool) -> GoogleError? {
         let (limit, answer, retryAfter) = settings.withLock { ($0.quota, $0.quotaAnswer, $0.quotaRetryAfter) }
         guard let limit else { return nil }
-        let minute = Int(now.timeIntervalSince1970 / 60)
+        let now = self.now
         let allowed = stats.withLock { st -> Bool in
-            var (start, used) = st.window[account] ?? (minute, 0)
-            if start != minute { (start, used) = (minute, 0) }
+            var (start, used) = st.window[account] ?? (now, 0)
+            if now.timeIntervalSince(start) >= 60 { (start, used) = (now, 0) }
             used += 1
             st.window[account] = (start, used)
             if used > limit { st.throttled += 1 }
