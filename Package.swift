@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // Canonical model: contacts, typed ids, normalisation, content hash. No I/O.
@@ -68,9 +70,19 @@ let package = Package(
             "SyncModel", "SyncCore", "SyncStore", "ConnectorKit",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The web app and JSON API (Hummingbird). Never imports a concrete store or connector:
+        // the composition root hands it a store and a SpokeProvider.
+        .target(name: "HubServer", dependencies: [
+            "SyncModel", "SyncStore", "SyncEngine", "ConnectorKit",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Web")]),
         // The one composition root.
         .target(name: "HubCLI", dependencies: [
-            "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
+            "HubServer", "Emulators", "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
             "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "ConnectorHTTP", "ConnectorDAV", "ConnectorEWS",
             "ConnectorGoogle", "PIMFormats", "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -116,7 +128,7 @@ let package = Package(
         ]),
         // The EWS emulator driven by raw SOAP and by exchangelib (pip; see .ci/run).
         .testTarget(name: "EmulatorTests", dependencies: [
-            "Emulators", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            "Emulators", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["python"]),
         // The EWS spoke: pure mapping, and against the emulator (faults, whole syncs).
@@ -129,8 +141,20 @@ let package = Package(
             "ConnectorGoogle", "ConnectorEWS", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "Emulators", "SyncModel", "SyncEngine",
             "TestSupport",
         ]),
+        // The server's API against a MemoryStore and memory spokes (no network).
+        .testTarget(name: "HubServerTests", dependencies: [
+            "HubServer", "SyncModel", "SyncStore", "SyncEngine", "ConnectorKit", "ConnectorMemory", "TestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        // The whole wizard in headless Chromium (selenium), against the emulators, through the
+        // real composition root.
+        .testTarget(name: "WebTests", dependencies: [
+            "HubCLI", "HubServer", "Emulators", "Secrets", "SyncModel", "SyncStore", "SyncStoreSQLite", "TestSupport",
+        ], exclude: ["python"]),
         .testTarget(name: "HubCLITests", dependencies: [
-            "HubCLI", "Emulators", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder", "PIMFormats",
+            "HubCLI", "HubServer", "Emulators", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder",
+            "ConnectorKit", "PIMFormats",
         ]),
     ]
 )

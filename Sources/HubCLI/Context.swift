@@ -27,16 +27,28 @@ struct GlobalOptions: ParsableArguments {
         return base.appendingPathComponent("hubsync/hubsync.sqlite").path
     }
 
-    /// The composition root: the one place that picks the store and the connectors.
-    func context() throws -> Context {
+    /// The key that seals spoke passwords lives next to the database, never in it.
+    var keyFile: URL { URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("hubsync.key") }
+
+    func openStore() throws -> SQLiteStore {
         let path = databasePath
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-        // The key that seals spoke passwords lives next to the database, never in it.
-        let keyFile = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("hubsync.key")
-        return Context(
-            store: try SQLiteStore(path: path), logger: Self.logger(verbose: verbose),
-            secrets: { try SecretBox.load(keyFile: keyFile) })
+        return try SQLiteStore(path: path)
+    }
+
+    /// The composition root: the one place that picks the store and the connectors. The key is
+    /// loaded on first use: a CLI run with folder spokes only needs none.
+    func context() throws -> Context {
+        let keyFile = self.keyFile
+        return Context(store: try openStore(), logger: Self.logger(verbose: verbose), secrets: { try SecretBox.load(keyFile: keyFile) })
+    }
+
+    /// For a long-running server: the key loaded (or made) once, up front, so concurrent
+    /// requests never race to create it.
+    func serverContext(store: SQLiteStore, logger: Logger) throws -> Context {
+        let box = try SecretBox.load(keyFile: keyFile)
+        return Context(store: store, logger: logger, secrets: { box })
     }
 
     static func logger(verbose: Bool) -> Logger {
@@ -46,11 +58,11 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-struct Context {
+struct Context: Sendable {
     let store: any SyncStore
     let logger: Logger
     /// Loaded on first use: only network spokes need it.
-    let secrets: () throws -> SecretBox
+    let secrets: @Sendable () throws -> SecretBox
 
     var engine: SyncEngine { SyncEngine(store: store, logger: logger) }
 
@@ -121,8 +133,4 @@ struct SpokeArguments: ParsableArguments {
 }
 
 /// Readable ids: "Sales contacts" → "sales-contacts".
-func slug(_ name: String) -> String {
-    let lowered = name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
-    let s = String(lowered).split(separator: "-").joined(separator: "-")
-    return s.isEmpty ? "x" : s
-}
+func slug(_ name: String) -> String { HubID(slugOf: name).rawValue }

@@ -54,11 +54,12 @@ public struct SyncEngine: Sendable {
     }
 
     /// One pass over the hub. `connectors` maps each spoke to its live connector; a spoke
-    /// without one is reported and skipped. Connector failures are per spoke; any other error
-    /// (a store failure, a crash) ends the pass and is thrown.
+    /// without one is reported (with its entry in `unavailable`, the reason no connector could be
+    /// made) and skipped. Connector failures are per spoke; any other error (a store failure, a
+    /// crash) ends the pass and is thrown.
     @discardableResult
     public func sync(
-        hub hubID: HubID, connectors: [SpokeID: any SpokeConnector],
+        hub hubID: HubID, connectors: [SpokeID: any SpokeConnector], unavailable: [SpokeID: ConnectorError] = [:],
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws -> RunRecord {
         guard let hub = try store.hub(hubID) else { throw EngineError("no hub \(hubID)") }
@@ -82,7 +83,7 @@ public struct SyncEngine: Sendable {
         defer { for t in firstPages.values { t.cancel() } }
         for spoke in spokes {
             guard let connector = connectors[spoke.id] else {
-                pass.fail(spoke, ConnectorError(.misconfigured, "no connector for spoke \(spoke.name)"))
+                pass.fail(spoke, unavailable[spoke.id] ?? ConnectorError(.misconfigured, "no connector for spoke \(spoke.name)"))
                 continue
             }
             do {

@@ -15,6 +15,13 @@ public struct Identifier<Tag>: Hashable, Sendable, Codable, Comparable, CustomSt
         var c = encoder.singleValueContainer()
         try c.encode(rawValue)
     }
+
+    /// A readable id from a name: "Sales contacts" → "sales-contacts" (CLI and web UI alike).
+    public init(slugOf name: String) {
+        let lowered = name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        let s = String(lowered).split(separator: "-").joined(separator: "-")
+        self.init(s.isEmpty ? "x" : s)
+    }
 }
 
 public enum HubTag {}

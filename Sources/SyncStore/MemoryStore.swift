@@ -19,6 +19,7 @@ public final class MemoryStore: SyncStore {
     }
 
     private let state = Mutex<[HubID: HubData]>([:])
+    private let accounts = Mutex<[String: AdminAccount]>([:])
 
     public init() {}
 
@@ -179,6 +180,19 @@ public final class MemoryStore: SyncStore {
             if let other = claimed[l.spoke, default: [:]].updateValue(l.item, forKey: l.remoteID), other != l.item {
                 throw StoreError(.conflict, "remote item \(l.remoteID) linked twice in one batch")
             }
+        }
+    }
+}
+
+extension MemoryStore: AccountStore {
+    public func account(named name: String) throws -> AdminAccount? { accounts.withLock { $0[name] } }
+    public func accountCount() throws -> Int { accounts.withLock { $0.count } }
+    public func saveAccount(_ account: AdminAccount) throws { accounts.withLock { $0[account.name] = account } }
+    public func createFirstAccount(_ account: AdminAccount) throws -> Bool {
+        accounts.withLock { all in
+            guard all.isEmpty else { return false }
+            all[account.name] = account
+            return true
         }
     }
 }

@@ -18,6 +18,15 @@ enum Schema {
             // FieldTimes as JSON; NULL for the common item whose fields all date from its creation.
             try db.execute(sql: "ALTER TABLE items ADD COLUMN field_times TEXT")
         }
+        m.registerMigration("v3 web accounts") { db in
+            try db.execute(sql: """
+                CREATE TABLE accounts (
+                    name TEXT NOT NULL PRIMARY KEY,
+                    password_hash TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                )
+                """)
+        }
         return m
     }
 

@@ -1,0 +1,131 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Synchronization
+import SyncEngine
+import SyncModel
+import SyncStore
+
+/// The web app: the wizard, the hub pages and the JSON API, plus the scheduler. Built by the
+/// composition root with a store and a `SpokeProvider`; it knows no concrete store or connector.
+public final class HubApp: Sendable {
+    public struct Settings: Sendable {
+        public var host: String
+        public var port: Int
+        /// The address browsers use (behind a proxy, say): OAuth redirects are built on it.
+        /// Default: the Host the request came to.
+        public var publicURL: URL?
+        /// Cookies only over https. Default: when `publicURL` is https.
+        public var secureCookies: Bool
+        /// bcrypt work factor (tests use the minimum, 4).
+        public var bcryptCost: UInt8
+        public var scheduler: Bool
+
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, secureCookies: Bool? = nil,
+            bcryptCost: UInt8 = 12, scheduler: Bool = true
+        ) {
+            self.host = host
+            self.port = port
+            self.publicURL = publicURL
+            self.secureCookies = secureCookies ?? (publicURL?.scheme == "https")
+            self.bcryptCost = bcryptCost
+            self.scheduler = scheduler
+        }
+    }
+
+    let settings: Settings
+    let store: any SyncStore & AccountStore
+    let provider: any SpokeProvider
+    let accounts: Accounts
+    let sessions: SessionStore
+    let signIns: SignIns
+    let runner: SyncRunner
+    let pages = Pages()
+    let clock: @Sendable () -> Date
+    let sleep: @Sendable (Duration) async throws -> Void
+    let logger: Logger
+    private let serving = Mutex<(task: Task<Void, any Error>?, port: Int?)>((nil, nil))
+
+    public init(
+        store: any SyncStore & AccountStore, provider: any SpokeProvider, settings: Settings = Settings(),
+        lock: @escaping @Sendable (HubID) throws -> AnyObject? = { _ in NSObject() },
+        clock: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        logger: Logger = Logger(label: "hubsync.server")
+    ) {
+        self.settings = settings
+        self.store = store
+        self.provider = provider
+        self.clock = clock
+        self.sleep = sleep
+        self.logger = logger
+        accounts = Accounts(store: store, cost: settings.bcryptCost, clock: clock)
+        sessions = SessionStore(clock: clock)
+        signIns = SignIns(clock: clock)
+        runner = SyncRunner(
+            engine: SyncEngine(store: store, clock: clock, logger: logger), provider: provider, lock: lock, logger: logger)
+    }
+
+    /// The first admin, as the first-run page makes it (the demo's pre-made login).
+    public func createAdmin(user: String, password: String) throws {
+        _ = try accounts.createFirst(user: user, password: password)
+    }
+
+    /// The routes, for `run`/`start` and for tests (HummingbirdTesting).
+    public func router() -> Router<WebContext> {
+        let router = Router(context: WebContext.self)
+        router.add(middleware: SessionMiddleware(sessions: sessions))
+        addAuthRoutes(router)
+        addCatalogRoutes(router)
+        addHubRoutes(router)
+        addActivityRoutes(router)
+        return router
+    }
+
+    func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var app = Application(
+            router: router(), configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "HubSync"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+        if settings.scheduler {
+            app.addServices(Scheduler(runner: runner, clock: clock, sleep: sleep, logger: logger))
+        }
+        return app
+    }
+
+    /// Serves until SIGINT or SIGTERM, then lets a running pass finish.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(onRunning: onRunning).runService()
+        await runner.waitAll()
+    }
+
+    /// Serves in the background; the bound port (settings.port 0 picks a free one).
+    public func start() async throws -> Int {
+        let resumed = Mutex(false)
+        let claim: @Sendable () -> Bool = { resumed.withLock { r in defer { r = true }; return !r } }
+        return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Int, any Error>) in
+            let app = application { [self] port in
+                self.serving.withLock { $0.port = port }
+                if claim() { cont.resume(returning: port) }
+            }
+            let task = Task { try await app.run() }
+            serving.withLock { $0.task = task }
+            Task {
+                // A bind that fails ends the task before the server runs.
+                let error: any Error = await { do { try await task.value; return CancellationError() } catch { return error } }()
+                if claim() { cont.resume(throwing: error) }
+            }
+        }
+    }
+
+    public func stop() async {
+        let task = serving.withLock { s in defer { s = (nil, nil) }; return s.task }
+        task?.cancel()
+        _ = try? await task?.value
+        await runner.waitAll()
+    }
+
+    /// Waits for the hub's running pass, if any.
+    public func waitForSync(_ hub: HubID) async { await runner.wait(hub) }
+}

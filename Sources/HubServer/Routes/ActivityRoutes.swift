@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import SyncEngine
+import SyncModel
+import SyncStore
+
+/// What happens in a hub: Sync now and its progress, runs, the journal with undo, held
+/// deletions, and the contacts themselves.
+extension HubApp {
+    func addActivityRoutes(_ router: Router<WebContext>) {
+        router.post("/api/hubs/:hub/sync") { _, context in
+            EditedResponse(status: .accepted, response: try self.runner.start(try self.hub(context).id))
+        }
+        router.get("/api/hubs/:hub/sync") { _, context in try self.runner.status(try self.hub(context).id) }
+        router.get("/api/hubs/:hub/runs") { request, context in
+            let hub = try self.hub(context)
+            return try self.store.runs(hub: hub.id, limit: Self.limit(request, default: 20)).map(RunDTO.init)
+        }
+        router.post("/api/hubs/:hub/runs/:run/undo") { _, context in
+            let hub = try self.hub(context)
+            let run = RunID(try context.parameters.require("run"))
+            return Restored(restored: try Self.engine { try self.runner.engine.restore(hub: hub.id, run: run).count })
+        }
+
+        router.get("/api/hubs/:hub/journal") { request, context in
+            let hub = try self.hub(context)
+            let limit = Self.limit(request, default: 50)
+            let q = request.uri.queryParameters
+            let entries = try self.store.journal(hub: hub.id, JournalQuery(
+                item: q["item"].map { ItemID(String($0)) }, run: q["run"].map { RunID(String($0)) },
+                before: q["before"].flatMap { Int64(String($0)) }, limit: limit))
+            let names = Dictionary(uniqueKeysWithValues: try self.store.spokes(hub: hub.id).map { ($0.id, $0.name) })
+            return JournalPage(
+                entries: entries.map { Self.entry($0, names: names) },
+                next: entries.count == limit ? entries.last?.seq : nil)
+        }
+        router.post("/api/hubs/:hub/journal/:seq/undo") { _, context in
+            let hub = try self.hub(context)
+            guard let seq = Int64(try context.parameters.require("seq")) else { throw APIError.notFound("journal entry") }
+            return Restored(restored: try Self.engine { try self.runner.engine.restore(hub: hub.id, entry: seq).count })
+        }
+
+        router.post("/api/hubs/:hub/holds/:spoke/approve") { _, context in
+            let (hub, spoke) = try self.spoke(context)
+            try Self.engine { try self.runner.engine.approveHold(hub: hub.id, spoke: spoke.id) }
+            return Response(status: .noContent)
+        }
+        router.post("/api/hubs/:hub/holds/:spoke/reject") { _, context in
+            let (hub, spoke) = try self.spoke(context)
+            try Self.engine { try self.runner.engine.rejectHold(hub: hub.id, spoke: spoke.id) }
+            return Response(status: .noContent)
+        }
+
+        router.get("/api/hubs/:hub/contacts") { request, context in
+            let hub = try self.hub(context)
+            let q = request.uri.queryParameters
+            let search = q["q"].map { String($0).lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
+            let offset = max(0, q["offset"].flatMap { Int(String($0)) } ?? 0)
+            let all = try self.store.liveItems(hub: hub.id).map(Self.contact)
+                .filter { c in search.map { s in Self.matches(c, s) } ?? true }
+                .sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
+            return ContactPage(total: all.count, contacts: Array(all.dropFirst(offset).prefix(Self.limit(request, default: 100))))
+        }
+    }
+
+    /// An engine refusal (no such entry, nothing to restore, no hold) is the admin's 4xx.
+    static func engine<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as EngineError { throw APIError(.conflict, e.message) }
+    }
+
+    static func limit(_ request: Request, default d: Int) -> Int {
+        min(1000, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? d))
+    }
+
+    static func entry(_ e: JournalEntry, names: [SpokeID: String]) -> EntryDTO {
+        let (source, sourceName): (String, String) = switch e.source {
+        case .spoke(let s): ("spoke:\(s)", names[s] ?? s.rawValue)
+        case .restore: ("restore", "Undo")
+        case .approval(let s): ("approval:\(s)", "Approved deletion from \(names[s] ?? s.rawValue)")
+        }
+        let changes = e.new == nil ? [] : (e.old ?? Contact()).changes(to: e.new!).map { c in
+            c.added.isEmpty && c.removed.isEmpty
+                ? ChangeDTO(field: c.field.description, old: c.old, new: c.new)
+                : ChangeDTO(field: c.field.description, old: c.removed.isEmpty ? nil : c.removed.joined(separator: ", "),
+                            new: c.added.isEmpty ? nil : c.added.joined(separator: ", "))
+        }
+        let name = (e.new ?? e.old)?.formattedName ?? ""
+        return EntryDTO(
+            seq: e.seq, at: e.at, kind: e.kind, item: e.item.rawValue, name: name.isEmpty ? e.item.rawValue : name,
+            source: source, sourceName: sourceName, run: e.run?.rawValue, conflicts: e.conflicts.map(\.description),
+            changes: changes)
+    }
+
+    static func contact(_ item: HubItem) -> ContactDTO {
+        let c = item.contact
+        return ContactDTO(
+            id: item.id.rawValue, name: c.formattedName, organization: c.organization, emails: c.emails.map(\.value),
+            phones: c.phones.map(\.value), categories: c.categories)
+    }
+
+    static func matches(_ c: ContactDTO, _ s: String) -> Bool {
+        ([c.name, c.organization ?? ""] + c.emails + c.phones).contains { $0.lowercased().contains(s) }
+    }
+}

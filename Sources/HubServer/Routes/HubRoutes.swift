@@ -1,0 +1,168 @@
+import Foundation
+import Hummingbird
+import SyncModel
+import SyncStore
+
+/// Hubs and their spokes: create, read, change, remove.
+extension HubApp {
+    func addHubRoutes(_ router: Router<WebContext>) {
+        router.get("/api/hubs") { _, _ in try self.store.hubs().map(self.summary) }
+        router.post("/api/hubs") { request, context in
+            let new = try await request.decode(as: NewHub.self, context: context)
+            let name = try Self.name(new.name, what: "hub")
+            let id = HubID(slugOf: name)
+            guard try self.store.hub(id) == nil else { throw APIError(.conflict, "a hub named like that exists already", field: "name") }
+            try self.store.saveHub(HubConfig(id: id, name: name, scheduleMinutes: try Self.schedule(new.scheduleMinutes)))
+            return EditedResponse(status: .created, response: try self.detail(id))
+        }
+        router.get("/api/hubs/:hub") { _, context in try self.detail(try self.hub(context).id) }
+        router.patch("/api/hubs/:hub") { request, context in
+            var hub = try self.hub(context)
+            let patch = try await request.decode(as: HubPatch.self, context: context)
+            if let name = patch.name { hub.name = try Self.name(name, what: "hub") }
+            // Absent: unchanged; 0: off.
+            if let minutes = patch.scheduleMinutes { hub.scheduleMinutes = try Self.schedule(minutes) }
+            if let g = patch.deletionGuard {
+                guard (1...100).contains(g.percent), g.minimum >= 0 else {
+                    throw APIError(.badRequest, "the deletion guard takes a percentage from 1 to 100", field: "deletionGuard")
+                }
+                hub.deletionGuard = g
+            }
+            try self.store.saveHub(hub)
+            return try self.detail(hub.id)
+        }
+        router.delete("/api/hubs/:hub") { _, context in
+            let hub = try self.hub(context)
+            guard !self.runner.isRunning(hub.id) else { throw APIError(.conflict, "the hub is syncing; try again when it is done") }
+            try self.store.deleteHub(hub.id)
+            return Response(status: .noContent)
+        }
+
+        router.post("/api/hubs/:hub/spokes") { request, context in
+            let hub = try self.hub(context)
+            let session = try context.requireSession()
+            let new = try await request.decode(as: NewSpoke.self, context: context)
+            return EditedResponse(status: .created, response: try await self.addSpoke(new, to: hub, session: session))
+        }
+        router.get("/api/hubs/:hub/spokes/:spoke") { _, context in
+            let (hub, spoke) = try self.spoke(context)
+            return try self.spokeDTO(spoke, hub: hub.id)
+        }
+        router.patch("/api/hubs/:hub/spokes/:spoke") { request, context in
+            let (hub, spoke0) = try self.spoke(context)
+            var spoke = spoke0
+            let patch = try await request.decode(as: SpokePatch.self, context: context)
+            if let name = patch.name { spoke.name = try Self.name(name, what: "spoke") }
+            if let password = patch.password {
+                spoke.settings = try Self.setupSync { try self.provider.changingPassword(spoke, to: password) }
+            }
+            let before = spoke.options
+            if let o = patch.options { spoke.options = try o.options() }
+            try self.store.saveSpoke(spoke)
+            if spoke.options != before {
+                // New options apply to every hub item, not only to those that change next.
+                var state = try self.store.spokeState(hub: hub.id, spoke: spoke.id)
+                state.pushedThrough = 0
+                var batch = WriteBatch()
+                batch.spokeStates = [state]
+                try self.store.commit(hub: hub.id, batch)
+            }
+            return try self.spokeDTO(spoke, hub: hub.id)
+        }
+        router.delete("/api/hubs/:hub/spokes/:spoke") { _, context in
+            let (hub, spoke) = try self.spoke(context)
+            guard !self.runner.isRunning(hub.id) else { throw APIError(.conflict, "the hub is syncing; try again when it is done") }
+            try self.store.deleteSpoke(spoke.id, hub: hub.id)
+            return Response(status: .noContent)
+        }
+    }
+
+    private func addSpoke(_ new: NewSpoke, to hub: HubConfig, session: Session) async throws -> SpokeDTO {
+        let name = try Self.name(new.name, what: "spoke")
+        guard provider.kinds.contains(where: { $0.kind == new.kind && $0.available }) else {
+            throw APIError(.badRequest, "spokes of type \(new.kind.rawValue) are not available", field: "kind")
+        }
+        let existing = try store.spokes(hub: hub.id)
+        let id = SpokeID(slugOf: name)
+        guard !existing.contains(where: { $0.id == id }) else {
+            throw APIError(.conflict, "this hub has a spoke named like that already", field: "name")
+        }
+        let form = try resolved(new.form, session: session)
+        let settings = try await Self.setup { try await provider.settings(new.kind, form, folder: new.folder) }
+        let spoke = SpokeConfig(
+            id: id, hub: hub.id, name: name, kind: new.kind, position: (existing.map(\.position).max() ?? -1) + 1,
+            options: try new.options?.options() ?? SpokeOptions(), settings: settings)
+        _ = try Self.setupSync { try provider.connector(for: spoke) }
+        try store.saveSpoke(spoke)
+        if let signIn = new.form.signIn { signIns.forget(signIn) }
+        return try spokeDTO(spoke, hub: hub.id)
+    }
+
+    // MARK: Lookups and mapping
+
+    func hub(_ context: WebContext) throws -> HubConfig {
+        let id = HubID(try context.parameters.require("hub"))
+        guard let hub = try store.hub(id) else { throw APIError.notFound("hub \(id)") }
+        return hub
+    }
+
+    func spoke(_ context: WebContext) throws -> (HubConfig, SpokeConfig) {
+        let hub = try hub(context)
+        let id = SpokeID(try context.parameters.require("spoke"))
+        guard let spoke = try store.spokes(hub: hub.id).first(where: { $0.id == id }) else {
+            throw APIError.notFound("spoke \(id) in hub \(hub.id)")
+        }
+        return (hub, spoke)
+    }
+
+    func summary(_ hub: HubConfig) throws -> HubSummaryDTO {
+        HubSummaryDTO(
+            id: hub.id.rawValue, name: hub.name, scheduleMinutes: hub.scheduleMinutes,
+            spokeCount: try store.spokes(hub: hub.id).count, itemCount: try store.liveItemCount(hub: hub.id),
+            lastRun: try runner.status(hub.id).lastRun, syncing: runner.isRunning(hub.id),
+            holds: try store.holds(hub: hub.id).count)
+    }
+
+    func detail(_ id: HubID) throws -> HubDetailDTO {
+        guard let hub = try store.hub(id) else { throw APIError.notFound("hub \(id)") }
+        let spokes = try store.spokes(hub: id)
+        let names = Dictionary(uniqueKeysWithValues: spokes.map { ($0.id, $0.name) })
+        let sync = try runner.status(id)
+        let holds = try store.holds(hub: id).map { h in
+            let sample = try store.items(hub: id, ids: Array(h.items.prefix(10))).values.map { $0.contact.formattedName }.sorted()
+            return HoldDTO(
+                spoke: h.spoke.rawValue, spokeName: names[h.spoke] ?? h.spoke.rawValue, detectedAt: h.detectedAt,
+                count: h.items.count, reason: h.reason, sample: sample)
+        }
+        return HubDetailDTO(
+            id: id.rawValue, name: hub.name, scheduleMinutes: hub.scheduleMinutes, deletionGuard: hub.deletionGuard,
+            itemCount: try store.liveItemCount(hub: id), spokes: try spokes.map { try spokeDTO($0, hub: id) },
+            holds: holds, lastRun: sync.lastRun, sync: sync)
+    }
+
+    func spokeDTO(_ s: SpokeConfig, hub: HubID) throws -> SpokeDTO {
+        let state = try store.spokeState(hub: hub, spoke: s.id)
+        return SpokeDTO(
+            id: s.id.rawValue, name: s.name, kind: s.kind,
+            kindName: provider.kinds.first(where: { $0.kind == s.kind })?.name ?? s.kind.rawValue,
+            position: s.position, options: OptionsDTO(s.options), settings: provider.describe(s),
+            status: SpokeStatusDTO(
+                lastSyncAt: state.lastSyncAt, lastError: state.lastError, linked: try store.linkCount(hub: hub, spoke: s.id),
+                lastStats: state.lastSyncAt == nil ? nil : state.lastStats))
+    }
+
+    static func name(_ raw: String, what: String) throws -> String {
+        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !name.isEmpty, name.count <= 100 else { throw APIError(.badRequest, "give the \(what) a name", field: "name") }
+        return name
+    }
+
+    /// Minutes between scheduled syncs: nil or 0 is off.
+    static func schedule(_ minutes: Int?) throws -> Int? {
+        guard let minutes, minutes != 0 else { return nil }
+        guard (1...10_080).contains(minutes) else {
+            throw APIError(.badRequest, "sync every 1 to 10080 minutes (a week), or never", field: "scheduleMinutes")
+        }
+        return minutes
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import Synchronization
+import ConnectorKit
+import SyncEngine
+import SyncModel
+import SyncStore
+
+/// Runs sync passes for the web app and the scheduler: one pass per hub at a time, in the
+/// background, with its live progress kept for the progress view.
+final class SyncRunner: Sendable {
+    struct Running: Sendable {
+        var startedAt: Date
+        var progress: [SpokeID: SyncProgress] = [:]
+        var task: Task<Void, Never>?
+    }
+
+    private let state = Mutex<[HubID: Running]>([:])
+    let engine: SyncEngine
+    let provider: any SpokeProvider
+    /// Holds the hub against other processes for the pass (nil: busy elsewhere).
+    let lock: @Sendable (HubID) throws -> AnyObject?
+    let logger: Logger
+
+    init(engine: SyncEngine, provider: any SpokeProvider, lock: @escaping @Sendable (HubID) throws -> AnyObject?, logger: Logger) {
+        self.engine = engine
+        self.provider = provider
+        self.lock = lock
+        self.logger = logger
+    }
+
+    var store: any SyncStore { engine.store }
+
+    func isRunning(_ hub: HubID) -> Bool { state.withLock { $0[hub] != nil } }
+
+    func status(_ hub: HubID) throws -> SyncStatusDTO {
+        let running = state.withLock { $0[hub] }
+        let last = try store.runs(hub: hub, limit: 2).first(where: { $0.finishedAt != nil })
+        return SyncStatusDTO(
+            running: running != nil, startedAt: running?.startedAt,
+            progress: (running?.progress.values.sorted { $0.spokeName < $1.spokeName } ?? []).map(ProgressDTO.init),
+            lastRun: last.map(RunDTO.init))
+    }
+
+    /// Starts a pass unless one is running; either way the hub's sync status.
+    @discardableResult
+    func start(_ hub: HubID) throws -> SyncStatusDTO {
+        guard try store.hub(hub) != nil else { throw APIError.notFound("hub \(hub)") }
+        let started = state.withLock { all -> Bool in
+            guard all[hub] == nil else { return false }
+            all[hub] = Running(startedAt: engine.clock())
+            return true
+        }
+        if started {
+            let task = Task { await self.run(hub) }
+            state.withLock { $0[hub]?.task = task }
+        }
+        return try status(hub)
+    }
+
+    /// Waits for the hub's running pass, if any (tests, shutdown).
+    func wait(_ hub: HubID) async {
+        await state.withLock { $0[hub]?.task }?.value
+    }
+
+    func waitAll() async {
+        for task in state.withLock({ $0.values.compactMap(\.task) }) { await task.value }
+    }
+
+    private func run(_ hub: HubID) async {
+        defer { _ = state.withLock { $0.removeValue(forKey: hub) } }
+        do {
+            guard let held = try lock(hub) else {
+                logger.notice("hub is being synced by another process", metadata: ["hub": "\(hub)"])
+                return
+            }
+            var connectors: [SpokeID: any SpokeConnector] = [:]
+            var unavailable: [SpokeID: ConnectorError] = [:]
+            for spoke in try store.spokes(hub: hub) {
+                do {
+                    connectors[spoke.id] = try provider.connector(for: spoke)
+                } catch let e as ConnectorError {
+                    unavailable[spoke.id] = e
+                } catch {
+                    unavailable[spoke.id] = ConnectorError(.misconfigured, "\(error)")
+                }
+            }
+            let run = try await engine.sync(hub: hub, connectors: connectors, unavailable: unavailable) { [self] p in
+                self.state.withLock { $0[hub]?.progress[p.spoke] = p }
+            }
+            withExtendedLifetime(held) {}
+            logger.info("sync finished", metadata: ["hub": "\(hub)", "status": "\(run.status.rawValue)"])
+        } catch {
+            logger.error("sync failed", metadata: ["hub": "\(hub)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The request context of the web app: the signed-in session (set by `SessionMiddleware`) and
+/// the peer's address (the login rate limit is per address).
+public struct WebContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var session: Session?
+    public let peer: String
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        peer = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// Dates as ISO 8601 both ways, as the API document says.
+    public var requestDecoder: JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
+    public var responseEncoder: JSONEncoder {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }
+
+    /// The session, or 401.
+    func requireSession() throws -> Session {
+        guard let session else { throw APIError(.unauthorized, "sign in first") }
+        return session
+    }
+}

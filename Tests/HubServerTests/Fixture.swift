@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Synchronization
+import ConnectorKit
+import ConnectorMemory
+import HubServer
+import SyncModel
+import SyncStore
+
+/// A provider of memory spokes: "password" must be "secret"; each folder id is one shared
+/// memory address book. Google-style sign-in answers code "good".
+final class TestProvider: SpokeProvider {
+    let books = Mutex<[String: MemorySpoke]>([:])
+
+    func book(_ id: String) -> MemorySpoke {
+        books.withLock { all in
+            if let b = all[id] { return b }
+            let b = MemorySpoke(name: id)
+            all[id] = b
+            return b
+        }
+    }
+
+    var kinds: [SpokeKindInfo] {
+        [
+            SpokeKindInfo(
+                kind: .carddav, name: "Address book", summary: "a test book",
+                fields: [FormField(name: "password", label: "Password", type: .password, required: true)],
+                customFields: ["X-REGION"]),
+            SpokeKindInfo(kind: .google, name: "Google", summary: "sign in", signIn: "google"),
+            SpokeKindInfo(kind: .graph, name: "Office 365", summary: "coming", available: false),
+        ]
+    }
+
+    func discover(_ kind: SpokeKind, _ form: SpokeForm) async throws -> Discovery {
+        if kind == .google {
+            guard form.signedIn?["token"] != nil else { throw SetupError(field: "signIn", "sign in first") }
+            return Discovery(account: "pat@example.com", folders: [SourceFolder(id: "g", name: "All contacts", isDefault: true)])
+        }
+        guard form.password == "secret" else { throw SetupError(field: "password", "the server refused this user name and password") }
+        return Discovery(endpoint: "memory://", folders: [
+            SourceFolder(id: "a", name: "Book A", count: book("a").count, isDefault: true),
+            SourceFolder(id: "b", name: "Book B", count: book("b").count),
+        ])
+    }
+
+    func settings(_ kind: SpokeKind, _ form: SpokeForm, folder: String?) async throws -> [String: String] {
+        let found = try await discover(kind, form)
+        let id = folder ?? found.folders[0].id
+        guard found.folders.contains(where: { $0.id == id }) else { throw SetupError(field: "folder", "no folder \(id)") }
+        return ["book": id, "password": "sealed:" + (form.password ?? "")].merging(form.signedIn ?? [:]) { a, _ in a }
+    }
+
+    func changingPassword(_ spoke: SpokeConfig, to password: String) throws -> [String: String] {
+        spoke.settings.merging(["password": "sealed:" + password]) { _, b in b }
+    }
+
+    func connector(for spoke: SpokeConfig) throws -> any SpokeConnector {
+        guard let id = spoke.settings["book"] else { throw ConnectorError(.misconfigured, "no book") }
+        if id == "broken" { throw ConnectorError(.unauthorized, "the stored password no longer works") }
+        return book(id)
+    }
+
+    func beginSignIn(_ kind: SpokeKind, redirectURI: URL, state: String) throws -> (url: URL, verifier: String) {
+        (URL(string: "https://accounts.example/auth?state=\(state)&redirect_uri=\(redirectURI.absoluteString)")!, "verifier-\(state)")
+    }
+
+    func finishSignIn(_ kind: SpokeKind, code: String, verifier: String, redirectURI: URL) async throws
+        -> (settings: [String: String], account: String?)
+    {
+        guard code == "good", verifier.hasPrefix("verifier-") else { throw SetupError("the code was refused") }
+        return (["token": "sealed-refresh", "book": "g"], "pat@example.com")
+    }
+
+    func describe(_ spoke: SpokeConfig) -> [String: String] { spoke.settings.filter { $0.key == "book" } }
+}
+
+/// The clock tests move.
+final class TestClock: Sendable {
+    private let now_ = Mutex(Date(timeIntervalSinceReferenceDate: 800_000_000))
+    var now: Date { now_.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { now_.withLock { $0 += seconds } }
+    var clock: @Sendable () -> Date { { self.now } }
+}
+
+struct Answer {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: String
+    var json: Any? { try? JSONSerialization.jsonObject(with: Data(body.utf8)) }
+    var object: [String: Any] { json as? [String: Any] ?? [:] }
+    var array: [[String: Any]] { json as? [[String: Any]] ?? [] }
+    var setCookies: [String] { headers[values: .setCookie] }
+}
+
+/// A browser-like client of the API: keeps cookies and sends the CSRF token it was given.
+final class Client: @unchecked Sendable {
+    let client: any TestClientProtocol
+    var cookies: [String: String] = [:]
+    var csrf: String?
+    var sendCSRF = true
+
+    init(_ client: any TestClientProtocol) { self.client = client }
+
+    @discardableResult
+    func call(_ method: HTTPRequest.Method, _ path: String, json: Any? = nil, form: [(String, String)]? = nil,
+              headers extra: HTTPFields = [:]) async throws -> Answer {
+        var headers = extra
+        if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
+        if sendCSRF, let csrf, ![.get, .head].contains(method) { headers[HTTPFields.Element.Name("X-CSRF-Token")!] = csrf }
+        var body: ByteBuffer?
+        if let json {
+            headers[.contentType] = "application/json"
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json))
+        } else if let form {
+            headers[.contentType] = "application/x-www-form-urlencoded"
+            let allowed = CharacterSet.alphanumerics
+            body = ByteBuffer(string: form.map {
+                "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed)!)"
+            }.joined(separator: "&"))
+        }
+        let r = try await client.execute(uri: path, method: method, headers: headers, body: body)
+        for c in r.headers[values: .setCookie] {
+            let pair = c.split(separator: ";")[0].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard pair.count == 2 else { continue }
+            if pair[1].isEmpty || c.contains("Max-Age=0") { cookies[pair[0]] = nil } else { cookies[pair[0]] = pair[1] }
+        }
+        let answer = Answer(status: r.status, headers: r.headers, body: String(buffer: r.body))
+        if let token = answer.object["csrf"] as? String { csrf = token }
+        return answer
+    }
+
+    /// Makes the first admin and signs in.
+    func setUp(user: String = "admin", password: String = "correct horse") async throws {
+        let r = try await call(.post, "/api/setup", json: ["user": user, "password": password])
+        precondition(r.status == .created, "setup: \(r.status) \(r.body)")
+    }
+}
+
+struct Fixture {
+    let store = MemoryStore()
+    let provider = TestProvider()
+    let clock = TestClock()
+    let app: HubApp
+
+    init() {
+        app = HubApp(
+            store: store, provider: provider, settings: .init(bcryptCost: 4, scheduler: false), clock: clock.clock,
+            sleep: { _ in })
+    }
+
+    func run<T>(_ body: @Sendable (Client) async throws -> T) async throws -> T {
+        try await Application(router: app.router()).test(.router) { client in try await body(Client(client)) }
+    }
+
+    /// A second browser on the same server.
+    func newClient(like c: Client) -> Client { Client(c.client) }
+}

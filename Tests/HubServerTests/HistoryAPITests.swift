@@ -1,0 +1,115 @@
+import Foundation
+import Hummingbird
+import Testing
+import ConnectorMemory
+import SyncModel
+@testable import HubServer
+
+/// Held deletions, the journal with undo, runs, the schedule.
+struct HistoryAPITests {
+    /// A hub "h" with two two-way spokes on books a and b, synced once (`n` people from a).
+    func synced(_ fx: Fixture, _ c: Client, people n: Int) async throws {
+        for i in 0..<n { fx.provider.book("a").userUpsert(SampleContacts.person(i)) }
+        try await c.setUp()
+        _ = try await c.call(.post, "/api/hubs", json: ["name": "H"])
+        for book in ["a", "b"] {
+            _ = try await c.call(.post, "/api/hubs/h/spokes", json: ["name": book, "kind": "carddav", "form": ["password": "secret"], "folder": book])
+        }
+        _ = try await c.call(.post, "/api/hubs/h/sync")
+        await fx.app.waitForSync("h")
+    }
+
+    @Test func aMassDeletionIsHeldThenRejectedOrApproved() async throws {
+        let fx = Fixture()
+        try await fx.run { c in
+            try await synced(fx, c, people: 10)
+            let a = fx.provider.book("a")
+            for id in a.entries.keys.sorted().prefix(6) { a.userDelete(id) }
+            _ = try await c.call(.post, "/api/hubs/h/sync")
+            await fx.app.waitForSync("h")
+            let holds = try #require(try await c.call(.get, "/api/hubs/h").object["holds"] as? [[String: Any]])
+            #expect(holds.count == 1 && holds.first?["count"] as? Int == 6 && holds.first?["spokeName"] as? String == "a")
+            #expect((holds.first?["sample"] as? [String])?.count == 6)
+            #expect(try await c.call(.get, "/api/hubs").array.first?["holds"] as? Int == 1)
+
+            #expect(try await c.call(.post, "/api/hubs/h/holds/a/reject").status == .noContent)
+            #expect(try await c.call(.post, "/api/hubs/h/holds/a/reject").status == .conflict)  // nothing held now
+            _ = try await c.call(.post, "/api/hubs/h/sync")
+            await fx.app.waitForSync("h")
+            #expect(a.count == 10 && fx.provider.book("b").count == 10)  // put back in a
+
+            for id in a.entries.keys.sorted().prefix(6) { a.userDelete(id) }
+            _ = try await c.call(.post, "/api/hubs/h/sync")
+            await fx.app.waitForSync("h")
+            #expect(try await c.call(.post, "/api/hubs/h/holds/a/approve").status == .noContent)
+            _ = try await c.call(.post, "/api/hubs/h/sync")
+            await fx.app.waitForSync("h")
+            #expect(fx.provider.book("b").count == 4 && a.count == 4)
+        }
+    }
+
+    @Test func theJournalPagesAndUndoesOneChangeOrARun() async throws {
+        let fx = Fixture()
+        try await fx.run { c in
+            try await synced(fx, c, people: 3)
+            let page = try await c.call(.get, "/api/hubs/h/journal?limit=2").object
+            let entries = try #require(page["entries"] as? [[String: Any]])
+            #expect(entries.count == 2 && page["next"] as? Int == entries[1]["seq"] as? Int)
+            #expect(entries[0]["kind"] as? String == "created" && entries[0]["sourceName"] as? String == "a")
+            #expect((entries[0]["changes"] as? [[String: Any]])?.contains { $0["field"] as? String == "givenName" } == true)
+            let older = try await c.call(.get, "/api/hubs/h/journal?limit=2&before=\(page["next"]!)").object
+            #expect((older["entries"] as? [Any])?.count == 1 && !(older["next"] is NSNumber))
+
+            // Undo one creation: the person leaves the hub, and b at the next sync.
+            let seq = try #require(entries[0]["seq"] as? Int)
+            #expect(try await c.call(.post, "/api/hubs/h/journal/\(seq)/undo").object["restored"] as? Int == 1)
+            #expect(try await c.call(.post, "/api/hubs/h/journal/9999/undo").status == .conflict)
+            _ = try await c.call(.post, "/api/hubs/h/sync")
+            await fx.app.waitForSync("h")
+            #expect(fx.provider.book("b").count == 2)
+
+            let runs = try await c.call(.get, "/api/hubs/h/runs").array
+            #expect(runs.count == 2 && runs.allSatisfy { $0["status"] as? String == "succeeded" })
+            let first = try #require(runs.last?["id"] as? String)
+            #expect(try await c.call(.post, "/api/hubs/h/runs/\(first)/undo").object["restored"] as? Int == 2)
+            #expect(try await c.call(.get, "/api/hubs/h").object["itemCount"] as? Int == 0)
+        }
+    }
+
+    @Test func scheduleIsSetAndTheSchedulerStartsDueHubs() async throws {
+        let fx = Fixture()
+        try await fx.run { c in
+            try await synced(fx, c, people: 2)
+            #expect(try await c.call(.patch, "/api/hubs/h", json: ["scheduleMinutes": 99_999]).status == .badRequest)
+            let set = try await c.call(.patch, "/api/hubs/h", json: ["scheduleMinutes": 15]).object
+            #expect(set["scheduleMinutes"] as? Int == 15)
+
+            let scheduler = Scheduler(runner: fx.app.runner, clock: fx.clock.clock, sleep: { _ in }, logger: .init(label: "t"))
+            #expect(try scheduler.tick() == 60)  // synced just now: due in 15 minutes, looked at within one
+            #expect(try fx.store.runs(hub: "h", limit: 10).count == 1)
+            fx.clock.advance(14 * 60 + 30)
+            #expect(try scheduler.tick() == 30)
+            fx.clock.advance(30)
+            _ = try scheduler.tick()
+            await fx.app.waitForSync("h")
+            #expect(try fx.store.runs(hub: "h", limit: 10).count == 2)
+
+            let off = try await c.call(.patch, "/api/hubs/h", json: ["scheduleMinutes": 0]).object
+            #expect(off["scheduleMinutes"] == nil)
+            fx.clock.advance(3600)
+            #expect(try scheduler.tick() == 60)
+            #expect(try fx.store.runs(hub: "h", limit: 10).count == 2)
+        }
+    }
+
+    @Test func schedulePure() {
+        let t0 = Date(timeIntervalSinceReferenceDate: 0)
+        let hubs = [HubConfig(id: "a", name: "a", scheduleMinutes: 10), HubConfig(id: "b", name: "b"),
+                    HubConfig(id: "c", name: "c", scheduleMinutes: 5)]
+        let last: (HubID) -> Date? = { $0 == "c" ? nil : t0 }
+        #expect(Schedule.due(hubs, lastStarted: last, now: t0.addingTimeInterval(60)) == ["c"])
+        #expect(Schedule.due(hubs, lastStarted: { _ in t0 }, now: t0.addingTimeInterval(600)) == ["a", "c"])
+        #expect(Schedule.wait(hubs, lastStarted: { _ in t0 }, now: t0.addingTimeInterval(60)) == 240)
+        #expect(Schedule.wait([hubs[1]], lastStarted: last, now: t0) == nil)
+    }
+}

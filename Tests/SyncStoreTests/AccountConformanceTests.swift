@@ -1,0 +1,27 @@
+import Foundation
+import SyncStore
+import Testing
+
+struct AccountConformanceTests {
+    @Test(arguments: StoreKind.allCases)
+    func firstAccountOnlyOnce(kind: StoreKind) throws {
+        try kind.with { store in
+            let accounts = try #require(store as? any AccountStore)
+            #expect(try accounts.accountCount() == 0)
+            #expect(try accounts.account(named: "admin") == nil)
+            let admin = AdminAccount(name: "admin", passwordHash: "$2b$04$x", createdAt: at(1))
+            #expect(try accounts.createFirstAccount(admin))
+            #expect(try !accounts.createFirstAccount(AdminAccount(name: "mallory", passwordHash: "h", createdAt: at(2))))
+            #expect(try accounts.account(named: "admin") == admin)
+            #expect(try accounts.account(named: "mallory") == nil)
+            #expect(try accounts.accountCount() == 1)
+
+            var changed = admin
+            changed.passwordHash = "$2b$04$y"
+            try accounts.saveAccount(changed)
+            try accounts.saveAccount(AdminAccount(name: "second", passwordHash: "h2", createdAt: at(3)))
+            #expect(try accounts.account(named: "admin")?.passwordHash == "$2b$04$y")
+            #expect(try accounts.accountCount() == 2)
+        }
+    }
+}
