@@ -25,6 +25,10 @@ public struct EWSSpoke: SpokeConnector {
         return p
     }
 
+    /// Exchange fields the hub has no field for, which a field mapping may name
+    /// (`custom.OfficeLocation`).
+    public static let customFields = EWSContact.extraFields
+
     public var capabilities: Set<ContactField>? { nil }
     public var fit: (@Sendable (Contact) -> Contact)? { EWSContact.fit }
     public var maxBatch: Int { settings.batchSize }

@@ -2,6 +2,24 @@ import ArgumentParser
 import ConnectorEWS
 import ConnectorHTTP
 import Foundation
+import HubServer
+import Secrets
+
+/// The Exchange part of a spoke's setup, as typed (CLI flags or the wizard's form).
+struct ExchangeInput: Sendable {
+    /// Finds the server by Autodiscover when no URL is given.
+    var email: String?
+    var version = "2016"
+    /// Autodiscover endpoints to ask instead of the ones the email's domain implies.
+    var autodiscover: [URL]?
+
+    func exchangeVersion() throws -> ExchangeVersion {
+        guard let v = ExchangeVersion(userInput: version) else {
+            throw SetupError(field: "version", "'\(version)' is not an Exchange version HubSync knows: choose 2010sp2, 2013 or 2016.")
+        }
+        return v
+    }
+}
 
 /// The Exchange flags of `spoke add` and `discover`.
 struct ExchangeFlags: ParsableArguments {
@@ -14,46 +32,51 @@ struct ExchangeFlags: ParsableArguments {
     @Option(help: "Exchange: ask this Autodiscover URL instead of the ones the email's domain implies.")
     var autodiscoverUrl: String?
 
-    func version() throws -> ExchangeVersion {
-        guard let v = ExchangeVersion(userInput: exchangeVersion) else {
-            throw CLIError("--exchange-version \(exchangeVersion): choose 2010sp2, 2013 or 2016")
+    func input() throws -> ExchangeInput {
+        let endpoints = try autodiscoverUrl.map { raw -> [URL] in
+            guard let u = URL(string: raw), u.host != nil else { throw CLIError("--autodiscover-url \(raw) is not a URL") }
+            return [u]
         }
-        return v
+        return ExchangeInput(email: email, version: exchangeVersion, autodiscover: endpoints)
     }
 }
 
 enum EWSSetup {
     /// The client EWS spokes use: HTTPClient with ErrorServerBusy read as throttling.
-    static func client(_ network: NetworkFlags) -> HTTPClient {
-        network.client(retry: EWSSpoke.retryPolicy())
+    static func client(_ network: NetworkInput, retry: RetryPolicy = RetryPolicy()) -> HTTPClient {
+        network.client(retry: EWSSpoke.retryPolicy(retry))
     }
 
     /// The EWS endpoint: the URL given (a bare server name gets the standard path), else the
     /// one Autodiscover finds for the email address.
-    static func endpoint(_ network: NetworkFlags, _ exchange: ExchangeFlags, client: HTTPClient) async throws -> URL {
-        if network.url != nil {
+    static func endpoint(_ network: NetworkInput, _ exchange: ExchangeInput, client: HTTPClient) async throws
+        -> (url: URL, autodiscovered: Bool)
+    {
+        if let raw = network.url, !raw.trimmingCharacters(in: .whitespaces).isEmpty {
             let url = try network.serverURL()
-            return url.path.lowercased().hasSuffix(".asmx") ? url : url.appendingPathComponent("EWS/Exchange.asmx")
+            return (url.path.lowercased().hasSuffix(".asmx") ? url : url.appendingPathComponent("EWS/Exchange.asmx"), false)
         }
-        guard let email = exchange.email ?? network.user.flatMap({ $0.contains("@") ? $0 : nil }) else {
-            throw CLIError("an Exchange spoke needs --url (the server) or --email (to find it by Autodiscover)")
+        guard let email = exchange.email.flatMap({ $0.isEmpty ? nil : $0 })
+            ?? network.user.flatMap({ $0.contains("@") ? $0 : nil })
+        else {
+            throw SetupError(
+                field: "url", "An Exchange spoke needs the server's address, or the mailbox's email address to find it by Autodiscover.")
         }
-        let endpoints = try exchange.autodiscoverUrl.map { raw -> [URL] in
-            guard let u = URL(string: raw) else { throw CLIError("--autodiscover-url \(raw) is not a URL") }
-            return [u]
-        }
-        let url = try await Autodiscover.ewsURL(email: email, http: client, endpoints: endpoints)
-        Console.line("Autodiscover: \(url.absoluteString)")
-        return url
+        return (try await Autodiscover.ewsURL(email: email, http: client, endpoints: exchange.autodiscover), true)
     }
 
-    /// Checks URL, credentials and version by listing the contacts folders, and picks one.
-    static func folders(_ network: NetworkFlags, _ exchange: ExchangeFlags, client: HTTPClient) async throws
-        -> (URL, [EWSFolder])
-    {
-        let url = try await endpoint(network, exchange, client: client)
-        let folders = try await EWSMailbox.contactFolders(url: url, version: try exchange.version(), http: client)
-        return (url, folders)
+    struct Found {
+        var url: URL
+        var autodiscovered: Bool
+        var folders: [EWSFolder]
+    }
+
+    /// Checks URL, credentials and version by listing the contacts folders.
+    static func folders(_ network: NetworkInput, _ exchange: ExchangeInput, client: HTTPClient) async throws -> Found {
+        let version = try exchange.exchangeVersion()
+        let (url, autodiscovered) = try await endpoint(network, exchange, client: client)
+        let folders = try await EWSMailbox.contactFolders(url: url, version: version, http: client)
+        return Found(url: url, autodiscovered: autodiscovered, folders: folders)
     }
 
     static func pick(_ wanted: String?, in folders: [EWSFolder]) throws -> EWSFolder {
@@ -64,7 +87,18 @@ enum EWSSetup {
         {
             return f
         }
-        throw CLIError("no contacts folder '\(wanted)'; the mailbox has:\n" + folders.map { "  \($0.path)" }.joined(separator: "\n"))
+        throw SetupError(
+            field: "folder", "no contacts folder '\(wanted)'; the mailbox has:\n" + folders.map { "  \($0.path)" }.joined(separator: "\n"))
+    }
+
+    /// The settings `spoke add` stores: the network ones, the version and the folder chosen.
+    static func settings(_ network: NetworkInput, _ exchange: ExchangeInput, found: Found, folder: EWSFolder,
+                         client: HTTPClient, secrets: SecretBox) throws -> [String: String] {
+        var s = try network.settings(url: found.url, client: client, secrets: secrets)
+        s["ews.version"] = try exchange.exchangeVersion().rawValue
+        s["ews.folder"] = folder.id
+        s["ews.folderName"] = folder.path
+        return s
     }
 
     static func listing(_ folders: [EWSFolder]) -> String {

@@ -2,8 +2,37 @@ import ArgumentParser
 import ConnectorGoogle
 import ConnectorHTTP
 import Foundation
+import HubServer
 import Secrets
 import SyncModel
+
+/// The OAuth client HubSync signs in to Google with (`spoke add` flags, `serve` options), and
+/// where Google is (another base URL: the People API emulator).
+struct GoogleClientInput: Sendable {
+    var clientID: String?
+    var clientSecret: String?
+    var endpoint: String?
+
+    /// Flags first, then `HUBSYNC_GOOGLE_CLIENT_ID` / `_SECRET`.
+    static func from(id: String?, secret: String?, endpoint: String?,
+                     environment: [String: String] = ProcessInfo.processInfo.environment) -> GoogleClientInput {
+        func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
+        return GoogleClientInput(
+            clientID: nonEmpty(id) ?? nonEmpty(environment["HUBSYNC_GOOGLE_CLIENT_ID"]),
+            clientSecret: nonEmpty(secret) ?? nonEmpty(environment["HUBSYNC_GOOGLE_CLIENT_SECRET"]), endpoint: nonEmpty(endpoint))
+    }
+
+    func settings() throws -> GoogleSettings {
+        guard let id = clientID else {
+            throw CLIError("a Google spoke needs --client-id (an OAuth client of type Desktop in Google Cloud)")
+        }
+        guard let endpoint else { return GoogleSettings(clientID: id, clientSecret: clientSecret) }
+        guard let base = URL(string: endpoint), base.host != nil else {
+            throw CLIError("--google-endpoint \(endpoint) is not a URL")
+        }
+        return .emulator(base, clientID: id, clientSecret: clientSecret)
+    }
+}
 
 /// The Google flags of `spoke add`.
 struct GoogleFlags: ParsableArguments {
@@ -16,16 +45,7 @@ struct GoogleFlags: ParsableArguments {
     @Option(help: "Google: open the sign-in URL with this command instead of printing it (e.g. xdg-open).")
     var openWith: String?
 
-    func settings() throws -> GoogleSettings {
-        let env = ProcessInfo.processInfo.environment
-        guard let id = clientId ?? env["HUBSYNC_GOOGLE_CLIENT_ID"], !id.isEmpty else {
-            throw CLIError("a Google spoke needs --client-id (an OAuth client of type Desktop in Google Cloud)")
-        }
-        let secret = clientSecret ?? env["HUBSYNC_GOOGLE_CLIENT_SECRET"]
-        guard let endpoint = googleEndpoint else { return GoogleSettings(clientID: id, clientSecret: secret) }
-        guard let base = URL(string: endpoint) else { throw CLIError("--google-endpoint \(endpoint) is not a URL") }
-        return .emulator(base, clientID: id, clientSecret: secret)
-    }
+    var client: GoogleClientInput { .from(id: clientId, secret: clientSecret, endpoint: googleEndpoint) }
 }
 
 enum GoogleSetup {
@@ -33,9 +53,10 @@ enum GoogleSetup {
         HTTPClient(transport: AHCTransport.shared(), retry: GoogleSpoke.retryPolicy())
     }
 
-    /// Sign in with Google: PKCE, the browser, a loopback redirect, then the code for tokens.
-    static func signIn(_ flags: GoogleFlags) async throws -> (GoogleSettings, GoogleTokens) {
-        let settings = try flags.settings()
+    /// Sign in with Google from the CLI: PKCE, the browser, a loopback redirect, then the code
+    /// for tokens.
+    static func signIn(_ flags: GoogleFlags) async throws -> (GoogleSettings, SignedIn) {
+        let settings = try flags.client.settings()
         let loopback = try LoopbackRedirect()
         let pkce = PKCE()
         let state = PKCE.randomVerifier()
@@ -55,18 +76,31 @@ enum GoogleSetup {
         guard query["state"] == state, let code = query["code"] else {
             throw CLIError("the sign-in answer did not match this sign-in; try again")
         }
-        let tokens = try await GoogleOAuth.exchange(
-            code: code, pkce: pkce, redirectURI: loopback.redirectURI, settings, http: client())
-        return (settings, tokens)
+        return (settings, try await redeem(code: code, pkce: pkce, redirectURI: loopback.redirectURI, settings))
     }
 
-    static func store(_ settings: GoogleSettings, _ tokens: GoogleTokens, secrets: SecretBox) throws -> [String: String] {
+    struct SignedIn {
+        var tokens: GoogleTokens
+        /// The account signed in to, when Google says.
+        var account: String?
+    }
+
+    /// The code of a sign-in's redirect for tokens (CLI and web app alike), and the account.
+    static func redeem(code: String, pkce: PKCE, redirectURI: String, _ settings: GoogleSettings) async throws -> SignedIn {
+        let http = client()
+        let tokens = try await GoogleOAuth.exchange(code: code, pkce: pkce, redirectURI: redirectURI, settings, http: http)
+        let account = await GoogleOAuth.account(accessToken: tokens.accessToken, settings, http: http)
+        return SignedIn(tokens: tokens, account: account)
+    }
+
+    static func store(_ settings: GoogleSettings, _ signedIn: SignedIn, secrets: SecretBox) throws -> [String: String] {
         var s = [
             "google.clientID": settings.clientID, "google.api": settings.apiBase.absoluteString,
             "google.token": settings.tokenURL.absoluteString, "google.auth": settings.authorizationURL.absoluteString,
-            "google.refreshToken": try secrets.seal(tokens.refreshToken),
+            "google.refreshToken": try secrets.seal(signedIn.tokens.refreshToken),
         ]
         if let secret = settings.clientSecret { s["google.clientSecret"] = try secrets.seal(secret) }
+        if let account = signedIn.account { s["google.account"] = account }
         return s
     }
 

@@ -6,9 +6,10 @@ public struct HubSyncCommand: AsyncParsableCommand {
         commandName: "hubsync",
         abstract: "Keep contacts the same in every connected address book.",
         discussion: "A hub holds the canonical contacts; each spoke connects it to one source. Start with "
-            + "`hubsync demo`, then `hubsync hub create NAME` and `hubsync spoke add`.",
+            + "`hubsync demo` (in a browser) or `hubsync tour` (in the terminal); then `hubsync serve`, or "
+            + "`hubsync hub create NAME` and `hubsync spoke add`.",
         subcommands: [
-            Demo.self, HubGroup.self, SpokeGroup.self, Discover.self, Sync.self, Runs.self, History.self, Restore.self,
+            Demo.self, Tour.self, Serve.self, HubGroup.self, SpokeGroup.self, Discover.self, Sync.self, Runs.self, History.self, Restore.self,
             HoldsGroup.self, Export.self, Prune.self,
         ])
 

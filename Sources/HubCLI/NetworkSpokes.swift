@@ -3,8 +3,51 @@ import Foundation
 import ConnectorDAV
 import ConnectorHTTP
 import ConnectorKit
+import HubServer
 import Secrets
 import SyncModel
+
+/// Where and how to reach a network source, as typed: what both the CLI flags and the web
+/// wizard's form produce, so a spoke is checked and stored the same way whichever added it.
+struct NetworkInput: Sendable {
+    var url: String?
+    var user: String?
+    var password: String?
+    var caFile: String?
+    var verifyTLS = true
+
+    /// The URL as given, `https://` assumed when no scheme is typed.
+    func serverURL() throws -> URL {
+        guard let url = url?.trimmingCharacters(in: .whitespaces), !url.isEmpty else {
+            throw SetupError(field: "url", "Enter the server's address.")
+        }
+        guard let u = URL(string: url.contains("://") ? url : "https://" + url), u.host != nil,
+            u.scheme == "https" || u.scheme == "http"
+        else {
+            throw SetupError(field: "url", "'\(url)' is not a web address (like https://server.example.com).")
+        }
+        return u
+    }
+
+    var tls: TLSSettings { TLSSettings(verify: verifyTLS, caFile: caFile) }
+
+    func client(retry: RetryPolicy = RetryPolicy()) -> HTTPClient {
+        let auth: HTTPAuth = user.map { .automatic(user: $0, password: password ?? "") } ?? .none
+        return HTTPClient(transport: AHCTransport.shared(tls: tls), auth: auth, retry: retry)
+    }
+
+    /// The settings stored with the spoke; the password sealed, and the auth scheme the server
+    /// asked for while the settings were checked.
+    func settings(url: URL, client: HTTPClient, secrets: SecretBox) throws -> [String: String] {
+        var s = ["url": url.absoluteString]
+        if let user { s["user"] = user }
+        if let scheme = client.answeredScheme { s["auth"] = scheme.rawValue }
+        if let password { s["password"] = try secrets.seal(password) }
+        if let caFile { s["tls.ca"] = URL(fileURLWithPath: caFile).standardizedFileURL.path }
+        if !verifyTLS { s["tls.verify"] = "false" }
+        return s
+    }
+}
 
 /// Where and how to reach a network source: flags of `spoke add` and `discover`.
 struct NetworkFlags: ParsableArguments {
@@ -15,35 +58,9 @@ struct NetworkFlags: ParsableArguments {
     @Flag(help: "Do not verify the server's TLS certificate (only for a self-signed server on a network you trust).")
     var noVerifyTls = false
 
-    var secret: String? {
-        password ?? ProcessInfo.processInfo.environment["HUBSYNC_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    func serverURL() throws -> URL {
-        guard let url else { throw CLIError("a network spoke needs --url") }
-        guard let u = URL(string: url.contains("://") ? url : "https://" + url), u.host != nil else {
-            throw CLIError("--url \(url) is not a URL")
-        }
-        return u
-    }
-
-    var tls: TLSSettings { TLSSettings(verify: !noVerifyTls, caFile: caFile) }
-
-    func client(retry: RetryPolicy = RetryPolicy()) -> HTTPClient {
-        let auth: HTTPAuth = user.map { .automatic(user: $0, password: secret ?? "") } ?? .none
-        return HTTPClient(transport: AHCTransport.shared(tls: tls), auth: auth, retry: retry)
-    }
-
-    /// The settings stored with the spoke; the password sealed, and the auth scheme the server
-    /// asked for while the settings were checked.
-    func settings(url: URL, client: HTTPClient, secrets: SecretBox) throws -> [String: String] {
-        var s = ["url": url.absoluteString]
-        if let user { s["user"] = user }
-        if let scheme = client.answeredScheme { s["auth"] = scheme.rawValue }
-        if let secret { s["password"] = try secrets.seal(secret) }
-        if let caFile { s["tls.ca"] = URL(fileURLWithPath: caFile).standardizedFileURL.path }
-        if noVerifyTls { s["tls.verify"] = "false" }
-        return s
+    var input: NetworkInput {
+        let secret = password ?? ProcessInfo.processInfo.environment["HUBSYNC_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+        return NetworkInput(url: url, user: user, password: secret, caFile: caFile, verifyTLS: !noVerifyTls)
     }
 }
 
@@ -70,15 +87,43 @@ struct NetworkSettings {
         }
         client = HTTPClient(transport: AHCTransport.shared(tls: tls), auth: auth, retry: retry)
     }
+
+    /// A stored spoke's settings with a new password sealed in (`spoke set --password`, the web app).
+    static func changingPassword(_ spoke: SpokeConfig, to password: String, secrets: SecretBox) throws -> [String: String] {
+        guard spoke.settings["user"] != nil else {
+            throw SetupError(field: "password", "The spoke \(spoke.name) signs in without a user name, so it has no password.")
+        }
+        var s = spoke.settings
+        s["password"] = try secrets.seal(password)
+        return s
+    }
 }
 
 enum CardDAVSetup {
+    /// The address books the URL leads to (itself, or those found from a server's root).
+    static func addressBooks(_ input: NetworkInput, client: HTTPClient) async throws -> [AddressBook] {
+        try await ConnectorDAV.Discovery.addressBooks(at: try input.serverURL(), http: client)
+    }
+
     /// The address book a URL names: itself, or the only one found from it.
-    static func addressBook(_ flags: NetworkFlags, client: HTTPClient) async throws -> AddressBook {
-        let books = try await Discovery.addressBooks(at: try flags.serverURL(), http: client)
+    static func addressBook(_ input: NetworkInput, client: HTTPClient) async throws -> AddressBook {
+        let books = try await addressBooks(input, client: client)
         if books.count == 1 { return books[0] }
         let list = books.map { "  \($0.url.absoluteString)" + ($0.displayName.map { "  (\($0))" } ?? "") }
-        throw CLIError("\(books.count) address books found; pick one with --url:\n" + list.joined(separator: "\n"))
+        throw SetupError(field: "url", "\(books.count) address books found; pick one by its URL:\n" + list.joined(separator: "\n"))
+    }
+}
+
+/// The CLI's reading of a `SetupError`: the message, and the flag it is about.
+func cliSetup<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let e as SetupError {
+        let flags = [
+            "url": "--url", "user": "--user", "password": "--password", "email": "--email",
+            "version": "--exchange-version", "path": "--path", "folder": "--folder",
+        ]
+        throw CLIError(e.message + (e.field.flatMap { flags[$0] }.map { " (\($0))" } ?? ""))
     }
 }
 
@@ -91,18 +136,22 @@ struct Discover: AsyncParsableCommand {
     @OptionGroup var exchange: ExchangeFlags
 
     func run() async throws {
-        if kind == .ews {
-            let (url, folders) = try await EWSSetup.folders(network, exchange, client: EWSSetup.client(network))
-            Console.line("EWS: \(url.absoluteString)")
-            Console.line(EWSSetup.listing(folders))
-            return
+        try await cliSetup {
+            let input = network.input
+            if kind == .ews {
+                let found = try await EWSSetup.folders(input, try exchange.input(), client: EWSSetup.client(input))
+                if found.autodiscovered { Console.line("Autodiscover: \(found.url.absoluteString)") }
+                Console.line("EWS: \(found.url.absoluteString)")
+                Console.line(EWSSetup.listing(found.folders))
+                return
+            }
+            guard kind == .carddav else { throw CLIError("discover supports carddav and ews in this version") }
+            let books = try await CardDAVSetup.addressBooks(input, client: input.client())
+            var rows = [["URL", "NAME", "SYNC"]]
+            for b in books {
+                rows.append([b.url.absoluteString, b.displayName ?? "", b.supportsSync ? "sync-collection" : "etag listing"])
+            }
+            Console.line(table(rows))
         }
-        guard kind == .carddav else { throw CLIError("discover supports carddav and ews in this version") }
-        let books = try await Discovery.addressBooks(at: try network.serverURL(), http: network.client())
-        var rows = [["URL", "NAME", "SYNC"]]
-        for b in books {
-            rows.append([b.url.absoluteString, b.displayName ?? "", b.supportsSync ? "sync-collection" : "etag listing"])
-        }
-        Console.line(table(rows))
     }
 }

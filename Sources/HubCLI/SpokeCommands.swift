@@ -79,36 +79,7 @@ struct SpokeGroup: AsyncParsableCommand {
             let existing = try ctx.store.spokes(hub: h.id)
             let id = SpokeID(slug(name))
             if existing.contains(where: { $0.id == id }) { throw CLIError("hub \(h.id) has a spoke \(id) already") }
-            var settings: [String: String] = [:]
-            switch kind {
-            case .folder:
-                guard let path else { throw CLIError("a folder spoke needs --path DIR") }
-                let url = URL(fileURLWithPath: path).standardizedFileURL
-                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-                settings["path"] = url.path
-            case .carddav:
-                // Checks the URL and credentials now, not at the first sync.
-                let client = network.client()
-                let book = try await CardDAVSetup.addressBook(network, client: client)
-                Console.line("address book: \(book.url.absoluteString)" + (book.displayName.map { " (\($0))" } ?? ""))
-                settings = try network.settings(url: book.url, client: client, secrets: ctx.secrets())
-            case .ews:
-                let client = EWSSetup.client(network)
-                let (url, folders) = try await EWSSetup.folders(network, exchange, client: client)
-                let folder = try EWSSetup.pick(exchange.folder, in: folders)
-                Console.line("contacts folder: \(folder.path)" + (folders.count > 1 && exchange.folder == nil
-                    ? " (others: \(folders.dropFirst().map(\.path).joined(separator: ", ")); choose with --folder)" : ""))
-                settings = try network.settings(url: url, client: client, secrets: ctx.secrets())
-                settings["ews.version"] = try exchange.version().rawValue
-                settings["ews.folder"] = folder.id
-                settings["ews.folderName"] = folder.path
-            case .google:
-                let (settings_, tokens) = try await GoogleSetup.signIn(google)
-                settings = try GoogleSetup.store(settings_, tokens, secrets: ctx.secrets())
-                Console.line("signed in to Google")
-            case .memory, .graph:
-                break
-            }
+            let settings = try await cliSetup { try await checkedSettings(ctx) }
             var o = SpokeOptions()
             try options.apply(to: &o)
             let spoke = SpokeConfig(
@@ -119,6 +90,36 @@ struct SpokeGroup: AsyncParsableCommand {
             Console.line("added spoke \(id) (\(name)) to hub \(h.id)")
             for line in describe(o) { Console.line("  " + line) }
             Console.line("next: hubsync sync \(h.id)")
+        }
+
+        /// Checks the source now, not at the first sync, and makes the settings to store.
+        private func checkedSettings(_ ctx: Context) async throws -> [String: String] {
+            let input = network.input
+            switch kind {
+            case .folder:
+                guard path != nil else { throw CLIError("a folder spoke needs --path DIR") }
+                return try FolderSetup.settings(path)
+            case .carddav:
+                let client = input.client()
+                let book = try await CardDAVSetup.addressBook(input, client: client)
+                Console.line("address book: \(book.url.absoluteString)" + (book.displayName.map { " (\($0))" } ?? ""))
+                return try input.settings(url: book.url, client: client, secrets: ctx.secrets())
+            case .ews:
+                let client = EWSSetup.client(input)
+                let exchange = try self.exchange.input()
+                let found = try await EWSSetup.folders(input, exchange, client: client)
+                if found.autodiscovered { Console.line("Autodiscover: \(found.url.absoluteString)") }
+                let folder = try EWSSetup.pick(self.exchange.folder, in: found.folders)
+                Console.line("contacts folder: \(folder.path)" + (found.folders.count > 1 && self.exchange.folder == nil
+                    ? " (others: \(found.folders.dropFirst().map(\.path).joined(separator: ", ")); choose with --folder)" : ""))
+                return try EWSSetup.settings(input, exchange, found: found, folder: folder, client: client, secrets: ctx.secrets())
+            case .google:
+                let (settings, signedIn) = try await GoogleSetup.signIn(google)
+                Console.line("signed in to Google" + (signedIn.account.map { " as \($0)" } ?? ""))
+                return try GoogleSetup.store(settings, signedIn, secrets: ctx.secrets())
+            case .memory, .graph:
+                return [:]
+            }
         }
     }
 
@@ -137,8 +138,7 @@ struct SpokeGroup: AsyncParsableCommand {
             try options.apply(to: &s.options)
             if let name { s.name = name }
             if let password {
-                guard s.settings["user"] != nil else { throw CLIError("spoke \(s.id) has no user name, so no password") }
-                s.settings["password"] = try ctx.secrets().seal(password)
+                s.settings = try await cliSetup { try NetworkSettings.changingPassword(s, to: password, secrets: ctx.secrets()) }
                 Console.line("password changed")
             }
             try ctx.store.saveSpoke(s)

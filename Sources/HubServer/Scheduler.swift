@@ -47,7 +47,8 @@ struct Scheduler: Service {
     }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        // A shutdown cancels the wait: that is the normal end, not a failure of the server.
+        try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let wait: TimeInterval
                 do {

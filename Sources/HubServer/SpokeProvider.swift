@@ -17,7 +17,7 @@ public struct SpokeForm: Codable, Sendable, Hashable {
     public var path: String?
     /// Off only for a self-signed server on a network the admin trusts.
     public var verifyTLS: Bool?
-    /// Google: the id of a finished "Sign in with Google" (`POST /api/google/sign-in`).
+    /// Google: the id of a finished "Sign in with Google" (`POST /api/spoke-kinds/{kind}/sign-in`).
     public var signIn: String?
     /// Filled by the server from a finished sign-in, never by the client: the sealed settings
     /// the sign-in produced (tokens already encrypted).

@@ -17,6 +17,18 @@ extension SyncEngine {
     /// Undoes every hub change a sync run made: each item goes back to its state before the run.
     @discardableResult
     public func restore(hub: HubID, run: RunID) throws -> [JournalEntry] {
+        try restore(hub: hub, to: try runTargets(hub: hub, run: run))
+    }
+
+    /// How many live hub items undoing `run` would delete (the ones it created): each deletion
+    /// reaches every two-way spoke at the next pass, so callers confirm before.
+    public func deletionsUndoing(hub: HubID, run: RunID) throws -> Int {
+        let targets = try runTargets(hub: hub, run: run).filter { $0.value == nil }
+        return try store.items(hub: hub, ids: Array(targets.keys)).values.filter { !$0.deleted }.count
+    }
+
+    /// Each item the run changed, with its content before the run (nil: it did not exist).
+    private func runTargets(hub: HubID, run: RunID) throws -> [ItemID: Contact?] {
         var targets: [ItemID: Contact?] = [:]
         var before: Int64?
         while true {
@@ -28,7 +40,7 @@ extension SyncEngine {
             before = last.seq
         }
         guard !targets.isEmpty else { throw EngineError("run \(run) changed nothing in hub \(hub)") }
-        return try restore(hub: hub, to: targets)
+        return targets
     }
 
     private func restore(hub: HubID, to targets: [ItemID: Contact?]) throws -> [JournalEntry] {

@@ -1,5 +1,6 @@
 import Emulators
 import Foundation
+import TestSupport
 import Testing
 
 /// The real Python client (exchangelib==5.6.0, see the requirements file) against the emulator.

@@ -1,5 +1,6 @@
 import Emulators
 import Foundation
+import TestSupport
 import Testing
 
 /// Google's own Python client (google-api-python-client==2.202.0, google-auth==2.63.0) against the

@@ -71,7 +71,11 @@ struct HistoryAPITests {
             let runs = try await c.call(.get, "/api/hubs/h/runs").array
             #expect(runs.count == 2 && runs.allSatisfy { $0["status"] as? String == "succeeded" })
             let first = try #require(runs.last?["id"] as? String)
-            #expect(try await c.call(.post, "/api/hubs/h/runs/\(first)/undo").object["restored"] as? Int == 2)
+            let asked = try await c.call(.post, "/api/hubs/h/runs/\(first)/undo")
+            #expect(asked.status == .conflict && asked.object["field"] as? String == "confirm")
+            #expect((asked.object["error"] as? String)?.contains("deletes 2 contacts") == true)
+            #expect(try await c.call(.get, "/api/hubs/h").object["itemCount"] as? Int == 2)  // nothing undone yet
+            #expect(try await c.call(.post, "/api/hubs/h/runs/\(first)/undo?confirm=deletions").object["restored"] as? Int == 2)
             #expect(try await c.call(.get, "/api/hubs/h").object["itemCount"] as? Int == 0)
         }
     }

@@ -39,7 +39,7 @@ struct SQLiteStoreTests {
                 let migrations = try s.writer.read {
                     try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations")
                 }
-                #expect(migrations == ["v1", "v2 field times"])
+                #expect(migrations == ["v1", "v2 field times", "v3 web accounts"])
                 // The sequence continues after a reopen.
                 try s.commit(hub: hubA, batch { $0.journal = [entry] })
             }

@@ -16,10 +16,16 @@ extension HubApp {
             let hub = try self.hub(context)
             return try self.store.runs(hub: hub.id, limit: Self.limit(request, default: 20)).map(RunDTO.init)
         }
-        router.post("/api/hubs/:hub/runs/:run/undo") { _, context in
+        router.post("/api/hubs/:hub/runs/:run/undo") { request, context in
             let hub = try self.hub(context)
             let run = RunID(try context.parameters.require("run"))
-            return Restored(restored: try Self.engine { try self.runner.engine.restore(hub: hub.id, run: run).count })
+            let engine = self.runner.engine
+            // Undoing a run that added contacts deletes them everywhere: never without a yes.
+            let deletions = try Self.engine { try engine.deletionsUndoing(hub: hub.id, run: run) }
+            if deletions > 0 && request.uri.queryParameters["confirm"] != "deletions" {
+                throw APIError(.conflict, "Undoing this sync deletes \(deletions) contact\(deletions == 1 ? "" : "s") it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
+            }
+            return Restored(restored: try Self.engine { try engine.restore(hub: hub.id, run: run).count })
         }
 
         router.get("/api/hubs/:hub/journal") { request, context in

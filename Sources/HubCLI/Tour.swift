@@ -5,11 +5,13 @@ import PIMFormats
 import SyncModel
 import SyncStore
 
-/// `hubsync demo`: a hub with three spokes, each a folder of vCard files standing in for a
-/// source (an Exchange mailbox, a Google account, a CRM export), synced, edited and synced again.
-/// Everything stays on disk, so the user can edit a file and run `hubsync sync demo` after it.
-struct Demo: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run a guided demo on folders of vCards.")
+/// `hubsync tour`: a hub with three spokes, each a folder of vCard files standing in for a
+/// source (an Exchange mailbox, a Google account, a CRM export), synced, edited and synced again,
+/// all in the terminal. Everything stays on disk, so the user can edit a file and run
+/// `hubsync sync demo` after it.
+struct Tour: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "A scripted tour in the terminal: three folders of vCards synced, edited, undone.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Where to put the demo (default: a new temporary directory).") var dir: String?
     @Option(help: "How many generated contacts each source starts with (at least 16).") var contacts = 40

@@ -1,0 +1,65 @@
+import ArgumentParser
+import ConnectorGoogle
+import Foundation
+import HubServer
+import Logging
+import SyncModel
+import SyncStore
+import SyncStoreSQLite
+
+/// `hubsync serve`: the web app (wizard, hub pages, JSON API) and the scheduler, on the same
+/// database as the CLI.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the web app: set up hubs and spokes in a browser, watch and undo syncs; scheduled syncs run too.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "The address to listen on (0.0.0.0: every interface; put a TLS proxy in front then).")
+    var host = "127.0.0.1"
+    @Option(help: "The port to listen on (0: any free one).") var port = 8080
+    @Option(help: "The address browsers use, when it is not http://HOST:PORT (behind a proxy): Google's sign-in comes back there.")
+    var publicUrl: String?
+    @OptionGroup var google: ServeGoogleOptions
+    @Flag(help: "Send the session cookie over plain http even though --public-url is https (a proxy that talks http to browsers).")
+    var insecureCookies = false
+
+    func validate() throws {
+        if let publicUrl, URL(string: publicUrl)?.host == nil { throw ValidationError("--public-url \(publicUrl) is not a URL") }
+        if !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
+    }
+
+    func run() async throws {
+        let store = try global.openStore()
+        var logger = GlobalOptions.logger(verbose: global.verbose)
+        logger.logLevel = global.verbose ? .debug : .notice
+        let context = try global.serverContext(store: store, logger: logger)
+        let provider = ConnectorProvider(context: context, google: try google.settings())
+        let publicURL = publicUrl.flatMap(URL.init(string:))
+        let database = global.databasePath
+        let app = HubApp(
+            store: store, provider: provider,
+            settings: HubApp.Settings(
+                host: host, port: port, publicURL: publicURL,
+                secureCookies: publicURL?.scheme == "https" && !insecureCookies),
+            lock: { hub in try HubLock(database: database, hub: hub.rawValue) }, logger: logger)
+        let needsAdmin = try store.accountCount() == 0
+        try await runUntilStopped(app) { [host] bound in
+            let url = publicURL?.absoluteString ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)/"
+            Console.line("HubSync is running at \(url) (database \(database)); Ctrl-C stops it.")
+            if needsAdmin { Console.line("No admin yet: the first visit to \(url) creates one.") }
+        }
+    }
+}
+
+/// The OAuth client "Sign in with Google" uses, for the whole server.
+struct ServeGoogleOptions: ParsableArguments {
+    @Option(help: "The OAuth client id of your Google Cloud project, of type Web application (else $HUBSYNC_GOOGLE_CLIENT_ID).")
+    var googleClientId: String?
+    @Option(help: "Its client secret (else $HUBSYNC_GOOGLE_CLIENT_SECRET).") var googleClientSecret: String?
+    @Option(help: "Another People API and OAuth base URL (the emulator).") var googleEndpoint: String?
+
+    /// Nil when no client is configured: the wizard shows Google as not set up.
+    func settings() throws -> GoogleSettings? {
+        let client = GoogleClientInput.from(id: googleClientId, secret: googleClientSecret, endpoint: googleEndpoint)
+        return client.clientID == nil ? nil : try client.settings()
+    }
+}

@@ -1,0 +1,96 @@
+import ConnectorEWS
+import HubServer
+import SyncModel
+
+/// The spoke kinds as the wizard offers them, with the words a non-technical admin reads.
+enum SpokeKinds {
+    static func all(googleConfigured: Bool, demo: [SpokeKind: SpokeForm]) -> [SpokeKindInfo] {
+        [exchange, office365, google(configured: googleConfigured), carddav, folder].map { info in
+            var i = info
+            if i.available { i.demo = demo[i.kind] }
+            return i
+        }
+    }
+
+    static let password = FormField(
+        name: "password", label: "Password", type: .password, required: true,
+        help: "Stored encrypted. You can change it later without setting the spoke up again.")
+
+    /// On unless the admin turns it off for a self-signed server.
+    static let verifyTLS = FormField(
+        name: "verifyTLS", label: "Check the server's certificate", type: .checkbox,
+        help: "Turn this off only for a server with a self-signed certificate, on a network you trust.")
+
+    static let exchange = SpokeKindInfo(
+        kind: .ews, name: "Exchange Server",
+        summary: "A mailbox on your own Exchange Server (2010 SP2, 2013, 2016, 2019 or Subscription Edition), "
+            + "reached through Exchange Web Services.",
+        fields: [
+            FormField(
+                name: "email", label: "Email address", type: .email,
+                help: "The mailbox's address. With it HubSync finds the server by itself (Autodiscover).",
+                placeholder: "alex@contoso.com"),
+            FormField(
+                name: "user", label: "User name", required: true,
+                help: "What you type to sign in to Outlook on the web: often DOMAIN\\name, or the email address.",
+                placeholder: "CONTOSO\\alex"),
+            password,
+            FormField(
+                name: "url", label: "Server",
+                help: "Leave empty to find it from the email address. Otherwise the server's name (mail.contoso.com) "
+                    + "or its full EWS address (https://mail.contoso.com/EWS/Exchange.asmx).",
+                placeholder: "mail.contoso.com"),
+            FormField(
+                name: "version", label: "Exchange version", type: .select, required: true,
+                help: "The version the server runs. Not sure? Keep 2016: if the server is older, HubSync says so.",
+                choices: [
+                    .init("2016", "Exchange 2016, 2019 and later"), .init("2013", "Exchange 2013"),
+                    .init("2010sp2", "Exchange 2010 SP2"),
+                ]),
+            verifyTLS,
+        ],
+        // Bare names: a mapping names them as custom.NAME.
+        customFields: EWSSpoke.customFields)
+
+    static let office365 = SpokeKindInfo(
+        kind: .graph, name: "Office 365",
+        summary: "Microsoft 365 and Exchange Online mailboxes, through Microsoft Graph.", available: false)
+
+    static func google(configured: Bool) -> SpokeKindInfo {
+        SpokeKindInfo(
+            kind: .google, name: "Google Contacts",
+            summary: configured
+                ? "A Google account's contacts. You sign in with Google: HubSync never sees the password."
+                : "Not set up on this server yet: start `hubsync serve` with --google-client-id and "
+                    + "--google-client-secret (or HUBSYNC_GOOGLE_CLIENT_ID and HUBSYNC_GOOGLE_CLIENT_SECRET), from an OAuth "
+                    + "client of your Google Cloud project with the People API enabled.",
+            available: configured, signIn: "google")
+    }
+
+    static let carddav = SpokeKindInfo(
+        kind: .carddav, name: "CardDAV server",
+        summary: "An address book on Nextcloud, iCloud, Fastmail, Radicale, Baïkal, SOGo or any other CardDAV server.",
+        fields: [
+            FormField(
+                name: "url", label: "Server address", type: .url, required: true,
+                help: "The server's address is enough: HubSync finds the address books there. "
+                    + "An address book's own address works too.",
+                placeholder: "https://cloud.example.com"),
+            FormField(name: "user", label: "User name", required: true, help: "The name you sign in to the server with."),
+            FormField(
+                name: "password", label: "Password", type: .password, required: true,
+                help: "For iCloud, Fastmail and Google, make an app password in the account's settings. Stored encrypted."),
+            verifyTLS,
+        ])
+
+    static let folder = SpokeKindInfo(
+        kind: .folder, name: "Folder of vCard files",
+        summary: "A folder on the HubSync server with one .vcf file per contact: an export, a backup, "
+            + "another program's drop folder.",
+        fields: [
+            FormField(
+                name: "path", label: "Folder", required: true,
+                help: "The full path of the folder on the server running HubSync. It is created when missing.",
+                placeholder: "/srv/contacts/export")
+        ])
+}

@@ -1,0 +1,49 @@
+// The JSON API (see /api/openapi.json): every call is same-origin with the session cookie, and
+// every call that changes something carries the page's CSRF token. A 401 means the session ended.
+
+const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
+
+export class APIError extends Error {
+  constructor(status, message, field) {
+    super(message);
+    this.status = status;
+    this.field = field ?? null;
+  }
+}
+
+export async function api(method, path, body) {
+  const headers = { Accept: 'application/json' };
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
+  const options = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch {
+    throw new APIError(0, 'The server cannot be reached. Check your connection and try again.');
+  }
+  if (response.status === 401) {
+    location.assign('/login');
+    throw new APIError(401, 'Your session ended. Please sign in again.');
+  }
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  if (!response.ok) {
+    throw new APIError(response.status, data?.error ?? `The server answered ${response.status}.`, data?.field);
+  }
+  return data;
+}
+
+export const get = (path) => api('GET', path);
+export const post = (path, body) => api('POST', path, body);
+export const patch = (path, body) => api('PATCH', path, body);
+export const del = (path) => api('DELETE', path);
+
+/** `/api/hubs/<hub>/…` with each part URL-encoded. */
+export function hubPath(hub, ...rest) {
+  return ['/api/hubs', hub, ...rest].map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');
+}

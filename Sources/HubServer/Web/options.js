@@ -1,0 +1,172 @@
+// A source's sync options: direction, category, filters and field mapping. Used by the wizard's
+// "Sync options" step (one form per source) and by the source's own page.
+import { get, patch, hubPath, APIError } from './api.js';
+import { h, field, checkbox, setFieldError, focusHeading, notify, busy, fieldLabel } from './dom.js';
+
+/** The fields a mapping may name for a kind: standard ones, then the kind's own as custom.X. */
+export async function mappableFields(kindInfo) {
+  const standard = (await get('/api/fields')).text ?? [];
+  return [
+    ...standard.map((name) => ({ value: name, label: fieldLabel(name) })),
+    ...(kindInfo?.customFields ?? []).map((name) => ({ value: `custom.${name}`, label: `${name} (${kindInfo.name} field)` })),
+  ];
+}
+
+const list = (text) => text.split(',').map((s) => s.trim()).filter(Boolean);
+
+/**
+ * The options form of one spoke. Returns {element, read}: read() gives the Options to PATCH, or
+ * null after marking what is wrong.
+ */
+export function optionsForm(options, fields) {
+  const o = structuredClone(options ?? {});
+  const filter = o.filter ?? {};
+
+  const twoWay = checkbox('Allow Hub to create and sync items in this spoke', {
+    checked: o.twoWay ?? true,
+    help: 'When off, this source only feeds the hub: nothing is ever written to it.',
+  });
+  twoWay.input.dataset.option = 'twoWay';
+
+  const categoryName = h('input', { type: 'text', value: o.categorizeAs ?? 'HubSync', autocomplete: 'off' });
+  categoryName.dataset.option = 'categoryName';
+  const categoryField = field({
+    label: 'Category name', input: categoryName, required: true,
+    help: 'Contacts the hub writes here carry this category, so you can tell them apart.',
+  });
+  categoryField.classList.add('indent');
+  const categorize = checkbox('Categorize Data in Spoke', {
+    checked: Boolean(o.categorizeAs),
+    onchange: () => { categoryField.hidden = !categorize.input.checked; },
+  });
+  categorize.input.dataset.option = 'categorize';
+  categoryField.hidden = !categorize.input.checked;
+
+  const text = (value) => h('input', { type: 'text', value: (value ?? []).join(', '), autocomplete: 'off' });
+  const categories = text(filter.categories), companies = text(filter.companies), domains = text(filter.emailDomains);
+  const requireEmail = checkbox('Only contacts with an email address', { checked: filter.requireEmail });
+  const requirePhone = checkbox('Only contacts with a phone number', { checked: filter.requirePhone });
+  const filtersOn = [filter.categories, filter.companies, filter.emailDomains].some((v) => v?.length)
+    || filter.requireEmail || filter.requirePhone;
+  const filters = h('details', { open: filtersOn },
+    h('summary', {}, 'Advanced filters'),
+    h('p', { class: 'help' }, 'Only hub contacts that match every filter you fill in are sent to this source. ' +
+      'Separate several values with commas; any one of them matches. Leave everything empty to send all contacts.'),
+    field({ label: 'Categories', input: categories, help: 'For example: Customers, Suppliers' }),
+    field({ label: 'Companies', input: companies }),
+    field({ label: 'Email domains', input: domains, help: 'For example: example.com' }),
+    requireEmail.box, requirePhone.box);
+
+  const rows = h('div', { class: 'mappings' });
+  const addRow = (mapping = { spokeField: fields[0]?.value ?? '', hubField: '' }) => {
+    const select = h('select', {}, fields.map((f) => h('option', { value: f.value, selected: f.value === mapping.spokeField }, f.label)));
+    const hubField = h('input', { type: 'text', value: mapping.hubField, autocomplete: 'off' });
+    const row = h('div', { class: 'mapping-row' },
+      field({ label: 'Field in this source', input: select, required: true }),
+      h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
+      field({ label: 'Hub custom field', input: hubField, required: true }),
+      h('button', { type: 'button', class: 'small danger', onclick: () => { row.remove(); addButton.focus(); } },
+        'Remove', h('span', { class: 'visually-hidden' }, ' this mapping')));
+    row.mapping = () => ({ select, hubField });
+    rows.append(row);
+    return select;
+  };
+  const addButton = h('button', { type: 'button', class: 'small', onclick: () => addRow().focus() }, 'Add a mapping');
+  (o.fieldMappings ?? []).forEach((m) => addRow(m));
+  const mapping = h('details', { open: (o.fieldMappings ?? []).length > 0 },
+    h('summary', {}, 'Field mapping'),
+    h('p', { class: 'help' }, 'Keep a field of this source in a custom hub field, for example the job title in "JobCode". ' +
+      'Other sources can map the same hub field to one of theirs.'),
+    rows, addButton);
+
+  const problems = h('div', { class: 'alert', role: 'alert' });
+  const element = h('div', { class: 'options' }, problems, twoWay.box, categorize.box, categoryField, filters, mapping);
+
+  function read() {
+    problems.textContent = '';
+    let ok = true;
+    const category = categoryName.value.trim();
+    setFieldError(categoryName, categorize.input.checked && !category ? 'Enter a category name, or untick "Categorize".' : '');
+    if (categorize.input.checked && !category) ok = false;
+    const seen = new Set();
+    const mappings = [];
+    for (const row of rows.children) {
+      const { select, hubField } = row.mapping();
+      const spokeField = select.value, hubName = hubField.value.trim();
+      setFieldError(hubField, hubName ? '' : 'Name the hub field.');
+      setFieldError(select, seen.has(spokeField) ? 'This field is mapped already.' : '');
+      if (!hubName || seen.has(spokeField)) ok = false;
+      seen.add(spokeField);
+      mappings.push({ spokeField, hubField: hubName });
+    }
+    if (!ok) {
+      if (rows.querySelector('[aria-invalid=true]')) mapping.open = true;
+      element.querySelector('[aria-invalid=true]')?.focus();
+      return null;
+    }
+    return {
+      twoWay: twoWay.input.checked,
+      categorizeAs: categorize.input.checked ? category : null,
+      filter: {
+        categories: list(categories.value), companies: list(companies.value), emailDomains: list(domains.value),
+        requireEmail: requireEmail.input.checked, requirePhone: requirePhone.input.checked,
+      },
+      fieldMappings: mappings,
+    };
+  }
+  const showError = (message) => { problems.textContent = message; };
+  return { element, read, showError };
+}
+
+const settingNames = {
+  url: 'Server', user: 'User name', folder: 'Address book', account: 'Account', version: 'Version', path: 'Folder',
+  email: 'Email address', verifyTLS: 'Certificate check',
+};
+const settingValue = (key, value) => (key === 'verifyTLS' ? (value === 'false' ? 'Off' : 'On') : value);
+
+/** #/hubs/<hub>/spokes/<spoke>: rename a source, change its options or its password. */
+export async function showSpokeOptions(view, hubID, spokeID) {
+  const [spoke, kinds] = await Promise.all([get(hubPath(hubID, 'spokes', spokeID)), get('/api/spoke-kinds')]);
+  const kind = kinds.find((k) => k.kind === spoke.kind);
+  const form = optionsForm(spoke.options, await mappableFields(kind));
+  document.title = `${spoke.name} — HubSync`;
+  const back = `#/hubs/${encodeURIComponent(hubID)}`;
+
+  const name = h('input', { type: 'text', value: spoke.name, autocomplete: 'off' });
+  const hasPassword = kind?.fields?.some((f) => f.type === 'password');
+  const password = h('input', { type: 'password', autocomplete: 'new-password' });
+  const save = h('button', { type: 'submit', class: 'primary' }, 'Save');
+  const settings = Object.entries(spoke.settings ?? {});
+
+  const submit = (event) => {
+    event.preventDefault();
+    setFieldError(name, name.value.trim() ? '' : 'Give the source a name.');
+    const options = form.read();
+    if (!name.value.trim()) { name.focus(); return; }
+    if (!options) return;
+    const body = { name: name.value.trim(), options };
+    if (password.value) body.password = password.value;
+    busy(save, async () => {
+      await patch(hubPath(hubID, 'spokes', spokeID), body);
+      notify(`Saved the options of ${body.name}.`);
+      location.hash = back;
+    }, (error) => {
+      if (error instanceof APIError && error.field === 'password') setFieldError(password, error.message);
+      else if (error instanceof APIError && error.field === 'name') setFieldError(name, error.message);
+      else form.showError(error.message);
+    });
+  };
+
+  view.replaceChildren(
+    h('p', {}, h('a', { href: back }, '← Back to the hub')),
+    h('h1', {}, `Sync options: ${spoke.name}`),
+    h('dl', { class: 'settings' }, h('dt', {}, 'Type'), h('dd', {}, spoke.kindName),
+      settings.map(([key, value]) => [h('dt', {}, settingNames[key] ?? key), h('dd', {}, settingValue(key, value))])),
+    h('form', { class: 'panel', onsubmit: submit, novalidate: true },
+      field({ label: 'Name', input: name, required: true }),
+      form.element,
+      hasPassword ? h('details', {}, h('summary', {}, 'Change the password'),
+        field({ label: 'New password', input: password, help: 'Leave empty to keep the current one. It is checked when you save.' })) : null,
+      h('div', { class: 'actions' }, save, h('a', { href: back }, 'Cancel'))));
+  focusHeading(view);
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import HubServer
+import Synchronization
+import SyncModel
+import Testing
+import TestSupport
+@testable import HubCLI
+
+/// `hubsync demo` (the web app with local sources) and `hubsync tour` (the terminal one).
+@Suite struct WebDemoTests {
+    /// The command as a user runs it: it prints the address and a login that signs in, and
+    /// stops when cancelled (as on Ctrl-C).
+    @Test func demoPrintsALoginThatWorks() async throws {
+        let cli = try CLI()
+        let output = Mutex("")
+        let console = Console(isTerminal: false) { s in output.withLock { $0 += s } }
+        let run = Task {
+            try await Console.$current.withValue(console) {
+                let command = try HubSyncCommand.parseAsRoot(
+                    ["demo", "--port", "0", "--contacts", "8", "--dir", cli.dir.appendingPathComponent("demo").path])
+                guard var demo = command as? AsyncParsableCommand else { return }
+                try await demo.run()
+            }
+        }
+        defer { run.cancel() }
+        let text = try await waitFor("Ctrl-C stops the demo", in: { output.withLock { $0 } })
+        let url = try #require(text.firstMatch(of: /open (http:\/\/127\.0\.0\.1:\d+\/)/)?.1).description
+        let password = try #require(text.firstMatch(of: /password: (\S+)/)?.1).description
+        #expect(text.contains("user:     admin"))
+        #expect(text.contains("Exchange Server") && text.contains("Google Contacts") && text.contains("CardDAV server"))
+
+        let login = #"{"user":"admin","password":"\#(password)"}"#
+        let answer = try curl(["-w", "\n%{http_code}", "-H", "Content-Type: application/json", "--data", login, url + "api/session"])
+        #expect(answer.hasSuffix("\n200"), "\(answer)")
+        #expect(answer.contains("\"csrf\""))
+        let refused = try curl(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
+                                "--data", #"{"user":"admin","password":"not-the-one"}"#, url + "api/session"])
+        #expect(refused == "401")
+        let page = try curl(["-o", "/dev/null", "-w", "%{http_code}", url])
+        #expect(page == "303" || page == "200")
+
+        run.cancel()
+        _ = await run.result
+    }
+
+    /// Each kind's demo values pass the wizard's live check against the demo's own sources.
+    @Test func demoFormsReachTheSources() async throws {
+        let cli = try CLI()
+        let demo = try await WebDemo.prepare(WebDemo.Options(
+            directory: cli.dir.appendingPathComponent("demo"), port: 0, contacts: 8, bcryptCost: 4, googleConsentPage: false))
+        let provider = demo.provider
+        let kinds = provider.kinds
+        #expect(kinds.first { $0.kind == .google }?.available == true)
+        // (CardDAV when Radicale is installed, as .ci/run makes sure.)
+        for kind in [SpokeKind.ews, .carddav, .folder] where kind != .carddav || DemoRadicale.available() {
+            let form = try #require(demo.forms[kind], "\(kind)")
+            #expect(kinds.first { $0.kind == kind }?.demo == form)
+            let found = try await provider.discover(kind, form)
+            #expect(found.folders.contains { $0.isDefault }, "\(kind)")
+        }
+        let exchange = try await provider.discover(.ews, try #require(demo.forms[.ews]))
+        #expect(exchange.folders.map(\.name) == ["Contacts", "Contacts/Suppliers"])
+        #expect(exchange.folders.first?.count == 8)
+        // Autodiscover from the email alone.
+        var byEmail = try #require(demo.forms[.ews])
+        byEmail.url = nil
+        #expect(try await provider.discover(.ews, byEmail).endpoint == exchange.endpoint)
+        #expect(try demo.google.contacts(in: WebDemo.googleAccount).count == 6)
+        await demo.shutdown()
+    }
+}
+
+@Suite struct TourTests {
+    @Test func tourRunsToTheEnd() async throws {
+        let cli = try CLI()
+        let r = await cli.run(["tour", "--dir", cli.dir.appendingPathComponent("tour").path, "--contacts", "16"])
+        #expect(r.error == nil, "\(r.error.map { "\($0)" } ?? "")")
+        #expect(r.output.contains("conflict on title"))
+        #expect(r.output.contains("Hub: "))
+        #expect(r.output.contains("export HUBSYNC_DB="))
+    }
+}
+
+/// Polls what was printed until it contains `marker` (a deadline, not a sleep of a guessed length).
+func waitFor(_ marker: String, in output: () -> String, seconds: Int = 120) async throws -> String {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+        let text = output()
+        if text.contains(marker) { return text }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    throw ServerError("no '\(marker)' after \(seconds) s; printed:\n\(output())")
+}
