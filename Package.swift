@@ -70,6 +70,8 @@ let package = Package(
             "SyncModel", "SyncCore", "SyncStore", "ConnectorKit",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Loopback ports for the servers the demo and the tests start as child processes.
+        .target(name: "Loopback"),
         // The web app and JSON API (Hummingbird). Never imports a concrete store or connector:
         // the composition root hands it a store and a SpokeProvider.
         .target(name: "HubServer", dependencies: [
@@ -82,7 +84,7 @@ let package = Package(
         ], resources: [.copy("Web")]),
         // The one composition root.
         .target(name: "HubCLI", dependencies: [
-            "HubServer", "Emulators", "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
+            "HubServer", "Emulators", "Loopback", "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
             "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "ConnectorHTTP", "ConnectorDAV", "ConnectorEWS",
             "ConnectorGoogle", "PIMFormats", "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -103,7 +105,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "TestSupport", dependencies: [
-            "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncEngine", "ConnectorKit", "ConnectorMemory",
+            "Loopback", "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncEngine", "ConnectorKit", "ConnectorMemory",
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "SyncModelTests", dependencies: ["SyncModel", "TestSupport"]),

@@ -3,6 +3,7 @@ import HubServer
 import Secrets
 import SyncModel
 import SyncStoreSQLite
+import TestSupport
 import Testing
 @testable import HubCLI
 
@@ -62,4 +63,4 @@ func expectSameSettings(_ a: [String: String], _ b: [String: String], secrets: S
 }
 
 /// A TCP port with nothing listening on it.
-func closedPort() throws -> Int { try Loopback.freePort() }
+func closedPort() throws -> Int { try ServerProcess.freePort() }
