@@ -35,17 +35,22 @@ struct Serve: AsyncParsableCommand {
         let provider = ConnectorProvider(context: context, google: try google.settings())
         let publicURL = publicUrl.flatMap(URL.init(string:))
         let database = global.databasePath
+        let needsAdmin = try store.accountCount() == 0
+        // Reachable from elsewhere and no admin yet: the first visitor must prove they run it.
+        let setupToken = needsAdmin && !["127.0.0.1", "::1", "localhost"].contains(host) ? HubApp.newSetupToken() : nil
         let app = HubApp(
             store: store, provider: provider,
             settings: HubApp.Settings(
                 host: host, port: port, publicURL: publicURL,
-                secureCookies: publicURL?.scheme == "https" && !insecureCookies),
+                secureCookies: publicURL?.scheme == "https" && !insecureCookies, setupToken: setupToken),
             lock: { hub in try HubLock(database: database, hub: hub.rawValue) }, logger: logger)
-        let needsAdmin = try store.accountCount() == 0
         try await runUntilStopped(app) { [host] bound in
             let url = publicURL?.absoluteString ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)/"
             Console.line("HubSync is running at \(url) (database \(database)); Ctrl-C stops it.")
-            if needsAdmin { Console.line("No admin yet: the first visit to \(url) creates one.") }
+            if needsAdmin {
+                Console.line("No admin yet: the first visit to \(url) creates one"
+                    + (setupToken.map { " with the setup code \($0)." } ?? "."))
+            }
         }
     }
 }

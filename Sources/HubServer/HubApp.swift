@@ -21,11 +21,15 @@ public final class HubApp: Sendable {
         /// bcrypt work factor (tests use the minimum, 4).
         public var bcryptCost: UInt8
         public var scheduler: Bool
+        /// Asked for by the first-run page when set: on a server others can reach, whoever comes
+        /// first must not become its admin. The composition root prints it where the server starts.
+        public var setupToken: String?
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, secureCookies: Bool? = nil,
-            bcryptCost: UInt8 = 12, scheduler: Bool = true
+            bcryptCost: UInt8 = 12, scheduler: Bool = true, setupToken: String? = nil
         ) {
+            self.setupToken = setupToken
             self.host = host
             self.port = port
             self.publicURL = publicURL
@@ -61,7 +65,7 @@ public final class HubApp: Sendable {
         self.clock = clock
         self.sleep = sleep
         self.logger = logger
-        accounts = Accounts(store: store, cost: settings.bcryptCost, clock: clock)
+        accounts = Accounts(store: store, cost: settings.bcryptCost, setupToken: settings.setupToken, clock: clock)
         sessions = SessionStore(clock: clock)
         signIns = SignIns(clock: clock)
         runner = SyncRunner(
@@ -70,7 +74,14 @@ public final class HubApp: Sendable {
 
     /// The first admin, as the first-run page makes it (the demo's pre-made login).
     public func createAdmin(user: String, password: String) throws {
-        _ = try accounts.createFirst(user: user, password: password)
+        _ = try accounts.createFirst(user: user, password: password, token: settings.setupToken)
+    }
+
+    /// A setup code for `Settings.setupToken`: short enough to type.
+    public static func newSetupToken() -> String {
+        let letters = Array("abcdefghjkmnpqrstuvwxyz23456789")
+        var g = SystemRandomNumberGenerator()
+        return (0..<3).map { _ in String((0..<4).map { _ in letters.randomElement(using: &g)! }) }.joined(separator: "-")
     }
 
     /// The routes, for `run`/`start` and for tests (HummingbirdTesting).

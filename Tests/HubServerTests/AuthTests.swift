@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import Testing
+import HummingbirdTesting
+import SyncStore
 @testable import HubServer
 
 struct AuthTests {
@@ -99,5 +101,31 @@ struct AuthTests {
         t.succeeded(user: "a")
         #expect(t.retryAfter(["peer:2", "user:a"], now: t0.addingTimeInterval(20)) == nil)
         #expect(t.retryAfter(["peer:1", "user:b"], now: t0.addingTimeInterval(61)) == nil)
+    }
+}
+
+struct SetupCodeTests {
+    @Test func aServerStartedWithASetupCodeAsksForIt() async throws {
+        let store = MemoryStore()
+        let app = HubApp(
+            store: store, provider: TestProvider(), settings: .init(bcryptCost: 4, scheduler: false, setupToken: "abcd-efgh-jkmn"))
+        try await Application(router: app.router()).test(.router) { client in
+            let c = Client(client)
+            let page = try await c.call(.get, "/setup")
+            #expect(page.body.contains("Setup code") && !page.body.contains("<div class=\"field\" hidden>"))
+            let without = try await c.call(.post, "/api/setup", json: ["user": "admin", "password": "correct horse"])
+            #expect(without.status == .forbidden && without.object["field"] as? String == "setupToken")
+            let form = try await c.call(.post, "/setup", form: [
+                ("user", "admin"), ("password", "correct horse"), ("password2", "correct horse"),
+                ("csrf", c.cookies["hubsync_form"]!), ("setupToken", "wrong")])
+            #expect(form.status == .forbidden && form.body.contains("setup code"))
+            #expect(try store.accountCount() == 0)
+            let with = try await c.call(.post, "/api/setup", json: ["user": "admin", "password": "correct horse", "setupToken": " ABCD-efgh-jkmn "])
+            #expect(with.status == .created)
+        }
+        // Without one, the field is not shown.
+        let plain = try await Fixture().run { c in try await c.call(.get, "/setup").body }
+        #expect(plain.contains("<div class=\"field\" hidden>"))
+        #expect(HubApp.newSetupToken().wholeMatch(of: /[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}/) != nil)
     }
 }

@@ -8,7 +8,7 @@ import SyncStore
 // so the API can stay put while storage changes.
 
 struct SessionInfo: ResponseCodable { var user: String; var csrf: String }
-struct Credentials: Decodable { var user: String; var password: String }
+struct Credentials: Decodable { var user: String; var password: String; var setupToken: String? }
 struct SetupNeeded: ResponseCodable { var needed: Bool }
 
 struct ObjectKind: ResponseCodable { var id: String; var name: String; var available: Bool; var note: String? }

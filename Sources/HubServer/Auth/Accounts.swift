@@ -7,15 +7,17 @@ import SyncStore
 final class Accounts: Sendable {
     let store: any AccountStore
     let cost: UInt8
+    let setupToken: String?
     private let throttle = Mutex(LoginThrottle())
     private let clock: @Sendable () -> Date
     /// Verified against when the user does not exist, so a wrong name costs as long as a
     /// wrong password (no user enumeration by timing).
     private let decoy: String
 
-    init(store: any AccountStore, cost: UInt8, clock: @escaping @Sendable () -> Date) {
+    init(store: any AccountStore, cost: UInt8, setupToken: String?, clock: @escaping @Sendable () -> Date) {
         self.store = store
         self.cost = cost
+        self.setupToken = setupToken
         self.clock = clock
         decoy = Bcrypt.hash(Token.random(), cost: cost)
     }
@@ -24,8 +26,15 @@ final class Accounts: Sendable {
 
     var needsSetup: Bool { ((try? store.accountCount()) ?? 0) == 0 }
 
-    /// The first-run admin; fails once any account exists.
-    func createFirst(user: String, password: String) throws -> String {
+    /// The first-run admin; fails once any account exists, or without the setup code when the
+    /// server asks for one.
+    func createFirst(user: String, password: String, token: String?) throws -> String {
+        if let setupToken {
+            let given = (token ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            guard Token.equal(given, setupToken) else {
+                throw APIError(.forbidden, "enter the setup code HubSync printed when it started", field: "setupToken")
+            }
+        }
         let name = try Self.validName(user)
         try Self.checkStrength(password)
         let account = AdminAccount(name: name, passwordHash: Bcrypt.hash(password, cost: cost), createdAt: clock())

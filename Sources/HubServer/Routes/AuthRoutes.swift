@@ -3,7 +3,13 @@ import Hummingbird
 
 /// Signing in and out: the HTML forms (which work without JavaScript) and the JSON API.
 extension HubApp {
-    struct LoginForm: Decodable { var user: String?; var password: String?; var password2: String?; var csrf: String? }
+    struct LoginForm: Decodable {
+        var user: String?
+        var password: String?
+        var password2: String?
+        var csrf: String?
+        var setupToken: String?
+    }
 
     func addAuthRoutes(_ router: Router<WebContext>) {
         router.get("/") { request, context in
@@ -37,7 +43,8 @@ extension HubApp {
                 return try self.formPage("setup.html", request, status: .badRequest, error: "the two passwords differ")
             }
             do {
-                let user = try self.accounts.createFirst(user: form.user ?? "", password: form.password ?? "")
+                let user = try self.accounts.createFirst(
+                    user: form.user ?? "", password: form.password ?? "", token: form.setupToken)
                 return self.signedIn(user, Pages.redirect("/"))
             } catch let e as APIError {
                 return try self.formPage("setup.html", request, status: e.status, error: e.message)
@@ -57,7 +64,7 @@ extension HubApp {
         router.get("/api/setup") { _, _ in SetupNeeded(needed: self.accounts.needsSetup) }
         router.post("/api/setup") { request, context in
             let c = try await request.decode(as: Credentials.self, context: context)
-            let user = try self.accounts.createFirst(user: c.user, password: c.password)
+            let user = try self.accounts.createFirst(user: c.user, password: c.password, token: c.setupToken)
             return self.signedIn(user, status: .created)
         }
         router.get("/api/session") { _, context in
@@ -98,7 +105,9 @@ extension HubApp {
     /// The login or first-run form with a fresh form token (cookie and hidden field).
     private func formPage(_ name: String, _ request: Request, status: HTTPResponse.Status = .ok, error: String = "") throws -> Response {
         let token = request.cookies[Cookies.formToken]?.value ?? Token.random()
-        var page = try pages.page(name, status: status, ["csrf": token, "error": error])
+        var page = try pages.page(name, status: status, [
+            "csrf": token, "error": error, "tokenHidden": settings.setupToken == nil ? "hidden" : "",
+        ])
         page.setCookie(Cookies.make(Cookies.formToken, token, secure: settings.secureCookies))
         return page
     }
