@@ -41,7 +41,12 @@ struct Scheduler: Service {
         let last = { (hub: HubID) in try? store.runs(hub: hub, limit: 1).first?.startedAt }
         for hub in Schedule.due(hubs, lastStarted: last, now: now) where !runner.isRunning(hub) {
             logger.info("scheduled sync", metadata: ["hub": "\(hub)"])
-            try runner.start(hub)
+            do {
+                try runner.start(hub)
+            } catch {
+                // Busy elsewhere, say: the other hubs still get their turn.
+                logger.notice("scheduled sync not started", metadata: ["hub": "\(hub)", "error": "\(error)"])
+            }
         }
         return min(60, max(1, Schedule.wait(hubs, lastStarted: last, now: clock()) ?? 60))
     }

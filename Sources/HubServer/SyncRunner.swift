@@ -42,7 +42,8 @@ final class SyncRunner: Sendable {
             lastRun: last.map(RunDTO.init))
     }
 
-    /// Starts a pass unless one is running; either way the hub's sync status.
+    /// Starts a pass unless one is running; either way the hub's sync status. A hub another
+    /// process is syncing (`hubsync sync`, a second server) is a 409.
     @discardableResult
     func start(_ hub: HubID) throws -> SyncStatusDTO {
         guard try store.hub(hub) != nil else { throw APIError.notFound("hub \(hub)") }
@@ -52,7 +53,17 @@ final class SyncRunner: Sendable {
             return true
         }
         if started {
-            let task = Task { await self.run(hub) }
+            let held: AnyObject
+            do {
+                guard let h = try lock(hub) else {
+                    throw APIError(.conflict, "another HubSync process is syncing this hub; try again when it is done")
+                }
+                held = h
+            } catch {
+                _ = state.withLock { $0.removeValue(forKey: hub) }
+                throw error
+            }
+            let task = Task { await self.run(hub, holding: held) }
             state.withLock { $0[hub]?.task = task }
         }
         return try status(hub)
@@ -67,13 +78,9 @@ final class SyncRunner: Sendable {
         for task in state.withLock({ $0.values.compactMap(\.task) }) { await task.value }
     }
 
-    private func run(_ hub: HubID) async {
+    private func run(_ hub: HubID, holding held: AnyObject) async {
         defer { _ = state.withLock { $0.removeValue(forKey: hub) } }
         do {
-            guard let held = try lock(hub) else {
-                logger.notice("hub is being synced by another process", metadata: ["hub": "\(hub)"])
-                return
-            }
             var connectors: [SpokeID: any SpokeConnector] = [:]
             var unavailable: [SpokeID: ConnectorError] = [:]
             for spoke in try store.spokes(hub: hub) {

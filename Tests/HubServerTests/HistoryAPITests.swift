@@ -3,6 +3,8 @@ import Hummingbird
 import Testing
 import ConnectorMemory
 import SyncModel
+import HummingbirdTesting
+import SyncStore
 @testable import HubServer
 
 /// Held deletions, the journal with undo, runs, the schedule.
@@ -115,5 +117,28 @@ struct HistoryAPITests {
         #expect(Schedule.due(hubs, lastStarted: { _ in t0 }, now: t0.addingTimeInterval(600)) == ["a", "c"])
         #expect(Schedule.wait(hubs, lastStarted: { _ in t0 }, now: t0.addingTimeInterval(60)) == 240)
         #expect(Schedule.wait([hubs[1]], lastStarted: last, now: t0) == nil)
+    }
+}
+
+struct BusyHubTests {
+    @Test func aHubAnotherProcessIsSyncingIsA409AndTheSchedulerGoesOn() async throws {
+        let store = MemoryStore()
+        let app = HubApp(
+            store: store, provider: TestProvider(), settings: .init(bcryptCost: 4, scheduler: false),
+            lock: { hub in hub == "busy" ? nil : NSObject() })
+        try store.saveHub(HubConfig(id: "busy", name: "Busy", scheduleMinutes: 5))
+        try store.saveHub(HubConfig(id: "free", name: "Free", scheduleMinutes: 5))
+        try await Application(router: app.router()).test(.router) { client in
+            let c = Client(client)
+            try await c.setUp()
+            let busy = try await c.call(.post, "/api/hubs/busy/sync")
+            #expect(busy.status == .conflict && (busy.object["error"] as? String)?.contains("another HubSync process") == true)
+            #expect(try await c.call(.get, "/api/hubs/busy/sync").object["running"] as? Bool == false)
+        }
+        let scheduler = Scheduler(runner: app.runner, clock: { Date() }, sleep: { _ in }, logger: .init(label: "t"))
+        _ = try scheduler.tick()
+        await app.waitForSync("free")
+        #expect(try store.runs(hub: "free", limit: 5).count == 1)
+        #expect(try store.runs(hub: "busy", limit: 5).isEmpty)
     }
 }
