@@ -166,7 +166,7 @@ export async function showSpokeOptions(view, hubID, spokeID) {
       field({ label: 'Name', input: name, required: true }),
       form.element,
       hasPassword ? h('details', {}, h('summary', {}, 'Change the password'),
-        field({ label: 'New password', input: password, help: 'Leave empty to keep the current one. It is checked when you save.' })) : null,
+        field({ label: 'New password', input: password, help: 'Leave empty to keep the current one. The next sync uses it: a wrong one shows as this source’s problem on the hub page.' })) : null,
       h('div', { class: 'actions' }, save, h('a', { href: back }, 'Cancel'))));
   focusHeading(view);
 }
