@@ -59,6 +59,7 @@ struct WebFixture {
     let exchange: EWSEmulator
     let exchangeURL: URL
     let google: PeopleEmulator
+    let store: SQLiteStore
     let app: HubApp
     let url: URL
     let directory: URL
@@ -100,8 +101,8 @@ struct WebFixture {
             settings: HubApp.Settings(host: "127.0.0.1", port: 0, bcryptCost: 4, scheduler: false))
         let port = try await app.start()
         return WebFixture(
-            exchange: exchange, exchangeURL: exchangeURL, google: google, app: app, url: URL(string: "http://127.0.0.1:\(port)")!,
-            directory: directory)
+            exchange: exchange, exchangeURL: exchangeURL, google: google, store: store, app: app,
+            url: URL(string: "http://127.0.0.1:\(port)")!, directory: directory)
     }
 
     func stop() async {
@@ -111,11 +112,12 @@ struct WebFixture {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Runs `python/web_wizard.py MODE …` against this app; its output.
-    func browser(_ mode: String, _ args: [String]) async throws -> String {
+    /// Runs `python/SCRIPT MODE …` against this app, its screenshots in `shots` (default: MODE)
+    /// under the screenshots root; its output.
+    func browser(_ mode: String, _ args: [String], script: String = "web_wizard.py", shots: String? = nil) async throws -> String {
         let out = try await PythonScript.run(
-            "web_wizard.py", in: BrowserTools.scripts,
-            [mode, "--url", url.absoluteString, "--shots", BrowserTools.screenshots.appendingPathComponent(mode).path,
+            script, in: BrowserTools.scripts,
+            [mode, "--url", url.absoluteString, "--shots", BrowserTools.screenshots.appendingPathComponent(shots ?? mode).path,
              "--admin-user", Self.admin, "--admin-password", Self.adminPassword] + args,
             needs: "selenium 4, with chromium and chromedriver installed (Debian: apt-get install chromium chromium-driver)")
         print(out)

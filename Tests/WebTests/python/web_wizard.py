@@ -9,146 +9,16 @@
       signs in, opens the hub, clicks Sync now, waits for the run and looks for TEXT in the history.
 
 Every step is saved as a PNG in --shots. No sleeps: every wait is a WebDriverWait on the page.
-Prints "SUMMARY: <mode> all checks passed" at the end; any failure raises (exit code 1) after a
-screenshot named FAILED-*.png.
+Prints "SUMMARY: <mode> all checks passed" at the end; any failure exits 1 after a screenshot
+named FAILED-*.png (webtest.py has what the scripts share).
 """
 import argparse
-import os
-import shutil
-import sys
-import traceback
 
-from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-WAIT = 30      # seconds for page changes
-
-# Remembers whether the page ever showed a running sync and its per-source progress bars (the
-# polls show them for a moment only). Hash routes keep the document, so it outlives navigation.
-WATCH_PROGRESS = """
-    window.__sawRunning = false; window.__sawBars = 0; window.__sawSpokes = new Set();
-    new MutationObserver(() => {
-      if (document.getElementById('sync-panel')?.dataset.running === 'true') window.__sawRunning = true;
-      window.__sawBars = Math.max(window.__sawBars, document.querySelectorAll('#sync-progress progress').length);
-      document.querySelectorAll('#sync-progress li[data-spoke]').forEach(li => window.__sawSpokes.add(li.dataset.spoke + ':' + li.dataset.phase));
-    }).observe(document.body, {subtree: true, childList: true, attributes: true, characterData: true});
-"""
-SYNC_WAIT = 120  # seconds for a sync run
-
-
-class Check(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Check(message)
-    print(f"ok: {message}", flush=True)
-
-
-class Browser:
-    def __init__(self, url, shots):
-        self.url = url.rstrip("/")
-        self.shots = shots
-        self.count = 0
-        os.makedirs(shots, exist_ok=True)
-        options = webdriver.ChromeOptions()
-        for path in ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"):
-            if os.path.exists(path):
-                options.binary_location = path
-                break
-        for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--window-size=1280,900", "--lang=en-US", "--no-first-run", "--password-store=basic",
-                    "--disable-features=PasswordLeakDetection,AutofillServerCommunication"):
-            options.add_argument(arg)
-        options.add_experimental_option("prefs", {"credentials_enable_service": False,
-                                                  "profile.password_manager_enabled": False})
-        driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-        self.driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-        self.driver.set_page_load_timeout(WAIT)
-
-    def quit(self):
-        self.driver.quit()
-
-    # --- looking
-    def wait(self, condition, timeout=WAIT, message=""):
-        try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(condition, message)
-        except TimeoutException:
-            raise Check(f"timed out after {timeout}s waiting for: {message}")
-
-    def find(self, css, timeout=WAIT):
-        return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, css)), timeout, css)
-
-    def gone(self, css, timeout=WAIT):
-        self.wait(EC.invisibility_of_element_located((By.CSS_SELECTOR, css)), timeout, f"{css} to go")
-
-    def text(self, css):
-        return self.find(css).text
-
-    def step(self, step_id, timeout=WAIT):
-        """Waits for the wizard to show a step; checks focus went to its heading."""
-        self.find(f'form.wizard[data-step="{step_id}"]', timeout)
-        self.wait(lambda d: d.execute_script("return document.activeElement && document.activeElement.tagName") in ("H1", "INPUT"),
-                  message=f"focus on the heading of step {step_id}")
-        return self.driver.find_element(By.CSS_SELECTOR, "form.wizard h1").text
-
-    def shot(self, name, full=False):
-        self.count += 1
-        path = os.path.join(self.shots, f"{self.count:02d}-{name}.png")
-        if full:
-            size = self.driver.get_window_size()
-            height = self.driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
-            self.driver.set_window_size(size["width"], min(max(height + 120, 600), 6000))
-            self.driver.save_screenshot(path)
-            self.driver.set_window_size(size["width"], size["height"])
-        else:
-            self.driver.save_screenshot(path)
-        print(f"screenshot: {path}", flush=True)
-
-    # --- doing
-    def click(self, css):
-        element = self.wait(EC.element_to_be_clickable((By.CSS_SELECTOR, css)), message=f"{css} clickable")
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
-        return element
-
-    def click_text(self, tag, text):
-        xpath = f"//{tag}[normalize-space()='{text}']"
-        element = self.wait(EC.element_to_be_clickable((By.XPATH, xpath)), message=f"{tag} '{text}' clickable")
-        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
-        return element
-
-    def type(self, css, value):
-        element = self.find(css)
-        element.clear()
-        element.send_keys(value)
-        return element
-
-    def label_for(self, element):
-        eid = element.get_attribute("id")
-        return self.driver.find_elements(By.CSS_SELECTOR, f'label[for="{eid}"]')
-
-    def next(self):
-        self.click("#wizard-next")
-
-    def assert_labelled(self):
-        """Every visible input, select and textarea of the page has a label."""
-        unlabelled = self.driver.execute_script("""
-            return [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-              .filter(e => e.offsetParent !== null && e.labels.length === 0 && !e.getAttribute('aria-label'))
-              .map(e => e.outerHTML.slice(0, 80));""")
-        check(unlabelled == [], f"every input is labelled {unlabelled or ''}".strip())
-
-    def sign_in(self, user, password):
-        self.type("#user", user)
-        self.type("#password", password)
-        self.click('button[type="submit"]')
+from webtest import WATCH_PROGRESS, check, finish_sync, run
 
 
 def setup(b, a):
@@ -346,39 +216,10 @@ def setup(b, a):
     d.set_window_size(1280, 900)
 
 
-def finish_sync(b, name, phases_required=False):
-    """On the hub page: sees the run (live progress), waits for its end, shows the result."""
-    d = b.driver
-    b.find("#sync-panel")
-    b.wait(lambda d: d.execute_script("return window.__sawRunning"), message="the sync to show as running")
-    if d.find_element(By.ID, "sync-panel").get_attribute("data-running") == "true":
-        b.shot(f"{name}-progress")
-    b.wait(lambda d: d.find_element(By.ID, "sync-panel").get_attribute("data-running") == "false"
-           and d.find_elements(By.CSS_SELECTOR, "#last-run"), timeout=SYNC_WAIT, message="the sync to finish")
-    bars = d.execute_script("return window.__sawBars")
-    phases = d.execute_script("return [...window.__sawSpokes]")
-    check(bars >= 1, f"live progress was shown ({bars} bars; source phases seen: {phases})")
-    if phases_required:
-        check(len(phases) >= 1, "a source's phase and count were shown while it synced")
-    status = d.find_element(By.ID, "last-run").get_attribute("data-status")
-    if status != "succeeded":
-        print(d.find_element(By.ID, "sync-panel").text)
-    check(status == "succeeded", f"the sync succeeded ({status})")
-    check(d.find_element(By.ID, "sync-now").is_enabled(), "Sync now is enabled again")
-
-
 def resync(b, a):
     d = b.driver
-    d.get(b.url + "/")
-    b.wait(EC.url_contains("/login"), message="the login page")
-    b.sign_in(a.admin_user, a.admin_password)
-    b.find("main h1")
-    d.get(f"{b.url}/#/hubs/{a.hub}")
-    b.find("#sync-panel")
-    b.wait(lambda d: d.find_element(By.ID, "sync-panel").get_attribute("data-running") == "false", message="no sync running")
-    d.execute_script(WATCH_PROGRESS)
-    b.click("#sync-now")
-    finish_sync(b, "resync")
+    b.open_hub(a.admin_user, a.admin_password, a.hub)
+    b.sync_now("resync")
     b.wait(lambda d: a.expect_change in d.find_element(By.ID, "journal-list").get_attribute("textContent"),
            message=f"the change {a.expect_change!r} in the history")
     check(len(d.find_elements(By.CSS_SELECTOR, "#runs tbody tr")) == 2, "two syncs in the recent syncs")
@@ -387,11 +228,6 @@ def resync(b, a):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("mode", choices=["setup", "resync"])
-    p.add_argument("--url", required=True)
-    p.add_argument("--shots", required=True)
-    p.add_argument("--admin-user", default="admin")
-    p.add_argument("--admin-password", required=True)
     p.add_argument("--ews-url")
     p.add_argument("--ews-user")
     p.add_argument("--ews-password")
@@ -402,26 +238,7 @@ def main():
     p.add_argument("--expect-contacts", type=int, default=0)
     p.add_argument("--hub")
     p.add_argument("--expect-change")
-    a = p.parse_args()
-    b = Browser(a.url, a.shots)
-    try:
-        setup(b, a) if a.mode == "setup" else resync(b, a)
-        # (Answers like the 422 of a wrong password are logged as failed loads: those are expected.)
-        logs = [e["message"] for e in b.driver.get_log("browser")
-                if e.get("level") == "SEVERE" and "Failed to load resource" not in e.get("message", "")]
-        check(logs == [], f"no script errors in the browser console {logs or ''}".strip())
-        print(f"SUMMARY: {a.mode} all checks passed", flush=True)
-    except Exception:
-        traceback.print_exc()
-        try:
-            b.driver.save_screenshot(os.path.join(a.shots, f"FAILED-{a.mode}.png"))
-            print("page text at failure:\n" + b.driver.find_element(By.TAG_NAME, "body").text[:3000])
-            print("browser console:", b.driver.get_log("browser"))
-        except Exception:
-            pass
-        sys.exit(1)
-    finally:
-        b.quit()
+    run(p, {"setup": setup, "resync": resync})
 
 
 if __name__ == "__main__":
