@@ -1,5 +1,6 @@
 import ConnectorKit
 import ConnectorXML
+import SyncModel
 
 /// One SyncFolderItems answer: ids only; bodies are read after, and only where they moved.
 struct SyncListing: Sendable {
@@ -46,5 +47,27 @@ extension EWSSpoke {
             }
         }
         return listing
+    }
+}
+
+extension EWSSpoke {
+    /// Moves the SyncState past the pass's own writes. Besides sparing the next pull their echo,
+    /// this is what lets a contact the hub just created, and someone deletes before the next pull,
+    /// be seen as deleted: Exchange reports nothing about an item created and deleted after the
+    /// state a client holds. Only when everything since the state is ours (each item at the
+    /// ChangeKey we wrote, each deletion ours); otherwise nil, and the next pull lists it all.
+    public func cursor(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor? {
+        guard var state = cursor?.rawValue, !writes.isEmpty else { return nil }
+        while true {
+            let listing: SyncListing
+            do { listing = try await sync(state) } catch SyncStateError.invalid { return nil }
+            for u in listing.upserts {
+                guard case .some(.some(let written)) = writes[RemoteID(u.id)], EWSVersion(written).changeKey == u.changeKey
+                else { return nil }
+            }
+            guard listing.deletes.allSatisfy({ writes[RemoteID($0)] == .some(nil) }) else { return nil }
+            state = listing.state
+            if listing.last { return SpokeCursor(state) }
+        }
     }
 }

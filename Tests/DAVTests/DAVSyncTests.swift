@@ -38,6 +38,21 @@ import TestSupport
         return Setup(hub: hub, radicale: radicale, xandikos: xandikos, rBook: rBook, xBook: xBook, memory: memory)
     }
 
+    /// Exchange says nothing of an item created and deleted after the state a client holds (the
+    /// EWS spoke moves its state past the hub's writes for that). A CardDAV server reports such a
+    /// card as gone: deleting one the hub just wrote, before the next pull, is seen.
+    @Test func aCardTheHubWroteAndAnotherClientDeletedBeforeTheNextPullIsSeenDeleted() async throws {
+        let s = try await setup()
+        defer { s.stop() }
+        for name in ["Cy", "Di"] { _ = s.memory.userUpsert(Contact(givenName: name, familyName: "M")) }
+        #expect(try await s.hub.sync().status == .succeeded)
+        let cy = try #require(try await s.r.cards(s.rBook).first { $0.value.contains("FN:Cy M") }?.key)
+        try await s.r.delete(cy)
+        #expect(try await s.hub.sync().status == .succeeded)
+        #expect(try s.hub.names() == ["Di"])
+        #expect(s.memory.contacts.compactMap(\.givenName) == ["Di"])
+    }
+
     @Test func twoWayEditsDeletionsAndNoDuplicates() async throws {
         let s = try await setup()
         defer { s.stop() }

@@ -71,6 +71,37 @@ import TestSupport
         }
     }
 
+    /// Exchange says nothing of an item created and deleted after the state a client holds: the
+    /// spoke moves its state past the hub's own writes, so deleting one of them is seen.
+    @Test func aContactTheHubWroteAndOutlookDeletedBeforeTheNextPullIsSeenDeleted() async throws {
+        try await setup { s in
+            try s.x.add("Ann", "Arden")
+            for name in ["Cy", "Di"] { _ = s.memory.userUpsert(Contact(givenName: name, familyName: "M")) }
+            #expect(try await s.hub.sync().status == .succeeded)
+            #expect(try s.x.contacts().count == 3)
+
+            try s.x.delete(try #require(try s.x.record("Cy")).id)  // before any pull saw it
+            s.x.emulator.resetCounters()
+            #expect(try await s.hub.sync().status == .succeeded)
+            #expect(try s.hub.names() == ["Ann", "Di"])
+            #expect(s.memory.contacts.compactMap(\.givenName).sorted() == ["Ann", "Di"])
+
+            // Something else changed meanwhile: the state stays, and the next pull lists it all.
+            let dee = try #require(s.memory.entries.first { $0.value.contact.givenName == "Di" })
+            var edited = dee.value.contact
+            edited.title = "Director"
+            _ = s.memory.userUpsert(edited, id: dee.key)
+            let x = s.x
+            x.emulator.faults.setHook { operation in
+                if operation == "UpdateItem" { x.emulator.faults.setHook(nil); _ = try? x.add("Eve", "Outlook") }
+            }
+            #expect(try await s.hub.sync().status == .succeeded)
+            #expect(try await s.hub.sync().status == .succeeded)
+            #expect(try s.hub.names() == ["Ann", "Di", "Eve"])
+            #expect(try s.x.record("Di")?.contact.jobTitle == "Director")
+        }
+    }
+
     @Test func whatDoesNotFitTheMailboxIsNotLost() async throws {
         try await setup { s in
             let four = (1...4).map { LabeledValue("p\($0)@example.com", label: .work) }
