@@ -81,8 +81,8 @@ extension HubApp {
     static func entry(_ e: JournalEntry, names: [SpokeID: String]) -> EntryDTO {
         let (source, sourceName): (String, String) = switch e.source {
         case .spoke(let s): ("spoke:\(s)", names[s] ?? s.rawValue)
-        case .restore: ("restore", "Undo")
-        case .approval(let s): ("approval:\(s)", "Approved deletion from \(names[s] ?? s.rawValue)")
+        case .restore: ("restore", "an undo")
+        case .approval(let s): ("approval:\(s)", "\(names[s] ?? s.rawValue), deletion approved by an admin")
         }
         let changes = e.new == nil ? [] : (e.old ?? Contact()).changes(to: e.new!).map { c in
             c.added.isEmpty && c.removed.isEmpty
