@@ -133,24 +133,14 @@ struct SpokeGroup: AsyncParsableCommand {
 
         func run() async throws {
             let ctx = try global.context()
-            var (h, s) = try target.resolve(ctx)
-            let before = s.options
+            var (_, s) = try target.resolve(ctx)
             try options.apply(to: &s.options)
             if let name { s.name = name }
             if let password {
                 s.settings = try await cliSetup { try NetworkSettings.changingPassword(s, to: password, secrets: ctx.secrets()) }
                 Console.line("password changed")
             }
-            try ctx.store.saveSpoke(s)
-            if s.options != before {
-                // New options apply to every hub item, not only to those that change next: the
-                // next push walks the whole hub once for this spoke.
-                var state = try ctx.store.spokeState(hub: h.id, spoke: s.id)
-                state.pushedThrough = 0
-                var batch = WriteBatch()
-                batch.spokeStates = [state]
-                try ctx.store.commit(hub: h.id, batch)
-            }
+            try ctx.engine.saveSpoke(s)
             Console.line("spoke \(s.id) (\(s.name)):")
             for line in describe(s.options) { Console.line("  " + line) }
         }

@@ -93,6 +93,19 @@ extension SyncEngine {
         try store.commit(hub: hub, batch)
     }
 
+    /// Saves a changed spoke. New sync options apply to every hub item, not only to those that
+    /// change next: then the next push walks the whole hub once for this spoke.
+    public func saveSpoke(_ spoke: SpokeConfig) throws {
+        let before = try store.spokes(hub: spoke.hub).first { $0.id == spoke.id }
+        try store.saveSpoke(spoke)
+        guard let before, before.options != spoke.options else { return }
+        var state = try store.spokeState(hub: spoke.hub, spoke: spoke.id)
+        state.pushedThrough = 0
+        var batch = WriteBatch()
+        batch.spokeStates = [state]
+        try store.commit(hub: spoke.hub, batch)
+    }
+
     /// The admin confirms the held deletions: they are applied in the hub.
     public func approveHold(hub: HubID, spoke: SpokeID) throws {
         guard let hold = try store.holds(hub: hub).first(where: { $0.spoke == spoke }) else {

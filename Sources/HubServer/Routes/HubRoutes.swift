@@ -49,24 +49,15 @@ extension HubApp {
             return try self.spokeDTO(spoke, hub: hub.id)
         }
         router.patch("/api/hubs/:hub/spokes/:spoke") { request, context in
-            let (hub, spoke0) = try self.spoke(context)
-            var spoke = spoke0
+            let (hub, found) = try self.spoke(context)
+            var spoke = found
             let patch = try await request.decode(as: SpokePatch.self, context: context)
             if let name = patch.name { spoke.name = try Self.name(name, what: "spoke") }
             if let password = patch.password {
                 spoke.settings = try Self.setupSync { try self.provider.changingPassword(spoke, to: password) }
             }
-            let before = spoke.options
             if let o = patch.options { spoke.options = try o.options() }
-            try self.store.saveSpoke(spoke)
-            if spoke.options != before {
-                // New options apply to every hub item, not only to those that change next.
-                var state = try self.store.spokeState(hub: hub.id, spoke: spoke.id)
-                state.pushedThrough = 0
-                var batch = WriteBatch()
-                batch.spokeStates = [state]
-                try self.store.commit(hub: hub.id, batch)
-            }
+            try self.runner.engine.saveSpoke(spoke)
             return try self.spokeDTO(spoke, hub: hub.id)
         }
         router.delete("/api/hubs/:hub/spokes/:spoke") { _, context in
