@@ -70,7 +70,7 @@ let package = Package(
             "SyncModel", "SyncCore", "SyncStore", "ConnectorKit",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        // Loopback ports for the servers the demo and the tests start as child processes.
+        // Loopback ports, and the child-process servers on them (the demo's Radicale, the tests').
         .target(name: "Loopback"),
         // The web app and JSON API (Hummingbird). Never imports a concrete store or connector:
         // the composition root hands it a store and a SpokeProvider.

@@ -1,12 +1,12 @@
 import Foundation
-import Loopback
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A real server (Radicale, Xandikos, a Python test server) run on loopback for the length of a
-/// test: started on a free port, ready once the port accepts connections, killed on `stop()` or
-/// when the value goes away. Its output goes to a log file in its own temporary directory.
+/// A real server (Radicale, Xandikos, a Python test server) run on loopback as a child process,
+/// for a test or the demo: started on a free port, ready once the port accepts connections,
+/// killed on `stop()`, when the value goes away, or when this process dies. Its output goes to a
+/// log file in its directory (a new temporary one unless given).
 public final class ServerProcess: @unchecked Sendable {
     public let port: Int
     public let directory: URL
@@ -15,12 +15,12 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// `arguments(port, directory)` builds the command line; `executable` is looked up in PATH.
     public init(
-        _ executable: String, environment: [String: String] = [:],
-        arguments: (Int, URL) throws -> [String]
+        _ executable: String, environment: [String: String] = [:], directory: URL? = nil,
+        startTimeout: Duration = .seconds(10), arguments: (Int, URL) throws -> [String]
     ) async throws {
-        directory = FileManager.default.temporaryDirectory
+        self.directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("hubsync-server-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         port = try Self.freePort()
         process = Process()
         guard let path = Self.which(executable) else {
@@ -30,14 +30,14 @@ public final class ServerProcess: @unchecked Sendable {
         // or interrupted test run leaves no server behind (PR_SET_PDEATHSIG survives exec), and
         // that unblocks the signals a Swift concurrency thread blocks (else SIGTERM never lands).
         process.executableURL = URL(fileURLWithPath: Self.which("python3") ?? "/usr/bin/python3")
-        process.arguments = ["-c", Self.shim, path] + (try arguments(port, directory))
+        process.arguments = ["-c", Self.shim, path] + (try arguments(port, self.directory))
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b }
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let out = try FileHandle(forWritingTo: log)
         process.standardOutput = out
         process.standardError = out
         try process.run()
-        try await waitUntilListening()
+        try await waitUntilListening(startTimeout)
     }
 
     deinit { stop() }
@@ -55,16 +55,17 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     /// Polls the port: servers say "listening" in many ways, a connect is the one test that holds.
-    private func waitUntilListening() async throws {
-        for _ in 0..<400 {
+    private func waitUntilListening(_ timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
             if !process.isRunning {
                 throw ServerError("server exited (\(process.terminationStatus)):\n\(output())")
             }
-            if Self.accepts(port) { return }
+            if Loopback.accepts(port) { return }
             try await Task.sleep(for: .milliseconds(25))
         }
         stop()
-        throw ServerError("server not listening on \(port) after 10 s:\n\(output())")
+        throw ServerError("server not listening on \(port) after \(timeout):\n\(output())")
     }
 
     private static let shim = """
@@ -74,15 +75,13 @@ public final class ServerProcess: @unchecked Sendable {
         os.execv(sys.argv[1], sys.argv[1:])
         """
 
-    static func which(_ name: String) -> String? {
+    public static func which(_ name: String) -> String? {
         if name.contains("/") { return name }
         let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
         return paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     public static func freePort() throws -> Int { try Loopback.freePort() }
-
-    static func accepts(_ port: Int) -> Bool { Loopback.accepts(port) }
 }
 
 public struct ServerError: Error, CustomStringConvertible {
@@ -91,16 +90,21 @@ public struct ServerError: Error, CustomStringConvertible {
 }
 
 extension ServerProcess {
-    /// Radicale (PyPI) on loopback with a fresh storage folder and Basic auth for one user.
-    public static func radicale(user: String, password: String) async throws -> ServerProcess {
-        try await ServerProcess("python3") { port, dir in
+    /// Radicale (PyPI) on loopback with its storage folder in `directory` (a new temporary one
+    /// unless given) and Basic auth for one user, its password in a file only we can read.
+    public static func radicale(
+        user: String, password: String, directory: URL? = nil, logLevel: String = "info",
+        startTimeout: Duration = .seconds(10)
+    ) async throws -> ServerProcess {
+        try await ServerProcess("python3", directory: directory, startTimeout: startTimeout) { port, dir in
             let users = dir.appendingPathComponent("users")
             try "\(user):\(password)\n".write(to: users, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: users.path)
             return [
                 "-m", "radicale", "--server-hosts", "127.0.0.1:\(port)",
                 "--storage-filesystem-folder", dir.appendingPathComponent("data").path,
                 "--auth-type", "htpasswd", "--auth-htpasswd-filename", users.path,
-                "--auth-htpasswd-encryption", "plain", "--logging-level", "info",
+                "--auth-htpasswd-encryption", "plain", "--logging-level", logLevel,
             ]
         }
     }

@@ -1,0 +1,2 @@
+// The loopback servers (Radicale, Xandikos, Python test servers) that many suites start.
+@_exported import Loopback
