@@ -86,9 +86,10 @@ struct WebFixture {
         let googleBase = try await google.start()
 
         // Each request takes a little while, so a sync lasts long enough for the page to show its
-        // progress between two polls (500 ms apart).
-        exchange.faults.latency = .milliseconds(80)
-        google.faults.latency = .milliseconds(80)
+        // progress between two polls (500 ms apart). A first sync makes some 6 to 8 requests one
+        // after the other: at 80 ms each that was about one poll, too close under load.
+        exchange.faults.latency = .milliseconds(200)
+        google.faults.latency = .milliseconds(200)
 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hubsync-web-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
