@@ -19,8 +19,10 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let demo = try await WebDemo.prepare(WebDemo.Options(
-            directory: dir.map { URL(fileURLWithPath: $0) }, database: global.db, port: port, contacts: contacts))
+        var options = WebDemo.Options(
+            directory: dir.map { URL(fileURLWithPath: $0) }, database: global.db, port: port, contacts: contacts)
+        options.progress = { Console.line("… \($0)") }
+        let demo = try await WebDemo.prepare(options)
         do {
             try await runUntilStopped(demo.app) { port in Console.line(demo.banner(port: port)) }
         } catch {

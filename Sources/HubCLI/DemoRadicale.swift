@@ -14,18 +14,8 @@ final class DemoRadicale: Sendable {
     var base: URL { URL(string: "http://127.0.0.1:\(port)/")! }
     var book: URL { base.appendingPathComponent("\(user)/contacts/") }
 
-    /// Whether `python3 -m radicale` would run here.
-    static func available() -> Bool {
-        guard let python = ServerProcess.which("python3") else { return false }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = ["-c", "import radicale"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }
+    /// Whether `python3 -m radicale` would run here (the project's virtual environment counts).
+    static func available() -> Bool { Python.canImport(["radicale"]) }
 
     /// Starts it and waits until it accepts connections.
     init(directory: URL, user: String, password: String) async throws {

@@ -29,6 +29,8 @@ public final class WebDemo: Sendable {
         public var googleConsentPage: Bool
         /// Start Radicale when it is installed.
         public var radicale: Bool
+        /// Told each start-up step as it begins (the CLI prints them: a first start takes a while).
+        public var progress: @Sendable (String) -> Void = { _ in }
 
         public init(
             directory: URL? = nil, database: String? = nil, port: Int = 8080, contacts: Int = 40, bcryptCost: UInt8 = 10,
@@ -74,6 +76,7 @@ public final class WebDemo: Sendable {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(
             at: URL(fileURLWithPath: database).deletingLastPathComponent(), withIntermediateDirectories: true)
+        options.progress("preparing \(options.contacts) sample contacts in \(root.path)")
         let people = DemoPeople(contacts: options.contacts)
         let exchange = try makeExchange(people)
         let google = try makeGoogle(people, consentPage: options.googleConsentPage)
@@ -92,6 +95,7 @@ public final class WebDemo: Sendable {
         _ options: Options, root: URL, database: String, people: DemoPeople, exchange: EWSEmulator, google: PeopleEmulator
     ) async throws -> WebDemo {
         var forms: [SpokeKind: SpokeForm] = [:]
+        options.progress("starting the Exchange and Google stand-ins")
         let exchangeURL = try await exchange.start()
         forms[.ews] = SpokeForm(
             url: "http://127.0.0.1:\(exchangeURL.port ?? 0)", user: "alex", password: exchangePassword, email: mailbox, version: "2016")
@@ -99,6 +103,7 @@ public final class WebDemo: Sendable {
 
         var radicale: DemoRadicale?
         if options.radicale, DemoRadicale.available() {
+            options.progress("starting Radicale (CardDAV) and filling its address book")
             let r = try await DemoRadicale(directory: root.appendingPathComponent("radicale"), user: "alex", password: davPassword)
             try await r.fill(people.carddav.enumerated().map { i, c in
                 let uid = "crm-\(i)"
@@ -106,6 +111,8 @@ public final class WebDemo: Sendable {
             })
             forms[.carddav] = SpokeForm(url: r.base.absoluteString, user: r.user, password: r.password)
             radicale = r
+        } else if options.radicale {
+            options.progress("Radicale is not installed: going on without a CardDAV server")
         }
 
         let folder = root.appendingPathComponent("vcards")
@@ -114,6 +121,7 @@ public final class WebDemo: Sendable {
 
         var logger = Logger(label: "hubsync") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
+        options.progress("opening the database and the web app")
         let store = try SQLiteStore(path: database)
         let keyFile = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("hubsync.key")
         let box = try SecretBox.load(keyFile: keyFile)
@@ -221,7 +229,7 @@ public final class WebDemo: Sendable {
                 "    server \(f.url ?? ""), user \(f.user ?? ""), password \(f.password ?? "")",
             ]
         } else {
-            lines.append("  CardDAV server: Radicale is not installed (pip install radicale), so this demo has none")
+            lines.append("  CardDAV server: Radicale is not installed (`script/bootstrap` or `pip install radicale`), so this demo has none")
         }
         if let f = forms[.folder] {
             lines += ["  Folder of vCard files: \(f.path ?? "") (empty: the hub writes one .vcf file per contact there)"]

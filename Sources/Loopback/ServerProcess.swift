@@ -13,7 +13,8 @@ public final class ServerProcess: @unchecked Sendable {
     public var log: URL { directory.appendingPathComponent("server.log") }
     private let process: Process
 
-    /// `arguments(port, directory)` builds the command line; `executable` is looked up in PATH.
+    /// `arguments(port, directory)` builds the command line; `executable` is looked up in PATH
+    /// (`python3` is `Python.path`: the project's virtual environment when there is one).
     public init(
         _ executable: String, environment: [String: String] = [:], directory: URL? = nil,
         startTimeout: Duration = .seconds(10), arguments: (Int, URL) throws -> [String]
@@ -23,21 +24,29 @@ public final class ServerProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         port = try Self.freePort()
         process = Process()
-        guard let path = Self.which(executable) else {
-            throw ServerError("\(executable) not found in PATH: run `.ci/run` once, or `pip install -r .ci/requirements.txt`")
+        guard let path = executable == "python3" ? Python.path : Self.which(executable),
+              let python = Python.path
+        else {
+            throw ServerError("\(executable) not found: `script/bootstrap` installs the tools the tests use")
         }
         // Through a shim that asks the kernel to end the server with this process, so a crashed
         // or interrupted test run leaves no server behind (PR_SET_PDEATHSIG survives exec), and
         // that unblocks the signals a Swift concurrency thread blocks (else SIGTERM never lands).
-        process.executableURL = URL(fileURLWithPath: Self.which("python3") ?? "/usr/bin/python3")
+        process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-c", Self.shim, path] + (try arguments(port, self.directory))
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b }
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let out = try FileHandle(forWritingTo: log)
+        defer { try? out.close() }
         process.standardOutput = out
         process.standardError = out
         try process.run()
-        try await waitUntilListening(startTimeout)
+        do {
+            try await waitUntilListening(startTimeout)
+        } catch {
+            stop()  // a server that did not come up (or a cancelled wait) is never left behind
+            throw error
+        }
     }
 
     deinit { stop() }

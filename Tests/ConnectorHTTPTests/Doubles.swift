@@ -2,6 +2,7 @@ import ConnectorHTTP
 import Foundation
 import Logging
 import Synchronization
+import TestSupport
 
 /// Answers from a queue and records what it was sent; nothing goes on a network. It has one
 /// "connection" per lane key, whose lane (and its logged-in state) lives as long as the transport.
@@ -77,4 +78,11 @@ let exampleURL = URL(string: "https://dav.example.org/dav/")!
 /// A policy whose jitter is pinned (full delay) so waits are exact.
 func exactRetry(maxAttempts: Int = 5, maxDelay: Duration = .seconds(30), now: Date = Date()) -> RetryPolicy {
     RetryPolicy(maxAttempts: maxAttempts, maxDelay: maxDelay, random: { 1 }, now: { now })
+}
+
+/// An AHCTransport shut down on every path (see `withResource`).
+func withTransport<T>(
+    _ make: @autoclosure () -> AHCTransport = AHCTransport(), _ body: (AHCTransport) async throws -> T
+) async throws -> T {
+    try await withResource({ make() }, close: { try await $0.shutdown() }, body)
 }

@@ -15,97 +15,101 @@ import TestSupport
     @Test(arguments: ["md5", "sha256"])
     func digestAgainstAnIndependentServer(algorithm: String) async throws {
         let server = try await TestServer.start()
-        let transport = AHCTransport()
-        let client = HTTPClient(transport: transport, auth: .digest(user: TestServer.user, password: TestServer.password))
-        for n in 1...3 {
-            let response = try await client.send(HTTPRequest(.put, url(server, "/digest-\(algorithm)/c/\(n).vcf?x=1"),
-                                                             body: Data("card \(n)".utf8)))
-            #expect(response.status == 200, "\(server.output())")
-            #expect(text(response) == "PUT /digest-\(algorithm)/c/\(n).vcf?x=1 card \(n)")
+        try await withTransport { transport in
+            let client = HTTPClient(transport: transport, auth: .digest(user: TestServer.user, password: TestServer.password))
+            for n in 1...3 {
+                let response = try await client.send(HTTPRequest(.put, url(server, "/digest-\(algorithm)/c/\(n).vcf?x=1"),
+                                                                 body: Data("card \(n)".utf8)))
+                #expect(response.status == 200, "\(server.output())")
+                #expect(text(response) == "PUT /digest-\(algorithm)/c/\(n).vcf?x=1 card \(n)")
+            }
+            // One 401 round trip for the first request only: the challenge is reused with nc counting.
+            #expect(client.requestsSent == 4)
         }
-        // One 401 round trip for the first request only: the challenge is reused with nc counting.
-        #expect(client.requestsSent == 4)
-        try await transport.shutdown()
     }
 
     @Test func wrongPasswordIsUnauthorized() async throws {
         let server = try await TestServer.start()
-        let transport = AHCTransport()
-        for auth in [HTTPAuth.digest(user: TestServer.user, password: "nope"), .basic(user: TestServer.user, password: "nope"),
-                     .automatic(user: "bob", password: TestServer.password)] {
-            let client = HTTPClient(transport: transport, auth: auth)
-            let error = await #expect(throws: ConnectorError.self) {
-                try await client.send(HTTPRequest(.get, url(server, "/digest-md5/x")))
+        try await withTransport { transport in
+            for auth in [HTTPAuth.digest(user: TestServer.user, password: "nope"), .basic(user: TestServer.user, password: "nope"),
+                         .automatic(user: "bob", password: TestServer.password)] {
+                let client = HTTPClient(transport: transport, auth: auth)
+                let error = await #expect(throws: ConnectorError.self) {
+                    try await client.send(HTTPRequest(.get, url(server, "/digest-md5/x")))
+                }
+                #expect(error?.kind == .unauthorized)
             }
-            #expect(error?.kind == .unauthorized)
         }
-        try await transport.shutdown()
     }
 
     @Test func basicAndAutomatic() async throws {
         let server = try await TestServer.start()
-        let transport = AHCTransport()
-        let basic = HTTPClient(transport: transport, auth: .basic(user: TestServer.user, password: TestServer.password))
-        #expect(text(try await basic.send(HTTPRequest(.get, url(server, "/basic")))) == "basic")
-        let automatic = HTTPClient(transport: transport, auth: .automatic(user: TestServer.user, password: TestServer.password))
-        #expect(text(try await automatic.send(HTTPRequest(.get, url(server, "/auto")))) == "digest")
-        #expect(text(try await automatic.send(HTTPRequest(.get, url(server, "/basic")))) == "basic")
-        #expect(automatic.requestsSent == 4)
-        try await transport.shutdown()
+        try await withTransport { transport in
+            let basic = HTTPClient(transport: transport, auth: .basic(user: TestServer.user, password: TestServer.password))
+            let answer = try await basic.send(HTTPRequest(.get, url(server, "/basic")))
+            #expect(text(answer) == "basic")
+            let automatic = HTTPClient(transport: transport, auth: .automatic(user: TestServer.user, password: TestServer.password))
+            let digest = try await automatic.send(HTTPRequest(.get, url(server, "/auto")))
+            #expect(text(digest) == "digest")
+            let basicAgain = try await automatic.send(HTTPRequest(.get, url(server, "/basic")))
+            #expect(text(basicAgain) == "basic")
+            #expect(automatic.requestsSent == 4)
+        }
     }
 
     @Test func serviceUnavailableWithRetryAfterThenSuccess() async throws {
         let server = try await TestServer.start()
-        let transport = AHCTransport()
-        let sleeps = Sleeps()
-        let client = HTTPClient(transport: transport, sleep: sleeps.sleeper)
-        let response = try await client.send(HTTPRequest(.get, url(server, "/flaky")))
-        #expect(response.status == 200 && text(response) == "recovered")
-        #expect(sleeps.all == [.seconds(1)])
-        try await transport.shutdown()
+        try await withTransport { transport in
+            let sleeps = Sleeps()
+            let client = HTTPClient(transport: transport, sleep: sleeps.sleeper)
+            let response = try await client.send(HTTPRequest(.get, url(server, "/flaky")))
+            #expect(response.status == 200 && text(response) == "recovered")
+            #expect(sleeps.all == [.seconds(1)])
+        }
     }
 
     @Test func wellKnownPropfindIsRedirectedAndAuthenticatedPerHop() async throws {
         let server = try await TestServer.start()
-        let transport = AHCTransport()
-        let client = HTTPClient(transport: transport, auth: .digest(user: TestServer.user, password: TestServer.password))
-        let response = try await client.send(HTTPRequest(.propfind, url(server, "/.well-known/carddav"),
-                                                         headers: [("Depth", "0")], body: Data("<propfind/>".utf8)))
-        #expect(response.status == 207)
-        #expect(text(response) == "PROPFIND /digest-sha256/dav/ <propfind/>")
-        #expect(response.url == url(server, "/digest-sha256/dav/"))
-        try await transport.shutdown()
+        try await withTransport { transport in
+            let client = HTTPClient(transport: transport, auth: .digest(user: TestServer.user, password: TestServer.password))
+            let response = try await client.send(HTTPRequest(.propfind, url(server, "/.well-known/carddav"),
+                                                             headers: [("Depth", "0")], body: Data("<propfind/>".utf8)))
+            #expect(response.status == 207)
+            #expect(text(response) == "PROPFIND /digest-sha256/dav/ <propfind/>")
+            #expect(response.url == url(server, "/digest-sha256/dav/"))
+        }
     }
 
     @Test func refusedConnectionIsUnavailable() async throws {
         let port = try ServerProcess.freePort()
-        let transport = AHCTransport(timeout: .seconds(5))
-        let client = HTTPClient(transport: transport, retry: .init(maxAttempts: 2), sleep: Sleeps().sleeper)
-        let error = await #expect(throws: ConnectorError.self) {
-            try await client.send(HTTPRequest(.get, URL(string: "http://127.0.0.1:\(port)/")!))
+        try await withTransport(AHCTransport(timeout: .seconds(5))) { transport in
+            let client = HTTPClient(transport: transport, retry: .init(maxAttempts: 2), sleep: Sleeps().sleeper)
+            let error = await #expect(throws: ConnectorError.self) {
+                try await client.send(HTTPRequest(.get, URL(string: "http://127.0.0.1:\(port)/")!))
+            }
+            #expect(error?.kind == .unavailable)
+            #expect(error?.message.hasPrefix("cannot reach 127.0.0.1:\(port)") == true)
         }
-        #expect(error?.kind == .unavailable)
-        #expect(error?.message.hasPrefix("cannot reach 127.0.0.1:\(port)") == true)
-        try await transport.shutdown()
     }
 
     @Test func selfSignedCertificate() async throws {
+        try OutsideTools.require(.openssl)
         let server = try await TestServer.start(tls: true)
         let hello = HTTPRequest(.get, url(server, "/hello", scheme: "https"))
-        let strict = AHCTransport()
-        let error = await #expect(throws: ConnectorError.self) {
-            try await HTTPClient(transport: strict, sleep: Sleeps().sleeper).send(hello)
+        try await withTransport { strict in
+            let error = await #expect(throws: ConnectorError.self) {
+                try await HTTPClient(transport: strict, sleep: Sleeps().sleeper).send(hello)
+            }
+            #expect(error?.kind == .misconfigured)
+            #expect(error?.message.contains("TLS certificate of 127.0.0.1:\(server.port) is not trusted (certificate verify failed)") == true)
         }
-        #expect(error?.kind == .misconfigured)
-        #expect(error?.message.contains("TLS certificate of 127.0.0.1:\(server.port) is not trusted (certificate verify failed)") == true)
-        try await strict.shutdown()
 
         let cert = server.directory.appendingPathComponent("cert.pem").path
         for tls in [TLSSettings(caFile: cert), TLSSettings(verify: false)] {
-            let transport = AHCTransport(tls: tls)
-            let response = try await HTTPClient(transport: transport).send(hello)
-            #expect(response.status == 200 && text(response) == "hello", "\(tls)")
-            try await transport.shutdown()
+            try await withTransport(AHCTransport(tls: tls)) { transport in
+                let response = try await HTTPClient(transport: transport).send(hello)
+                #expect(response.status == 200 && text(response) == "hello", "\(tls)")
+            }
         }
     }
 }

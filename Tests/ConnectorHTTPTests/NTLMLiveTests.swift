@@ -31,83 +31,88 @@ import TestSupport
     }
 
     @Test func oneLoginThenTheConnectionIsReused() async throws {
+        try OutsideTools.require(.pyspnego)
         let server = try await TestServer.start()
-        let transport = AHCTransport()
-        let client = alice(transport)
-        for n in 1...5 {
-            let response = try await client.send(HTTPRequest(.put, url(server, "/ntlm/c/\(n).vcf"), body: Data("card \(n)".utf8)))
-            #expect(response.status == 200, "\(server.output())")
-            #expect(text(response) == "HUBSYNC\\alice PUT /ntlm/c/\(n).vcf card \(n)")
+        try await withTransport { transport in
+            let client = alice(transport)
+            for n in 1...5 {
+                let response = try await client.send(HTTPRequest(.put, url(server, "/ntlm/c/\(n).vcf"), body: Data("card \(n)".utf8)))
+                #expect(response.status == 200, "\(server.output())")
+                #expect(text(response) == "HUBSYNC\\alice PUT /ntlm/c/\(n).vcf card \(n)")
+            }
+            let s = try await stats(server, transport)
+            #expect(s.negotiates == 1 && s.logins == 1 && s.served == 5)
+            // NEGOTIATE and AUTHENTICATE for the first request, then one bare request each.
+            #expect(client.requestsSent == 6)
+            #expect(client.answeredScheme == .ntlm)
         }
-        let s = try await stats(server, transport)
-        #expect(s.negotiates == 1 && s.logins == 1 && s.served == 5)
-        // NEGOTIATE and AUTHENTICATE for the first request, then one bare request each.
-        #expect(client.requestsSent == 6)
-        #expect(client.answeredScheme == .ntlm)
-        try await transport.shutdown()
     }
 
     @Test func aWrongPasswordIsUnauthorizedEvenNextToALoggedInConnection() async throws {
+        try OutsideTools.require(.pyspnego)
         let server = try await TestServer.start()
-        let transport = AHCTransport()
-        #expect(try await alice(transport).send(HTTPRequest(.get, url(server, "/ntlm/x"))).status == 200)
-        let error = await #expect(throws: ConnectorError.self) {
-            try await alice(transport, password: "nope").send(HTTPRequest(.get, url(server, "/ntlm/x")))
+        try await withTransport { transport in
+            #expect(try await alice(transport).send(HTTPRequest(.get, url(server, "/ntlm/x"))).status == 200)
+            let error = await #expect(throws: ConnectorError.self) {
+                try await alice(transport, password: "nope").send(HTTPRequest(.get, url(server, "/ntlm/x")))
+            }
+            #expect(error?.kind == .unauthorized)
+            #expect(error?.message == "the server rejected the user name or password for 127.0.0.1:\(server.port)")
+            let s = try await stats(server, transport)
+            #expect(s.negotiates == 2 && s.logins == 1 && s.served == 1)
         }
-        #expect(error?.kind == .unauthorized)
-        #expect(error?.message == "the server rejected the user name or password for 127.0.0.1:\(server.port)")
-        let s = try await stats(server, transport)
-        #expect(s.negotiates == 2 && s.logins == 1 && s.served == 1)
-        try await transport.shutdown()
     }
 
     @Test func concurrentRequestsLogInOncePerLane() async throws {
+        try OutsideTools.require(.pyspnego)
         let server = try await TestServer.start()
-        let transport = AHCTransport()
-        let client = alice(transport, maxConcurrent: 4)
-        for round in 1...2 {
-            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for n in 1...20 {
-                    group.addTask { try await client.send(HTTPRequest(.get, url(server, "/ntlm/\(round)/\(n)"))).status }
+        try await withTransport { transport in
+            let client = alice(transport, maxConcurrent: 4)
+            for round in 1...2 {
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for n in 1...20 {
+                        group.addTask { try await client.send(HTTPRequest(.get, url(server, "/ntlm/\(round)/\(n)"))).status }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
                 }
-                return try await group.reduce(into: []) { $0.append($1) }
+                #expect(statuses == Array(repeating: 200, count: 20), "\(server.output())")
             }
-            #expect(statuses == Array(repeating: 200, count: 20), "\(server.output())")
+            let s = try await stats(server, transport)
+            // At most one lane per slot, each logged in once on its own connection, all reused in round 2.
+            #expect((1...4).contains(s.logins), "\(s)")
+            #expect(s.negotiates == s.logins && Set(s.connections).count == s.logins)
+            #expect(s.served == 40)
+            // Each login: a NEGOTIATE, and an AUTHENTICATE that carries its request.
+            #expect(client.requestsSent == 40 + s.logins)
         }
-        let s = try await stats(server, transport)
-        // At most one lane per slot, each logged in once on its own connection, all reused in round 2.
-        #expect((1...4).contains(s.logins), "\(s)")
-        #expect(s.negotiates == s.logins && Set(s.connections).count == s.logins)
-        #expect(s.served == 40)
-        // Each login: a NEGOTIATE, and an AUTHENTICATE that carries its request.
-        #expect(client.requestsSent == 40 + s.logins)
-        try await transport.shutdown()
     }
 
     @Test func automaticAnswersNegotiateNTLMWithNTLM() async throws {
+        try OutsideTools.require(.pyspnego)
         let server = try await TestServer.start()
-        let transport = AHCTransport()
-        for user in ["HUBSYNC\\alice", TestServer.upn] {
-            let client = HTTPClient(transport: transport, auth: .automatic(user: user, password: TestServer.password))
-            let response = try await client.send(HTTPRequest(.get, url(server, "/ntlm/me")))
-            #expect(response.status == 200 && text(response) == "\(user) GET /ntlm/me ", "\(server.output())")
-            #expect(client.answeredScheme == .ntlm)
-            _ = try await client.send(HTTPRequest(.get, url(server, "/ntlm/me")))
-            // The first 401 (no credentials yet), the handshake, then one bare request.
-            #expect(client.requestsSent == 4)
+        try await withTransport { transport in
+            for user in ["HUBSYNC\\alice", TestServer.upn] {
+                let client = HTTPClient(transport: transport, auth: .automatic(user: user, password: TestServer.password))
+                let response = try await client.send(HTTPRequest(.get, url(server, "/ntlm/me")))
+                #expect(response.status == 200 && text(response) == "\(user) GET /ntlm/me ", "\(server.output())")
+                #expect(client.answeredScheme == .ntlm)
+                _ = try await client.send(HTTPRequest(.get, url(server, "/ntlm/me")))
+                // The first 401 (no credentials yet), the handshake, then one bare request.
+                #expect(client.requestsSent == 4)
+            }
         }
-        try await transport.shutdown()
     }
 
     @Test func overTLS() async throws {
+        try OutsideTools.require(.pyspnego, .openssl)
         let server = try await TestServer.start(tls: true)
-        let transport = AHCTransport(tls: TLSSettings(caFile: server.directory.appendingPathComponent("cert.pem").path))
-        let client = alice(transport)
-        for _ in 1...3 {
-            #expect(try await client.send(HTTPRequest(.get, url(server, "/ntlm/tls", scheme: "https"))).status == 200)
+        try await withTransport(AHCTransport(tls: TLSSettings(caFile: server.directory.appendingPathComponent("cert.pem").path))) { transport in
+            let client = alice(transport)
+            for _ in 1...3 {
+                #expect(try await client.send(HTTPRequest(.get, url(server, "/ntlm/tls", scheme: "https"))).status == 200)
+            }
+            let s = try await stats(server, transport, scheme: "https")
+            #expect(s.logins == 1 && s.served == 3)
         }
-        let s = try await stats(server, transport, scheme: "https")
-        #expect(s.logins == 1 && s.served == 3)
-        try await transport.shutdown()
     }
 }

@@ -135,6 +135,7 @@ enum TestServer {
     /// Plain HTTP, or HTTPS with a fresh self-signed certificate for 127.0.0.1 (`cert.pem` in the
     /// server's directory).
     static func start(tls: Bool = false) async throws -> ServerProcess {
+        try OutsideTools.require(tls ? [.python, .openssl] : [.python])
         // pyspnego reads its accounts from the file named by NTLM_USER_FILE (DOMAIN:user:password).
         let users = FileManager.default.temporaryDirectory.appendingPathComponent("hubsync-ntlm-\(UUID().uuidString).txt")
         try "\(ntlmDomain):\(user):\(password)\n:\(upn):\(password)\n".write(to: users, atomically: true, encoding: .utf8)

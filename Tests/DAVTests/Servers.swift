@@ -8,6 +8,12 @@ import TestSupport
 enum ServerKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case radicale, xandikos
     var description: String { rawValue }
+    var tool: OutsideTool {
+        switch self {
+        case .radicale: .radicale
+        case .xandikos: .xandikos
+        }
+    }
 }
 
 /// One server on loopback with a fresh storage folder, and a user.
@@ -19,6 +25,7 @@ final class DAVServer: Sendable {
     let base: URL
 
     static func start(_ kind: ServerKind) async throws -> DAVServer {
+        try OutsideTools.require(kind.tool)
         let p: ServerProcess
         switch kind {
         case .radicale:

@@ -17,7 +17,7 @@ import Testing
         fx.emulator.faults.inject(.serverBusy(backOffMilliseconds: 50), count: 1, operation: "GetItem")
         let out = try await PythonScript.run("exchangelib_contacts.py",
                                       [fx.url.absoluteString, EWSFixture.user, EWSFixture.password, auth, EWSFixture.email],
-                                            needs: "exchangelib==5.6.0")
+                                            needs: [.exchangelib])
         print(out)
         #expect(out.contains("SUMMARY: exchangelib \(auth) all checks passed"))
         #expect(out.contains("ok: negotiated EWS schema \(version.newestSchema)"))
@@ -40,7 +40,7 @@ import Testing
         let out = try await PythonScript.run("exchangelib_autodiscover.py",
                                       [fx.emulator.autodiscoverSOAPURL!.absoluteString, EWSFixture.user, EWSFixture.password,
                                        EWSFixture.email, fx.url.absoluteString],
-                                            needs: "exchangelib==5.6.0")
+                                            needs: [.exchangelib])
         print(out)
         #expect(out.contains("SUMMARY: exchangelib autodiscover passed"))
         #expect(fx.emulator.requestCount("GetUserSettings") > 0)

@@ -15,7 +15,7 @@ import Testing
         // The script starts with an expired access token: the client must refresh at /token.
         fx.g.expireAccessTokens()
         let out = try await PythonScript.run("people_client.py", [fx.base.absoluteString, F.clientID, F.secret, fx.access, fx.refresh, "3"],
-                                            needs: "google-api-python-client==2.202.0 and google-auth==2.63.0")
+                                            needs: [.googleClient])
         print(out)
         #expect(out.contains("SUMMARY: people client all checks passed"))
         #expect(fx.g.requestCount("oauth.token.refresh_token") == 1 && fx.g.requestCount("unauthenticated") == 1)

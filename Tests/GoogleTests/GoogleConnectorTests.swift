@@ -79,9 +79,7 @@ import TestSupport
             let redirect = "http://127.0.0.1:9/oauth/google"
             let url = GoogleOAuth.authorizationURL(g.settings, redirectURI: redirect, state: "st-1", pkce: pkce,
                                                    loginHint: Google.email)
-            let browser = AHCTransport(followRedirects: false)
-            let answer = try await browser.send(HTTPRequest(.get, url))
-            try await browser.shutdown()
+            let answer = try await Self.browse(HTTPRequest(.get, url))
             #expect([302, 303].contains(answer.status))
             let location = try #require(answer.header("Location").flatMap { URLComponents(string: $0) })
             let query = Dictionary(uniqueKeysWithValues: (location.queryItems ?? []).map { ($0.name, $0.value ?? "") })
@@ -114,11 +112,17 @@ import TestSupport
         }
     }
 
+    /// One request as a browser sends it (redirects not followed), on a transport shut down on
+    /// every path.
+    static func browse(_ request: HTTPRequest) async throws -> HTTPResponse {
+        try await withResource({ AHCTransport(followRedirects: false) }, close: { try await $0.shutdown() }) {
+            try await $0.send(request)
+        }
+    }
+
     static func code(_ g: Google, _ pkce: PKCE, _ redirect: String) async throws -> String {
-        let browser = AHCTransport(followRedirects: false)
-        let answer = try await browser.send(HTTPRequest(.get, GoogleOAuth.authorizationURL(
+        let answer = try await browse(HTTPRequest(.get, GoogleOAuth.authorizationURL(
             g.settings, redirectURI: redirect, state: "s", pkce: pkce)))
-        try await browser.shutdown()
         let location = URLComponents(string: answer.header("Location") ?? "")
         return location?.queryItems?.first { $0.name == "code" }?.value ?? ""
     }

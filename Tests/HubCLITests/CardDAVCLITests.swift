@@ -7,7 +7,8 @@ import TestSupport
 /// `discover`, `spoke add --kind carddav` and `sync` against a real Radicale.
 @Suite struct CardDAVCLITests {
     func radicale() async throws -> ServerProcess {
-        try await ServerProcess.radicale(user: "alice", password: "s3cret-pw")
+        try OutsideTools.require(.radicale)
+        return try await ServerProcess.radicale(user: "alice", password: "s3cret-pw")
     }
 
     @Test func addACardDAVSpokeFromTheServerURLAndSync() async throws {
@@ -75,6 +76,7 @@ import TestSupport
 
     @discardableResult
     private func curl(_ args: [String]) throws -> String {
+        try OutsideTools.require(.curl)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         p.arguments = ["-sS", "--fail"] + args

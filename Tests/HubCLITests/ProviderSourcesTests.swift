@@ -9,6 +9,7 @@ import TestSupport
 /// The web wizard's CardDAV (a real Radicale), folder and Google (the People emulator) steps.
 @Suite struct ProviderSourcesTests {
     @Test func cardDAVAddressBooksAndSettings() async throws {
+        try OutsideTools.require(.radicale)
         let server = try await ServerProcess.radicale(user: "alice", password: "s3cret-pw")
         defer { server.stop() }
         let base = "http://127.0.0.1:\(server.port)/"
@@ -121,6 +122,7 @@ let mkcol = #"<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:par
 /// curl with `args`, its standard output; throws when it fails.
 @discardableResult
 func curl(_ args: [String]) throws -> String {
+    try OutsideTools.require(.curl)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
     p.arguments = ["-sS"] + args

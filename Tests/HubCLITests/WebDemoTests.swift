@@ -28,6 +28,8 @@ import TestSupport
         let url = try #require(text.firstMatch(of: /open (http:\/\/127\.0\.0\.1:\d+\/)/)?.1).description
         let password = try #require(text.firstMatch(of: /password: (\S+)/)?.1).description
         #expect(text.contains("user:     admin"))
+        // A first start takes a while: it says what it is doing.
+        #expect(text.contains("… starting the Exchange and Google stand-ins"), "\(text)")
         #expect(text.contains("Exchange Server") && text.contains("Google Contacts") && text.contains("CardDAV server"))
 
         let login = #"{"user":"admin","password":"\#(password)"}"#
@@ -47,12 +49,18 @@ import TestSupport
     /// Each kind's demo values pass the wizard's live check against the demo's own sources.
     @Test func demoFormsReachTheSources() async throws {
         let cli = try CLI()
-        let demo = try await WebDemo.prepare(WebDemo.Options(
-            directory: cli.dir.appendingPathComponent("demo"), port: 0, contacts: 8, bcryptCost: 4, googleConsentPage: false))
+        let options = WebDemo.Options(
+            directory: cli.dir.appendingPathComponent("demo"), port: 0, contacts: 8, bcryptCost: 4, googleConsentPage: false)
+        try await withResource({ try await WebDemo.prepare(options) }, close: { await $0.shutdown() }) { demo in
+            try await checkForms(demo)
+        }
+    }
+
+    private func checkForms(_ demo: WebDemo) async throws {
         let provider = demo.provider
         let kinds = provider.kinds
         #expect(kinds.first { $0.kind == .google }?.available == true)
-        // (CardDAV when Radicale is installed, as .ci/run makes sure.)
+        // (CardDAV when Radicale is installed, as script/bootstrap makes sure.)
         for kind in [SpokeKind.ews, .carddav, .folder] where kind != .carddav || DemoRadicale.available() {
             let form = try #require(demo.forms[kind], "\(kind)")
             #expect(kinds.first { $0.kind == kind }?.demo == form)
@@ -67,7 +75,6 @@ import TestSupport
         byEmail.url = nil
         #expect(try await provider.discover(.ews, byEmail).endpoint == exchange.endpoint)
         #expect(try demo.google.contacts(in: WebDemo.googleAccount).count == 6)
-        await demo.shutdown()
     }
 }
 

@@ -1,4 +1,6 @@
 import Foundation
+import Loopback
+import Testing
 
 /// Runs a Python script of the tests (the official clients driving the emulators, selenium
 /// driving the web app) without blocking the concurrency pool, in a temporary directory of its
@@ -9,10 +11,12 @@ public enum PythonScript {
         public var description: String
     }
 
-    /// `directory/script args…`; `needs` says what to install when it fails.
+    /// `directory/script args…`, skipped (failed in CI) when a tool it `needs` is missing.
     public static func run(
-        _ script: String, in directory: URL, _ args: [String], needs: String, environment: [String: String] = [:]
+        _ script: String, in directory: URL, _ args: [String], needs: [OutsideTool], environment: [String: String] = [:]
     ) async throws -> String {
+        try OutsideTools.require(needs)
+        guard let python = Python.path else { throw Failed(description: OutsideTools.message(needs)) }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hubsync-py-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -20,8 +24,8 @@ public enum PythonScript {
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", directory.appendingPathComponent(script).path] + args
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [directory.appendingPathComponent(script).path] + args
         var env = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
         env["TMPDIR"] = dir.path
         env["PYTHONUNBUFFERED"] = "1"
@@ -37,20 +41,9 @@ public enum PythonScript {
         let err = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
         guard status == 0 else {
             throw Failed(description: "\(script) exited \(status)\n--- stdout\n\(out)\n--- stderr\n\(err)\n"
-                + "(needs python3 with \(needs): pip install -r .ci/requirements.txt)")
+                + "(it needs \(needs.map(\.description).joined(separator: ", ")): `script/bootstrap` installs them)")
         }
         return out
     }
 
-    /// Whether `python3` can import these modules.
-    public static func canImport(_ modules: [String]) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import " + modules.joined(separator: ", ")]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
-    }
 }

@@ -12,10 +12,9 @@ import Testing
     typealias F = WebFixture
     static let shots = "hub-admin"
 
-    @Test(.enabled(if: BrowserTools.shouldRun, "needs chromium, chromedriver and selenium (always runs when CI is set)"),
-          .timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(10)))
     func heldDeletionsUndoAndScheduleOnTheHubPage() async throws {
-        try #require(BrowserTools.missing.isEmpty, "CI is set but \(BrowserTools.missing.joined(separator: ", ")) missing")
+        try OutsideTools.require(BrowserTools.needed)
         let fx = try await F.start()
         defer { Task { await fx.stop() } }
         // Six more people in Exchange, so that deleting them is a mass deletion (6 of 11).

@@ -6,28 +6,10 @@ import Secrets
 import SyncStoreSQLite
 import TestSupport
 
-/// Whether headless Chromium, chromedriver and selenium are here. Without them the browser tests
-/// are skipped, except in CI (`CI` set), where they must run.
+/// What the browser tests need: without it they are skipped, except in CI (`CI` set), where
+/// they fail (see `OutsideTools`).
 enum BrowserTools {
-    static let missing: [String] = {
-        var m: [String] = []
-        if ["chromium", "chromium-browser", "google-chrome"].allSatisfy({ which($0) == nil }) { m.append("chromium") }
-        if which("chromedriver") == nil { m.append("chromedriver") }
-        if !PythonScript.canImport(["selenium"]) { m.append("selenium (pip)") }
-        return m
-    }()
-
-    static let inCI: Bool = {
-        guard let ci = ProcessInfo.processInfo.environment["CI"]?.lowercased() else { return false }
-        return !["", "0", "false", "no"].contains(ci)
-    }()
-
-    static var shouldRun: Bool { missing.isEmpty || inCI }
-
-    static func which(_ name: String) -> String? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") + ["/usr/bin"]
-        return paths.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static let needed: [OutsideTool] = [.chromium, .chromedriver, .selenium]
 
     /// The selenium scripts of these tests.
     static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python")
@@ -120,7 +102,7 @@ struct WebFixture {
             script, in: BrowserTools.scripts,
             [mode, "--url", url.absoluteString, "--shots", BrowserTools.screenshots.appendingPathComponent(shots ?? mode).path,
              "--admin-user", Self.admin, "--admin-password", Self.adminPassword] + args,
-            needs: "selenium 4, with chromium and chromedriver installed (Debian: apt-get install chromium chromium-driver)")
+            needs: BrowserTools.needed)
         print(out)
         return out
     }

@@ -11,10 +11,9 @@ import Testing
 @Suite(.serialized) struct WizardBrowserTests {
     typealias F = WebFixture
 
-    @Test(.enabled(if: BrowserTools.shouldRun, "needs chromium, chromedriver and selenium (always runs when CI is set)"),
-          .timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(10)))
     func wizardConnectsExchangeAndGoogleThenSyncsBothWays() async throws {
-        try #require(BrowserTools.missing.isEmpty, "CI is set but \(BrowserTools.missing.joined(separator: ", ")) missing")
+        try OutsideTools.require(BrowserTools.needed)
         let fx = try await F.start()
         defer { Task { await fx.stop() } }
         let hub = HubID(slugOf: "Team contacts")
