@@ -17,26 +17,43 @@ public enum Python {
         return ServerProcess.which("python3")
     }
 
-    private static let imports = Mutex<[String: Bool]>([:])
+    private static let found = Mutex<[String: Bool]>([:])
 
-    /// Whether this Python imports every module (asked once per module list and process).
+    /// Whether this Python has every module (found, not imported: importing exchangelib or
+    /// Google's client takes seconds on a loaded machine). One process asks for all of them, and
+    /// the answers are kept for the process's life.
     public static func canImport(_ modules: [String]) -> Bool {
-        let key = modules.joined(separator: ", ")
-        if let known = imports.withLock({ $0[key] }) { return known }
-        let answer = run(["-c", "import " + key])
-        imports.withLock { $0[key] = answer }
-        return answer
+        let unknown = found.withLock { known in modules.filter { known[$0] == nil } }
+        if !unknown.isEmpty {
+            let present = Set(lines(["-c", Self.finder] + unknown) ?? [])
+            found.withLock { known in for m in unknown { known[m] = present.contains(m) } }
+        }
+        return found.withLock { known in modules.allSatisfy { known[$0] == true } }
     }
 
-    private static func run(_ arguments: [String]) -> Bool {
-        guard let python = path else { return false }
+    /// Prints each module of argv that `find_spec` finds (a dotted one needs its parent first).
+    private static let finder = """
+        import importlib.util, sys
+        for name in sys.argv[1:]:
+            try:
+                if importlib.util.find_spec(name) is not None: print(name)
+            except Exception:
+                pass
+        """
+
+    /// The lines a run printed, or nil when it could not run or failed.
+    private static func lines(_ arguments: [String]) -> [String]? {
+        guard let python = path else { return nil }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
         p.arguments = arguments
-        p.standardOutput = FileHandle.nullDevice
+        let out = Pipe()
+        p.standardOutput = out
         p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
+        guard (try? p.run()) != nil else { return nil }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return p.terminationStatus == 0
+        guard p.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 }

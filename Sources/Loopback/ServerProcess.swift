@@ -17,7 +17,7 @@ public final class ServerProcess: @unchecked Sendable {
     /// (`python3` is `Python.path`: the project's virtual environment when there is one).
     public init(
         _ executable: String, environment: [String: String] = [:], directory: URL? = nil,
-        startTimeout: Duration = .seconds(10), arguments: (Int, URL) throws -> [String]
+        startTimeout: Duration = .seconds(30), arguments: (Int, URL) throws -> [String]
     ) async throws {
         self.directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("hubsync-server-\(UUID().uuidString.prefix(8))")
@@ -64,13 +64,16 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     /// Polls the port: servers say "listening" in many ways, a connect is the one test that holds.
+    /// The port is tried once more after the deadline: on a loaded machine this task may not
+    /// run again until well after the server came up.
     private func waitUntilListening(_ timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
+        while true {
             if !process.isRunning {
                 throw ServerError("server exited (\(process.terminationStatus)):\n\(output())")
             }
             if Loopback.accepts(port) { return }
+            if ContinuousClock.now >= deadline { break }
             try await Task.sleep(for: .milliseconds(25))
         }
         stop()
@@ -103,7 +106,7 @@ extension ServerProcess {
     /// unless given) and Basic auth for one user, its password in a file only we can read.
     public static func radicale(
         user: String, password: String, directory: URL? = nil, logLevel: String = "info",
-        startTimeout: Duration = .seconds(10)
+        startTimeout: Duration = .seconds(30)
     ) async throws -> ServerProcess {
         try await ServerProcess("python3", directory: directory, startTimeout: startTimeout) { port, dir in
             let users = dir.appendingPathComponent("users")

@@ -30,6 +30,9 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
         }
     }
 
+    /// One Python process answers for every module at the first question.
+    private static let askedOnce: Bool = Python.canImport(allCases.flatMap { $0.modules ?? [] })
+
     var programs: [String] {
         switch self {
         case .chromium: ["chromium", "chromium-browser", "google-chrome"]
@@ -42,7 +45,10 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
 
     public var isAvailable: Bool {
         if self == .python { return Python.path != nil }
-        if let modules { return Python.canImport(modules) }
+        if let modules {
+            _ = Self.askedOnce
+            return Python.canImport(modules)
+        }
         return programs.contains { ServerProcess.which($0) != nil || FileManager.default.isExecutableFile(atPath: "/usr/bin/\($0)") }
     }
 }
