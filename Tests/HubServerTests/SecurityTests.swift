@@ -154,6 +154,9 @@ struct SecurityTests {
             #expect(try await c.call(.post, "/api/hubs", json: ["name": "Ventes été – 東京"]).status == .created)
             #expect(try await c.call(.post, "/api/hubs", json: ["name": "Plain"]).status == .created)
             #expect(try await c.call(.patch, "/api/hubs/plain", json: ["name": "x\u{2066}y"]).status == .badRequest)
+            let spoke = try await c.call(.post, "/api/hubs/plain/spokes", json: [
+                "name": "Book\u{202E}", "kind": "carddav", "form": ["password": "secret"]])
+            #expect(spoke.status == .badRequest && spoke.object["field"] as? String == "name")
         }
         #expect(DisplayText.neutralised("a\u{1B}[31mb\u{202E}c\td\ne") == "a\u{FFFD}[31mb\u{FFFD}c\td\ne")
         #expect(DisplayText.neutralised("a\tb\nc", allowLayout: false) == "a\u{FFFD}b\u{FFFD}c")

@@ -92,6 +92,10 @@ struct OptionsDTO: Codable, Sendable, Hashable {
             throw APIError(.badRequest, "a spoke field can be mapped only once", field: "fieldMappings")
         }
         let category = categorizeAs?.trimmingCharacters(in: .whitespaces)
+        // Written into contacts everywhere: one plain line, like the names.
+        if let category, DisplayText.hasControls(category) || category.count > 100 {
+            throw APIError(.badRequest, "a category has at most 100 characters and no control or text-direction characters", field: "categorizeAs")
+        }
         let clean = { (list: [String]) in list.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         var f = filter
         f.categories = clean(f.categories)
