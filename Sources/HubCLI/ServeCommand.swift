@@ -54,12 +54,21 @@ struct Serve: AsyncParsableCommand {
         try await runUntilStopped(app) { [host] bound in
             let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
             let url = publicURL?.absoluteString ?? "http://\(shown):\(bound)/"
-            Console.line("HubSync is running at \(url) (database \(database)); Ctrl-C stops it.")
-            if let code = app.setupCode {
-                Console.line("No admin yet: create one with the setup code \(code), at")
-                Console.line("  \(url.hasSuffix("/") ? String(url.dropLast()) : url)/setup?code=\(code)")
-            }
+            for line in Self.banner(url: url, database: database, setupCode: app.setupCode) { Console.line(line) }
         }
+    }
+}
+
+extension Serve {
+    /// What `serve` prints once it listens: with no admin yet, the one-time setup code and the
+    /// setup URL that fills it in (the only place either is shown).
+    static func banner(url: String, database: String, setupCode: String?) -> [String] {
+        var lines = ["HubSync is running at \(url) (database \(database)); Ctrl-C stops it."]
+        if let code = setupCode {
+            let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+            lines += ["No admin yet: create one with the setup code \(code), at", "  \(base)/setup?code=\(code)"]
+        }
+        return lines
     }
 }
 

@@ -46,6 +46,13 @@ import SyncStore
         #expect("\(r.error.map { "\($0)" } ?? "")".contains("control or text-direction"))
     }
 
+    @Test func servePrintsTheSetupCodeAndURLUntilThereIsAnAdmin() {
+        let lines = Serve.banner(url: "http://127.0.0.1:8080/", database: "/d/hub.sqlite", setupCode: "abcd-efgh-jkmn")
+        #expect(lines.contains("  http://127.0.0.1:8080/setup?code=abcd-efgh-jkmn"))
+        #expect(lines.contains { $0.contains("setup code abcd-efgh-jkmn") })
+        #expect(Serve.banner(url: "http://127.0.0.1:8080/", database: "/d/hub.sqlite", setupCode: nil).count == 1)
+    }
+
     @Test func databaseWALSHMKeyAndTheirDirectoryAreTheOwners() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("hubsync-perm-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
