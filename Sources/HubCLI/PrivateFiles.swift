@@ -21,3 +21,13 @@ func checkedName(_ raw: String, what: String) throws -> String {
     }
     return name
 }
+
+/// A warning when a database an older HubSync made (0644) can be read by other users of the
+/// machine; nil when only its owner can. The mode is the owner's choice, so it is not changed.
+func readableByOthers(_ path: String) -> String? {
+    guard let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue,
+        mode & 0o077 != 0
+    else { return nil }
+    return "warning: \(path) can be read by other users of this machine (mode \(String(mode & 0o777, radix: 8))); "
+        + "`chmod 600 \(path)*` keeps the contacts yours"
+}

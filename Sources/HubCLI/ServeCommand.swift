@@ -55,6 +55,7 @@ struct Serve: AsyncParsableCommand {
             let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
             let url = publicURL?.absoluteString ?? "http://\(shown):\(bound)/"
             for line in Self.banner(url: url, database: database, setupCode: app.setupCode) { Console.line(line) }
+            if let warning = readableByOthers(database) { Console.line(warning) }
         }
     }
 }

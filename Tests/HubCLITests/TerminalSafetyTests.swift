@@ -70,6 +70,9 @@ import SyncStore
             let m = try mode(file)
             #expect(m == 0o600, "\(file): \(String(m, radix: 8))")
         }
+        #expect(readableByOthers(db) == nil)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: db)
+        #expect(readableByOthers(db)?.contains("mode 644") == true)
         withExtendedLifetime(store) {}
     }
 }
