@@ -1,4 +1,5 @@
 import Foundation
+import SyncModel
 
 /// Where commands write. A task-local, so tests capture output without a subprocess.
 public struct Console: Sendable {
@@ -17,12 +18,15 @@ public struct Console: Sendable {
 
     @TaskLocal public static var current = Console.standard
 
-    static func line(_ s: String = "") { current.write(s + "\n") }
+    /// A line of output: any control or text-direction character in it (from contact data, a
+    /// source's folder name, an error a server sent) is shown as U+FFFD, never run by the terminal.
+    static func line(_ s: String = "") { current.write(DisplayText.neutralised(s) + "\n") }
 }
 
 /// The CLI's one error type: a message for the user, and the exit code.
 public struct CLIError: Error, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
-    public var description: String { message }
+    /// Printed by ArgumentParser to the terminal: neutralised like every other line.
+    public var description: String { DisplayText.neutralised(message) }
 }

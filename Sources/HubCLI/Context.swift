@@ -32,8 +32,7 @@ struct GlobalOptions: ParsableArguments {
 
     func openStore() throws -> SQLiteStore {
         let path = databasePath
-        try FileManager.default.createDirectory(
-            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try makePrivateDirectory(URL(fileURLWithPath: path).deletingLastPathComponent())
         return try SQLiteStore(path: path)
     }
 
@@ -52,7 +51,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     static func logger(verbose: Bool) -> Logger {
-        var logger = Logger(label: "hubsync") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "hubsync") { SafeLogHandler.standardError(label: $0) }
         logger.logLevel = verbose ? .debug : .warning
         return logger
     }

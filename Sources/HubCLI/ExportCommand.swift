@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncModel
 import PIMFormats
 
 /// `hubsync export`: every live contact of a hub as one vCard file, a backup any address book
@@ -27,7 +28,9 @@ struct Export: AsyncParsableCommand {
             try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
             Console.line("wrote \(items.count) contacts to \(out)")
         } else {
-            Console.current.write(text)
+            // To a terminal, contact text must not run as escape sequences; to a pipe, the file as is.
+            Console.current.write(Console.current.isTerminal
+                ? DisplayText.neutralised(text.replacingOccurrences(of: "\r\n", with: "\n")) : text)
         }
     }
 }

@@ -18,6 +18,7 @@ struct HubGroup: AsyncParsableCommand {
         @Option(help: "Sync every N minutes when served (omit: only on demand).") var everyMinutes: Int?
 
         func run() async throws {
+            let name = try checkedName(self.name, what: "hub")
             let ctx = try global.context()
             let id = HubID(slug(name))
             if try ctx.store.hub(id) != nil { throw CLIError("a hub with id \(id) exists already") }

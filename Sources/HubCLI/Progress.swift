@@ -1,4 +1,5 @@
 import Foundation
+import SyncModel
 import Synchronization
 import SyncEngine
 
@@ -23,7 +24,7 @@ final class ProgressDisplay: Sendable {
         state.withLock { s in
             let samePhase = s.last.map { $0.spoke == p.spoke && $0.phase == p.phase } ?? false
             if console.isTerminal {
-                let line = Self.bar(p)
+                let line = DisplayText.neutralised(Self.bar(p), allowLayout: false)
                 if s.last != nil && !samePhase { console.write("\n") }
                 console.write("\r" + line + String(repeating: " ", count: max(0, s.width - line.count)))
                 s.width = line.count
@@ -33,7 +34,7 @@ final class ProgressDisplay: Sendable {
                     s.printedAt = 0
                 }
                 if p.done - s.printedAt >= lineEvery {
-                    console.write(Self.plain(p) + "\n")
+                    console.write(DisplayText.neutralised(Self.plain(p), allowLayout: false) + "\n")
                     s.printedAt = p.done
                 }
             }
@@ -55,7 +56,7 @@ final class ProgressDisplay: Sendable {
 
     private static func flush(_ s: inout State, _ console: Console) {
         guard let p = s.last, p.done > 0, p.done != s.printedAt else { return }
-        console.write(plain(p) + "\n")
+        console.write(DisplayText.neutralised(plain(p), allowLayout: false) + "\n")
     }
 
     static func label(_ p: SyncProgress) -> String {

@@ -21,6 +21,13 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var google: ServeGoogleOptions
     @Flag(help: "Send the session cookie over plain http even though --public-url is https (a proxy that talks http to browsers).")
     var insecureCookies = false
+    @Option(name: .customLong("allowed-host"), help: ArgumentHelp(
+        "Another name browsers reach this server by (repeatable). Requests naming any other host are refused.",
+        valueName: "name"))
+    var allowedHosts: [String] = []
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "The address of a reverse proxy whose X-Forwarded-For names the client (repeatable).", valueName: "address"))
+    var trustedProxies: [String] = []
 
     func validate() throws {
         if let publicUrl, URL(string: publicUrl)?.host == nil { throw ValidationError("--public-url \(publicUrl) is not a URL") }
@@ -35,23 +42,34 @@ struct Serve: AsyncParsableCommand {
         let provider = ConnectorProvider(context: context, google: try google.settings())
         let publicURL = publicUrl.flatMap(URL.init(string:))
         let database = global.databasePath
-        let needsAdmin = try store.accountCount() == 0
-        // Reachable from elsewhere and no admin yet: the first visitor must prove they run it.
-        let setupToken = needsAdmin && !["127.0.0.1", "::1", "localhost"].contains(host) ? HubApp.newSetupToken() : nil
+        // No admin yet: whoever (or whatever web page) gets there first must prove they run
+        // it, on loopback too. The app makes a one-time code; it is printed here only.
         let app = HubApp(
             store: store, provider: provider,
             settings: HubApp.Settings(
                 host: host, port: port, publicURL: publicURL,
-                secureCookies: publicURL?.scheme == "https" && !insecureCookies, setupToken: setupToken),
+                secureCookies: publicURL?.scheme == "https" && !insecureCookies, allowedHosts: allowedHosts,
+                trustedProxies: trustedProxies),
             lock: { hub in try HubLock(database: database, hub: hub.rawValue) }, logger: logger)
         try await runUntilStopped(app) { [host] bound in
-            let url = publicURL?.absoluteString ?? "http://\(host == "0.0.0.0" ? "127.0.0.1" : host):\(bound)/"
-            Console.line("HubSync is running at \(url) (database \(database)); Ctrl-C stops it.")
-            if needsAdmin {
-                Console.line("No admin yet: the first visit to \(url) creates one"
-                    + (setupToken.map { " with the setup code \($0)." } ?? "."))
-            }
+            let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
+            let url = publicURL?.absoluteString ?? "http://\(shown):\(bound)/"
+            for line in Self.banner(url: url, database: database, setupCode: app.setupCode) { Console.line(line) }
+            if let warning = readableByOthers(database) { Console.line(warning) }
         }
+    }
+}
+
+extension Serve {
+    /// What `serve` prints once it listens: with no admin yet, the one-time setup code and the
+    /// setup URL that fills it in (the only place either is shown).
+    static func banner(url: String, database: String, setupCode: String?) -> [String] {
+        var lines = ["HubSync is running at \(url) (database \(database)); Ctrl-C stops it."]
+        if let code = setupCode {
+            let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+            lines += ["No admin yet: create one with the setup code \(code), at", "  \(base)/setup?code=\(code)"]
+        }
+        return lines
     }
 }
 

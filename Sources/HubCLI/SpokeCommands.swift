@@ -77,6 +77,7 @@ struct SpokeGroup: AsyncParsableCommand {
             let ctx = try global.context()
             let h = try ctx.hub(hub)
             let existing = try ctx.store.spokes(hub: h.id)
+            let name = try checkedName(self.name, what: "spoke")
             let id = SpokeID(slug(name))
             if existing.contains(where: { $0.id == id }) { throw CLIError("hub \(h.id) has a spoke \(id) already") }
             let settings = try await cliSetup { try await checkedSettings(ctx) }
@@ -135,7 +136,7 @@ struct SpokeGroup: AsyncParsableCommand {
             let ctx = try global.context()
             var (_, s) = try target.resolve(ctx)
             try options.apply(to: &s.options)
-            if let name { s.name = name }
+            if let name { s.name = try checkedName(name, what: "spoke") }
             if let password {
                 s.settings = try await cliSetup { try NetworkSettings.changingPassword(s, to: password, secrets: ctx.secrets()) }
                 Console.line("password changed")

@@ -73,9 +73,8 @@ public final class WebDemo: Sendable {
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("hubsync-demo-\(UUID().uuidString.prefix(8))")
         let database = options.database ?? root.appendingPathComponent("hub.sqlite").path
         if FileManager.default.fileExists(atPath: database) { throw CLIError("\(database) exists already: pick another --dir") }
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(
-            at: URL(fileURLWithPath: database).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try makePrivateDirectory(root)
+        try makePrivateDirectory(URL(fileURLWithPath: database).deletingLastPathComponent())
         options.progress("preparing \(options.contacts) sample contacts in \(root.path)")
         let people = DemoPeople(contacts: options.contacts)
         let exchange = try makeExchange(people)
@@ -119,7 +118,7 @@ public final class WebDemo: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         forms[.folder] = SpokeForm(path: folder.path)
 
-        var logger = Logger(label: "hubsync") { StreamLogHandler.standardError(label: $0) }
+        var logger = Logger(label: "hubsync") { SafeLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
         options.progress("opening the database and the web app")
         let store = try SQLiteStore(path: database)

@@ -1,8 +1,12 @@
 import Foundation
 import Hummingbird
+import NIOCore
+import SyncEngine
+import SyncStore
 
 /// The one error type of the server: a status and a message for the admin, with the form field
-/// to blame when there is one. Rendered as `{"error": …, "field": …}`.
+/// to blame when there is one. Rendered as `{"error": …, "field": …}`, the one error shape of
+/// every answer (`SessionMiddleware` turns any other error into one of these).
 public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConvertible {
     public var status: HTTPResponse.Status
     public var message: String
@@ -23,12 +27,112 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
         var field: String?
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let data = try JSONEncoder().encode(Body(error: message, field: field))
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+    public func response(from request: Request, context: some RequestContext) throws -> Response { response() }
+
+    func response() -> Response {
+        let data = (try? JSONEncoder().encode(Body(error: message, field: field))) ?? Data(#"{"error":"error"}"#.utf8)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "no \(what)") }
+
+    /// Any error a handler throws, as the admin should read it: engine and store refusals by
+    /// their kind, framework errors by their status, never a Swift type name. Nil: a failure of
+    /// the server itself (the caller logs it and answers 500).
+    static func mapping(_ error: any Error) -> APIError? {
+        switch error {
+        case let e as APIError: return e
+        case let e as EngineError: return APIError(engine: e)
+        case let e as StoreError:
+            switch e.kind {
+            case .notFound: return APIError(.notFound, e.message)
+            case .conflict: return APIError(.conflict, e.message)
+            case .busy: return APIError(.locked, "the database is busy with another HubSync process; try again in a moment")
+            case .corrupt, .io: return nil
+            }
+        case let e as SetupError: return APIError(.unprocessableContent, e.message, field: e.field)
+        case let e as DecodingError: return APIError(decoding: e)
+        case let e as any HTTPResponseError: return APIError(e.status, Self.plain(e.status))
+        default: return nil
+        }
+    }
+
+    init(engine e: EngineError) {
+        switch e.kind {
+        case .notFound: self.init(.notFound, e.message)
+        case .conflict: self.init(.conflict, e.message)
+        case .invalid: self.init(.unprocessableContent, e.message)
+        case .busy: self.init(.locked, e.message)
+        }
+    }
+
+    /// A request body that is not what the API document says, in words (Foundation's own
+    /// messages name Swift types).
+    init(decoding e: DecodingError) {
+        func path(_ keys: [any CodingKey]) -> String {
+            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
+        }
+        switch e {
+        case .dataCorrupted(let c) where c.codingPath.isEmpty:
+            // Foundation reports a number too large for its field as invalid JSON, without the field.
+            let tooLarge = c.underlyingError.map { String(describing: $0).contains("numberIsNotRepresentable") } ?? false
+            self.init(.badRequest, tooLarge ? "a number in the request is out of range" : "the request is not valid JSON")
+        case .dataCorrupted(let c):
+            let p = path(c.codingPath)
+            self.init(.badRequest, "\(p) is not a valid value (out of range, or not one of the accepted values)", field: p)
+        case .keyNotFound(let key, let c):
+            let p = path(c.codingPath + [key])
+            self.init(.badRequest, "\(p) is missing", field: p)
+        case .valueNotFound(_, let c):
+            let p = path(c.codingPath)
+            self.init(.badRequest, "\(p) is missing", field: p)
+        case .typeMismatch(let type, let c):
+            let p = path(c.codingPath)
+            let expected = switch type {
+            case is String.Type: "text"
+            case is Bool.Type: "true or false"
+            case is Int.Type, is Int64.Type, is Double.Type: "a number"
+            case is [Any].Type: "a list"
+            default: "an object"
+            }
+            self.init(.badRequest, p.isEmpty ? "the request should be a JSON \(expected)" : "\(p) should be \(expected)", field: p.isEmpty ? nil : p)
+        @unknown default:
+            self.init(.badRequest, "the request is not what this API expects")
+        }
+    }
+
+    static func plain(_ status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "there is nothing at this address"
+        case .methodNotAllowed: "this address does not take that method"
+        case .contentTooLarge: "the request is too large"
+        case .badRequest: "the request is not what this API expects"
+        case .unsupportedMediaType: "send JSON (Content-Type: application/json)"
+        default: "the request failed (\(status.code))"
+        }
+    }
+}
+
+extension Request {
+    /// The largest JSON body the API reads (hub, spoke and field-mapping forms are far smaller).
+    static let maxJSON = 1 << 20
+
+    /// The body as `T`, at most `maxJSON` bytes, with errors in words.
+    func json<T: Decodable>(_ type: T.Type, context: WebContext) async throws -> T {
+        let body: ByteBuffer
+        do {
+            body = try await self.body.collect(upTo: Self.maxJSON)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "the request is too large (at most 1 MB)")
+        }
+        return try context.requestDecoder.decode(T.self, from: Data(buffer: body))
+    }
+}
+
+extension HTTPResponse.Status {
+    /// 423: the hub or the database is busy with another writer; try again.
+    static let locked = HTTPResponse.Status(code: 423, reasonPhrase: "Locked")
 }

@@ -14,22 +14,32 @@ public final class HubApp: Sendable {
         public var host: String
         public var port: Int
         /// The address browsers use (behind a proxy, say): OAuth redirects are built on it.
-        /// Default: the Host the request came to.
+        /// Default: the listen address (never a request's Host header).
         public var publicURL: URL?
+        /// More names the server answers to (besides the listen address and `publicURL`): any
+        /// other Host is refused, which is what defeats DNS rebinding.
+        public var allowedHosts: [String]
+        /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (the sign-in
+        /// throttle is per client address; without this, every client is the proxy).
+        public var trustedProxies: [String]
         /// Cookies only over https. Default: when `publicURL` is https.
         public var secureCookies: Bool
         /// bcrypt work factor (tests use the minimum, 4).
         public var bcryptCost: UInt8
         public var scheduler: Bool
-        /// Asked for by the first-run page when set: on a server others can reach, whoever comes
-        /// first must not become its admin. The composition root prints it where the server starts.
+        /// The one-time code the first-run setup asks for (nil: a random one, `HubApp.setupCode`):
+        /// whoever, or whatever page, reaches the server first must not become its admin. The
+        /// composition root prints it where the server starts.
         public var setupToken: String?
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, secureCookies: Bool? = nil,
-            bcryptCost: UInt8 = 12, scheduler: Bool = true, setupToken: String? = nil
+            bcryptCost: UInt8 = 12, scheduler: Bool = true, setupToken: String? = nil, allowedHosts: [String] = [],
+            trustedProxies: [String] = []
         ) {
+            self.trustedProxies = trustedProxies
             self.setupToken = setupToken
+            self.allowedHosts = allowedHosts
             self.host = host
             self.port = port
             self.publicURL = publicURL
@@ -65,17 +75,22 @@ public final class HubApp: Sendable {
         self.clock = clock
         self.sleep = sleep
         self.logger = logger
-        accounts = Accounts(store: store, cost: settings.bcryptCost, setupToken: settings.setupToken, clock: clock)
+        accounts = Accounts(store: store, cost: settings.bcryptCost, setupToken: settings.setupToken ?? Self.newSetupToken(), clock: clock)
         sessions = SessionStore(clock: clock)
         signIns = SignIns(clock: clock)
         runner = SyncRunner(
             engine: SyncEngine(store: store, clock: clock, logger: logger), provider: provider, lock: lock, logger: logger)
     }
 
-    /// The first admin, as the first-run page makes it (the demo's pre-made login).
+    /// The first admin, made by the composition root itself (the demo's pre-made login): no
+    /// setup code needed.
     public func createAdmin(user: String, password: String) throws {
-        _ = try accounts.createFirst(user: user, password: password, token: settings.setupToken)
+        _ = try accounts.createFirst(user: user, password: password, token: nil, trusted: true)
     }
+
+    /// The code the first-run page asks for, while no admin exists (print it where the server
+    /// starts); nil once there is one.
+    public var setupCode: String? { accounts.needsSetup ? accounts.setupToken.withLock { $0 } : nil }
 
     /// A setup code for `Settings.setupToken`: short enough to type.
     public static func newSetupToken() -> String {
@@ -87,7 +102,7 @@ public final class HubApp: Sendable {
     /// The routes, for `run`/`start` and for tests (HummingbirdTesting).
     public func router() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
-        router.add(middleware: SessionMiddleware(sessions: sessions))
+        router.add(middleware: SessionMiddleware(sessions: sessions, policy: policy, trustedProxies: Set(settings.trustedProxies), logger: logger))
         addAuthRoutes(router)
         addCatalogRoutes(router)
         addHubRoutes(router)
@@ -98,7 +113,12 @@ public final class HubApp: Sendable {
     func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         var app = Application(
             router: router(), configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "HubSync"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+            onServerRunning: { [self] channel in
+                let port = channel.localAddress?.port ?? 0
+                // The bound port, for the OAuth redirect (`callbackBase`) when settings.port is 0.
+                self.serving.withLock { $0.port = port }
+                await onRunning(port)
+            }, logger: logger)
         if settings.scheduler {
             app.addServices(Scheduler(runner: runner, clock: clock, sleep: sleep, logger: logger))
         }
@@ -135,6 +155,23 @@ public final class HubApp: Sendable {
         task?.cancel()
         _ = try? await task?.value
         await runner.waitAll()
+    }
+
+    var policy: RequestPolicy {
+        RequestPolicy(listen: settings.host, publicURL: settings.publicURL, allowed: settings.allowedHosts)
+    }
+
+    /// Where a provider sends a sign-in back: --public-url, else the address the server listens
+    /// on (with the port it bound). Never the request's Host: a forged one would send the code
+    /// elsewhere.
+    func callbackBase() throws -> String {
+        if let publicURL = settings.publicURL { return publicURL.absoluteString.trimmingSuffix("/") }
+        let host = RequestPolicy.name(settings.host)
+        guard !RequestPolicy.wildcards.contains(host) else {
+            throw APIError(.unprocessableContent, "this server listens on every address: start it with --public-url to sign in with a provider")
+        }
+        let port = serving.withLock { $0.port } ?? settings.port
+        return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
     }
 
     /// Waits for the hub's running pass, if any.

@@ -56,7 +56,7 @@ final class SyncRunner: Sendable {
             let held: AnyObject
             do {
                 guard let h = try lock(hub) else {
-                    throw APIError(.conflict, "another HubSync process is syncing this hub; try again when it is done")
+                    throw APIError(.locked, "another HubSync process is syncing this hub; try again when it is done")
                 }
                 held = h
             } catch {
@@ -98,7 +98,7 @@ final class SyncRunner: Sendable {
             withExtendedLifetime(held) {}
             logger.info("sync finished", metadata: ["hub": "\(hub)", "status": "\(run.status.rawValue)"])
         } catch {
-            logger.error("sync failed", metadata: ["hub": "\(hub)", "error": "\(error)"])
+            logger.error("sync failed", metadata: ["hub": "\(hub)", "error": "\(DisplayText.neutralised(String(describing: error)))"])
         }
     }
 }

@@ -7,7 +7,8 @@ import NIOCore
 public struct WebContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var session: Session?
-    public let peer: String
+    /// The client's address: the connection's, or behind a trusted proxy the one it names.
+    public internal(set) var peer: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -30,9 +30,7 @@ public struct SecretBox: Sendable {
         }
         let key = SymmetricKey(size: .bits256)
         let data = key.withUnsafeBytes { Data($0) }
-        guard fm.createFile(atPath: keyFile.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw Failure("cannot create the key file \(keyFile.path)")
-        }
+        guard writePrivately(data, to: keyFile.path) else { throw Failure("cannot create the key file \(keyFile.path)") }
         return SecretBox(key: key)
     }
 
@@ -53,4 +51,18 @@ public struct SecretBox: Sendable {
             throw Failure("cannot decrypt a stored secret: the key (HUBSYNC_SECRET_KEY or the key file) is not the one it was sealed with")
         }
     }
+}
+
+/// Writes a new file with mode 0600 from its first byte (a FileManager write sets the mode only
+/// after the data is there); false when it exists already or cannot be written.
+private func writePrivately(_ data: Data, to path: String) -> Bool {
+    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    guard written == data.count, fsync(fd) == 0 else {
+        unlink(path)
+        return false
+    }
+    return true
 }

@@ -10,7 +10,7 @@ extension SyncEngine {
     public func restore(hub: HubID, entry seq: Int64) throws -> [JournalEntry] {
         guard let entry = try store.journal(hub: hub, JournalQuery(before: seq + 1, limit: 1)).first,
             entry.seq == seq
-        else { throw EngineError("no journal entry \(seq) in hub \(hub)") }
+        else { throw EngineError("no journal entry \(seq) in hub \(hub)", kind: .notFound) }
         return try restore(hub: hub, to: [entry.item: entry.old])
     }
 
@@ -39,7 +39,7 @@ extension SyncEngine {
             for e in page where e.kind != .conflict { targets[e.item] = .some(e.old) }
             before = last.seq
         }
-        guard !targets.isEmpty else { throw EngineError("run \(run) changed nothing in hub \(hub)") }
+        guard !targets.isEmpty else { throw EngineError("run \(run) changed nothing in hub \(hub)", kind: .notFound) }
         return targets
     }
 
@@ -109,7 +109,7 @@ extension SyncEngine {
     /// The admin confirms the held deletions: they are applied in the hub.
     public func approveHold(hub: HubID, spoke: SpokeID) throws {
         guard let hold = try store.holds(hub: hub).first(where: { $0.spoke == spoke }) else {
-            throw EngineError("no held deletions for that spoke")
+            throw EngineError("no held deletions for that spoke", kind: .notFound)
         }
         let items = try store.items(hub: hub, ids: hold.items)
         var version = try store.maxVersion(hub: hub)
@@ -135,7 +135,7 @@ extension SyncEngine {
     /// them back on the next pass.
     public func rejectHold(hub: HubID, spoke: SpokeID) throws {
         guard let hold = try store.holds(hub: hub).first(where: { $0.spoke == spoke }) else {
-            throw EngineError("no held deletions for that spoke")
+            throw EngineError("no held deletions for that spoke", kind: .notFound)
         }
         let items = try store.items(hub: hub, ids: hold.items)
         var version = try store.maxVersion(hub: hub)

@@ -25,8 +25,14 @@ public struct SyncProgress: Sendable, Hashable {
 }
 
 public struct EngineError: Error, Sendable, CustomStringConvertible {
+    /// What kind of refusal, so a caller (the web API) can answer 404, 409, 422 or 423.
+    public enum Kind: String, Sendable { case notFound, conflict, invalid, busy }
+    public var kind: Kind
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public init(_ message: String, kind: Kind = .conflict) {
+        self.message = message
+        self.kind = kind
+    }
     public var description: String { message }
 }
 
@@ -62,7 +68,7 @@ public struct SyncEngine: Sendable {
         hub hubID: HubID, connectors: [SpokeID: any SpokeConnector], unavailable: [SpokeID: ConnectorError] = [:],
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws -> RunRecord {
-        guard let hub = try store.hub(hubID) else { throw EngineError("no hub \(hubID)") }
+        guard let hub = try store.hub(hubID) else { throw EngineError("no hub \(hubID)", kind: .notFound) }
         let spokes = try store.spokes(hub: hubID)
         var run = RunRecord(id: RunID(newID()), hub: hubID, startedAt: clock())
         var start = WriteBatch()

@@ -2,7 +2,8 @@ import Foundation
 import SyncModel
 
 public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public enum Kind: String, Sendable { case notFound, conflict, corrupt, io }
+    /// `busy`: another process holds the database past the wait (the API's 423).
+    public enum Kind: String, Sendable { case notFound, conflict, corrupt, io, busy }
     public var kind: Kind
     public var message: String
     public init(_ kind: Kind, _ message: String) {

@@ -13,6 +13,7 @@ public final class SQLiteStore: SyncStore {
 
     /// Opens (creating if needed) the database file and migrates it.
     public init(path: String) throws {
+        try createPrivately(path)
         writer = try Self.mapErrors { try DatabasePool(path: path, configuration: Self.configuration()) }
         try migrate()
     }
@@ -168,6 +169,9 @@ public final class SQLiteStore: SyncStore {
             if code == .SQLITE_CONSTRAINT_UNIQUE || code == .SQLITE_CONSTRAINT_PRIMARYKEY {
                 throw StoreError(.conflict, e.message ?? e.description)
             }
+            if e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
+                throw StoreError(.busy, e.description)
+            }
             if e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
                 throw StoreError(.corrupt, e.description)
             }
@@ -177,5 +181,19 @@ public final class SQLiteStore: SyncStore {
         } catch {
             throw StoreError(.io, "\(error)")
         }
+    }
+}
+
+/// SQLite creates a database 0644 (less the umask) and gives its -wal and -shm files the
+/// database file's mode: made empty with 0600 first, all three stay the owner's. An existing
+/// file keeps the mode its owner chose.
+private func createPrivately(_ path: String) throws {
+    let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+    if fd >= 0 {
+        close(fd)
+        return
+    }
+    guard errno == EEXIST else {
+        throw StoreError(.io, "cannot create \(path): \(String(cString: strerror(errno)))")
     }
 }

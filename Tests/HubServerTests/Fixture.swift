@@ -100,6 +100,8 @@ final class Client: @unchecked Sendable {
     var cookies: [String: String] = [:]
     var csrf: String?
     var sendCSRF = true
+    /// Sent as X-Forwarded-For: the client's address behind a trusted proxy (`Fixture(proxied:)`).
+    var peer: String?
 
     init(_ client: any TestClientProtocol) { self.client = client }
 
@@ -107,6 +109,7 @@ final class Client: @unchecked Sendable {
     func call(_ method: HTTPRequest.Method, _ path: String, json: Any? = nil, form: [(String, String)]? = nil,
               headers extra: HTTPFields = [:]) async throws -> Answer {
         var headers = extra
+        if let peer { headers[HTTPFields.Element.Name("X-Forwarded-For")!] = peer }
         if !cookies.isEmpty { headers[.cookie] = cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ") }
         if sendCSRF, let csrf, ![.get, .head].contains(method) { headers[HTTPFields.Element.Name("X-CSRF-Token")!] = csrf }
         var body: ByteBuffer?
@@ -133,20 +136,24 @@ final class Client: @unchecked Sendable {
 
     /// Makes the first admin and signs in.
     func setUp(user: String = "admin", password: String = "correct horse") async throws {
-        let r = try await call(.post, "/api/setup", json: ["user": user, "password": password])
+        let r = try await call(.post, "/api/setup", json: ["user": user, "password": password, "setupToken": Fixture.setupCode])
         precondition(r.status == .created, "setup: \(r.status) \(r.body)")
     }
 }
 
 struct Fixture {
+    static let setupCode = "test-code-2345"
     let store = MemoryStore()
     let provider = TestProvider()
     let clock = TestClock()
     let app: HubApp
 
-    init() {
+    /// `proxied`: behind a trusted proxy, so each client's `peer` is its address.
+    init(proxied: Bool = false) {
         app = HubApp(
-            store: store, provider: provider, settings: .init(bcryptCost: 4, scheduler: false), clock: clock.clock,
+            store: store, provider: provider,
+            settings: .init(bcryptCost: 4, scheduler: false, setupToken: Self.setupCode, trustedProxies: proxied ? ["unknown"] : []),
+            clock: clock.clock,
             sleep: { _ in })
     }
 

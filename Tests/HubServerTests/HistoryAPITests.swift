@@ -35,7 +35,7 @@ struct HistoryAPITests {
             #expect(try await c.call(.get, "/api/hubs").array.first?["holds"] as? Int == 1)
 
             #expect(try await c.call(.post, "/api/hubs/h/holds/a/reject").status == .noContent)
-            #expect(try await c.call(.post, "/api/hubs/h/holds/a/reject").status == .conflict)  // nothing held now
+            #expect(try await c.call(.post, "/api/hubs/h/holds/a/reject").status == .notFound)  // nothing held now
             _ = try await c.call(.post, "/api/hubs/h/sync")
             await fx.app.waitForSync("h")
             #expect(a.count == 10 && fx.provider.book("b").count == 10)  // put back in a
@@ -62,10 +62,15 @@ struct HistoryAPITests {
             let older = try await c.call(.get, "/api/hubs/h/journal?limit=2&before=\(page["next"]!)").object
             #expect((older["entries"] as? [Any])?.count == 1 && !(older["next"] is NSNumber))
 
-            // Undo one creation: the person leaves the hub, and b at the next sync.
+            // Undo one creation: asked first (it deletes the person everywhere), then the person
+            // leaves the hub, and b at the next sync.
             let seq = try #require(entries[0]["seq"] as? Int)
-            #expect(try await c.call(.post, "/api/hubs/h/journal/\(seq)/undo").object["restored"] as? Int == 1)
-            #expect(try await c.call(.post, "/api/hubs/h/journal/9999/undo").status == .conflict)
+            let ask = try await c.call(.post, "/api/hubs/h/journal/\(seq)/undo")
+            #expect(ask.status == .conflict && ask.object["field"] as? String == "confirm")
+            #expect((ask.object["error"] as? String)?.contains("deletes the contact") == true)
+            #expect(try await c.call(.get, "/api/hubs/h").object["itemCount"] as? Int == 3)  // nothing undone yet
+            #expect(try await c.call(.post, "/api/hubs/h/journal/\(seq)/undo?confirm=deletions").object["restored"] as? Int == 1)
+            #expect(try await c.call(.post, "/api/hubs/h/journal/9999/undo").status == .notFound)
             _ = try await c.call(.post, "/api/hubs/h/sync")
             await fx.app.waitForSync("h")
             #expect(fx.provider.book("b").count == 2)
@@ -121,10 +126,10 @@ struct HistoryAPITests {
 }
 
 struct BusyHubTests {
-    @Test func aHubAnotherProcessIsSyncingIsA409AndTheSchedulerGoesOn() async throws {
+    @Test func aHubAnotherProcessIsSyncingIsA423AndTheSchedulerGoesOn() async throws {
         let store = MemoryStore()
         let app = HubApp(
-            store: store, provider: TestProvider(), settings: .init(bcryptCost: 4, scheduler: false),
+            store: store, provider: TestProvider(), settings: .init(bcryptCost: 4, scheduler: false, setupToken: Fixture.setupCode),
             lock: { hub in hub == "busy" ? nil : NSObject() })
         try store.saveHub(HubConfig(id: "busy", name: "Busy", scheduleMinutes: 5))
         try store.saveHub(HubConfig(id: "free", name: "Free", scheduleMinutes: 5))
@@ -132,7 +137,7 @@ struct BusyHubTests {
             let c = Client(client)
             try await c.setUp()
             let busy = try await c.call(.post, "/api/hubs/busy/sync")
-            #expect(busy.status == .conflict && (busy.object["error"] as? String)?.contains("another HubSync process") == true)
+            #expect(busy.status == .locked && (busy.object["error"] as? String)?.contains("another HubSync process") == true)
             #expect(try await c.call(.get, "/api/hubs/busy/sync").object["running"] as? Bool == false)
         }
         let scheduler = Scheduler(runner: app.runner, clock: { Date() }, sleep: { _ in }, logger: .init(label: "t"))

@@ -23,7 +23,7 @@ import Testing
         let out = try await fx.browser("setup", [
             "--ews-url", fx.exchangeURL.absoluteString, "--ews-user", F.exchangeUser, "--ews-password", F.exchangePassword,
             "--ews-version", "2016", "--hub-name", "Team contacts", "--category", "HubSync", "--search", "Katherine",
-            "--expect-contacts", String(F.everyone.count),
+            "--expect-contacts", String(F.everyone.count), "--setup-code", try #require(fx.app.setupCode),
         ])
         #expect(out.contains("SUMMARY: setup all checks passed"))
         let shots = screenshots(of: "setup")

@@ -92,6 +92,10 @@ struct OptionsDTO: Codable, Sendable, Hashable {
             throw APIError(.badRequest, "a spoke field can be mapped only once", field: "fieldMappings")
         }
         let category = categorizeAs?.trimmingCharacters(in: .whitespaces)
+        // Written into contacts everywhere: one plain line, like the names.
+        if let category, DisplayText.hasControls(category) || category.count > 100 {
+            throw APIError(.badRequest, "a category has at most 100 characters and no control or text-direction characters", field: "categorizeAs")
+        }
         let clean = { (list: [String]) in list.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         var f = filter
         f.categories = clean(f.categories)
@@ -145,8 +149,39 @@ struct HubDetailDTO: ResponseCodable {
     var sync: SyncStatusDTO
 }
 
-struct NewHub: Decodable { var name: String; var scheduleMinutes: Int? }
-struct HubPatch: Decodable { var name: String?; var scheduleMinutes: Int?; var deletionGuard: DeletionGuard? }
+struct NewHub: Decodable {
+    var name: String
+    var scheduleMinutes: Int?
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: HubPatch.CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        scheduleMinutes = try c.decodeWholeNumber(forKey: .scheduleMinutes)
+    }
+}
+struct HubPatch: Decodable {
+    var name: String?
+    var scheduleMinutes: Int?
+    var deletionGuard: DeletionGuard?
+    enum CodingKeys: String, CodingKey { case name, scheduleMinutes, deletionGuard }
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        scheduleMinutes = try c.decodeWholeNumber(forKey: .scheduleMinutes)
+        deletionGuard = try c.decodeIfPresent(DeletionGuard.self, forKey: .deletionGuard)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// An integer that may be out of `Int`'s range: Foundation's decoder reports such a number
+    /// as invalid JSON with no field; this names the field.
+    func decodeWholeNumber(forKey key: Key) throws -> Int? {
+        guard let d = try decodeIfPresent(Double.self, forKey: key) else { return nil }
+        guard d.rounded() == d, let i = Int(exactly: d), abs(d) < 9e15 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: "out of range"))
+        }
+        return i
+    }
+}
 struct NewSpoke: Decodable { var name: String; var kind: SpokeKind; var form: SpokeForm; var folder: String?; var options: OptionsDTO? }
 struct SpokePatch: Decodable { var name: String?; var options: OptionsDTO?; var password: String? }
 

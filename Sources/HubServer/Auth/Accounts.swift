@@ -7,17 +7,18 @@ import SyncStore
 final class Accounts: Sendable {
     let store: any AccountStore
     let cost: UInt8
-    let setupToken: String?
+    /// One-time: replaced by a code nobody knows once it made the admin.
+    let setupToken: Mutex<String>
     private let throttle = Mutex(LoginThrottle())
     private let clock: @Sendable () -> Date
     /// Verified against when the user does not exist, so a wrong name costs as long as a
     /// wrong password (no user enumeration by timing).
     private let decoy: String
 
-    init(store: any AccountStore, cost: UInt8, setupToken: String?, clock: @escaping @Sendable () -> Date) {
+    init(store: any AccountStore, cost: UInt8, setupToken: String, clock: @escaping @Sendable () -> Date) {
         self.store = store
         self.cost = cost
-        self.setupToken = setupToken
+        self.setupToken = Mutex(setupToken)
         self.clock = clock
         decoy = Bcrypt.hash(Token.random(), cost: cost)
     }
@@ -26,12 +27,13 @@ final class Accounts: Sendable {
 
     var needsSetup: Bool { ((try? store.accountCount()) ?? 0) == 0 }
 
-    /// The first-run admin; fails once any account exists, or without the setup code when the
-    /// server asks for one.
-    func createFirst(user: String, password: String, token: String?) throws -> String {
-        if let setupToken {
+    /// The first-run admin; fails once any account exists, or without the setup code (unless
+    /// `trusted`: the composition root itself).
+    func createFirst(user: String, password: String, token: String?, trusted: Bool = false) throws -> String {
+        guard needsSetup else { throw APIError(.conflict, "an administrator exists already; sign in instead") }
+        if !trusted {
             let given = (token ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-            guard Token.equal(given, setupToken) else {
+            guard Token.equal(given, setupToken.withLock { $0 }) else {
                 throw APIError(.forbidden, "enter the setup code HubSync printed when it started", field: "setupToken")
             }
         }
@@ -41,35 +43,43 @@ final class Accounts: Sendable {
         guard try store.createFirstAccount(account) else {
             throw APIError(.conflict, "an administrator exists already; sign in instead")
         }
+        setupToken.withLock { $0 = Token.random() }
         return name
     }
 
     /// The user name when the password is right; a 401 or (too many failures) a 429 otherwise.
     func verify(user: String, password: String, peer: String) throws -> String {
         let name = user.trimmingCharacters(in: .whitespaces)
-        let keys = ["peer:" + peer, "user:" + name.lowercased()]
-        if let wait = throttle.withLock({ $0.retryAfter(keys, now: clock()) }) {
-            throw APIError(.tooManyRequests, "too many failed sign-ins; try again in \(Self.minutes(wait))", retryAfter: wait)
+        let key = String(name.lowercased().prefix(Self.maxNameLength + 1))
+        switch throttle.withLock({ $0.retryAfter(user: key, peer: peer, now: clock()) }) {
+        case .peer(let wait):
+            throw APIError(.tooManyRequests, "too many failed sign-ins from this address; try again in \(Self.minutes(wait))", retryAfter: wait)
+        case .user(let wait):
+            throw APIError(.tooManyRequests, "this user name had failed sign-ins; wait \(Self.minutes(wait)) and try again", retryAfter: wait)
+        case nil: break
         }
         let account = try store.account(named: name)
         let ok = Bcrypt.verify(password, hash: account?.passwordHash ?? decoy) && account != nil
         guard ok else {
-            throttle.withLock { $0.failed(keys, now: clock()) }
+            throttle.withLock { $0.failed(user: key, peer: peer, now: clock()) }
             throw APIError(.unauthorized, "wrong user name or password")
         }
-        throttle.withLock { $0.succeeded(user: name.lowercased()) }
+        throttle.withLock { $0.succeeded(user: key, peer: peer, now: clock()) }
         return name
     }
 
+    static let maxNameLength = 64
+
     static func validName(_ user: String) throws -> String {
-        let name = user.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty, name.count <= 64 else { throw APIError(.badRequest, "choose a user name", field: "user") }
-        return name
+        try HubApp.name(user, what: "user", field: "user", limit: maxNameLength)
     }
 
     static func checkStrength(_ password: String) throws {
         guard password.count >= minimumPasswordLength else {
             throw APIError(.badRequest, "the password needs at least \(minimumPasswordLength) characters", field: "password")
+        }
+        guard password.utf8.count <= 1024 else {
+            throw APIError(.badRequest, "a password has at most 1024 bytes", field: "password")
         }
     }
 

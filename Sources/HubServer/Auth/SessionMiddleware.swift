@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Logging
+import SyncModel
 
 /// Cookies of the web app.
 enum Cookies {
@@ -13,12 +15,16 @@ enum Cookies {
     }
 }
 
-/// Finds the session of the request's cookie, keeps the API to signed-in callers, and checks the
-/// CSRF token of every state-changing API request made with a cookie. Adds the security headers
-/// every answer carries.
+/// Refuses requests the `RequestPolicy` does not let in, finds the session of the request's
+/// cookie, keeps the API to signed-in callers, and checks the CSRF token of every state-changing
+/// API request made with a cookie. Every answer, errors included, carries the security headers,
+/// and every error is the one JSON shape of `APIError`.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = WebContext
     let sessions: SessionStore
+    let policy: RequestPolicy
+    let trustedProxies: Set<String>
+    let logger: Logger
 
     /// API routes open without a session (method, path).
     static let open: Set<String> = [
@@ -28,8 +34,41 @@ struct SessionMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response)
         async throws -> Response
     {
+        var response: Response
+        do {
+            response = try await guarded(request, context: context, next: next)
+        } catch {
+            if let e = APIError.mapping(error) {
+                response = e.response()
+            } else {
+                logger.error("request failed", metadata: [
+                    "path": "\(request.uri.path)", "error": "\(DisplayText.neutralised(String(describing: error)))"])
+                response = APIError(.internalServerError, "the server failed to answer; its log says why").response()
+            }
+        }
+        Self.secure(&response.headers)
+        return response
+    }
+
+    private func guarded(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response)
+        async throws -> Response
+    {
         var context = context
+        if trustedProxies.contains(context.peer), let client = Self.forwardedClient(request.headers[values: .xForwardedFor]) {
+            context.peer = client
+        }
         if let id = request.cookies[Cookies.session]?.value { context.session = sessions.session(id) }
+        // HTTP/1's Host arrives as the authority; a Host field besides it must pass as well.
+        for host in [request.head.authority, request.headers[.hostField]].compactMap({ $0 }) where !policy.allowsHost(host) {
+            throw policy.misdirected(host)
+        }
+        if let refusal = policy.refusal(
+            method: request.method, path: request.uri.path, host: request.headers[.hostField] ?? request.head.authority,
+            origin: request.headers[.origin], fetchSite: request.headers[.secFetchSite],
+            contentType: request.headers[.contentType], signedIn: context.session != nil)
+        {
+            throw refusal
+        }
         let path = request.uri.path
         if path.hasPrefix("/api/") {
             let key = "\(request.method.rawValue) \(path)"
@@ -42,9 +81,13 @@ struct SessionMiddleware: RouterMiddleware {
                 }
             }
         }
-        var response = try await next(request, context)
-        Self.secure(&response.headers)
-        return response
+        return try await next(request, context)
+    }
+
+    /// The last address of `X-Forwarded-For` (the one the trusted proxy itself added).
+    static func forwardedClient(_ values: [String]) -> String? {
+        values.joined(separator: ",").split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
+            .flatMap { $0.isEmpty ? nil : $0 }
     }
 
     static func isSafe(_ method: HTTPRequest.Method) -> Bool { [.get, .head, .options].contains(method) }
@@ -66,4 +109,8 @@ extension HTTPFields.Element.Name {
     static let xContentTypeOptions = Self("X-Content-Type-Options")!
     static let xFrameOptions = Self("X-Frame-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!
+    static let secFetchSite = Self("Sec-Fetch-Site")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
+    /// HTTP/1 moves Host into the authority; a second Host field (or a test's) is checked too.
+    static let hostField = Self("Host")!
 }

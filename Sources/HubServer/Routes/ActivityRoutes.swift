@@ -40,9 +40,13 @@ extension HubApp {
                 entries: entries.map { Self.entry($0, names: names) },
                 next: entries.count == limit ? entries.last?.seq : nil)
         }
-        router.post("/api/hubs/:hub/journal/:seq/undo") { _, context in
+        router.post("/api/hubs/:hub/journal/:seq/undo") { request, context in
             let hub = try self.hub(context)
             guard let seq = Int64(try context.parameters.require("seq")) else { throw APIError.notFound("journal entry") }
+            // Undoing an "Added" deletes that contact everywhere: as for a run, never without a yes.
+            if try self.undoDeletes(hub: hub.id, entry: seq) && request.uri.queryParameters["confirm"] != "deletions" {
+                throw APIError(.conflict, "Undoing this change deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
+            }
             return Restored(restored: try Self.engine { try self.runner.engine.restore(hub: hub.id, entry: seq).count })
         }
 
@@ -69,9 +73,16 @@ extension HubApp {
         }
     }
 
-    /// An engine refusal (no such entry, nothing to restore, no hold) is the admin's 4xx.
+    /// An engine refusal (no such entry, nothing to restore, no hold) is the admin's 4xx, by its kind.
     static func engine<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as EngineError { throw APIError(.conflict, e.message) }
+        do { return try body() } catch let e as EngineError { throw APIError(engine: e) }
+    }
+
+    /// Whether undoing journal entry `seq` takes a live contact out (the entry added it).
+    func undoDeletes(hub: HubID, entry seq: Int64) throws -> Bool {
+        guard let e = try store.journal(hub: hub, JournalQuery(before: seq + 1, limit: 1)).first, e.seq == seq, e.old == nil
+        else { return false }
+        return try store.items(hub: hub, ids: [e.item]).values.contains { !$0.deleted }
     }
 
     static func limit(_ request: Request, default d: Int) -> Int {

@@ -35,19 +35,23 @@ extension HubApp {
         }
         router.get("/setup") { request, context in
             guard self.accounts.needsSetup else { return Pages.redirect("/login") }
-            return try self.formPage("setup.html", request)
+            // The one-time setup URL `serve` prints carries the code.
+            let code = request.uri.queryParameters["code"].map { String($0.prefix(64)) } ?? ""
+            return try self.formPage("setup.html", request, values: ["setupToken": code])
         }
         router.post("/setup") { request, context in
             let form = try await self.form(request, context)
             guard form.password == form.password2 else {
-                return try self.formPage("setup.html", request, status: .badRequest, error: "the two passwords differ")
+                return try self.formPage(
+                    "setup.html", request, status: .badRequest, error: "the two passwords differ", values: ["setupToken": form.setupToken ?? ""])
             }
             do {
                 let user = try self.accounts.createFirst(
                     user: form.user ?? "", password: form.password ?? "", token: form.setupToken)
                 return self.signedIn(user, Pages.redirect("/"))
             } catch let e as APIError {
-                return try self.formPage("setup.html", request, status: e.status, error: e.message)
+                return try self.formPage(
+                    "setup.html", request, status: e.status, error: e.message, values: ["setupToken": form.setupToken ?? ""])
             }
         }
         router.post("/logout") { request, context in
@@ -63,7 +67,7 @@ extension HubApp {
 
         router.get("/api/setup") { _, _ in SetupNeeded(needed: self.accounts.needsSetup) }
         router.post("/api/setup") { request, context in
-            let c = try await request.decode(as: Credentials.self, context: context)
+            let c = try await request.json(Credentials.self, context: context)
             let user = try self.accounts.createFirst(user: c.user, password: c.password, token: c.setupToken)
             return self.signedIn(user, status: .created)
         }
@@ -72,7 +76,7 @@ extension HubApp {
             return SessionInfo(user: s.user, csrf: s.csrf)
         }
         router.post("/api/session") { request, context in
-            let c = try await request.decode(as: Credentials.self, context: context)
+            let c = try await request.json(Credentials.self, context: context)
             return self.signedIn(try self.accounts.verify(user: c.user, password: c.password, peer: context.peer), status: .ok)
         }
         router.delete("/api/session") { _, context in
@@ -103,11 +107,11 @@ extension HubApp {
     }
 
     /// The login or first-run form with a fresh form token (cookie and hidden field).
-    private func formPage(_ name: String, _ request: Request, status: HTTPResponse.Status = .ok, error: String = "") throws -> Response {
+    private func formPage(
+        _ name: String, _ request: Request, status: HTTPResponse.Status = .ok, error: String = "", values: [String: String] = [:]
+    ) throws -> Response {
         let token = request.cookies[Cookies.formToken]?.value ?? Token.random()
-        var page = try pages.page(name, status: status, [
-            "csrf": token, "error": error, "tokenHidden": settings.setupToken == nil ? "hidden" : "",
-        ])
+        var page = try pages.page(name, status: status, values.merging(["csrf": token, "error": error, "setupToken": ""]) { a, _ in a })
         page.setCookie(Cookies.make(Cookies.formToken, token, secure: settings.secureCookies))
         return page
     }

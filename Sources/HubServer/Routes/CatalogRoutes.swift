@@ -19,7 +19,7 @@ extension HubApp {
         router.post("/api/spoke-kinds/:kind/discover") { request, context in
             let kind = try self.kind(context)
             let session = try context.requireSession()
-            let form = try self.resolved(try await request.decode(as: SpokeForm.self, context: context), session: session)
+            let form = try self.resolved(try await request.json(SpokeForm.self, context: context), session: session)
             return try await Self.setup { try await self.provider.discover(kind, form) }
         }
 
@@ -29,7 +29,7 @@ extension HubApp {
             guard self.provider.kinds.first(where: { $0.kind == kind })?.signIn != nil else {
                 throw APIError(.badRequest, "\(kind.rawValue) spokes do not sign in this way")
             }
-            let redirect = try self.callbackURL(request, kind)
+            let redirect = try self.callbackURL(kind)
             // The id is the OAuth state: made first, so the URL can carry it.
             var entry = SignIns.Entry(kind: kind, session: session.id, verifier: "", redirectURI: redirect, startedAt: self.clock())
             let id = self.signIns.begin(entry)
@@ -51,13 +51,16 @@ extension HubApp {
                 throw APIError(.badRequest, "this sign-in is unknown or finished; start it again from the wizard")
             }
             if let error = q["error"] {
-                self.signIns.fail(id, error == "access_denied" ? "access was not allowed" : "sign-in failed: \(error)")
+                self.signIns.fail(id, error == "access_denied" ? "access was not allowed"
+                    : "sign-in failed: \(DisplayText.neutralised(String(error.prefix(100)), allowLayout: false))")
             } else if let code = q["code"] {
                 do {
                     let r = try await self.provider.finishSignIn(entry.kind, code: String(code), verifier: entry.verifier, redirectURI: entry.redirectURI)
                     self.signIns.finish(id, settings: r.settings, account: r.account)
                 } catch {
-                    self.signIns.fail(id, "\(error)")
+                    // In words for the wizard; the details (never a token) for the log.
+                    self.logger.warning("sign-in failed", metadata: ["kind": "\(entry.kind.rawValue)", "error": "\(DisplayText.neutralised(String(describing: error)))"])
+                    self.signIns.fail(id, APIError.mapping(error)?.message ?? "the sign-in could not be finished; the server's log says why")
                 }
             } else {
                 self.signIns.fail(id, "the answer carried no code")
@@ -88,11 +91,10 @@ extension HubApp {
         return f
     }
 
-    func callbackURL(_ request: Request, _ kind: SpokeKind) throws -> URL {
-        let base = settings.publicURL?.absoluteString
-            ?? request.head.authority.map { "http://\($0)" }
-        guard let base, let url = URL(string: base.trimmingSuffix("/") + "/oauth/\(kind.rawValue)/callback") else {
-            throw APIError(.badRequest, "cannot tell this server's address; start it with --public-url")
+    /// From configuration only (`callbackBase`), never from the request.
+    func callbackURL(_ kind: SpokeKind) throws -> URL {
+        guard let url = URL(string: try callbackBase() + "/oauth/\(kind.rawValue)/callback") else {
+            throw APIError(.unprocessableContent, "cannot tell this server's address; start it with --public-url")
         }
         return url
     }

@@ -8,7 +8,7 @@ extension HubApp {
     func addHubRoutes(_ router: Router<WebContext>) {
         router.get("/api/hubs") { _, _ in try self.store.hubs().map(self.summary) }
         router.post("/api/hubs") { request, context in
-            let new = try await request.decode(as: NewHub.self, context: context)
+            let new = try await request.json(NewHub.self, context: context)
             let name = try Self.name(new.name, what: "hub")
             let id = HubID(slugOf: name)
             guard try self.store.hub(id) == nil else { throw APIError(.conflict, "a hub named like that exists already", field: "name") }
@@ -18,7 +18,7 @@ extension HubApp {
         router.get("/api/hubs/:hub") { _, context in try self.detail(try self.hub(context).id) }
         router.patch("/api/hubs/:hub") { request, context in
             var hub = try self.hub(context)
-            let patch = try await request.decode(as: HubPatch.self, context: context)
+            let patch = try await request.json(HubPatch.self, context: context)
             if let name = patch.name { hub.name = try Self.name(name, what: "hub") }
             // Absent: unchanged; 0: off.
             if let minutes = patch.scheduleMinutes { hub.scheduleMinutes = try Self.schedule(minutes) }
@@ -33,7 +33,7 @@ extension HubApp {
         }
         router.delete("/api/hubs/:hub") { _, context in
             let hub = try self.hub(context)
-            guard !self.runner.isRunning(hub.id) else { throw APIError(.conflict, "the hub is syncing; try again when it is done") }
+            guard !self.runner.isRunning(hub.id) else { throw APIError(.locked, "the hub is syncing; try again when it is done") }
             try self.store.deleteHub(hub.id)
             return Response(status: .noContent)
         }
@@ -41,7 +41,7 @@ extension HubApp {
         router.post("/api/hubs/:hub/spokes") { request, context in
             let hub = try self.hub(context)
             let session = try context.requireSession()
-            let new = try await request.decode(as: NewSpoke.self, context: context)
+            let new = try await request.json(NewSpoke.self, context: context)
             return EditedResponse(status: .created, response: try await self.addSpoke(new, to: hub, session: session))
         }
         router.get("/api/hubs/:hub/spokes/:spoke") { _, context in
@@ -51,7 +51,7 @@ extension HubApp {
         router.patch("/api/hubs/:hub/spokes/:spoke") { request, context in
             let (hub, found) = try self.spoke(context)
             var spoke = found
-            let patch = try await request.decode(as: SpokePatch.self, context: context)
+            let patch = try await request.json(SpokePatch.self, context: context)
             if let name = patch.name { spoke.name = try Self.name(name, what: "spoke") }
             if let password = patch.password {
                 spoke.settings = try Self.setupSync { try self.provider.changingPassword(spoke, to: password) }
@@ -62,7 +62,7 @@ extension HubApp {
         }
         router.delete("/api/hubs/:hub/spokes/:spoke") { _, context in
             let (hub, spoke) = try self.spoke(context)
-            guard !self.runner.isRunning(hub.id) else { throw APIError(.conflict, "the hub is syncing; try again when it is done") }
+            guard !self.runner.isRunning(hub.id) else { throw APIError(.locked, "the hub is syncing; try again when it is done") }
             try self.store.deleteSpoke(spoke.id, hub: hub.id)
             return Response(status: .noContent)
         }
@@ -142,9 +142,20 @@ extension HubApp {
                 lastStats: state.lastSyncAt == nil ? nil : state.lastStats))
     }
 
-    static func name(_ raw: String, what: String) throws -> String {
+    /// Hub and spoke names: 1 to 100 characters; user names: 1 to 64.
+    static let maxNameLength = 100
+
+    /// A name the admin typed, trimmed: not empty, at most `limit` characters, and one plain
+    /// line (no control or text-direction characters: names reach terminals and logs).
+    static func name(_ raw: String, what: String, field: String = "name", limit: Int = maxNameLength) throws -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= 100 else { throw APIError(.badRequest, "give the \(what) a name", field: "name") }
+        guard !name.isEmpty else { throw APIError(.badRequest, "give the \(what) a name", field: field) }
+        guard name.count <= limit else {
+            throw APIError(.badRequest, "a \(what) name has at most \(limit) characters (this one has \(name.count))", field: field)
+        }
+        guard !DisplayText.hasControls(name) else {
+            throw APIError(.badRequest, "a \(what) name cannot contain control or text-direction characters", field: field)
+        }
         return name
     }
 

@@ -101,7 +101,15 @@ export function journalSection(path, changed) {
 
   const entryItem = (e) => {
     const undo = h('button', { type: 'button', class: 'small', onclick: () => busy(undo, async () => {
-      const result = await post(path('journal', String(e.seq), 'undo'));
+      let result;
+      try {
+        result = await post(path('journal', String(e.seq), 'undo'));
+      } catch (error) {
+        // Undoing an "Added" deletes the contact everywhere: the server asks first.
+        if (error.field !== 'confirm') throw error;
+        if (!confirm(`${error.message} Go ahead?`)) return;
+        result = await post(`${path('journal', String(e.seq), 'undo')}?confirm=deletions`);
+      }
       notify(`Undone: ${plural(result.restored, 'change')} restored for ${e.name}.`);
       await changed();
     }) }, 'Undo', h('span', { class: 'visually-hidden' }, ` this change to ${e.name}`));

@@ -29,12 +29,23 @@ def setup(b, a):
     check(d.find_element(By.CSS_SELECTOR, 'input[name="csrf"]').get_attribute("value") != "", "the setup form carries a CSRF token")
     b.assert_labelled()
     b.shot("setup")
+    # The one-time code `hubsync serve` prints: without it nobody (and no other web page) can
+    # make the admin.
+    check(d.find_element(By.ID, "setupToken").get_attribute("required") is not None, "the setup code is required")
+    b.type("#setupToken", "wrong-code-0000")
+    b.type("#user", a.admin_user)
+    b.type("#password", a.admin_password)
+    b.type("#password2", a.admin_password)
+    b.click('button[type="submit"]')
+    b.wait(lambda d: "setup code" in d.find_element(By.CSS_SELECTOR, '[role="alert"]').text.lower(),
+           message="a wrong setup code refused")
+    b.type("#setupToken", a.setup_code)
     b.type("#user", a.admin_user)
     b.type("#password", a.admin_password)
     b.type("#password2", a.admin_password + "x")
     b.click('button[type="submit"]')
-    alert = b.find('[role="alert"]')
-    check("differ" in alert.text.lower(), f"different passwords refused: {alert.text!r}")
+    b.wait(lambda d: "differ" in d.find_element(By.CSS_SELECTOR, '[role="alert"]').text.lower(),
+           message="different passwords refused")
     b.shot("setup-error")
     b.type("#user", a.admin_user)
     b.type("#password", a.admin_password)
@@ -238,6 +249,7 @@ def main():
     p.add_argument("--expect-contacts", type=int, default=0)
     p.add_argument("--hub")
     p.add_argument("--expect-change")
+    p.add_argument("--setup-code", default="")
     run(p, {"setup": setup, "resync": resync})
 
 
