@@ -46,16 +46,20 @@ public struct VCard: Hashable, Sendable {
     public var version: VCardVersion
     public var uid: String?
     public var revision: String?
+    /// The hub's create marker (`X-HUBSYNC-MARKER`), on cards the hub made under a UID of their
+    /// own (the one the item was first seen with); cards made without one carry it as their UID.
+    public var marker: String?
     public var contact: Contact
     /// Properties the mapping does not understand, written back verbatim.
     public var unknown: [VCardProperty]
 
     public init(
-        version: VCardVersion = .v3, uid: String? = nil, revision: String? = nil,
+        version: VCardVersion = .v3, uid: String? = nil, revision: String? = nil, marker: String? = nil,
         contact: Contact = Contact(), unknown: [VCardProperty] = []
     ) {
         self.version = version
         self.uid = uid
+        self.marker = marker
         self.revision = revision
         self.contact = contact
         self.unknown = unknown

@@ -40,6 +40,8 @@ public enum ThreeWayMerge {
         for field in ContactField.fixed + customFields(b, hub, spoke) {
             if mergeField(field, b, hub, spoke, winner(field), into: &out) { conflicts.append(field) }
         }
+        // The identity first seen stays; one the hub did not have yet is learnt.
+        out.uid = hub.uid ?? spoke.uid
         return MergeOutcome(merged: out, conflicts: conflicts)
     }
 

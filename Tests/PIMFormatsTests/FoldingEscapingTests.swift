@@ -26,7 +26,9 @@ import Testing
                 #expect(String(validating: line, as: UTF8.self) != nil)
             }
             #expect(!out.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
-            #expect(try VCardParser.parse(out) == card)
+            var expected = card
+            expected.contact = VCardFit.fit(card.contact)
+            #expect(try VCardParser.parse(out) == expected)
         }
     }
 
