@@ -62,7 +62,7 @@ extension CardDAVSpoke {
             let card: VCard
             let match: String
             if let known, let plain = known.plain {
-                card = VCard(version: plain.version, uid: plain.uid, contact: contact)
+                card = VCard(version: plain.version, uid: plain.uid).updated(with: contact)
                 match = known.etag
             } else {
                 if current.gone.contains(id) { return .notFound }

@@ -72,7 +72,7 @@ public struct VCard: Hashable, Sendable {
         var merged = contact
         for (k, v) in self.contact.custom where merged.custom[k] == nil { merged.custom[k] = v }
         card.contact = merged
-        return card
+        return card.withExtensions(contact.extensions)
     }
 }
 

@@ -8,7 +8,7 @@ extension VCard {
     public static func created(_ contact: Contact, marker: CreateMarker, version: VCardVersion) -> VCard {
         let uid = contact.uid?.nonEmpty
         return VCard(version: version, uid: uid ?? marker.description, marker: uid == nil ? nil : marker.description,
-                     contact: contact)
+                     contact: contact).withExtensions(contact.extensions)
     }
 
     /// The same card under the marker as its UID: for a source where the first-seen UID is taken.
@@ -18,10 +18,12 @@ extension VCard {
         return card
     }
 
-    /// The contact with the card's identity: its UID, unless that is only a hub marker.
+    /// The contact as the hub takes it: with the card's identity (its UID, unless that is only a
+    /// hub marker) and the properties that travel to other vCard sources.
     public var identifiedContact: Contact {
         var c = contact
         if let uid = uid?.nonEmpty, CreateMarker(parsing: uid) == nil { c.uid = uid }
+        c.extensions = VCardExtensions.lines(self)
         return c
     }
 

@@ -76,7 +76,7 @@ public struct SpokeView: Sendable {
         case .text(let f):
             if mappedTextFields[f] != nil { return false }
             return capabilities?.contains(field) ?? true
-        case .birthday, .anniversary, .emails, .phones, .addresses, .websites, .ims, .categories, .photo:
+        case .birthday, .anniversary, .emails, .phones, .addresses, .websites, .ims, .categories, .photo, .extensions:
             return capabilities?.contains(field) ?? true
         }
     }
@@ -126,6 +126,7 @@ public struct SpokeView: Sendable {
         case .ims: out.ims = src.ims
         case .categories: out.categories = src.categories
         case .photo: out.photo = src.photo
+        case .extensions: out.extensions = src.extensions
         case .custom(let name): out.custom[name] = src.custom[name]
         }
     }

@@ -106,6 +106,9 @@ public struct Contact: Hashable, Sendable, Codable {
     public var photo: Photo?
     /// Custom hub fields, the targets of field mapping.
     public var custom: [String: String]
+    /// Properties the hub has no field for, as vCard content lines (`X-…`, `IMPP` variants,
+    /// `RELATED`, `GENDER`…): they travel between sources of the same format.
+    public var extensions: [String] = []
     /// The item's identity as first seen (a vCard UID): not content, so neither hashed nor
     /// merged as a field; the hub keeps the first and writes it into the vCard sources it fills.
     public var uid: String?

@@ -29,6 +29,7 @@ public enum ContactCodec {
         if let p = c.photo { w.tag(28); w.string(p.mediaType); w.data(p.data) }
         for k in c.custom.keys.sorted() { w.tag(29); w.string(k); w.string(c.custom[k]!) }
         if let uid = c.uid { w.tag(30); w.string(uid) }
+        for s in c.extensions { w.tag(32); w.string(s) }
         for k in c.heldForms.keys.sorted() { w.tag(31); w.string(k); w.string(c.heldForms[k]!) }
         return w.bytes
     }
@@ -71,6 +72,7 @@ public enum ContactCodec {
                 let k = try r.string()
                 c.custom[k] = try r.string()
             case 30: c.uid = try r.string()
+            case 32: c.extensions.append(try r.string())
             case 31:
                 let k = try r.string()
                 c.heldForms[k] = try r.string()

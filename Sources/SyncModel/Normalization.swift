@@ -121,6 +121,7 @@ extension Contact {
         }
         c.custom = custom
         c.uid = Normalize.text(uid)
+        c.extensions = Self.dedupe(extensions.compactMap { Normalize.text($0) }, key: { $0 })
         return c
     }
 

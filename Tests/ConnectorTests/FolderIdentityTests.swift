@@ -73,4 +73,29 @@ import TestSupport
         #expect(try f.cards(1).count == 1)
         #expect(try f.cards(1).first?.uid == "same-1")
     }
+
+    /// Properties the hub has no field for travel between vCard sources, and so do their edits.
+    @Test func unknownPropertiesTravelBetweenFolders() async throws {
+        let f = try Folders()
+        let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:ada-1\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\n"
+            + "GENDER:F\r\nRELATED;TYPE=spouse:urn:uuid:william-king\r\nX-SOCIALPROFILE;TYPE=twitter:ada\r\n"
+            + "X-SHOE-SIZE:38\r\nitem1.X-ABRELATEDNAMES:Byron\r\nitem1.X-ABLABEL:_$!<Father>!$_\r\nEND:VCARD\r\n"
+        try Data(card.utf8).write(to: f.dirs[0].appendingPathComponent("ada.vcf"))
+        #expect(try await f.sync().status == .succeeded)
+        let copy = try #require(try f.cards(1).first)
+        let text = VCardWriter.write(copy)
+        for line in ["GENDER:F", "RELATED;TYPE=spouse:urn:uuid:william-king", "X-SOCIALPROFILE;TYPE=twitter:ada",
+                     "X-SHOE-SIZE:38", "ITEM1.X-ABRELATEDNAMES:Byron", "ITEM1.X-ABLABEL:_$!<Father>!$_"] {
+            #expect(text.uppercased().contains(line.uppercased()), "\(line)")
+        }
+        // An edit of one travels too; nothing else changes.
+        let edited = card.replacingOccurrences(of: "GENDER:F", with: "GENDER:O")
+        try Data(edited.utf8).write(to: f.dirs[0].appendingPathComponent("ada.vcf"))
+        #expect(try await f.sync().status == .succeeded)
+        let again = VCardWriter.write(try #require(try f.cards(1).first))
+        #expect(again.contains("GENDER:O") && !again.contains("GENDER:F"))
+        #expect(again.contains("X-SOCIALPROFILE;TYPE=twitter:ada"))
+        let calm = try await f.sync()
+        #expect(calm.stats.values.allSatisfy { $0.hubUpdated == 0 && $0.pushedUpdates == 0 })
+    }
 }
