@@ -27,7 +27,7 @@ enum ContactWriter {
             x += "</t:PhysicalAddresses>"
         }
         if !s.phones.isEmpty { x += "<t:PhoneNumbers>\(entries(s.phones, EWSContact.phoneOrder))</t:PhoneNumbers>" }
-        if let extra = s.extras["AssistantName"] { x += "<t:AssistantName>\(esc(extra))</t:AssistantName>" }
+        if let extra = s.extras["AssistantName"], !extra.isEmpty { x += "<t:AssistantName>\(esc(extra))</t:AssistantName>" }
         if let b = s.birthday { x += "<t:Birthday>\(EWSDate.write(b))</t:Birthday>" }
         if let v = s.text[.businessHomePage] { x += "<t:BusinessHomePage>\(esc(v))</t:BusinessHomePage>" }
         if let v = s.text[.department] { x += "<t:Department>\(esc(v))</t:Department>" }
@@ -35,7 +35,7 @@ enum ContactWriter {
         if !s.ims.isEmpty { x += "<t:ImAddresses>\(entries(s.ims, EWSContact.imKeys))</t:ImAddresses>" }
         if let v = s.text[.jobTitle] { x += "<t:JobTitle>\(esc(v))</t:JobTitle>" }
         for key in ["Manager", "OfficeLocation", "Profession", "SpouseName"] {
-            if let v = s.extras[key] { x += "<t:\(key)>\(esc(v))</t:\(key)>" }
+            if let v = s.extras[key], !v.isEmpty { x += "<t:\(key)>\(esc(v))</t:\(key)>" }
         }
         if let v = s.text[.surname] { x += "<t:Surname>\(esc(v))</t:Surname>" }
         if let a = s.anniversary { x += "<t:WeddingAnniversary>\(EWSDate.write(a))</t:WeddingAnniversary>" }
@@ -44,8 +44,8 @@ enum ContactWriter {
 
     /// The field changes that turn `old` (the item as Exchange holds it) into `s`: only the
     /// properties, and of indexed ones only the slots, whose value differs, so what nobody changed
-    /// stays byte-identical. Properties HubSync does not map stay as they are; extras are only
-    /// ever set. Empty when the item already holds `s`.
+    /// stays byte-identical. Properties HubSync does not map stay as they are; extras are set, or
+    /// deleted when mapped and cleared (empty). Empty when the item already holds `s`.
     static func changes(_ s: EWSContact, from old: EWSContact) -> String {
         var x = ""
         func simple(_ uri: String, _ value: String?) {
@@ -78,8 +78,13 @@ enum ContactWriter {
             simple("contacts:WeddingAnniversary",
                    s.anniversary.map { "<t:WeddingAnniversary>\(EWSDate.write($0))</t:WeddingAnniversary>" })
         }
+        // Extras are set when mapped, deleted when mapped and cleared (empty), else left alone.
         for (key, value) in s.extras.sorted(by: { $0.key < $1.key }) where old.extras[key] != value {
-            simple("contacts:\(key)", "<t:\(key)>\(esc(value))</t:\(key)>")
+            if value.isEmpty {
+                if old.extras[key] != nil { simple("contacts:\(key)", nil) }
+            } else {
+                simple("contacts:\(key)", "<t:\(key)>\(esc(value))</t:\(key)>")
+            }
         }
         indexed(&x, "contacts:EmailAddress", "EmailAddresses", EWSContact.emailKeys, s.emails, old.emails)
         indexed(&x, "contacts:PhoneNumber", "PhoneNumbers", EWSContact.phoneOrder, s.phones, old.phones)

@@ -71,8 +71,9 @@ public struct VCard: Hashable, Sendable {
         var card = self
         var merged = contact
         for (k, v) in self.contact.custom where merged.custom[k] == nil { merged.custom[k] = v }
+        merged.custom = merged.custom.filter { !$0.value.isEmpty }  // cleared by the hub
         card.contact = merged
-        return card.withExtensions(contact.extensions)
+        return card.withExtensions(contact.extensions, customNames: contact.custom.keys)
     }
 }
 

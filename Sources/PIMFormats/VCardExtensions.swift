@@ -15,7 +15,9 @@ enum VCardExtensions {
     static func lines(_ card: VCard) -> [String] {
         var out = card.unknown.filter(travels).map(line)
         for (key, value) in card.contact.custom.sorted(by: { $0.key < $1.key })
-        where VCardWriter.isBareCustomName(key) && !stayingPrefixes.contains(where: { key.uppercased().hasPrefix($0) }) {
+        where !value.isEmpty && VCardWriter.isBareCustomName(key)
+            && !stayingPrefixes.contains(where: { key.uppercased().hasPrefix($0) })
+        {
             out.append(key + ":" + TextCoding.escape(value))
         }
         return out
@@ -44,10 +46,11 @@ enum VCardExtensions {
 extension VCard {
     /// The card's properties with the hub's `extensions`: a travelling property the hub names is
     /// replaced by the hub's lines of that name; the card's others stay (the hub may never have
-    /// seen them). A name the card writes as a custom field is left to that field.
-    func withExtensions(_ lines: [String]) -> VCard {
+    /// seen them). A name the card writes as a custom field, or one the hub maps (`customNames`,
+    /// cleared ones too), is left to that field.
+    func withExtensions(_ lines: [String], customNames: some Sequence<String> = []) -> VCard {
         var card = self
-        let custom = Set(contact.custom.keys.map { $0.uppercased() })
+        let custom = Set((Array(contact.custom.keys) + Array(customNames)).map { $0.uppercased() })
         let incoming = VCardExtensions.properties(lines).filter { !custom.contains($0.name) }
         let names = Set(incoming.map(\.name))
         card.unknown = unknown.filter { !(VCardExtensions.travels($0) && names.contains($0.name)) }

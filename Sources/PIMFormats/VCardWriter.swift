@@ -43,7 +43,7 @@ public enum VCardWriter {
         let categories = c.categories.filter { !$0.isEmpty }
         if !categories.isEmpty { w.add("CATEGORIES", value: categories.map(esc).joined(separator: ",")) }
         if let p = c.photo, !p.data.isEmpty { photo(&w, p, version) }
-        for (key, value) in c.custom.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in c.custom.sorted(by: { $0.key < $1.key }) where !value.isEmpty {
             if isBareCustomName(key) {
                 w.add(key, value: esc(value))
             } else {

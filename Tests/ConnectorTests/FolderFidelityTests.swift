@@ -119,3 +119,33 @@ import TestSupport
         #expect(try !s.text().contains("(555)"))
     }
 }
+
+@Suite struct ClearedMappedFieldTests {
+    /// A mapped custom field cleared in the hub goes from a spoke that keeps the custom fields an
+    /// update does not name; the spoke's own unmapped fields stay.
+    @Test func aClearedMappedFieldGoesAndTheSpokesOwnStay() async throws {
+        let dir = try TempDir.make()
+        let h = try Harness(spokeOptions: [
+            .init(fieldMappings: [FieldMapping(spokeField: .custom("Region"), hubField: "Region")]),
+            .init(fieldMappings: [FieldMapping(spokeField: .custom("X-REGION"), hubField: "Region")]),
+        ]) { i, clock in MemorySpoke(name: "s\(i)", clock: clock.closure) }
+        let connectors: [SpokeID: any SpokeConnector] = [h.configs[0].id: h.spokes[0], h.configs[1].id: FolderSpoke(directory: dir)]
+        try Data("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\nX-REGION:EMEA\r\nX-SHOE-SIZE:38\r\nEND:VCARD\r\n".utf8)
+            .write(to: dir.appendingPathComponent("ada.vcf"))
+        func sync() async throws {
+            h.clock.advance()
+            #expect(try await h.engine.sync(hub: h.hub, connectors: connectors).status == .succeeded)
+        }
+        try await sync()
+        let (id, entry) = try #require(h.spokes[0].entries.first)
+        #expect(entry.contact.custom["Region"] == "EMEA")
+        var c = entry.contact
+        c.custom["Region"] = nil
+        h.spokes[0].userUpsert(c, id: id)
+        try await sync()
+        let text = try String(contentsOf: dir.appendingPathComponent("ada.vcf"), encoding: .utf8)
+        #expect(!text.contains("X-REGION"))
+        #expect(text.contains("X-SHOE-SIZE:38"))
+        #expect(try h.hubContacts().first?.custom["Region"] == nil)
+    }
+}
