@@ -141,7 +141,7 @@ let package = Package(
         // The Google spoke: pure mapping and OAuth, and against the People API emulator.
         .testTarget(name: "GoogleTests", dependencies: [
             "ConnectorGoogle", "ConnectorEWS", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "Emulators", "SyncModel", "SyncEngine",
-            "TestSupport",
+            "TestSupport", "ConnectorFolder",
         ]),
         // The server's API against a MemoryStore and memory spokes (no network).
         .testTarget(name: "HubServerTests", dependencies: [

@@ -30,6 +30,7 @@ public struct CardDAVSettings: Sendable {
 /// way only bodies whose ETag moved are fetched, with addressbook-multiget.
 public actor CardDAVSpoke: SpokeConnector {
     public nonisolated var capabilities: Set<ContactField>? { nil }
+    public nonisolated var fit: (@Sendable (Contact) -> Contact)? { VCardFit.fit }
     public nonisolated let maxBatch: Int
     let settings: CardDAVSettings
     let session: DAVSession

@@ -7,8 +7,8 @@ import SyncModel
 enum CardMapping {
     static func item(_ id: RemoteID, etag: String?, card: VCard) -> RemoteItem {
         RemoteItem(
-            id: id, version: etag.map { DAVVersion(etag: $0, card: card).remote }, contact: card.contact,
-            modifiedAt: card.revision.flatMap(revisionDate), marker: card.uid.flatMap(CreateMarker.init(parsing:)))
+            id: id, version: etag.map { DAVVersion(etag: $0, card: card).remote }, contact: card.identifiedContact,
+            modifiedAt: card.revision.flatMap(revisionDate), marker: card.createMarker)
     }
 
     /// Group cards (vCard 4 `KIND:group`, Apple's `X-ADDRESSBOOKSERVER-KIND:group`) list
@@ -27,9 +27,10 @@ enum CardMapping {
         }
     }
 
-    /// The card the hub creates: its UID is the create marker, which names the resource too.
+    /// The card the hub creates: under the item's first-seen UID, or the create marker (which
+    /// names the resource either way).
     static func newCard(_ contact: Contact, marker: CreateMarker, version: VCardVersion) -> Data {
-        Data(VCardWriter.write(VCard(version: version, uid: marker.description, contact: contact)).utf8)
+        Data(VCardWriter.write(VCard.created(contact, marker: marker, version: version)).utf8)
     }
 
     static func body(_ card: VCard) -> Data { Data(VCardWriter.write(card).utf8) }

@@ -14,7 +14,7 @@ struct DAVVersion: Hashable {
 
     init(etag: String, card: VCard?) {
         self.etag = etag
-        if let card, card.unknown.isEmpty, card.contact.custom.isEmpty, let uid = card.uid,
+        if let card, card.unknown.isEmpty, card.contact.custom.isEmpty, card.marker == nil, let uid = card.uid,
             !uid.contains(Self.separator)
         {
             plain = (card.version, uid)

@@ -40,8 +40,14 @@ extension CardDAVSpoke {
         switch op {
         case .create(let contact, let marker):
             let id = paths.resource(for: marker)
-            let card = VCard(version: version, uid: marker.description, contact: contact)
-            let r = try await session.put(paths.url(id), CardMapping.body(card), condition: ("If-None-Match", "*"))
+            var card = VCard.created(contact, marker: marker, version: version)
+            var r = try await session.put(paths.url(id), CardMapping.body(card), condition: ("If-None-Match", "*"))
+            if r.status == 403 || r.status == 409, card.marker != nil {
+                // The first-seen UID is taken in this address book (RFC 6352 no-uid-conflict):
+                // the card goes in under the marker instead.
+                card = card.underMarker()
+                r = try await session.put(paths.url(id), CardMapping.body(card), condition: ("If-None-Match", "*"))
+            }
             switch r.status {
             case 200..<300: return .created(id, r.header("ETag").map { DAVVersion(etag: $0, card: card).remote })
             case 412:
@@ -56,7 +62,7 @@ extension CardDAVSpoke {
             let card: VCard
             let match: String
             if let known, let plain = known.plain {
-                card = VCard(version: plain.version, uid: plain.uid, contact: contact)
+                card = VCard(version: plain.version, uid: plain.uid).updated(with: contact)
                 match = known.etag
             } else {
                 if current.gone.contains(id) { return .notFound }

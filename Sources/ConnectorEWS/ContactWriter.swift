@@ -27,7 +27,7 @@ enum ContactWriter {
             x += "</t:PhysicalAddresses>"
         }
         if !s.phones.isEmpty { x += "<t:PhoneNumbers>\(entries(s.phones, EWSContact.phoneOrder))</t:PhoneNumbers>" }
-        if let extra = s.extras["AssistantName"] { x += "<t:AssistantName>\(esc(extra))</t:AssistantName>" }
+        if let extra = s.extras["AssistantName"], !extra.isEmpty { x += "<t:AssistantName>\(esc(extra))</t:AssistantName>" }
         if let b = s.birthday { x += "<t:Birthday>\(EWSDate.write(b))</t:Birthday>" }
         if let v = s.text[.businessHomePage] { x += "<t:BusinessHomePage>\(esc(v))</t:BusinessHomePage>" }
         if let v = s.text[.department] { x += "<t:Department>\(esc(v))</t:Department>" }
@@ -35,16 +35,18 @@ enum ContactWriter {
         if !s.ims.isEmpty { x += "<t:ImAddresses>\(entries(s.ims, EWSContact.imKeys))</t:ImAddresses>" }
         if let v = s.text[.jobTitle] { x += "<t:JobTitle>\(esc(v))</t:JobTitle>" }
         for key in ["Manager", "OfficeLocation", "Profession", "SpouseName"] {
-            if let v = s.extras[key] { x += "<t:\(key)>\(esc(v))</t:\(key)>" }
+            if let v = s.extras[key], !v.isEmpty { x += "<t:\(key)>\(esc(v))</t:\(key)>" }
         }
         if let v = s.text[.surname] { x += "<t:Surname>\(esc(v))</t:Surname>" }
         if let a = s.anniversary { x += "<t:WeddingAnniversary>\(EWSDate.write(a))</t:WeddingAnniversary>" }
         return x + "</t:Contact>"
     }
 
-    /// Every mapped property set to the new value or deleted, so the item ends as `s` says.
-    /// Properties HubSync does not map stay as they are; extras are only ever set.
-    static func changes(_ s: EWSContact) -> String {
+    /// The field changes that turn `old` (the item as Exchange holds it) into `s`: only the
+    /// properties, and of indexed ones only the slots, whose value differs, so what nobody changed
+    /// stays byte-identical. Properties HubSync does not map stay as they are; extras are set, or
+    /// deleted when mapped and cleared (empty). Empty when the item already holds `s`.
+    static func changes(_ s: EWSContact, from old: EWSContact) -> String {
         var x = ""
         func simple(_ uri: String, _ value: String?) {
             if let value {
@@ -54,33 +56,51 @@ enum ContactWriter {
             }
         }
         func text(_ p: P) {
+            guard s.text[p] != old.text[p] else { return }
             simple("contacts:\(p.rawValue)", s.text[p].map { "<t:\(p.rawValue)>\(esc($0))</t:\(p.rawValue)>" })
         }
-        simple("item:Body", s.text[.body].map { #"<t:Body BodyType="Text">\#(esc($0))</t:Body>"# })
-        simple("item:Categories", s.categories.isEmpty ? nil : "<t:Categories>\(strings(s.categories))</t:Categories>")
-        extended(&x, ExtendedProperty.prefix, s.text[.prefix])
-        simple("contacts:FileAs", "<t:FileAs>\(esc(fileAs(s)))</t:FileAs>")
+        if s.text[.body] != old.text[.body] {
+            simple("item:Body", s.text[.body].map { #"<t:Body BodyType="Text">\#(esc($0))</t:Body>"# })
+        }
+        if s.categories != old.categories {
+            simple("item:Categories", s.categories.isEmpty ? nil : "<t:Categories>\(strings(s.categories))</t:Categories>")
+        }
+        if s.text[.prefix] != old.text[.prefix] { extended(&x, ExtendedProperty.prefix, s.text[.prefix]) }
+        if fileAs(s) != fileAs(old) { simple("contacts:FileAs", "<t:FileAs>\(esc(fileAs(s)))</t:FileAs>") }
         for p in [P.displayName, .givenName, .middleName, .nickname, .companyName, .businessHomePage, .department,
                   .generation, .jobTitle, .surname] {
             text(p)
         }
-        simple("contacts:Birthday", s.birthday.map { "<t:Birthday>\(EWSDate.write($0))</t:Birthday>" })
-        simple("contacts:WeddingAnniversary",
-               s.anniversary.map { "<t:WeddingAnniversary>\(EWSDate.write($0))</t:WeddingAnniversary>" })
-        for (key, value) in s.extras.sorted(by: { $0.key < $1.key }) {
-            simple("contacts:\(key)", "<t:\(key)>\(esc(value))</t:\(key)>")
+        if s.birthday != old.birthday {
+            simple("contacts:Birthday", s.birthday.map { "<t:Birthday>\(EWSDate.write($0))</t:Birthday>" })
         }
-        indexed(&x, "contacts:EmailAddress", "EmailAddresses", EWSContact.emailKeys, s.emails)
-        indexed(&x, "contacts:PhoneNumber", "PhoneNumbers", EWSContact.phoneOrder, s.phones)
-        indexed(&x, "contacts:ImAddress", "ImAddresses", EWSContact.imKeys, s.ims)
+        if s.anniversary != old.anniversary {
+            simple("contacts:WeddingAnniversary",
+                   s.anniversary.map { "<t:WeddingAnniversary>\(EWSDate.write($0))</t:WeddingAnniversary>" })
+        }
+        // Extras are set when mapped, deleted when mapped and cleared (empty), else left alone.
+        for (key, value) in s.extras.sorted(by: { $0.key < $1.key }) where old.extras[key] != value {
+            if value.isEmpty {
+                if old.extras[key] != nil { simple("contacts:\(key)", nil) }
+            } else {
+                simple("contacts:\(key)", "<t:\(key)>\(esc(value))</t:\(key)>")
+            }
+        }
+        indexed(&x, "contacts:EmailAddress", "EmailAddresses", EWSContact.emailKeys, s.emails, old.emails)
+        indexed(&x, "contacts:PhoneNumber", "PhoneNumbers", EWSContact.phoneOrder, s.phones, old.phones)
+        indexed(&x, "contacts:ImAddress", "ImAddresses", EWSContact.imKeys, s.ims, old.ims)
         for (key, _) in EWSContact.addressKeys {
-            let a = s.addresses[key]
-            for (part, value) in [("Street", a?.street), ("City", a?.city), ("State", a?.region),
-                                  ("CountryOrRegion", a?.country), ("PostalCode", a?.postalCode)] {
+            let a = s.addresses[key], was = old.addresses[key]
+            for (part, value, before) in [("Street", a?.street, was?.street), ("City", a?.city, was?.city),
+                                          ("State", a?.region, was?.region),
+                                          ("CountryOrRegion", a?.country, was?.country),
+                                          ("PostalCode", a?.postalCode, was?.postalCode)] {
+                let new = value.flatMap { $0.isEmpty ? nil : $0 }, had = before.flatMap { $0.isEmpty ? nil : $0 }
+                guard new != had else { continue }
                 let uri = #"<t:IndexedFieldURI FieldURI="contacts:PhysicalAddress:\#(part)" FieldIndex="\#(key)"/>"#
-                if let value, !value.isEmpty {
+                if let new {
                     x += "<t:SetItemField>\(uri)<t:Contact><t:PhysicalAddresses><t:Entry Key=\"\(key)\"><t:\(part)>"
-                        + "\(esc(value))</t:\(part)></t:Entry></t:PhysicalAddresses></t:Contact></t:SetItemField>"
+                        + "\(esc(new))</t:\(part)></t:Entry></t:PhysicalAddresses></t:Contact></t:SetItemField>"
                 } else {
                     x += "<t:DeleteItemField>\(uri)</t:DeleteItemField>"
                 }
@@ -89,8 +109,11 @@ enum ContactWriter {
         return x
     }
 
-    private static func indexed(_ x: inout String, _ uri: String, _ list: String, _ keys: [String], _ values: [String: String]) {
-        for key in keys {
+    private static func indexed(
+        _ x: inout String, _ uri: String, _ list: String, _ keys: [String], _ values: [String: String],
+        _ old: [String: String]
+    ) {
+        for key in keys where values[key] != old[key] {
             let field = #"<t:IndexedFieldURI FieldURI="\#(uri)" FieldIndex="\#(key)"/>"#
             if let v = values[key] {
                 x += "<t:SetItemField>\(field)<t:Contact><t:\(list)><t:Entry Key=\"\(key)\">\(esc(v))</t:Entry>"

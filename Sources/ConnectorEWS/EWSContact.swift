@@ -130,3 +130,40 @@ extension EWSContact {
     /// What a mailbox keeps of a contact: the slots written, then read back.
     static let fit: @Sendable (Contact) -> Contact = { EWSContact($0.normalized()).contact }
 }
+
+extension EWSContact {
+    /// `c` as slots for an item that holds `old`: an email, IM or phone already in a slot stays in
+    /// that slot (a phone while its label still fits there), the rest fill free slots. So an
+    /// update neither moves values nobody touched nor reorders them (`ContactWriter.changes`).
+    init(_ c: Contact, keeping old: EWSContact) {
+        self.init(c)
+        emails = Self.keep(c.emails, old.emails, Self.emailKeys, key: Normalize.key(email:)) { _ in Self.emailKeys }
+        ims = Self.keep(c.ims, old.ims, Self.imKeys, key: Normalize.key(im:)) { _ in Self.imKeys }
+        phones = Self.keep(c.phones, old.phones, Self.phoneOrder, key: Normalize.key(phone:)) { v in
+            Self.phoneKeys[v.label] ?? Self.phoneKeys[.other]!
+        }
+    }
+
+    private static func keep(
+        _ values: [LabeledValue], _ old: [String: String], _ order: [String], key: (LabeledValue) -> String,
+        slots: (LabeledValue) -> [String]
+    ) -> [String: String] {
+        var out: [String: String] = [:]
+        var rest: [LabeledValue] = []
+        for v in values {
+            let k = key(v)
+            if let slot = slots(v).first(where: { s in out[s] == nil && old[s].map { key(LabeledValue($0)) == k } == true }) {
+                out[slot] = v.value
+            } else {
+                rest.append(v)
+            }
+        }
+        for v in rest {
+            if let free = slots(v).first(where: { out[$0] == nil && old[$0] == nil })
+                ?? slots(v).first(where: { out[$0] == nil }) {
+                out[free] = v.value
+            }
+        }
+        return out
+    }
+}

@@ -51,33 +51,61 @@ extension EWSSpoke {
         return out
     }
 
+    /// Reads first: only the properties (and indexed slots) that differ from what the item holds
+    /// are sent, so whatever nobody changed stays byte-identical in Outlook; a ChangeKey that
+    /// moved is a conflict before anything is sent.
     private func update(_ items: [(RemoteID, EWSVersion?, Contact)]) async throws -> [WriteOutcome] {
-        let slots = items.map { EWSContact($0.2) }
-        let changes = zip(items, slots).map { item, s in
-            (id: item.0.rawValue, changeKey: item.1?.changeKey, updates: ContactWriter.changes(s))
-        }
-        let messages = try await session.call(Op.updateItems(changes))
-        var out: [WriteOutcome] = []
+        var out = [WriteOutcome?](repeating: nil, count: items.count)
+        var versions = [EWSVersion?](repeating: nil, count: items.count)
+        var slots = items.map { EWSContact($0.2) }
+        let current = try await session.call(Op.getItem(items.map(\.0.rawValue)))
+        var changes: [(i: Int, id: String, changeKey: String?, updates: String)] = []
         for (i, (id, known, _)) in items.enumerated() {
-            guard i < messages.count else {
-                out.append(.failed(ItemError(remoteID: id, message: "no answer")))
-                continue
-            }
-            let m = messages[i]
+            guard i < current.count else { continue }
+            let m = current[i]
             guard m.success else {
-                out.append(Self.outcome(m, id))
+                out[i] = Self.outcome(m, id)
                 continue
             }
-            let ref = m.items.first?.child(.t("ItemId"))
-            var version = EWSVersion(changeKey: ref?.attributes["ChangeKey"] ?? "", photo: known?.photo)
+            guard let there = m.items.compactMap(ContactReader.item).first else {
+                out[i] = .notFound
+                continue
+            }
+            if let known, there.changeKey != known.changeKey {
+                out[i] = .conflict
+                continue
+            }
+            slots[i] = EWSContact(items[i].2, keeping: there.slots)
+            let updates = ContactWriter.changes(slots[i], from: there.slots)
+            if updates.isEmpty {
+                versions[i] = EWSVersion(changeKey: there.changeKey, photo: known?.photo)
+            } else {
+                changes.append((i, id.rawValue, known?.changeKey, updates))
+            }
+        }
+        if !changes.isEmpty {
+            let messages = try await session.call(Op.updateItems(changes.map { ($0.id, $0.changeKey, $0.updates) }))
+            for (n, change) in changes.enumerated() {
+                guard n < messages.count else { continue }
+                let m = messages[n]
+                guard m.success else {
+                    out[change.i] = Self.outcome(m, items[change.i].0)
+                    continue
+                }
+                let ref = m.items.first?.child(.t("ItemId"))
+                versions[change.i] = EWSVersion(changeKey: ref?.attributes["ChangeKey"] ?? "", photo: items[change.i].1?.photo)
+            }
+        }
+        for (i, (id, known, _)) in items.enumerated() {
+            guard out[i] == nil, var version = versions[i] else { continue }
             let wanted = slots[i].photo
             if wanted.map(EWSVersion.hash) != known?.photo?.hash {
                 if let old = known?.photo { version = try await removePhoto(old.attachment, version) }
                 if let wanted { version = try await setPhoto(wanted, item: id.rawValue, version) }
             }
-            out.append(.updated(version.remote))
+            out[i] = .updated(version.remote)
         }
-        return out
+        return out.enumerated().map { i, o in o ?? .failed(ItemError(remoteID: items[i].0, message: "no answer")) }
     }
 
     /// EWS deletes without a ChangeKey check, so the check comes first: an item edited since the

@@ -12,6 +12,7 @@ public struct FolderSpoke: SpokeConnector {
     public let version: VCardVersion
     public let pageSize: Int
     public var capabilities: Set<ContactField>? { nil }
+    public var fit: (@Sendable (Contact) -> Contact)? { VCardFit.fit }
     public var maxBatch: Int { 100 }
 
     public init(directory: URL, version: VCardVersion = .v3, pageSize: Int = 500) {
@@ -114,8 +115,7 @@ public struct FolderSpoke: SpokeConnector {
     private func item(_ id: RemoteID, _ data: Data, _ version: RemoteVersion) throws -> RemoteItem {
         let (card, modified) = try parse(id, data)
         return RemoteItem(
-            id: id, version: version, contact: card.contact, modifiedAt: modified,
-            marker: card.uid.flatMap(CreateMarker.init(parsing:)))
+            id: id, version: version, contact: card.identifiedContact, modifiedAt: modified, marker: card.createMarker)
     }
 
     private func apply(_ op: WriteOp) throws -> WriteOutcome {
@@ -123,8 +123,7 @@ public struct FolderSpoke: SpokeConnector {
         case .create(let contact, let marker):
             let id = Self.fileName(for: marker)
             if let (_, v, _) = try readCard(id) { return .created(id, v) }
-            let card = VCard(version: version, uid: marker.description, contact: contact)
-            return .created(id, try store(card, as: id))
+            return .created(id, try store(VCard.created(contact, marker: marker, version: version), as: id))
         case .update(let id, let expected, let contact):
             guard let (old, v, _) = try readCard(id) else { return .notFound }
             if let expected, expected != v { return .conflict }

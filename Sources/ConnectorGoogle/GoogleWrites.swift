@@ -85,7 +85,9 @@ extension GoogleSpoke {
             // hub does not map (system groups, other custom fields) is kept from what is there.
             let now = Dictionary(try await current(changes.map(\.1)).compactMap { p in p.resourceName.map { ($0, p) } },
                                  uniquingKeysWith: { a, _ in a })
-            var updates: [String: Person] = [:]
+            // Only the fields that change go out (`updatePersonFields`), one request per mask.
+            var updates: [String: [String: Person]] = [:]
+            var unchanged: [String: Person] = [:]
             var deletes: [String] = []
             for (i, id, version, contact) in changes {
                 guard let there = now[id.rawValue] else { outcomes[i] = .notFound; continue }
@@ -93,17 +95,26 @@ extension GoogleSpoke {
                 if let contact {
                     var p = mapping.person(contact, base: there, marker: nil, groupIDs: groupIDs)
                     p.etag = version?.rawValue ?? there.etag
-                    updates[id.rawValue] = p
+                    let mask = UpdateMask.fields(p, there: there, mapping: mapping, groupIDs: groupIDs)
+                    if mask.isEmpty {
+                        unchanged[id.rawValue] = there
+                    } else {
+                        updates[mask.joined(separator: ","), default: [:]][id.rawValue] = p
+                    }
                 } else {
                     deletes.append(id.rawValue)
                 }
             }
-            if !updates.isEmpty {
-                let result = try decode(Updated.self, try await api.post(
+            var result: [String: Updated.Item] = unchanged.mapValues { Updated.Item(person: $0, httpStatusCode: 200) }
+            for (mask, contacts) in updates.sorted(by: { $0.key < $1.key }) {
+                let answer = try decode(Updated.self, try await api.post(
                     "v1/people:batchUpdateContacts",
-                    json: BatchUpdate(contacts: updates, updateMask: Person.updateFields, readMask: Person.readFields)))
+                    json: BatchUpdate(contacts: contacts, updateMask: mask, readMask: Person.readFields)))
+                result.merge(answer.updateResult ?? [:]) { a, _ in a }
+            }
+            if !updates.isEmpty || !unchanged.isEmpty {
                 for (i, id, _, contact) in changes where contact != nil && outcomes[i] == nil {
-                    guard let item = result.updateResult?[id.rawValue], let person = item.person else {
+                    guard let item = result[id.rawValue], let person = item.person else {
                         outcomes[i] = .conflict  // refused: re-pull and merge
                         continue
                     }

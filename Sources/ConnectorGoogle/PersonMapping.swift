@@ -70,7 +70,9 @@ struct PersonMapping: Sendable {
         p.memberships = kept + c.categories.compactMap { groupIDs[Normalize.key(category: $0)] }
             .map { Person.Membership(contactGroupMembership: .init(contactGroupResourceName: $0)) }
         var userDefined = (base.userDefined ?? []).filter { c.custom[$0.key] == nil }
-        userDefined += c.custom.sorted { $0.key < $1.key }.map { Person.KeyValue(key: $0.key, value: $0.value) }
+        // (An empty value is a mapped field the hub cleared: it goes.)
+        userDefined += c.custom.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
+            .map { Person.KeyValue(key: $0.key, value: $0.value) }
         p.userDefined = userDefined
         var clientData = (base.clientData ?? []).filter { $0.key != Self.markerKey }
         if let marker { clientData.append(.init(key: Self.markerKey, value: marker)) }

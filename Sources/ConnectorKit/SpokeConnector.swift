@@ -127,7 +127,8 @@ public protocol SpokeConnector: Sendable {
     func cursor(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor?
     /// Applies the ops; one outcome per op, in order. Throws only when the whole batch failed.
     /// An update carries the fields the hub maps to this source; what the source holds beyond
-    /// them (properties the hub does not know, custom fields it does not map) must be kept.
+    /// them (properties the hub does not know, custom fields it does not map) must be kept. A
+    /// custom field with an empty value is one the hub maps and has cleared: it must go.
     func write(_ ops: [WriteOp]) async throws -> [WriteOutcome]
     /// One item now (nil = gone): after a conflict.
     func fetch(_ id: RemoteID) async throws -> RemoteItem?

@@ -104,6 +104,8 @@ public final class MemorySpoke: SpokeConnector {
 
     private static func put(_ s: inout State, _ id: RemoteID, _ c: Contact, _ now: Date, _ marker: CreateMarker?) {
         touch(&s, id)
+        var c = c
+        c.custom = c.custom.filter { !$0.value.isEmpty }  // an empty value: a mapped field the hub cleared
         let entry = Entry(data: ContactCodec.encode(c), version: RemoteVersion("v\(s.seq)"), modifiedAt: now, marker: marker)
         if s.items.updateValue(entry, forKey: id) == nil { s.sorted = nil }
     }

@@ -66,6 +66,7 @@ struct CardReader {
             }
         case "UID": mapped = single(l) { $0.card.uid = l.value.trimmingWhitespace().nonEmpty }
         case "REV": mapped = single(l) { $0.card.revision = l.value.trimmingWhitespace().nonEmpty }
+        case "X-HUBSYNC-MARKER": mapped = single(l) { $0.card.marker = l.value.trimmingWhitespace().nonEmpty }
         case "BDAY": mapped = date(l, key: "BDAY", \.birthday)
         case "ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY":
             mapped = date(l, key: "ANNIVERSARY", \.anniversary)
@@ -206,10 +207,9 @@ struct CardReader {
         card.contact.websites = sorted(websites)
         card.contact.ims = sorted(ims)
         card.contact.addresses = sorted(addresses)
-        // FN becomes a display name only when it says more than the name fields already do.
-        if let fn, !fn.isEmpty, fn.trimmingWhitespace() != card.contact.vCardFormattedName {
-            card.contact.displayName = fn
-        }
+        // FN is the display name as written, even when it repeats the name fields: dropping it
+        // then made a card read back with no display name where the hub had one (`VCardFit`).
+        if let fn, !fn.trimmingWhitespace().isEmpty { card.contact.displayName = fn }
         card.unknown = unknown.sorted { $0.order < $1.order }.map(\.property)
         return card
     }
@@ -238,6 +238,6 @@ enum VCardNames {
 
     /// X- names the reader interprets, so a custom field by that name must not be written bare.
     static let reserved: Set<String> = Set(imSchemes.keys).union([
-        "X-HUBSYNC-FIELD", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY",
+        "X-HUBSYNC-FIELD", "X-HUBSYNC-MARKER", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY",
     ])
 }

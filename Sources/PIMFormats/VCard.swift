@@ -46,16 +46,20 @@ public struct VCard: Hashable, Sendable {
     public var version: VCardVersion
     public var uid: String?
     public var revision: String?
+    /// The hub's create marker (`X-HUBSYNC-MARKER`), on cards the hub made under a UID of their
+    /// own (the one the item was first seen with); cards made without one carry it as their UID.
+    public var marker: String?
     public var contact: Contact
     /// Properties the mapping does not understand, written back verbatim.
     public var unknown: [VCardProperty]
 
     public init(
-        version: VCardVersion = .v3, uid: String? = nil, revision: String? = nil,
+        version: VCardVersion = .v3, uid: String? = nil, revision: String? = nil, marker: String? = nil,
         contact: Contact = Contact(), unknown: [VCardProperty] = []
     ) {
         self.version = version
         self.uid = uid
+        self.marker = marker
         self.revision = revision
         self.contact = contact
         self.unknown = unknown
@@ -67,8 +71,9 @@ public struct VCard: Hashable, Sendable {
         var card = self
         var merged = contact
         for (k, v) in self.contact.custom where merged.custom[k] == nil { merged.custom[k] = v }
+        merged.custom = merged.custom.filter { !$0.value.isEmpty }  // cleared by the hub
         card.contact = merged
-        return card
+        return card.withExtensions(contact.extensions, customNames: contact.custom.keys)
     }
 }
 

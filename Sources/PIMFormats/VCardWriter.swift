@@ -17,6 +17,7 @@ public enum VCardWriter {
         w.add("PRODID", value: productID)
         if let uid = card.uid?.nonEmpty { w.add("UID", value: oneLine(uid)) }
         if let rev = card.revision?.nonEmpty { w.add("REV", value: oneLine(rev)) }
+        if let marker = card.marker?.nonEmpty { w.add("X-HUBSYNC-MARKER", value: oneLine(marker)) }
         w.add("FN", value: esc(c.vCardFormattedName))
         let n = [c.familyName, c.givenName, c.middleName, c.namePrefix, c.nameSuffix].map { esc($0 ?? "") }
         if version == .v3 || n.contains(where: { !$0.isEmpty }) { w.add("N", value: n.joined(separator: ";")) }
@@ -42,7 +43,7 @@ public enum VCardWriter {
         let categories = c.categories.filter { !$0.isEmpty }
         if !categories.isEmpty { w.add("CATEGORIES", value: categories.map(esc).joined(separator: ",")) }
         if let p = c.photo, !p.data.isEmpty { photo(&w, p, version) }
-        for (key, value) in c.custom.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in c.custom.sorted(by: { $0.key < $1.key }) where !value.isEmpty {
             if isBareCustomName(key) {
                 w.add(key, value: esc(value))
             } else {

@@ -20,8 +20,9 @@ extension SpokeFilter {
                 String(d.lowercased().trimmingCharacters(in: .whitespaces).drop { $0 == "@" })
             })
             let has = c.emails.contains { e in
-                guard let at = e.value.lastIndex(of: "@") else { return false }
-                let domain = e.value[e.value.index(after: at)...]
+                let key = Normalize.key(email: e)  // emails keep their case; domains compare without
+                guard let at = key.lastIndex(of: "@") else { return false }
+                let domain = key[key.index(after: at)...]
                 // A domain also admits its subdomains: example.com admits sales.example.com.
                 return domains.contains { domain == $0 || domain.hasSuffix("." + $0) }
             }

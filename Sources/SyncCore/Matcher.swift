@@ -19,6 +19,7 @@ public struct Matcher: Sendable {
     private var byEmail: [String: [ItemID]] = [:]
     private var byPhone: [String: [ItemID]] = [:]
     private var byName: [String: [ItemID]] = [:]
+    private var byUID: [String: [ItemID]] = [:]
 
     public init(_ candidates: [Candidate] = []) {
         for c in candidates { add(c.id, c.contact) }
@@ -28,6 +29,7 @@ public struct Matcher: Sendable {
 
     public mutating func add(_ id: ItemID, _ c: Contact) {
         contacts[id] = c
+        if let u = c.uid { byUID[u, default: []].append(id) }
         for e in c.emails { byEmail[Normalize.key(email: e), default: []].append(id) }
         for p in Self.phoneKeys(c) { byPhone[p, default: []].append(id) }
         if let n = Self.nameKey(c) { byName[n, default: []].append(id) }
@@ -35,6 +37,7 @@ public struct Matcher: Sendable {
 
     public mutating func remove(_ id: ItemID) {
         guard let c = contacts.removeValue(forKey: id) else { return }
+        if let u = c.uid { byUID[u]?.removeAll { $0 == id } }
         for e in c.emails { byEmail[Normalize.key(email: e)]?.removeAll { $0 == id } }
         for p in Self.phoneKeys(c) { byPhone[p]?.removeAll { $0 == id } }
         if let n = Self.nameKey(c) { byName[n]?.removeAll { $0 == id } }
@@ -42,6 +45,11 @@ public struct Matcher: Sendable {
 
     /// The single best candidate scoring at least 4, or nil when none or a tie.
     public func match(_ c: Contact) -> ItemID? {
+        // The same UID is the same item (sources that already agree, copies of one address
+        // book): taken first, unless the names say otherwise.
+        if let u = c.uid, let ids = byUID[u], ids.count == 1, let other = contacts[ids[0]], !Self.namesConflict(c, other) {
+            return ids[0]
+        }
         var ids = Set<ItemID>()
         for e in c.emails { ids.formUnion(byEmail[Normalize.key(email: e)] ?? []) }
         for p in Self.phoneKeys(c) { ids.formUnion(byPhone[p] ?? []) }
@@ -93,7 +101,7 @@ public struct Matcher: Sendable {
     /// last 9 digits make `+44 20 7946 0958` and `020 7946 0958` the same number.
     static func phoneKeys(_ c: Contact) -> [String] {
         c.phones.compactMap { p in
-            let digits = p.value.filter(\.isNumber)
+            let digits = Normalize.key(phone: p).filter { $0 != "+" }
             return digits.count >= 7 ? String(digits.suffix(9)) : nil
         }
     }

@@ -40,6 +40,8 @@ public enum ThreeWayMerge {
         for field in ContactField.fixed + customFields(b, hub, spoke) {
             if mergeField(field, b, hub, spoke, winner(field), into: &out) { conflicts.append(field) }
         }
+        // The identity first seen stays; one the hub did not have yet is learnt.
+        out.uid = hub.uid ?? spoke.uid
         return MergeOutcome(merged: out, conflicts: conflicts)
     }
 
@@ -62,6 +64,7 @@ public enum ThreeWayMerge {
         case .ims: return list(\.ims, b, h, s, w, &out, key: Normalize.key(im:), relabel: specific)
         case .addresses: return list(\.addresses, b, h, s, w, &out, key: Normalize.key(address:), relabel: specific)
         case .categories: return list(\.categories, b, h, s, w, &out, key: Normalize.key(category:))
+        case .extensions: return list(\.extensions, b, h, s, w, &out, key: { $0 })
         case .custom(let name):
             let (v, conflict) = pick(b.custom[name], h.custom[name], s.custom[name], w)
             out.custom[name] = v

@@ -92,7 +92,8 @@ public enum PullPlanner {
         guard let target else {
             return PullPlan(hub: .create(incoming), link: .set(base: incoming, agreed: true), via: .new)
         }
-        let spoke = view.restrict(incoming, to: target.contact)
+        let spoke = view.restrict(
+            DisplayForms.agreed(incoming, base: link?.base, hub: target.contact), to: target.contact)
         if let link, via == .link {
             // A link marked as leaving the filter (a removal not done yet) merges like any other:
             // an edit made there meanwhile must reach the hub, and the link must learn the new
@@ -114,7 +115,9 @@ public enum PullPlanner {
             let known = view.sameInSpoke(spoke, target.contact)
                 || (link.map { view.sameInSpoke(spoke, $0.base) } ?? (via == .marker))
             hubAction = known ? .touch : .resurrect(outcome.merged)
-        } else if outcome.merged.rawContentHash != target.contact.rawContentHash {
+        } else if outcome.merged.rawContentHash != target.contact.rawContentHash
+            || outcome.merged.uid != target.contact.uid
+        {
             hubAction = .update(outcome.merged)
         } else {
             hubAction = agreed ? .none : .touch

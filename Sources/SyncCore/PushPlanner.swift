@@ -47,6 +47,12 @@ public enum PushPlanner {
         if !admitted && link.createdByHub { return .removeFromSpoke(link.remoteID, link.remoteVersion) }
         if link.hubVersionSeen >= version { return .none }
         if view.sameInSpoke(item.contact, link.base) { return .agree }
-        return .update(link.remoteID, link.remoteVersion, view.toSpoke(item.contact))
+        return .update(link.remoteID, link.remoteVersion, view.toSpoke(DisplayForms.written(base(after: item.contact, link: link))))
+    }
+
+    /// The link's base once the spoke holds the hub's `contact`: with the spoke's own forms of
+    /// the values nobody edited (`DisplayForms`).
+    public static func base(after contact: Contact, link: PushLink) -> Contact {
+        DisplayForms.base(after: contact, base: link.base)
     }
 }

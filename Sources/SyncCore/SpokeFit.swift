@@ -39,6 +39,7 @@ extension SpokeView {
         list(\.websites, key: Normalize.key(website:))
         list(\.ims, key: Normalize.key(im:))
         list(\.categories, key: Normalize.key(category:))
+        list(\.extensions, key: { $0 })
         return out
     }
 }

@@ -50,7 +50,9 @@ public struct SpokeView: Sendable {
     /// The key of the category this spoke puts on what the hub writes there, if any.
     private var categoryKey: String? { Normalize.text(options.categorizeAs).map(Normalize.key(category:)) }
 
-    /// A hub contact as this spoke should hold it.
+    /// A hub contact as this spoke should hold it. A custom field the spoke maps and the hub has
+    /// no value for is there with an empty value: cleared, so a spoke that keeps the custom fields
+    /// an update does not name still lets this one go.
     public func toSpoke(_ hub: Contact) -> Contact {
         var c = hub
         c.custom = [:]
@@ -65,7 +67,11 @@ public struct SpokeView: Sendable {
             let k = Normalize.key(category: cat)
             if !c.categories.contains(where: { Normalize.key(category: $0) == k }) { c.categories.append(cat) }
         }
-        return c.normalized()
+        var n = c.normalized()
+        for fm in options.fieldMappings {
+            if case .custom(let name) = fm.spokeField, n.custom[name] == nil { n.custom[name] = "" }
+        }
+        return n
     }
 
     /// Whether this spoke carries a field (in hub terms).
@@ -76,7 +82,7 @@ public struct SpokeView: Sendable {
         case .text(let f):
             if mappedTextFields[f] != nil { return false }
             return capabilities?.contains(field) ?? true
-        case .birthday, .anniversary, .emails, .phones, .addresses, .websites, .ims, .categories, .photo:
+        case .birthday, .anniversary, .emails, .phones, .addresses, .websites, .ims, .categories, .photo, .extensions:
             return capabilities?.contains(field) ?? true
         }
     }
@@ -126,6 +132,7 @@ public struct SpokeView: Sendable {
         case .ims: out.ims = src.ims
         case .categories: out.categories = src.categories
         case .photo: out.photo = src.photo
+        case .extensions: out.extensions = src.extensions
         case .custom(let name): out.custom[name] = src.custom[name]
         }
     }

@@ -36,7 +36,7 @@ extension Pass {
                     break
                 case .agree:
                     if var l = link {
-                        l.base = item.contact
+                        l.base = PushPlanner.base(after: item.contact, link: l.pushLink)
                         l.hubVersionSeen = item.version
                         post.links.append(l)
                     }
@@ -145,7 +145,7 @@ extension Pass {
             stats[spoke, default: .init()].pushedUpdates += 1
             guard var l = link else { break }
             l.remoteVersion = v
-            l.base = item.contact
+            l.base = PushPlanner.base(after: item.contact, link: l.pushLink)
             l.hubVersionSeen = item.version
             post.links.append(l)
         case .deleted:

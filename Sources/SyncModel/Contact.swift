@@ -106,6 +106,16 @@ public struct Contact: Hashable, Sendable, Codable {
     public var photo: Photo?
     /// Custom hub fields, the targets of field mapping.
     public var custom: [String: String]
+    /// Properties the hub has no field for, as vCard content lines (`X-…`, `IMPP` variants,
+    /// `RELATED`, `GENDER`…): they travel between sources of the same format.
+    public var extensions: [String] = []
+    /// The item's identity as first seen (a vCard UID): not content, so neither hashed nor
+    /// merged as a field; the hub keeps the first and writes it into the vCard sources it fills.
+    public var uid: String?
+    /// Only in a link's base: where the spoke writes an email or phone in a form of its own (the
+    /// same key as the hub's form it agreed to), that form, by `DisplayKey`. Not content: it lets
+    /// the hub leave such a value as it is there unless the hub's form is edited.
+    public var heldForms: [String: String] = [:]
 
     public init(
         namePrefix: String? = nil, givenName: String? = nil, middleName: String? = nil,

@@ -28,6 +28,9 @@ public enum ContactCodec {
         for s in c.categories { w.tag(27); w.string(s) }
         if let p = c.photo { w.tag(28); w.string(p.mediaType); w.data(p.data) }
         for k in c.custom.keys.sorted() { w.tag(29); w.string(k); w.string(c.custom[k]!) }
+        if let uid = c.uid { w.tag(30); w.string(uid) }
+        for s in c.extensions { w.tag(32); w.string(s) }
+        for k in c.heldForms.keys.sorted() { w.tag(31); w.string(k); w.string(c.heldForms[k]!) }
         return w.bytes
     }
 
@@ -68,6 +71,11 @@ public enum ContactCodec {
             case 29:
                 let k = try r.string()
                 c.custom[k] = try r.string()
+            case 30: c.uid = try r.string()
+            case 32: c.extensions.append(try r.string())
+            case 31:
+                let k = try r.string()
+                c.heldForms[k] = try r.string()
             default: throw DecodingError(description: "unknown contact field tag \(tag)")
             }
         }

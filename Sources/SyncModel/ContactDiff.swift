@@ -41,6 +41,7 @@ extension Contact {
         list(.ims, ims.map(labeled), new.ims.map(labeled))
         list(.addresses, addresses.map(\.oneLine), new.addresses.map(\.oneLine))
         list(.categories, categories, new.categories)
+        list(.extensions, extensions, new.extensions)
         if photo != new.photo {
             let size: (Photo?) -> String? = { $0.map { "\($0.mediaType), \($0.data.count) bytes" } }
             scalar(.photo, size(photo), size(new.photo))

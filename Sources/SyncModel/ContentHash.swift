@@ -64,6 +64,7 @@ extension Contact {
             h.add(p.data)
         }
         list(29, custom.map { "\($0.key)\u{1F}\($0.value)" })
+        list(30, extensions)
         return ContentHash(h.state)
     }
 }

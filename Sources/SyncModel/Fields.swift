@@ -35,6 +35,8 @@ public enum ContactField: Hashable, Sendable, Codable, CustomStringConvertible {
     case birthday, anniversary
     case emails, phones, addresses, websites, ims, categories
     case photo
+    /// Properties of a source format the hub has no field for (`Contact.extensions`).
+    case extensions
     case custom(String)
 
     public var description: String {
@@ -49,6 +51,7 @@ public enum ContactField: Hashable, Sendable, Codable, CustomStringConvertible {
         case .ims: "ims"
         case .categories: "categories"
         case .photo: "photo"
+        case .extensions: "extensions"
         case .custom(let name): "custom.\(name)"
         }
     }
@@ -56,6 +59,6 @@ public enum ContactField: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The fixed fields; custom fields are enumerated per contact.
     public static let fixed: [ContactField] =
         TextField.allCases.map { .text($0) } + [
-            .birthday, .anniversary, .emails, .phones, .addresses, .websites, .ims, .categories, .photo,
+            .birthday, .anniversary, .emails, .phones, .addresses, .websites, .ims, .categories, .photo, .extensions,
         ]
 }

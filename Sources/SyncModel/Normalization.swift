@@ -27,6 +27,7 @@ public enum Normalize {
         return c.properties.isWhitespace
     }
 
+    /// The key of an email: trimmed and lower-cased. The address itself keeps its case.
     public static func email(_ s: String) -> String {
         trimmed(s).lowercased()
     }
@@ -53,9 +54,10 @@ public enum Normalize {
 
     public static func url(_ s: String) -> String { trimmed(s) }
 
-    /// The key a multi-valued entry is merged and deduplicated by.
-    public static func key(email v: LabeledValue) -> String { v.value }
-    public static func key(phone v: LabeledValue) -> String { v.value }
+    /// The key a multi-valued entry is merged, matched and deduplicated by. Emails and phones
+    /// keep their display form (as the user wrote them) in `value`; only their keys are canonical.
+    public static func key(email v: LabeledValue) -> String { email(v.value) }
+    public static func key(phone v: LabeledValue) -> String { phone(v.value) }
     public static func key(website v: LabeledValue) -> String { v.value.lowercased() }
     public static func key(im v: LabeledValue) -> String { v.value.lowercased() }
     public static func key(category c: String) -> String { c.lowercased() }
@@ -65,8 +67,9 @@ public enum Normalize {
 }
 
 extension Contact {
-    /// The canonical form: trimmed text, lowercased emails, canonical phones, no empty or
-    /// duplicate entries. Every stored and compared contact is normalised.
+    /// The canonical form: trimmed text, no empty or duplicate entries (emails and phones judged
+    /// by their keys, keeping the display form first seen). Every stored and compared contact is
+    /// normalised.
     public func normalized() -> Contact {
         var c = self
         // Spelled out: key paths cost a generic projection each, and this runs per item.
@@ -84,10 +87,12 @@ extension Contact {
         if c.birthday?.isValid == false { c.birthday = nil }
         if c.anniversary?.isValid == false { c.anniversary = nil }
         c.emails = Self.dedupe(
-            emails.map { LabeledValue(Normalize.email($0.value), label: $0.label) }.filter { !$0.value.isEmpty },
+            emails.compactMap { v in Normalize.text(v.value).map { LabeledValue($0, label: v.label) } },
             key: Normalize.key(email:))
         c.phones = Self.dedupe(
-            phones.map { LabeledValue(Normalize.phone($0.value), label: $0.label) }.filter { !$0.value.isEmpty },
+            phones.compactMap { v in
+                Normalize.text(v.value).flatMap { Normalize.phone($0).isEmpty ? nil : LabeledValue($0, label: v.label) }
+            },
             key: Normalize.key(phone:))
         c.websites = Self.dedupe(
             websites.map { LabeledValue(Normalize.url($0.value), label: $0.label) }.filter { !$0.value.isEmpty },
@@ -115,6 +120,8 @@ extension Contact {
             if let k = Normalize.text(k), let v = Normalize.text(v) { custom[k] = v }
         }
         c.custom = custom
+        c.uid = Normalize.text(uid)
+        c.extensions = Self.dedupe(extensions.compactMap { Normalize.text($0) }, key: { $0 })
         return c
     }
 

@@ -122,7 +122,7 @@ func times(_ n: Int, _ matches: @escaping @Sendable (HTTPRequest) -> Bool, _ ans
         _ = try await hub.sync()
         let text = try #require(try await other.get(book.appendingPathComponent("zoe.vcf"))?.text)
         #expect(text.contains("TITLE:CTO"))
-        #expect(text.contains("+15550123"))
+        #expect(text.contains("+1 555 0123"))
         #expect(memory.contact(zoe.key)?.phones.count == 1)
     }
 }

@@ -68,13 +68,24 @@ import Testing
         #expect(EWSDate.write(PartialDate(year: nil, month: 2, day: 29)) == "1604-02-29T00:00:00Z")
     }
 
-    @Test func updatesSetWhatIsThereAndDeleteWhatIsNot() {
-        let x = ContactWriter.changes(EWSContact(Contact(givenName: "Ada", emails: [LabeledValue("a@x.org")])))
-        #expect(x.contains(#"<t:IndexedFieldURI FieldURI="contacts:EmailAddress" FieldIndex="EmailAddress1"/><t:Contact><t:EmailAddresses><t:Entry Key="EmailAddress1">a@x.org</t:Entry>"#))
+    @Test func updatesSetWhatChangedAndDeleteWhatWentAndNothingElse() {
+        let old = EWSContact(Contact(
+            givenName: "Ada", familyName: "Lovelace", emails: [LabeledValue("a@x.org"), LabeledValue("b@x.org")],
+            phones: [LabeledValue("+1 (555) 010-0100", label: .work), LabeledValue("020 7946 0900", label: .home)]))
+        let new = EWSContact(Contact(
+            givenName: "Ada", emails: [LabeledValue("a@x.org")],
+            phones: [LabeledValue("+1 (555) 010-0100", label: .work), LabeledValue("020 7946 0999", label: .home)]))
+        let x = ContactWriter.changes(new, from: old)
         #expect(x.contains(#"<t:DeleteItemField><t:IndexedFieldURI FieldURI="contacts:EmailAddress" FieldIndex="EmailAddress2"/></t:DeleteItemField>"#))
         #expect(x.contains(#"<t:DeleteItemField><t:FieldURI FieldURI="contacts:Surname"/></t:DeleteItemField>"#))
+        #expect(x.contains(#"FieldIndex="HomePhone"/><t:Contact><t:PhoneNumbers><t:Entry Key="HomePhone">020 7946 0999</t:Entry>"#))
+        // Untouched: the first email, the business phone, the given name.
+        #expect(!x.contains("EmailAddress1"))
+        #expect(!x.contains("BusinessPhone"))
+        #expect(!x.contains("GivenName"))
         // Extras are never deleted: the hub sends them only when they are mapped.
         #expect(!x.contains("OfficeLocation"))
+        #expect(ContactWriter.changes(new, from: new).isEmpty)
     }
 
     @Test func versionsCarryThePhoto() {

@@ -8,7 +8,7 @@ import Testing
         let card = try VCardParser.parse(Fixtures.apple)
         let c = card.contact
         #expect(card.version == .v3)
-        #expect(c.givenName == "Johnny" && c.familyName == "Appleseed" && c.displayName == nil)
+        #expect(c.givenName == "Johnny" && c.familyName == "Appleseed" && c.displayName == "Johnny Appleseed")
         #expect(c.organization == "Apple Inc." && c.department == nil && c.title == "Engineer")
         #expect(c.emails == [
             LabeledValue("johnny@icloud.com", label: .other), LabeledValue("johnny@apple.com", label: .work),
@@ -41,7 +41,7 @@ import Testing
         let card = try VCardParser.parse(Fixtures.outlook.replacingOccurrences(of: "\n", with: "\r\n"))
         let c = card.contact
         #expect(card.version == .v3)
-        #expect(c.familyName == "Müller" && c.givenName == "Jürgen" && c.displayName == nil)
+        #expect(c.familyName == "Müller" && c.givenName == "Jürgen" && c.displayName != nil)
         #expect(c.organization == "Contoso GmbH" && c.department == "Vertrieb")
         #expect(c.title == "Geschäftsführer")
         #expect(c.notes == "Erste Zeile\nZweite Zeile mit € und “Anführung”, sehr lang und deshalb weich umbrochen"

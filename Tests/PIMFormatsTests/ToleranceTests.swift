@@ -18,7 +18,7 @@ import Testing
             + "tel;type=WORK:123 \r\n\r\nend:VCARD\r\n\r\n"
         let card = try VCardParser.parse(text)
         #expect(card.contact.familyName == "Smith")
-        #expect(card.contact.displayName == nil)
+        #expect(card.contact.displayName == "John Smith")
         #expect(card.contact.phones == [LabeledValue("123", label: .work)])
         #expect(card.unknown.isEmpty)
         let data = Data([0xEF, 0xBB, 0xBF]) + Data(Self.basic.utf8)

@@ -72,10 +72,10 @@ import TestSupport
         #expect(run.status == .succeeded, "\(run.errors)")
         #expect(h.spokes[1].count == 0)
         let ada = try #require(try h.liveItem("Ada")).contact
-        #expect(ada.phones.map(\.value) == ["5550100777"])
+        #expect(ada.phones.map(\.value) == ["555 0100 777"])
         #expect(ada.categories == ["Home"])
-        #expect(h.spokes[0].contact("Ada")?.phones.map(\.value) == ["5550100777"])
-        #expect(h.spokes[2].contact("Ada")?.phones.map(\.value) == ["5550100777"])
+        #expect(h.spokes[0].contact("Ada")?.phones.map(\.value) == ["555 0100 777"])
+        #expect(h.spokes[2].contact("Ada")?.phones.map(\.value) == ["555 0100 777"])
 
         let version = try h.store.maxVersion(hub: h.hub)
         let quiet = try await sync()

@@ -112,7 +112,7 @@ import TestSupport
         try await h.sync()
         for s in h.spokes {
             #expect(s.names == ["Ada", "Bob"])
-            #expect(s.contact("Bob")?.phones.map(\.value) == ["5550100200"])
+            #expect(s.contact("Bob")?.phones.map(\.value) == ["555 0100 200"])
             #expect(s.contact("Bob")?.notes == nil)
         }
         try h.expectConverged(spokes: [0, 1, 2])
@@ -122,7 +122,7 @@ import TestSupport
         try await h.sync()
         for s in h.spokes {
             #expect(s.names == ["Bob", "Cy"])
-            #expect(s.contact("Bob")?.phones.map(\.value) == ["5550100999"])
+            #expect(s.contact("Bob")?.phones.map(\.value) == ["555 0100 999"])
             #expect(s.contact("Bob")?.notes == "two edits in one run")
         }
         try h.expectConverged(spokes: [0, 1, 2])

@@ -76,7 +76,7 @@ struct NamedContact: Sendable, CustomTestStringConvertible {
         ("tag 0", [1, 0]),
         ("tag after the text fields", [1, 12, 0]),
         ("tag 19", [1, 19, 0]),
-        ("tag 30", [1, 30, 0]),
+        ("tag 40", [1, 40, 0]),
         ("tag 255", [1, 255]),
         ("missing length", [1, 2]),
         ("truncated string", [1, 2, 5, 0x41]),

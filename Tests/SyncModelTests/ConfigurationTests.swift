@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func contactFields() {
-        #expect(ContactField.fixed.count == TextField.allCases.count + 9)
+        #expect(ContactField.fixed.count == TextField.allCases.count + 10)
         #expect(Set(ContactField.fixed).count == ContactField.fixed.count)
         #expect(ContactField.custom("Region").description == "custom.Region")
         #expect(ContactField.text(.title).description == "title")

@@ -49,9 +49,9 @@ import Testing
         #expect(Normalize.key(category: "VIP") == "vip")
         #expect(Normalize.key(address: PostalAddress(street: "Main St", city: "X"))
             == "\u{1F}\u{1F}main st\u{1F}x\u{1F}\u{1F}\u{1F}")
-        // Email and phone keys are the (already normalised) value as is.
-        #expect(Normalize.key(email: LabeledValue("Ada@X.com")) == "Ada@X.com")
-        #expect(Normalize.key(phone: LabeledValue("+1 555")) == "+1 555")
+        // Email and phone keys are canonical; the values keep the form their user wrote.
+        #expect(Normalize.key(email: LabeledValue(" Ada@X.com")) == "ada@x.com")
+        #expect(Normalize.key(phone: LabeledValue("+1 (555) 0100")) == "+15550100")
     }
 
     static let messy = Contact(
@@ -82,8 +82,9 @@ import Testing
         let expected = Contact(
             givenName: "Ada", familyName: "Lovelace", organization: "Analytical Engines",
             birthday: PartialDate(year: 1815, month: 12, day: 10), anniversary: nil,
-            emails: [LabeledValue("ada@example.com", label: .work)],
-            phones: [LabeledValue("+442079460958", label: .mobile)],
+            // Emails and phones keep the form first seen; duplicates go by key.
+            emails: [LabeledValue("ADA@Example.com", label: .work)],
+            phones: [LabeledValue("+44 20 7946 0958", label: .mobile)],
             addresses: [PostalAddress(label: .home, street: "12 St James's Square", city: "London")],
             websites: [LabeledValue("https://ada.example", label: .home)],
             ims: [LabeledValue("xmpp:ada@jabber.example")],
