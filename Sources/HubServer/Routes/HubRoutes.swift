@@ -111,7 +111,7 @@ extension HubApp {
             id: hub.id.rawValue, name: hub.name, scheduleMinutes: hub.scheduleMinutes,
             spokeCount: try store.spokes(hub: hub.id).count, itemCount: try store.liveItemCount(hub: hub.id),
             lastRun: try runner.status(hub.id).lastRun, syncing: runner.isRunning(hub.id),
-            holds: try store.holds(hub: hub.id).count)
+            holds: try store.pendingHolds(hub: hub.id).count)
     }
 
     func detail(_ id: HubID) throws -> HubDetailDTO {
@@ -119,7 +119,7 @@ extension HubApp {
         let spokes = try store.spokes(hub: id)
         let names = Dictionary(uniqueKeysWithValues: spokes.map { ($0.id, $0.name) })
         let sync = try runner.status(id)
-        let holds = try store.holds(hub: id).map { h in
+        let holds = try store.pendingHolds(hub: id).map { h in
             let sample = try store.items(hub: id, ids: Array(h.items.prefix(10))).values.map { $0.contact.formattedName }.sorted()
             return HoldDTO(
                 spoke: h.spoke.rawValue, spokeName: names[h.spoke] ?? h.spoke.rawValue, detectedAt: h.detectedAt,
