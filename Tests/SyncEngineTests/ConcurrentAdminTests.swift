@@ -31,20 +31,22 @@ import TestSupport
         #expect(Set(try h.store.pendingHolds(hub: h.hub).map(\.spoke)) == [h.configs[0].id, h.configs[1].id])
 
         // Meanwhile a person edits C8 in spoke 3, spoke 1 glitches again (so its hold is still
-        // there to reject), and the admin acts while spoke 2 is written to.
+        // there to reject), and the admin acts in the middle of the pull phase (between spoke
+        // 2's two pages; spoke 3's change is planned after).
         h.spokes[1].glitchNextPull()
+        h.spokes[2].expireCursors()
         h.spokes[3].edit("C8") { $0.title = "edited during the admin's work" }
-        let fired = Shared(false)
+        let pages = Shared(0)
         let engine = h.engine, hub = h.hub, spoke0 = h.configs[0].id, spoke1 = h.configs[1].id
         h.spokes[2].setHook { op, phase in
-            guard case .write = op, phase == .before else { return }
-            guard fired.withLock({ let first = !$0; $0 = true; return first }) else { return }
+            guard case .pull = op, phase == .before else { return }
+            guard pages.withLock({ $0 += 1; return $0 == 2 }) else { return }
             try engine.restore(hub: hub, entry: edit.seq)
             try engine.approveHold(hub: hub, spoke: spoke0)
             try engine.rejectHold(hub: hub, spoke: spoke1)
         }
         let run = try await h.sync()
-        #expect(fired.withLock { $0 })
+        #expect(pages.withLock { $0 } >= 2)
         #expect(run.status != .failed, "\(run.errors)")
         let versions = try h.store.items(hub: h.hub, changedAfter: 0, limit: 1000).map(\.version)
         #expect(Set(versions).count == versions.count, "a version was handed out twice")
