@@ -14,6 +14,8 @@ struct HoldTally {
     var blanked: [ItemID] = []
     /// Changes that strip an item: held if more than the guard's share of the spoke's items.
     var stripped: [(remote: RemoteItem, item: ItemID)] = []
+    /// The spoke has a hold of the hub's own deletions (one hold per spoke).
+    var outgoingWaits = false
 
     private let heldItems: Set<ItemID>
 
@@ -141,6 +143,14 @@ extension Pass {
             return
         }
         let unique = Array(Set(all)).sorted()
+        if fresh > 0 && tally.outgoingWaits {
+            // One hold per spoke, and the hub's own deletions there wait for a decision: this
+            // pull applies nothing of what it would hold and keeps its cursor, so it is read
+            // again once the admin has decided.
+            throw ConnectorError(
+                .unavailable,
+                "\(fresh) deletions or changes from this source wait to be held, behind the held deletions the hub would make there: approve or reject those first")
+        }
         if fresh > 0 {
             engine.logger.warning(
                 "changes held", metadata: ["spoke": "\(spoke.name)", "count": "\(fresh)"])

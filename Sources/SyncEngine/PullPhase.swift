@@ -25,7 +25,9 @@ extension Pass {
         let state = try store.spokeState(hub: hub.id, spoke: spoke.id)
         let linkedBefore = try store.linkCount(hub: hub.id, spoke: spoke.id)
         // (A hold of the hub's own deletions to this spoke is the push's business.)
-        var tally = HoldTally(try store.holds(hub: hub.id).first { $0.spoke == spoke.id && !$0.outgoing })
+        let holds = try store.holds(hub: hub.id).filter { $0.spoke == spoke.id }
+        var tally = HoldTally(holds.first { !$0.outgoing })
+        tally.outgoingWaits = holds.contains { $0.outgoing && $0.awaitsAdmin }
         let since = first.map { $0.since } ?? (tally.existing == nil ? state.cursor : nil)
         var page: PageToken?
         var mode = PullPage.Mode.incremental

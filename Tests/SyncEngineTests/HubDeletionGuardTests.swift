@@ -78,6 +78,25 @@ import TestSupport
         #expect(try h.store.holds(hub: h.hub).isEmpty)
     }
 
+    /// One hold per spoke: a source's own mass deletion behind the hub's held deletions there
+    /// is neither applied nor lost; it is held once the admin has decided the first.
+    @Test(arguments: StoreKind.allCases)
+    func aSourcesMassDeletionWaitsBehindTheHubsHold(_ store: StoreKind) async throws {
+        let (h, added) = try await seeded(store)
+        try h.engine.restore(hub: h.hub, run: added.id)
+        for i in 2..<10 { h.spokes[1].delete("A\(i)") }
+        let run = try await h.sync()
+        #expect(run.errors.contains { $0.contains("approve or reject those first") })
+        #expect(try h.store.liveItemCount(hub: h.hub) == 10)
+        #expect(h.spokes[0].count == 15)
+        try h.engine.approveHold(hub: h.hub, spoke: h.configs[1].id)
+        try await h.sync()
+        let held = try #require(try h.store.pendingHolds(hub: h.hub).first { $0.spoke == h.configs[1].id })
+        #expect(!held.outgoing && held.items.count == 8)
+        #expect(h.spokes[1].count == 2)
+        #expect(try h.store.liveItemCount(hub: h.hub) == 10)
+    }
+
     /// A few deletions the hub makes (under the share) go out without asking.
     @Test(arguments: StoreKind.allCases)
     func fewHubDeletionsGoThrough(_ store: StoreKind) async throws {
