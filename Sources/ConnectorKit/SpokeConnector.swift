@@ -63,12 +63,18 @@ public struct PullPage: Sendable {
     /// Items present at the version the hub already holds (see `KnownVersions`): listed, not
     /// fetched. In a full listing they count as present.
     public var unchanged: [RemoteID]
+    /// This page is known to miss items the source holds (a listing cut short by a size or
+    /// resource limit, entries that could not be read and have no id to report in `errors`).
+    /// Then a full listing proves no deletion: an item absent from it is not taken as deleted.
+    /// (An unreadable item that has an id goes in `errors`, and counts as present.)
+    public var incomplete: Bool
 
     public init(
         mode: Mode, changes: [RemoteChange], errors: [ItemError] = [], next: PageToken? = nil, cursor: SpokeCursor?,
-        total: Int? = nil, unchanged: [RemoteID] = []
+        total: Int? = nil, unchanged: [RemoteID] = [], incomplete: Bool = false
     ) {
         self.unchanged = unchanged
+        self.incomplete = incomplete
         self.mode = mode
         self.changes = changes
         self.errors = errors

@@ -35,6 +35,8 @@ public final class MemorySpoke: SpokeConnector {
         /// Cursors below this are expired.
         var oldestValidCursor = 0
         var requests = 0
+        /// The next pull lists nothing (see `glitchNextPull`).
+        var glitch = false
     }
 
     private let state = Mutex(State())
@@ -90,6 +92,10 @@ public final class MemorySpoke: SpokeConnector {
     /// Makes every cursor handed out so far invalid (as a server forgetting sync state).
     public func expireCursors() { state.withLock { $0.oldestValidCursor = $0.seq + 1 } }
 
+    /// The next pull answers a full listing with no items and a fresh cursor, as a CardDAV server
+    /// that refused the sync token and then listed an empty collection, once.
+    public func glitchNextPull() { state.withLock { $0.glitch = true } }
+
     public var entries: [RemoteID: Entry] { state.withLock { $0.items } }
     public var contacts: [Contact] { state.withLock { $0.items.values.map(\.contact) } }
     public func contact(_ id: RemoteID) -> Contact? { state.withLock { $0.items[id]?.contact } }
@@ -132,6 +138,10 @@ public final class MemorySpoke: SpokeConnector {
         try hook(.pull, .before)
         let result = state.withLock { s -> PullPage in
             s.requests += 1
+            if s.glitch {
+                s.glitch = false
+                return PullPage(mode: .full, changes: [], cursor: SpokeCursor(String(s.seq)), total: 0)
+            }
             // Page token: "<high water>:<position>"; the high water becomes the next cursor.
             let parts = page?.rawValue.split(separator: ":").compactMap { Int($0) } ?? []
             let high = parts.count == 2 ? parts[0] : s.seq

@@ -92,10 +92,12 @@ struct Restore: AsyncParsableCommand {
         let ctx = try global.context()
         let h = try ctx.hub(hub)
         // An EngineError (no such entry, a run that changed nothing) prints as its message.
-        let restored = if let entry {
-            try ctx.engine.restore(hub: h.id, entry: entry)
-        } else {
-            try ctx.engine.restore(hub: h.id, run: RunID(runID!))
+        let restored = try HubLock.exclusive(database: global.databasePath, hub: h.id) {
+            if let entry {
+                try ctx.engine.restore(hub: h.id, entry: entry)
+            } else {
+                try ctx.engine.restore(hub: h.id, run: RunID(runID!))
+            }
         }
         if restored.isEmpty { Console.line("nothing to restore: the items are already as they were") }
         for e in restored {
@@ -119,7 +121,7 @@ struct HoldsGroup: AsyncParsableCommand {
         func run() async throws {
             let ctx = try global.context()
             let h = try ctx.hub(hub)
-            let holds = try ctx.store.holds(hub: h.id)
+            let holds = try ctx.store.pendingHolds(hub: h.id)
             if holds.isEmpty { Console.line("no deletions held") }
             for hold in holds {
                 Console.line("spoke \(hold.spoke): \(hold.items.count) deletions held since \(timestamp(hold.detectedAt))")
@@ -141,7 +143,9 @@ struct HoldsGroup: AsyncParsableCommand {
         func run() async throws {
             let ctx = try global.context()
             let (h, s) = try target.resolve(ctx)
-            try ctx.engine.approveHold(hub: h.id, spoke: s.id)
+            try HubLock.exclusive(database: global.databasePath, hub: h.id) {
+                try ctx.engine.approveHold(hub: h.id, spoke: s.id)
+            }
             Console.line("deletions from \(s.name) applied in the hub; the next sync removes them everywhere")
         }
     }
@@ -155,7 +159,9 @@ struct HoldsGroup: AsyncParsableCommand {
         func run() async throws {
             let ctx = try global.context()
             let (h, s) = try target.resolve(ctx)
-            try ctx.engine.rejectHold(hub: h.id, spoke: s.id)
+            try HubLock.exclusive(database: global.databasePath, hub: h.id) {
+                try ctx.engine.rejectHold(hub: h.id, spoke: s.id)
+            }
             Console.line("deletions from \(s.name) rejected: the hub keeps the items")
         }
     }

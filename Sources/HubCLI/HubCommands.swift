@@ -70,7 +70,7 @@ struct HubGroup: AsyncParsableCommand {
                 let last = state.lastSyncAt.map { "last sync \(timestamp($0))" } ?? "never synced"
                 Console.line("  \(last)" + (state.lastError.map { ", error: \($0)" } ?? ""))
             }
-            for hold in try ctx.store.holds(hub: h.id) {
+            for hold in try ctx.store.pendingHolds(hub: h.id) {
                 Console.line("")
                 Console.line("HELD: \(hold.items.count) deletions from spoke \(hold.spoke): \(hold.reason)")
                 Console.line("  hubsync holds approve \(h.id) \(hold.spoke)   or   hubsync holds reject \(h.id) \(hold.spoke)")
@@ -89,7 +89,7 @@ struct HubGroup: AsyncParsableCommand {
             let ctx = try global.context()
             let h = try ctx.hub(hub)
             guard yes else { throw CLIError("this deletes hub \(h.id) and its history; add --yes to go on") }
-            try ctx.store.deleteHub(h.id)
+            try HubLock.exclusive(database: global.databasePath, hub: h.id) { try ctx.store.deleteHub(h.id) }
             Console.line("deleted hub \(h.id)")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SyncModel
 
 /// One sync of a hub at a time on this machine: a cron job and a hand-run `hubsync sync` must
 /// not push the same creates twice. An advisory lock (flock) on a file next to the database,
@@ -21,5 +22,15 @@ final class HubLock {
     deinit {
         flock(fd, LOCK_UN)
         close(fd)
+    }
+
+    /// Runs an admin change (restore, holds approve/reject, spoke remove, hub delete) under the
+    /// hub's lock, so it never interleaves with a sync of the hub in another process.
+    static func exclusive<T>(database: String, hub: HubID, _ body: () throws -> T) throws -> T {
+        guard let lock = try HubLock(database: database, hub: hub.rawValue) else {
+            throw CLIError("hub \(hub) is being synced by another process; try again when it is done")
+        }
+        defer { withExtendedLifetime(lock) {} }
+        return try body()
     }
 }

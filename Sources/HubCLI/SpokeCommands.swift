@@ -177,7 +177,9 @@ struct SpokeGroup: AsyncParsableCommand {
         func run() async throws {
             let ctx = try global.context()
             let (h, s) = try target.resolve(ctx)
-            try ctx.store.deleteSpoke(s.id, hub: h.id)
+            try HubLock.exclusive(database: global.databasePath, hub: h.id) {
+                try ctx.store.deleteSpoke(s.id, hub: h.id)
+            }
             Console.line("removed spoke \(s.id) from hub \(h.id)")
         }
     }

@@ -13,6 +13,8 @@ final class SyncRunner: Sendable {
         var startedAt: Date
         var progress: [SpokeID: SyncProgress] = [:]
         var task: Task<Void, Never>?
+        /// An admin change (undo, approve, reject) holds the hub, not a pass.
+        var admin = false
     }
 
     private let state = Mutex<[HubID: Running]>([:])
@@ -31,10 +33,10 @@ final class SyncRunner: Sendable {
 
     var store: any SyncStore { engine.store }
 
-    func isRunning(_ hub: HubID) -> Bool { state.withLock { $0[hub] != nil } }
+    func isRunning(_ hub: HubID) -> Bool { state.withLock { $0[hub].map { !$0.admin } ?? false } }
 
     func status(_ hub: HubID) throws -> SyncStatusDTO {
-        let running = state.withLock { $0[hub] }
+        let running = state.withLock { $0[hub] }.flatMap { $0.admin ? nil : $0 }
         let last = try store.runs(hub: hub, limit: 2).first(where: { $0.finishedAt != nil })
         return SyncStatusDTO(
             running: running != nil, startedAt: running?.startedAt,
@@ -47,7 +49,10 @@ final class SyncRunner: Sendable {
     @discardableResult
     func start(_ hub: HubID) throws -> SyncStatusDTO {
         guard try store.hub(hub) != nil else { throw APIError.notFound("hub \(hub)") }
-        let started = state.withLock { all -> Bool in
+        let started = try state.withLock { all -> Bool in
+            if all[hub]?.admin == true {
+                throw APIError(.conflict, "an admin change to this hub is being saved; try again in a moment")
+            }
             guard all[hub] == nil else { return false }
             all[hub] = Running(startedAt: engine.clock())
             return true
@@ -67,6 +72,27 @@ final class SyncRunner: Sendable {
             state.withLock { $0[hub]?.task = task }
         }
         return try status(hub)
+    }
+
+    /// Runs an admin change (undo, approve, reject) with the hub to itself: queued behind the
+    /// pass running here, if any, and under the hub's lock against other processes, so an admin
+    /// write never interleaves with a pass.
+    func exclusive<T>(_ hub: HubID, _ body: () throws -> T) async throws -> T {
+        while true {
+            let claim = state.withLock { all -> (claimed: Bool, running: Task<Void, Never>?) in
+                if let r = all[hub] { return (false, r.task) }
+                all[hub] = Running(startedAt: engine.clock(), admin: true)
+                return (true, nil)
+            }
+            if claim.claimed { break }
+            if let running = claim.running { await running.value } else { await Task.yield() }
+        }
+        defer { _ = state.withLock { $0.removeValue(forKey: hub) } }
+        guard let held = try lock(hub) else {
+            throw APIError(.locked, "another HubSync process is syncing this hub; try again when it is done")
+        }
+        defer { withExtendedLifetime(held) {} }
+        return try body()
     }
 
     /// Waits for the hub's running pass, if any (tests, shutdown).

@@ -22,3 +22,12 @@ extension DeletionGuard {
         return .allow
     }
 }
+
+extension DeletionGuard {
+    /// Decides whether the deletions the hub itself would send to one spoke in one push (an
+    /// undo, a restore, a filter change) may go: the same share as for deletions pulled.
+    public func evaluate(outgoing deletions: Int, linked: Int) -> GuardVerdict {
+        guard deletions >= minimum && deletions * 100 > linked * percent else { return .allow }
+        return .hold(reason: "the hub would delete \(deletions) of the \(linked) items it links there at once (limit \(percent)%)")
+    }
+}

@@ -45,14 +45,13 @@ extension SyncEngine {
 
     private func restore(hub: HubID, to targets: [ItemID: Contact?]) throws -> [JournalEntry] {
         let items = try store.items(hub: hub, ids: Array(targets.keys))
-        var version = try store.maxVersion(hub: hub)
+        let version = HubItem.allocatedVersion
         var batch = WriteBatch()
         let now = clock()
         for (id, old) in targets.sorted(by: { $0.key < $1.key }) {
             let current = items[id]
             let currentContent = current?.deleted == false ? current?.contact : nil
             if currentContent == old { continue }
-            version += 1
             let item: HubItem
             if let old {
                 item = HubItem(id: id, contact: old.normalized(), version: version, modifiedAt: now)
@@ -68,6 +67,10 @@ extension SyncEngine {
             batch.journal.append(JournalEntry(
                 hub: hub, run: nil, item: id, source: .restore, at: now, kind: .restored,
                 old: currentContent, new: old))
+        }
+        // Deleting many of a spoke's items at once is held for an admin, like a mass deletion pulled.
+        if let config = try store.hub(hub) {
+            batch.holds = try outgoingHolds(hub: config, deleting: batch.items.filter(\.deleted).map(\.id))
         }
         try store.commit(hub: hub, batch)
         return try stored(hub: hub, batch.journal)
@@ -97,57 +100,118 @@ extension SyncEngine {
     /// change next: then the next push walks the whole hub once for this spoke.
     public func saveSpoke(_ spoke: SpokeConfig) throws {
         let before = try store.spokes(hub: spoke.hub).first { $0.id == spoke.id }
+        // A filter taking many items out of the spoke is held for an admin, like a mass deletion.
+        var holds: [DeletionHold] = []
+        if let before, before.options.filter != spoke.options.filter, spoke.options.twoWay,
+            let hub = try store.hub(spoke.hub)
+        {
+            let leaving = try leavingFilter(spoke)
+            if !leaving.isEmpty, let hold = try outgoingHold(
+                hub, spoke, leaving, linkCount: try store.linkCount(hub: hub.id, spoke: spoke.id),
+                existing: try store.holds(hub: hub.id))
+            {
+                holds = [hold]
+            }
+        }
         try store.saveSpoke(spoke)
         guard let before, before.options != spoke.options else { return }
         var state = try store.spokeState(hub: spoke.hub, spoke: spoke.id)
         state.pushedThrough = 0
         var batch = WriteBatch()
         batch.spokeStates = [state]
+        batch.holds = holds
         try store.commit(hub: spoke.hub, batch)
     }
 
-    /// The admin confirms the held deletions: they are applied in the hub.
+    /// The admin confirms what a spoke's hold holds back: the held deletions are applied in the
+    /// hub now; held changes (items the spoke would blank or strip) are applied at the spoke's
+    /// next pull, as the spoke has them then.
     public func approveHold(hub: HubID, spoke: SpokeID) throws {
-        guard let hold = try store.holds(hub: hub).first(where: { $0.spoke == spoke }) else {
-            throw EngineError("no held deletions for that spoke", kind: .notFound)
-        }
-        let items = try store.items(hub: hub, ids: hold.items)
-        var version = try store.maxVersion(hub: hub)
+        let hold = try pendingHold(hub: hub, spoke: spoke)
+        if hold.outgoing { return try approveOutgoing(hold, hub: hub) }
+        let deletions = hold.deletions
+        let items = try store.items(hub: hub, ids: deletions)
         var batch = WriteBatch()
         let now = clock()
-        for id in hold.items {
+        for id in deletions {
             batch.removedLinks.append(LinkKey(spoke: spoke, item: id))
             guard var item = items[id], !item.deleted else { continue }
-            version += 1
             batch.journal.append(JournalEntry(
                 hub: hub, run: nil, item: id, source: .approval(spoke), at: now, kind: .deleted,
                 old: item.contact, new: nil))
             item.deleted = true
-            item.version = version
+            item.version = HubItem.allocatedVersion
             item.modifiedAt = now
             batch.items.append(item)
         }
-        batch.removedHolds = [spoke]
+        if hold.changes.isEmpty {
+            batch.removedHolds = [spoke]
+        } else {
+            var approved = hold
+            approved.items = hold.changes
+            approved.decision = .approved
+            batch.holds = [approved]
+        }
         try store.commit(hub: hub, batch)
     }
 
-    /// The admin rejects the held deletions: the hub keeps the items, and a two-way spoke gets
-    /// them back on the next pass.
+    /// The admin rejects the hold: the hub keeps its items. Nothing is unlinked: the spoke's next
+    /// pull re-reads them, so what it still holds stays linked (a listing that glitched creates
+    /// no duplicate), and only what is really gone, or still broken, is written there again.
     public func rejectHold(hub: HubID, spoke: SpokeID) throws {
-        guard let hold = try store.holds(hub: hub).first(where: { $0.spoke == spoke }) else {
-            throw EngineError("no held deletions for that spoke", kind: .notFound)
-        }
-        let items = try store.items(hub: hub, ids: hold.items)
-        var version = try store.maxVersion(hub: hub)
+        var hold = try pendingHold(hub: hub, spoke: spoke)
+        if hold.outgoing { return try rejectOutgoing(hold, hub: hub) }
+        hold.decision = .rejected
         var batch = WriteBatch()
-        for id in hold.items {
-            batch.removedLinks.append(LinkKey(spoke: spoke, item: id))
-            guard var item = items[id] else { continue }
-            version += 1
-            item.version = version
+        batch.holds = [hold]
+        try store.commit(hub: hub, batch)
+    }
+
+    /// The hub's own deletions to a spoke, approved: they go out at the next push (new versions
+    /// bring them round again, past the push's watermark).
+    private func approveOutgoing(_ hold: DeletionHold, hub: HubID) throws {
+        var batch = WriteBatch()
+        for var item in try store.items(hub: hub, ids: hold.items).values.sorted(by: { $0.id < $1.id }) {
+            item.version = HubItem.allocatedVersion
             batch.items.append(item)
         }
-        batch.removedHolds = [spoke]
+        var approved = hold
+        approved.decision = .approved
+        batch.holds = [approved]
         try store.commit(hub: hub, batch)
+    }
+
+    /// The hub's own deletions to a spoke, rejected: the hub keeps those items. A deleted one
+    /// is brought back (everywhere: the hub is one truth); one leaving the spoke's filter stays
+    /// in the spoke as the spoke's own.
+    private func rejectOutgoing(_ hold: DeletionHold, hub: HubID) throws {
+        let items = try store.items(hub: hub, ids: hold.items)
+        let links = try store.links(hub: hub, spoke: hold.spoke, items: hold.items)
+        var batch = WriteBatch()
+        let now = clock()
+        for id in hold.items {
+            if var item = items[id], item.deleted {
+                item.deleted = false
+                item.version = HubItem.allocatedVersion
+                item.modifiedAt = now
+                batch.items.append(item)
+                batch.journal.append(JournalEntry(
+                    hub: hub, run: nil, item: id, source: .restore, at: now, kind: .restored, old: nil,
+                    new: item.contact))
+            } else if var link = links[id] {
+                link.createdByHub = false
+                if link.leavingFilter { link.hubVersionSeen = 0 }
+                batch.links.append(link)
+            }
+        }
+        batch.removedHolds = [hold.spoke]
+        try store.commit(hub: hub, batch)
+    }
+
+    private func pendingHold(hub: HubID, spoke: SpokeID) throws -> DeletionHold {
+        guard let hold = try store.holds(hub: hub).first(where: { $0.spoke == spoke }), hold.awaitsAdmin else {
+            throw EngineError("no held deletions for that spoke", kind: .notFound)
+        }
+        return hold
     }
 }

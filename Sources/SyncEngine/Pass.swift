@@ -4,12 +4,11 @@ import SyncCore
 import SyncModel
 import SyncStore
 
-/// The state of one pass: versions handed out, statistics, errors. Turns plans into batches.
+/// The state of one pass: statistics, errors. Turns plans into batches.
 struct Pass {
     let engine: SyncEngine
     let hub: HubConfig
     let run: RunID
-    var nextVersion: Int64
     var stats: [SpokeID: SpokeRunStats] = [:]
     var errors: [String] = []
     var spokeErrors: [SpokeID: String] = [:]
@@ -18,17 +17,15 @@ struct Pass {
     var store: any SyncStore { engine.store }
     static let maxRecordedErrors = 200
 
-    init(engine: SyncEngine, hub: HubConfig, run: RunID, nextVersion: Int64) {
+    init(engine: SyncEngine, hub: HubConfig, run: RunID) {
         self.engine = engine
         self.hub = hub
         self.run = run
-        self.nextVersion = nextVersion
     }
 
-    mutating func version() -> Int64 {
-        defer { nextVersion += 1 }
-        return nextVersion
-    }
+    /// A changed item's new version: allocated by the store when the batch commits, so an
+    /// admin's change committed meanwhile can never get the same one.
+    func version() -> Int64 { HubItem.allocatedVersion }
 
     mutating func fail(_ spoke: SpokeConfig, _ error: ConnectorError) {
         failedSpokes.insert(spoke.id)
@@ -119,7 +116,7 @@ struct Pass {
             guard let item else { break }
             batch.links.append(Link(
                 spoke: spoke, item: item.id, remoteID: remoteID, remoteVersion: remote?.version, base: base,
-                hubVersionSeen: agreed ? item.version : (link?.hubVersionSeen ?? 0),
+                hubVersionSeen: agreed ? item.seenVersion : (link?.hubVersionSeen ?? 0),
                 createdByHub: link?.createdByHub ?? (plan.via == .marker)))
         case .remove:
             if let l = link { batch.removedLinks.append(LinkKey(spoke: spoke, item: l.item)) }
@@ -138,6 +135,10 @@ extension Link {
 }
 
 extension HubItem {
+    /// What a link that agrees with this item records as seen (the version the store gives the
+    /// item in the same batch, when it is being changed).
+    var seenVersion: Int64 { version == HubItem.allocatedVersion ? Link.seesBatchVersion : version }
+
     var snapshot: HubSnapshot {
         HubSnapshot(contact: contact, deleted: deleted, modifiedAt: modifiedAt, fieldTimes: fieldTimes)
     }

@@ -9,19 +9,29 @@ extension Pass {
     /// are gathered and go through the mass-deletion guard at the end. The cursor is saved only
     /// with the last batch, so an interrupted pull is simply pulled again.
     ///
+    /// A spoke with a hold is listed in full: whether it lists the held items again is what
+    /// clears the hold, or (once the admin decided) what is re-linked and what written back.
+    ///
     /// A chunk is planned while the previous one commits (two cores, twice the work). That is
     /// safe because the chunks of one pull touch different links and items: a remote id seen
     /// again waits for the commits before it, and items linked earlier in the pull are
     /// `claimed` in memory. Commits still land one after the other, in order.
     mutating func pull(
-        _ spoke: SpokeConfig, _ connector: any SpokeConnector, first: Task<PullPage, any Error>? = nil,
+        _ spoke: SpokeConfig, _ connector: any SpokeConnector,
+        first: (since: SpokeCursor?, page: Task<PullPage, any Error>)? = nil,
         _ progress: (@Sendable (SyncProgress) -> Void)?
     ) async throws {
         let view = engine.view(spoke, connector)
         let state = try store.spokeState(hub: hub.id, spoke: spoke.id)
         let linkedBefore = try store.linkCount(hub: hub.id, spoke: spoke.id)
+        // (A hold of the hub's own deletions to this spoke is the push's business.)
+        let holds = try store.holds(hub: hub.id).filter { $0.spoke == spoke.id }
+        var tally = HoldTally(holds.first { !$0.outgoing })
+        tally.outgoingWaits = holds.contains { $0.outgoing && $0.awaitsAdmin }
+        let since = first.map { $0.since } ?? (tally.existing == nil ? state.cursor : nil)
         var page: PageToken?
         var mode = PullPage.Mode.incremental
+        var incomplete = false
         var seen = Set<RemoteID>()
         var deleted: [RemoteID] = []
         var cursor = state.cursor
@@ -37,11 +47,12 @@ extension Pass {
             repeat {
                 let p: PullPage
                 if page == nil, let first {
-                    p = try await first.value
+                    p = try await first.page.value
                 } else {
-                    p = try await connector.pull(since: state.cursor, page: page, known: known)
+                    p = try await connector.pull(since: since, page: page, known: known)
                 }
                 mode = p.mode
+                incomplete = incomplete || p.incomplete
                 total = p.total ?? total
                 for e in p.errors {
                     itemError(spoke, e)
@@ -66,7 +77,8 @@ extension Pass {
                     if chunk.contains(where: applied.contains) { try await inflight?.value }
                     applied.formUnion(chunk)
                     let batch = try applyUpserts(
-                        chunk.map { upserts[$0]! }, spoke: spoke, view: view, matcher: &matcher, claimed: &claimed)
+                        chunk.map { upserts[$0]! }, spoke: spoke, view: view, matcher: &matcher, claimed: &claimed,
+                        tally: &tally)
                     try await inflight?.value
                     inflight = batch.isEmpty ? nil : Task { [store, hub] in try store.commit(hub: hub.id, batch) }
                     done += chunk.count
@@ -84,15 +96,43 @@ extension Pass {
         }
         try await inflight?.value
 
+        // Changes that strip items: all applied, or all held when there are too many at once.
+        var newChanges: (items: [ItemID], reason: String)?
+        if !tally.stripped.isEmpty {
+            switch hub.deletionGuard.evaluate(stripped: tally.stripped.count, linked: linkedBefore) {
+            case .allow:
+                let batch = try applyUpserts(
+                    tally.stripped.map { $0.remote }, spoke: spoke, view: view, matcher: &matcher, claimed: &claimed,
+                    tally: &tally, weighing: false)
+                if !batch.isEmpty { try store.commit(hub: hub.id, batch) }
+            case .hold(let reason):
+                newChanges = (tally.stripped.map { $0.item }, reason)
+            }
+        }
+
         var batch = WriteBatch()
-        if mode == .full {
+        let emptyListing = mode == .full && seen.isEmpty && !incomplete
+        if mode == .full && !incomplete {
             deleted = Array(try store.linkedRemoteIDs(hub: hub.id, spoke: spoke.id).subtracting(seen))
         } else {
+            // (An incomplete listing: only what the source itself reports deleted is.)
             deleted.removeAll { seen.contains($0) }
         }
-        try applyDeletions(
-            Set(deleted), spoke: spoke, view: view, linkedBefore: linkedBefore,
-            emptyListing: mode == .full && seen.isEmpty, into: &batch)
+        // Held items are judged by the hold's review, not counted as deletions again (but changes
+        // an admin approved that are gone meanwhile are deletions like any other).
+        let heldLinks = try store.links(hub: hub.id, spoke: spoke.id, items: tally.existing?.items ?? [])
+        if tally.existing?.decision != .approved {
+            let heldRemote = Set(heldLinks.values.map(\.remoteID))
+            deleted.removeAll { heldRemote.contains($0) }
+        }
+        let newDeletions = try applyDeletions(
+            Set(deleted), spoke: spoke, view: view, linkedBefore: linkedBefore, emptyListing: emptyListing,
+            into: &batch)
+        // An absence proves a deletion only in a complete listing that is not itself suspect.
+        let suspect = emptyListing && linkedBefore >= hub.deletionGuard.minimum
+        try settleHold(
+            tally, spoke: spoke, view: view, seen: seen, trustedAbsence: mode == .full && !incomplete && !suspect,
+            heldLinks: heldLinks, newDeletions: newDeletions, newChanges: newChanges, into: &batch)
         var newState = try store.spokeState(hub: hub.id, spoke: spoke.id)
         newState.cursor = cursor
         batch.spokeStates = [newState]
@@ -102,7 +142,7 @@ extension Pass {
     /// Plans a chunk of pulled items; returns what to commit.
     private mutating func applyUpserts(
         _ remotes: [RemoteItem], spoke: SpokeConfig, view: SpokeView, matcher: inout Matcher?,
-        claimed: inout Set<ItemID>
+        claimed: inout Set<ItemID>, tally: inout HoldTally, weighing: Bool = true
     ) throws -> WriteBatch {
         // Unchanged since the link last saw them: nothing to plan, no link or hub item to load.
         let versions = try store.linkVersions(hub: hub.id, spoke: spoke.id, remoteIDs: remotes.map(\.id))
@@ -151,8 +191,9 @@ extension Pass {
                 base = intent.snapshot
                 batch.removedIntents.append(LinkKey(spoke: spoke.id, item: t))
             }
-            let plan = PullPlanner.upsert(
+            var plan = PullPlanner.upsert(
                 r, link: base, target: target?.snapshot, via: target == nil ? .new : via, view: view)
+            if via != .match, !tally.admit(&plan, remote: r, target: target, weighing: weighing) { continue }
             if let item = apply(plan, spoke: spoke.id, remoteID: r.id, remote: r, link: link, target: target,
                                 into: &batch) {
                 items[item.id] = item
@@ -175,10 +216,11 @@ extension Pass {
         return Matcher(live.filter { !linked.contains($0.id) }.map { .init(id: $0.id, contact: $0.contact) })
     }
 
+    /// Applies the deletions the guard allows; returns those it holds back, with the reason.
     private mutating func applyDeletions(
         _ deleted: Set<RemoteID>, spoke: SpokeConfig, view: SpokeView, linkedBefore: Int, emptyListing: Bool,
         into batch: inout WriteBatch
-    ) throws {
+    ) throws -> (items: [ItemID], reason: String)? {
         var links: [RemoteID: Link] = [:]
         for chunk in deleted.sorted().chunked(1000) {
             links.merge(try store.links(hub: hub.id, spoke: spoke.id, remoteIDs: Array(chunk))) { a, _ in a }
@@ -189,17 +231,12 @@ extension Pass {
             deletions: real.count, linked: linkedBefore, emptyListing: emptyListing)
         switch verdict {
         case .hold(let reason):
-            let existing = try store.holds(hub: hub.id).first { $0.spoke == spoke.id }
-            let ids = Set(real.map(\.item)).union(existing?.items ?? [])
-            batch.holds = [DeletionHold(
-                spoke: spoke.id, detectedAt: existing?.detectedAt ?? engine.clock(), items: ids.sorted(),
-                reason: reason)]
-            stats[spoke.id, default: .init()].heldDeletions += real.count
             engine.logger.warning(
                 "mass deletion held", metadata: ["spoke": "\(spoke.name)", "count": "\(real.count)"])
             for l in links.values where l.leavingFilter {
                 batch.removedLinks.append(LinkKey(spoke: spoke.id, item: l.item))
             }
+            return (real.map(\.item).sorted(), reason)
         case .allow:
             let items = try store.items(hub: hub.id, ids: links.values.map(\.item))
             for (remoteID, link) in links.sorted(by: { $0.key < $1.key }) {
@@ -207,6 +244,7 @@ extension Pass {
                 let plan = PullPlanner.delete(link: link.snapshot, target: target?.snapshot, view: view)
                 apply(plan, spoke: spoke.id, remoteID: remoteID, remote: nil, link: link, target: target, into: &batch)
             }
+            return nil
         }
     }
 }

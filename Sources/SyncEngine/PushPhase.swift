@@ -14,7 +14,13 @@ extension Pass {
         let view = engine.view(spoke, connector)
         try await recoverIntents(spoke, connector, view)
         var state = try store.spokeState(hub: hub.id, spoke: spoke.id)
-        let held = Set(try store.holds(hub: hub.id).first { $0.spoke == spoke.id }?.items ?? [])
+        let holds = try store.holds(hub: hub.id).filter { $0.spoke == spoke.id }
+        // Held items are not written to this spoke, except hub deletions an admin approved.
+        let approvedOut = holds.first { $0.outgoing && $0.decision == .approved }
+        let held = Set(holds.filter { $0 != approvedOut }.flatMap(\.items))
+        if let waiting = holds.first(where: { $0.outgoing && $0.awaitsAdmin }) {
+            stats[spoke.id, default: .init()].heldDeletions += waiting.items.count
+        }
         var after = state.pushedThrough
         var watermarkBlocked = false
         var retries: [ItemID: Int] = [:]
@@ -102,6 +108,12 @@ extension Pass {
             done += items.count
             progress?(SyncProgress(
                 spoke: spoke.id, spokeName: spoke.name, phase: .push, done: min(done, total), total: total))
+        }
+        if approvedOut != nil {
+            // The approved deletions went out with this push.
+            var batch = WriteBatch()
+            batch.removedHolds = [spoke.id]
+            try store.commit(hub: hub.id, batch)
         }
         if !written.isEmpty { try await skipEcho(spoke, connector, written) }
     }

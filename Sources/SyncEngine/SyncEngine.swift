@@ -74,19 +74,21 @@ public struct SyncEngine: Sendable {
         var start = WriteBatch()
         start.runs = [run]
         try store.commit(hub: hubID, start)
-        var pass = Pass(engine: self, hub: hub, run: run.id, nextVersion: try store.maxVersion(hub: hubID) + 1)
+        var pass = Pass(engine: self, hub: hub, run: run.id)
         var pulled = Set<SpokeID>()
         // Every spoke's first page is asked for at once: the network waits overlap, while
         // planning and commits still go spoke by spoke, in order. (A spoke's first page depends
         // only on its own cursor and links, which the pulls of the others do not touch.)
-        var firstPages: [SpokeID: Task<PullPage, any Error>] = [:]
+        var firstPages: [SpokeID: (since: SpokeCursor?, page: Task<PullPage, any Error>)] = [:]
+        let held = Set(try store.holds(hub: hubID).filter { !$0.outgoing }.map(\.spoke))
         for spoke in spokes {
             guard let connector = connectors[spoke.id] else { continue }
-            let cursor = try store.spokeState(hub: hubID, spoke: spoke.id).cursor
+            // (A spoke with a hold is listed in full: see `Pass.pull`.)
+            let cursor = held.contains(spoke.id) ? nil : try store.spokeState(hub: hubID, spoke: spoke.id).cursor
             let known = knownVersions(hubID, spoke.id)
-            firstPages[spoke.id] = Task { try await connector.pull(since: cursor, page: nil, known: known) }
+            firstPages[spoke.id] = (cursor, Task { try await connector.pull(since: cursor, page: nil, known: known) })
         }
-        defer { for t in firstPages.values { t.cancel() } }
+        defer { for t in firstPages.values { t.page.cancel() } }
         for spoke in spokes {
             guard let connector = connectors[spoke.id] else {
                 pass.fail(spoke, unavailable[spoke.id] ?? ConnectorError(.misconfigured, "no connector for spoke \(spoke.name)"))
@@ -99,7 +101,7 @@ public struct SyncEngine: Sendable {
                 pass.fail(spoke, e)
             } catch {
                 // The pass ends: no first page may still be in flight when it does.
-                for t in firstPages.values { t.cancel(); _ = try? await t.value }
+                for t in firstPages.values { t.page.cancel(); _ = try? await t.page.value }
                 throw error
             }
         }

@@ -16,6 +16,10 @@ public final class MemoryStore: SyncStore {
         var runs: [RunID: RunRecord] = [:]
         var journal: [JournalEntry] = []
         var holds: [SpokeID: DeletionHold] = [:]
+        /// The item holding each version (versions are unique per hub).
+        var versions: [Int64: ItemID] = [:]
+        /// At least the highest version ever stored: allocation starts above it.
+        var topVersion: Int64 = 0
     }
 
     private let state = Mutex<[HubID: HubData]>([:])
@@ -135,13 +139,30 @@ public final class MemoryStore: SyncStore {
             try Self.checkUnique(b, against: hubs[hub]!)
             // Taken out while changed, so its tables are mutated in place rather than copied.
             var d = hubs.removeValue(forKey: hub)!
-            for i in b.items { d.items[i.id] = i }
+            // Versions allocated here, under the lock: the next ones after the hub's newest.
+            var next = d.topVersion
+            var allocated: [ItemID: Int64] = [:]
+            for var i in b.items {
+                if i.version == HubItem.allocatedVersion {
+                    next += 1
+                    i.version = next
+                    allocated[i.id] = next
+                }
+                if let old = d.items.updateValue(i, forKey: i.id), d.versions[old.version] == i.id {
+                    d.versions[old.version] = nil
+                }
+                d.versions[i.version] = i.id
+                d.topVersion = max(d.topVersion, i.version)
+            }
             for k in b.removedLinks {
                 if let old = d.links[k.spoke]?.removeValue(forKey: k.item) {
                     d.remoteIndex[k.spoke]?[old.remoteID] = nil
                 }
             }
-            for l in b.links {
+            for var l in b.links {
+                if l.hubVersionSeen == Link.seesBatchVersion {
+                    l.hubVersionSeen = allocated[l.item] ?? d.items[l.item]?.version ?? 0
+                }
                 if let old = d.links[l.spoke]?[l.item] { d.remoteIndex[l.spoke]?[old.remoteID] = nil }
                 d.links[l.spoke, default: [:]][l.item] = l
                 d.remoteIndex[l.spoke, default: [:]][l.remoteID] = l.item
@@ -170,6 +191,17 @@ public final class MemoryStore: SyncStore {
     /// (spoke, remote id) is unique: against the stored links and among the batch's own.
     /// Checked before anything is written, so a failing batch changes nothing.
     private static func checkUnique(_ b: WriteBatch, against d: HubData) throws {
+        // A version given explicitly (not allocated) must not be another item's.
+        var given: [Int64: ItemID] = [:]
+        let changed = Set(b.items.map(\.id))
+        for i in b.items where i.version != HubItem.allocatedVersion {
+            if let owner = d.versions[i.version], owner != i.id, !changed.contains(owner) {
+                throw StoreError(.conflict, "version \(i.version) already belongs to item \(owner)")
+            }
+            if let other = given.updateValue(i.id, forKey: i.version), other != i.id {
+                throw StoreError(.conflict, "version \(i.version) given twice in one batch")
+            }
+        }
         var claimed: [SpokeID: [RemoteID: ItemID]] = [:]
         for l in b.links {
             if let owner = d.remoteIndex[l.spoke]?[l.remoteID], owner != l.item,

@@ -8,12 +8,17 @@ public struct HubItem: Hashable, Sendable {
     public var contact: Contact
     public var hash: ContentHash
     /// Hub-wide monotonic change sequence: bumped on every change, so "changed since" is a range.
+    /// Unique per hub; writers commit `allocatedVersion` and the store hands out the next one.
     public var version: Int64
     public var deleted: Bool
     /// When the change that produced this content was made at its source (conflict policy).
     public var modifiedAt: Date
     /// When each field changed, where that differs from `modifiedAt`.
     public var fieldTimes = FieldTimes()
+
+    /// The version of an item in a batch: the store allocates the hub's next version at commit
+    /// (in batch order), inside the transaction, so two writers can never hand out the same one.
+    public static let allocatedVersion: Int64 = -1
 
     public init(id: ItemID, contact: Contact, version: Int64, deleted: Bool = false, modifiedAt: Date) {
         self.id = id
@@ -57,6 +62,10 @@ public struct Link: Hashable, Sendable {
     /// mistaken for a deletion made in the spoke.
     public static let leavingFilterMark: Int64 = -1
     public var leavingFilter: Bool { hubVersionSeen == Self.leavingFilterMark }
+    /// `hubVersionSeen` of a link committed with its item's change: the version the store
+    /// allocates to that item in the same batch (or the item's stored version when the batch
+    /// does not change it).
+    public static let seesBatchVersion: Int64 = -2
 
     public init(
         spoke: SpokeID, item: ItemID, remoteID: RemoteID, remoteVersion: RemoteVersion?, base: Contact,
@@ -211,16 +220,37 @@ public struct RunRecord: Hashable, Sendable {
     }
 }
 
-/// Remote deletions held back by the mass-deletion guard, waiting for an admin.
+/// Remote deletions (and changes that would empty items) held back by the guard, waiting for an
+/// admin; once decided, waiting for the spoke's next listing.
 public struct DeletionHold: Hashable, Sendable {
     public var spoke: SpokeID
     public var detectedAt: Date
     public var items: [ItemID]
     public var reason: String
-    public init(spoke: SpokeID, detectedAt: Date, items: [ItemID], reason: String) {
+    /// Of `items`, those held for a change that would blank or strip them rather than a deletion.
+    public var changes: [ItemID]
+    public var decision: HoldDecision
+    /// Deletions the hub would send to the spoke (an undo, a restore, a filter change), rather
+    /// than ones the spoke reported.
+    public var outgoing: Bool
+    public init(
+        spoke: SpokeID, detectedAt: Date, items: [ItemID], reason: String, changes: [ItemID] = [],
+        decision: HoldDecision = .pending, outgoing: Bool = false
+    ) {
+        self.outgoing = outgoing
         self.spoke = spoke
         self.detectedAt = detectedAt
         self.items = items
         self.reason = reason
+        self.changes = changes
+        self.decision = decision
+    }
+
+    /// Waiting for an admin (the others wait for the spoke's next listing).
+    public var awaitsAdmin: Bool { decision == .pending }
+    /// The held deletions: `items` without the held changes.
+    public var deletions: [ItemID] {
+        let c = Set(changes)
+        return items.filter { !c.contains($0) }
     }
 }

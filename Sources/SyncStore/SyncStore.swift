@@ -117,3 +117,8 @@ public protocol SyncStore: Sendable {
     /// Applies the batch in one transaction.
     func commit(hub: HubID, _ batch: WriteBatch) throws
 }
+
+extension SyncStore {
+    /// The holds an admin has to decide (decided ones wait for the spoke's next listing).
+    public func pendingHolds(hub: HubID) throws -> [DeletionHold] { try holds(hub: hub).filter(\.awaitsAdmin) }
+}

@@ -108,18 +108,27 @@ enum Rows {
             errors: try JSON.decode([String].self, try row.decode(String.self, atIndex: 5), "errors of run \(id)"))
     }
 
-    static let holdColumns = "spoke_id, detected_at, items, reason"
+    static let holdColumns = "spoke_id, detected_at, items, reason, changes, decision, outgoing"
 
     static func holdArguments(_ hub: HubID, _ h: DeletionHold) throws -> StatementArguments {
-        [hub.rawValue, h.spoke.rawValue, h.detectedAt.storeValue, try JSON.encode(h.items), h.reason]
+        [hub.rawValue, h.spoke.rawValue, h.detectedAt.storeValue, try JSON.encode(h.items), h.reason,
+         h.changes.isEmpty ? nil : try JSON.encode(h.changes), h.decision.rawValue, h.outgoing]
     }
 
     static func hold(_ row: Row) throws -> DeletionHold {
         let spoke = SpokeID(try row.decode(String.self, atIndex: 0))
+        let decisionText = try row.decode(String.self, atIndex: 5)
+        guard let decision = HoldDecision(rawValue: decisionText) else {
+            throw StoreError(.corrupt, "unknown decision \(decisionText) of the hold of \(spoke)")
+        }
         return DeletionHold(
             spoke: spoke, detectedAt: Date(storeValue: try row.decode(Double.self, atIndex: 1)),
             items: try JSON.decode([ItemID].self, try row.decode(String.self, atIndex: 2), "hold of \(spoke)"),
-            reason: try row.decode(String.self, atIndex: 3))
+            reason: try row.decode(String.self, atIndex: 3),
+            changes: try row.decode(String?.self, atIndex: 4).map {
+                try JSON.decode([ItemID].self, $0, "held changes of \(spoke)")
+            } ?? [],
+            decision: decision, outgoing: try row.decode(Bool.self, atIndex: 6))
     }
 
     // MARK: Journal

@@ -15,16 +15,33 @@ extension SQLiteStore {
         try write(durable: b.durable) { db in
             try Self.requireHub(db, hub)
             var blobs = BlobMemo(items: b.items)
+            // Versions allocated inside the transaction, after the hub's newest (an index lookup);
+            // the UNIQUE (hub_id, version) index checks explicit ones.
+            var allocated: [ItemID: Int64] = [:]
             if !b.items.isEmpty {
+                var next: Int64?
                 let stmt = try db.cachedStatement(sql: Self.upsertItem)
-                for item in b.items {
+                for var item in b.items {
+                    if item.version == HubItem.allocatedVersion {
+                        let v = try next ?? Int64.fetchOne(
+                            db.cachedStatement(sql: "SELECT MAX(version) FROM items WHERE hub_id = ?"),
+                            arguments: [h]) ?? 0
+                        next = v + 1
+                        item.version = v + 1
+                        allocated[item.id] = v + 1
+                    }
                     try stmt.execute(arguments: try Rows.itemArguments(hub, item, contact: blobs.item(item)))
                 }
             }
             try delete(db, "DELETE FROM links WHERE hub_id = ? AND spoke_id = ? AND item_id = ?", h, b.removedLinks)
             if !b.links.isEmpty {
                 let stmt = try db.cachedStatement(sql: Self.upsertLink)
-                for link in b.links {
+                for var link in b.links {
+                    if link.hubVersionSeen == Link.seesBatchVersion {
+                        link.hubVersionSeen = try allocated[link.item] ?? Int64.fetchOne(
+                            db.cachedStatement(sql: "SELECT version FROM items WHERE hub_id = ? AND item_id = ?"),
+                            arguments: [h, link.item.rawValue]) ?? 0
+                    }
                     do {
                         try stmt.execute(
                             arguments: Rows.linkArguments(hub, link, base: blobs.blob(link.base, of: link.item)))
@@ -83,7 +100,7 @@ extension SQLiteStore {
             }
             if !b.holds.isEmpty {
                 let stmt = try db.cachedStatement(
-                    sql: "INSERT OR REPLACE INTO holds (hub_id, \(Rows.holdColumns)) VALUES (?, ?, ?, ?, ?)")
+                    sql: "INSERT OR REPLACE INTO holds (hub_id, \(Rows.holdColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 for hold in b.holds { try stmt.execute(arguments: Rows.holdArguments(hub, hold)) }
             }
         }

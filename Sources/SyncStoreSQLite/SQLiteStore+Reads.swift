@@ -44,7 +44,8 @@ extension SQLiteStore {
     }
 
     public func liveItemCount(hub: HubID) throws -> Int {
-        try count(hub, "SELECT COUNT(*) FROM items WHERE hub_id = ? AND deleted = 0", [hub.rawValue])
+        // (Named: with items_version unique, the planner would otherwise walk that index.)
+        try count(hub, "SELECT COUNT(*) FROM items INDEXED BY items_live WHERE hub_id = ? AND deleted = 0", [hub.rawValue])
     }
 
     public func maxVersion(hub: HubID) throws -> Int64 {

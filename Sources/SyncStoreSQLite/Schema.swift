@@ -27,7 +27,38 @@ enum Schema {
                 )
                 """)
         }
+        m.registerMigration("hostile_engine 1 hold decisions, unique versions", migrate: hostileEngine1)
         return m
+    }
+
+    /// Holds remember the admin's decision, which held items are changes, and whether the hub
+    /// itself would send the deletions; item versions
+    /// become unique per hub, checked by the database. Versions two writers once handed out
+    /// twice are renumbered above the hub's newest first, so every spoke is sent them again.
+    private static func hostileEngine1(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE holds ADD COLUMN changes TEXT;
+            ALTER TABLE holds ADD COLUMN decision TEXT NOT NULL DEFAULT 'pending';
+            ALTER TABLE holds ADD COLUMN outgoing INTEGER NOT NULL DEFAULT 0;
+            """)
+        let duplicates = try Row.fetchAll(db, sql: """
+            SELECT hub_id, item_id FROM items i
+            WHERE EXISTS (SELECT 1 FROM items j
+                          WHERE j.hub_id = i.hub_id AND j.version = i.version AND j.item_id < i.item_id)
+            ORDER BY hub_id, version, item_id
+            """)
+        for row in duplicates {
+            let hub: String = row[0], item: String = row[1]
+            try db.execute(
+                sql: """
+                    UPDATE items SET version = (SELECT MAX(version) + 1 FROM items WHERE hub_id = ?)
+                    WHERE hub_id = ? AND item_id = ?
+                    """, arguments: [hub, hub, item])
+        }
+        try db.execute(sql: """
+            DROP INDEX items_version;
+            CREATE UNIQUE INDEX items_version ON items(hub_id, version);
+            """)
     }
 
     private static func v1(_ db: Database) throws {

@@ -25,7 +25,9 @@ extension HubApp {
             if deletions > 0 && request.uri.queryParameters["confirm"] != "deletions" {
                 throw APIError(.conflict, "Undoing this sync deletes \(deletions) contact\(deletions == 1 ? "" : "s") it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
             }
-            return Restored(restored: try Self.engine { try engine.restore(hub: hub.id, run: run).count })
+            return Restored(restored: try await self.runner.exclusive(hub.id) {
+                try Self.engine { try engine.restore(hub: hub.id, run: run).count }
+            })
         }
 
         router.get("/api/hubs/:hub/journal") { request, context in
@@ -47,17 +49,23 @@ extension HubApp {
             if try self.undoDeletes(hub: hub.id, entry: seq) && request.uri.queryParameters["confirm"] != "deletions" {
                 throw APIError(.conflict, "Undoing this change deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
             }
-            return Restored(restored: try Self.engine { try self.runner.engine.restore(hub: hub.id, entry: seq).count })
+            return Restored(restored: try await self.runner.exclusive(hub.id) {
+                try Self.engine { try self.runner.engine.restore(hub: hub.id, entry: seq).count }
+            })
         }
 
         router.post("/api/hubs/:hub/holds/:spoke/approve") { _, context in
             let (hub, spoke) = try self.spoke(context)
-            try Self.engine { try self.runner.engine.approveHold(hub: hub.id, spoke: spoke.id) }
+            try await self.runner.exclusive(hub.id) {
+                try Self.engine { try self.runner.engine.approveHold(hub: hub.id, spoke: spoke.id) }
+            }
             return Response(status: .noContent)
         }
         router.post("/api/hubs/:hub/holds/:spoke/reject") { _, context in
             let (hub, spoke) = try self.spoke(context)
-            try Self.engine { try self.runner.engine.rejectHold(hub: hub.id, spoke: spoke.id) }
+            try await self.runner.exclusive(hub.id) {
+                try Self.engine { try self.runner.engine.rejectHold(hub: hub.id, spoke: spoke.id) }
+            }
             return Response(status: .noContent)
         }
 

@@ -33,8 +33,8 @@ extension HubApp {
         }
         router.delete("/api/hubs/:hub") { _, context in
             let hub = try self.hub(context)
-            guard !self.runner.isRunning(hub.id) else { throw APIError(.locked, "the hub is syncing; try again when it is done") }
-            try self.store.deleteHub(hub.id)
+            // Behind the hub's running pass and under its lock, like every admin write.
+            try await self.runner.exclusive(hub.id) { try self.store.deleteHub(hub.id) }
             return Response(status: .noContent)
         }
 
@@ -57,13 +57,13 @@ extension HubApp {
                 spoke.settings = try Self.setupSync { try self.provider.changingPassword(spoke, to: password) }
             }
             if let o = patch.options { spoke.options = try o.options() }
-            try self.runner.engine.saveSpoke(spoke)
+            let saved = spoke
+            try await self.runner.exclusive(hub.id) { try Self.engine { try self.runner.engine.saveSpoke(saved) } }
             return try self.spokeDTO(spoke, hub: hub.id)
         }
         router.delete("/api/hubs/:hub/spokes/:spoke") { _, context in
             let (hub, spoke) = try self.spoke(context)
-            guard !self.runner.isRunning(hub.id) else { throw APIError(.locked, "the hub is syncing; try again when it is done") }
-            try self.store.deleteSpoke(spoke.id, hub: hub.id)
+            try await self.runner.exclusive(hub.id) { try self.store.deleteSpoke(spoke.id, hub: hub.id) }
             return Response(status: .noContent)
         }
     }
@@ -111,7 +111,7 @@ extension HubApp {
             id: hub.id.rawValue, name: hub.name, scheduleMinutes: hub.scheduleMinutes,
             spokeCount: try store.spokes(hub: hub.id).count, itemCount: try store.liveItemCount(hub: hub.id),
             lastRun: try runner.status(hub.id).lastRun, syncing: runner.isRunning(hub.id),
-            holds: try store.holds(hub: hub.id).count)
+            holds: try store.pendingHolds(hub: hub.id).count)
     }
 
     func detail(_ id: HubID) throws -> HubDetailDTO {
@@ -119,7 +119,7 @@ extension HubApp {
         let spokes = try store.spokes(hub: id)
         let names = Dictionary(uniqueKeysWithValues: spokes.map { ($0.id, $0.name) })
         let sync = try runner.status(id)
-        let holds = try store.holds(hub: id).map { h in
+        let holds = try store.pendingHolds(hub: id).map { h in
             let sample = try store.items(hub: id, ids: Array(h.items.prefix(10))).values.map { $0.contact.formattedName }.sorted()
             return HoldDTO(
                 spoke: h.spoke.rawValue, spokeName: names[h.spoke] ?? h.spoke.rawValue, detectedAt: h.detectedAt,
