@@ -43,7 +43,7 @@ struct AdminLockTests {
     @Test func adminChangesOnAHubAnotherProcessIsSyncingAre423() async throws {
         let store = MemoryStore()
         let app = HubApp(
-            store: store, provider: TestProvider(), settings: .init(bcryptCost: 4, scheduler: false),
+            store: store, provider: TestProvider(), settings: .init(bcryptCost: 4, scheduler: false, setupToken: Fixture.setupCode),
             lock: { hub in hub == "busy" ? nil : NSObject() })
         try store.saveHub(HubConfig(id: "busy", name: "Busy"))
         try store.saveSpoke(SpokeConfig(id: "a", hub: "busy", name: "a", kind: .carddav, position: 0))

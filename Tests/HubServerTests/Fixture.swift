@@ -7,6 +7,7 @@ import ConnectorMemory
 import HubServer
 import SyncModel
 import SyncStore
+import Testing
 
 /// A provider of memory spokes: "password" must be "secret"; each folder id is one shared
 /// memory address book. Google-style sign-in answers code "good".
@@ -137,7 +138,8 @@ final class Client: @unchecked Sendable {
     /// Makes the first admin and signs in.
     func setUp(user: String = "admin", password: String = "correct horse") async throws {
         let r = try await call(.post, "/api/setup", json: ["user": user, "password": password, "setupToken": Fixture.setupCode])
-        precondition(r.status == .created, "setup: \(r.status) \(r.body)")
+        // A failed setup fails the test, never the whole test process.
+        try #require(r.status == .created, "setup: \(r.status) \(r.body)")
     }
 }
 
