@@ -3,6 +3,7 @@ import ConnectorGoogle
 import ConnectorHTTP
 import Foundation
 import HubServer
+import Logging
 import Secrets
 import SyncModel
 
@@ -107,7 +108,7 @@ enum GoogleSetup {
     /// The spoke's connector from its stored settings; the first request refreshes the access token.
     /// A refresh token Google rotates is sealed and handed to `store` (the old one stops working).
     static func connector(
-        _ spoke: SpokeConfig, secrets: () throws -> SecretBox,
+        _ spoke: SpokeConfig, secrets: () throws -> SecretBox, logger: Logger,
         store: @escaping @Sendable (_ key: String, _ sealed: String) -> Void
     ) throws -> GoogleSpoke {
         let s = spoke.settings
@@ -130,6 +131,7 @@ enum GoogleSetup {
             })
         return GoogleSpoke(
             settings: settings,
-            http: HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: GoogleSpoke.retryPolicy()))
+            http: HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: GoogleSpoke.retryPolicy(), logger: logger),
+            logger: logger)
     }
 }
