@@ -81,7 +81,7 @@ struct PeopleAPI: Sendable {
     }
 
     static func error(_ response: HTTPResponse) -> Failure {
-        let body = try? JSONDecoder().decode(ErrorBody.self, from: response.body)
+        let body = try? BoundedJSON.decode(ErrorBody.self, from: response.body)
         let reason = body?.error.details?.compactMap(\.reason).first ?? body?.error.errors?.compactMap(\.reason).first
             ?? body?.error.status
         return Failure(status: response.status, reason: reason, message: body?.error.message ?? "")
@@ -99,32 +99,33 @@ struct PeopleAPI: Sendable {
 }
 
 /// A per-account budget of requests per minute (Google's per-user quotas), so a large first sync
-/// slows itself down instead of running into 429s.
-actor RequestBudget {
+/// slows itself down instead of running into 429s. A sliding window: no 60 s span, the first
+/// minute included, ever holds more than `perMinute` requests (a bucket that starts full lets
+/// twice the budget through in its first minute).
+public actor RequestBudget {
     private let perMinute: Int
-    private var tokens: Double
-    private var last: ContinuousClock.Instant
-    private let clock = ContinuousClock()
+    /// When each of the latest requests went (or will go: a slot is taken before waiting for it).
+    private var slots: [Date] = []
+    private let now: @Sendable () -> Date
     private let sleep: @Sendable (Duration) async throws -> Void
 
-    init(perMinute: Int, sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+    public init(
+        perMinute: Int, now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
         self.perMinute = max(perMinute, 1)
-        self.tokens = Double(max(perMinute, 1))
-        self.last = clock.now
+        self.now = now
         self.sleep = sleep
     }
 
-    func take() async throws {
-        let now = clock.now
-        let elapsed = now - last
-        last = now
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(Double(perMinute), tokens + seconds * Double(perMinute) / 60)
-        if tokens < 1 {
-            let wait = (1 - tokens) * 60 / Double(perMinute)
-            try await sleep(.milliseconds(Int(wait * 1000)))
-            tokens = 1
-        }
-        tokens -= 1
+    public func take() async throws {
+        let now = self.now()
+        slots.removeAll { now.timeIntervalSince($0) >= 60 }
+        var at = max(now, slots.last ?? now)
+        if slots.count >= perMinute { at = max(at, slots[slots.count - perMinute].addingTimeInterval(60)) }
+        // Taken before the wait, so a request arriving meanwhile queues behind this one.
+        slots.append(at)
+        let wait = at.timeIntervalSince(now)
+        if wait > 0 { try await sleep(.milliseconds(Int((wait * 1000).rounded(.up)))) }
     }
 }
