@@ -118,11 +118,15 @@ public actor RequestBudget {
         self.sleep = sleep
     }
 
+    /// A minute and a margin: the server starts its window when a request reaches it, a little
+    /// after the slot this side gave it.
+    static let window: TimeInterval = 61
+
     public func take() async throws {
         let now = self.now()
-        slots.removeAll { now.timeIntervalSince($0) >= 60 }
+        slots.removeAll { now.timeIntervalSince($0) >= Self.window }
         var at = max(now, slots.last ?? now)
-        if slots.count >= perMinute { at = max(at, slots[slots.count - perMinute].addingTimeInterval(60)) }
+        if slots.count >= perMinute { at = max(at, slots[slots.count - perMinute].addingTimeInterval(Self.window)) }
         // Taken before the wait, so a request arriving meanwhile queues behind this one.
         slots.append(at)
         let wait = at.timeIntervalSince(now)
