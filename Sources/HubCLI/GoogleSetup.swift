@@ -50,8 +50,8 @@ struct GoogleFlags: ParsableArguments {
 }
 
 enum GoogleSetup {
-    static func client() -> HTTPClient {
-        HTTPClient(transport: AHCTransport.shared(), retry: GoogleSpoke.retryPolicy())
+    static func client(logger: Logger = HTTPClient.silent) -> HTTPClient {
+        HTTPClient(transport: AHCTransport.shared(), retry: GoogleSpoke.retryPolicy(), logger: logger)
     }
 
     /// Sign in with Google from the CLI: PKCE, the browser, a loopback redirect, then the code
@@ -123,7 +123,7 @@ enum GoogleSetup {
         let first = try box.open(refresh)
         let source = GoogleTokenSource(
             tokens: GoogleTokens(accessToken: "", refreshToken: first, expiresAt: .distantPast),
-            settings: settings, http: client(),
+            settings: settings, http: client(logger: logger),
             onRotate: { fresh in
                 if fresh.refreshToken != first, let sealed = try? box.seal(fresh.refreshToken) {
                     store("google.refreshToken", sealed)
