@@ -88,9 +88,9 @@ import TestSupport
         try await budget.take()
         #expect(waits.all.isEmpty)
         // A bucket refilling at 2 a minute would let this one go after 30 s; the window holds it
-        // until the first request is a minute old (and a second of margin), the next until the second is.
+        // until the first request is a minute old, the next until the second is.
         try await budget.take()
         try await budget.take()
-        #expect(waits.all == [.seconds(51), .seconds(61)])
+        #expect(waits.all == [.seconds(50), .seconds(60)])
     }
 }
