@@ -86,8 +86,8 @@ final class StuckTransport: HTTPTransport {
         }
         #expect(error?.message.contains("the server at 127.0.0.1:\(server.port) is too slow: GET \(path)") == true,
                 "\(error?.message ?? "")")
-        // The whole answer would take 40 s.
-        #expect(ContinuousClock.now - start < .seconds(10))
+        // The whole answer would take 40 s (the margin is for a loaded machine: 12 s seen in a full run).
+        #expect(ContinuousClock.now - start < .seconds(30))
         try await transport.shutdown()
     }
 }
