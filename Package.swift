@@ -122,7 +122,9 @@ let package = Package(
             "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "PIMFormats", "SyncModel", "SyncEngine", "SyncStore",
             "TestSupport",
         ]),
-        .testTarget(name: "ConnectorHTTPTests", dependencies: ["ConnectorHTTP", "ConnectorKit", "TestSupport"]),
+        .testTarget(name: "ConnectorHTTPTests", dependencies: [
+            "ConnectorHTTP", "ConnectorKit", "ConnectorXML", "PIMFormats", "TestSupport",
+        ]),
         // Against real Radicale and Xandikos servers started on loopback (pip; see .ci/run).
         .testTarget(name: "DAVTests", dependencies: [
             "ConnectorDAV", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "PIMFormats", "SyncModel",

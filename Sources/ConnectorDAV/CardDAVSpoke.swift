@@ -42,7 +42,7 @@ public actor CardDAVSpoke: SpokeConnector {
     var listings: [Int: Listing] = [:]
     var generation = 0
 
-    public init(settings: CardDAVSettings, http: HTTPClient, logger: Logger = Logger(label: "hubsync.carddav")) throws {
+    public init(settings: CardDAVSettings, http: HTTPClient, logger: Logger = HTTPClient.silent) throws {
         self.settings = settings
         self.session = DAVSession(http: http)
         self.paths = try DAVPaths(collection: settings.url)

@@ -22,12 +22,21 @@ struct DAVSession: Sendable {
 
     func multistatus(_ r: HTTPResponse, _ what: String) throws -> MultiStatus {
         switch r.status {
-        case 207: return try MultiStatus(parsing: r.body)
+        case 207: return try parse(r, what)
         case 404: throw ConnectorError(.misconfigured, "\(r.url.path) does not exist on the server (\(what) 404)")
         case 405, 501:
             throw ConnectorError(.misconfigured, "\(r.url.absoluteString) is not a WebDAV resource (\(what) \(r.status))")
         case 403: throw ConnectorError(.unauthorized, "the server forbids \(what) on \(r.url.path) (403)")
         default: throw unexpected(r, what)
+        }
+    }
+
+    /// A 207's body; when it cannot be read, the error names the server and the request.
+    func parse(_ r: HTTPResponse, _ what: String) throws -> MultiStatus {
+        do {
+            return try MultiStatus(parsing: r.body)
+        } catch let e as ConnectorError {
+            throw ConnectorError(e.kind, "the answer of \(r.url.host ?? "the server") to \(what) \(r.url.path) is \(e.message)")
         }
     }
 

@@ -18,7 +18,7 @@ extension XMLTree {
         do {
             return try XMLTree.parse(data)
         } catch {
-            throw ConnectorError(.protocolViolation, "unreadable XML from the server (\(error.reason))")
+            throw ConnectorError(.protocolViolation, "not readable: \(error.reason)")
         }
     }
 }
@@ -60,7 +60,7 @@ struct MultiStatus: Sendable {
     init(parsing data: Data) throws {
         let root = try DAVNode.multistatus(data)
         guard root.name == .d("multistatus") else {
-            throw ConnectorError(.protocolViolation, "expected a DAV multistatus, got \(root.name)")
+            throw ConnectorError(.protocolViolation, "not a WebDAV multistatus (its root element is \(root.name.name))")
         }
         responses = root.all(.d("response")).map(Self.response)
         syncToken = root.child(.d("sync-token"))?.trimmed

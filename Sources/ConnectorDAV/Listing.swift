@@ -125,7 +125,7 @@ extension CardDAVSpoke {
                 if (400..<500).contains(r.status), r.status != 404 { return nil }
                 throw session.unexpected(r, "REPORT sync-collection")
             }
-            let ms = try MultiStatus(parsing: r.body)
+            let ms = try session.parse(r, "REPORT sync-collection")
             var truncated = false
             for resp in ms.responses {
                 guard paths.isMember(resp.href) else {

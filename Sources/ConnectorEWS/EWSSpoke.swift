@@ -12,7 +12,7 @@ public struct EWSSpoke: SpokeConnector {
     let settings: EWSSettings
     let logger: Logger
 
-    public init(settings: EWSSettings, http: ConnectorHTTPClient, logger: Logger = Logger(label: "hubsync.ews")) {
+    public init(settings: EWSSettings, http: ConnectorHTTPClient, logger: Logger = ConnectorHTTPClient.silent) {
         self.settings = settings
         self.session = EWSSession(http: http, url: settings.url, version: settings.version, mailbox: settings.mailbox)
         self.logger = logger

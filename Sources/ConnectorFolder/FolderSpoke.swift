@@ -3,9 +3,10 @@ import ConnectorKit
 import PIMFormats
 import SyncModel
 
-/// A folder of vCard files, one contact per `.vcf` file (the layout of vdirsyncer's filesystem
-/// storage and of most "export all contacts" buttons). The file name is the remote id and a hash
-/// of its bytes the version, so a concurrent edit of a file shows up as a conflict.
+/// A folder of vCard files: one contact per `.vcf` file (the layout of vdirsyncer's filesystem
+/// storage), or several (an "export all contacts" file; see `FolderFile`). The file name is the
+/// remote id and a hash of its bytes the version, so a concurrent edit of a file shows up as a
+/// conflict. Cards the hub creates get a file each.
 public struct FolderSpoke: SpokeConnector {
     public let directory: URL
     /// The version new files are written in; an edited file keeps its own.
@@ -27,7 +28,10 @@ public struct FolderSpoke: SpokeConnector {
     }
 
     /// Files whose bytes hash to the version the hub holds are listed as unchanged, not parsed:
-    /// a quiet folder costs a read and a hash per file.
+    /// a quiet folder costs a read and a hash per file. A file that exists but cannot be read is
+    /// an item error, never a deletion; while any file is unreadable the listing is not final
+    /// (`incremental`), so nothing absent is read as deleted (the cards of an unreadable
+    /// multi-card file cannot even be named).
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         let names = try listing()
         let start = page.flatMap { Int($0.rawValue) } ?? 0
@@ -38,21 +42,46 @@ public struct FolderSpoke: SpokeConnector {
         var unchanged: [RemoteID] = []
         var errors: [ItemError] = []
         for id in ids {
-            guard let data = FileManager.default.contents(atPath: url(id).path) else { continue }  // gone meanwhile
-            let version = Self.version(of: data)
-            if held[id] == version {
+            let data: Data
+            switch contents(id.rawValue) {
+            case .missing: continue  // gone meanwhile
+            case .unreadable(let why):
+                errors.append(ItemError(remoteID: id, message: "cannot read \(id.rawValue): \(why); kept as it was"))
+                continue
+            case .data(let d): data = d
+            }
+            if held[id] == Self.version(of: data) {
                 unchanged.append(id)
                 continue
             }
-            do {
-                changes.append(.upsert(try item(id, data, version)))
-            } catch let e as ItemError {
-                errors.append(e)
+            let file = FolderFile(name: id.rawValue, data: data)
+            if file.entries.isEmpty {
+                errors.append(ItemError(remoteID: id, message: "\(id.rawValue) holds no vCard"))
+                continue
+            }
+            let heldCards = file.isMultiCard ? try await known(file.entries.map(\.id)) : [:]
+            for entry in file.entries {
+                if file.isMultiCard, heldCards[entry.id] == entry.version {
+                    unchanged.append(entry.id)
+                    continue
+                }
+                switch entry.parsed.result {
+                case .success(let card):
+                    changes.append(.upsert(item(entry, card, modified: modified(id.rawValue))))
+                    for skip in entry.parsed.skipped {
+                        // Reported, not failed: the card synced without that line (which stays in the file).
+                        errors.append(ItemError(remoteID: nil, message: "\(id.rawValue): \(skip.error.description) (line skipped)"))
+                    }
+                case .failure(let e):
+                    errors.append(ItemError(remoteID: entry.id, message: "\(id.rawValue): \(e.description)"))
+                }
             }
         }
+        let last = end >= names.count
+        let complete = !last || names.allSatisfy(readable)
         return PullPage(
-            mode: .full, changes: changes, errors: errors,
-            next: end < names.count ? PageToken(String(end)) : nil, cursor: nil, total: names.count, unchanged: unchanged)
+            mode: complete ? .full : .incremental, changes: changes, errors: errors,
+            next: last ? nil : PageToken(String(end)), cursor: nil, total: names.count, unchanged: unchanged)
     }
 
     public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
@@ -66,7 +95,8 @@ public struct FolderSpoke: SpokeConnector {
     }
 
     public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
-        do { return try read(id) } catch is ItemError { return nil }
+        // nil would read as deleted: a file that is there but unreadable fails the spoke's pass instead.
+        do { return try read(id) } catch let e as ItemError { throw ConnectorError(.unavailable, e.message) }
     }
 
     public func find(marker: CreateMarker) async throws -> RemoteItem? {
@@ -89,66 +119,106 @@ public struct FolderSpoke: SpokeConnector {
         }
     }
 
-    private func url(_ id: RemoteID) -> URL { directory.appendingPathComponent(id.rawValue) }
+    private func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
 
-    /// The file's card, or nil when it does not exist.
-    private func readCard(_ id: RemoteID) throws -> (VCard, RemoteVersion, Date?)? {
-        guard let data = FileManager.default.contents(atPath: url(id).path) else { return nil }
-        let (card, modified) = try parse(id, data)
-        return (card, Self.version(of: data), modified)
+    enum Contents {
+        case missing
+        case unreadable(String)
+        case data(Data)
     }
 
-    private func parse(_ id: RemoteID, _ data: Data) throws -> (VCard, Date?) {
-        do {
-            let card = try VCardParser.parse(data: data)
-            return (card, (try? FileManager.default.attributesOfItem(atPath: url(id).path))?[.modificationDate] as? Date)
-        } catch {
-            throw ItemError(remoteID: id, message: "\(error)")
+    /// Missing and unreadable are different answers: only the first may mean deleted.
+    func contents(_ name: String) -> Contents {
+        let path = url(name).path
+        if let data = FileManager.default.contents(atPath: path) { return .data(data) }
+        guard FileManager.default.fileExists(atPath: path) else { return .missing }
+        return .unreadable(FileManager.default.isReadableFile(atPath: path) ? "the file cannot be read" : "permission denied")
+    }
+
+    /// Cheaper than reading: whether `contents` would give data (a directory named `x.vcf` would not).
+    private func readable(_ name: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        let path = url(name).path
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return true }  // gone: fine
+        return !isDirectory.boolValue && FileManager.default.isReadableFile(atPath: path)
+    }
+
+    private func modified(_ name: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: url(name).path))?[.modificationDate] as? Date
+    }
+
+    /// The file an id lives in, and its entry; nil when the file or card is gone.
+    private func locate(_ id: RemoteID) throws -> (FolderFile, FolderFile.Entry)? {
+        let name = FolderFile.fileName(of: id)
+        switch contents(name) {
+        case .missing: return nil
+        case .unreadable(let why): throw ItemError(remoteID: id, message: "cannot read \(name): \(why)")
+        case .data(let data):
+            let file = FolderFile(name: name, data: data)
+            return file.entry(id).map { (file, $0) }
         }
     }
 
     private func read(_ id: RemoteID) throws -> RemoteItem? {
-        guard let data = FileManager.default.contents(atPath: url(id).path) else { return nil }
-        return try item(id, data, Self.version(of: data))
+        guard let (file, entry) = try locate(id) else { return nil }
+        switch entry.parsed.result {
+        case .success(let card): return item(entry, card, modified: modified(file.name))
+        case .failure(let e): throw ItemError(remoteID: id, message: "\(file.name): \(e.description)")
+        }
     }
 
-    private func item(_ id: RemoteID, _ data: Data, _ version: RemoteVersion) throws -> RemoteItem {
-        let (card, modified) = try parse(id, data)
-        return RemoteItem(
-            id: id, version: version, contact: card.identifiedContact, modifiedAt: modified, marker: card.createMarker)
+    private func item(_ entry: FolderFile.Entry, _ card: VCard, modified: Date?) -> RemoteItem {
+        RemoteItem(
+            id: entry.id, version: entry.version, contact: card.identifiedContact, modifiedAt: modified,
+            marker: card.createMarker)
     }
 
     private func apply(_ op: WriteOp) throws -> WriteOutcome {
         switch op {
         case .create(let contact, let marker):
             let id = Self.fileName(for: marker)
-            if let (_, v, _) = try readCard(id) { return .created(id, v) }
-            return .created(id, try store(VCard.created(contact, marker: marker, version: version), as: id))
+            if let (_, entry) = try locate(id) { return .created(id, entry.version) }
+            let data = Data(VCardWriter.write(VCard.created(contact, marker: marker, version: version)).utf8)
+            try store(data, as: id.rawValue, for: id)
+            return .created(id, Self.version(of: data))
         case .update(let id, let expected, let contact):
-            guard let (old, v, _) = try readCard(id) else { return .notFound }
-            if let expected, expected != v { return .conflict }
-            return .updated(try store(old.updated(with: contact), as: id))
+            guard let (file, entry) = try locate(id), case .success(let old) = entry.parsed.result else { return .notFound }
+            if let expected, expected != entry.version { return .conflict }
+            let text = Self.text(old.updated(with: contact), as: entry.parsed)
+            let data = file.replacing(entry, with: Array(text.utf8))
+            try store(data, as: file.name, for: id)
+            return .updated(file.isMultiCard ? Self.version(of: Data(text.utf8)) : Self.version(of: data))
         case .delete(let id, let expected):
-            guard let (_, v, _) = try? readCard(id) else { return .notFound }
-            if let expected, expected != v { return .conflict }
+            guard let (file, entry) = try? locate(id) else { return .notFound }
+            if let expected, expected != entry.version { return .conflict }
+            let rest = file.replacing(entry, with: nil)
             do {
-                try FileManager.default.removeItem(at: url(id))
+                if file.isMultiCard, rest.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) {
+                    try store(rest, as: file.name, for: id)
+                } else {
+                    try FileManager.default.removeItem(at: url(file.name))
+                }
+            } catch let e as ItemError {
+                throw e
             } catch {
-                throw ItemError(remoteID: id, message: "cannot delete: \(error.localizedDescription)")
+                throw ItemError(remoteID: id, message: "cannot delete \(file.name): \(error.localizedDescription)")
             }
             return .deleted
         }
     }
 
-    /// Written to a temporary file and renamed, so a reader never sees half a card.
-    private func store(_ card: VCard, as id: RemoteID) throws -> RemoteVersion {
-        let data = Data(VCardWriter.write(card).utf8)
+    /// The card in the version it was read in (2.1 stays 2.1; the card keeps its unreadable lines).
+    static func text(_ card: VCard, as read: ParsedCard) -> String {
+        read.writtenVersion == "2.1" ? VCard21.write(card) : VCardWriter.write(card)
+    }
+
+    /// Written to a temporary file and renamed, so a reader never sees half a file.
+    private func store(_ data: Data, as name: String, for id: RemoteID) throws {
         do {
-            try data.write(to: url(id), options: .atomic)
+            try data.write(to: url(name), options: .atomic)
         } catch {
-            throw ItemError(remoteID: id, message: "cannot write: \(error.localizedDescription)")
+            throw ItemError(remoteID: id, message: "cannot write \(name): \(error.localizedDescription)")
         }
-        return Self.version(of: data)
     }
 
     static func version(of data: Data) -> RemoteVersion {

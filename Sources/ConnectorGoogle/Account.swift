@@ -12,7 +12,7 @@ extension GoogleOAuth {
         request.setHeader("Authorization", "Bearer \(accessToken)")
         request.setHeader("Accept", "application/json")
         guard let response = try? await http.send(request), response.isSuccess,
-            let me = try? JSONDecoder().decode(Person.self, from: response.body)
+            let me = try? BoundedJSON.decode(Person.self, from: response.body)
         else { return nil }
         return me.emailAddresses?.compactMap(\.value).first
     }

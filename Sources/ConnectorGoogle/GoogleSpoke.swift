@@ -17,22 +17,25 @@ public struct GoogleSpoke: SpokeConnector {
     /// `http` carries the account's bearer auth (`GoogleTokenSource.auth`) and `retryPolicy()`.
     public init(
         settings: GoogleSettings, http: ConnectorHTTPClient, requestsPerMinute: Int = 90,
-        logger: Logger = Logger(label: "hubsync.google")
+        logger: Logger = ConnectorHTTPClient.silent, budget: RequestBudget? = nil
     ) {
         self.settings = settings
-        self.api = PeopleAPI(http: http, base: settings.apiBase, budget: RequestBudget(perMinute: requestsPerMinute))
+        self.api = PeopleAPI(
+            http: http, base: settings.apiBase, budget: budget ?? RequestBudget(perMinute: requestsPerMinute))
         self.photos = ConnectorHTTPClient(transport: http.transport, retry: Self.retryPolicy())
         self.groups = Groups()
         self.logger = logger
     }
 
     /// HTTPClient's retries with Google's "slow down" under a 403 read as throttling, and a
-    /// backoff long enough (5 s doubling, to a minute) to outlast a per-minute quota.
+    /// backoff (5 s doubling) whose last wait is a full minute: Google's quotas are per minute,
+    /// so the last attempt always lands in a fresh window, whatever the jitter drew before.
     public static func retryPolicy(_ base: RetryPolicy = RetryPolicy()) -> RetryPolicy {
         var p = base
         p.advice = PeopleAPI.retryAdvice
         p.baseDelay = max(p.baseDelay, .seconds(5))
         p.maxDelay = max(p.maxDelay, .seconds(60))
+        p.finalWait = max(p.finalWait ?? .zero, .seconds(60))
         return p
     }
 
@@ -92,21 +95,28 @@ public struct GoogleSpoke: SpokeConnector {
             syncToken = nil
             listing = try await list(syncToken: nil, pageToken: nil)
         }
-        let names = try await groups.names(api)
         let held = try await known((listing.connections ?? []).compactMap(\.resourceName).map { RemoteID($0) })
         var changes: [RemoteChange] = []
         var unchanged: [RemoteID] = []
         var errors: [ItemError] = []
+        var fresh: [Person] = []
         for person in listing.connections ?? [] {
             guard let name = person.resourceName else { continue }
             let id = RemoteID(name)
             if person.metadata?.deleted == true {
                 changes.append(.delete(id))
-                continue
+            } else if let v = held[id], v == person.etag.map({ RemoteVersion($0) }) {
+                unchanged.append(id)
+            } else {
+                fresh.append(person)
             }
+        }
+        // The account's groups are read only when a person changed is in one: a quiet sync is
+        // the listing alone.
+        let names = fresh.contains(where: Self.inUserGroup) ? try await groups.names(api) : [:]
+        for person in fresh {
             do {
-                let item = try await remoteItem(person, names)
-                if let v = held[id], v == item.version { unchanged.append(id) } else { changes.append(.upsert(item)) }
+                changes.append(.upsert(try await remoteItem(person, names)))
             } catch let e as ItemError {
                 errors.append(e)
             }
@@ -124,7 +134,7 @@ public struct GoogleSpoke: SpokeConnector {
                      ("requestSyncToken", "true")]
         if let syncToken { query.append(("syncToken", syncToken)) }
         if let pageToken { query.append(("pageToken", pageToken)) }
-        return try decode(Listing.self, try await api.get("v1/people/me/connections", query))
+        return try decode(Listing.self, try await api.get("v1/people/me/connections", query), "connections.list")
     }
 
     /// A person as the hub sees it, its photo fetched: the version is the etag.
@@ -151,7 +161,7 @@ public struct GoogleSpoke: SpokeConnector {
 
     private func fetchOne(_ id: RemoteID) async throws -> RemoteItem? {
         guard let person = try await current([id]).first else { return nil }
-        return try await remoteItem(person, try await groups.names(api))
+        return try await remoteItem(person, Self.inUserGroup(person) ? try await groups.names(api) : [:])
     }
 
     /// Google cannot search clientData: after a crash mid-create, the listing is read for it.
@@ -168,7 +178,7 @@ public struct GoogleSpoke: SpokeConnector {
         repeat {
             var query = [("personFields", "clientData,metadata"), ("pageSize", "1000")]
             if let pageToken { query.append(("pageToken", pageToken)) }
-            let page = try decode(Listing.self, try await api.get("v1/people/me/connections", query))
+            let page = try decode(Listing.self, try await api.get("v1/people/me/connections", query), "connections.list")
             if let hit = page.connections?.first(where: { PersonMapping.marker($0) == marker.description }),
                 let name = hit.resourceName
             {
@@ -179,11 +189,27 @@ public struct GoogleSpoke: SpokeConnector {
         return nil
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+    /// Google's own groups (everyone is in myContacts) are not categories.
+    static let systemGroups: Set<String> = [
+        "myContacts", "starred", "friends", "family", "coworkers", "chatBuddies", "all", "blocked",
+    ].reduce(into: []) { $0.insert("contactGroups/" + $1) }
+
+    static func inUserGroup(_ p: Person) -> Bool {
+        (p.memberships ?? []).contains { m in
+            m.contactGroupMembership?.contactGroupResourceName.map { !systemGroups.contains($0) } ?? false
+        }
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ call: String = "people") throws -> T {
+        try Self.decode(type, data, call)
+    }
+
+    /// Bounded (size, depth), and in plain words when it fails: which call, what is wrong.
+    static func decode<T: Decodable>(_ type: T.Type, _ data: Data, _ call: String) throws -> T {
         do {
-            return try JSONDecoder().decode(type, from: data)
+            return try BoundedJSON.decode(type, from: data)
         } catch {
-            throw ConnectorError(.protocolViolation, "unreadable answer from Google: \(error)")
+            throw ConnectorError(.protocolViolation, "Google's answer to \(call) is unreadable: \(error.reason)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import ConnectorHTTP
 import ConnectorKit
 import Foundation
 import SyncModel
@@ -34,7 +35,7 @@ extension GoogleSpoke {
         guard !ids.isEmpty else { return [] }
         let query = ids.map { ("resourceNames", $0.rawValue) } + [("personFields", Person.readFields)]
         do {
-            return try decode(BatchGet.self, try await api.get("v1/people:batchGet", query)).responses?.compactMap(\.person) ?? []
+            return try decode(BatchGet.self, try await api.get("v1/people:batchGet", query), "people.getBatchGet").responses?.compactMap(\.person) ?? []
         } catch let f as PeopleAPI.Failure where f.status == 404 {
             return []
         }
@@ -136,7 +137,7 @@ extension GoogleSpoke {
     /// contact alone, so the bad one is an item error and the others are created.
     private func createAll(_ body: BatchCreate) async throws -> [Result<Person, ItemError>] {
         do {
-            let created = try decode(Created.self, try await api.post("v1/people:batchCreateContacts", json: body, replayable: false))
+            let created = try decode(Created.self, try await api.post("v1/people:batchCreateContacts", json: body, replayable: false), "people.batchCreateContacts")
             return body.contacts.indices.map { n in
                 created.createdPeople?[safe: n]?.person.map { .success($0) }
                     ?? .failure(ItemError(remoteID: nil, message: "Google did not create it"))
@@ -174,7 +175,7 @@ extension GoogleSpoke {
         }
         guard had else { return nil }
         let data = try await api.delete("v1/\(name):deleteContactPhoto")
-        return (try? JSONDecoder().decode(PhotoAnswer.self, from: data))?.person?.etag
+        return (try? BoundedJSON.decode(PhotoAnswer.self, from: data))?.person?.etag
     }
 }
 

@@ -1,3 +1,4 @@
+import ConnectorHTTP
 import ConnectorKit
 import Foundation
 import SyncModel
@@ -22,7 +23,7 @@ actor Groups {
         try await load(api)
         for category in categories where byName?[Normalize.key(category: category)] == nil {
             let data = try await api.post("v1/contactGroups", json: Create(contactGroup: Group(name: category)))
-            let group = try JSONDecoder().decode(Group.self, from: data)
+            let group = try GoogleSpoke.decode(Group.self, data, "contactGroups.create")
             if let id = group.resourceName { remember(id, group.name ?? category) }
         }
         return byName ?? [:]
@@ -35,7 +36,7 @@ actor Groups {
         repeat {
             var query = [("pageSize", "1000")]
             if let pageToken { query.append(("pageToken", pageToken)) }
-            let page = try JSONDecoder().decode(List.self, from: try await api.get("v1/contactGroups", query))
+            let page = try GoogleSpoke.decode(List.self, try await api.get("v1/contactGroups", query), "contactGroups.list")
             // System groups (myContacts, starred…) are not categories.
             for g in page.contactGroups ?? [] where g.groupType == "USER_CONTACT_GROUP" {
                 if let id = g.resourceName, let name = g.name { remember(id, name) }

@@ -77,10 +77,10 @@ public enum GoogleOAuth {
         var request = HTTPRequest(.post, settings.tokenURL, body: Data(formEncoded(fields).utf8))
         request.setHeader("Content-Type", "application/x-www-form-urlencoded")
         let response = try await http.send(request)
-        if response.isSuccess, let answer = try? JSONDecoder().decode(TokenAnswer.self, from: response.body) {
+        if response.isSuccess, let answer = try? BoundedJSON.decode(TokenAnswer.self, from: response.body) {
             return answer
         }
-        let error = try? JSONDecoder().decode(TokenError.self, from: response.body)
+        let error = try? BoundedJSON.decode(TokenError.self, from: response.body)
         switch (response.status, error?.error) {
         case (_, "invalid_grant"?), (_, "invalid_client"?), (_, "unauthorized_client"?), (401, _):
             throw ConnectorError(.unauthorized, "Google refused the sign-in (\(error?.error ?? "\(response.status)")); sign in again")

@@ -51,8 +51,15 @@ struct PeopleAPI: Sendable {
         request.replayable = replayable
         if body != nil { request.setHeader("Content-Type", "application/json") }
         request.setHeader("Accept", "application/json")
-        try await budget.take()
-        let response = try await http.send(request)
+        let ticket = try await budget.take()
+        let response: HTTPResponse
+        do {
+            response = try await http.send(request)
+        } catch {
+            await budget.finish(ticket)
+            throw error
+        }
+        await budget.finish(ticket)
         if response.isSuccess { return response.body }
         let error = Self.error(response)
         switch response.status {
@@ -81,7 +88,7 @@ struct PeopleAPI: Sendable {
     }
 
     static func error(_ response: HTTPResponse) -> Failure {
-        let body = try? JSONDecoder().decode(ErrorBody.self, from: response.body)
+        let body = try? BoundedJSON.decode(ErrorBody.self, from: response.body)
         let reason = body?.error.details?.compactMap(\.reason).first ?? body?.error.errors?.compactMap(\.reason).first
             ?? body?.error.status
         return Failure(status: response.status, reason: reason, message: body?.error.message ?? "")
@@ -99,32 +106,50 @@ struct PeopleAPI: Sendable {
 }
 
 /// A per-account budget of requests per minute (Google's per-user quotas), so a large first sync
-/// slows itself down instead of running into 429s.
-actor RequestBudget {
+/// slows itself down instead of running into 429s. A sliding window: no 60 s span, the first
+/// minute included, ever holds more than `perMinute` requests (a bucket that starts full lets
+/// twice the budget through in its first minute). A request's slot moves to when its answer
+/// came (`finish`): the server counts it on arrival, which is between the two, so however long
+/// the way, the server never sees more than the budget in its minute either.
+public actor RequestBudget {
+    public struct Ticket: Sendable { let id: UInt64 }
     private let perMinute: Int
-    private var tokens: Double
-    private var last: ContinuousClock.Instant
-    private let clock = ContinuousClock()
+    /// When each of the latest requests went, will go (a slot is taken before waiting for it) or
+    /// was answered.
+    private var slots: [(id: UInt64, at: Date)] = []
+    private var nextID: UInt64 = 0
+    private let now: @Sendable () -> Date
     private let sleep: @Sendable (Duration) async throws -> Void
+    static let window: TimeInterval = 60
 
-    init(perMinute: Int, sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+    public init(
+        perMinute: Int, now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
         self.perMinute = max(perMinute, 1)
-        self.tokens = Double(max(perMinute, 1))
-        self.last = clock.now
+        self.now = now
         self.sleep = sleep
     }
 
-    func take() async throws {
-        let now = clock.now
-        let elapsed = now - last
-        last = now
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        tokens = min(Double(perMinute), tokens + seconds * Double(perMinute) / 60)
-        if tokens < 1 {
-            let wait = (1 - tokens) * 60 / Double(perMinute)
-            try await sleep(.milliseconds(Int(wait * 1000)))
-            tokens = 1
-        }
-        tokens -= 1
+    @discardableResult
+    public func take() async throws -> Ticket {
+        let now = self.now()
+        slots.removeAll { now.timeIntervalSince($0.at) >= Self.window }
+        slots.sort { $0.at < $1.at }
+        var at = max(now, slots.last?.at ?? now)
+        if slots.count >= perMinute { at = max(at, slots[slots.count - perMinute].at.addingTimeInterval(Self.window)) }
+        nextID += 1
+        // Taken before the wait, so a request arriving meanwhile queues behind this one.
+        slots.append((nextID, at))
+        let ticket = Ticket(id: nextID)
+        let wait = at.timeIntervalSince(now)
+        if wait > 0 { try await sleep(.milliseconds(Int((wait * 1000).rounded(.up)))) }
+        return ticket
+    }
+
+    /// The request's answer came: its slot moves to now.
+    public func finish(_ ticket: Ticket) {
+        let now = self.now()
+        if let i = slots.firstIndex(where: { $0.id == ticket.id }) { slots[i].at = max(slots[i].at, now) }
     }
 }

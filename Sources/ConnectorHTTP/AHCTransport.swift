@@ -79,7 +79,8 @@ public final class AHCTransport: HTTPTransport {
         }
     }
 
-    /// Sorts NIO/AHC errors into what the client needs to decide: retry, or tell the user.
+    /// Sorts NIO/AHC errors into what the client needs to decide (retry, or tell the user), in
+    /// words an admin can act on: never a library's type name or an errno.
     static func classify(_ error: any Error) -> HTTPTransportError {
         let text = String(describing: error)
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError
@@ -90,21 +91,52 @@ public final class AHCTransport: HTTPTransport {
             if text.contains("failedToValidateHostname") {
                 return HTTPTransportError(.tls, "the certificate is for another host name")
             }
-            return HTTPTransportError(.tls, text)
+            return HTTPTransportError(.tls, "the TLS handshake failed")
+        }
+        if error is NIOTooManyBytesError {
+            return HTTPTransportError(.invalidRequest, "the answer is larger than \(maxBody / 1024 / 1024) MB")
         }
         if let ahc = error as? HTTPClientError {
             switch ahc {
-            case .connectTimeout, .readTimeout, .writeTimeout, .deadlineExceeded, .tlsHandshakeTimeout,
-                .getConnectionFromPoolTimeout:
-                return HTTPTransportError(.timeout, text)
-            case .invalidURL, .emptyHost, .emptyScheme, .alreadyShutdown:
-                return HTTPTransportError(.invalidRequest, text)
+            case .connectTimeout: return HTTPTransportError(.timeout, "no connection could be made in time")
+            case .readTimeout: return HTTPTransportError(.timeout, "the server stopped sending")
+            case .writeTimeout: return HTTPTransportError(.timeout, "the server stopped reading the request")
+            case .deadlineExceeded: return HTTPTransportError(.timeout, "no answer in time")
+            case .tlsHandshakeTimeout: return HTTPTransportError(.timeout, "the TLS handshake took too long")
+            case .getConnectionFromPoolTimeout: return HTTPTransportError(.timeout, "no free connection in time")
+            case .remoteConnectionClosed: return HTTPTransportError(.connection, "the server closed the connection before answering")
+            case .invalidURL, .emptyHost, .emptyScheme: return HTTPTransportError(.invalidRequest, "the URL is not valid")
+            case .alreadyShutdown: return HTTPTransportError(.invalidRequest, "the HTTP client was shut down")
             default:
-                if text.contains("unsupportedScheme") || text.contains("invalidHeaderField") {
-                    return HTTPTransportError(.invalidRequest, text)
-                }
+                if text.contains("unsupportedScheme") { return HTTPTransportError(.invalidRequest, "the URL's scheme is not http or https") }
+                if text.contains("invalidHeaderField") { return HTTPTransportError(.invalidRequest, "a header holds characters HTTP does not allow") }
             }
         }
-        return HTTPTransportError(.connection, text)
+        if let io = error as? IOError { return HTTPTransportError(.connection, plainErrno(io.errnoCode)) }
+        if let code = errnoInText(text) { return HTTPTransportError(.connection, plainErrno(code)) }
+        if text.contains("dnsAError") || text.contains("NXDOMAIN") || text.localizedCaseInsensitiveContains("name or service not known") {
+            return HTTPTransportError(.connection, "the host name could not be resolved")
+        }
+        if text.localizedCaseInsensitiveContains("connection reset") || text.localizedCaseInsensitiveContains("closed") {
+            return HTTPTransportError(.connection, "the connection was closed unexpectedly")
+        }
+        return HTTPTransportError(.connection, "the connection failed")
+    }
+
+    /// NIO nests the errno in wrappers (connection attempts per address): "... (errno: 111)".
+    static func errnoInText(_ text: String) -> CInt? {
+        guard let r = text.range(of: "errno: ") else { return nil }
+        return CInt(text[r.upperBound...].prefix { $0.isNumber })
+    }
+
+    static func plainErrno(_ code: CInt) -> String {
+        switch code {
+        case ECONNREFUSED: "the connection was refused (is the server running, and the port right?)"
+        case ECONNRESET, EPIPE: "the server reset the connection"
+        case ETIMEDOUT: "the connection timed out"
+        case EHOSTUNREACH, ENETUNREACH: "the host cannot be reached from here"
+        case ECONNABORTED: "the connection was aborted"
+        default: "the connection failed (\(String(cString: strerror(code)).lowercased()))"
+        }
     }
 }

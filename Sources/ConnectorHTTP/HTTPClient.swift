@@ -17,6 +17,11 @@ public final class HTTPClient: Sendable {
     private let userAgent: String
     private let logger: Logger
     private let sleep: @Sendable (Duration) async throws -> Void
+    /// The most one request on the wire may take, headers and body: a server trickling a byte
+    /// or a header line a second never trips an idle timeout.
+    let deadline: Duration
+    /// Waits out `deadline` (injected by tests, which end it at once).
+    let deadlineTimer: @Sendable (Duration) async throws -> Void
     let ntlmInputs: NTLMInputs
     let memory = Mutex(AuthMemory())
     private let sent = Atomic<Int>(0)
@@ -25,11 +30,14 @@ public final class HTTPClient: Sendable {
     /// `maxConcurrent` also bounds the NTLM lanes (connections) this client holds at a time.
     public init(
         transport: any HTTPTransport, auth: HTTPAuth = .none, retry: RetryPolicy = .init(), maxConcurrent: Int = 4,
-        userAgent: String = "HubSync/0.1", logger: Logger = .init(label: "hubsync.http"),
+        userAgent: String = "HubSync/0.1", logger: Logger = HTTPClient.silent,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        ntlmInputs: NTLMInputs = .init()
+        ntlmInputs: NTLMInputs = .init(), deadline: Duration = .seconds(120),
+        deadlineTimer: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
     ) {
         self.ntlmInputs = ntlmInputs
+        self.deadline = deadline
+        self.deadlineTimer = deadlineTimer
         self.transport = transport
         self.auth = auth
         self.retry = retry
@@ -38,6 +46,9 @@ public final class HTTPClient: Sendable {
         self.logger = logger
         self.sleep = sleep
     }
+
+    /// For callers that pass no logger: a library never logs on a logger of its own making.
+    public static let silent = Logger(label: "hubsync.http") { _ in SwiftLogNoOpLogHandler() }
 
     /// Every request put on the wire, retries, redirect hops and auth round trips included.
     public var requestsSent: Int { sent.load(ordering: .relaxed) }
@@ -54,8 +65,10 @@ public final class HTTPClient: Sendable {
     /// Sends with auth, redirects, retries and the concurrency limit, and returns the final
     /// response whatever its status, except:
     /// - 401/407 once credentials were answered → `.unauthorized`;
-    /// - 429/500/502/503/504 are retried (Retry-After honoured up to `maxRetryAfter`, longer →
-    ///   `.unavailable`); after `maxAttempts` the last response is returned;
+    /// - 429/500/502/503/504 are retried (Retry-After honoured up to `maxRetryAfter`, for each wait
+    ///   and for all waits of the request together; longer → `.unavailable`); after `maxAttempts`
+    ///   the last response is returned;
+    /// - a request on the wire longer than `deadline` → `.unavailable` ("too slow"), not re-sent;
     /// - network failures are retried, then `.unavailable`; an untrusted TLS certificate is
     ///   `.misconfigured` at once.
     /// The request is re-sent as given, so it must be safe to repeat (conditional writes are);
@@ -65,7 +78,9 @@ public final class HTTPClient: Sendable {
         // A throttled request keeps its slot while it backs off: easing the load is the point.
         defer { limiter.release() }
         let host = hostName(request.url)
+        let what = "\(request.method) \(Self.path(request.url))"
         var attempt = 0
+        var waited = Duration.zero
         while true {
             attempt += 1
             let response: HTTPResponse
@@ -77,16 +92,20 @@ public final class HTTPClient: Sendable {
                     throw ConnectorError(.misconfigured, "the TLS certificate of \(host) is not trusted (\(error.message)); "
                         + "give the CA file or turn verification off explicitly")
                 case .invalidRequest:
-                    throw ConnectorError(.misconfigured, "cannot send a request to \(host): \(error.message)")
+                    throw ConnectorError(.misconfigured, "cannot send \(what) to \(host): \(error.message)")
+                case .tooSlow:
+                    throw ConnectorError(.unavailable, "the server at \(host) is too slow: \(what) \(error.message)")
                 case .connection, .timeout:
                     guard request.replayable else {
-                        throw ConnectorError(.unavailable, "lost the connection to \(host) mid-request (\(error.message)); "
+                        throw ConnectorError(.unavailable, "lost the connection to \(host) during \(what) (\(error.message)); "
                             + "not sent again, as it may have landed: the next sync checks")
                     }
                     guard attempt < retry.maxAttempts else {
-                        throw ConnectorError(.unavailable, "cannot reach \(host): \(error.message)")
+                        throw ConnectorError(.unavailable, "cannot reach \(host) (\(what)): \(error.message)")
                     }
-                    try await sleep(retry.backoff(after: attempt))
+                    let delay = retry.backoff(after: attempt)
+                    waited += delay
+                    try await sleep(delay)
                     continue
                 }
             }
@@ -96,9 +115,17 @@ public final class HTTPClient: Sendable {
             let delay = advised ?? retry.retryAfter(response.header("Retry-After")) ?? retry.backoff(after: attempt)
             if delay > retry.maxRetryAfter {
                 let until = retry.now().addingTimeInterval(Double(delay.components.seconds))
-                throw ConnectorError(.unavailable, "\(host) answered \(response.status) and asks to wait "
+                throw ConnectorError(.unavailable, "\(host) answered \(response.status) to \(what) and asks to wait "
                     + "\(delay.components.seconds) s; try again after \(until.ISO8601Format())")
             }
+            // Each wait may be fine while their sum is not: a server answering 503 with
+            // Retry-After 100 five times would hold the pass for eight minutes.
+            if waited + delay > retry.maxRetryAfter {
+                let until = retry.now().addingTimeInterval(Double(delay.components.seconds))
+                throw ConnectorError(.unavailable, "\(host) still answers \(response.status) to \(what) after "
+                    + "\(attempt) attempts and \(waited.components.seconds) s of waiting; try again after \(until.ISO8601Format())")
+            }
+            waited += delay
             try await sleep(delay)
         }
     }
@@ -220,25 +247,48 @@ public final class HTTPClient: Sendable {
         }
     }
 
-    /// One request on the wire (through `lane` when given), counted and logged (method, path,
-    /// status, time; never headers or bodies).
+    /// One request on the wire (through `lane` when given), within `deadline`, counted and
+    /// logged (method, path, status, time; never headers, query or bodies).
     func wire(_ request: HTTPRequest, on lane: HTTPLane? = nil) async throws -> HTTPResponse {
         sent.add(1, ordering: .relaxed)
         let start = ContinuousClock.now
-        let path = URLComponents(url: request.url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? ""
+        let what = "\(request.method) \(origin(request.url))\(Self.path(request.url))"
         do {
-            let response: HTTPResponse
-            if let lane {
-                response = try await lane.send(request)
-            } else {
-                response = try await transport.send(request)
+            let response = try await withDeadline { [transport] in
+                if let lane { return try await lane.send(request) }
+                return try await transport.send(request)
             }
-            logger.debug("\(request.method) \(path) → \(response.status) in \(Self.millis(since: start)) ms")
+            logger.debug("\(what) → \(response.status) in \(Self.millis(since: start)) ms")
             return response
         } catch {
-            logger.debug("\(request.method) \(path) failed in \(Self.millis(since: start)) ms: \(error)")
+            logger.debug("\(what) failed in \(Self.millis(since: start)) ms: \(error)")
             throw error
         }
+    }
+
+    /// Runs `send`, cancelled once `deadline` has passed. The transport must honour cancellation
+    /// (AsyncHTTPClient does, body included).
+    private func withDeadline(
+        _ send: @escaping @Sendable () async throws -> HTTPResponse
+    ) async throws -> HTTPResponse {
+        let deadline = self.deadline, timer = self.deadlineTimer
+        return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
+            group.addTask { try await send() }
+            group.addTask {
+                try await timer(deadline)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let response = first else {
+                throw HTTPTransportError(.tooSlow, "took more than \(deadline.components.seconds) s (headers and body); stopped waiting")
+            }
+            return response
+        }
+    }
+
+    /// The path alone: queries may carry tokens.
+    static func path(_ url: URL) -> String {
+        URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? ""
     }
 
     private static func millis(since start: ContinuousClock.Instant) -> Int64 {

@@ -76,6 +76,8 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
         /// Refused, reset, DNS, closed mid-way: worth retrying.
         case connection
         case timeout
+        /// The request's total deadline passed (a server trickling its answer): retrying cannot help.
+        case tooSlow
         /// The certificate was not trusted: retrying cannot help.
         case tls
         /// The request cannot be sent at all (bad URL): retrying cannot help.

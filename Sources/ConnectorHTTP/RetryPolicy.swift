@@ -7,8 +7,12 @@ public struct RetryPolicy: Sendable {
     public var maxAttempts: Int
     public var baseDelay: Duration
     public var maxDelay: Duration
-    /// A Retry-After longer than this makes the spoke unavailable for the pass instead of waiting.
+    /// A Retry-After longer than this (or waits adding up to more, for one request) makes the
+    /// spoke unavailable for the pass instead of waiting.
     public var maxRetryAfter: Duration
+    /// The least wait before the last attempt, when the source's quota runs in windows (a full
+    /// minute for per-minute quotas): earlier backoffs may all fall inside one window.
+    public var finalWait: Duration?
     /// A number in 0...1 that spreads the backoff (half to full delay) so clients do not retry in step.
     public var random: @Sendable () -> Double
     /// "Now", to turn a Retry-After HTTP-date into a wait.
@@ -45,7 +49,9 @@ public struct RetryPolicy: Sendable {
     public func backoff(after attempt: Int) -> Duration {
         let exponential = baseDelay * (1 << min(max(attempt - 1, 0), 30))
         let capped = min(exponential, maxDelay)
-        return capped * (0.5 + 0.5 * min(max(random(), 0), 1))
+        let spread = capped * (0.5 + 0.5 * min(max(random(), 0), 1))
+        if let finalWait, attempt == maxAttempts - 1 { return max(spread, finalWait) }
+        return spread
     }
 
     /// Retry-After as delta-seconds or an HTTP-date (RFC 9110 §10.2.3); nil when absent or unreadable.

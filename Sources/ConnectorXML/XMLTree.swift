@@ -43,16 +43,11 @@ public struct XMLTree: Sendable {
         return nil
     }
 
-    /// The root element, or the parser's reason when the bytes are not well-formed XML.
-    public static func parse(_ data: Data) throws(XMLParseError) -> XMLTree {
-        let builder = TreeBuilder()
-        let parser = XMLParser(data: data)
-        parser.shouldProcessNamespaces = true
-        parser.delegate = builder
-        guard parser.parse(), let root = builder.root else {
-            throw XMLParseError(reason: parser.parserError.map { "\($0.localizedDescription)" } ?? "no root element")
-        }
-        return root
+    /// The root element, or the reason in plain words when the bytes are not well-formed XML or
+    /// break a limit. The limits keep a hostile answer from exhausting memory or the stack (a tree
+    /// nested 60,000 deep overflows it when freed).
+    public static func parse(_ data: Data, limits: XMLLimits = .init()) throws(XMLParseError) -> XMLTree {
+        try XMLReading.parse(data, limits: limits)
     }
 
     /// Text and attribute values from outside (tokens, names, user data) go through here.
@@ -75,31 +70,8 @@ public struct XMLTree: Sendable {
     }
 }
 
-public struct XMLParseError: Error, Sendable {
+public struct XMLParseError: Error, Sendable, CustomStringConvertible {
+    /// Plain words, for an admin: what is wrong and where.
     public var reason: String
-}
-
-private final class TreeBuilder: NSObject, XMLParserDelegate {
-    var stack: [XMLTree] = []
-    var root: XMLTree?
-
-    func parser(
-        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-        attributes: [String: String] = [:]
-    ) {
-        stack.append(XMLTree(name: QName(namespaceURI ?? "", name), attributes: attributes))
-    }
-
-    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        guard let node = stack.popLast() else { return }
-        if stack.isEmpty { root = node } else { stack[stack.count - 1].children.append(node) }
-    }
-
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if !stack.isEmpty { stack[stack.count - 1].text += string }
-    }
-
-    func parser(_ parser: XMLParser, foundCDATA block: Data) {
-        if !stack.isEmpty { stack[stack.count - 1].text += String(decoding: block, as: UTF8.self) }
-    }
+    public var description: String { reason }
 }

@@ -79,28 +79,37 @@ struct Context: Sendable {
         throw CLIError("no spoke '\(ref)' in hub \(hub.id) (spokes: \(spokes.map(\.id.rawValue).joined(separator: ", ")))")
     }
 
-    /// The live connector for a configured spoke.
+    /// The most one spoke's part of a pass may take: past it the spoke fails ("too slow") and
+    /// the pass goes on. Each request has its own deadline too (`HTTPClient.deadline`).
+    static let passBudget: Duration = .seconds(30 * 60)
+
+    /// The live connector for a configured spoke, within its budget for one pass (so made afresh
+    /// for each pass).
     func connector(for spoke: SpokeConfig) throws -> any SpokeConnector {
+        PassBudget(try bareConnector(for: spoke), budget: Self.passBudget, name: "spoke \(spoke.name)")
+    }
+
+    private func bareConnector(for spoke: SpokeConfig) throws -> any SpokeConnector {
+        // Each spoke's requests (`-v`) and decisions carry its hub and spoke.
+        let logger = self.logger.with(["hub": "\(spoke.hub)", "spoke": "\(spoke.id)"])
         switch spoke.kind {
         case .folder:
             guard let path = spoke.settings["path"] else { throw CLIError("spoke \(spoke.id) has no path") }
             return FolderSpoke(directory: URL(fileURLWithPath: path))
         case .carddav:
-            let net = try NetworkSettings(spoke, secrets: secrets)
-            return try CardDAVSpoke(
-                settings: CardDAVSettings(url: net.url), http: net.client,
-                logger: logger.with(["spoke": "\(spoke.id)"]))
+            let net = try NetworkSettings(spoke, secrets: secrets, logger: logger)
+            return try CardDAVSpoke(settings: CardDAVSettings(url: net.url), http: net.client, logger: logger)
         case .memory:
             throw CLIError("spoke \(spoke.id): memory spokes live only inside `hubsync demo`")
         case .ews:
-            let net = try NetworkSettings(spoke, secrets: secrets, retry: EWSSpoke.retryPolicy())
+            let net = try NetworkSettings(spoke, secrets: secrets, retry: EWSSpoke.retryPolicy(), logger: logger)
             let version = spoke.settings["ews.version"].flatMap(ExchangeVersion.init(rawValue:)) ?? .exchange2016
             return EWSSpoke(
                 settings: EWSSettings(url: net.url, version: version, folderID: spoke.settings["ews.folder"]),
-                http: net.client, logger: logger.with(["spoke": "\(spoke.id)"]))
+                http: net.client, logger: logger)
         case .google:
             let store = self.store
-            return try GoogleSetup.connector(spoke, secrets: secrets) { key, value in
+            return try GoogleSetup.connector(spoke, secrets: secrets, logger: logger) { key, value in
                 // Re-read, so options changed meanwhile are not overwritten.
                 guard var current = try? store.spokes(hub: spoke.hub).first(where: { $0.id == spoke.id }) else { return }
                 current.settings[key] = value

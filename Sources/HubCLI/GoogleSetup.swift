@@ -3,6 +3,7 @@ import ConnectorGoogle
 import ConnectorHTTP
 import Foundation
 import HubServer
+import Logging
 import Secrets
 import SyncModel
 
@@ -49,8 +50,8 @@ struct GoogleFlags: ParsableArguments {
 }
 
 enum GoogleSetup {
-    static func client() -> HTTPClient {
-        HTTPClient(transport: AHCTransport.shared(), retry: GoogleSpoke.retryPolicy())
+    static func client(logger: Logger = HTTPClient.silent) -> HTTPClient {
+        HTTPClient(transport: AHCTransport.shared(), retry: GoogleSpoke.retryPolicy(), logger: logger)
     }
 
     /// Sign in with Google from the CLI: PKCE, the browser, a loopback redirect, then the code
@@ -107,7 +108,7 @@ enum GoogleSetup {
     /// The spoke's connector from its stored settings; the first request refreshes the access token.
     /// A refresh token Google rotates is sealed and handed to `store` (the old one stops working).
     static func connector(
-        _ spoke: SpokeConfig, secrets: () throws -> SecretBox,
+        _ spoke: SpokeConfig, secrets: () throws -> SecretBox, logger: Logger,
         store: @escaping @Sendable (_ key: String, _ sealed: String) -> Void
     ) throws -> GoogleSpoke {
         let s = spoke.settings
@@ -122,7 +123,7 @@ enum GoogleSetup {
         let first = try box.open(refresh)
         let source = GoogleTokenSource(
             tokens: GoogleTokens(accessToken: "", refreshToken: first, expiresAt: .distantPast),
-            settings: settings, http: client(),
+            settings: settings, http: client(logger: logger),
             onRotate: { fresh in
                 if fresh.refreshToken != first, let sealed = try? box.seal(fresh.refreshToken) {
                     store("google.refreshToken", sealed)
@@ -130,6 +131,7 @@ enum GoogleSetup {
             })
         return GoogleSpoke(
             settings: settings,
-            http: HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: GoogleSpoke.retryPolicy()))
+            http: HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: GoogleSpoke.retryPolicy(), logger: logger),
+            logger: logger)
     }
 }

@@ -4,6 +4,7 @@ import ConnectorDAV
 import ConnectorHTTP
 import ConnectorKit
 import HubServer
+import Logging
 import Secrets
 import SyncModel
 
@@ -69,7 +70,7 @@ struct NetworkSettings {
     var url: URL
     var client: HTTPClient
 
-    init(_ spoke: SpokeConfig, secrets: () throws -> SecretBox, retry: RetryPolicy = RetryPolicy()) throws {
+    init(_ spoke: SpokeConfig, secrets: () throws -> SecretBox, retry: RetryPolicy = RetryPolicy(), logger: Logger) throws {
         guard let raw = spoke.settings["url"], let url = URL(string: raw) else {
             throw CLIError("spoke \(spoke.id) has no url")
         }
@@ -85,7 +86,7 @@ struct NetworkSettings {
             case nil: auth = .automatic(user: user, password: password)
             }
         }
-        client = HTTPClient(transport: AHCTransport.shared(tls: tls), auth: auth, retry: retry)
+        client = HTTPClient(transport: AHCTransport.shared(tls: tls), auth: auth, retry: retry, logger: logger)
     }
 
     /// A stored spoke's settings with a new password sealed in (`spoke set --password`, the web app).

@@ -52,6 +52,9 @@ public struct VCard: Hashable, Sendable {
     public var contact: Contact
     /// Properties the mapping does not understand, written back verbatim.
     public var unknown: [VCardProperty]
+    /// Lines that could not be read at all (no colon, an empty group, a control byte in a name),
+    /// unfolded: skipped when reading, written back as they were so no update loses them.
+    public var skipped: [String] = []
 
     public init(
         version: VCardVersion = .v3, uid: String? = nil, revision: String? = nil, marker: String? = nil,

@@ -32,45 +32,65 @@ public enum VCardParser {
             throw e
         }
         guard results.count == 1 else {
-            throw VCardError("expected one vCard, found \(results.count); use parseAll")
+            throw VCardError("found \(results.count) vCards where one was expected")
         }
         return try first.get()
     }
 
     private static func parseAll(bytes: [UInt8]) -> [Result<VCard, VCardError>] {
-        var results: [Result<VCard, VCardError>] = []
+        read(bytes: bytes).map(\.result)
+    }
+
+    /// Every card of a file with where it lies and what was skipped in it: the form a spoke that
+    /// keeps several cards per file, and reports bad lines, needs.
+    public static func read(data: Data) -> [ParsedCard] {
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]),
+            let s = String(data: data, encoding: .utf16)
+        {
+            return read(bytes: Array(s.utf8))
+        }
+        return read(bytes: Array(data))
+    }
+
+    static func read(bytes: [UInt8]) -> [ParsedCard] {
+        var results: [ParsedCard] = []
         var card: [LogicalLine]? = nil
         var cardStart = 0
         var inGarbage = false
+        func failed(_ e: VCardError, _ first: Int, _ last: Int) -> ParsedCard {
+            ParsedCard(result: .failure(e), lines: first...max(first, last))
+        }
         for l in Lexer.logicalLines(bytes) {
             let text = String(decoding: l.bytes, as: UTF8.self)
             guard !text.allSatisfy(\.isWhitespace) else { continue }
             switch marker(text) {
             case .begin?:
                 if card != nil {
-                    results.append(.failure(unterminated(cardStart)))
+                    results.append(failed(unterminated(cardStart), cardStart, l.line - 1))
                 }
                 card = []
                 cardStart = l.line
                 inGarbage = false
             case .end?:
                 if let lines = card {
-                    results.append(Result { () throws(VCardError) in try read(lines) })
+                    var parsed = read(lines)
+                    parsed.lines = cardStart...l.line
+                    results.append(parsed)
                     card = nil
                 } else if !inGarbage {
-                    results.append(.failure(VCardError("END:VCARD without BEGIN:VCARD", line: l.line)))
+                    results.append(failed(VCardError("END:VCARD without BEGIN:VCARD", line: l.line), l.line, l.line))
                     inGarbage = true
                 }
             case nil:
                 if card != nil {
                     card?.append(l)
                 } else if !inGarbage {
-                    results.append(.failure(VCardError("expected BEGIN:VCARD", line: l.line)))
+                    results.append(failed(VCardError("expected BEGIN:VCARD", line: l.line), l.line, l.line))
                     inGarbage = true
                 }
             }
         }
-        if card != nil { results.append(.failure(unterminated(cardStart))) }
+        if card != nil { results.append(failed(unterminated(cardStart), cardStart, card?.last?.line ?? cardStart)) }
         return results
     }
 
@@ -90,16 +110,53 @@ public enum VCardParser {
         }
     }
 
-    private static func read(_ lines: [LogicalLine]) throws(VCardError) -> VCard {
+    /// A line the lexer cannot read (no colon, an empty group, a control byte in a name) is
+    /// skipped and reported, and the rest of the card is read: one bad line of another app's
+    /// export must not hold back the whole contact.
+    private static func read(_ lines: [LogicalLine]) -> ParsedCard {
         var content: [ContentLine] = []
+        var skipped: [VCardSkippedLine] = []
         content.reserveCapacity(lines.count)
         for l in lines {
-            let c = try Lexer.contentLine(l)
-            if c.name == "BEGIN" || c.name == "END" {
-                throw VCardError("unexpected \(c.name):\(c.value) inside a vCard", line: l.line)
+            do {
+                let c = try Lexer.contentLine(l)
+                if c.name == "BEGIN" || c.name == "END" {
+                    return ParsedCard(
+                        result: .failure(VCardError("unexpected \(c.name):\(c.value) inside a vCard", line: l.line)), lines: 0...0)
+                }
+                content.append(c)
+            } catch {
+                skipped.append(VCardSkippedLine(error: error, raw: String(decoding: l.bytes, as: UTF8.self)))
             }
-            content.append(c)
         }
-        return try CardReader.read(content)
+        let version = content.first { $0.name == "VERSION" }?.value.trimmingWhitespace()
+        let result = Result { () throws(VCardError) in
+            var card = try CardReader.read(content)
+            card.skipped = skipped.map(\.raw)
+            return card
+        }
+        return ParsedCard(result: result, lines: 0...0, skipped: skipped, writtenVersion: version)
+    }
+}
+
+/// One card of a file as read: the card or why not, the physical lines it spans (BEGIN to END),
+/// the lines skipped in it, and its VERSION as written ("2.1" reads as 3.0 but is written back as
+/// 2.1 by a spoke that keeps files as they were).
+public struct ParsedCard: Sendable {
+    public var result: Result<VCard, VCardError>
+    public var lines: ClosedRange<Int>
+    public var skipped: [VCardSkippedLine] = []
+    public var writtenVersion: String?
+}
+
+/// A line of a card that could not be read, with the reason (and its line) and its text.
+public struct VCardSkippedLine: Sendable, Hashable {
+    public var error: VCardError
+    /// The logical line (unfolded), to write back unchanged.
+    public var raw: String
+
+    public init(error: VCardError, raw: String) {
+        self.error = error
+        self.raw = raw
     }
 }

@@ -54,6 +54,7 @@ public enum VCardWriter {
             w.add(p.name.uppercased(), group: p.group, params: p.params.map { ($0.name, $0.values) },
                   value: TextCoding.escapeLineBreaks(p.value))
         }
+        for raw in card.skipped { w.out += Array(raw.utf8) + [0x0D, 0x0A] }
         w.add("END", value: "VCARD")
         return String(decoding: w.out, as: UTF8.self)
     }

@@ -38,7 +38,7 @@ struct Pass {
     mutating func itemError(_ spoke: SpokeConfig, _ error: ItemError) {
         stats[spoke.id, default: .init()].itemErrors += 1
         record("\(spoke.name): \(error)")
-        engine.logger.warning("item error", metadata: ["spoke": "\(spoke.name)", "error": "\(error)"])
+        engine.logger.debug("item error", metadata: ["spoke": "\(spoke.name)", "error": "\(error)"])
     }
 
     private mutating func record(_ message: String) {

@@ -130,7 +130,7 @@ public struct SyncEngine: Sendable {
             end.spokeStates.append(state)
         }
         try store.commit(hub: hubID, end)
-        logger.info(
+        logger.debug(
             "sync finished",
             metadata: ["hub": "\(hubID)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
         return run

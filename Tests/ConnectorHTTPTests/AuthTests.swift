@@ -167,7 +167,7 @@ private func param(_ name: String, _ header: String?) -> String? {
         _ = try await bearer.send(HTTPRequest(.get, URL(string: "https://dav.example.org/x?access_token=QUERYSECRET")!))
         let text = logs.all.joined(separator: "\n")
         #expect(logs.all.count == 5)
-        #expect(text.contains("PROPFIND /dav/ → 207"))
+        #expect(text.contains("PROPFIND https://dav.example.org/dav/ → 207"))
         for secret in ["Authorization", "hunter2", "ya29", "Basic", "Digest", "response=", "BODY-SECRET", "QUERYSECRET"] {
             #expect(!text.contains(secret), "\(secret) logged")
         }

@@ -111,6 +111,27 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 hits[path] = hits.get(path, 0) + 1
                 first = hits[path] == 1
             return self.reply(503, b"busy", [("Retry-After", "1")]) if first else self.reply(200, b"recovered")
+        if path.startswith("/trickle-"):  # a hostile server: a byte (or header line) every 0.2 s
+            import time
+            try:
+                if path == "/trickle-headers":
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                    for n in range(200):
+                        self.wfile.write(f"X-Slow-{n}: x\r\n".encode())
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                    self.wfile.write(b"Content-Length: 0\r\n\r\n")
+                    return
+                self.send_response(200)
+                self.send_header("Content-Length", "200")
+                self.end_headers()
+                for _ in range(200):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+            return
         if path == "/.well-known/carddav":
             return self.reply(301, b"", [("Location", "/digest-sha256/dav/")])
         self.reply(200 if path == "/hello" else 404, b"hello")

@@ -39,11 +39,14 @@ import TestSupport
         #expect(error("BEGIN:VCARD\nVERSION:4.0\nPHOTO:data:image/png;base64\nEND:VCARD")?.line == 3)
     }
 
-    @Test func garbageLineInsideCard() {
-        let e = error("BEGIN:VCARD\nVERSION:3.0\nFN:x\nthis is not a property\nEND:VCARD")
-        #expect(e == VCardError("malformed content line", line: 4))
-        #expect(error("BEGIN:VCARD\nBAD NAME:x\nEND:VCARD")?.line == 2)
-        #expect(error("BEGIN:VCARD\nX-P;A=\"open:x\nEND:VCARD")?.message == "unterminated quoted parameter value")
+    @Test func garbageLineInsideCardIsSkippedAndReported() throws {
+        let read = VCardParser.read(data: Data("BEGIN:VCARD\nVERSION:3.0\nFN:x\nthis is not a property\nEND:VCARD".utf8))
+        #expect(read.count == 1)
+        #expect(try read[0].result.get().contact.displayName == "x")
+        #expect(read[0].skipped == [VCardSkippedLine(error: VCardError("malformed content line", line: 4), raw: "this is not a property")])
+        #expect(VCardParser.read(data: Data("BEGIN:VCARD\nBAD NAME:x\nEND:VCARD".utf8))[0].skipped.map(\.error.line) == [2])
+        let quote = VCardParser.read(data: Data("BEGIN:VCARD\nX-P;A=\"open:x\nEND:VCARD".utf8))[0]
+        #expect(quote.skipped.map(\.error.message) == ["unterminated quoted parameter value"])
         #expect(error("BEGIN:VCARD\nVERSION:9.9\nEND:VCARD")?.message == "unsupported VERSION 9.9")
     }
 
@@ -57,7 +60,7 @@ import TestSupport
 
     @Test func moreThanOneCardIsAnErrorForParse() {
         let two = Fixtures.google + "\n" + Fixtures.android21
-        #expect(error(two)?.message == "expected one vCard, found 2; use parseAll")
+        #expect(error(two)?.message == "found 2 vCards where one was expected")
     }
 
     @Test func parseAllKeepsTheGoodCards() throws {

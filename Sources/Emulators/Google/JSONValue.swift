@@ -35,9 +35,32 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
-    /// Parses a JSON document (nil when malformed).
+    /// Parses a JSON document (nil when malformed, larger than `maxBytes` or nested deeper than
+    /// `maxDepth`: decoding and freeing a value recurse once per level).
     public static func parse(_ data: Data) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: data)
+        guard data.count <= maxBytes, depth(of: data) <= maxDepth else { return nil }
+        return try? JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    public static let maxDepth = 64
+    public static let maxBytes = 16 * 1024 * 1024
+
+    /// The deepest nesting of `data`, by a flat scan (strings skipped).
+    static func depth(of data: Data) -> Int {
+        var depth = 0, deepest = 0, inString = false, escaped = false
+        for byte in data {
+            if inString {
+                if escaped { escaped = false } else if byte == 0x5C { escaped = true } else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true
+            case 0x7B, 0x5B: depth += 1; deepest = max(deepest, depth)
+            case 0x7D, 0x5D: depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 
     /// Compact JSON with sorted keys (stable output for tests).

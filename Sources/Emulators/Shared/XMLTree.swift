@@ -58,15 +58,28 @@ public enum XMLTreeError: Error, CustomStringConvertible {
 }
 
 public enum XMLTree {
+    /// Requests are shallow (SOAP about 15 levels); the limits also bound the recursion of
+    /// reading and freeing a tree, so no request can overflow the emulator's stack.
+    public static let maxDepth = 200
+    public static let maxElements = 1_000_000
+    public static let maxBytes = 64 * 1024 * 1024
+
     /// Parses a document into its root element. External entities are never resolved.
     public static func parse(_ data: Data) throws -> XNode {
+        guard data.count <= maxBytes else { throw XMLTreeError.malformed("more than \(maxBytes) bytes") }
+        // FoundationXML traps on names that are not valid UTF-8; requests here are UTF-8 (SOAP).
+        guard data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF])
+            || String(validating: data, as: UTF8.self) != nil
+        else { throw XMLTreeError.malformed("not valid UTF-8") }
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = true
         parser.shouldReportNamespacePrefixes = false
         parser.shouldResolveExternalEntities = false
         let builder = TreeBuilder()
         parser.delegate = builder
-        guard parser.parse(), let root = builder.root else {
+        let ok = parser.parse()
+        if let broken = builder.broken { throw XMLTreeError.malformed(broken) }
+        guard ok, let root = builder.root else {
             throw XMLTreeError.malformed(parser.parserError.map { "\($0)" } ?? "no root element")
         }
         return root
@@ -76,9 +89,19 @@ public enum XMLTree {
 private final class TreeBuilder: NSObject, XMLParserDelegate {
     var stack: [XNode] = []
     var root: XNode?
+    var elements = 0
+    var broken: String?
 
     func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                 qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+        elements += 1
+        guard broken == nil else { return }
+        if stack.count >= XMLTree.maxDepth || elements > XMLTree.maxElements {
+            broken = stack.count >= XMLTree.maxDepth ? "nested deeper than \(XMLTree.maxDepth) levels" : "too many elements"
+            parser.abortParsing()
+            stack.removeAll()
+            return
+        }
         var attrs: [String: String] = [:]
         for (key, value) in attributeDict {
             let local = key.split(separator: ":").last.map(String.init) ?? key
@@ -90,17 +113,17 @@ private final class TreeBuilder: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        guard !stack.isEmpty else { return }
+        guard broken == nil, !stack.isEmpty else { return }
         stack[stack.count - 1].text += string
     }
 
     func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
-        guard !stack.isEmpty else { return }
+        guard broken == nil, !stack.isEmpty else { return }
         stack[stack.count - 1].text += String(decoding: CDATABlock, as: UTF8.self)
     }
 
     func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-        guard var node = stack.popLast() else { return }
+        guard broken == nil, var node = stack.popLast() else { return }
         // Mixed content is not used by SOAP; keep text only for leaf elements.
         if !node.children.isEmpty, node.text.allSatisfy(\.isWhitespace) { node.text = "" }
         if stack.isEmpty { root = node } else { stack[stack.count - 1].children.append(node) }
