@@ -134,7 +134,10 @@ extension Pass {
             tally, spoke: spoke, view: view, seen: seen, trustedAbsence: mode == .full && !incomplete && !suspect,
             heldLinks: heldLinks, newDeletions: newDeletions, newChanges: newChanges, into: &batch)
         var newState = try store.spokeState(hub: hub.id, spoke: spoke.id)
-        newState.cursor = cursor
+        // A listing of nothing never moves the cursor: the next pull lists in full again (one
+        // cheap request while the source is empty), so a listing that glitched to nothing cannot
+        // hide, for good, items it never listed and nobody changes again.
+        newState.cursor = emptyListing ? nil : cursor
         batch.spokeStates = [newState]
         try store.commit(hub: hub.id, batch)
     }

@@ -127,7 +127,7 @@ import TestSupport
         }
     }
 
-    @Test func noMoreThanMaxConcurrentRequestsInFlight() async throws {
+    @Test(.timeLimit(.minutes(1))) func noMoreThanMaxConcurrentRequestsInFlight() async throws {
         let transport = CountingTransport()
         let client = HTTPClient(transport: transport, maxConcurrent: 3)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -139,18 +139,25 @@ import TestSupport
     }
 }
 
-/// Holds each request until three are in flight (or a yield budget runs out) and records the peak.
+/// Holds each request until three are in flight, then lets those three go, and records the peak
+/// (no busy waiting: the request deadline's timer tasks made a yield loop crawl on a loaded machine).
 final class CountingTransport: HTTPTransport {
-    private let counts = Mutex((now: 0, peak: 0))
-    var peak: Int { counts.withLock { $0.peak } }
+    private let state = Mutex((now: 0, peak: 0, waiting: [CheckedContinuation<Void, Never>]()))
+    var peak: Int { state.withLock { $0.peak } }
 
     func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        counts.withLock { c in
-            c.now += 1
-            c.peak = max(c.peak, c.now)
+        await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
+            let release: [CheckedContinuation<Void, Never>] = state.withLock { s in
+                s.now += 1
+                s.peak = max(s.peak, s.now)
+                s.waiting.append(cont)
+                guard s.now >= 3 else { return [] }
+                defer { s.waiting = [] }
+                return s.waiting
+            }
+            for c in release { c.resume() }
         }
-        for _ in 0..<2000 where counts.withLock({ $0.now }) < 4 { await Task.yield() }
-        counts.withLock { $0.now -= 1 }
+        state.withLock { $0.now -= 1 }
         return HTTPResponse(status: 200, url: request.url)
     }
 }

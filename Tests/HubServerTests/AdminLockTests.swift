@@ -25,7 +25,7 @@ struct AdminLockTests {
 
             fx.provider.book("a").userUpsert(SampleContacts.person(99))
             #expect(try await c.call(.post, "/api/hubs/h/sync").status == .accepted)
-            let undo = try await c.call(.post, "/api/hubs/h/journal/\(seq)/undo")
+            let undo = try await c.call(.post, "/api/hubs/h/journal/\(seq)/undo?confirm=deletions")
             #expect(undo.object["restored"] as? Int == 1)
             // The undo waited for the pass: it had finished when the undo was written.
             #expect(!fx.app.runner.isRunning("h"))

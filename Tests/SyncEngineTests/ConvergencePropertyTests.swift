@@ -98,7 +98,7 @@ struct Model {
     struct Epoch {
         var textEdits: [String: [TextField: [Int: String]]] = [:]  // token → field → spoke → last value
         var textAll: [String: [TextField: Set<String>]] = [:]  // every value written in the epoch
-        var emailsAdded: [String: [String: Int]] = [:]  // token → email → spoke
+        var emailsAdded: [String: [String: Int]] = [:]  // token → email (by key: lower-cased) → spoke
         var emailsRemoved: [String: [String: Int]] = [:]
         /// Emails (by key) whose display form someone edited: an edit, which beats a removal.
         var emailsReformatted: [String: Set<String>] = [:]
@@ -201,7 +201,7 @@ struct Model {
                 let t = token(c)
                 let mail = "\(value())@\(t).example"
                 c.emails.append(LabeledValue(mail, label: .home))
-                epoch.emailsAdded[t, default: [:]][mail] = spoke
+                epoch.emailsAdded[t, default: [:]][mail.lowercased()] = spoke
                 noteEdit(t, on: spoke)
                 s.userUpsert(c, id: id)
                 note("add email \(t) \(mail) on \(spoke)")
@@ -212,7 +212,7 @@ struct Model {
                 let t = token(c)
                 c.emails.removeAll { $0.value == victim.value }
                 if c.emails.isEmpty { leftTheFilter += 1 }
-                epoch.emailsRemoved[t, default: [:]][victim.value] = spoke
+                epoch.emailsRemoved[t, default: [:]][victim.value.lowercased()] = spoke
                 noteEdit(t, on: spoke)
                 s.userUpsert(c, id: id)
                 note("remove email \(t) \(victim.value) on \(spoke)")

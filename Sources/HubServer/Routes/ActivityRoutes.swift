@@ -45,12 +45,14 @@ extension HubApp {
         router.post("/api/hubs/:hub/journal/:seq/undo") { request, context in
             let hub = try self.hub(context)
             guard let seq = Int64(try context.parameters.require("seq")) else { throw APIError.notFound("journal entry") }
-            // Undoing an "Added" deletes that contact everywhere: as for a run, never without a yes.
-            if try self.undoDeletes(hub: hub.id, entry: seq) && request.uri.queryParameters["confirm"] != "deletions" {
-                throw APIError(.conflict, "Undoing this change deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
-            }
+            let confirmed = request.uri.queryParameters["confirm"] == "deletions"
             return Restored(restored: try await self.runner.exclusive(hub.id) {
-                try Self.engine { try self.runner.engine.restore(hub: hub.id, entry: seq).count }
+                // Undoing an "Added" deletes that contact everywhere: as for a run, never without
+                // a yes (asked once the running pass is done, on the hub as it is then).
+                if try self.undoDeletes(hub: hub.id, entry: seq) && !confirmed {
+                    throw APIError(.conflict, "Undoing this change deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
+                }
+                return try Self.engine { try self.runner.engine.restore(hub: hub.id, entry: seq).count }
             })
         }
 
