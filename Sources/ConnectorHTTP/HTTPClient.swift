@@ -272,18 +272,10 @@ public final class HTTPClient: Sendable {
         _ send: @escaping @Sendable () async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
         let deadline = self.deadline, timer = self.deadlineTimer
-        return try await withThrowingTaskGroup(of: HTTPResponse?.self) { group in
-            group.addTask { try await send() }
-            group.addTask {
-                try await timer(deadline)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let response = first else {
-                throw HTTPTransportError(.tooSlow, "took more than \(deadline.components.seconds) s (headers and body); stopped waiting")
-            }
-            return response
+        guard let response = try await firstBefore({ try await timer(deadline) }, send) else {
+            throw HTTPTransportError(.tooSlow, "took more than \(deadline.components.seconds) s (headers and body); stopped waiting")
         }
+        return response
     }
 
     /// The path alone: queries may carry tokens.

@@ -65,15 +65,7 @@ public final class PassBudget: SpokeConnector {
             + "\(budget.components.seconds) s and was stopped; the other spokes went on")
         guard left > .zero else { throw spent }
         let timer = self.timer
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await call() }
-            group.addTask {
-                try await timer(left)
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw spent }
-            return value
-        }
+        guard let value = try await firstBefore({ try await timer(left) }, call) else { throw spent }
+        return value
     }
 }
