@@ -15,19 +15,13 @@ import TestSupport
     static let mailbox = "ada@example.com"
 
     @Test func exchangeAndGoogleStayTheSame() async throws {
-        let exchange = EWSEmulator(version: .exchange2016, auth: .ntlm)
-        exchange.addMailbox(email: Self.mailbox, user: "ada", password: "pw", domain: "EXAMPLE")
-        let ewsURL = try await exchange.start()
-        let g = try await Google.start()
-        var hub = try HubFixture()
-        try hub.add("exchange", .ews, EWSSpoke(
-            settings: EWSSettings(url: ewsURL),
-            http: ConnectorHTTPClient(transport: AHCTransport.shared(), auth: .automatic(user: "EXAMPLE\\ada", password: "pw"),
-                                      retry: EWSSpoke.retryPolicy())))
-        try hub.add("google", .google, g.spoke())
-        func ews() throws -> [EWSContactRecord] { try exchange.contacts(in: Self.mailbox) }
-        func ewsRecord(_ given: String) throws -> EWSContactRecord? { try ews().first { $0.contact.givenName == given } }
-        do {
+        try await ExchangeAndGoogle.with(auth: .ntlm) { both in
+            let exchange = both.exchange, g = both.google
+            var hub = try HubFixture()
+            try hub.add("exchange", .ews, both.ewsSpoke(.automatic(user: "EXAMPLE\\ada", password: "pw")))
+            try hub.add("google", .google, g.spoke())
+            func ews() throws -> [EWSContactRecord] { try exchange.contacts(in: Self.mailbox) }
+            func ewsRecord(_ given: String) throws -> EWSContactRecord? { try ews().first { $0.contact.givenName == given } }
             // The same person on both sides (matched by email), and one on each side only.
             _ = try exchange.createContact(Emulators.EWSContact(givenName: "Ann", surname: "Arden", email: "ann@example.com"),
                                            in: Self.mailbox)
@@ -60,12 +54,6 @@ import TestSupport
             // And it stays still.
             let calm = try await hub.sync()
             #expect(calm.stats.values.allSatisfy { $0.hubUpdated == 0 && $0.pushedUpdates == 0 && $0.pushedCreates == 0 })
-        } catch {
-            await exchange.stop()
-            await g.stop()
-            throw error
         }
-        await exchange.stop()
-        await g.stop()
     }
 }

@@ -50,26 +50,20 @@ import TestSupport
     ]
 
     @Test func awkwardContactsComeBackAsTypedFromEverySource() async throws {
-        let exchange = EWSEmulator(version: .exchange2016, auth: .basic)
-        exchange.addMailbox(email: "ada@example.com", user: "ada", password: "pw", domain: "EXAMPLE")
-        let ewsURL = try await exchange.start()
-        let g = try await Google.start()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fidelity-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let source = MemorySpoke(name: "source")
-        let targets: [(String, any SpokeConnector)] = [
-            ("folder", FolderSpoke(directory: dir)),
-            ("exchange", EWSSpoke(
-                settings: EWSSettings(url: ewsURL),
-                http: ConnectorHTTPClient(transport: AHCTransport.shared(), auth: .basic(user: "ada", password: "pw"),
-                                          retry: EWSSpoke.retryPolicy()))),
-            ("google", g.spoke()),
-        ]
-        var hub = try HubFixture()
-        try hub.add("source", .memory, source)
-        for (name, c) in targets { try hub.add(name, name == "folder" ? .folder : name == "exchange" ? .ews : .google, c) }
-        do {
+        try await ExchangeAndGoogle.with(auth: .basic) { both in
+            let exchange = both.exchange, g = both.google
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fidelity-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let source = MemorySpoke(name: "source")
+            let targets: [(String, any SpokeConnector)] = [
+                ("folder", FolderSpoke(directory: dir)),
+                ("exchange", both.ewsSpoke(.basic(user: "ada", password: "pw"))),
+                ("google", g.spoke()),
+            ]
+            var hub = try HubFixture()
+            try hub.add("source", .memory, source)
+            for (name, c) in targets { try hub.add(name, name == "folder" ? .folder : name == "exchange" ? .ews : .google, c) }
             let ids = Self.corpus.map { source.userUpsert($0) }
             #expect(try await hub.sync().status == .succeeded)
             var report: [String] = []
@@ -95,13 +89,7 @@ import TestSupport
             let calm = try await hub.sync()
             #expect(calm.stats.values.allSatisfy { $0.hubUpdated == 0 && $0.pushedUpdates == 0 && $0.pushedCreates == 0 })
             print("fidelity report (fields that changed, all declared):\n" + report.joined(separator: "\n"))
-        } catch {
-            await exchange.stop()
-            await g.stop()
-            throw error
         }
-        await exchange.stop()
-        await g.stop()
     }
 
     static func readAll(_ c: any SpokeConnector) async throws -> [Contact] {

@@ -14,20 +14,14 @@ import TestSupport
     static let mailbox = "ada@example.com"
 
     @Test func anUnrelatedEditLeavesEveryOtherFieldAsItWas() async throws {
-        let exchange = EWSEmulator(version: .exchange2016, auth: .basic)
-        exchange.addMailbox(email: Self.mailbox, user: "ada", password: "pw", domain: "EXAMPLE")
-        let ewsURL = try await exchange.start()
-        let g = try await Google.start()
-        var hub = try HubFixture()
-        try hub.add("exchange", .ews, EWSSpoke(
-            settings: EWSSettings(url: ewsURL),
-            http: ConnectorHTTPClient(transport: AHCTransport.shared(), auth: .basic(user: "ada", password: "pw"),
-                                      retry: EWSSpoke.retryPolicy())))
-        try hub.add("google", .google, g.spoke())
-        func ews(_ given: String) throws -> EWSContactRecord? {
-            try exchange.contacts(in: Self.mailbox).first { $0.contact.givenName == given }
-        }
-        do {
+        try await ExchangeAndGoogle.with(auth: .basic) { both in
+            let exchange = both.exchange, g = both.google
+            var hub = try HubFixture()
+            try hub.add("exchange", .ews, both.ewsSpoke(.basic(user: "ada", password: "pw")))
+            try hub.add("google", .google, g.spoke())
+            func ews(_ given: String) throws -> EWSContactRecord? {
+                try exchange.contacts(in: Self.mailbox).first { $0.contact.givenName == given }
+            }
             // Outlook: numbers in slots the hub would not pick itself, the second email slot.
             var olivia = Emulators.EWSContact(givenName: "Olivia", surname: "Oak")
             olivia.phoneNumbers = ["CarPhone": "+1 (555) 010-0100", "HomePhone2": "0044 20 7946 0900"]
@@ -72,12 +66,6 @@ import TestSupport
             // And it stays still.
             let calm = try await hub.sync()
             #expect(calm.stats.values.allSatisfy { $0.hubUpdated == 0 && $0.pushedUpdates == 0 && $0.pushedCreates == 0 })
-        } catch {
-            await exchange.stop()
-            await g.stop()
-            throw error
         }
-        await exchange.stop()
-        await g.stop()
     }
 }
