@@ -3,7 +3,8 @@ import SyncModel
 
 /// A contact as an Exchange contact item holds it: fixed, keyed slots. Mapping goes through this
 /// both ways, so what the mailbox keeps of a contact (`EWSContact.fit`) is exactly what a read
-/// gives back.
+/// gives back. Exchange has no custom label text, preferred flag or IM service: the fit drops
+/// them, so the hub keeps them (`SpokeView.lift`) while Exchange never shows them.
 struct EWSContact: Hashable, Sendable {
     /// Plain text properties by FieldURI name ("GivenName", "CompanyName"…).
     var text: [TextProperty: String] = [:]
@@ -37,7 +38,10 @@ struct EWSContact: Hashable, Sendable {
         .work: ["BusinessPhone", "BusinessPhone2"],
         .home: ["HomePhone", "HomePhone2"],
         .main: ["PrimaryPhone", "CompanyMainPhone"],
-        .fax: ["BusinessFax", "HomeFax", "OtherFax"],
+        // Each kind of fax in its own slot first, then in the others (which read back as theirs).
+        .workFax: ["BusinessFax", "OtherFax", "HomeFax"],
+        .homeFax: ["HomeFax", "OtherFax", "BusinessFax"],
+        .fax: ["OtherFax", "BusinessFax", "HomeFax"],
         .pager: ["Pager"],
         .other: ["OtherTelephone", "Callback", "CarPhone", "RadioPhone", "Isdn", "TtyTddPhone", "Telex"],
     ]
@@ -123,8 +127,9 @@ extension EWSContact {
         return c.normalized()
     }
 
+    /// The label of a slot: the one whose first slot it is (faxes share slots), else the one holding it.
     static func label(ofPhone key: String) -> ContactLabel {
-        phoneKeys.first { $0.value.contains(key) }?.key ?? .other
+        phoneKeys.first { $0.value.first == key }?.key ?? phoneKeys.first { $0.value.contains(key) }?.key ?? .other
     }
 
     /// What a mailbox keeps of a contact: the slots written, then read back.

@@ -46,9 +46,17 @@ struct Person: Codable, Sendable, Hashable {
     struct Typed: Codable, Sendable, Hashable {
         var value: String?
         var type: String?
+        var metadata: FieldMetadata?
+    }
+    /// Of one value: `primary` is Google's (read only), `sourcePrimary` the one a client sets.
+    struct FieldMetadata: Codable, Sendable, Hashable {
+        var primary: Bool?
+        var sourcePrimary: Bool?
+        var isPrimary: Bool { primary == true || sourcePrimary == true }
     }
     struct Address: Codable, Sendable, Hashable {
         var type: String?
+        var metadata: FieldMetadata?
         var poBox: String?
         var streetAddress: String?
         var extendedAddress: String?
@@ -75,6 +83,7 @@ struct Person: Codable, Sendable, Hashable {
         var username: String?
         var `protocol`: String?
         var type: String?
+        var metadata: FieldMetadata?
     }
     struct Membership: Codable, Sendable, Hashable {
         var contactGroupMembership: GroupRef?

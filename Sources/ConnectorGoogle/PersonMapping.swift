@@ -26,14 +26,21 @@ struct PersonMapping: Sendable {
         c.notes = p.biographies?.first?.value
         c.birthday = p.birthdays?.lazy.compactMap { Self.date($0.date) }.first
         c.anniversary = p.events?.first { $0.type?.lowercased() == "anniversary" }.flatMap { Self.date($0.date) }
-        c.emails = (p.emailAddresses ?? []).compactMap { e in e.value.map { LabeledValue($0, label: Self.label(e.type)) } }
-        c.phones = (p.phoneNumbers ?? []).compactMap { e in e.value.map { LabeledValue($0, label: Self.phoneLabel(e.type)) } }
-        c.websites = (p.urls ?? []).compactMap { e in e.value.map { LabeledValue($0, label: Self.label(e.type)) } }
-        c.ims = (p.imClients ?? []).compactMap { e in e.username.map { LabeledValue($0, label: Self.label(e.type)) } }
+        c.emails = Self.values(p.emailAddresses, \.value, \.metadata) { LabeledValue($0, type: $1.type, Self.label) }
+        c.phones = Self.values(p.phoneNumbers, \.value, \.metadata) { LabeledValue($0, type: $1.type, Self.phoneLabel) }
+        c.websites = Self.values(p.urls, \.value, \.metadata) { LabeledValue($0, type: $1.type, Self.label) }
+        c.ims = Self.values(p.imClients, \.username, \.metadata) { username, e in
+            var v = LabeledValue(username, type: e.type, Self.label)
+            v.service = IMService.canonical(e.protocol)
+            return v
+        }
+        let several = (p.addresses?.count ?? 0) > 1
         c.addresses = (p.addresses ?? []).map { a in
-            PostalAddress(label: Self.label(a.type), poBox: a.poBox ?? "", extended: a.extendedAddress ?? "",
-                          street: a.streetAddress ?? "", city: a.city ?? "", region: a.region ?? "",
-                          postalCode: a.postalCode ?? "", country: a.country ?? "")
+            let (label, custom) = Self.labels(a.type, Self.label)
+            return PostalAddress(label: label, poBox: a.poBox ?? "", extended: a.extendedAddress ?? "",
+                                 street: a.streetAddress ?? "", city: a.city ?? "", region: a.region ?? "",
+                                 postalCode: a.postalCode ?? "", country: a.country ?? "", customLabel: custom,
+                                 preferred: several && a.metadata?.isPrimary == true)
         }
         c.categories = (p.memberships ?? []).compactMap { $0.contactGroupMembership?.contactGroupResourceName }
             .compactMap { groupNames[$0] }
@@ -54,12 +61,22 @@ struct PersonMapping: Sendable {
         p.biographies = c.notes.map { [Person.Value(value: $0)] } ?? []
         p.birthdays = c.birthday.map { [Person.Event(date: Self.parts($0))] } ?? []
         p.events = c.anniversary.map { [Person.Event(date: Self.parts($0), type: "anniversary")] } ?? []
-        p.emailAddresses = c.emails.map { Person.Typed(value: $0.value, type: Self.type($0.label)) }
-        p.phoneNumbers = c.phones.map { Person.Typed(value: $0.value, type: Self.phoneType($0.label)) }
-        p.urls = c.websites.map { Person.Typed(value: $0.value, type: Self.type($0.label)) }
-        p.imClients = c.ims.map { Person.IM(username: $0.value, type: Self.type($0.label)) }
-        p.addresses = c.addresses.map { a in
-            Person.Address(type: Self.type(a.label), poBox: a.poBox.nilIfEmpty, streetAddress: a.street.nilIfEmpty,
+        p.emailAddresses = c.emails.enumerated().map { i, v in
+            Person.Typed(value: v.value, type: v.customLabel ?? Self.type(v.label), metadata: Self.primary(i, c.emails))
+        }
+        p.phoneNumbers = c.phones.enumerated().map { i, v in
+            Person.Typed(value: v.value, type: v.customLabel ?? Self.phoneType(v.label), metadata: Self.primary(i, c.phones))
+        }
+        p.urls = c.websites.enumerated().map { i, v in
+            Person.Typed(value: v.value, type: v.customLabel ?? Self.type(v.label), metadata: Self.primary(i, c.websites))
+        }
+        p.imClients = c.ims.enumerated().map { i, v in
+            Person.IM(username: IMService.handle(v.value), protocol: IMService.service(of: v).map(Self.googleProtocol),
+                      type: v.customLabel ?? Self.type(v.label), metadata: Self.primary(i, c.ims))
+        }
+        p.addresses = c.addresses.enumerated().map { i, a in
+            Person.Address(type: a.customLabel ?? Self.type(a.label), metadata: Self.primary(i, c.addresses),
+                           poBox: a.poBox.nilIfEmpty, streetAddress: a.street.nilIfEmpty,
                            extendedAddress: a.extended.nilIfEmpty, city: a.city.nilIfEmpty, region: a.region.nilIfEmpty,
                            postalCode: a.postalCode.nilIfEmpty, country: a.country.nilIfEmpty)
         }
@@ -87,20 +104,49 @@ struct PersonMapping: Sendable {
 
     // MARK: labels and dates
 
-    static func label(_ type: String?) -> ContactLabel {
-        switch type?.lowercased() {
+    /// Entries of one field. Google marks one value of several primary (the first, unless a
+    /// client chose another); of a single value, primary says nothing, so it is not "preferred".
+    static func values<E, V>(_ list: [E]?, _ value: KeyPath<E, String?>, _ meta: KeyPath<E, Person.FieldMetadata?>,
+                             _ make: (String, E) -> V) -> [V] where V: PreferredFlag {
+        let list = list ?? []
+        return list.compactMap { e in
+            e[keyPath: value].map { v in
+                var out = make(v, e)
+                out.preferred = list.count > 1 && e[keyPath: meta]?.isPrimary == true
+                return out
+            }
+        }
+    }
+
+    /// The value Google marks primary when there are several: the first (a preferred one is
+    /// first in the hub). Written always, so an unchanged field compares equal (`UpdateMask`).
+    static func primary<T>(_ i: Int, _ list: [T]) -> Person.FieldMetadata? {
+        i == 0 && list.count > 1 ? Person.FieldMetadata(sourcePrimary: true) : nil
+    }
+
+    /// A standard type is a label; any other text is a custom label (Google's `type` is free text).
+    static func labels(_ type: String?, _ standard: (String) -> ContactLabel?) -> (ContactLabel, String?) {
+        guard let t = type?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return (.other, nil) }
+        return standard(t.lowercased()).map { ($0, nil) } ?? (.other, t)
+    }
+
+    static func label(_ type: String) -> ContactLabel? {
+        switch type {
         case "home": .home
         case "work": .work
         case "mobile": .mobile
         case "school": .school
-        default: .other
+        case "other": .other
+        default: nil
         }
     }
 
-    static func phoneLabel(_ type: String?) -> ContactLabel {
-        switch type?.lowercased() {
+    static func phoneLabel(_ type: String) -> ContactLabel? {
+        switch type {
         case "mobile", "workmobile": .mobile
-        case "homefax", "workfax", "otherfax": .fax
+        case "homefax": .homeFax
+        case "workfax": .workFax
+        case "otherfax": .fax
         case "pager", "workpager": .pager
         case "main": .main
         default: label(type)
@@ -112,7 +158,7 @@ struct PersonMapping: Sendable {
         case .home: "home"
         case .work: "work"
         case .school: "school"
-        case .mobile, .fax, .pager, .main, .other: "other"
+        case .mobile, .fax, .workFax, .homeFax, .pager, .main, .other: "other"
         }
     }
 
@@ -120,10 +166,17 @@ struct PersonMapping: Sendable {
         switch label {
         case .mobile: "mobile"
         case .fax: "otherFax"
+        case .workFax: "workFax"
+        case .homeFax: "homeFax"
         case .pager: "pager"
         case .main: "main"
         case .home, .work, .school, .other: type(label)
         }
+    }
+
+    /// The People API's spelling of a service token (`googleTalk`); others as they are.
+    static func googleProtocol(_ token: String) -> String {
+        ["googletalk": "googleTalk", "netmeeting": "netMeeting"][token] ?? token
     }
 
     static func date(_ d: Person.DateParts?) -> PartialDate? {
@@ -137,4 +190,12 @@ struct PersonMapping: Sendable {
 
 extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
+}
+
+protocol PreferredFlag { var preferred: Bool { get set } }
+extension LabeledValue: PreferredFlag {
+    init(_ value: String, type: String?, _ standard: (String) -> ContactLabel?) {
+        let (label, custom) = PersonMapping.labels(type, standard)
+        self.init(value, label: label, customLabel: custom)
+    }
 }

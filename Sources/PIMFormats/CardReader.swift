@@ -19,6 +19,8 @@ struct CardReader {
     /// Apple item groups: `item1.X-ABLabel` labels the other `item1.` properties.
     private var appleLabels: [String: ContentLine] = [:]
     private var consumedGroups = Set<String>(), unknownGroups = Set<String>()
+    /// Written by HubSync before entries had a preferred flag: its PREF only kept their order.
+    private var prefIsOrderOnly = false
 
     static func read(_ lines: [ContentLine]) throws(VCardError) -> VCard {
         var r = CardReader()
@@ -29,6 +31,7 @@ struct CardReader {
             default: throw VCardError("unsupported VERSION \(v.value)", line: v.line)
             }
         }
+        r.prefIsOrderOnly = lines.contains { $0.name == "PRODID" && $0.value.trimmingWhitespace() == VCardWriter.legacyProductID }
         for l in lines where l.name == "X-ABLABEL" {
             if let g = l.group?.uppercased(), r.appleLabels[g] == nil { r.appleLabels[g] = l }
         }
@@ -82,7 +85,11 @@ struct CardReader {
             websites += ranked(TextCoding.unescape(l.value, uriOnly: true), l, order)
             mapped = true
         case "IMPP":
-            ims += ranked(TextCoding.unescape(l.value, uriOnly: true), l, order)
+            ims += ranked(TextCoding.unescape(l.value, uriOnly: true), l, order).map { r in
+                var r = r
+                r.value.service = IMService.canonical(l.values(of: "X-SERVICE-TYPE").first)
+                return r
+            }
             mapped = true
         case let n where VCardNames.imSchemes[n] != nil:
             let handle = "\(VCardNames.imSchemes[n] ?? ""):\(text.trimmingWhitespace())"
@@ -92,9 +99,10 @@ struct CardReader {
             mapped = true
         case "ADR":
             let p = Self.components(l.value, count: 7).map { $0 ?? "" }
+            let (label, custom) = labels(l)
             let a = PostalAddress(
-                label: label(l), poBox: p[0], extended: p[1], street: p[2], city: p[3], region: p[4],
-                postalCode: p[5], country: p[6])
+                label: label, poBox: p[0], extended: p[1], street: p[2], city: p[3], region: p[4],
+                postalCode: p[5], country: p[6], customLabel: custom)
             if !a.isEmpty { addresses.append(Ranked(value: a, rank: Labels.preference(l), order: order)) }
             mapped = true
         case "CATEGORIES":
@@ -132,16 +140,20 @@ struct CardReader {
     private func ranked(_ value: String, _ l: ContentLine, _ order: Int) -> [Ranked<LabeledValue>] {
         let v = value.trimmingWhitespace()
         guard !v.isEmpty else { return [] }
-        return [Ranked(value: LabeledValue(v, label: label(l)), rank: Labels.preference(l), order: order)]
+        let (label, custom) = labels(l)
+        return [Ranked(value: LabeledValue(v, label: label, customLabel: custom), rank: Labels.preference(l), order: order)]
     }
 
     private func appleLabel(_ l: ContentLine) -> ContentLine? {
         l.group.flatMap { appleLabels[$0.uppercased()] }
     }
 
-    private func label(_ l: ContentLine) -> ContactLabel {
-        appleLabel(l).flatMap { Labels.label(apple: TextCoding.unescape($0.value)) }
-            ?? Labels.label(types: l.types) ?? .other
+    /// The label and custom label text: an Apple label first, then TYPE (`x-` text as custom).
+    private func labels(_ l: ContentLine) -> (ContactLabel, String?) {
+        let apple = appleLabel(l).map { Labels.label(apple: TextCoding.unescape($0.value)) }
+        let raw = l.values(of: "TYPE").flatMap { $0.split(separator: ",") }.map { $0.trimmingWhitespace() }
+        let custom = apple.map(\.custom) ?? Labels.customLabel(rawTypes: raw)
+        return (apple?.label ?? Labels.label(types: l.types) ?? .other, custom)
     }
 
     /// Unescaped components of a structured value, padded to `count`; empty ones are nil.
@@ -199,14 +211,19 @@ struct CardReader {
 
     private func finish() -> VCard {
         var card = self.card
-        func sorted<T>(_ r: [Ranked<T>]) -> [T] {
-            r.sorted { ($0.rank, $0.order) < ($1.rank, $1.order) }.map(\.value)
+        let orderOnly = prefIsOrderOnly
+        func sorted<T>(_ r: [Ranked<T>], _ preferred: WritableKeyPath<T, Bool>) -> [T] {
+            r.sorted { ($0.rank, $0.order) < ($1.rank, $1.order) }.map { e in
+                var v = e.value
+                v[keyPath: preferred] = e.rank <= 100 && !orderOnly
+                return v
+            }
         }
-        card.contact.emails = sorted(emails)
-        card.contact.phones = sorted(phones)
-        card.contact.websites = sorted(websites)
-        card.contact.ims = sorted(ims)
-        card.contact.addresses = sorted(addresses)
+        card.contact.emails = sorted(emails, \.preferred)
+        card.contact.phones = sorted(phones, \.preferred)
+        card.contact.websites = sorted(websites, \.preferred)
+        card.contact.ims = sorted(ims, \.preferred)
+        card.contact.addresses = sorted(addresses, \.preferred)
         // FN is the display name as written, even when it repeats the name fields: dropping it
         // then made a card read back with no display name where the hub had one (`VCardFit`).
         if let fn, !fn.trimmingWhitespace().isEmpty { card.contact.displayName = fn }

@@ -1,44 +1,71 @@
 import Foundation
 import SyncModel
 
-/// TYPE parameters and Apple `X-ABLabel`s to and from `ContactLabel`.
+/// TYPE parameters and Apple `X-ABLabel`s to and from `ContactLabel`, custom label text, IM services.
 enum Labels {
-    /// The label from TYPE values. The most specific wins: a "work fax" is a fax, a "home cell" a mobile.
+    /// The label from TYPE values. The most specific wins: a "work fax" is a work fax, a "home cell" a mobile.
     static func label(types: [String]) -> ContactLabel? {
         let t = Set(types.map { $0.hasPrefix("x-") ? String($0.dropFirst(2)) : $0 })
-        if t.contains("fax") { return .fax }
+        if t.contains("fax") { return t.contains("work") ? .workFax : t.contains("home") ? .homeFax : .fax }
         if t.contains("pager") { return .pager }
         if !t.isDisjoint(with: ["cell", "mobile", "iphone"]) { return .mobile }
         for l in [ContactLabel.main, .work, .home, .school, .other] where t.contains(l.rawValue) { return l }
         return nil
     }
 
-    /// An Apple label: `_$!<Mobile>!$_` or a user's free text. Nil when it names no known label,
-    /// so the TYPE-derived label stands.
-    static func label(apple: String) -> ContactLabel? {
-        var s = apple.trimmingWhitespace().lowercased()
+    /// The text of an `x-` TYPE that names no label (`TYPE=x-Cottage`): a custom label, as written.
+    static func customLabel(rawTypes: [String]) -> String? {
+        rawTypes.lazy.filter { $0.lowercased().hasPrefix("x-") && $0.count > 2 }
+            .first { label(types: [$0.lowercased()]) == nil }.map { String($0.dropFirst(2)) }
+    }
+
+    /// An Apple label: `_$!<Mobile>!$_` or a user's free text. A known label, or the text as a
+    /// custom label (Apple's own `_$!<…>!$_` names unwrapped) with no label of its own.
+    static func label(apple: String) -> (label: ContactLabel?, custom: String?) {
+        var s = apple.trimmingWhitespace()
         if s.hasPrefix("_$!<"), s.hasSuffix(">!$_") { s = String(s.dropFirst(4).dropLast(4)) }
-        switch s {
-        case "homefax", "workfax", "otherfax", "fax": return .fax
-        case "iphone", "cell", "mobile": return .mobile
-        default: return ContactLabel(rawValue: s)
+        switch s.lowercased() {
+        case "": return (nil, nil)
+        case "otherfax", "fax": return (.fax, nil)
+        case "iphone", "cell", "mobile": return (.mobile, nil)
+        default: return ContactLabel(naming: s).map { ($0, nil) } ?? (nil, s)
         }
     }
 
-    /// The TYPE value written for a label; `other` is written as no TYPE at all.
-    static func type(for label: ContactLabel, version: VCardVersion) -> String? {
-        let t: String? = switch label {
-        case .home, .work, .fax, .pager, .main, .school: label.rawValue
-        case .mobile: "cell"
-        case .other: nil
+    /// The TYPE values written for a label; `other` is written as no TYPE at all.
+    static func types(for label: ContactLabel, version: VCardVersion) -> [String] {
+        let t: [String] = switch label {
+        case .home, .work, .fax, .pager, .main, .school: [label.rawValue]
+        case .workFax: ["work", "fax"]
+        case .homeFax: ["home", "fax"]
+        case .mobile: ["cell"]
+        case .other: []
         }
-        return version == .v3 ? t?.uppercased() : t
+        return version == .v3 ? t.map { $0.uppercased() } : t
     }
 
     /// Preference rank: `PREF=n` (4.0) or `TYPE=pref` (3.0, 2.1); lower comes first.
     static func preference(_ line: ContentLine) -> Int {
         if let p = line.values(of: "PREF").first.flatMap({ Int($0.trimmingWhitespace()) }) { return p }
         return line.types.contains("pref") ? 1 : 101
+    }
+
+    /// Apple's `X-SERVICE-TYPE` spelling of a service token.
+    static func serviceType(_ token: String) -> String {
+        let names = ["aim": "AIM", "jabber": "Jabber", "msn": "MSN", "yahoo": "Yahoo", "skype": "Skype", "qq": "QQ",
+                     "googletalk": "GoogleTalk", "icq": "ICQ", "facebook": "Facebook", "gadugadu": "GaduGadu"]
+        return names[token] ?? token
+    }
+
+    /// An IM entry as IMPP holds it: a URI (the service's scheme added to a bare handle when the
+    /// service has one), and the service only where that URI does not say it.
+    static func impp(_ v: LabeledValue) -> LabeledValue {
+        var out = v
+        if let s = v.service, IMService.scheme(of: v.value) == nil, let scheme = IMService.scheme(forService: s) {
+            out.value = scheme + ":" + v.value
+        }
+        if out.service == IMService.implied(by: out.value) { out.service = nil }
+        return out
     }
 }
 

@@ -2,7 +2,10 @@ import Foundation
 import SyncModel
 
 public enum VCardWriter {
-    public static let productID = "-//HubSync//EN"
+    /// Cards written since entries have a preferred flag: PREF means "preferred" on them.
+    public static let productID = "-//HubSync//Contacts 2//EN"
+    /// Cards written before, whose PREF on the first of several entries only kept their order.
+    static let legacyProductID = "-//HubSync//EN"
 
     /// Writes the card in its own version.
     public static func write(_ card: VCard) -> String { write(card, version: card.version) }
@@ -11,7 +14,7 @@ public enum VCardWriter {
     public static func write(_ card: VCard, version: VCardVersion) -> String {
         let c = card.contact
         let esc = TextCoding.escape
-        var w = LineSink()
+        var w = LineSink(taken: Set(card.unknown.compactMap { $0.group?.uppercased() }))
         w.add("BEGIN", value: "VCARD")
         w.add("VERSION", value: version.rawValue)
         w.add("PRODID", value: productID)
@@ -34,12 +37,12 @@ public enum VCardWriter {
         if let v = c.notes?.nonEmpty { w.add("NOTE", value: esc(v)) }
         labeled(&w, "EMAIL", c.emails, version, esc)
         labeled(&w, "TEL", c.phones, version, esc)
-        for (i, a) in c.addresses.enumerated() {
-            w.add("ADR", params: params(a.label, pref: i == 0 && c.addresses.count > 1, version),
-                  value: a.components.map(esc).joined(separator: ";"))
+        for a in c.addresses {
+            w.add("ADR", params: params(a.label, pref: a.preferred, version), value: a.components.map(esc).joined(separator: ";"),
+                  customLabel: a.customLabel)
         }
         labeled(&w, "URL", c.websites, version, oneLine)
-        labeled(&w, "IMPP", c.ims, version, oneLine)
+        labeled(&w, "IMPP", c.ims.map(Labels.impp), version, oneLine)
         let categories = c.categories.filter { !$0.isEmpty }
         if !categories.isEmpty { w.add("CATEGORIES", value: categories.map(esc).joined(separator: ",")) }
         if let p = c.photo, !p.data.isEmpty { photo(&w, p, version) }
@@ -63,14 +66,16 @@ public enum VCardWriter {
         _ w: inout LineSink, _ name: String, _ values: [LabeledValue], _ version: VCardVersion,
         _ encode: (String) -> String
     ) {
-        for (i, v) in values.enumerated() where !v.value.isEmpty {
-            w.add(name, params: params(v.label, pref: i == 0 && values.count > 1, version), value: encode(v.value))
+        for v in values where !v.value.isEmpty {
+            var p = params(v.label, pref: v.preferred, version)
+            if let s = v.service { p.append(("X-SERVICE-TYPE", [Labels.serviceType(s)])) }
+            w.add(name, params: p, value: encode(v.value), customLabel: v.customLabel)
         }
     }
 
-    /// TYPE for the label; the first of several entries is marked preferred, so order survives.
+    /// TYPE for the label, and PREF for a preferred entry (readers put it first).
     private static func params(_ label: ContactLabel, pref: Bool, _ version: VCardVersion) -> [(String, [String])] {
-        var types = Labels.type(for: label, version: version).map { [$0] } ?? []
+        var types = Labels.types(for: label, version: version)
         var out: [(String, [String])] = []
         if pref, version == .v3 { types.append("PREF") }
         if !types.isEmpty { out.append(("TYPE", types)) }
@@ -109,6 +114,22 @@ public enum VCardWriter {
 /// Collects content lines as UTF-8, folded.
 private struct LineSink {
     var out: [UInt8] = []
+    /// Groups in use (kept properties'), so an Apple label group is never one of them.
+    var taken: Set<String>
+    private var nextGroup = 1
+
+    init(taken: Set<String>) { self.taken = taken }
+
+    /// A property with a custom label: in an `itemN` group with the label as its `X-ABLabel`,
+    /// the form Apple and most CardDAV clients read.
+    mutating func add(_ name: String, params: [(String, [String])], value: String, customLabel: String?) {
+        guard let customLabel else { return add(name, params: params, value: value) }
+        var group = "item\(nextGroup)"
+        while taken.contains(group.uppercased()) { nextGroup += 1; group = "item\(nextGroup)" }
+        taken.insert(group.uppercased())
+        add(name, group: group, params: params, value: value)
+        add("X-ABLabel", group: group, value: TextCoding.escape(customLabel))
+    }
 
     mutating func add(_ name: String, group: String? = nil, params: [(String, [String])] = [], value: String) {
         var line = group.map { $0 + "." } ?? ""

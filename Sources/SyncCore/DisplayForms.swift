@@ -30,7 +30,9 @@ public enum DisplayForms {
                 }
                 guard let form, form != v.value else { return v }
                 held[k] = v.value
-                return LabeledValue(form, label: v.label)
+                var agreed = v
+                agreed.value = form
+                return agreed
             }
         }
         out.emails = agree(spoke.emails, base?.emails ?? [], hub.emails, key: key(email:))
@@ -61,8 +63,13 @@ public enum DisplayForms {
     /// the spoke holds them in, so a value nobody edited goes back exactly as it is there.
     public static func written(_ base: Contact) -> Contact {
         var out = base
-        out.emails = base.emails.map { v in LabeledValue(base.heldForms[key(email: v)] ?? v.value, label: v.label) }
-        out.phones = base.phones.map { v in LabeledValue(base.heldForms[key(phone: v)] ?? v.value, label: v.label) }
+        func held(_ v: LabeledValue, _ k: String) -> LabeledValue {
+            var w = v
+            w.value = base.heldForms[k] ?? v.value
+            return w
+        }
+        out.emails = base.emails.map { held($0, key(email: $0)) }
+        out.phones = base.phones.map { held($0, key(phone: $0)) }
         out.heldForms = [:]
         return out
     }

@@ -130,19 +130,22 @@ public enum ThreeWayMerge {
 /// An entry with a label (emails, phones, addresses…).
 protocol Labelled: Equatable {
     var label: ContactLabel { get set }
+    var customLabel: String? { get set }
 }
 extension LabeledValue: Labelled {}
 extension PostalAddress: Labelled {}
 
 extension ThreeWayMerge {
-    /// Two entries new to the merge that differ only in that one is labelled "other" are one entry
-    /// with the more specific label, not a conflict: "other" is what a source that keeps no label
-    /// there (Exchange's email slots) says, not a choice made against "home".
+    /// Two entries new to the merge that differ only in that one is labelled plainly "other" are
+    /// one entry with the other's label (and label text), not a conflict: "other" is what a source
+    /// that keeps no label there (Exchange's email slots) says, not a choice made against "home".
     static func specific<T: Labelled>(_ a: T, _ b: T) -> T? {
-        guard a.label != b.label, a.label == .other || b.label == .other else { return nil }
-        var relabelled = a
-        relabelled.label = b.label
-        guard relabelled == b else { return nil }
-        return a.label == .other ? b : a
+        func plain(_ x: T) -> Bool { x.label == .other && x.customLabel == nil }
+        guard a != b, plain(a) != plain(b) else { return nil }
+        var relabelled = plain(a) ? a : b
+        let labelled = plain(a) ? b : a
+        relabelled.label = labelled.label
+        relabelled.customLabel = labelled.customLabel
+        return relabelled == labelled ? labelled : nil
     }
 }

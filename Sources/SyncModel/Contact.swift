@@ -1,22 +1,62 @@
 import Foundation
 
-/// The label of a multi-valued entry. Unknown labels from a source map to `.other`.
+/// The label of a multi-valued entry. Unknown labels from a source map to `.other` (with the
+/// source's text in `customLabel`). `fax` is a fax of no stated kind (Exchange's OtherFax,
+/// Google's otherFax); work and home faxes are their own labels.
 public enum ContactLabel: String, Hashable, Sendable, Codable, CaseIterable {
     case home, work, mobile, fax, pager, main, school, other
+    // Appended, never inserted: the codec stores a label as its index in `allCases`.
+    case workFax, homeFax
+
+    /// A label's own name as a person would type it ("Work", "work fax"), if it is one.
+    public init?(naming text: String) {
+        let t = text.lowercased().filter { !$0.isWhitespace }
+        guard let l = ContactLabel.allCases.first(where: { $0.rawValue.lowercased() == t }) else { return nil }
+        self = l
+    }
 }
 
 /// One email, phone, website or IM handle with its label.
 public struct LabeledValue: Hashable, Sendable, Codable {
     public var value: String
     public var label: ContactLabel
-    public init(_ value: String, label: ContactLabel = .other) {
+    /// The label as its user typed it where it is none of `ContactLabel` ("Cottage"): vCard
+    /// `TYPE=x-…` or Apple `X-ABLabel`, Google's free `type`. `label` stays the nearest standard one.
+    public var customLabel: String?
+    /// Marked preferred by its user (vCard PREF, Google's primary value).
+    public var preferred: Bool
+    /// For IM handles: the service (`IMService` names) where the value's own scheme does not say it.
+    public var service: String?
+
+    public init(_ value: String, label: ContactLabel = .other, customLabel: String? = nil,
+                preferred: Bool = false, service: String? = nil) {
         self.value = value
         self.label = label
+        self.customLabel = customLabel
+        self.preferred = preferred
+        self.service = service
+    }
+
+    /// True when the entry carries more than value and label (what older versions held).
+    public var hasLabelDetails: Bool { customLabel != nil || preferred || service != nil }
+
+    private enum CodingKeys: String, CodingKey { case value, label, customLabel, preferred, service }
+
+    // Older JSON has no details: they are optional on the way in.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(try c.decode(String.self, forKey: .value), label: try c.decode(ContactLabel.self, forKey: .label),
+                  customLabel: try c.decodeIfPresent(String.self, forKey: .customLabel),
+                  preferred: try c.decodeIfPresent(Bool.self, forKey: .preferred) ?? false,
+                  service: try c.decodeIfPresent(String.self, forKey: .service))
     }
 }
 
 public struct PostalAddress: Hashable, Sendable, Codable {
     public var label: ContactLabel
+    /// As `LabeledValue.customLabel` and `.preferred`.
+    public var customLabel: String?
+    public var preferred: Bool = false
     public var poBox: String
     public var extended: String
     public var street: String
@@ -27,9 +67,12 @@ public struct PostalAddress: Hashable, Sendable, Codable {
 
     public init(
         label: ContactLabel = .other, poBox: String = "", extended: String = "", street: String = "",
-        city: String = "", region: String = "", postalCode: String = "", country: String = ""
+        city: String = "", region: String = "", postalCode: String = "", country: String = "",
+        customLabel: String? = nil, preferred: Bool = false
     ) {
         self.label = label
+        self.customLabel = customLabel
+        self.preferred = preferred
         self.poBox = poBox
         self.extended = extended
         self.street = street
@@ -41,6 +84,21 @@ public struct PostalAddress: Hashable, Sendable, Codable {
 
     public var components: [String] { [poBox, extended, street, city, region, postalCode, country] }
     public var isEmpty: Bool { components.allSatisfy(\.isEmpty) }
+    public var hasLabelDetails: Bool { customLabel != nil || preferred }
+
+    private enum CodingKeys: String, CodingKey {
+        case label, customLabel, preferred, poBox, extended, street, city, region, postalCode, country
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func s(_ k: CodingKeys) throws -> String { try c.decode(String.self, forKey: k) }
+        self.init(label: try c.decode(ContactLabel.self, forKey: .label), poBox: try s(.poBox),
+                  extended: try s(.extended), street: try s(.street), city: try s(.city), region: try s(.region),
+                  postalCode: try s(.postalCode), country: try s(.country),
+                  customLabel: try c.decodeIfPresent(String.self, forKey: .customLabel),
+                  preferred: try c.decodeIfPresent(Bool.self, forKey: .preferred) ?? false)
+    }
 }
 
 /// A date whose year may be unknown (vCard `--0315`, Google `{month, day}`).

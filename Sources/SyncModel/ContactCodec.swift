@@ -24,6 +24,7 @@ public enum ContactCodec {
         for a in c.addresses {
             w.tag(24); w.label(a.label)
             for s in a.components { w.string(s) }
+            w.details(customLabel: a.customLabel, preferred: a.preferred, service: nil)
         }
         for s in c.categories { w.tag(27); w.string(s) }
         if let p = c.photo { w.tag(28); w.string(p.mediaType); w.data(p.data) }
@@ -38,8 +39,12 @@ public enum ContactCodec {
         var r = Reader(bytes: Array(bytes))
         guard try r.byte() == formatVersion else { throw DecodingError(description: "unknown contact format") }
         var c = Contact()
+        // Tag 33 details the entry decoded just before it.
+        var last: WritableKeyPath<Contact, [LabeledValue]>?
+        var lastIsAddress = false
         while !r.atEnd {
             let tag = try r.byte()
+            if tag != 33 { (last, lastIsAddress) = (nil, false) }
             switch tag {
             case 1: c.namePrefix = try r.string()
             case 2: c.givenName = try r.string()
@@ -54,16 +59,30 @@ public enum ContactCodec {
             case 11: c.notes = try r.string()
             case 20: c.birthday = try r.date()
             case 21: c.anniversary = try r.date()
-            case 22: c.emails.append(try r.labeled())
-            case 23: c.phones.append(try r.labeled())
-            case 25: c.websites.append(try r.labeled())
-            case 26: c.ims.append(try r.labeled())
+            case 22: c.emails.append(try r.labeled()); last = \.emails
+            case 23: c.phones.append(try r.labeled()); last = \.phones
+            case 25: c.websites.append(try r.labeled()); last = \.websites
+            case 26: c.ims.append(try r.labeled()); last = \.ims
+            case 33:
+                let (custom, preferred, service) = try r.details()
+                if let last, !c[keyPath: last].isEmpty {
+                    let i = c[keyPath: last].count - 1
+                    c[keyPath: last][i].customLabel = custom
+                    c[keyPath: last][i].preferred = preferred
+                    c[keyPath: last][i].service = service
+                } else if lastIsAddress, !c.addresses.isEmpty {
+                    c.addresses[c.addresses.count - 1].customLabel = custom
+                    c.addresses[c.addresses.count - 1].preferred = preferred
+                } else {
+                    throw DecodingError(description: "label details without an entry")
+                }
             case 24:
                 let label = try r.label()
                 c.addresses.append(PostalAddress(
                     label: label, poBox: try r.string(), extended: try r.string(), street: try r.string(),
                     city: try r.string(), region: try r.string(), postalCode: try r.string(),
                     country: try r.string()))
+                lastIsAddress = true
             case 27: c.categories.append(try r.string())
             case 28:
                 let type = try r.string()
@@ -98,7 +117,16 @@ public enum ContactCodec {
                 tag(t)
                 label(v.label)
                 string(v.value)
+                details(customLabel: v.customLabel, preferred: v.preferred, service: v.service)
             }
+        }
+        /// Tag 33 after an entry with label details (newer data only: plain entries stay as before).
+        mutating func details(customLabel: String?, preferred: Bool, service: String?) {
+            guard customLabel != nil || preferred || service != nil else { return }
+            tag(33)
+            bytes.append((preferred ? 1 : 0) | (customLabel != nil ? 2 : 0) | (service != nil ? 4 : 0))
+            if let customLabel { string(customLabel) }
+            if let service { string(service) }
         }
         mutating func varint(_ v: Int) {
             var v = UInt64(truncatingIfNeeded: v)
@@ -151,6 +179,14 @@ public enum ContactCodec {
         mutating func labeled() throws(DecodingError) -> LabeledValue {
             let l = try label()
             return LabeledValue(try string(), label: l)
+        }
+        mutating func details() throws(DecodingError) -> (String?, Bool, String?) {
+            let flags = try byte()
+            guard flags & ~7 == 0 else { throw DecodingError(description: "bad label details") }
+            var custom: String?, service: String?
+            if flags & 2 != 0 { custom = try string() }
+            if flags & 4 != 0 { service = try string() }
+            return (custom, flags & 1 != 0, service)
         }
         mutating func date() throws(DecodingError) -> PartialDate {
             let y = try varint()

@@ -34,7 +34,7 @@ extension Contact {
         for t in TextField.allCases { scalar(.text(t), self[keyPath: t.keyPath], new[keyPath: t.keyPath]) }
         scalar(.birthday, birthday?.description, new.birthday?.description)
         scalar(.anniversary, anniversary?.description, new.anniversary?.description)
-        let labeled: (LabeledValue) -> String = { "\($0.value) (\($0.label.rawValue))" }
+        let labeled: (LabeledValue) -> String = { "\($0.value) (\($0.labelText))" }
         list(.emails, emails.map(labeled), new.emails.map(labeled))
         list(.phones, phones.map(labeled), new.phones.map(labeled))
         list(.websites, websites.map(labeled), new.websites.map(labeled))
@@ -63,6 +63,18 @@ extension Contact {
 extension PostalAddress {
     public var oneLine: String {
         let parts = [poBox, extended, street, city, region, postalCode, country].filter { !$0.isEmpty }
-        return parts.joined(separator: ", ") + " (\(label.rawValue))"
+        let details = (customLabel.map { ", “\($0)”" } ?? "") + (preferred ? ", preferred" : "")
+        return parts.joined(separator: ", ") + " (\(label.rawValue)\(details))"
+    }
+}
+
+extension LabeledValue {
+    /// The label as history shows it: "work", or with its details "other, “Cottage”, preferred, skype".
+    public var labelText: String {
+        var parts = [label.rawValue]
+        if let customLabel { parts.append("“\(customLabel)”") }
+        if preferred { parts.append("preferred") }
+        if let service { parts.append(service) }
+        return parts.joined(separator: ", ")
     }
 }

@@ -53,11 +53,14 @@ extension Contact {
         func list(_ tag: UInt8, _ items: [String]) {
             for s in items.sorted() { h.field(tag, s) }
         }
-        list(22, emails.map { "\($0.label.rawValue)\u{1F}\($0.value)" })
-        list(23, phones.map { "\($0.label.rawValue)\u{1F}\($0.value)" })
-        list(24, addresses.map { "\($0.label.rawValue)\u{1F}" + $0.components.joined(separator: "\u{1F}") })
-        list(25, websites.map { "\($0.label.rawValue)\u{1F}\($0.value)" })
-        list(26, ims.map { "\($0.label.rawValue)\u{1F}\($0.value)" })
+        list(22, emails.map(Self.hashed))
+        list(23, phones.map(Self.hashed))
+        list(24, addresses.map {
+            "\($0.label.rawValue)\u{1F}" + $0.components.joined(separator: "\u{1F}")
+                + Self.details($0.customLabel, $0.preferred, nil)
+        })
+        list(25, websites.map(Self.hashed))
+        list(26, ims.map(Self.hashed))
         list(27, categories.map { $0.lowercased() })
         if let p = photo {
             h.field(28, p.mediaType)
@@ -66,5 +69,16 @@ extension Contact {
         list(29, custom.map { "\($0.key)\u{1F}\($0.value)" })
         list(30, extensions)
         return ContentHash(h.state)
+    }
+
+    private static func hashed(_ v: LabeledValue) -> String {
+        "\(v.label.rawValue)\u{1F}\(v.value)" + details(v.customLabel, v.preferred, v.service)
+    }
+
+    /// Label details hash only when there are some: an entry without them hashes as it did
+    /// before they existed, so stored hashes stay valid and an upgrade changes nothing.
+    private static func details(_ custom: String?, _ preferred: Bool, _ service: String?) -> String {
+        guard custom != nil || preferred || service != nil else { return "" }
+        return "\u{1E}\(custom ?? "")\u{1F}\(preferred ? "1" : "0")\u{1F}\(service ?? "")"
     }
 }

@@ -1,5 +1,9 @@
 import Foundation
 
+extension String {
+    fileprivate var nonEmptyValue: String? { isEmpty ? nil : self }
+}
+
 public enum Normalize {
     /// Trimmed text, or nil when nothing is left.
     public static func text(_ s: String?) -> String? {
@@ -59,7 +63,8 @@ public enum Normalize {
     public static func key(email v: LabeledValue) -> String { email(v.value) }
     public static func key(phone v: LabeledValue) -> String { phone(v.value) }
     public static func key(website v: LabeledValue) -> String { v.value.lowercased() }
-    public static func key(im v: LabeledValue) -> String { v.value.lowercased() }
+    /// An IM handle with or without its service's scheme is one handle: `xmpp:ada@x` is `ada@x`.
+    public static func key(im v: LabeledValue) -> String { IMService.handle(v.value).lowercased() }
     public static func key(category c: String) -> String { c.lowercased() }
     public static func key(address a: PostalAddress) -> String {
         a.components.map { $0.lowercased() }.joined(separator: "\u{1F}")
@@ -86,22 +91,19 @@ extension Contact {
         c.notes = Normalize.text(notes)
         if c.birthday?.isValid == false { c.birthday = nil }
         if c.anniversary?.isValid == false { c.anniversary = nil }
-        c.emails = Self.dedupe(
-            emails.compactMap { v in Normalize.text(v.value).map { LabeledValue($0, label: v.label) } },
-            key: Normalize.key(email:))
-        c.phones = Self.dedupe(
-            phones.compactMap { v in
-                Normalize.text(v.value).flatMap { Normalize.phone($0).isEmpty ? nil : LabeledValue($0, label: v.label) }
-            },
-            key: Normalize.key(phone:))
-        c.websites = Self.dedupe(
-            websites.map { LabeledValue(Normalize.url($0.value), label: $0.label) }.filter { !$0.value.isEmpty },
-            key: Normalize.key(website:))
-        c.ims = Self.dedupe(
-            ims.compactMap { v in Normalize.text(v.value).map { LabeledValue($0, label: v.label) } },
-            key: Normalize.key(im:))
+        c.emails = Self.entries(emails, key: Normalize.key(email:)) { Normalize.text($0) }
+        c.phones = Self.entries(phones, key: Normalize.key(phone:)) { v in
+            Normalize.text(v).flatMap { Normalize.phone($0).isEmpty ? nil : $0 }
+        }
+        c.websites = Self.entries(websites, key: Normalize.key(website:)) { Normalize.url($0).nonEmptyValue }
+        c.ims = Self.entries(ims, key: Normalize.key(im:)) { Normalize.text($0) }.map { v in
+            var v = v
+            v.service = IMService.canonical(v.service)
+            if let s = v.service, s == IMService.implied(by: v.value) { v.service = nil }
+            return v
+        }
         c.addresses = Self.dedupe(
-            addresses.map { a in
+            Self.preferredFirst(addresses.map { a in
                 var a = a
                 a.poBox = Normalize.text(a.poBox) ?? ""
                 a.extended = Normalize.text(a.extended) ?? ""
@@ -110,8 +112,9 @@ extension Contact {
                 a.region = Normalize.text(a.region) ?? ""
                 a.postalCode = Normalize.text(a.postalCode) ?? ""
                 a.country = Normalize.text(a.country) ?? ""
+                (a.label, a.customLabel) = Self.label(a.label, a.customLabel)
                 return a
-            }.filter { !$0.isEmpty },
+            }.filter { !$0.isEmpty }, \.preferred),
             key: Normalize.key(address:))
         c.categories = Self.dedupe(categories.compactMap { Normalize.text($0) }, key: Normalize.key(category:))
         if let p = c.photo, p.data.isEmpty { c.photo = nil }
@@ -123,6 +126,35 @@ extension Contact {
         c.uid = Normalize.text(uid)
         c.extensions = Self.dedupe(extensions.compactMap { Normalize.text($0) }, key: { $0 })
         return c
+    }
+
+    /// Entries with their value normalised by `value` (nil drops the entry), label details
+    /// normalised, preferred ones first, deduplicated by key.
+    static func entries(
+        _ list: [LabeledValue], key: (LabeledValue) -> String, value: (String) -> String?
+    ) -> [LabeledValue] {
+        let out = list.compactMap { v -> LabeledValue? in
+            guard let value = value(v.value) else { return nil }
+            var v = v
+            v.value = value
+            (v.label, v.customLabel) = label(v.label, v.customLabel)
+            v.service = Normalize.text(v.service)
+            return v
+        }
+        return dedupe(preferredFirst(out, \.preferred), key: key)
+    }
+
+    /// A custom label that names a standard one ("Work") is that label.
+    static func label(_ label: ContactLabel, _ custom: String?) -> (ContactLabel, String?) {
+        guard let custom = Normalize.text(custom) else { return (label, nil) }
+        if let named = ContactLabel(naming: custom) { return (named, nil) }
+        return (label, custom)
+    }
+
+    /// Preferred entries first, the order otherwise kept: what vCard readers and Google do.
+    static func preferredFirst<T>(_ items: [T], _ preferred: KeyPath<T, Bool>) -> [T] {
+        guard items.contains(where: { $0[keyPath: preferred] }) else { return items }
+        return items.filter { $0[keyPath: preferred] } + items.filter { !$0[keyPath: preferred] }
     }
 
     static func dedupe<T>(_ items: [T], key: (T) -> String) -> [T] {

@@ -51,10 +51,14 @@ import TestSupport
     }
 
     @Test func labelsAsGoogleHasThem() {
-        #expect(PersonMapping.phoneLabel("workMobile") == .mobile)
-        #expect(PersonMapping.phoneLabel("homeFax") == .fax)
-        #expect(PersonMapping.phoneLabel("googleVoice") == .other)
-        #expect(PersonMapping.label("School") == .school)
+        #expect(PersonMapping.labels("workMobile", PersonMapping.phoneLabel) == (.mobile, nil))
+        #expect(PersonMapping.labels("homeFax", PersonMapping.phoneLabel) == (.homeFax, nil))
+        #expect(PersonMapping.labels("workFax", PersonMapping.phoneLabel) == (.workFax, nil))
+        #expect(PersonMapping.labels("otherFax", PersonMapping.phoneLabel) == (.fax, nil))
+        // Google's type is free text: what names no type of its own is a custom label, as typed.
+        #expect(PersonMapping.labels("googleVoice", PersonMapping.phoneLabel) == (.other, "googleVoice"))
+        #expect(PersonMapping.labels("School", PersonMapping.label) == (.school, nil))
+        #expect(PersonMapping.labels(" ", PersonMapping.label) == (.other, nil))
         #expect(PersonMapping.date(.init(year: 0, month: 2, day: 29)) == PartialDate(year: nil, month: 2, day: 29))
     }
 

@@ -77,9 +77,11 @@ enum PersonFields {
         }
         for (key, value) in p.fields where mask?.contains(key) ?? true {
             guard let items = value.array else { continue }
+            // The value a client marked `sourcePrimary` is the primary one; else the first.
+            let primary = items.firstIndex { $0["metadata"]?["sourcePrimary"] == true } ?? 0
             out[key] = .array(items.enumerated().map { i, item in
                 var o = derive(key, item.object ?? [:])
-                o["metadata"] = itemMeta(i)
+                o["metadata"] = itemMeta(i == primary ? 0 : i + 1)
                 return .object(o)
             })
         }
