@@ -87,7 +87,9 @@ struct CardReader {
         case "IMPP":
             ims += ranked(TextCoding.unescape(l.value, uriOnly: true), l, order).map { r in
                 var r = r
-                r.value.service = IMService.canonical(l.values(of: "X-SERVICE-TYPE").first)
+                // A service the URI's scheme names already is not a service of its own.
+                let service = IMService.canonical(l.values(of: "X-SERVICE-TYPE").first)
+                r.value.service = service == IMService.implied(by: r.value.value) ? nil : service
                 return r
             }
             mapped = true

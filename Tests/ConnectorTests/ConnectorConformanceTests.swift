@@ -48,4 +48,11 @@ enum TempDir {
     func everyFieldSurvives(_ cut: ConnectorUnderTest) async throws {
         try await ConnectorConformance.everyFieldSurvives(try cut.make())
     }
+
+    @Test(arguments: connectorsUnderTest)
+    func labelDetailsSurvive(_ cut: ConnectorUnderTest) async throws {
+        let got = try await ConnectorConformance.labelDetailsSurvive(try cut.make())
+        #expect(got?.phones.last?.customLabel == "Cottage")
+        #expect(got?.websites.first?.customLabel == "Blog")
+    }
 }

@@ -16,6 +16,13 @@ import TestSupport
         try await ConnectorConformance.updatesNeedTheCurrentVersion(try server.spoke(try await server.makeBook(), batch: 3))
         try await ConnectorConformance.pagesCoverEveryItemOnce(try server.spoke(try await server.makeBook(), batch: 3))
         try await ConnectorConformance.everyFieldSurvives(try server.spoke(try await server.makeBook(), batch: 3))
+        // A vCard holds every label detail: custom text, preferred, services, kinds of fax.
+        let got = try await ConnectorConformance.labelDetailsSurvive(try server.spoke(try await server.makeBook()))
+        #expect(got?.phones.map(\.label) == [.workFax, .homeFax, .fax, .mobile])
+        #expect(got?.phones.last?.customLabel == "Cottage")
+        #expect(got?.emails.map(\.preferred) == [true, false])
+        #expect(got?.addresses.first?.customLabel == "Summer house")
+        #expect(got?.ims.map(IMService.service(of:)) == ["skype", "jabber", "Signal"])
     }
 }
 

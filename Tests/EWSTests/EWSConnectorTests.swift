@@ -28,6 +28,18 @@ import TestSupport
         try await with { try await ConnectorConformance.everyFieldSurvives($0.spoke()) }
     }
 
+    /// Exchange has a slot per kind of fax and no label text, preference or IM service: its fit
+    /// says so, and what it holds is exactly that.
+    @Test func labelDetailsSurvive() async throws {
+        try await with { x in
+            let got = try await ConnectorConformance.labelDetailsSurvive(x.spoke())
+            #expect(got?.phones.map(\.label) == [.mobile, .workFax, .homeFax, .fax])
+            #expect(got?.phones.allSatisfy { !$0.hasLabelDetails } == true)
+            #expect(got?.emails.allSatisfy { !$0.hasLabelDetails } == true)
+            #expect(got?.ims.map(\.value) == ["ada.lovelace", "xmpp:ada@jabber.example", "ada.signal"])
+        }
+    }
+
     @Test func incrementalPullsSeeOnlyWhatChangedAndReadOnlyThat() async throws {
         try await with { x in
             let spoke = x.spoke()

@@ -158,3 +158,33 @@ import Testing
         ])
     }
 }
+
+/// Exchange's fax slots are kinds of fax; it keeps no label text, preference or IM service.
+@Suite struct EWSLabelMappingTests {
+    @Test func faxesGoToTheirOwnSlots() {
+        let c = Contact(phones: [LabeledValue("1", label: .homeFax), LabeledValue("2", label: .fax),
+                                 LabeledValue("3", label: .workFax)])
+        let slots = EWSContact(c.normalized())
+        #expect(slots.phones == ["HomeFax": "1", "OtherFax": "2", "BusinessFax": "3"])
+        #expect(slots.contact.phones.map(\.label) == [.workFax, .homeFax, .fax])
+        // Two of a kind: the second takes a free fax slot, and reads back as that slot's kind.
+        let two = EWSContact(Contact(phones: [LabeledValue("1", label: .workFax), LabeledValue("2", label: .workFax)]))
+        #expect(two.phones == ["BusinessFax": "1", "OtherFax": "2"])
+    }
+
+    @Test func detailsAreNotKeptAndTheFitSaysSo() {
+        let c = Contact(emails: [LabeledValue("a@x", label: .home, customLabel: "Cottage", preferred: true)],
+                        ims: [LabeledValue("ada", service: "skype")]).normalized()
+        let fit = EWSContact.fit(c)
+        #expect(fit.emails == [LabeledValue("a@x")])
+        #expect(fit.ims == [LabeledValue("ada")])
+    }
+
+    /// A number an older HubSync put in BusinessFax as "fax" stays in that slot on an update.
+    @Test func aFaxStaysInItsSlot() {
+        var old = EWSContact()
+        old.phones = ["BusinessFax": "1"]
+        let c = Contact(phones: [LabeledValue("1", label: .fax), LabeledValue("2", label: .mobile)])
+        #expect(EWSContact(c, keeping: old).phones == ["BusinessFax": "1", "MobilePhone": "2"])
+    }
+}

@@ -28,6 +28,24 @@ import TestSupport
         try await with { try await ConnectorConformance.everyFieldSurvives($0.spoke()) }
     }
 
+    /// Google's free `type` holds custom label text, `sourcePrimary` the preferred value, the IM
+    /// protocol the service; work, home and other faxes are types of their own.
+    @Test func labelDetailsSurvive() async throws {
+        try await with { g in
+            let got = try await ConnectorConformance.labelDetailsSurvive(g.spoke())
+            #expect(got?.phones.map(\.label) == [.workFax, .homeFax, .fax, .other])
+            #expect(got?.phones.last?.customLabel == "Cottage")
+            #expect(got?.emails.map(\.preferred) == [true, false])
+            #expect(got?.emails.last?.customLabel == "Assistant")
+            #expect(got?.addresses.first?.customLabel == "Summer house")
+            #expect(got?.ims.map(\.value) == ["ada.lovelace", "ada@jabber.example", "ada.signal"])
+            #expect(got?.ims.map(\.service) == ["skype", "jabber", "Signal"])
+            let person = try #require(try g.contacts().first)
+            #expect(person.fields["phoneNumbers"]?.array?.last?["type"] == "Boat")
+            #expect(person.fields["imClients"]?.array?.first?["protocol"] == "skype")
+        }
+    }
+
     @Test func syncTokensGiveOnlyWhatChanged() async throws {
         try await with { g in
             let spoke = g.spoke()

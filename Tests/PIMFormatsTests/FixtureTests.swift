@@ -11,18 +11,23 @@ import Testing
         #expect(c.givenName == "Johnny" && c.familyName == "Appleseed" && c.displayName == "Johnny Appleseed")
         #expect(c.organization == "Apple Inc." && c.department == nil && c.title == "Engineer")
         #expect(c.emails == [
-            LabeledValue("johnny@icloud.com", label: .other), LabeledValue("johnny@apple.com", label: .work),
+            LabeledValue("johnny@icloud.com", label: .other, preferred: true), LabeledValue("johnny@apple.com", label: .work),
         ])
         #expect(c.phones == [
-            LabeledValue("+1 (408) 555-0101", label: .mobile), LabeledValue("+1 408 555 0102", label: .mobile),
-            LabeledValue("+1 408 555 0103", label: .main), LabeledValue("+1 408 555 0104", label: .other),
-            LabeledValue("+1 408 555 0105", label: .fax),
+            LabeledValue("+1 (408) 555-0101", label: .mobile, preferred: true),
+            LabeledValue("+1 408 555 0102", label: .mobile),
+            LabeledValue("+1 408 555 0103", label: .main),
+            // Apple's label text of a user's own: a custom label, kept as typed.
+            LabeledValue("+1 408 555 0104", label: .other, customLabel: "Cottage"),
+            LabeledValue("+1 408 555 0105", label: .homeFax),
         ])
         #expect(c.addresses == [PostalAddress(
             label: .home, street: "1 Infinite Loop", city: "Cupertino", region: "CA", postalCode: "95014",
-            country: "United States")])
-        #expect(c.websites == [LabeledValue("https://www.apple.com")])
-        #expect(c.ims == [LabeledValue("skype:johnny.appleseed", label: .home)])
+            country: "United States", preferred: true)])
+        // Apple's own label names that are none of the hub's are custom labels too.
+        #expect(c.websites == [LabeledValue("https://www.apple.com", customLabel: "HomePage", preferred: true)])
+        // The X-SERVICE-TYPE the scheme already says is not kept twice.
+        #expect(c.ims == [LabeledValue("skype:johnny.appleseed", label: .home, preferred: true)])
         #expect(c.birthday == PartialDate(year: nil, month: 3, day: 15))
         #expect(c.anniversary == PartialDate(year: 2010, month: 6, day: 5))
         #expect(c.notes == "Met at WWDC, 2019\nLikes apples")
@@ -48,12 +53,12 @@ import Testing
             + " und weiter.")
         #expect(c.phones == [
             LabeledValue("+49 30 1234567", label: .work), LabeledValue("+49 170 1234567", label: .mobile),
-            LabeledValue("+49 30 1234568", label: .fax),
+            LabeledValue("+49 30 1234568", label: .workFax),
         ])
         #expect(c.addresses.first?.street == "Straße 1")
         #expect(c.addresses.first?.city == "München")
         #expect(c.addresses.first?.label == .work)
-        #expect(c.emails == [LabeledValue("juergen.mueller@contoso.de")])
+        #expect(c.emails == [LabeledValue("juergen.mueller@contoso.de", preferred: true)])
         #expect(c.websites == [LabeledValue("http://www.contoso.de", label: .work)])
         #expect(c.birthday == PartialDate(year: 1975, month: 8, day: 12))
         #expect(c.custom == ["X-MS-OL-DEFAULT-POSTAL-ADDRESS": "2"])
@@ -71,7 +76,7 @@ import Testing
         #expect(c.nickname == "Countess")
         #expect(c.emails == [LabeledValue("ada@example.com", label: .home), LabeledValue("ada.work@example.org")])
         #expect(c.phones.map(\.label) == [.mobile, .work])
-        #expect(c.websites == [LabeledValue("http://www.example.com/ada")])
+        #expect(c.websites == [LabeledValue("http://www.example.com/ada", customLabel: "PROFILE")])
         #expect(c.birthday == PartialDate(year: nil, month: 12, day: 10))
         #expect(c.anniversary == PartialDate(year: 1835, month: 7, day: 8))
         #expect(c.ims == [LabeledValue("xmpp:ada@jabber.example", label: .work)])
@@ -89,7 +94,7 @@ import Testing
         #expect(c.displayName == "Grace Hopper")
         // PREF=1 moves the preferred entry first.
         #expect(c.emails == [
-            LabeledValue("grace@navy.example", label: .work), LabeledValue("grace@home.example", label: .home),
+            LabeledValue("grace@navy.example", label: .work, preferred: true), LabeledValue("grace@home.example", label: .home),
         ])
         #expect(c.phones == [
             LabeledValue("+1-202-555-0199", label: .mobile), LabeledValue("+1 202 555 0100", label: .work),
@@ -108,7 +113,7 @@ import Testing
         let card = try VCardParser.parse(Fixtures.android21)
         let c = card.contact
         #expect(c.phones == [
-            LabeledValue("555-5678", label: .work), LabeledValue("555-1234", label: .home),
+            LabeledValue("555-5678", label: .work, preferred: true), LabeledValue("555-1234", label: .home),
             LabeledValue("555-0000", label: .mobile),
         ])
         #expect(c.emails == [LabeledValue("jane@work.example", label: .work)])

@@ -14,16 +14,20 @@ enum Sample {
             organization: "Acme; Inc.", department: "R&D, Labs", title: "Chief \"Tester\" \\ QA",
             birthday: PartialDate(year: 1980, month: 2, day: 29), anniversary: PartialDate(year: nil, month: 6, day: 5),
             notes: "Line one\nLine two, with comma; semicolon \\ backslash\n日本語のメモ 🎉 — done",
-            emails: labels.map { LabeledValue("\($0.rawValue)@example.com", label: $0) },
-            phones: labels.enumerated().map { LabeledValue("+1 555 010\($0.offset)", label: $0.element) },
+            emails: labels.map { LabeledValue("\($0.rawValue)@example.com", label: $0, preferred: $0 == labels[0]) },
+            phones: labels.enumerated().map {
+                LabeledValue("+1 555 010\($0.offset)", label: $0.element, customLabel: $0.element == .other ? "Cottage" : nil)
+            },
             addresses: [
                 PostalAddress(
                     label: .work, poBox: "PO 7", extended: "Suite 5", street: "1 Main St; Bldg 2",
                     city: "Zürich", region: "ZH", postalCode: "8001", country: "Schweiz"),
-                PostalAddress(label: .home, street: "Elm, 3", city: "Springfield", country: "USA"),
+                PostalAddress(label: .home, street: "Elm, 3", city: "Springfield", country: "USA",
+                              customLabel: "Summer, house"),
             ],
             websites: [LabeledValue("https://example.com/a,b;c?x=1", label: .work), LabeledValue("https://j.example")],
-            ims: [LabeledValue("xmpp:john@jabber.example", label: .home), LabeledValue("skype:live:john.smith")],
+            ims: [LabeledValue("xmpp:john@jabber.example", label: .home), LabeledValue("skype:live:john.smith"),
+                  LabeledValue("john.signal", service: "Signal")],
             categories: ["Friends", "Work, Stuff", "VIP"],
             photo: photo,
             custom: [

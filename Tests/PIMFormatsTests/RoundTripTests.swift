@@ -27,8 +27,8 @@ import Testing
     @Test func versionSpecificSyntax() {
         let v3 = VCardWriter.write(Sample.fullCard, version: .v3)
         let v4 = VCardWriter.write(Sample.fullCard, version: .v4)
-        #expect(v3.hasPrefix("BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//HubSync//EN\r\n"))
-        #expect(v4.hasPrefix("BEGIN:VCARD\r\nVERSION:4.0\r\nPRODID:-//HubSync//EN\r\n"))
+        #expect(v3.hasPrefix("BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//HubSync//Contacts 2//EN\r\n"))
+        #expect(v4.hasPrefix("BEGIN:VCARD\r\nVERSION:4.0\r\nPRODID:-//HubSync//Contacts 2//EN\r\n"))
         #expect(v3.contains("\r\nBDAY:1980-02-29\r\n"))
         #expect(v3.contains("\r\nX-ANNIVERSARY:--06-05\r\n"))
         #expect(v4.contains("\r\nBDAY:19800229\r\n"))
@@ -36,6 +36,15 @@ import Testing
         #expect(v3.contains("\r\nEMAIL;TYPE=HOME,PREF:home@example.com\r\n"))
         #expect(v4.contains("\r\nEMAIL;TYPE=home;PREF=1:home@example.com\r\n"))
         #expect(v3.contains("\r\nTEL;TYPE=CELL:+1 555 0102\r\n"))
+        // Only the preferred entry says PREF; work and home faxes are faxes of a kind.
+        #expect(v3.contains("\r\nEMAIL;TYPE=WORK:work@example.com\r\n"))
+        #expect(v3.contains("\r\nTEL;TYPE=WORK,FAX:+1 555 0108\r\n"))
+        #expect(v4.contains("\r\nTEL;TYPE=home,fax:+1 555 0109\r\n"))
+        // A custom label is an Apple label in a group of its own; a service the URI cannot say
+        // is an X-SERVICE-TYPE.
+        #expect(v3.contains("\r\nitem1.TEL:+1 555 0107\r\nitem1.X-ABLabel:Cottage\r\n"))
+        #expect(v3.contains("\r\nitem2.ADR;TYPE=HOME:;;Elm\\, 3;Springfield;;;USA\r\nitem2.X-ABLabel:Summer\\, house\r\n"))
+        #expect(v4.contains("\r\nIMPP;X-SERVICE-TYPE=Signal:john.signal\r\n"))
         #expect(v3.contains("\r\nPHOTO;ENCODING=b;TYPE=PNG:"))
         #expect(v4.contains("\r\nPHOTO:data:image/png;base64,"))
         #expect(v3.hasSuffix("\r\nEND:VCARD\r\n"))

@@ -85,7 +85,7 @@ struct NamedContact: Sendable, CustomTestStringConvertible {
         ("negative length", [1, 2] + Array(repeating: 0xFF, count: 9) + [0x01]),
         ("negative length -2", [1, 27] + [0xFE] + Array(repeating: 0xFF, count: 8) + [0x01]),
         ("huge length", [1, 28, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F]),
-        ("bad label", [1, 22, 8, 1, 0x41]),
+        ("bad label", [1, 22, 10, 1, 0x41]),
         ("label 255", [1, 24, 255]),
         ("truncated address", [1, 24, 0, 0, 0, 0]),
         ("truncated date", [1, 20, 1, 1]),

@@ -45,7 +45,10 @@ import Testing
 
     @Test func keys() {
         #expect(Normalize.key(website: LabeledValue("HTTPS://Example.com/A")) == "https://example.com/a")
-        #expect(Normalize.key(im: LabeledValue("Skype:Ada")) == "skype:ada")
+        // A handle is one handle with or without its service's scheme.
+        #expect(Normalize.key(im: LabeledValue("Skype:Ada")) == "ada")
+        #expect(Normalize.key(im: LabeledValue("ada", service: "skype")) == "ada")
+        #expect(Normalize.key(im: LabeledValue("https:ada")) == "https:ada")
         #expect(Normalize.key(category: "VIP") == "vip")
         #expect(Normalize.key(address: PostalAddress(street: "Main St", city: "X"))
             == "\u{1F}\u{1F}main st\u{1F}x\u{1F}\u{1F}\u{1F}")

@@ -95,4 +95,45 @@ public enum ConnectorConformance {
         let got = try await c.fetch(id)?.contact
         #expect(got?.normalized() == kept(full, by: c))
     }
+
+    /// A contact with every kind of label detail: custom label text, preferred values, IM
+    /// services (said by the scheme, by a service the scheme can carry, by one it cannot) and
+    /// every kind of fax.
+    public static let labelled = Contact(
+        givenName: "Ada", familyName: "Labels",
+        emails: [LabeledValue("ada@home.example", label: .home, preferred: true),
+                 LabeledValue("ada@assist.example", customLabel: "Assistant")],
+        phones: [LabeledValue("+44 20 7946 0100", label: .workFax), LabeledValue("+44 20 7946 0101", label: .homeFax),
+                 LabeledValue("+44 20 7946 0102", label: .fax),
+                 LabeledValue("+44 20 7946 0103", label: .mobile, customLabel: "Cottage")],
+        addresses: [PostalAddress(label: .home, street: "1 Lane", city: "Ockham", customLabel: "Summer house")],
+        websites: [LabeledValue("https://ada.example/blog", customLabel: "Blog")],
+        ims: [LabeledValue("ada.lovelace", label: .home, service: "skype"),
+              LabeledValue("xmpp:ada@jabber.example", label: .work), LabeledValue("ada.signal", service: "Signal")])
+
+    /// What the source keeps of label details is exactly what its `fit` says (so what did not fit
+    /// is never read as an edit), on a create and on an update that changes only details.
+    /// Returns what the source held after the create, for the connector's own checks.
+    @discardableResult
+    public static func labelDetailsSurvive(_ c: any SpokeConnector) async throws -> Contact? {
+        guard case .created(let id, let v1) = try await c.write([.create(labelled, marker)]).first else {
+            Issue.record("no create")
+            return nil
+        }
+        let got = try await c.fetch(id)?.contact.normalized()
+        #expect(got == kept(labelled, by: c))
+        var edited = labelled
+        edited.phones[3].customLabel = "Boat"
+        edited.emails[0].preferred = false
+        edited.emails[1].preferred = true
+        edited.phones[0].label = .homeFax
+        edited.phones[1].label = .workFax
+        edited.ims[2].service = "Threema"
+        guard case .updated = try await c.write([.update(id, v1, edited)]).first else {
+            Issue.record("no update")
+            return got
+        }
+        #expect(try await c.fetch(id)?.contact.normalized() == kept(edited, by: c))
+        return got
+    }
 }

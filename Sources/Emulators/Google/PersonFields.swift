@@ -34,15 +34,19 @@ enum PersonFields {
         return Set(paths)
     }
 
-    /// The storable part of an incoming person: updatable fields, each item without its metadata.
+    /// The storable part of an incoming person: updatable fields, each item without its metadata
+    /// but for `sourcePrimary`, the one part a client sets (which value is the primary one).
     static func storable(_ person: [String: JSONValue], only: Set<String>? = nil) -> [String: JSONValue] {
         var out: [String: JSONValue] = [:]
         for (key, value) in person where updatable.contains(key) && key != "memberships" && (only?.contains(key) ?? true) {
             guard let items = value.array else { continue }
             let cleaned: [JSONValue] = items.compactMap { item in
                 guard var o = item.object else { return nil }
+                let primary = o["metadata"]?["sourcePrimary"] == true
                 o["metadata"] = nil
-                return o.isEmpty ? nil : .object(o)
+                if o.isEmpty { return nil }
+                if primary { o["metadata"] = ["sourcePrimary": true] }
+                return .object(o)
             }
             if !cleaned.isEmpty { out[key] = .array(cleaned) }
         }
