@@ -83,6 +83,7 @@ extension EWSContact {
             // EWS has one multi-line Street and no PO box or extended line.
             a.street = [a.street, a.extended, a.poBox].filter { !$0.isEmpty }.joined(separator: "\n")
             (a.extended, a.poBox) = ("", "")
+            (a.customLabel, a.preferred) = (nil, false)
             let key = Self.addressKeys.first { $0.1 == a.label }?.0 ?? "Other"
             if addresses[key] == nil { addresses[key] = a } else if addresses["Other"] == nil { addresses["Other"] = a }
         }
@@ -144,20 +145,25 @@ extension EWSContact {
         self.init(c)
         emails = Self.keep(c.emails, old.emails, Self.emailKeys, key: Normalize.key(email:)) { _ in Self.emailKeys }
         ims = Self.keep(c.ims, old.ims, Self.imKeys, key: Normalize.key(im:)) { _ in Self.imKeys }
-        phones = Self.keep(c.phones, old.phones, Self.phoneOrder, key: Normalize.key(phone:)) { v in
+        phones = Self.keep(c.phones, old.phones, Self.phoneOrder, key: Normalize.key(phone:), slots: { v in
             Self.phoneKeys[v.label] ?? Self.phoneKeys[.other]!
-        }
+        }, stays: { v, slot in
+            // Only where it reads back with its label: a fax relabelled "home" leaves BusinessFax.
+            Self.phoneKeys[v.label] == nil || Self.label(ofPhone: slot) == v.label
+        })
     }
 
     private static func keep(
         _ values: [LabeledValue], _ old: [String: String], _ order: [String], key: (LabeledValue) -> String,
-        slots: (LabeledValue) -> [String]
+        slots: (LabeledValue) -> [String], stays: (LabeledValue, String) -> Bool = { _, _ in true }
     ) -> [String: String] {
         var out: [String: String] = [:]
         var rest: [LabeledValue] = []
         for v in values {
             let k = key(v)
-            if let slot = slots(v).first(where: { s in out[s] == nil && old[s].map { key(LabeledValue($0)) == k } == true }) {
+            if let slot = slots(v).first(where: { s in
+                out[s] == nil && stays(v, s) && old[s].map { key(LabeledValue($0)) == k } == true
+            }) {
                 out[slot] = v.value
             } else {
                 rest.append(v)

@@ -118,10 +118,11 @@ struct PersonMapping: Sendable {
         }
     }
 
-    /// The value Google marks primary when there are several: the first (a preferred one is
-    /// first in the hub). Written always, so an unchanged field compares equal (`UpdateMask`).
-    static func primary<T>(_ i: Int, _ list: [T]) -> Person.FieldMetadata? {
-        i == 0 && list.count > 1 ? Person.FieldMetadata(sourcePrimary: true) : nil
+    /// The value Google marks primary when there are several: the preferred one, else the first
+    /// (as Google would). Written always, so an unchanged field compares equal (`UpdateMask`).
+    static func primary<T: PreferredFlag>(_ i: Int, _ list: [T]) -> Person.FieldMetadata? {
+        guard list.count > 1 else { return nil }
+        return i == (list.firstIndex { $0.preferred } ?? 0) ? Person.FieldMetadata(sourcePrimary: true) : nil
     }
 
     /// A standard type is a label; any other text is a custom label (Google's `type` is free text).
@@ -193,6 +194,7 @@ extension String {
 }
 
 protocol PreferredFlag { var preferred: Bool { get set } }
+extension PostalAddress: PreferredFlag {}
 extension LabeledValue: PreferredFlag {
     init(_ value: String, type: String?, _ standard: (String) -> ContactLabel?) {
         let (label, custom) = PersonMapping.labels(type, standard)

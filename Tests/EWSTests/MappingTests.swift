@@ -180,11 +180,13 @@ import Testing
         #expect(fit.ims == [LabeledValue("ada")])
     }
 
-    /// A number an older HubSync put in BusinessFax as "fax" stays in that slot on an update.
-    @Test func aFaxStaysInItsSlot() {
+    /// A fax stays in its slot while that slot reads back with its label, and moves when relabelled
+    /// (else Exchange would read back the old kind and undo the edit).
+    @Test func aFaxStaysInItsSlotWhileItsKindFits() {
         var old = EWSContact()
-        old.phones = ["BusinessFax": "1"]
-        let c = Contact(phones: [LabeledValue("1", label: .fax), LabeledValue("2", label: .mobile)])
-        #expect(EWSContact(c, keeping: old).phones == ["BusinessFax": "1", "MobilePhone": "2"])
+        old.phones = ["BusinessFax": "1", "HomeFax": "3"]
+        let c = Contact(phones: [LabeledValue("1", label: .workFax), LabeledValue("2", label: .mobile),
+                                 LabeledValue("3", label: .fax)])
+        #expect(EWSContact(c, keeping: old).phones == ["BusinessFax": "1", "MobilePhone": "2", "OtherFax": "3"])
     }
 }

@@ -133,7 +133,17 @@ public enum ConnectorConformance {
             Issue.record("no update")
             return got
         }
-        #expect(try await c.fetch(id)?.contact.normalized() == kept(edited, by: c))
+        // (An update may keep values where the source had them: Exchange's slots.)
+        let after = try await c.fetch(id)?.contact.normalized()
+        #expect(after.map(inAnyOrder) == inAnyOrder(kept(edited, by: c)))
         return got
+    }
+
+    static func inAnyOrder(_ c: Contact) -> Contact {
+        var c = c
+        c.emails.sort { $0.value < $1.value }
+        c.phones.sort { $0.value < $1.value }
+        c.ims.sort { $0.value < $1.value }
+        return c
     }
 }
