@@ -237,6 +237,21 @@ struct Model {
                 var c = e.contact
                 guard let i = c.emails.indices.randomElement(using: &rng) else { break }
                 let t = token(c)
+                if Bool.random(using: &rng) {
+                    // A label-detail edit: custom label text or the preferred flag of one value.
+                    if Bool.random(using: &rng) {
+                        c.emails[i].customLabel = ["Cottage", "Assistant", nil].randomElement(using: &rng)!
+                    } else {
+                        c.emails[i].preferred.toggle()
+                    }
+                    guard c.emails != e.contact.emails else { break }
+                    // An edit of the value: it beats a removal elsewhere, as a reformat does.
+                    epoch.emailsReformatted[t, default: []].insert(c.emails[i].value.lowercased())
+                    noteEdit(t, on: spoke)
+                    s.userUpsert(c, id: id)
+                    note("label details \(t) \(c.emails[i].value) on \(spoke)")
+                    break
+                }
                 let old = c.emails[i].value
                 let upper = old.uppercased()
                 c.emails[i].value = upper == old ? old.lowercased() : (Bool.random(using: &rng) ? upper : old.capitalized)
