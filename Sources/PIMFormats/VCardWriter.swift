@@ -107,7 +107,7 @@ public enum VCardWriter {
 }
 
 /// Collects content lines as UTF-8, folded.
-private struct LineSink {
+struct LineSink {
     var out: [UInt8] = []
 
     mutating func add(_ name: String, group: String? = nil, params: [(String, [String])] = [], value: String) {
