@@ -29,14 +29,13 @@ public enum ICalParser {
             nodes += c.children
         }
 
-        var locations: [String: String] = [:]
+        var zones: [String: EventZone] = [:]
         for tz in nodes where tz.name == "VTIMEZONE" {
             if let id = tz.lines.first(where: { $0.name == "TZID" })?.value.trimmingWhitespace() {
-                locations[id] = tz.lines.first { $0.name == "X-LIC-LOCATION" }?.value.trimmingWhitespace()
+                let location = tz.lines.first { $0.name == "X-LIC-LOCATION" }?.value.trimmingWhitespace()
+                zones[id] = ICalZones.resolve(id, location: location)
             }
         }
-        var zones: [String: EventZone] = [:]
-        for id in locations.keys { zones[id] = ICalZones.resolve(id, location: locations[id] ?? nil) }
         let reader = ICalEventReader { id in
             zones[id.trimmingWhitespace()] ?? ICalZones.resolve(id)
         }
@@ -48,7 +47,7 @@ public enum ICalParser {
                 let id = node.lines.first { $0.name == "TZID" }?.value.trimmingWhitespace() ?? ""
                 if case .named(id)? = zones[id] { cal.timeZones.append(node.kept) }  // nobody knows it: keep it
             case "VEVENT":
-                do {
+                do throws(ICalError) {
                     let part = try reader.read(node)
                     guard let uid = part.uid, !uid.isEmpty else { throw ICalError("VEVENT without UID", line: node.line) }
                     if series[uid] == nil { order.append(uid) }
