@@ -72,3 +72,33 @@ enum ICalTimeZones {
         return (s < 0 ? "-" : "+") + two(a / 3600) + two(a % 3600 / 60) + (a % 60 == 0 ? "" : two(a % 60))
     }
 }
+
+extension ICalendar {
+    /// Zones for expanding this calendar's events: IANA ids from the system, and a custom
+    /// VTIMEZONE nobody could name (Outlook's "Customized Time Zone") as its standard offset,
+    /// the best a fixed reading can do (its DST rules, if any, are not applied).
+    public var zoneResolver: ZoneResolver {
+        var custom: [String: Int] = [:]
+        for tz in timeZones {
+            guard let id = tz.properties.first(where: { $0.name == "TZID" })?.value.trimmingWhitespace() else { continue }
+            let observance = tz.components.first { $0.name == "STANDARD" } ?? tz.components.first
+            if let to = observance?.properties.first(where: { $0.name == "TZOFFSETTO" }), let s = ICalTimeZones.seconds(to.value) {
+                custom[id] = s
+            }
+        }
+        return ZoneResolver { [custom] id in
+            TimeZone(identifier: id) ?? custom[id].flatMap { TimeZone(secondsFromGMT: $0) }
+        }
+    }
+}
+
+extension ICalTimeZones {
+    /// `+0530`, `-0800`, `+013045` → seconds east of UTC.
+    static func seconds(_ raw: String) -> Int? {
+        let s = raw.trimmingWhitespace()
+        guard let sign = s.first, sign == "+" || sign == "-", s.count == 5 || s.count == 7,
+              let n = Int(s.dropFirst()) else { return nil }
+        let (h, m, sec) = s.count == 5 ? (n / 100, n % 100, 0) : (n / 10000, n / 100 % 100, n % 100)
+        return (sign == "-" ? -1 : 1) * (h * 3600 + m * 60 + sec)
+    }
+}

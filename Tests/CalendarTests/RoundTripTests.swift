@@ -106,6 +106,9 @@ import Testing
         #expect(e.overrides.first?.recurrenceID == .dateTime(CivilDateTime(CivilDate(2024, 3, 18), 9), .named("Europe/Berlin")))
         #expect(cal.events[1].master?.start == .dateTime(CivilDateTime(CivilDate(2024, 5, 1), 12), .named("Customized Time Zone")))
         #expect(cal.timeZones.count == 1 && cal.others.map(\.name) == ["VTODO"])
+        // The custom zone expands at its own offset (+05:30), not as UTC.
+        let delhi = try RecurrenceExpander(resolver: cal.zoneResolver).occurrences(of: cal.events[1], from: 0, to: 1 << 40)
+        #expect(delhi.map(\.startInstant) == [CivilDateTime(CivilDate(2024, 5, 1), 6, 30).secondsSinceEpoch])
 
         let out = ICalWriter.write(cal)
         for kept in ["X-MICROSOFT-CDO-BUSYSTATUS:BUSY", "X-ALT-DESC;FMTTYPE=text/html:<b>hi</b>", "SUMMARY;LANGUAGE=de-de:",
