@@ -62,7 +62,7 @@ struct ICalEventReader {
             case "LOCATION" where first: f.location = text; keep([])
             case "URL" where first: f.url = TextCoding.unescape(l.value, uriOnly: true); keep(["VALUE"])
             case "STATUS" where first:
-                let v = l.value.trimmingWhitespace()
+                let v = text.trimmingWhitespace()
                 f.status = switch v.uppercased() {
                 case "TENTATIVE": .tentative
                 case "CONFIRMED": .confirmed
@@ -71,7 +71,7 @@ struct ICalEventReader {
                 }
                 keep([])
             case "TRANSP" where first:
-                let v = l.value.trimmingWhitespace()
+                let v = text.trimmingWhitespace()
                 f.transparency = switch v.uppercased() {
                 case "OPAQUE": .opaque
                 case "TRANSPARENT": .transparent
@@ -79,7 +79,7 @@ struct ICalEventReader {
                 }
                 keep([])
             case "CLASS" where first:
-                let v = l.value.trimmingWhitespace()
+                let v = text.trimmingWhitespace()
                 f.classification = switch v.uppercased() {
                 case "PUBLIC": .public
                 case "PRIVATE": .private

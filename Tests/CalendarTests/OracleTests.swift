@@ -1,5 +1,5 @@
 import Foundation
-import PIMFormats
+@testable import PIMFormats
 import SyncModel
 import TestSupport
 import Testing
@@ -23,9 +23,9 @@ import Testing
         return occ.map { o -> (Int, String) in
             let key: String
             switch o.start {
-            case .date(let d): key = ICalFormatting.date(d)
-            case .dateTime(let w, .floating): key = ICalFormatting.dateTime(w)
-            case .dateTime: key = ICalFormatting.dateTime(CivilDateTime(secondsSinceEpoch: o.startInstant)) + "Z"
+            case .date(let d): key = ICalValues.format(d)
+            case .dateTime(let w, .floating): key = ICalValues.format(w)
+            case .dateTime: key = ICalValues.format(CivilDateTime(secondsSinceEpoch: o.startInstant)) + "Z"
             }
             return (o.startInstant, key + "|" + ((o.override?.fields ?? e.master)?.summary ?? ""))
         }.sorted { $0 < $1 }.map(\.1)
@@ -43,7 +43,7 @@ import Testing
             try Data(text.utf8).write(to: dir.appendingPathComponent(s.name + ".ics"))
         }
         let out = try await PythonScript.run("ical_oracle.py", in: Self.directory, [
-            dir.path, ICalFormatting.dateTime(Self.window.from) + "Z", ICalFormatting.dateTime(Self.window.to) + "Z",
+            dir.path, ICalValues.format(Self.window.from) + "Z", ICalValues.format(Self.window.to) + "Z",
         ], needs: [.icalendar])
         var theirs: [String: [String]] = [:]
         for line in out.split(separator: "\n") {
