@@ -20,9 +20,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
-        // Canonical model: contacts, typed ids, normalisation, content hash. No I/O.
+        // Canonical model: contacts and events, typed ids, normalisation, content hash, the
+        // recurrence expander. No I/O.
         .target(name: "SyncModel"),
-        // vCard 3.0/4.0 parse and write.
+        // vCard 3.0/4.0 and iCalendar parse and write.
         .target(name: "PIMFormats", dependencies: ["SyncModel"]),
         // Pure sync decisions: merge, match, filters, mapping, plan, deletion guard.
         .target(name: "SyncCore", dependencies: ["SyncModel"]),
@@ -156,6 +157,9 @@ let package = Package(
         .testTarget(name: "WebTests", dependencies: [
             "HubCLI", "HubServer", "Emulators", "Secrets", "SyncModel", "SyncStore", "SyncStoreSQLite", "TestSupport",
         ], exclude: ["python"]),
+        // Calendars: iCalendar read/write and the recurrence expander, proven against Python's
+        // icalendar and recurring-ical-events (pip; see .ci/requirements.txt).
+        .testTarget(name: "CalendarTests", dependencies: ["PIMFormats", "SyncModel", "TestSupport"], exclude: ["python"]),
         .testTarget(name: "HubCLITests", dependencies: [
             "HubCLI", "HubServer", "Emulators", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder",
             "ConnectorKit", "PIMFormats",

@@ -112,7 +112,7 @@ public enum VCardWriter {
 }
 
 /// Collects content lines as UTF-8, folded.
-private struct LineSink {
+struct LineSink {
     var out: [UInt8] = []
     /// Groups in use (kept properties'), so an Apple label group is never one of them.
     var taken: Set<String>

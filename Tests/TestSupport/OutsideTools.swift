@@ -8,6 +8,8 @@ import Testing
 /// with a word on what is missing and how to get it, except in CI (`CI` set), where it fails.
 public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible {
     case python, radicale, xandikos, pyspnego, exchangelib, googleClient, selenium, chromium, chromedriver, openssl, curl
+    /// Python `icalendar` and `recurring-ical-events`: the calendar oracles.
+    case icalendar
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
         case .exchangelib: ["exchangelib"]
         case .googleClient: ["googleapiclient", "google.auth"]
         case .selenium: ["selenium"]
+        case .icalendar: ["icalendar", "recurring_ical_events"]
         case .python, .chromium, .chromedriver, .openssl, .curl: nil
         }
     }
