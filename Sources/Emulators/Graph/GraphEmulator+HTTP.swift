@@ -15,7 +15,10 @@ extension GraphEmulator {
         let segments = rawPath.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
         let query = FormFields.parse(request.uri.query ?? "")
         var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+        for field in request.headers {
+            let name = field.name.canonicalName.lowercased()
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
         guard segments.first == "v1.0" else {
             return await identity(request.method.rawValue, segments, query: query, body: body, headers: headers, context: context)
         }
