@@ -50,6 +50,32 @@ import Testing
         #expect(try await fx.api("GET", "/me/contacts", token: "garbage").status == 401)
     }
 
+    @Test func consentPagePostsBackAndDenialRedirects() async throws {
+        let fx = try await F.start()
+        defer { Task { await fx.g.stop() } }
+        fx.g.consent = .consentPage
+        let q = [("client_id", F.clientID), ("redirect_uri", Self.redirect), ("response_type", "code"), ("state", "s2"),
+                 ("scope", "offline_access Contacts.ReadWrite"), ("login_hint", fx.users[2].upn)]
+        let page = try await peopleHTTP("GET", fx.root, "/\(fx.g.tenantID)/oauth2/v2.0/authorize", q, body: nil, headers: [])
+        #expect(page.status == 200 && page.body.contains(fx.users[2].upn) && page.body.contains("/oauth2/v2.0/authorize/approve"))
+        let approve = "/\(fx.g.tenantID)/oauth2/v2.0/authorize/approve"
+        let allowed = try await fx.form(approve, q + [("decision", "allow")])
+        let location = try #require(allowed.header("Location").first)
+        #expect(allowed.status == 302 && queryItems(location)["code"] != nil && queryItems(location)["state"] == "s2")
+        let denied = try await fx.form(approve, q + [("decision", "deny")])
+        #expect(queryItems(try #require(denied.header("Location").first))["error"] == "access_denied")
+        let badRedirect = try await peopleHTTP("GET", fx.root, "/common/oauth2/v2.0/authorize",
+                                               q.map { $0.0 == "redirect_uri" ? ($0.0, "https://evil.example/cb") : $0 }, body: nil, headers: [])
+        #expect(badRedirect.status == 400 && badRedirect.json["error_codes"] == [50011])
+
+        // Directory photos, and the immutable-id preference is acknowledged.
+        try fx.g.setUserPhoto(fx.adele, data: Data([0xFF, 0xD8, 9]))
+        #expect(try await fx.api("GET", "/users/\(fx.adele)/photo/$value").status == 200)
+        #expect(try await fx.api("GET", "/users/\(fx.users[1].upn)/photo/$value").status == 404)
+        let immutable = try await fx.api("GET", "/users/\(fx.adele)/contacts", headers: [("Prefer", "IdType=\"ImmutableId\"")])
+        #expect(immutable.header("Preference-Applied") == ["IdType=\"ImmutableId\""])
+    }
+
     @Test func clientCredentials() async throws {
         let fx = try await F.start()
         defer { Task { await fx.g.stop() } }

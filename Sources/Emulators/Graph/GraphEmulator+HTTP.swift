@@ -4,11 +4,7 @@ import Hummingbird
 extension GraphEmulator {
     /// Every request: the identity platform endpoints, then the bearer-authenticated `/v1.0` API.
     func handle(_ request: Request, _ context: EmulatorRequestContext) async -> Response {
-        let body: Data
-        do {
-            var buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            body = buffer.readData(length: buffer.readableBytes) ?? Data()
-        } catch {
+        guard let body = await context.collectBody(request) else {
             return GraphReply.error(GraphError(status: 413, code: "RequestEntityTooLarge", message: "Request too large"), now: now).response
         }
         let rawPath = request.uri.path

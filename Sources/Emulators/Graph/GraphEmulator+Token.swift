@@ -5,13 +5,7 @@ import Foundation
 extension GraphEmulator {
     func token(_ form: [(String, String)], tenant: String, authorization: String?) throws(AADError) -> GraphReply {
         func p(_ n: String) -> String? { form.last { $0.0 == n }?.1 }
-        var clientID = p("client_id"), secret = p("client_secret")
-        if let authorization, authorization.lowercased().hasPrefix("basic "),
-           let decoded = Data(base64Encoded: String(authorization.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
-           let colon = decoded.firstIndex(of: ":") {
-            clientID = String(decoded[..<colon]).removingPercentEncoding
-            secret = String(decoded[decoded.index(after: colon)...]).removingPercentEncoding
-        }
+        let (clientID, secret) = OAuthServer.clientCredentials(form, authorization: authorization)
         guard let clientID, let client = oauth.client(clientID) else {
             throw AADError(error: "unauthorized_client", code: 700016,
                            text: "Application with identifier '\(clientID ?? "")' was not found in the directory '\(domain)'.")

@@ -21,6 +21,14 @@ enum FormFields {
     }
 }
 
+extension EmulatorRequestContext {
+    /// The whole request body, or nil when it is larger than `maxUploadSize`.
+    func collectBody(_ request: Request) async -> Data? {
+        guard var buffer = try? await request.body.collect(upTo: maxUploadSize) else { return nil }
+        return buffer.readData(length: buffer.readableBytes) ?? Data()
+    }
+}
+
 extension Response {
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: [(String, String)] = []) -> Response {
         .text(status, value.serialized, contentType: "application/json; charset=UTF-8", headers: headers)

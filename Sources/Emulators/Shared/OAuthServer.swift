@@ -51,6 +51,16 @@ final class OAuthServer: Sendable {
 
     func client(_ id: String) -> Client? { state.withLock { $0.clients[id] } }
 
+    /// The client id and secret of a token request: HTTP Basic when present, else the form.
+    static func clientCredentials(_ form: [(String, String)], authorization: String?) -> (id: String?, secret: String?) {
+        if let authorization, authorization.lowercased().hasPrefix("basic "),
+           let decoded = Data(base64Encoded: String(authorization.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
+           let colon = decoded.firstIndex(of: ":") {
+            return (String(decoded[..<colon]).removingPercentEncoding, String(decoded[decoded.index(after: colon)...]).removingPercentEncoding)
+        }
+        return (form.last { $0.0 == "client_id" }?.1, form.last { $0.0 == "client_secret" }?.1)
+    }
+
     static func isLoopback(_ uri: String) -> Bool {
         guard let url = URLComponents(string: uri), url.scheme == "http" else { return false }
         return ["127.0.0.1", "localhost", "[::1]", "::1"].contains(url.host ?? "")
