@@ -7,7 +7,7 @@ import Testing
 /// under `.build/venv` that `Python.path` finds. A test that needs a missing one is skipped
 /// with a word on what is missing and how to get it, except in CI (`CI` set), where it fails.
 public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible {
-    case python, radicale, xandikos, pyspnego, exchangelib, googleClient, selenium, chromium, chromedriver, openssl, curl
+    case python, radicale, xandikos, pyspnego, exchangelib, googleClient, msgraph, selenium, chromium, chromedriver, openssl, curl
     /// Python `icalendar` and `recurring-ical-events`: the calendar oracles.
     case icalendar
 
@@ -15,6 +15,7 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
         switch self {
         case .python: "python3"
         case .googleClient: "google-api-python-client"
+        case .msgraph: "msgraph-sdk and azure-identity"
         default: rawValue
         }
     }
@@ -27,6 +28,7 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
         case .pyspnego: ["spnego"]
         case .exchangelib: ["exchangelib"]
         case .googleClient: ["googleapiclient", "google.auth"]
+        case .msgraph: ["msgraph", "azure.identity"]
         case .selenium: ["selenium"]
         case .icalendar: ["icalendar", "recurring_ical_events"]
         case .python, .chromium, .chromedriver, .openssl, .curl: nil

@@ -6,11 +6,7 @@ extension PeopleEmulator {
 
     /// Every request: OAuth endpoints, photo downloads, then the bearer-authenticated `/v1` API.
     func handle(_ request: Request, _ context: EmulatorRequestContext) async -> Response {
-        let body: Data
-        do {
-            var buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            body = buffer.readData(length: buffer.readableBytes) ?? Data()
-        } catch {
+        guard let body = await context.collectBody(request) else {
             return GoogleError(code: 413, status: "INVALID_ARGUMENT", message: "Request too large").response
         }
         let path = request.uri.path.removingPercentEncoding ?? request.uri.path

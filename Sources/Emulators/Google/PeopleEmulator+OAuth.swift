@@ -95,13 +95,7 @@ extension PeopleEmulator {
     /// `/token`: `authorization_code` and `refresh_token` grants; client credentials in the form or Basic.
     func token(_ form: [(String, String)], authorization: String?) -> Response {
         func p(_ n: String) -> String? { form.last { $0.0 == n }?.1 }
-        var clientID = p("client_id"), secret = p("client_secret")
-        if let authorization, authorization.lowercased().hasPrefix("basic "),
-           let decoded = Data(base64Encoded: String(authorization.dropFirst(6))).map({ String(decoding: $0, as: UTF8.self) }),
-           let colon = decoded.firstIndex(of: ":") {
-            clientID = String(decoded[..<colon]).removingPercentEncoding
-            secret = String(decoded[decoded.index(after: colon)...]).removingPercentEncoding
-        }
+        let (clientID, secret) = OAuthServer.clientCredentials(form, authorization: authorization)
         guard let clientID, let client = oauth.client(clientID) else {
             return tokenError(.init(status: 401, error: "invalid_client", description: "The OAuth client was not found."))
         }
