@@ -118,7 +118,7 @@ struct LineSink {
     var taken: Set<String>
     private var nextGroup = 1
 
-    init(taken: Set<String>) { self.taken = taken }
+    init(taken: Set<String> = []) { self.taken = taken }
 
     /// A property with a custom label: in an `itemN` group with the label as its `X-ABLabel`,
     /// the form Apple and most CardDAV clients read.
