@@ -128,3 +128,28 @@ import Testing
         #expect(try await fx.api("GET", second.deltaLink).graphCode == "syncStateNotFound")
     }
 }
+
+extension GraphContactsTests {
+    @Test func replaysAndFolderDeletion() async throws {
+        let fx = try await F.start(contactsPerUser: 0)
+        defer { Task { await fx.g.stop() } }
+        let folder = try fx.g.createFolder(named: "Company Directory", in: fx.adele)
+        try fx.g.seedContacts(3, in: fx.adele, folder: folder)
+        fx.g.replayInDelta = true
+        let path = "/users/\(fx.adele)/contactFolders/\(folder)/contacts/delta()"
+        let round = try await fx.deltaRound(path)
+        #expect(round.items.count == 4 && round.items.first?["id"] == round.items.last?["id"])
+        // A lost last page can be fetched again: its skip token stays valid.
+        let first = try await fx.api("GET", path, headers: [("Prefer", "odata.maxpagesize=2")])
+        let next = try #require(first.json["@odata.nextLink"]?.string)
+        let again1 = try await fx.api("GET", next), again2 = try await fx.api("GET", next)
+        #expect(again1.json["value"] == again2.json["value"] && again2.json["@odata.deltaLink"]?.string != nil)
+
+        fx.g.replayInDelta = false
+        #expect(try await fx.api("DELETE", "/users/\(fx.adele)/contactFolders/\(folder)").status == 204)
+        #expect(try fx.g.contacts(in: fx.adele).isEmpty)
+        #expect(try await fx.api("GET", round.deltaLink).status == 404)
+        let root = try fx.g.defaultFolderID(of: fx.adele)
+        #expect(try await fx.api("DELETE", "/users/\(fx.adele)/contactFolders/\(root)").status == 403)
+    }
+}

@@ -21,15 +21,16 @@ extension GraphEmulator {
         let req = GraphRequest(method: request.method.rawValue, segments: Array(segments.dropFirst()), query: query,
                                headers: headers, body: body)
         let token = headers["authorization"].flatMap { $0.lowercased().hasPrefix("bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
-        let caller: GraphCaller
+        let caller: GraphCaller, scope: String
         switch oauth.check(accessToken: token) {
-        case .ok(let account, _): caller = account.isEmpty ? .app : .user(account)
-        case .expired, .unknown:
+        case .ok(let account, let granted): (caller, scope) = (account.isEmpty ? .app : .user(account), granted)
+        case .expired:
             count("unauthenticated", path: nil)
-            let expired = if case .expired = oauth.check(accessToken: token) { true } else { false }
-            return GraphReply.error(.unauthenticated(expired: expired), now: now).response
+            return GraphReply.error(.unauthenticated(expired: true), now: now).response
+        case .unknown:
+            count("unauthenticated", path: nil)
+            return GraphReply.error(.unauthenticated(expired: false), now: now).response
         }
-        let scope = oauth.state.withLock { $0.access[token]?.scope } ?? ""
         if GraphRoute.parse(req.segments) == .batch {
             count("batch", path: "POST /v1.0/$batch")
             let (reply, drop) = await guarded("batch") { await batch(req, caller: caller, scope: scope) }
