@@ -130,6 +130,30 @@ import TestSupport
         #expect(text.contains("UID:\(m.description)"))
     }
 
+
+    /// Radicale refuses a second card with a UID it holds (RFC 6352 no-uid-conflict): the hub's
+    /// card goes in under its marker, a retried create lands on the same resource, and `find`
+    /// knows it by the marker. One card more, never two.
+    @Test func aCreateWhoseUIDIsTakenGoesInUnderItsMarkerOnce() async throws {
+        let server = try await DAVServer.start(.radicale)
+        defer { server.process.stop() }
+        let book = try await server.makeBook()
+        let other = OtherClient(server)
+        try await other.put(book, "someone-else.vcf", card(uid: "shared-uid", given: "Ada", family: "Byron"))
+        let spoke = try server.spoke(book)
+        let m = CreateMarker(hub: HubID("h"), item: ItemID("t1"))
+        var c = Contact(givenName: "Ada", familyName: "Lovelace")
+        c.uid = "shared-uid"
+        guard case .created(let id, let v1) = try await spoke.write([.create(c, m)]).first else { Issue.record(); return }
+        guard case .created(let id2, let v2) = try await spoke.write([.create(c, m)]).first else { Issue.record(); return }
+        #expect(id2 == id && v2 == v1)
+        let cards = try await other.cards(book)
+        #expect(cards.count == 2)
+        let ours = try #require(cards.first { $0.key.lastPathComponent != "someone-else.vcf" }?.value)
+        #expect(ours.contains("UID:\(m.description)"))
+        #expect(ours.contains("Lovelace"))
+        #expect(try await spoke.find(marker: m)?.id == id)
+    }
     @Test func theCursorMovesPastOurOwnWritesOnlyWhenNothingElseChanged() async throws {
         let server = try await DAVServer.start(.radicale)
         defer { server.process.stop() }
