@@ -92,7 +92,7 @@ let package = Package(
         .target(name: "HubCLI", dependencies: [
             "HubServer", "Emulators", "Loopback", "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
             "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "ConnectorHTTP", "ConnectorDAV", "ConnectorEWS",
-            "ConnectorGoogle", "PIMFormats", "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ConnectorGoogle", "ConnectorGraph", "PIMFormats", "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "hubsync", dependencies: ["HubCLI"]),

@@ -37,9 +37,9 @@ struct GoogleClientInput: Sendable {
 
 /// The Google flags of `spoke add`.
 struct GoogleFlags: ParsableArguments {
-    @Option(help: "Google: the OAuth client id of your Google Cloud project (else $HUBSYNC_GOOGLE_CLIENT_ID).")
+    @Option(help: "Google or Microsoft 365: the OAuth client id (else $HUBSYNC_GOOGLE_CLIENT_ID or $HUBSYNC_M365_CLIENT_ID).")
     var clientId: String?
-    @Option(help: "Google: the OAuth client secret (else $HUBSYNC_GOOGLE_CLIENT_SECRET). Stored encrypted.")
+    @Option(help: "Google or Microsoft 365: the OAuth client secret (else $HUBSYNC_GOOGLE_CLIENT_SECRET or $HUBSYNC_M365_CLIENT_SECRET). Stored encrypted.")
     var clientSecret: String?
     @Option(help: "Google: the account to sign in as (a hint for the sign-in page).") var googleAccount: String?
     @Option(help: "Google: another People API and OAuth base URL (an emulator).") var googleEndpoint: String?
