@@ -2,15 +2,17 @@ import Emulators
 import Foundation
 
 // spoke-emulator: an EWS server on loopback with a seeded mailbox, and with --people-port a
-// People API server with a seeded Google account, for manual tests and demos.
+// People API server with a seeded Google account, and with --graph-port a Microsoft Graph server
+// with a seeded tenant, for manual tests and demos.
 //   swift run spoke-emulator --port 0 --user ann --password secret --email ann@example.com --contacts 25 --auth basic,ntlm
 //   swift run spoke-emulator --people-port 0 --client-id demo --client-secret demo-secret
+//   swift run spoke-emulator --graph-port 0 --client-id demo --client-secret demo-secret
 
 func usage() -> Never {
     print("""
     usage: spoke-emulator [--port N] [--user U] [--password P] [--email E] [--domain D]
                           [--contacts N] [--auth basic,ntlm] [--version 2010sp2|2013|2013sp1|2016|2019] [--token T]
-                          [--people-port N] [--client-id ID] [--client-secret S]
+                          [--people-port N] [--client-id ID] [--client-secret S] [--graph-port N]
     """)
     exit(2)
 }
@@ -63,6 +65,23 @@ if let peoplePort = options["people-port"].flatMap({ Int($0) }) {
     FileHandle.standardOutput.write(Data("""
     People API emulator: \(base.absoluteString) (OAuth client \(clientID) / \(secret), account \(email))
     sign in: hubsync spoke add HUB --name Google --kind google --google-endpoint \(base.absoluteString) --client-id \(clientID) --client-secret \(secret)
+
+    """.utf8))
+}
+// Microsoft Graph: a tenant with three mailbox users, a group of them, a directory, and the
+// same seed count of contacts per mailbox (3 when --contacts is not given).
+if let graphPort = options["graph-port"].flatMap({ Int($0) }) {
+    let graph = GraphEmulator()
+    let clientID = options["client-id"] ?? "spoke-emulator"
+    let secret = options["client-secret"] ?? "spoke-emulator-secret"
+    graph.addApp(clientID: clientID, secret: secret)
+    let (users, group) = try graph.seedDemoTenant(contactsPerUser: Int(options["contacts"] ?? "3") ?? 3)
+    try await graph.start(port: graphPort)
+    let authority = graph.authorityURL!.absoluteString, api = graph.graphURL!.absoluteString
+    FileHandle.standardOutput.write(Data("""
+    Microsoft Graph emulator: \(api) (authority \(authority), tenant \(graph.tenantID), app \(clientID) / \(secret))
+    mailboxes: \(users.map(\.upn).joined(separator: ", ")); group "All Company" \(group)
+    add: hubsync spoke add HUB --name M365 --kind m365 --tenant \(graph.tenantID) --client-id \(clientID) --client-secret \(secret) --mailbox \(users[0].upn) --authority-url \(authority) --graph-url \(api)
 
     """.utf8))
 }

@@ -1,24 +1,5 @@
 import Foundation
 
-/// Form and query decoding (`a=1&b=x+y`, repeated keys kept in order).
-enum FormFields {
-    static func parse(_ raw: String) -> [(String, String)] {
-        raw.split(separator: "&").map { pair in
-            let kv = pair.split(separator: "=", maxSplits: 1).map {
-                $0.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
-            }
-            return (kv[0], kv.count > 1 ? kv[1] : "")
-        }
-    }
-
-    static func encode(_ fields: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return fields.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0.1)" }
-            .joined(separator: "&")
-    }
-}
-
 /// One authenticated People API call as the operations see it.
 struct APIRequest: Sendable {
     var query: [(String, String)]

@@ -117,9 +117,3 @@ struct GoogleError: Error, Sendable {
                       headers: headers)
     }
 }
-
-extension Response {
-    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: [(String, String)] = []) -> Response {
-        .text(status, value.serialized, contentType: "application/json; charset=UTF-8", headers: headers)
-    }
-}

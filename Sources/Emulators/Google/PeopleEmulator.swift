@@ -177,10 +177,3 @@ public final class PeopleEmulator: Sendable {
         }
     }
 }
-
-/// Wall clock plus a test-controlled offset: tests move time instead of sleeping.
-final class EmulatorClock: Sendable {
-    private let offset = Mutex<TimeInterval>(0)
-    var now: Date { Date().addingTimeInterval(offset.withLock { $0 }) }
-    func advance(by seconds: TimeInterval) { offset.withLock { $0 += seconds } }
-}

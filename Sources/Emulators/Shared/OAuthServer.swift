@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import Synchronization
 
-/// Google's OAuth 2.0 authorization server, reduced to what installed apps use: the code flow with
+/// An OAuth 2.0 authorization server (Google's and Microsoft's emulators), reduced to what installed apps use: the code flow with
 /// PKCE, refresh tokens, expiring access tokens and revocation. All state sits behind one lock.
 final class OAuthServer: Sendable {
     struct Client: Sendable {
@@ -31,7 +31,13 @@ final class OAuthServer: Sendable {
     let now: @Sendable () -> Date
     let accessLifetime = Mutex<Int>(3599)
 
-    init(now: @escaping @Sendable () -> Date) { self.now = now }
+    /// Token prefixes, so tokens look like the real service's (Google: `4/0A`, `ya29.a0`, `1//0g`).
+    let prefixes: (code: String, access: String, refresh: String)
+
+    init(now: @escaping @Sendable () -> Date, prefixes: (code: String, access: String, refresh: String) = ("4/0A", "ya29.a0", "1//0g")) {
+        self.now = now
+        self.prefixes = prefixes
+    }
 
     func addClient(_ id: String, secret: String, account: String, redirectURIs: [String]) {
         state.withLock { st in
@@ -60,7 +66,7 @@ final class OAuthServer: Sendable {
 
     func issueCode(client: String, redirectURI: String, challenge: String, method: String, account: String,
                    scope: String) -> String {
-        let code = Self.random("4/0A")
+        let code = Self.random(prefixes.code)
         state.withLock {
             $0.codes[code] = Code(client: client, redirectURI: redirectURI, challenge: challenge, method: method,
                                   account: account, scope: scope, expires: now().addingTimeInterval(600))
@@ -70,7 +76,7 @@ final class OAuthServer: Sendable {
 
     /// Issues an access token (and a refresh token when `withRefresh`).
     func issue(account: String, client: String, scope: String, withRefresh: Bool) -> (access: String, refresh: String?) {
-        let access = Self.random("ya29.a0"), refresh = withRefresh ? Self.random("1//0g") : nil
+        let access = Self.random(prefixes.access), refresh = withRefresh ? Self.random(prefixes.refresh) : nil
         let lifetime = accessLifetime.withLock { $0 }
         state.withLock { st in
             st.access[access] = Access(account: account, scope: scope, expires: now().addingTimeInterval(TimeInterval(lifetime)))
