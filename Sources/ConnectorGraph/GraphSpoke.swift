@@ -39,9 +39,8 @@ public struct GraphSpoke: SpokeConnector {
         }
     }
 
-    /// Where a listing is: a first listing reads no markers (the hub made nothing here yet); a
-    /// re-listing (the delta token expired) and an incremental round do.
-    enum Stage: String { case first = "F", relist = "R", incremental = "I" }
+    /// Where a listing is, carried in the page token: a full listing stays full to its last page.
+    enum Stage: String { case full = "F", incremental = "I" }
 
     var firstDeltaURL: URL {
         api.url(settings.contactsPath + "/delta", [("$select", ContactMapping.selected.joined(separator: ","))])
@@ -60,7 +59,7 @@ public struct GraphSpoke: SpokeConnector {
     }
 
     private func listPage(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
-        var stage: Stage = cursor == nil ? .first : .incremental
+        var stage: Stage = cursor == nil ? .full : .incremental
         var url = cursor.flatMap { URL(string: $0.rawValue) } ?? firstDeltaURL
         if let page {
             let parts = page.rawValue.split(separator: "|", maxSplits: 1).map(String.init)
@@ -79,7 +78,7 @@ public struct GraphSpoke: SpokeConnector {
             }
             // Never "everything is new" and never a wipe: a full listing, matched by id and marker.
             logger.info("delta token refused (\(f.status) \(f.code ?? "")); listing the folder whole")
-            stage = .relist
+            stage = .full
             listing = try await delta(firstDeltaURL)
         }
         // Replays: an item may come several times, its last state stands.
@@ -108,13 +107,13 @@ public struct GraphSpoke: SpokeConnector {
                 if held[RemoteID(id)] == nil { unknown.insert(id) }
             }
         }
-        let (items, errors) = try await remoteItems(fresh, readMarkers: stage == .first ? [] : unknown)
+        let (items, errors) = try await remoteItems(fresh, readMarkers: unknown)
         let next = listing.next.map { PageToken("\(stage.rawValue)|\($0)") }
         if next == nil && listing.delta == nil {
             throw ConnectorError(.protocolViolation, "a page of the Graph delta has neither a next nor a delta link")
         }
         return PullPage(
-            mode: stage == .incremental ? .incremental : .full,
+            mode: stage == .full ? .full : .incremental,
             changes: items.map { .upsert($0) } + removed.map { .delete(RemoteID($0)) }, errors: errors, next: next,
             cursor: next == nil ? listing.delta.map { SpokeCursor($0) } : nil, unchanged: unchanged)
     }
