@@ -96,7 +96,17 @@ public actor GraphTokenSource {
         refreshToken: String?, settings: GraphSettings, http: HTTPClient, now: @escaping @Sendable () -> Date = { Date() },
         onRotate: @escaping @Sendable (GraphTokens) async -> Void = { _ in }
     ) {
-        self.tokens = GraphTokens(accessToken: "", refreshToken: refreshToken, expiresAt: .distantPast)
+        self.init(tokens: GraphTokens(accessToken: "", refreshToken: refreshToken, expiresAt: .distantPast), settings: settings,
+                  http: http, now: now, onRotate: onRotate)
+    }
+
+    /// Starting from a sign-in's tokens: its access token is used while it lasts, so setting a
+    /// spoke up right after signing in does not spend (rotate) the refresh token.
+    public init(
+        tokens: GraphTokens, settings: GraphSettings, http: HTTPClient, now: @escaping @Sendable () -> Date = { Date() },
+        onRotate: @escaping @Sendable (GraphTokens) async -> Void = { _ in }
+    ) {
+        self.tokens = tokens
         self.settings = settings
         self.http = http
         self.now = now

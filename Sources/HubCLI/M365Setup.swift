@@ -5,6 +5,7 @@ import Foundation
 import HubServer
 import Logging
 import Secrets
+import Synchronization
 import SyncModel
 
 /// The Microsoft 365 flags of `spoke add` (with `--client-id`, `--client-secret`, `--open-with`
@@ -89,18 +90,24 @@ enum M365Setup {
         return try await GraphOAuth.exchange(code: code, pkce: pkce, redirectURI: loopback.redirectURI, settings, http: client())
     }
 
-    /// The client that reaches the mailbox with a signed-in or app-only token.
-    static func authorized(_ settings: GraphSettings, refreshToken: String?, retry: RetryPolicy = RetryPolicy()) -> HTTPClient {
-        let source = GraphTokenSource(refreshToken: refreshToken, settings: settings, http: client())
-        return HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: retry)
+    /// The client that reaches the mailbox with a sign-in's tokens (nil: app-only), and the
+    /// refresh token to keep: the newest, should Microsoft rotate it meanwhile.
+    static func authorized(_ settings: GraphSettings, tokens: GraphTokens?, retry: RetryPolicy = RetryPolicy())
+        -> (http: HTTPClient, refreshToken: @Sendable () -> String?)
+    {
+        let latest = Mutex(tokens?.refreshToken)
+        let source = tokens.map { t in
+            GraphTokenSource(tokens: t, settings: settings, http: client(), onRotate: { fresh in latest.withLock { $0 = fresh.refreshToken } })
+        } ?? GraphTokenSource(refreshToken: nil, settings: settings, http: client())
+        return (HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: retry), { latest.withLock { $0 } })
     }
 
     /// The folder to sync (picked, or created), checked against the mailbox, and the settings to store.
     static func settings(
-        _ settings: GraphSettings, refreshToken: String?, folder: String?, createFolder: String?, secrets: SecretBox,
+        _ settings: GraphSettings, tokens: GraphTokens?, folder: String?, createFolder: String?, secrets: SecretBox,
         retry: RetryPolicy = RetryPolicy()
     ) async throws -> (settings: [String: String], folder: GraphFolder, account: String?) {
-        let http = authorized(settings, refreshToken: refreshToken, retry: retry)
+        let (http, refreshToken) = authorized(settings, tokens: tokens, retry: retry)
         let chosen: GraphFolder
         if let createFolder {
             chosen = try await GraphFolders.create(named: createFolder, settings, http: http)
@@ -123,7 +130,7 @@ enum M365Setup {
         if let mailbox = settings.mailbox { s["m365.mailbox"] = mailbox }
         if let account { s["m365.account"] = account }
         if let secret = settings.clientSecret { s["m365.clientSecret"] = try secrets.seal(secret) }
-        if let refreshToken { s["m365.refreshToken"] = try secrets.seal(refreshToken) }
+        if let refreshToken = refreshToken() { s["m365.refreshToken"] = try secrets.seal(refreshToken) }
         return (s, chosen, account)
     }
 

@@ -123,12 +123,9 @@ struct SpokeGroup: AsyncParsableCommand {
                 let client = M365ClientInput.from(id: google.clientId, secret: google.clientSecret, tenant: m365.tenant,
                                                   authority: m365.authorityUrl, graph: m365.graphUrl)
                 let settings = try client.settings(mailbox: m365.mailbox)
-                var refresh: String?
-                if !settings.appOnly {
-                    refresh = try await M365Setup.signIn(settings, openWith: google.openWith).refreshToken
-                }
+                let tokens = settings.appOnly ? nil : try await M365Setup.signIn(settings, openWith: google.openWith)
                 let made = try await M365Setup.settings(
-                    settings, refreshToken: refresh, folder: exchange.folder, createFolder: m365.createFolder, secrets: ctx.secrets())
+                    settings, tokens: tokens, folder: exchange.folder, createFolder: m365.createFolder, secrets: ctx.secrets())
                 Console.line("Microsoft 365" + (made.account.map { " mailbox \($0)" } ?? "") + ", contacts folder: \(made.folder.path)")
                 return made.settings
             case .memory:
