@@ -58,26 +58,11 @@ enum GoogleSetup {
     /// for tokens.
     static func signIn(_ flags: GoogleFlags) async throws -> (GoogleSettings, SignedIn) {
         let settings = try flags.client.settings()
-        let loopback = try LoopbackRedirect()
         let pkce = PKCE()
-        let state = PKCE.randomVerifier()
-        let url = GoogleOAuth.authorizationURL(
-            settings, redirectURI: loopback.redirectURI, state: state, pkce: pkce, loginHint: flags.googleAccount)
-        async let answer = loopback.awaitQuery()
-        if let command = flags.openWith {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "\(command) \"$0\"", url.absoluteString]
-            try p.run()
-        } else {
-            Console.line("Open this address in a browser and allow HubSync to manage your contacts:\n  \(url.absoluteString)")
+        let (code, redirectURI) = try await LoopbackRedirect.code(provider: "Google", openWith: flags.openWith) { redirect, state in
+            GoogleOAuth.authorizationURL(settings, redirectURI: redirect, state: state, pkce: pkce, loginHint: flags.googleAccount)
         }
-        let query = try await answer
-        if let error = query["error"] { throw CLIError("Google sign-in failed: \(error)") }
-        guard query["state"] == state, let code = query["code"] else {
-            throw CLIError("the sign-in answer did not match this sign-in; try again")
-        }
-        return (settings, try await redeem(code: code, pkce: pkce, redirectURI: loopback.redirectURI, settings))
+        return (settings, try await redeem(code: code, pkce: pkce, redirectURI: redirectURI, settings))
     }
 
     struct SignedIn {

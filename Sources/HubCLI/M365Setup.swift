@@ -67,27 +67,11 @@ enum M365Setup {
 
     /// Sign in with Microsoft from the CLI: PKCE, the browser, a loopback redirect, the code for tokens.
     static func signIn(_ settings: GraphSettings, openWith: String?) async throws -> GraphTokens {
-        let loopback = try LoopbackRedirect()
         let pkce = PKCE()
-        let state = PKCE.randomVerifier()
-        let url = GraphOAuth.authorizationURL(settings, redirectURI: loopback.redirectURI, state: state, pkce: pkce)
-        async let answer = loopback.awaitQuery()
-        if let command = openWith {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "\(command) \"$0\"", url.absoluteString]
-            try p.run()
-        } else {
-            Console.line("Open this address in a browser and allow HubSync to manage your contacts:\n  \(url.absoluteString)")
+        let (code, redirectURI) = try await LoopbackRedirect.code(provider: "Microsoft", openWith: openWith) { redirect, state in
+            GraphOAuth.authorizationURL(settings, redirectURI: redirect, state: state, pkce: pkce)
         }
-        let query = try await answer
-        if let error = query["error"] {
-            throw CLIError("Microsoft sign-in failed: \(error)" + (query["error_description"].map { " (\($0))" } ?? ""))
-        }
-        guard query["state"] == state, let code = query["code"] else {
-            throw CLIError("the sign-in answer did not match this sign-in; try again")
-        }
-        return try await GraphOAuth.exchange(code: code, pkce: pkce, redirectURI: loopback.redirectURI, settings, http: client())
+        return try await GraphOAuth.exchange(code: code, pkce: pkce, redirectURI: redirectURI, settings, http: client())
     }
 
     /// The client that reaches the mailbox with a sign-in's tokens (nil: app-only), and the
