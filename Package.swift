@@ -58,6 +58,12 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Microsoft 365 (Microsoft Graph): OAuth (delegated with PKCE, app-only), contact delta,
+        // $batch writes with etags, an extended property marking what the hub created.
+        .target(name: "ConnectorGraph", dependencies: [
+            "ConnectorKit", "ConnectorHTTP", "SyncModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // An in-memory spoke: tests, benchmark and demo.
         .target(name: "ConnectorMemory", dependencies: ["ConnectorKit", "SyncModel"]),
         // A folder of .vcf files: the first persistent spoke, for the CLI and demo.
@@ -87,7 +93,7 @@ let package = Package(
         .target(name: "HubCLI", dependencies: [
             "HubServer", "Emulators", "Loopback", "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
             "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "ConnectorHTTP", "ConnectorDAV", "ConnectorEWS",
-            "ConnectorGoogle", "PIMFormats", "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ConnectorGoogle", "ConnectorGraph", "PIMFormats", "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "hubsync", dependencies: ["HubCLI"]),
@@ -145,6 +151,11 @@ let package = Package(
         .testTarget(name: "GoogleTests", dependencies: [
             "ConnectorGoogle", "ConnectorEWS", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "Emulators", "SyncModel", "SyncEngine",
             "TestSupport", "ConnectorFolder",
+        ]),
+        // The Microsoft 365 spoke: pure mapping and OAuth, and against the Graph emulator.
+        .testTarget(name: "GraphTests", dependencies: [
+            "ConnectorGraph", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "Emulators", "SyncModel", "SyncEngine",
+            "SyncStore", "TestSupport",
         ]),
         // The server's API against a MemoryStore and memory spokes (no network).
         .testTarget(name: "HubServerTests", dependencies: [

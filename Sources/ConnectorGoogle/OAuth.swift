@@ -58,47 +58,15 @@ public enum GoogleOAuth {
                             expiresAt: now.addingTimeInterval(Double(answer.expires_in ?? 3600)))
     }
 
-    struct TokenAnswer: Decodable {
-        var access_token: String
-        var refresh_token: String?
-        var expires_in: Int?
-    }
-
-    struct TokenError: Decodable {
-        var error: String
-        var error_description: String?
-    }
-
     private static func post(_ settings: GoogleSettings, _ http: ConnectorHTTPClient, _ form: [(String, String)])
-        async throws -> TokenAnswer
+        async throws -> OAuthToken.Answer
     {
         var fields = form + [("client_id", settings.clientID)]
         if let secret = settings.clientSecret { fields.append(("client_secret", secret)) }
-        var request = HTTPRequest(.post, settings.tokenURL, body: Data(formEncoded(fields).utf8))
-        request.setHeader("Content-Type", "application/x-www-form-urlencoded")
-        let response = try await http.send(request)
-        if response.isSuccess, let answer = try? BoundedJSON.decode(TokenAnswer.self, from: response.body) {
-            return answer
-        }
-        let error = try? BoundedJSON.decode(TokenError.self, from: response.body)
-        switch (response.status, error?.error) {
-        case (_, "invalid_grant"?), (_, "invalid_client"?), (_, "unauthorized_client"?), (401, _):
-            throw ConnectorError(.unauthorized, "Google refused the sign-in (\(error?.error ?? "\(response.status)")); sign in again")
-        case (500..., _):
-            throw ConnectorError(.unavailable, "Google's token service answered \(response.status)")
-        default:
-            throw ConnectorError(.protocolViolation, "Google's token service answered \(response.status)"
-                + (error.map { " (\($0.error))" } ?? ""))
-        }
+        return try await OAuthToken.post(settings.tokenURL, fields, provider: "Google", http: http)
     }
 
-    static func formEncoded(_ fields: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return fields.map { k, v in
-            "\(k.addingPercentEncoding(withAllowedCharacters: allowed)!)=\(v.addingPercentEncoding(withAllowedCharacters: allowed)!)"
-        }.joined(separator: "&")
-    }
+    static func formEncoded(_ fields: [(String, String)]) -> String { OAuthToken.formEncoded(fields) }
 }
 
 /// The access token a spoke sends, refreshed a minute before it expires or when Google refuses

@@ -27,13 +27,15 @@ public final class HTTPClient: Sendable {
     private let sent = Atomic<Int>(0)
     static let maxRedirects = 5
 
-    /// `maxConcurrent` also bounds the NTLM lanes (connections) this client holds at a time.
+    /// `maxConcurrent` also bounds the NTLM lanes (connections) this client holds at a time;
+    /// `limiter`, when given, is shared with other clients instead (and `maxConcurrent` unused).
     public init(
         transport: any HTTPTransport, auth: HTTPAuth = .none, retry: RetryPolicy = .init(), maxConcurrent: Int = 4,
         userAgent: String = "HubSync/0.1", logger: Logger = HTTPClient.silent,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         ntlmInputs: NTLMInputs = .init(), deadline: Duration = .seconds(120),
-        deadlineTimer: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+        deadlineTimer: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        limiter: Limiter? = nil
     ) {
         self.ntlmInputs = ntlmInputs
         self.deadline = deadline
@@ -41,7 +43,7 @@ public final class HTTPClient: Sendable {
         self.transport = transport
         self.auth = auth
         self.retry = retry
-        self.limiter = Limiter(limit: maxConcurrent)
+        self.limiter = limiter ?? Limiter(limit: maxConcurrent)
         self.userAgent = userAgent
         self.logger = logger
         self.sleep = sleep

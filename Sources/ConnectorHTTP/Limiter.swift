@@ -1,8 +1,9 @@
 import Synchronization
 
 /// An async counting semaphore: at most `limit` requests of one client in flight, the rest wait
-/// in arrival order.
-final class Limiter: Sendable {
+/// in arrival order. Clients may share one: a Graph mailbox allows 4 requests at a time,
+/// whichever of its folders' spokes sends them.
+public final class Limiter: Sendable {
     private struct State {
         var available: Int
         var waiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>)] = []
@@ -10,9 +11,9 @@ final class Limiter: Sendable {
     }
     private let state: Mutex<State>
 
-    init(limit: Int) { state = Mutex(State(available: max(limit, 1))) }
+    public init(limit: Int) { state = Mutex(State(available: max(limit, 1))) }
 
-    func acquire() async throws {
+    public func acquire() async throws {
         let id = state.withLock { s in
             s.nextID += 1
             return s.nextID
@@ -44,7 +45,7 @@ final class Limiter: Sendable {
         }
     }
 
-    func release() {
+    public func release() {
         let next = state.withLock { s -> CheckedContinuation<Void, any Error>? in
             if s.waiters.isEmpty {
                 s.available += 1

@@ -1,6 +1,7 @@
 import ConnectorDAV
 import ConnectorEWS
 import ConnectorGoogle
+import ConnectorGraph
 import ConnectorHTTP
 import ConnectorKit
 import Foundation
@@ -17,6 +18,9 @@ public struct ConnectorProvider: SpokeProvider {
     let context: Context
     /// The OAuth client of "Sign in with Google"; nil: Google is offered as not set up.
     let google: GoogleSettings?
+    /// The app registration of "Sign in with Microsoft" (and the Graph endpoints the app-only form
+    /// uses); nil: Microsoft 365 offers the app-only form alone.
+    let m365: M365ClientInput?
     /// Per kind, values that work against the demo's emulators (the wizard's one-click fill).
     let demo: [SpokeKind: SpokeForm]
     /// Autodiscover endpoints asked instead of the ones an email's domain implies (the demo's
@@ -26,9 +30,13 @@ public struct ConnectorProvider: SpokeProvider {
     /// A live check answers while the admin waits: one quick retry, not the sync's patience.
     static let checkRetry = RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(200), maxRetryAfter: .seconds(5))
 
-    init(context: Context, google: GoogleSettings?, demo: [SpokeKind: SpokeForm] = [:], autodiscover: [URL]? = nil) {
+    init(
+        context: Context, google: GoogleSettings?, m365: M365ClientInput? = nil, demo: [SpokeKind: SpokeForm] = [:],
+        autodiscover: [URL]? = nil
+    ) {
         self.context = context
         self.google = google
+        self.m365 = m365
         self.demo = demo
         self.autodiscover = autodiscover
     }
@@ -36,16 +44,20 @@ public struct ConnectorProvider: SpokeProvider {
     /// For a composition outside this module: `googleEndpoint` is another Google (an emulator).
     public init(
         store: any SyncStore, secrets: SecretBox, googleClientID: String? = nil, googleClientSecret: String? = nil,
-        googleEndpoint: URL? = nil, demo: [SpokeKind: SpokeForm] = [:], autodiscover: [URL]? = nil,
+        googleEndpoint: URL? = nil, m365ClientID: String? = nil, m365ClientSecret: String? = nil, m365Authority: URL? = nil,
+        m365Graph: URL? = nil, demo: [SpokeKind: SpokeForm] = [:], autodiscover: [URL]? = nil,
         logger: Logger = Logger(label: "hubsync")
     ) throws {
         let client = GoogleClientInput(clientID: googleClientID, clientSecret: googleClientSecret, endpoint: googleEndpoint?.absoluteString)
+        let m365 = M365ClientInput(clientID: m365ClientID, clientSecret: m365ClientSecret, tenant: nil,
+                                   authority: m365Authority?.absoluteString, graph: m365Graph?.absoluteString)
         self.init(
             context: Context(store: store, logger: logger, secrets: { secrets }),
-            google: client.clientID == nil ? nil : try client.settings(), demo: demo, autodiscover: autodiscover)
+            google: client.clientID == nil ? nil : try client.settings(),
+            m365: m365.clientID == nil && m365Authority == nil ? nil : m365, demo: demo, autodiscover: autodiscover)
     }
 
-    public var kinds: [SpokeKindInfo] { SpokeKinds.all(googleConfigured: google != nil, demo: demo) }
+    public var kinds: [SpokeKindInfo] { SpokeKinds.all(googleConfigured: google != nil, m365Configured: m365?.clientID != nil, demo: demo) }
 
     // MARK: Checking and storing settings
 
@@ -83,10 +95,24 @@ public struct ConnectorProvider: SpokeProvider {
                     id: dir.path, name: dir.lastPathComponent, detail: count == nil ? "created when the spoke is added" : dir.path,
                     count: count, isDefault: true)
             ])
-        case .memory, .graph:
+        case .graph:
+            let (settings, tokens) = try m365(form)
+            let http = M365Setup.authorized(settings, tokens: tokens, retry: Self.checkRetry).http
+            let folders = try await explained(kind) { try await GraphFolders.list(settings, http: http) }
+            var list = folders.map { SourceFolder(id: $0.id ?? "", name: $0.path, isDefault: $0.isDefault) }
+            if !folders.contains(where: { $0.name.lowercased() == GraphFolders.defaultName.lowercased() }) {
+                list.append(SourceFolder(id: Self.newFolder + GraphFolders.defaultName, name: GraphFolders.defaultName,
+                                         detail: "a new folder HubSync creates in the mailbox"))
+            }
+            return HubServer.Discovery(
+                endpoint: settings.graphBase.absoluteString, account: settings.mailbox ?? form.signedIn?["m365.account"], folders: list)
+        case .memory:
             throw SetupError("Spokes of this kind cannot be added here.")
         }
     }
+
+    /// A folder id the wizard offers for a folder HubSync creates.
+    static let newFolder = "new:"
 
     public func settings(_ kind: SpokeKind, _ form: SpokeForm, folder: String?) async throws -> [String: String] {
         switch kind {
@@ -119,7 +145,16 @@ public struct ConnectorProvider: SpokeProvider {
             return try signedIn(form)
         case .folder:
             return try FolderSetup.settings(try folderPath(form).path)
-        case .memory, .graph:
+        case .graph:
+            let (settings, tokens) = try m365(form)
+            let create = folder.flatMap { $0.hasPrefix(Self.newFolder) ? String($0.dropFirst(Self.newFolder.count)) : nil }
+            let pick = create == nil ? folder.flatMap { $0.isEmpty ? nil : $0 } : nil
+            let made = try await explained(kind) {
+                try await M365Setup.settings(settings, tokens: tokens, folder: pick, createFolder: create,
+                                             secrets: context.secrets(), retry: Self.checkRetry)
+            }
+            return made.settings
+        case .memory:
             throw SetupError("Spokes of this kind cannot be added here.")
         }
     }
@@ -154,7 +189,10 @@ public struct ConnectorProvider: SpokeProvider {
             d["account"] = s["google.account"]
         case .folder:
             d["path"] = s["path"]
-        case .memory, .graph:
+        case .graph:
+            d["account"] = s["m365.account"] ?? s["m365.mailbox"]
+            d["folder"] = s["m365.folderName"]
+        case .memory:
             break
         }
         if s["tls.verify"] == "false" { d["verifyTLS"] = "false" }
@@ -164,6 +202,11 @@ public struct ConnectorProvider: SpokeProvider {
     // MARK: Sign in with Google
 
     public func beginSignIn(_ kind: SpokeKind, redirectURI: URL, state: String) throws -> (url: URL, verifier: String) {
+        if kind == .graph {
+            let settings = try m365Delegated()
+            let pkce = PKCE()
+            return (GraphOAuth.authorizationURL(settings, redirectURI: redirectURI.absoluteString, state: state, pkce: pkce), pkce.verifier)
+        }
         let settings = try googleSettings(kind)
         let pkce = PKCE()
         return (GoogleOAuth.authorizationURL(settings, redirectURI: redirectURI.absoluteString, state: state, pkce: pkce), pkce.verifier)
@@ -172,11 +215,71 @@ public struct ConnectorProvider: SpokeProvider {
     public func finishSignIn(_ kind: SpokeKind, code: String, verifier: String, redirectURI: URL) async throws
         -> (settings: [String: String], account: String?)
     {
+        if kind == .graph { return try await finishMicrosoftSignIn(code: code, verifier: verifier, redirectURI: redirectURI) }
         let settings = try googleSettings(kind)
         let signedIn = try await explained(kind) {
             try await GoogleSetup.redeem(code: code, pkce: PKCE(verifier: verifier), redirectURI: redirectURI.absoluteString, settings)
         }
         return (try GoogleSetup.store(settings, signedIn, secrets: context.secrets()), signedIn.account)
+    }
+
+    // MARK: Microsoft 365
+
+    private func m365Delegated() throws -> GraphSettings {
+        guard let m365, m365.clientID != nil else {
+            throw SetupError("Sign in with Microsoft is not set up on this server: start `hubsync serve` with --m365-client-id "
+                + "and --m365-client-secret (or HUBSYNC_M365_CLIENT_ID and HUBSYNC_M365_CLIENT_SECRET).")
+        }
+        return try m365.settings(mailbox: nil)
+    }
+
+    private func finishMicrosoftSignIn(code: String, verifier: String, redirectURI: URL) async throws
+        -> (settings: [String: String], account: String?)
+    {
+        let settings = try m365Delegated()
+        let tokens = try await explained(.graph) {
+            try await GraphOAuth.exchange(code: code, pkce: PKCE(verifier: verifier), redirectURI: redirectURI.absoluteString,
+                                          settings, http: M365Setup.client())
+        }
+        let access = tokens.accessToken
+        let http = HTTPClient(transport: AHCTransport.shared(), auth: .bearer { _ in access }, retry: Self.checkRetry)
+        let account = await GraphFolders.account(settings, http: http)
+        let box = try context.secrets()
+        var s = [
+            "m365.tenant": settings.tenant, "m365.clientID": settings.clientID,
+            "m365.authority": settings.authorityBase.absoluteString, "m365.graph": settings.graphBase.absoluteString,
+            "m365.refreshToken": try box.seal(tokens.refreshToken ?? ""),
+            // Only while the wizard runs (`settings` stores no access token): checking the folders
+            // right after the sign-in then spends no refresh token.
+            "m365.accessToken": try box.seal(tokens.accessToken), "m365.expiresAt": String(tokens.expiresAt.timeIntervalSince1970),
+        ]
+        if let secret = settings.clientSecret { s["m365.clientSecret"] = try box.seal(secret) }
+        if let account { s["m365.account"] = account }
+        return (s, account)
+    }
+
+    /// The Graph settings and refresh token a form leads to: app-only when it names a mailbox,
+    /// else a finished Sign in with Microsoft.
+    private func m365(_ form: SpokeForm) throws -> (GraphSettings, GraphTokens?) {
+        func text(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) } }
+        if let mailbox = text(form.email) {
+            let input = M365ClientInput(clientID: text(form.clientID), clientSecret: form.clientSecret.flatMap { $0.isEmpty ? nil : $0 },
+                                        tenant: text(form.tenant), authority: m365?.authority, graph: m365?.graph)
+            return (try input.settings(mailbox: mailbox), nil)
+        }
+        guard let s = form.signedIn, let sealed = s["m365.refreshToken"], let id = s["m365.clientID"],
+            let authority = s["m365.authority"].flatMap(URL.init(string:)), let graph = s["m365.graph"].flatMap(URL.init(string:))
+        else {
+            throw SetupError(field: m365?.clientID == nil ? "email" : "signIn",
+                             m365?.clientID == nil ? "Enter the mailbox, tenant, client id and secret." : "Sign in with Microsoft first, or enter a mailbox for app-only access.")
+        }
+        let box = try context.secrets()
+        let settings = GraphSettings(
+            tenant: s["m365.tenant"] ?? "organizations", clientID: id, clientSecret: try s["m365.clientSecret"].map { try box.open($0) },
+            authorityBase: authority, graphBase: graph)
+        let access = try s["m365.accessToken"].map { try box.open($0) } ?? ""
+        let expires = s["m365.expiresAt"].flatMap(Double.init).map { Date(timeIntervalSince1970: $0) } ?? .distantPast
+        return (settings, GraphTokens(accessToken: access, refreshToken: try box.open(sealed), expiresAt: expires))
     }
 
     // MARK: Forms to inputs
@@ -210,7 +313,7 @@ public struct ConnectorProvider: SpokeProvider {
     }
 
     private func signedIn(_ form: SpokeForm) throws -> [String: String] {
-        guard let settings = form.signedIn, settings["google.refreshToken"] != nil else {
+        guard let settings = form.signedIn, settings["google.refreshToken"] != nil || settings["m365.refreshToken"] != nil else {
             throw SetupError(field: "signIn", "Sign in with Google first.")
         }
         return settings

@@ -116,7 +116,12 @@ struct Context: Sendable {
                 try? store.saveSpoke(current)
             }
         case .graph:
-            throw CLIError("spoke \(spoke.id): \(spoke.kind.rawValue) spokes are not available in this version yet")
+            let store = self.store
+            return try M365Setup.connector(spoke, secrets: secrets, logger: logger) { key, value in
+                guard var current = try? store.spokes(hub: spoke.hub).first(where: { $0.id == spoke.id }) else { return }
+                current.settings[key] = value
+                try? store.saveSpoke(current)
+            }
         }
     }
 }

@@ -37,9 +37,9 @@ struct GoogleClientInput: Sendable {
 
 /// The Google flags of `spoke add`.
 struct GoogleFlags: ParsableArguments {
-    @Option(help: "Google: the OAuth client id of your Google Cloud project (else $HUBSYNC_GOOGLE_CLIENT_ID).")
+    @Option(help: "Google or Microsoft 365: the OAuth client id (else $HUBSYNC_GOOGLE_CLIENT_ID or $HUBSYNC_M365_CLIENT_ID).")
     var clientId: String?
-    @Option(help: "Google: the OAuth client secret (else $HUBSYNC_GOOGLE_CLIENT_SECRET). Stored encrypted.")
+    @Option(help: "Google or Microsoft 365: the OAuth client secret (else $HUBSYNC_GOOGLE_CLIENT_SECRET or $HUBSYNC_M365_CLIENT_SECRET). Stored encrypted.")
     var clientSecret: String?
     @Option(help: "Google: the account to sign in as (a hint for the sign-in page).") var googleAccount: String?
     @Option(help: "Google: another People API and OAuth base URL (an emulator).") var googleEndpoint: String?
@@ -58,26 +58,11 @@ enum GoogleSetup {
     /// for tokens.
     static func signIn(_ flags: GoogleFlags) async throws -> (GoogleSettings, SignedIn) {
         let settings = try flags.client.settings()
-        let loopback = try LoopbackRedirect()
         let pkce = PKCE()
-        let state = PKCE.randomVerifier()
-        let url = GoogleOAuth.authorizationURL(
-            settings, redirectURI: loopback.redirectURI, state: state, pkce: pkce, loginHint: flags.googleAccount)
-        async let answer = loopback.awaitQuery()
-        if let command = flags.openWith {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "\(command) \"$0\"", url.absoluteString]
-            try p.run()
-        } else {
-            Console.line("Open this address in a browser and allow HubSync to manage your contacts:\n  \(url.absoluteString)")
+        let (code, redirectURI) = try await LoopbackRedirect.code(provider: "Google", openWith: flags.openWith) { redirect, state in
+            GoogleOAuth.authorizationURL(settings, redirectURI: redirect, state: state, pkce: pkce, loginHint: flags.googleAccount)
         }
-        let query = try await answer
-        if let error = query["error"] { throw CLIError("Google sign-in failed: \(error)") }
-        guard query["state"] == state, let code = query["code"] else {
-            throw CLIError("the sign-in answer did not match this sign-in; try again")
-        }
-        return (settings, try await redeem(code: code, pkce: pkce, redirectURI: loopback.redirectURI, settings))
+        return (settings, try await redeem(code: code, pkce: pkce, redirectURI: redirectURI, settings))
     }
 
     struct SignedIn {

@@ -1,3 +1,4 @@
+import ConnectorHTTP
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -56,5 +57,34 @@ final class LoopbackRedirect: @unchecked Sendable {
                 }
             }
         }
+    }
+}
+
+extension LoopbackRedirect {
+    /// A CLI sign-in's browser step: the page `url(redirectURI, state)` opened with `openWith`
+    /// (or printed), then the code the provider sends back to loopback, checked against `state`.
+    static func code(provider: String, openWith: String?, url: (_ redirectURI: String, _ state: String) -> URL) async throws
+        -> (code: String, redirectURI: String)
+    {
+        let loopback = try LoopbackRedirect()
+        let state = PKCE.randomVerifier()
+        let page = url(loopback.redirectURI, state)
+        async let answer = loopback.awaitQuery()
+        if let command = openWith {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "\(command) \"$0\"", page.absoluteString]
+            try p.run()
+        } else {
+            Console.line("Open this address in a browser and allow HubSync to manage your contacts:\n  \(page.absoluteString)")
+        }
+        let query = try await answer
+        if let error = query["error"] {
+            throw CLIError("\(provider) sign-in failed: \(error)" + (query["error_description"].map { " (\($0))" } ?? ""))
+        }
+        guard query["state"] == state, let code = query["code"] else {
+            throw CLIError("the sign-in answer did not match this sign-in; try again")
+        }
+        return (code, loopback.redirectURI)
     }
 }

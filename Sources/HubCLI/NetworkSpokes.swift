@@ -122,7 +122,8 @@ func cliSetup<T>(_ body: () async throws -> T) async throws -> T {
     } catch let e as SetupError {
         let flags = [
             "url": "--url", "user": "--user", "password": "--password", "email": "--email",
-            "version": "--exchange-version", "path": "--path", "folder": "--folder",
+            "version": "--exchange-version", "path": "--path", "folder": "--folder", "tenant": "--tenant",
+            "clientID": "--client-id", "clientSecret": "--client-secret", "authority": "--authority-url", "graph": "--graph-url",
         ]
         throw CLIError(e.message + (e.field.flatMap { flags[$0] }.map { " (\($0))" } ?? ""))
     }

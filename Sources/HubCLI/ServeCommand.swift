@@ -19,6 +19,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address browsers use, when it is not http://HOST:PORT (behind a proxy): Google's sign-in comes back there.")
     var publicUrl: String?
     @OptionGroup var google: ServeGoogleOptions
+    @OptionGroup var m365: ServeM365Options
     @Flag(help: "Send the session cookie over plain http even though --public-url is https (a proxy that talks http to browsers).")
     var insecureCookies = false
     @Option(name: .customLong("allowed-host"), help: ArgumentHelp(
@@ -39,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         var logger = GlobalOptions.logger(verbose: global.verbose)
         logger.logLevel = global.verbose ? .debug : .notice
         let context = try global.serverContext(store: store, logger: logger)
-        let provider = ConnectorProvider(context: context, google: try google.settings())
+        let provider = ConnectorProvider(context: context, google: try google.settings(), m365: m365.client)
         let publicURL = publicUrl.flatMap(URL.init(string:))
         let database = global.databasePath
         // No admin yet: whoever (or whatever web page) gets there first must prove they run
@@ -84,5 +85,22 @@ struct ServeGoogleOptions: ParsableArguments {
     func settings() throws -> GoogleSettings? {
         let client = GoogleClientInput.from(id: googleClientId, secret: googleClientSecret, endpoint: googleEndpoint)
         return client.clientID == nil ? nil : try client.settings()
+    }
+}
+
+/// The app registration "Sign in with Microsoft" uses, for the whole server.
+struct ServeM365Options: ParsableArguments {
+    @Option(help: "The application (client) id of your Entra ID app registration, for Sign in with Microsoft (else $HUBSYNC_M365_CLIENT_ID).")
+    var m365ClientId: String?
+    @Option(help: "Its client secret (else $HUBSYNC_M365_CLIENT_SECRET).") var m365ClientSecret: String?
+    @Option(help: "Its tenant (id or domain); default: organizations (any work or school account).") var m365Tenant: String?
+    @Option(help: "Another identity platform base URL (the emulator).") var m365AuthorityUrl: String?
+    @Option(help: "Another Microsoft Graph base URL (the emulator), ending in /v1.0.") var m365GraphUrl: String?
+
+    /// Nil when no app is configured: the wizard offers only the app-only form.
+    var client: M365ClientInput? {
+        let c = M365ClientInput.from(id: m365ClientId, secret: m365ClientSecret, tenant: m365Tenant,
+                                     authority: m365AuthorityUrl, graph: m365GraphUrl)
+        return c.clientID == nil ? nil : c
     }
 }

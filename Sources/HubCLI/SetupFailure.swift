@@ -13,6 +13,9 @@ enum SetupFailure {
         switch e.kind {
         case .unauthorized where kind == .google:
             return SetupError(field: "signIn", "Google refused the sign-in. Sign in again. (\(e.message))")
+        case .unauthorized where kind == .graph:
+            return SetupError(field: "clientSecret", "Microsoft refused access: check the tenant, the client id and secret, "
+                + "and that an administrator consented to the app's permissions. (\(e.message))")
         case .unauthorized:
             if e.message.contains("rejected the user name or password") {
                 return SetupError(field: "password", "The server refused this user name and password.")
@@ -30,12 +33,12 @@ enum SetupFailure {
         case .misconfigured where kind == .ews && e.message.contains("Contacts folder"):
             return SetupError(field: "user", detail)
         case .misconfigured:
-            return SetupError(field: kind == .google ? nil : "url", detail)
+            return SetupError(field: kind == .google || kind == .graph ? nil : "url", detail)
         case .unavailable:
-            return SetupError(field: kind == .google ? nil : autodiscovering ? "email" : "url", detail)
+            return SetupError(field: kind == .google || kind == .graph ? nil : autodiscovering ? "email" : "url", detail)
         case .protocolViolation:
             let what = kind == .ews ? "an Exchange server" : kind == .carddav ? "a CardDAV server" : "the service"
-            return SetupError(field: kind == .google ? nil : "url", "This does not look like \(what): \(detail)")
+            return SetupError(field: kind == .google || kind == .graph ? nil : "url", "This does not look like \(what): \(detail)")
         }
     }
 

@@ -65,12 +65,13 @@ struct SpokeGroup: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Hub id or name.") var hub: String
         @Option(help: "The spoke's name.") var name: String
-        @Option(help: "Kind of source: folder, carddav, ews or google (graph is coming).")
+        @Option(help: "Kind of source: folder, carddav, ews, google or m365 (Microsoft 365).")
         var kind: SpokeKind = .folder
         @Option(help: "For a folder spoke: the directory of .vcf files (created when missing).") var path: String?
         @OptionGroup var network: NetworkFlags
         @OptionGroup var exchange: ExchangeFlags
         @OptionGroup var google: GoogleFlags
+        @OptionGroup var m365: M365Flags
         @OptionGroup var options: SpokeOptionFlags
 
         func run() async throws {
@@ -118,7 +119,16 @@ struct SpokeGroup: AsyncParsableCommand {
                 let (settings, signedIn) = try await GoogleSetup.signIn(google)
                 Console.line("signed in to Google" + (signedIn.account.map { " as \($0)" } ?? ""))
                 return try GoogleSetup.store(settings, signedIn, secrets: ctx.secrets())
-            case .memory, .graph:
+            case .graph:
+                let client = M365ClientInput.from(id: google.clientId, secret: google.clientSecret, tenant: m365.tenant,
+                                                  authority: m365.authorityUrl, graph: m365.graphUrl)
+                let settings = try client.settings(mailbox: m365.mailbox)
+                let tokens = settings.appOnly ? nil : try await M365Setup.signIn(settings, openWith: google.openWith)
+                let made = try await M365Setup.settings(
+                    settings, tokens: tokens, folder: exchange.folder, createFolder: m365.createFolder, secrets: ctx.secrets())
+                Console.line("Microsoft 365" + (made.account.map { " mailbox \($0)" } ?? "") + ", contacts folder: \(made.folder.path)")
+                return made.settings
+            case .memory:
                 return [:]
             }
         }
@@ -185,4 +195,12 @@ struct SpokeGroup: AsyncParsableCommand {
     }
 }
 
-extension SpokeKind: ExpressibleByArgument {}
+extension SpokeKind: ExpressibleByArgument {
+    /// `m365` (and `office365`) name the Microsoft Graph spoke, as people call the product.
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "m365", "office365", "microsoft365": self = .graph
+        default: self.init(rawValue: argument.lowercased())
+        }
+    }
+}

@@ -1,11 +1,12 @@
 import ConnectorEWS
+import ConnectorGraph
 import HubServer
 import SyncModel
 
 /// The spoke kinds as the wizard offers them, with the words a non-technical admin reads.
 enum SpokeKinds {
-    static func all(googleConfigured: Bool, demo: [SpokeKind: SpokeForm]) -> [SpokeKindInfo] {
-        [exchange, office365, google(configured: googleConfigured), carddav, folder].map { info in
+    static func all(googleConfigured: Bool, m365Configured: Bool = false, demo: [SpokeKind: SpokeForm]) -> [SpokeKindInfo] {
+        [exchange, office365(signIn: m365Configured), google(configured: googleConfigured), carddav, folder].map { info in
             var i = info
             if i.available { i.demo = demo[i.kind] }
             return i
@@ -52,9 +53,33 @@ enum SpokeKinds {
         // Bare names: a mapping names them as custom.NAME.
         customFields: EWSSpoke.customFields)
 
-    static let office365 = SpokeKindInfo(
-        kind: .graph, name: "Office 365",
-        summary: "Microsoft 365 and Exchange Online mailboxes, through Microsoft Graph.", available: false)
+    /// Sign in with Microsoft (when the server has an app registration), or app-only access to
+    /// any mailbox of a tenant with the app's own id and secret.
+    static func office365(signIn: Bool) -> SpokeKindInfo {
+        let optional = signIn ? " Leave empty to sign in with Microsoft instead." : ""
+        return SpokeKindInfo(
+            kind: .graph, name: "Microsoft 365",
+            summary: "Microsoft 365 and Exchange Online mailboxes, through Microsoft Graph. "
+                + (signIn ? "Sign in with Microsoft for your own mailbox, or give " : "Give ")
+                + "an app registration's tenant, id and secret to reach any mailbox of your organisation.",
+            fields: [
+                FormField(
+                    name: "email", label: "Mailbox", type: .email, required: !signIn,
+                    help: "App-only access: the mailbox to sync (its address)." + optional, placeholder: "alex@contoso.com"),
+                FormField(
+                    name: "tenant", label: "Tenant", required: !signIn,
+                    help: "App-only access: your tenant's id or domain (contoso.onmicrosoft.com).", placeholder: "contoso.onmicrosoft.com"),
+                FormField(
+                    name: "clientID", label: "Application (client) id", required: !signIn,
+                    help: "App-only access: the app registration in Entra ID, with the application permission "
+                        + "Contacts.ReadWrite. An administrator grants it once for the whole organisation by opening "
+                        + "https://login.microsoftonline.com/{tenant}/adminconsent?client_id={client id} and accepting."),
+                FormField(
+                    name: "clientSecret", label: "Client secret", type: .password, required: !signIn,
+                    help: "App-only access: a client secret of that app registration. Stored encrypted."),
+            ],
+            signIn: signIn ? "microsoft" : nil, customFields: ConnectorGraph.GraphSpoke.customFields)
+    }
 
     static func google(configured: Bool) -> SpokeKindInfo {
         SpokeKindInfo(

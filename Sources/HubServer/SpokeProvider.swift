@@ -17,7 +17,12 @@ public struct SpokeForm: Codable, Sendable, Hashable {
     public var path: String?
     /// Off only for a self-signed server on a network the admin trusts.
     public var verifyTLS: Bool?
-    /// Google: the id of a finished "Sign in with Google" (`POST /api/spoke-kinds/{kind}/sign-in`).
+    /// Microsoft 365 app-only: the tenant (id or domain), the app's client id and secret (the
+    /// mailbox goes in `email`).
+    public var tenant: String?
+    public var clientID: String?
+    public var clientSecret: String?
+    /// Google, Microsoft 365: the id of a finished "Sign in with Google/Microsoft" (`POST /api/spoke-kinds/{kind}/sign-in`).
     public var signIn: String?
     /// Filled by the server from a finished sign-in, never by the client: the sealed settings
     /// the sign-in produced (tokens already encrypted).
@@ -114,7 +119,7 @@ public struct SpokeKindInfo: Codable, Sendable, Hashable {
     /// False: shown as "coming", not selectable.
     public var available: Bool
     public var fields: [FormField]
-    /// "google" when the kind signs in with OAuth instead of a password.
+    /// "google" or "microsoft" when the kind signs in with OAuth instead of a password.
     public var signIn: String?
     /// The source's own fields a field mapping may name besides the standard ones
     /// (`custom.OfficeLocation`).

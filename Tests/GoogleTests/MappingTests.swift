@@ -1,3 +1,4 @@
+import ConnectorHTTP
 import Foundation
 import SyncModel
 import Synchronization

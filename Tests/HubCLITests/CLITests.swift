@@ -57,8 +57,10 @@ func person(_ given: String, _ family: String, _ email: String) -> Contact {
         #expect(r.error.map { "\($0)" }?.contains("is not a web address (like https://server.example.com). (--url)") == true)
         r = await cli.run("spoke add h --name X --kind google")
         #expect(r.error.map { "\($0)" }?.contains("needs --client-id") == true)
-        r = await cli.run("spoke add h --name X --kind graph")
-        #expect(r.error.map { "\($0)" }?.contains("not available") == true)
+        r = await cli.run("spoke add h --name X --kind m365")
+        #expect(r.error.map { "\($0)" }?.contains("needs the app's client id") == true)
+        r = await cli.run("spoke add h --name X --kind m365 --client-id c --mailbox ann@contoso.example")
+        #expect(r.error.map { "\($0)" }?.contains("needs the tenant") == true)
         r = await cli.run("restore h")
         #expect(r.exitCode != 0)
     }

@@ -121,7 +121,9 @@ import TestSupport
         let cli = try CLI()
         let kinds = try cli.provider().kinds
         #expect(kinds.map(\.kind) == [.ews, .graph, .google, .carddav, .folder])
-        #expect(kinds.first { $0.kind == .graph }?.available == false)
+        // Microsoft 365: app-only without a server app registration; no "Sign in with Microsoft".
+        let m365 = try #require(kinds.first { $0.kind == .graph })
+        #expect(m365.available && m365.signIn == nil && m365.fields.map(\.name) == ["email", "tenant", "clientID", "clientSecret"])
         let google = try #require(kinds.first { $0.kind == .google })
         #expect(!google.available && google.summary.contains("--google-client-id"))
         #expect(google.signIn == "google")

@@ -13,10 +13,11 @@ extension CLI {
 
     /// The web app's provider on this CLI's database and key.
     func provider(googleClientID: String? = nil, googleClientSecret: String? = nil, googleEndpoint: URL? = nil,
-                  autodiscover: [URL]? = nil) throws -> ConnectorProvider {
+                  m365Authority: URL? = nil, m365Graph: URL? = nil, autodiscover: [URL]? = nil) throws -> ConnectorProvider {
         try ConnectorProvider(
             store: try SQLiteStore(path: db), secrets: try secrets(), googleClientID: googleClientID,
-            googleClientSecret: googleClientSecret, googleEndpoint: googleEndpoint, autodiscover: autodiscover)
+            googleClientSecret: googleClientSecret, googleEndpoint: googleEndpoint, m365Authority: m365Authority,
+            m365Graph: m365Graph, autodiscover: autodiscover)
     }
 
     /// The settings `spoke add` stored for a spoke.

@@ -81,7 +81,10 @@ export function connectionStep(wizard) {
     input.addEventListener('blur', () => { if (touched) setFieldError(input, requiredError(f)); });
   }
 
-  // Sign in with Google (kinds with `signIn`).
+  // Sign in with Google or Microsoft (kinds with `signIn`).
+  const provider = kind.signIn === 'microsoft' ? 'Microsoft' : 'Google';
+  // Microsoft 365 also takes app-only access: a mailbox typed in needs no sign-in.
+  const signInNeeded = () => kind.signIn && !(kind.signIn === 'microsoft' && inputs.email?.value?.trim());
   const signInError = h('p', { class: 'error', id: 'signin-error', role: 'alert' });
   const signInBox = h('div', { class: 'field', id: 'signin' });
   const startSignIn = async (button) => {
@@ -102,7 +105,7 @@ export function connectionStep(wizard) {
     const done = draft.signIn?.status === 'done';
     const button = h('button', { type: 'button', class: done ? 'small' : 'google-button', id: 'sign-in',
       'aria-describedby': 'signin-error', onclick: () => startSignIn(button) },
-      done ? 'Use another account' : [h('span', { class: 'g', 'aria-hidden': 'true' }, 'G'), 'Sign in with Google']);
+      done ? 'Use another account' : [h('span', { class: 'g', 'aria-hidden': 'true' }, provider[0]), `Sign in with ${provider}`]);
     fill(signInBox,
       done ? h('p', { class: 'signed-in', id: 'signed-in-as' }, h('span', { class: 'ok', 'aria-hidden': 'true' }, '✓'),
         'Signed in as ', h('strong', {}, draft.signIn.account ?? 'your account')) : null,
@@ -117,8 +120,8 @@ export function connectionStep(wizard) {
       setFieldError(inputs[f.name], message);
       if (message && !first) first = inputs[f.name];
     }
-    if (kind.signIn && draft.signIn?.status !== 'done') {
-      signInError.textContent = 'Sign in with Google first.';
+    if (signInNeeded() && draft.signIn?.status !== 'done') {
+      signInError.textContent = `Sign in with ${provider} first.`;
       first ??= signInBox.querySelector('button');
     }
     first?.focus();

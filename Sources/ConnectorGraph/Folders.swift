@@ -1,0 +1,103 @@
+import ConnectorHTTP
+import ConnectorKit
+import Foundation
+
+/// A contacts folder of a mailbox: the default one (id nil) or one below it.
+public struct GraphFolder: Sendable, Hashable {
+    public var id: String?
+    public var name: String
+    /// "Contacts/Clients/Europe".
+    public var path: String
+    public var isDefault: Bool { id == nil }
+}
+
+/// The mailbox's contacts folders, found and created for setup.
+public enum GraphFolders {
+    /// The folder HubSync creates when asked for its own (the company directory scenario).
+    public static let defaultName = "Company Directory"
+    static let defaultPath = "Contacts"
+
+    struct Listing: Decodable {
+        var value: [JSONObject]?
+        var next: String?
+        enum CodingKeys: String, CodingKey {
+            case value
+            case next = "@odata.nextLink"
+        }
+    }
+
+    /// The default folder, then every folder below it (three levels deep), by path.
+    public static func list(_ settings: GraphSettings, http: HTTPClient) async throws -> [GraphFolder] {
+        let api = setupAPI(settings, http)
+        var out = [GraphFolder(id: nil, name: defaultPath, path: defaultPath)]
+        var level = [(path: settings.root + "/contactFolders", parent: defaultPath)]
+        for _ in 0..<3 where !level.isEmpty {
+            var below: [(path: String, parent: String)] = []
+            for (path, parent) in level {
+                for o in try await all(api, api.url(path, [("$top", "100"), ("$select", "id,displayName")])) {
+                    guard let id = o["id"]?.string else { continue }
+                    let name = o["displayName"]?.text ?? id
+                    out.append(GraphFolder(id: id, name: name, path: parent + "/" + name))
+                    below.append((settings.root + "/contactFolders/" + GraphSettings.segment(id) + "/childFolders", parent + "/" + name))
+                }
+            }
+            level = below
+        }
+        return out
+    }
+
+    /// A folder by id, path ("Contacts/Clients") or name, case-insensitively; nil: the default.
+    public static func pick(_ wanted: String?, in folders: [GraphFolder]) -> GraphFolder? {
+        guard let wanted = wanted?.trimmingCharacters(in: .whitespaces), !wanted.isEmpty else { return folders.first(where: \.isDefault) }
+        if let f = folders.first(where: { $0.id == wanted }) { return f }
+        let w = wanted.trimmingCharacters(in: CharacterSet(charactersIn: "/")).lowercased()
+        return folders.first { $0.path.lowercased() == w || $0.path.lowercased() == "contacts/" + w }
+            ?? folders.first { $0.name.lowercased() == w }
+    }
+
+    /// Creates a folder below the default one (or finds the one of that name already there).
+    public static func create(named name: String, _ settings: GraphSettings, http: HTTPClient) async throws -> GraphFolder {
+        if let there = pick(name, in: try await list(settings, http: http)), !there.isDefault { return there }
+        let api = setupAPI(settings, http)
+        do {
+            let data = try await api.json(.post, api.url(settings.root + "/contactFolders"), ["displayName": name])
+            let o = try GraphAPI.decode(JSONObject.self, data, "create folder")
+            guard let id = o["id"]?.string else { throw ConnectorError(.protocolViolation, "Graph made the folder but gave no id") }
+            return GraphFolder(id: id, name: name, path: defaultPath + "/" + name)
+        } catch let f as GraphAPI.Failure {
+            throw f.connectorError
+        }
+    }
+
+    /// Who the sign-in reached (`/me` or the mailbox): to show which account a spoke syncs.
+    /// Best effort: nil when Graph does not say.
+    public static func account(_ settings: GraphSettings, http: HTTPClient) async -> String? {
+        let api = setupAPI(settings, http)
+        guard let data = try? await api.get(api.url(settings.root, [("$select", "mail,userPrincipalName")])),
+            let o = try? BoundedJSON.decode(JSONObject.self, from: data)
+        else { return nil }
+        return o["mail"]?.text ?? o["userPrincipalName"]?.text
+    }
+
+    private static func setupAPI(_ settings: GraphSettings, _ http: HTTPClient) -> GraphAPI {
+        GraphAPI(http: http, base: settings.graphBase, budget: RequestBudget(limit: settings.requestsPerWindow, per: settings.window))
+    }
+
+    private static func all(_ api: GraphAPI, _ first: URL) async throws -> [JSONObject] {
+        var out: [JSONObject] = []
+        var next: URL? = first
+        var pages = 0
+        while let url = next, pages < 50 {
+            let page: Listing
+            do {
+                page = try GraphAPI.decode(Listing.self, try await api.get(url), "contact folders")
+            } catch let f as GraphAPI.Failure {
+                throw f.connectorError
+            }
+            out += page.value ?? []
+            next = page.next.flatMap(URL.init(string:))
+            pages += 1
+        }
+        return out
+    }
+}
