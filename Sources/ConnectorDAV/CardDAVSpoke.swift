@@ -74,10 +74,7 @@ public actor CardDAVSpoke: SpokeConnector {
         var got = try await multiget(batch)
         if index == 0 {
             for (id, card) in listing.inline {
-                switch CardMapping.parse(id, card.text) {
-                case .success(let c): got.cards[id] = (c, card.etag)
-                case .failure(let e): got.errors.append(e)
-                }
+                got.add(id, CardMapping.parse(id, card.text, on: paths.server), etag: card.etag)
             }
         }
         var changes = got.cards.filter { !CardMapping.isGroup($0.value.0) }.map {
@@ -89,7 +86,7 @@ public actor CardDAVSpoke: SpokeConnector {
         let more = (index + 1) * settings.multigetBatch < listing.fetch.count
         if !more { listings[gen] = nil }
         return PullPage(
-            mode: listing.mode, changes: changes, errors: got.errors, next: more ? PageToken("\(gen):\(index + 1)") : nil,
+            mode: listing.mode, changes: changes, errors: got.errors + got.skipped, next: more ? PageToken("\(gen):\(index + 1)") : nil,
             cursor: listing.cursor, total: listing.fetch.count, unchanged: index == 0 ? listing.unchanged : [])
     }
 

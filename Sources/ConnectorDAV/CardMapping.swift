@@ -19,11 +19,28 @@ enum CardMapping {
         }
     }
 
-    static func parse(_ id: RemoteID, _ text: String) -> Result<VCard, ItemError> {
-        do {
-            return .success(try VCardParser.parse(text))
-        } catch {
-            return .failure(ItemError(remoteID: id, message: "unreadable vCard: \(error)"))
+    /// A card as the server sent it: the card, read without the lines that could not be (each
+    /// reported with the card's href, the server and the line, as the folder spoke does for
+    /// files), or why the card cannot be read at all (an error of that item only).
+    static func parse(_ id: RemoteID, _ text: String, on server: String) -> (card: Result<VCard, ItemError>, skipped: [ItemError]) {
+        let card = "the card \(id.rawValue) on \(server)"
+        // (An item's error is shown after its href already.)
+        let unreadable = "the card on \(server) cannot be read"
+        let parsed = VCardParser.read(data: Data(text.utf8))
+        if case .failure(let e)? = parsed.first(where: { if case .failure = $0.result { true } else { false } })?.result {
+            return (.failure(ItemError(remoteID: id, message: "\(unreadable): \(e.description)")), [])
+        }
+        guard parsed.count == 1, let one = parsed.first else {
+            let why = parsed.isEmpty ? "holds no vCard" : "holds \(parsed.count) vCards where one was expected"
+            return (.failure(ItemError(remoteID: id, message: "the card on \(server) \(why)")), [])
+        }
+        switch one.result {
+        case .success(let c):
+            // (Reported without the id: the card itself synced.)
+            let skipped = one.skipped.map { ItemError(remoteID: nil, message: "\(card): \($0.error.description) (line skipped)") }
+            return (.success(c), skipped)
+        case .failure(let e):
+            return (.failure(ItemError(remoteID: id, message: "\(unreadable): \(e.description)")), [])
         }
     }
 

@@ -40,6 +40,9 @@ struct DAVPaths: Sendable {
 
     var collectionURL: URL { URL(string: origin + collection)! }
 
+    /// The server as an admin knows it, for messages: host and port, no credentials.
+    var server: String { origin.components(separatedBy: "://").last ?? origin }
+
     /// A resource directly inside the address book (not the book itself, not a sub-collection).
     func isMember(_ href: String) -> Bool {
         let p = Self.canonical(href)

@@ -63,11 +63,14 @@ struct Fetched: Sendable {
     var cards: [RemoteID: (VCard, String?)] = [:]
     var gone: [RemoteID] = []
     var errors: [ItemError] = []
+    /// Lines skipped in cards that were read: reported, not failed.
+    var skipped: [ItemError] = []
 
     mutating func merge(_ o: Fetched) {
         cards.merge(o.cards) { a, _ in a }
         gone += o.gone
         errors += o.errors
+        skipped += o.skipped
     }
 }
 
@@ -161,5 +164,15 @@ extension CardDAVSpoke {
         }
         try await l.sort(listed, known: known)
         return l
+    }
+}
+
+extension Fetched {
+    mutating func add(_ id: RemoteID, _ parsed: (card: Result<VCard, ItemError>, skipped: [ItemError]), etag: String?) {
+        switch parsed.card {
+        case .success(let c): cards[id] = (c, etag)
+        case .failure(let e): errors.append(e)
+        }
+        skipped += parsed.skipped
     }
 }

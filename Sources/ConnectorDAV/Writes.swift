@@ -7,7 +7,31 @@ import SyncModel
 extension CardDAVSpoke {
     /// Bodies and ETags of the given cards. Cards that do not parse are item errors; cards the
     /// server says are gone (404) are `gone`.
+    ///
+    /// One card can spoil the answer for all (larger than an XML text may be, bytes XML cannot
+    /// hold): an answer that cannot be read is asked for again card by card, and a card whose
+    /// own answer cannot be read is that item's error. (When no card can be read, the server is
+    /// what is broken: the spoke fails.)
     func multiget(_ ids: [RemoteID]) async throws -> Fetched {
+        do {
+            return try await multigetOnce(ids)
+        } catch let e as ConnectorError where e.kind == .protocolViolation && ids.count > 1 {
+            var out = Fetched()
+            var unreadable: [ItemError] = []
+            for id in ids {
+                do {
+                    out.merge(try await multigetOnce([id]))
+                } catch let one as ConnectorError where one.kind == .protocolViolation {
+                    unreadable.append(ItemError(remoteID: id, message: one.message))
+                }
+            }
+            if unreadable.count == ids.count { throw e }
+            out.errors += unreadable
+            return out
+        }
+    }
+
+    private func multigetOnce(_ ids: [RemoteID]) async throws -> Fetched {
         var out = Fetched()
         guard !ids.isEmpty else { return out }
         let r = try await session.report(paths.collectionURL, depth: 1, DAVBody.multiget(ids.map(\.rawValue)))
@@ -24,10 +48,7 @@ extension CardDAVSpoke {
                 out.errors.append(ItemError(remoteID: id, message: "the server sent no vCard (status \(resp.status ?? 0))"))
                 continue
             }
-            switch CardMapping.parse(id, text) {
-            case .success(let card): out.cards[id] = (card, resp.text(.d("getetag")))
-            case .failure(let e): out.errors.append(e)
-            }
+            out.add(id, CardMapping.parse(id, text, on: paths.server), etag: resp.text(.d("getetag")))
         }
         for id in missing.sorted() {
             out.errors.append(ItemError(remoteID: id, message: "the server left the card out of its multiget answer"))

@@ -12,12 +12,16 @@ public struct FolderSpoke: SpokeConnector {
     /// The version new files are written in; an edited file keeps its own.
     public let version: VCardVersion
     public let pageSize: Int
+    /// Past this a file is not read (and reported, and kept): an export of thousands of people
+    /// with photos fits; the cards in it have their own limits (`VCardLimits`).
+    public let maxFileBytes: Int
     public var capabilities: Set<ContactField>? { nil }
     public var fit: (@Sendable (Contact) -> Contact)? { VCardFit.fit }
     public var maxBatch: Int { 100 }
 
-    public init(directory: URL, version: VCardVersion = .v3, pageSize: Int = 500) {
+    public init(directory: URL, version: VCardVersion = .v3, pageSize: Int = 500, maxFileBytes: Int = 128 << 20) {
         self.directory = directory
+        self.maxFileBytes = maxFileBytes
         self.version = version
         self.pageSize = pageSize
     }
@@ -127,9 +131,17 @@ public struct FolderSpoke: SpokeConnector {
         case data(Data)
     }
 
+    static func megabytes(_ n: Int) -> String {
+        n >= 1 << 20 ? "\(n >> 20)" : String(format: "%.2f", Double(n) / Double(1 << 20))
+    }
+
     /// Missing and unreadable are different answers: only the first may mean deleted.
     func contents(_ name: String) -> Contents {
         let path = url(name).path
+        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
+        if size > maxFileBytes {
+            return .unreadable("the file is larger than \(Self.megabytes(maxFileBytes)) MB")
+        }
         if let data = FileManager.default.contents(atPath: path) { return .data(data) }
         guard FileManager.default.fileExists(atPath: path) else { return .missing }
         return .unreadable(FileManager.default.isReadableFile(atPath: path) ? "the file cannot be read" : "permission denied")

@@ -56,6 +56,9 @@ public enum VCardParser {
         var results: [ParsedCard] = []
         var card: [LogicalLine]? = nil
         var cardStart = 0
+        var cardBytes = 0
+        // A card past the limits: its lines are dropped as they come, and it fails at its END.
+        var oversize: VCardError?
         var inGarbage = false
         func failed(_ e: VCardError, _ first: Int, _ last: Int) -> ParsedCard {
             ParsedCard(result: .failure(e), lines: first...max(first, last))
@@ -66,14 +69,16 @@ public enum VCardParser {
             switch marker(text) {
             case .begin?:
                 if card != nil {
-                    results.append(failed(unterminated(cardStart), cardStart, l.line - 1))
+                    results.append(failed(oversize ?? unterminated(cardStart), cardStart, l.line - 1))
                 }
                 card = []
                 cardStart = l.line
+                cardBytes = 0
+                oversize = nil
                 inGarbage = false
             case .end?:
                 if let lines = card {
-                    var parsed = read(lines)
+                    var parsed = oversize.map { ParsedCard(result: .failure($0), lines: 0...0) } ?? read(lines)
                     parsed.lines = cardStart...l.line
                     results.append(parsed)
                     card = nil
@@ -83,14 +88,18 @@ public enum VCardParser {
                 }
             case nil:
                 if card != nil {
-                    card?.append(l)
+                    cardBytes += l.bytes.count
+                    oversize = oversize ?? VCardLimits.check(l, cardBytes: cardBytes, cardLines: card!.count + 1)
+                    if oversize == nil { card?.append(l) } else { card = [] }
                 } else if !inGarbage {
                     results.append(failed(VCardError("expected BEGIN:VCARD", line: l.line), l.line, l.line))
                     inGarbage = true
                 }
             }
         }
-        if card != nil { results.append(failed(unterminated(cardStart), cardStart, card?.last?.line ?? cardStart)) }
+        if card != nil {
+            results.append(failed(oversize ?? unterminated(cardStart), cardStart, card?.last?.line ?? cardStart))
+        }
         return results
     }
 
@@ -158,5 +167,30 @@ public struct VCardSkippedLine: Sendable, Hashable {
     public init(error: VCardError, raw: String) {
         self.error = error
         self.raw = raw
+    }
+}
+
+/// How large a card may be. Real cards are a few KB, a few MB with a photo; past these a card is
+/// refused on its own (the other cards of the file or answer are read), so a huge or hostile card
+/// cannot take the memory and time of the whole sync.
+public enum VCardLimits {
+    /// One logical (unfolded) line: a photo of about 7 MB, base64-encoded.
+    public static let maxLineBytes = 10 * 1024 * 1024
+    /// One card, BEGIN to END.
+    public static let maxCardBytes = 16 * 1024 * 1024
+    /// Lines of one card: thousands of emails or phones are no person.
+    public static let maxCardLines = 10_000
+
+    static func check(_ l: LogicalLine, cardBytes: Int, cardLines: Int) -> VCardError? {
+        if l.bytes.count > maxLineBytes {
+            return VCardError("line \(l.line) is longer than \(maxLineBytes / 1024 / 1024) MB: the card is not read", line: l.line)
+        }
+        if cardBytes > maxCardBytes {
+            return VCardError("the card is larger than \(maxCardBytes / 1024 / 1024) MB: it is not read", line: l.line)
+        }
+        if cardLines > maxCardLines {
+            return VCardError("the card has more than \(maxCardLines) lines: it is not read", line: l.line)
+        }
+        return nil
     }
 }

@@ -9,6 +9,13 @@ extension Pass {
     /// are gathered and go through the mass-deletion guard at the end. The cursor is saved only
     /// with the last batch, so an interrupted pull is simply pulled again.
     ///
+    /// Except a first listing (one begun while the spoke had no links): the next page is saved
+    /// with each page's last batch, and an interrupted first listing goes on from there (on a
+    /// per-minute quota, a big account's first pull would otherwise never get past its first
+    /// pages). A listing that resumed proves no deletion (the items of its first part were not
+    /// seen this time) and saves no cursor, so the next pull lists in full, from page one: what
+    /// went meanwhile, or what a page token by position skipped, is settled then.
+    ///
     /// A spoke with a hold is listed in full: whether it lists the held items again is what
     /// clears the hold, or (once the admin decided) what is re-linked and what written back.
     ///
@@ -18,7 +25,7 @@ extension Pass {
     /// `claimed` in memory. Commits still land one after the other, in order.
     mutating func pull(
         _ spoke: SpokeConfig, _ connector: any SpokeConnector,
-        first: (since: SpokeCursor?, page: Task<PullPage, any Error>)? = nil,
+        first: FirstPage? = nil,
         _ progress: (@Sendable (SyncProgress) -> Void)?
     ) async throws {
         let view = engine.view(spoke, connector)
@@ -29,7 +36,12 @@ extension Pass {
         var tally = HoldTally(holds.first { !$0.outgoing })
         tally.outgoingWaits = holds.contains { $0.outgoing && $0.awaitsAdmin }
         let since = first.map { $0.since } ?? (tally.existing == nil ? state.cursor : nil)
-        var page: PageToken?
+        let from = first.map { $0.from } ?? SyncEngine.resumePage(state, held: tally.existing != nil)
+        // Saves where it got to: a first listing, or one going on from where a first one stopped.
+        let recordsPages = since == nil && tally.existing == nil && (linkedBefore == 0 || from != nil)
+        var resumed = from != nil
+        var prefetched = first?.page
+        var page = from
         var mode = PullPage.Mode.incremental
         var incomplete = false
         var seen = Set<RemoteID>()
@@ -45,11 +57,23 @@ extension Pass {
         let known = engine.knownVersions(hub.id, spoke.id)
         do {
             repeat {
-                let p: PullPage
-                if page == nil, let first {
-                    p = try await first.page.value
-                } else {
-                    p = try await connector.pull(since: since, page: page, known: known)
+                var p: PullPage
+                do {
+                    if let f = prefetched {
+                        prefetched = nil
+                        p = try await f.value
+                    } else {
+                        p = try await connector.pull(since: since, page: page, known: known)
+                    }
+                } catch let e as ConnectorError where resumed && e.kind.mayMeanAStalePage {
+                    // The page token expired (or belonged to a listing the source forgot): list
+                    // from the start; what the first part linked is found again by its link.
+                    engine.logger.info(
+                        "the page a first listing reached is gone; listing from the start",
+                        metadata: ["spoke": "\(spoke.name)", "error": "\(e.message)"])
+                    resumed = false
+                    page = nil
+                    p = try await connector.pull(since: since, page: nil, known: known)
                 }
                 mode = p.mode
                 incomplete = incomplete || p.incomplete
@@ -73,12 +97,26 @@ extension Pass {
                         deleted.append(id)
                     }
                 }
-                for chunk in order.chunked(engine.batchSize) {
+                // Where the listing goes on, committed with the page's last batch.
+                var reached: SpokeState?
+                if recordsPages, let next = p.next {
+                    reached = state
+                    reached!.resumePage = ListingPage(next.rawValue)
+                }
+                let chunks = Array(order.chunked(engine.batchSize))
+                if chunks.isEmpty, let reached {
+                    try await inflight?.value
+                    var batch = WriteBatch()
+                    batch.spokeStates = [reached]
+                    inflight = Task { [store, hub] in try store.commit(hub: hub.id, batch) }
+                }
+                for (i, chunk) in chunks.enumerated() {
                     if chunk.contains(where: applied.contains) { try await inflight?.value }
                     applied.formUnion(chunk)
-                    let batch = try applyUpserts(
+                    var batch = try applyUpserts(
                         chunk.map { upserts[$0]! }, spoke: spoke, view: view, matcher: &matcher, claimed: &claimed,
                         tally: &tally)
+                    if i == chunks.count - 1, let reached { batch.spokeStates = [reached] }
                     try await inflight?.value
                     inflight = batch.isEmpty ? nil : Task { [store, hub] in try store.commit(hub: hub.id, batch) }
                     done += chunk.count
@@ -110,6 +148,8 @@ extension Pass {
             }
         }
 
+        // (A resumed listing did not see its first part: it cannot tell what is gone.)
+        incomplete = incomplete || resumed
         var batch = WriteBatch()
         let emptyListing = mode == .full && seen.isEmpty && !incomplete
         if mode == .full && !incomplete {
@@ -137,7 +177,8 @@ extension Pass {
         // A listing of nothing never moves the cursor: the next pull lists in full again (one
         // cheap request while the source is empty), so a listing that glitched to nothing cannot
         // hide, for good, items it never listed and nobody changes again.
-        newState.cursor = emptyListing ? nil : cursor
+        newState.cursor = emptyListing || resumed ? nil : cursor
+        newState.resumePage = nil
         batch.spokeStates = [newState]
         try store.commit(hub: hub.id, batch)
     }
@@ -248,6 +289,17 @@ extension Pass {
                 apply(plan, spoke: spoke.id, remoteID: remoteID, remote: nil, link: link, target: target, into: &batch)
             }
             return nil
+        }
+    }
+}
+
+extension ConnectorError.Kind {
+    /// How a source answers a page token it no longer knows: a bad request, not an outage (an
+    /// outage keeps the page for the next pass).
+    fileprivate var mayMeanAStalePage: Bool {
+        switch self {
+        case .protocolViolation, .misconfigured: true
+        case .unavailable, .unauthorized: false
         }
     }
 }

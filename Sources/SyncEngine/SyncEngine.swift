@@ -79,14 +79,17 @@ public struct SyncEngine: Sendable {
         // Every spoke's first page is asked for at once: the network waits overlap, while
         // planning and commits still go spoke by spoke, in order. (A spoke's first page depends
         // only on its own cursor and links, which the pulls of the others do not touch.)
-        var firstPages: [SpokeID: (since: SpokeCursor?, page: Task<PullPage, any Error>)] = [:]
+        var firstPages: [SpokeID: FirstPage] = [:]
         let held = Set(try store.holds(hub: hubID).filter { !$0.outgoing }.map(\.spoke))
         for spoke in spokes {
             guard let connector = connectors[spoke.id] else { continue }
             // (A spoke with a hold is listed in full: see `Pass.pull`.)
-            let cursor = held.contains(spoke.id) ? nil : try store.spokeState(hub: hubID, spoke: spoke.id).cursor
+            let state = try store.spokeState(hub: hubID, spoke: spoke.id)
+            let cursor = held.contains(spoke.id) ? nil : state.cursor
+            let from = Self.resumePage(state, held: held.contains(spoke.id))
             let known = knownVersions(hubID, spoke.id)
-            firstPages[spoke.id] = (cursor, Task { try await connector.pull(since: cursor, page: nil, known: known) })
+            firstPages[spoke.id] = FirstPage(
+                since: cursor, from: from, page: Task { try await connector.pull(since: cursor, page: from, known: known) })
         }
         defer { for t in firstPages.values { t.page.cancel() } }
         for spoke in spokes {
@@ -136,6 +139,12 @@ public struct SyncEngine: Sendable {
         return run
     }
 
+    /// The page an interrupted first listing of the spoke goes on from (nil: from the start).
+    static func resumePage(_ state: SpokeState, held: Bool) -> PageToken? {
+        guard !held, state.cursor == nil else { return nil }
+        return state.resumePage.map { PageToken($0.rawValue) }
+    }
+
     func knownVersions(_ hub: HubID, _ spoke: SpokeID) -> KnownVersions {
         KnownVersions { [store] ids in
             try store.linkVersions(hub: hub, spoke: spoke, remoteIDs: ids).compactMapValues { $0 }
@@ -145,4 +154,11 @@ public struct SyncEngine: Sendable {
     func view(_ spoke: SpokeConfig, _ connector: any SpokeConnector) -> SpokeView {
         SpokeView(options: spoke.options, capabilities: connector.capabilities, fit: connector.fit)
     }
+}
+
+/// A spoke's first page, asked for before its turn: from where (`since`, `from`) and the request.
+struct FirstPage {
+    var since: SpokeCursor?
+    var from: PageToken?
+    var page: Task<PullPage, any Error>
 }

@@ -156,9 +156,16 @@ public struct JournalEntry: Hashable, Sendable {
 }
 
 /// Per-spoke sync position and last outcome.
+public enum ListingPageTag {}
+/// A connector's page token, kept between passes: where an interrupted first listing goes on.
+public typealias ListingPage = Identifier<ListingPageTag>
+
 public struct SpokeState: Hashable, Sendable, Codable {
     public var spoke: SpokeID
     public var cursor: SpokeCursor?
+    /// The next page of a first listing (one begun while the spoke had no links) that was cut
+    /// short; saved with each committed page, so the next pull goes on from there.
+    public var resumePage: ListingPage?
     /// Every hub change up to this version has been pushed to the spoke (or found not to apply).
     public var pushedThrough: Int64
     public var lastSyncAt: Date?
@@ -167,10 +174,11 @@ public struct SpokeState: Hashable, Sendable, Codable {
 
     public init(
         spoke: SpokeID, cursor: SpokeCursor? = nil, pushedThrough: Int64 = 0, lastSyncAt: Date? = nil,
-        lastError: String? = nil, lastStats: SpokeRunStats? = nil
+        lastError: String? = nil, lastStats: SpokeRunStats? = nil, resumePage: ListingPage? = nil
     ) {
         self.spoke = spoke
         self.cursor = cursor
+        self.resumePage = resumePage
         self.pushedThrough = pushedThrough
         self.lastSyncAt = lastSyncAt
         self.lastError = lastError

@@ -69,11 +69,11 @@ enum Rows {
 
     // MARK: State, runs, holds
 
-    static let stateColumns = "cursor, pushed_through, last_sync_at, last_error, last_stats"
+    static let stateColumns = "cursor, pushed_through, last_sync_at, last_error, last_stats, resume_page"
 
     static func stateArguments(_ hub: HubID, _ s: SpokeState) throws -> StatementArguments {
         [hub.rawValue, s.spoke.rawValue, s.cursor?.rawValue, s.pushedThrough, s.lastSyncAt?.storeValue, s.lastError,
-         try s.lastStats.map(JSON.encode)]
+         try s.lastStats.map(JSON.encode), s.resumePage?.rawValue]
     }
 
     static func state(_ row: Row, spoke: SpokeID) throws -> SpokeState {
@@ -84,7 +84,8 @@ enum Rows {
             lastError: try row.decode(String?.self, atIndex: 3),
             lastStats: try row.decode(String?.self, atIndex: 4).map {
                 try JSON.decode(SpokeRunStats.self, $0, "stats of \(spoke)")
-            })
+            },
+            resumePage: try row.decode(String?.self, atIndex: 5).map { ListingPage($0) })
     }
 
     static let runColumns = "run_id, started_at, finished_at, status, stats, errors"

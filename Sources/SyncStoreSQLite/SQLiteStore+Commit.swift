@@ -85,7 +85,7 @@ extension SQLiteStore {
                 let stmt = try db.cachedStatement(
                     sql: """
                         INSERT OR REPLACE INTO spoke_state (hub_id, spoke_id, \(Rows.stateColumns))
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         """)
                 for state in b.spokeStates { try stmt.execute(arguments: Rows.stateArguments(hub, state)) }
             }

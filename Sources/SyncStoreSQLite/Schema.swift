@@ -28,6 +28,10 @@ enum Schema {
                 """)
         }
         m.registerMigration("hostile_engine 1 hold decisions, unique versions", migrate: hostileEngine1)
+        m.registerMigration("hostile_engine 2 listing resume page") { db in
+            // NULL for every spoke not in the middle of a first listing.
+            try db.execute(sql: "ALTER TABLE spoke_state ADD COLUMN resume_page TEXT")
+        }
         return m
     }
 

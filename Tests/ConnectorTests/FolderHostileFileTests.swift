@@ -150,4 +150,23 @@ import TestSupport
         #expect(try h.hubContacts().count == 20)
         #expect(h.spokes[0].count == 20)
     }
+
+    /// A card past `VCardLimits` in an export fails alone (the others sync), and a file past
+    /// the spoke's size limit is reported and kept, never read as deleted.
+    @Test func hugeCardsAndFilesFailAloneAndCleanly() async throws {
+        let dir = try TempDir.make()
+        let spoke = FolderSpoke(directory: dir, maxFileBytes: 24 << 20)
+        let huge = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Huge X\r\nN:X;Huge;;;\r\nNOTE:"
+            + String(repeating: "n", count: VCardLimits.maxLineBytes + 1) + "\r\nEND:VCARD\r\n"
+        try write(Self.multi[0] + huge + Self.multi[2], "export.vcf", in: dir)
+        try write(Self.multi[1], "tiny.vcf", in: dir)
+        try Data(count: 25 << 20).write(to: dir.appendingPathComponent("big.vcf"))
+        let page = try await spoke.pull(since: nil, page: nil)
+        #expect(upserts(page).compactMap(\.contact.givenName).sorted() == ["Ada", "Bob", "No"])
+        let messages = page.errors.map(\.message)
+        #expect(messages.contains("cannot read big.vcf: the file is larger than 24 MB; kept as it was"), "\(messages)")
+        #expect(page.errors.first { $0.message.hasPrefix("cannot read big.vcf") }?.remoteID == RemoteID("big.vcf"))
+        #expect(messages.contains("export.vcf: vCard error at line 11: line 11 is longer than 10 MB: the card is not read"),
+                "\(messages)")
+    }
 }

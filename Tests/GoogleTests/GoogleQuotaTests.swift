@@ -1,6 +1,7 @@
 import ConnectorGoogle
 import ConnectorHTTP
 import ConnectorKit
+import ConnectorMemory
 import Emulators
 import Foundation
 import SyncModel
@@ -77,6 +78,60 @@ import TestSupport
             #expect(quiet.items == 0)
             // With the token refresh of a real run, two requests: no contactGroups.list.
             #expect(g.emulator.requestCounts == ["people.connections.list": 1])
+        }
+    }
+
+    /// A spoke that gives up at the first 429 (as a pass whose budget ran out would).
+    func impatientSpoke(_ g: Google, pageSize: Int) -> GoogleSpoke {
+        var s = g.settings
+        s.pageSize = pageSize
+        let http = ConnectorHTTPClient(
+            transport: AHCTransport.shared(), auth: g.tokenSource().auth,
+            retry: GoogleSpoke.retryPolicy(RetryPolicy(maxAttempts: 1, random: { 1 })), sleep: g.sleeper(Sleeps()))
+        return GoogleSpoke(settings: s, http: http, requestsPerMinute: 1000)
+    }
+
+    /// 50 people, 5 pages, 3 requests a minute: the first pull stops at page 4; the next goes on
+    /// from there (2 requests, not 5); or, when Google forgot the page, from page 1. Every
+    /// person reaches the other spoke once.
+    @Test(arguments: [false, true])
+    func anInterruptedFirstPullGoesOnFromThePageItReached(pageExpires: Bool) async throws {
+        try await with { g in
+            for i in 0..<50 { try g.add(String(format: "Q%02d", i)) }
+            var hub = try HubFixture()
+            let google = try hub.add("google", .google, impatientSpoke(g, pageSize: 10))
+            let other = MemorySpoke(name: "other")
+            try hub.add("other", .memory, other)
+            g.emulator.setQuota(requestsPerMinute: 3)
+
+            let first = try await hub.sync()
+            #expect(first.status == .partial)
+            #expect(first.errors.contains { $0.contains("quota") })
+            #expect(try hub.names().count == 30)
+            #expect(try hub.store.spokeState(hub: hub.hub, spoke: google).resumePage != nil)
+
+            g.emulator.advanceClock(by: 61)
+            g.emulator.resetCounters()
+            if pageExpires {
+                g.emulator.expirePageTokens()
+                g.emulator.setQuota(requestsPerMinute: nil)
+            }
+            let second = try await hub.sync()
+            #expect(second.status == .succeeded, "\(second.errors)")
+            // Pages 4 and 5; or the refused page 4, then pages 1 to 5.
+            #expect(g.emulator.requestCount("people.connections.list") == (pageExpires ? 6 : 2))
+            #expect(try hub.names().count == 50)
+            let names = other.contacts.compactMap(\.givenName)
+            #expect(names.count == 50 && Set(names).count == 50)
+            #expect(try g.contacts().count == 50)
+
+            // The listing that resumed is checked by a whole one; nothing changes.
+            g.emulator.setQuota(requestsPerMinute: nil)
+            let third = try await hub.sync()
+            #expect(third.status == .succeeded, "\(third.errors)")
+            #expect(third.stats.values.allSatisfy { $0.hubCreated + $0.hubDeleted + $0.pushedCreates == 0 })
+            #expect(try hub.cursor(google) != nil)
+            #expect(other.count == 50)
         }
     }
 }

@@ -8,20 +8,26 @@ import SyncStore
 import SyncStoreSQLite
 import TestSupport
 
-/// A database written by the schema before the hostile_engine migrations (holds' decisions,
-/// unique item versions) must open, migrate, and sync without re-matching or re-sending.
+/// A database written by an older schema must open, migrate, and sync without re-matching or
+/// re-sending: one fixture per step (before the hostile_engine migrations: holds' decisions,
+/// unique item versions; before hostile_engine 2: the page an interrupted first listing reached).
 @Suite struct SchemaFixtureTests {
-    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/hub-before-hostile-engine.sqlite")
+    static let fixtures = ["hub-before-hostile-engine.sqlite", "hub-before-listing-resume.sqlite"]
+
+    static func fixture(_ name: String) -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+    }
 
     static let people = (0..<12).map { i in
         person("F\(i)", "Fixture", email: "f\(i)@example.com", phone: i % 3 == 0 ? "+4930123456\(i)" : nil)
     }
 
-    /// Writes the fixture: run once, on the code before the migrations, with
-    /// HUBSYNC_WRITE_FIXTURE=1. A hub with two spokes, spoke 0's people synced to spoke 1.
+    /// Writes a fixture: run once, on the code before the migration it tests, with
+    /// HUBSYNC_WRITE_FIXTURE=<file name>. A hub with two spokes, spoke 0's people synced to spoke 1.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["HUBSYNC_WRITE_FIXTURE"] != nil))
     func writeFixture() async throws {
+        let fixture = Self.fixture(ProcessInfo.processInfo.environment["HUBSYNC_WRITE_FIXTURE"]!)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fixture-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let path = dir.appendingPathComponent("hub.sqlite").path
@@ -33,18 +39,19 @@ import TestSupport
             #expect(h.spokes.map(\.count) == [12, 12])
         }()
         // The store is closed: the WAL is checkpointed into the file.
-        try? FileManager.default.removeItem(at: Self.fixture)
+        try? FileManager.default.removeItem(at: fixture)
         try FileManager.default.createDirectory(
-            at: Self.fixture.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: path, toPath: Self.fixture.path)
+            at: fixture.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: path, toPath: fixture.path)
     }
 
-    @Test func fixtureMigratesAndSyncsWithoutResending() async throws {
+    @Test(arguments: fixtures)
+    func fixtureMigratesAndSyncsWithoutResending(_ name: String) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fixture-\(UUID())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("hub.sqlite").path
-        try FileManager.default.copyItem(atPath: Self.fixture.path, toPath: path)
+        try FileManager.default.copyItem(atPath: Self.fixture(name).path, toPath: path)
         let store = try SQLiteStore(path: path)
         let h = try Harness(store: store)
         // The spokes as they were: spoke 0's people entered there, spoke 1's created by the hub

@@ -15,7 +15,8 @@ struct HistoryConformanceTests {
             (stats.matched, stats.conflicts, stats.pushedCreates, stats.pushedUpdates) = (5, 6, 7, 8)
             (stats.pushedDeletes, stats.itemErrors, stats.heldDeletions) = (9, 10, 11)
             let full = SpokeState(spoke: spoke1, cursor: "sync-token:42", pushedThrough: 1_234_567_890_123,
-                                  lastSyncAt: at(3.25), lastError: "HTTP 503: try later", lastStats: stats)
+                                  lastSyncAt: at(3.25), lastError: "HTTP 503: try later", lastStats: stats,
+                                  resumePage: "F|page-3|")
             try s.commit(hub: hubA, batch { $0.spokeStates = [full, SpokeState(spoke: spoke2, pushedThrough: 1)] })
             #expect(try s.spokeState(hub: hubA, spoke: spoke1) == full)
             #expect(try s.spokeState(hub: hubA, spoke: spoke2) == SpokeState(spoke: spoke2, pushedThrough: 1))

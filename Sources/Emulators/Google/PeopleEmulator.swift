@@ -111,6 +111,9 @@ public final class PeopleEmulator: Sendable {
     }
     /// Every sync token handed out so far is refused with EXPIRED_SYNC_TOKEN.
     public func expireSyncTokens() { store.forEach { $0.syncEpoch += 1; $0.syncTokens = [:] } }
+    /// Every page token handed out so far is refused ("Page token is not valid."), as Google
+    /// does once a listing's snapshot is gone.
+    public func expirePageTokens() { store.forEach { $0.pages = [:] } }
 
     /// People API requests allowed per account per (emulator-clock) minute; nil: unlimited.
     public func setQuota(requestsPerMinute: Int?, answer: QuotaAnswer = .resourceExhausted429, retryAfter: Int? = nil) {
