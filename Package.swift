@@ -143,8 +143,8 @@ let package = Package(
         // The Google spoke: pure mapping and OAuth, and against the People API emulator.
         .testTarget(name: "GoogleTests", dependencies: [
             "ConnectorGoogle", "ConnectorEWS", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "Emulators", "SyncModel", "SyncEngine",
-            "TestSupport", "ConnectorFolder",
-        ]),
+            "TestSupport", "ConnectorFolder", "ConnectorDAV",
+        ], exclude: ["python"]),
         // The server's API against a MemoryStore and memory spokes (no network).
         .testTarget(name: "HubServerTests", dependencies: [
             "HubServer", "SyncModel", "SyncStore", "SyncEngine", "ConnectorKit", "ConnectorMemory", "TestSupport",
