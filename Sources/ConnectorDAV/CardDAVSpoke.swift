@@ -75,13 +75,15 @@ public actor CardDAVSpoke: SpokeConnector {
         if index == 0 {
             for (id, card) in listing.inline {
                 switch CardMapping.parse(id, card.text) {
-                case .success(let c): got.cards[id] = (c, card.etag)
+                case .success(let c):
+                    got.cards[id] = (c, card.etag)
+                    got.texts[id] = card.text
                 case .failure(let e): got.errors.append(e)
                 }
             }
         }
         var changes = got.cards.filter { !CardMapping.isGroup($0.value.0) }.map {
-            RemoteChange.upsert(CardMapping.item($0.key, etag: $0.value.1, card: $0.value.0))
+            RemoteChange.upsert(CardMapping.item($0.key, etag: $0.value.1, card: $0.value.0, text: got.texts[$0.key]))
         }
         if index == 0 { changes += listing.deleted.map(RemoteChange.delete) }
         // Gone between the listing and the fetch: in a full listing, absence says it already.
@@ -131,7 +133,7 @@ public actor CardDAVSpoke: SpokeConnector {
     public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
         let got = try await multiget([id])
         if let e = got.errors.first { throw ConnectorError(.protocolViolation, e.description) }
-        return got.cards[id].map { CardMapping.item(id, etag: $0.1, card: $0.0) }
+        return got.cards[id].map { CardMapping.item(id, etag: $0.1, card: $0.0, text: got.texts[id]) }
     }
 
     public func find(marker: CreateMarker) async throws -> RemoteItem? {

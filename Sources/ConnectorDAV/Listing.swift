@@ -61,11 +61,14 @@ struct Listing: Sendable {
 /// Cards read with a multiget.
 struct Fetched: Sendable {
     var cards: [RemoteID: (VCard, String?)] = [:]
+    /// Each card's text as the server sent it, so an update can keep its bytes (`VCardPatch`).
+    var texts: [RemoteID: String] = [:]
     var gone: [RemoteID] = []
     var errors: [ItemError] = []
 
     mutating func merge(_ o: Fetched) {
         cards.merge(o.cards) { a, _ in a }
+        texts.merge(o.texts) { a, _ in a }
         gone += o.gone
         errors += o.errors
     }
