@@ -141,8 +141,10 @@ public actor CardDAVSpoke: SpokeConnector {
     }
 
     /// The collection as the server describes it.
-    public func describe() async throws -> AddressBook {
-        let b = try await Discovery.describe(paths.collectionURL, session)
+    public func describe() async throws -> AddressBook { try await describe(props: DAVBody.collectionProps) }
+
+    func describe(props: Data) async throws -> AddressBook {
+        let b = try await Discovery.describe(paths.collectionURL, session, props: props)
         book = b
         return b
     }

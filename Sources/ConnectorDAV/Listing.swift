@@ -87,12 +87,14 @@ extension CardDAVSpoke {
             if b.ctag == tag { return Listing(mode: .incremental, cursor: cursor) }
             return try await fullListing(known, b)
         case nil:
-            return try await fullListing(known, describe())
+            return try await fullListing(known, describe(props: DAVBody.listingProps), light: true)
         }
     }
 
-    private func fullListing(_ known: KnownVersions, _ b: AddressBook) async throws -> Listing {
+    /// `light`: `b` was read without its ctag, which only a server without sync-collection needs.
+    private func fullListing(_ known: KnownVersions, _ b: AddressBook, light: Bool = false) async throws -> Listing {
         if b.supportsSync, let l = try await syncListing(token: nil, known: known) { return l }
+        let b = light ? try await describe() : b
         let ms = try await session.propfind(paths.collectionURL, depth: 1, DAVBody.etagListing)
         var listed: [(RemoteID, String)] = []
         for r in ms.responses where paths.isMember(r.href) && !r.names(in: .d("resourcetype")).contains(.d("collection")) {

@@ -117,23 +117,30 @@ public enum VCardPatch {
     /// Whether `text` is, line for line after unfolding, what the writer makes of `card`: then a
     /// whole rewrite changes no byte that matters, and an update needs no read first.
     public static func isCanonical(_ text: String, _ card: VCard) -> Bool {
-        func unfolded(_ s: String) -> [String] {
-            lines(s).map { line in
-                var out = String.UnicodeScalarView(), afterBreak = false
-                for u in line.text.unicodeScalars {
-                    if u == "\r" || u == "\n" {
-                        afterBreak = true
-                    } else if afterBreak && (u == " " || u == "\t") {
-                        afterBreak = false
-                    } else {
-                        out.append(u)
-                        afterBreak = false
-                    }
-                }
-                return String(out)
+        let written = VCardWriter.write(card)
+        return text == written || unfolded(text) == unfolded(written)
+    }
+
+    /// The content lines unfolded, each ended by one LF, blank lines left out (checked on every
+    /// card a pull reads, so on bytes).
+    static func unfolded(_ s: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        var atBreak = false
+        for b in s.utf8 {
+            if b == 0x0D || b == 0x0A {
+                atBreak = true
+                continue
             }
+            if atBreak {
+                atBreak = false
+                if b == 0x20 || b == 0x09 { continue }  // a continuation line
+                if let last = out.last, last != 0x0A { out.append(0x0A) }
+            }
+            out.append(b)
         }
-        return unfolded(text) == unfolded(VCardWriter.write(card))
+        if let last = out.last, last != 0x0A { out.append(0x0A) }
+        return out
     }
 
     /// The field of each line; an Apple `X-ABLabel` belongs to its group's property.
