@@ -114,11 +114,17 @@ public enum VCardPatch {
         return out.filter { !$0.text.allSatisfy(\.isNewline) }
     }
 
-    /// Whether `text` is, line for line after unfolding, what the writer makes of `card`: then a
+    /// Whether `text` has, line for line after unfolding, what the writer makes of `card`: then a
     /// whole rewrite changes no byte that matters, and an update needs no read first.
     public static func isCanonical(_ text: String, _ card: VCard) -> Bool {
         let written = VCardWriter.write(card)
-        return text == written || unfolded(text) == unfolded(written)
+        return text == written || lineSet(text) == lineSet(written)
+    }
+
+    /// In any order: servers that store cards through a vCard library (Radicale) give the
+    /// properties back sorted.
+    static func lineSet(_ s: String) -> [ArraySlice<UInt8>] {
+        unfolded(s).split(separator: 0x0A).sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// The content lines unfolded, each ended by one LF, blank lines left out (checked on every
