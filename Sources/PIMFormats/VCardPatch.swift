@@ -14,7 +14,9 @@ public enum VCardPatch {
             updated.revision == old.revision, updated.unknown == old.unknown, updated.skipped == old.skipped,
             updated.contact.custom == old.contact.custom, !original.uppercased().contains("QUOTED-PRINTABLE")
         else { return fresh }
-        let was = lines(original), now = lines(fresh)
+        // New lines end like the source's own (a file written with bare LF keeps them).
+        let lf = !original.utf8.contains(0x0D)
+        let was = lines(original), now = lines(lf ? fresh.replacingOccurrences(of: "\r\n", with: "\n") : fresh)
         guard was.first?.name == "BEGIN", was.last?.name == "END" else { return fresh }
         let changed = Set(Field.allCases.filter { $0.differs(old.contact, updated.contact) })
         let wasField = fields(was), nowField = fields(now)
