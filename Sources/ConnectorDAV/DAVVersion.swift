@@ -13,11 +13,11 @@ struct DAVVersion: Hashable {
 
     private static let separator: Character = "\u{1F}"
 
-    /// `text`: the card as the server holds it, when not exactly what `VCardWriter` makes of `card`.
+    /// `text`: the card's text as read or sent; nil when it is `VCardWriter`'s own.
     init(etag: String, card: VCard?, text: String? = nil) {
         self.etag = etag
-        if let card, text.map({ VCardPatch.isCanonical($0, card) }) ?? true, card.unknown.isEmpty, card.contact.custom.isEmpty, card.marker == nil, let uid = card.uid,
-            !uid.contains(Self.separator)
+        if let card, text.map({ VCardPatch.isCanonical($0, card) }) ?? true, card.unknown.isEmpty,
+            card.contact.custom.isEmpty, card.marker == nil, let uid = card.uid, !uid.contains(Self.separator)
         {
             plain = (card.version, uid)
         }

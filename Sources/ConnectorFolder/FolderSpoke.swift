@@ -209,9 +209,9 @@ public struct FolderSpoke: SpokeConnector {
 
     /// The card in the version it was read in (2.1 stays 2.1; the card keeps its unreadable lines).
     /// Over the card's own bytes, the lines of fields that did not change stay as they were.
-    static func text(_ card: VCard, as read: ParsedCard, over original: ArraySlice<UInt8>? = nil, read old: VCard? = nil) -> String {
+    static func text(_ card: VCard, as read: ParsedCard, over original: ArraySlice<UInt8>, read old: VCard) -> String {
         if read.writtenVersion == "2.1" { return VCard21.write(card) }
-        guard let original, let old, let text = String(validating: original, as: UTF8.self) else { return VCardWriter.write(card) }
+        guard let text = String(validating: original, as: UTF8.self) else { return VCardWriter.write(card) }
         return VCardPatch.write(card, over: text, read: old)
     }
 
