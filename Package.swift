@@ -150,8 +150,8 @@ let package = Package(
         // The Google spoke: pure mapping and OAuth, and against the People API emulator.
         .testTarget(name: "GoogleTests", dependencies: [
             "ConnectorGoogle", "ConnectorEWS", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "Emulators", "SyncModel", "SyncEngine",
-            "TestSupport", "ConnectorFolder",
-        ]),
+            "TestSupport", "ConnectorFolder", "ConnectorDAV",
+        ], exclude: ["python"]),
         // The Microsoft 365 spoke: pure mapping and OAuth, and against the Graph emulator.
         .testTarget(name: "GraphTests", dependencies: [
             "ConnectorGraph", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "Emulators", "SyncModel", "SyncEngine",

@@ -74,11 +74,11 @@ public actor CardDAVSpoke: SpokeConnector {
         var got = try await multiget(batch)
         if index == 0 {
             for (id, card) in listing.inline {
-                got.add(id, CardMapping.parse(id, card.text, on: paths.server), etag: card.etag)
+                got.add(id, CardMapping.parse(id, card.text, on: paths.server), etag: card.etag, text: card.text)
             }
         }
         var changes = got.cards.filter { !CardMapping.isGroup($0.value.0) }.map {
-            RemoteChange.upsert(CardMapping.item($0.key, etag: $0.value.1, card: $0.value.0))
+            RemoteChange.upsert(CardMapping.item($0.key, etag: $0.value.1, card: $0.value.0, text: got.texts[$0.key]))
         }
         if index == 0 { changes += listing.deleted.map(RemoteChange.delete) }
         // Gone between the listing and the fetch: in a full listing, absence says it already.
@@ -128,7 +128,7 @@ public actor CardDAVSpoke: SpokeConnector {
     public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
         let got = try await multiget([id])
         if let e = got.errors.first { throw ConnectorError(.protocolViolation, e.description) }
-        return got.cards[id].map { CardMapping.item(id, etag: $0.1, card: $0.0) }
+        return got.cards[id].map { CardMapping.item(id, etag: $0.1, card: $0.0, text: got.texts[id]) }
     }
 
     public func find(marker: CreateMarker) async throws -> RemoteItem? {
@@ -136,8 +136,10 @@ public actor CardDAVSpoke: SpokeConnector {
     }
 
     /// The collection as the server describes it.
-    public func describe() async throws -> AddressBook {
-        let b = try await Discovery.describe(paths.collectionURL, session)
+    public func describe() async throws -> AddressBook { try await describe(props: DAVBody.collectionProps) }
+
+    func describe(props: Data) async throws -> AddressBook {
+        let b = try await Discovery.describe(paths.collectionURL, session, props: props)
         book = b
         return b
     }

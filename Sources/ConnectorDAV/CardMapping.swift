@@ -5,9 +5,9 @@ import SyncModel
 
 /// Pure mapping between what a CardDAV server holds and the spoke's items.
 enum CardMapping {
-    static func item(_ id: RemoteID, etag: String?, card: VCard) -> RemoteItem {
+    static func item(_ id: RemoteID, etag: String?, card: VCard, text: String?) -> RemoteItem {
         RemoteItem(
-            id: id, version: etag.map { DAVVersion(etag: $0, card: card).remote }, contact: card.identifiedContact,
+            id: id, version: etag.map { DAVVersion(etag: $0, card: card, text: text).remote }, contact: card.identifiedContact,
             modifiedAt: card.revision.flatMap(revisionDate), marker: card.createMarker)
     }
 

@@ -3,19 +3,21 @@ import PIMFormats
 import SyncModel
 
 /// A card's version as the spoke hands it to the engine: its ETag and, when the card holds
-/// nothing the hub does not map (no unknown properties, no custom fields), its vCard version and
-/// UID. With those an update can be written whole without reading the card first: the If-Match
-/// on the ETag still guards against an edit made since.
+/// nothing the hub does not map (no unknown properties, no custom fields) and reads as the hub
+/// would write it, its vCard version and UID. With those an update can be written whole without
+/// reading the card first: the If-Match on the ETag still guards against an edit made since. A
+/// card written another way is read first, so its untouched lines keep their bytes.
 struct DAVVersion: Hashable {
     var etag: String
     var plain: (version: VCardVersion, uid: String)?
 
     private static let separator: Character = "\u{1F}"
 
-    init(etag: String, card: VCard?) {
+    /// `text`: the card's text as read or sent; nil when it is `VCardWriter`'s own.
+    init(etag: String, card: VCard?, text: String? = nil) {
         self.etag = etag
-        if let card, card.unknown.isEmpty, card.contact.custom.isEmpty, card.marker == nil, let uid = card.uid,
-            !uid.contains(Self.separator)
+        if let card, text.map({ VCardPatch.isCanonical($0, card) }) ?? true, card.unknown.isEmpty,
+            card.contact.custom.isEmpty, card.marker == nil, let uid = card.uid, !uid.contains(Self.separator)
         {
             plain = (card.version, uid)
         }

@@ -85,8 +85,8 @@ public enum Discovery {
     }
 
     /// The properties of one address book (the spoke's check before its first pull or create).
-    static func describe(_ url: URL, _ s: DAVSession) async throws -> AddressBook {
-        let ms = try await s.propfind(url, depth: 0, DAVBody.collectionProps)
+    static func describe(_ url: URL, _ s: DAVSession, props: Data = DAVBody.collectionProps) async throws -> AddressBook {
+        let ms = try await s.propfind(url, depth: 0, props)
         guard let me = ms.responses.first else {
             throw ConnectorError(.protocolViolation, "empty PROPFIND answer for \(url.absoluteString)")
         }

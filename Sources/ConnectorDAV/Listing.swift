@@ -61,6 +61,8 @@ struct Listing: Sendable {
 /// Cards read with a multiget.
 struct Fetched: Sendable {
     var cards: [RemoteID: (VCard, String?)] = [:]
+    /// Each card's text as the server sent it, so an update can keep its bytes (`VCardPatch`).
+    var texts: [RemoteID: String] = [:]
     var gone: [RemoteID] = []
     var errors: [ItemError] = []
     /// Lines skipped in cards that were read: reported, not failed.
@@ -68,6 +70,7 @@ struct Fetched: Sendable {
 
     mutating func merge(_ o: Fetched) {
         cards.merge(o.cards) { a, _ in a }
+        texts.merge(o.texts) { a, _ in a }
         gone += o.gone
         errors += o.errors
         skipped += o.skipped
@@ -87,12 +90,14 @@ extension CardDAVSpoke {
             if b.ctag == tag { return Listing(mode: .incremental, cursor: cursor) }
             return try await fullListing(known, b)
         case nil:
-            return try await fullListing(known, describe())
+            return try await fullListing(known, describe(props: DAVBody.listingProps), light: true)
         }
     }
 
-    private func fullListing(_ known: KnownVersions, _ b: AddressBook) async throws -> Listing {
+    /// `light`: `b` was read without its ctag, which only a server without sync-collection needs.
+    private func fullListing(_ known: KnownVersions, _ b: AddressBook, light: Bool = false) async throws -> Listing {
         if b.supportsSync, let l = try await syncListing(token: nil, known: known) { return l }
+        let b = light ? try await describe() : b
         let ms = try await session.propfind(paths.collectionURL, depth: 1, DAVBody.etagListing)
         var listed: [(RemoteID, String)] = []
         for r in ms.responses where paths.isMember(r.href) && !r.names(in: .d("resourcetype")).contains(.d("collection")) {
@@ -168,9 +173,14 @@ extension CardDAVSpoke {
 }
 
 extension Fetched {
-    mutating func add(_ id: RemoteID, _ parsed: (card: Result<VCard, ItemError>, skipped: [ItemError]), etag: String?) {
+    /// A card as read, with its text (an update patches that text: see `VCardPatch`).
+    mutating func add(
+        _ id: RemoteID, _ parsed: (card: Result<VCard, ItemError>, skipped: [ItemError]), etag: String?, text: String
+    ) {
         switch parsed.card {
-        case .success(let c): cards[id] = (c, etag)
+        case .success(let c):
+            cards[id] = (c, etag)
+            texts[id] = text
         case .failure(let e): errors.append(e)
         }
         skipped += parsed.skipped

@@ -48,7 +48,7 @@ extension CardDAVSpoke {
                 out.errors.append(ItemError(remoteID: id, message: "the server sent no vCard (status \(resp.status ?? 0))"))
                 continue
             }
-            out.add(id, CardMapping.parse(id, text, on: paths.server), etag: resp.text(.d("getetag")))
+            out.add(id, CardMapping.parse(id, text, on: paths.server), etag: resp.text(.d("getetag")), text: text)
         }
         for id in missing.sorted() {
             out.errors.append(ItemError(remoteID: id, message: "the server left the card out of its multiget answer"))
@@ -75,12 +75,15 @@ extension CardDAVSpoke {
                 // Made by an earlier try whose answer was lost: the resource is ours (named after
                 // our marker), so the create is done.
                 let got = try await multiget([id])
-                return .created(id, got.cards[id].flatMap { c in c.1.map { DAVVersion(etag: $0, card: c.0).remote } })
+                return .created(id, got.cards[id].flatMap { c in
+                    c.1.map { DAVVersion(etag: $0, card: c.0, text: got.texts[id]).remote }
+                })
             default: return failed(id, r, "create")
             }
         case .update(let id, let expected, let contact):
             let known = expected.map(DAVVersion.init)
             let card: VCard
+            var body: Data?
             let match: String
             if let known, let plain = known.plain {
                 card = VCard(version: plain.version, uid: plain.uid).updated(with: contact)
@@ -94,11 +97,16 @@ extension CardDAVSpoke {
                     return .failed(ItemError(remoteID: id, message: "the server gives no ETag: cannot update safely"))
                 }
                 card = old.updated(with: contact)
+                // What nobody changed stays as the source wrote it, byte for byte.
+                body = current.texts[id].map { Data(VCardPatch.write(card, over: $0, read: old).utf8) }
                 match = m
             }
-            let r = try await session.put(paths.url(id), CardMapping.body(card), condition: ("If-Match", match))
+            let sent = body ?? CardMapping.body(card)
+            let r = try await session.put(paths.url(id), sent, condition: ("If-Match", match))
             switch r.status {
-            case 200..<300: return .updated(r.header("ETag").map { DAVVersion(etag: $0, card: card).remote })
+            case 200..<300:
+                let text = String(decoding: sent, as: UTF8.self)
+                return .updated(r.header("ETag").map { DAVVersion(etag: $0, card: card, text: text).remote })
             case 412 where known?.plain != nil:
                 // Written without reading first: 412 is an edit made since, or no card at all.
                 return try await multiget([id]).gone.isEmpty ? .conflict : .notFound

@@ -196,7 +196,7 @@ public struct FolderSpoke: SpokeConnector {
         case .update(let id, let expected, let contact):
             guard let (file, entry) = try locate(id), case .success(let old) = entry.parsed.result else { return .notFound }
             if let expected, expected != entry.version { return .conflict }
-            let text = Self.text(old.updated(with: contact), as: entry.parsed)
+            let text = Self.text(old.updated(with: contact), as: entry.parsed, over: file.bytes[entry.span], read: old)
             let data = file.replacing(entry, with: Array(text.utf8))
             try store(data, as: file.name, for: id)
             return .updated(file.isMultiCard ? Self.version(of: Data(text.utf8)) : Self.version(of: data))
@@ -220,8 +220,11 @@ public struct FolderSpoke: SpokeConnector {
     }
 
     /// The card in the version it was read in (2.1 stays 2.1; the card keeps its unreadable lines).
-    static func text(_ card: VCard, as read: ParsedCard) -> String {
-        read.writtenVersion == "2.1" ? VCard21.write(card) : VCardWriter.write(card)
+    /// Over the card's own bytes, the lines of fields that did not change stay as they were.
+    static func text(_ card: VCard, as read: ParsedCard, over original: ArraySlice<UInt8>, read old: VCard) -> String {
+        if read.writtenVersion == "2.1" { return VCard21.write(card) }
+        guard let text = String(validating: original, as: UTF8.self) else { return VCardWriter.write(card) }
+        return VCardPatch.write(card, over: text, read: old)
     }
 
     /// Written to a temporary file and renamed, so a reader never sees half a file.

@@ -118,6 +118,25 @@ import TestSupport
         #expect(try s.text().contains("0044 20 7946 0900"))
         #expect(try !s.text().contains("(555)"))
     }
+
+    /// A card its user wrote in a style of their own (LF line ends, TYPE=INTERNET, no PRODID):
+    /// a note edited elsewhere replaces the NOTE line and leaves every other byte of the file.
+    @Test func aNoteEditedElsewhereRewritesOnlyTheNoteLine() async throws {
+        let ludwig = Contact(givenName: "Ludwig", familyName: "Beethoven", notes: "Bonn",
+                             emails: [LabeledValue("LUDWIG@Bonn.Example", label: .home)],
+                             phones: [LabeledValue("0049 228 981 750", label: .home)])
+        let s = try Setup(ludwig)
+        try await s.sync()
+        let typed = "BEGIN:VCARD\nVERSION:3.0\nUID:ludwig-1\nN:Beethoven;Ludwig;;;\nFN:Ludwig Beethoven\n"
+            + "EMAIL;TYPE=INTERNET,HOME:LUDWIG@Bonn.Example\nTEL;TYPE=HOME,VOICE:0049 228 981 750\nNOTE:Bonn\nEND:VCARD\n"
+        try Data(typed.utf8).write(to: try s.file)
+        try await s.sync()
+        var edited = try #require(s.h.spokes[0].contact(s.memoryID))
+        edited.notes = "Wien"
+        _ = s.h.spokes[0].userUpsert(edited, id: s.memoryID)
+        try await s.sync()
+        #expect(try s.text() == typed.replacingOccurrences(of: "NOTE:Bonn\n", with: "NOTE:Wien\n"))
+    }
 }
 
 @Suite struct ClearedMappedFieldTests {

@@ -9,7 +9,8 @@ HubSync syncs A-hub <-> B-hub (one hub, two CardDAV spokes), vdirsyncer syncs
 A-vds <-> B-vds (one pair, collections = null, conflict_resolution = "a wins").
 
 Steps, each run for both tools, hubsync first:
-  initial      initial copy A -> B (B is empty)
+  initial      initial copy A -> B (B is empty); with --adopt instead:
+  adopt        first sync of A and B that already hold the same cards (same UIDs)
   no-op        re-sync with nothing changed
   incremental  1% of the contacts edited and 0.5% deleted on A, re-sync
   both-sides   0.5% edited on A and 0.5% (other contacts) edited on B, re-sync
@@ -33,7 +34,7 @@ Goals checked (from the issue): no-op and incremental re-syncs at least 3x faste
 than vdirsyncer and with fewer requests; initial copy no slower than vdirsyncer.
 Results go to stdout and to bench-results/carddav-<timestamp>.json.
 
-Usage: python3 bench/carddav/compare.py --hubsync PATH [--sizes 1000,5000] [--seed 1] [--keep]
+Usage: python3 bench/carddav/compare.py --hubsync PATH [--sizes 1000,5000] [--seed 1] [--adopt] [--keep]
 Without --hubsync only the vdirsyncer side runs (useful to check the harness).
 """
 from __future__ import annotations
@@ -52,6 +53,11 @@ REPO = Path(__file__).resolve().parents[2]
 # "no-op" is the first re-sync after the copy: a server may still owe work for the copy's
 # writes (Radicale builds its sync history then). "no-op 2" is the steady state.
 STEPS = ["initial", "no-op", "no-op 2", "incremental", "both-sides"]
+
+
+def steps_for(args) -> list[str]:
+    """With --adopt the first step syncs two books that already agree instead of copying A to B."""
+    return (["adopt"] if args.adopt else ["initial"]) + STEPS[1:]
 
 # ---------------------------------------------------------------------------- Radicale
 
@@ -428,6 +434,12 @@ def verify(dav: Dav, short: str, expected: collections.Counter) -> list[str]:
     return problems
 
 
+def same_uids(dav: Dav, short: str) -> list[str]:
+    """Adopting two books that agree must keep each card's identity: B's UIDs are A's."""
+    a, b = ({uid_of(t) for t in dav.fetch_all(f"/{USER}/{side}-{short}/").values()} for side in "AB")
+    return [] if a == b else [f"B-{short}: {len(b - a)} of {len(b)} UIDs are not A's"]
+
+
 def run_size(n: int, args, tmp: Path) -> dict:
     print(f"\n=== {n} contacts ===", flush=True)
     radicale = Radicale(tmp)
@@ -440,7 +452,10 @@ def run_size(n: int, args, tmp: Path) -> dict:
         tools = ["hub", "vds"] if args.hubsync else ["vds"]
         for t in tools:
             dav.put_collection(f"/{USER}/A-{t}/", [c for _, c in cards])
-            dav.mkcol_addressbook(f"/{USER}/B-{t}/")
+            if args.adopt:
+                dav.put_collection(f"/{USER}/B-{t}/", [c for _, c in cards])
+            else:
+                dav.mkcol_addressbook(f"/{USER}/B-{t}/")
         print(f"uploaded {n} cards x{len(tools)} in {time.perf_counter() - t0:.1f}s (not measured)", flush=True)
         runners, failures, hub_error = [], [], None
         if args.hubsync:
@@ -457,7 +472,7 @@ def run_size(n: int, args, tmp: Path) -> dict:
         rng.shuffle(order)  # contacts are picked from the front of this list, never twice
         k_edit, k_del, k_half = max(1, n // 100), max(1, n // 200), max(1, n // 200)
         results = {}
-        for step in STEPS:
+        for step in steps_for(args):
             a_edits, b_edits, deletes = [], [], []
             if step == "incremental":
                 a_edits = [plan_edit(u, truth[u], "a", rng) for u in order[:k_edit]]
@@ -481,6 +496,8 @@ def run_size(n: int, args, tmp: Path) -> dict:
                     edit_side(dav, f"/{USER}/B-{short}/", [(e, (e[0], fn[e[0]])) for e in b_edits], [])
                 res = r.sync(radicale)
                 problems = verify(dav, short, expected)
+                if step == "adopt":
+                    problems += same_uids(dav, short)
                 res["equal"] = not problems
                 results[step][r.name] = res
                 status = "ok" if res["ok"] and not problems else "FAIL"
@@ -505,6 +522,7 @@ def run_size(n: int, args, tmp: Path) -> dict:
 def report(size: dict, have_hub: bool) -> list[str]:
     """Print the table and verdicts of one size; return the verdict lines."""
     steps = size["steps"]
+    names = list(steps)  # the first is "initial" or "adopt"
     print(f"\n{size['contacts']} contacts (edits/deletes: incremental {size['edits']['incremental']}, "
           f"both-sides {size['edits']['both-sides']})")
     cols = lambda r: (f"{r['wall_s']:8.2f} {r['requests']:6d} {100 * r['server_s'] / max(r['wall_s'], 1e-9):5.0f}% "
@@ -512,15 +530,15 @@ def report(size: dict, have_hub: bool) -> list[str]:
     print(f"{'step':<11} | {'hubsync':^8} {'req':>6} {'server':>6} {'peakMB':>7} | "
           f"{'vdirsync':^8} {'req':>6} {'server':>6} {'peakMB':>7} | ratio")
     print("-" * 92)
-    for step in STEPS:
+    for step in names:
         h, v = steps[step].get("hubsync"), steps[step]["vdirsyncer"]
         ratio = f"{v['wall_s'] / h['wall_s']:5.2f}x" if h and h["wall_s"] > 0 else "  -"
         print(f"{step:<11} | {cols(h)} | {cols(v)} | {ratio}")
     for name in ("hubsync", "vdirsyncer"):
-        n401 = sum(steps[s].get(name, {}).get("statuses", {}).get("401", 0) for s in STEPS)
+        n401 = sum(steps[s].get(name, {}).get("statuses", {}).get("401", 0) for s in names)
         if n401:
             print(f"  note: {name} got {n401} x 401 Unauthorized (Radicale delays each by 0.5-1.5 s)")
-    kb = lambda name: " / ".join(f"{steps[s][name]['response_kb']:.0f}" for s in STEPS)
+    kb = lambda name: " / ".join(f"{steps[s][name]['response_kb']:.0f}" for s in names)
     print(f"  response KB per step: " + (f"hubsync {kb('hubsync')}; " if have_hub else "") +
           f"vdirsyncer {kb('vdirsyncer')}")
     if not have_hub:
@@ -539,7 +557,9 @@ def report(size: dict, have_hub: bool) -> list[str]:
                 f"({ratio('incremental'):.2f}x after edits+deletes on A, {ratio('both-sides'):.2f}x after edits on both)",
                 f"fewer requests on re-syncs: {yes(fewer)} (no-op/incremental/both-sides: hubsync {reqs('hubsync')} "
                 f"vs vdirsyncer {reqs('vdirsyncer')}; a no-op needs one per address book at least)",
-                f"initial copy no slower: {yes(ratio('initial') >= 1)} ({ratio('initial'):.2f}x)"]
+                f"initial copy no slower: {yes(ratio('initial') >= 1)} ({ratio('initial'):.2f}x)" if names[0] == "initial"
+                else f"adopting books that agree no slower: {yes(ratio('adopt') >= 1)} ({ratio('adopt'):.2f}x, "
+                     f"{steps['adopt']['hubsync']['requests']} vs {steps['adopt']['vdirsyncer']['requests']} requests)"]
     for v in verdicts:
         print("  " + v)
     return verdicts
@@ -551,6 +571,8 @@ def main():
     ap.add_argument("--vdirsyncer", default=None, help="path to vdirsyncer (default: found next to python/PATH)")
     ap.add_argument("--sizes", default="1000,5000")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--adopt", action="store_true",
+                    help="B starts with the same cards as A: the first step is adopting two books that agree")
     ap.add_argument("--keep", action="store_true", help="keep the temp dirs (Radicale data, logs, configs)")
     args = ap.parse_args()
     args.vdirsyncer = args.vdirsyncer or find_vdirsyncer()
@@ -562,7 +584,7 @@ def main():
         print("note: no --hubsync given, running the vdirsyncer side only")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
-    out = {"started": datetime.datetime.now().isoformat(timespec="seconds"), "seed": args.seed,
+    out = {"started": datetime.datetime.now().isoformat(timespec="seconds"), "seed": args.seed, "adopt": args.adopt,
            "hubsync": args.hubsync, "vdirsyncer": args.vdirsyncer, "sizes": []}
     failures = []
     for size in each_size(sizes, args, "carddav-bench", run_size, out, failures):
