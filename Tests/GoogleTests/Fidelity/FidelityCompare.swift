@@ -59,17 +59,9 @@ enum Fidelity {
         ],
         .google: [
             "display": "Google composes the display name from the name parts",
-            "emails.customLabel": "// labels branch: a custom email type comes back as other",
-            "phones.customLabel": "// labels branch: a custom phone type comes back as other",
         ],
-        .carddav: [
-            "emails.customLabel": "// labels branch: TYPE=x-… comes back as other",
-            "phones.customLabel": "// labels branch: X-ABLabel comes back as other",
-        ],
-        .folder: [
-            "emails.customLabel": "// labels branch: TYPE=x-… comes back as other",
-            "phones.customLabel": "// labels branch: X-ABLabel comes back as other",
-        ],
+        .carddav: [:],
+        .folder: [:],
     ]
 
     /// What a source's client cannot type, so it is not compared when that source is where a
