@@ -61,9 +61,9 @@ public enum GoogleOAuth {
     private static func post(_ settings: GoogleSettings, _ http: ConnectorHTTPClient, _ form: [(String, String)])
         async throws -> OAuthToken.Answer
     {
-        var fields = form + [("client_id", settings.clientID)]
-        if let secret = settings.clientSecret { fields.append(("client_secret", secret)) }
-        return try await OAuthToken.post(settings.tokenURL, fields, provider: "Google", http: http)
+        try await OAuthToken.post(
+            settings.tokenURL, form, clientID: settings.clientID, clientSecret: settings.clientSecret, provider: "Google",
+            http: http)
     }
 
     static func formEncoded(_ fields: [(String, String)]) -> String { OAuthToken.formEncoded(fields) }

@@ -75,9 +75,9 @@ public enum GraphOAuth {
     private static func post(_ settings: GraphSettings, _ http: HTTPClient, _ form: [(String, String)]) async throws
         -> OAuthToken.Answer
     {
-        var fields = form + [("client_id", settings.clientID)]
-        if let secret = settings.clientSecret { fields.append(("client_secret", secret)) }
-        return try await OAuthToken.post(settings.tokenURL, fields, provider: "Microsoft", http: http)
+        try await OAuthToken.post(
+            settings.tokenURL, form, clientID: settings.clientID, clientSecret: settings.clientSecret, provider: "Microsoft",
+            http: http)
     }
 }
 

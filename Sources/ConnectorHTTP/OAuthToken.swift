@@ -43,6 +43,16 @@ public enum OAuthToken {
         }
     }
 
+    /// The same, for a client that authenticates in the form (`client_id`, and `client_secret`
+    /// for a confidential client), as HubSync's Google and Microsoft clients do.
+    public static func post(
+        _ url: URL, _ form: [(String, String)], clientID: String, clientSecret: String?, provider: String, http: HTTPClient
+    ) async throws -> Answer {
+        var fields = form + [("client_id", clientID)]
+        if let clientSecret { fields.append(("client_secret", clientSecret)) }
+        return try await post(url, fields, provider: provider, http: http)
+    }
+
     /// application/x-www-form-urlencoded, unreserved characters only left as they are.
     public static func formEncoded(_ fields: [(String, String)]) -> String {
         var allowed = CharacterSet.alphanumerics
