@@ -29,6 +29,7 @@ public final class PassBudget: SpokeConnector {
     public var capabilities: Set<ContactField>? { inner.capabilities }
     public var fit: (@Sendable (Contact) -> Contact)? { inner.fit }
     public var maxBatch: Int { inner.maxBatch }
+    public var readOnly: Bool { inner.readOnly }
 
     public func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage {
         try await within { [inner] in try await inner.pull(since: cursor, page: page) }

@@ -122,6 +122,9 @@ public protocol SpokeConnector: Sendable {
     var fit: (@Sendable (Contact) -> Contact)? { get }
     /// The most write ops the engine hands over at once.
     var maxBatch: Int { get }
+    /// The source only feeds the hub (a tenant's directory, a paused mailbox): the engine never
+    /// plans a create, update or delete for it, whatever the spoke's options say.
+    var readOnly: Bool { get }
     /// Changes since `cursor` (nil = full listing), page by page.
     func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage
     /// The same, for sources that can skip fetching what the hub already holds.
@@ -144,6 +147,7 @@ public protocol SpokeConnector: Sendable {
 
 extension SpokeConnector {
     public var fit: (@Sendable (Contact) -> Contact)? { nil }
+    public var readOnly: Bool { false }
 
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         try await pull(since: cursor, page: page)

@@ -106,6 +106,14 @@ public struct ConnectorProvider: SpokeProvider {
             }
             return HubServer.Discovery(
                 endpoint: settings.graphBase.absoluteString, account: settings.mailbox ?? form.signedIn?["m365.account"], folders: list)
+        case .directory:
+            let users = try await explained(kind) {
+                try await DirectorySetup.settings(try appOnlyInput(form), secrets: context.secrets(), retry: Self.checkRetry).users
+            }
+            return HubServer.Discovery(endpoint: m365?.graph ?? GraphSettings.microsoftGraph.absoluteString, account: form.tenant, folders: [
+                SourceFolder(id: "users", name: "All users", detail: "enabled members with a mailbox; guests, shared and room mailboxes left out",
+                             count: users < 100 ? users : nil, isDefault: true)
+            ])
         case .memory:
             throw SetupError("Spokes of this kind cannot be added here.")
         }
@@ -154,6 +162,10 @@ public struct ConnectorProvider: SpokeProvider {
                                              secrets: context.secrets(), retry: Self.checkRetry)
             }
             return made.settings
+        case .directory:
+            return try await explained(kind) {
+                try await DirectorySetup.settings(try appOnlyInput(form), secrets: context.secrets(), retry: Self.checkRetry).settings
+            }
         case .memory:
             throw SetupError("Spokes of this kind cannot be added here.")
         }
@@ -192,6 +204,11 @@ public struct ConnectorProvider: SpokeProvider {
         case .graph:
             d["account"] = s["m365.account"] ?? s["m365.mailbox"]
             d["folder"] = s["m365.folderName"]
+            if let group = s[GroupMailboxes.groupNameKey] { d["group"] = group }
+            if let paused = s[GroupMailboxes.pausedKey] { d["paused"] = paused }
+        case .directory:
+            d["tenant"] = s["m365.tenant"]
+            d["excluded"] = s["directory.exclude"]
         case .memory:
             break
         }
@@ -256,6 +273,13 @@ public struct ConnectorProvider: SpokeProvider {
         if let secret = settings.clientSecret { s["m365.clientSecret"] = try box.seal(secret) }
         if let account { s["m365.account"] = account }
         return (s, account)
+    }
+
+    /// The app-only client of a form (tenant, id, secret), with the server's Graph endpoints.
+    func appOnlyInput(_ form: SpokeForm) -> M365ClientInput {
+        func text(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) } }
+        return M365ClientInput(clientID: text(form.clientID), clientSecret: form.clientSecret.flatMap { $0.isEmpty ? nil : $0 },
+                               tenant: text(form.tenant), authority: m365?.authority, graph: m365?.graph)
     }
 
     /// The Graph settings and refresh token a form leads to: app-only when it names a mailbox,
@@ -325,7 +349,7 @@ public struct ConnectorProvider: SpokeProvider {
         return google
     }
 
-    private func explained<T>(_ kind: SpokeKind, autodiscovering: Bool = false, _ body: () async throws -> T) async throws -> T {
+    func explained<T>(_ kind: SpokeKind, autodiscovering: Bool = false, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch {

@@ -116,12 +116,15 @@ struct Context: Sendable {
                 try? store.saveSpoke(current)
             }
         case .graph:
+            if let reason = spoke.settings[GroupMailboxes.pausedKey] { return PausedSpoke(reason: reason) }
             let store = self.store
             return try M365Setup.connector(spoke, secrets: secrets, logger: logger) { key, value in
                 guard var current = try? store.spokes(hub: spoke.hub).first(where: { $0.id == spoke.id }) else { return }
                 current.settings[key] = value
                 try? store.saveSpoke(current)
             }
+        case .directory:
+            return try DirectorySetup.connector(spoke, secrets: secrets, logger: logger)
         }
     }
 }

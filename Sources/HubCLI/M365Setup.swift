@@ -17,6 +17,7 @@ struct M365Flags: ParsableArguments {
     var mailbox: String?
     @Option(help: "Microsoft 365: create this contacts folder (e.g. 'Company Directory') and sync it.")
     var createFolder: String?
+    @Option(help: "Microsoft 365 directory: leave this user out (mail, UPN or id; repeatable).") var exclude: [String] = []
     @Option(help: "Microsoft 365: another identity platform base URL (an emulator).") var authorityUrl: String?
     @Option(help: "Microsoft 365: another Microsoft Graph base URL (an emulator), ending in /v1.0.") var graphUrl: String?
 }

@@ -10,6 +10,8 @@ enum SetupFailure {
     static func explain(_ error: any Error, kind: SpokeKind, autodiscovering: Bool = false) -> any Error {
         guard let e = error as? ConnectorError else { return error }
         let detail = sentence(e.message)
+        // The directory signs in as the Microsoft 365 app does.
+        let kind = kind == .directory ? SpokeKind.graph : kind
         switch e.kind {
         case .unauthorized where kind == .google:
             return SetupError(field: "signIn", "Google refused the sign-in. Sign in again. (\(e.message))")

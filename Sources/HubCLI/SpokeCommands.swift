@@ -58,14 +58,14 @@ struct SpokeOptionFlags: ParsableArguments {
 struct SpokeGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spoke", abstract: "Connect sources to a hub and set their sync options.",
-        subcommands: [Add.self, Set.self, List.self, Remove.self])
+        subcommands: [Add.self, Set.self, List.self, Remove.self, AddGroup.self, Groups.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a spoke to a hub.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Hub id or name.") var hub: String
         @Option(help: "The spoke's name.") var name: String
-        @Option(help: "Kind of source: folder, carddav, ews, google or m365 (Microsoft 365).")
+        @Option(help: "Kind of source: folder, carddav, ews, google, m365 (Microsoft 365) or m365-directory (a tenant's users, read-only).")
         var kind: SpokeKind = .folder
         @Option(help: "For a folder spoke: the directory of .vcf files (created when missing).") var path: String?
         @OptionGroup var network: NetworkFlags
@@ -84,6 +84,7 @@ struct SpokeGroup: AsyncParsableCommand {
             let settings = try await cliSetup { try await checkedSettings(ctx) }
             var o = SpokeOptions()
             try options.apply(to: &o)
+            o = kind.adjusted(o)
             let spoke = SpokeConfig(
                 id: id, hub: h.id, name: name, kind: kind, position: (existing.map(\.position).max() ?? -1) + 1,
                 options: o, settings: settings)
@@ -127,6 +128,12 @@ struct SpokeGroup: AsyncParsableCommand {
                 let made = try await M365Setup.settings(
                     settings, tokens: tokens, folder: exchange.folder, createFolder: m365.createFolder, secrets: ctx.secrets())
                 Console.line("Microsoft 365" + (made.account.map { " mailbox \($0)" } ?? "") + ", contacts folder: \(made.folder.path)")
+                return made.settings
+            case .directory:
+                let client = M365ClientInput.from(id: google.clientId, secret: google.clientSecret, tenant: m365.tenant,
+                                                  authority: m365.authorityUrl, graph: m365.graphUrl)
+                let made = try await DirectorySetup.settings(client, excluding: m365.exclude, secrets: ctx.secrets())
+                Console.line("Microsoft 365 directory of tenant \(m365.tenant ?? ""): \(made.users)\(made.users == 100 ? "+" : "") users readable")
                 return made.settings
             case .memory:
                 return [:]
@@ -200,6 +207,7 @@ extension SpokeKind: ExpressibleByArgument {
     public init?(argument: String) {
         switch argument.lowercased() {
         case "m365", "office365", "microsoft365": self = .graph
+        case "m365-directory", "directory": self = .directory
         default: self.init(rawValue: argument.lowercased())
         }
     }

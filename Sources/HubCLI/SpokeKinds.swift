@@ -6,7 +6,7 @@ import SyncModel
 /// The spoke kinds as the wizard offers them, with the words a non-technical admin reads.
 enum SpokeKinds {
     static func all(googleConfigured: Bool, m365Configured: Bool = false, demo: [SpokeKind: SpokeForm]) -> [SpokeKindInfo] {
-        [exchange, office365(signIn: m365Configured), google(configured: googleConfigured), carddav, folder].map { info in
+        [exchange, office365(signIn: m365Configured), directory, google(configured: googleConfigured), carddav, folder].map { info in
             var i = info
             if i.available { i.demo = demo[i.kind] }
             return i
@@ -80,6 +80,26 @@ enum SpokeKinds {
             ],
             signIn: signIn ? "microsoft" : nil, customFields: ConnectorGraph.GraphSpoke.customFields)
     }
+
+    /// A tenant's users as a read-only source: the company directory for every mailbox.
+    static let directory = SpokeKindInfo(
+        kind: .directory, name: "Microsoft 365 directory",
+        summary: "Your organisation's people from Entra ID (name, job title, department, office, phones, email, photo), "
+            + "one-way into the hub: the company directory to put in every mailbox. Guests, disabled accounts and shared "
+            + "or room mailboxes are left out.",
+        fields: [
+            FormField(
+                name: "tenant", label: "Tenant", required: true,
+                help: "Your tenant's id or domain (contoso.onmicrosoft.com).", placeholder: "contoso.onmicrosoft.com"),
+            FormField(
+                name: "clientID", label: "Application (client) id", required: true,
+                help: "An app registration in Entra ID with the application permissions User.Read.All (and, to fill "
+                    + "members' mailboxes, GroupMember.Read.All and Contacts.ReadWrite). An administrator grants them once by "
+                    + "opening https://login.microsoftonline.com/{tenant}/adminconsent?client_id={client id} and accepting."),
+            FormField(
+                name: "clientSecret", label: "Client secret", type: .password, required: true,
+                help: "A client secret of that app registration. Stored encrypted."),
+        ])
 
     static func google(configured: Bool) -> SpokeKindInfo {
         SpokeKindInfo(

@@ -36,6 +36,8 @@ struct Sync: AsyncParsableCommand {
     }
 
     static func sync(_ h: HubConfig, ctx: Context) async throws -> RunRecord {
+        // Groups first: a member who joined is synced in this very pass.
+        for o in await GroupMailboxes.refresh(hub: h.id, ctx: ctx) { GroupMailboxes.report(o) }
         var connectors: [SpokeID: any SpokeConnector] = [:]
         let spokes = try ctx.store.spokes(hub: h.id)
         for s in spokes {

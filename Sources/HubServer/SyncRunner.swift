@@ -77,7 +77,7 @@ final class SyncRunner: Sendable {
     /// Runs an admin change (undo, approve, reject) with the hub to itself: queued behind the
     /// pass running here, if any, and under the hub's lock against other processes, so an admin
     /// write never interleaves with a pass.
-    func exclusive<T>(_ hub: HubID, _ body: () throws -> T) async throws -> T {
+    func exclusive<T>(_ hub: HubID, _ body: () async throws -> T) async throws -> T {
         while true {
             let claim = state.withLock { all -> (claimed: Bool, running: Task<Void, Never>?) in
                 if let r = all[hub] { return (false, r.task) }
@@ -92,7 +92,7 @@ final class SyncRunner: Sendable {
             throw APIError(.locked, "another HubSync process is syncing this hub; try again when it is done")
         }
         defer { withExtendedLifetime(held) {} }
-        return try body()
+        return try await body()
     }
 
     /// Waits for the hub's running pass, if any (tests, shutdown).
@@ -107,6 +107,8 @@ final class SyncRunner: Sendable {
     private func run(_ hub: HubID, holding held: AnyObject) async {
         defer { _ = state.withLock { $0.removeValue(forKey: hub) } }
         do {
+            // A group's new members are synced in this very pass; those who left are paused.
+            if let groups = provider as? any GroupMailboxProvider { await groups.refreshGroupMailboxes(hub: hub) }
             var connectors: [SpokeID: any SpokeConnector] = [:]
             var unavailable: [SpokeID: ConnectorError] = [:]
             for spoke in try store.spokes(hub: hub) {

@@ -110,7 +110,7 @@ public struct SyncEngine: Sendable {
         }
         // A spoke that could not be pulled is not pushed to: its remote state is unknown.
         for spoke in spokes where spoke.options.twoWay && pulled.contains(spoke.id) {
-            guard let connector = connectors[spoke.id] else { continue }
+            guard let connector = connectors[spoke.id], !connector.readOnly else { continue }
             do {
                 try await pass.push(spoke, connector, progress)
             } catch let e as ConnectorError {
@@ -152,7 +152,9 @@ public struct SyncEngine: Sendable {
     }
 
     func view(_ spoke: SpokeConfig, _ connector: any SpokeConnector) -> SpokeView {
-        SpokeView(options: spoke.options, capabilities: connector.capabilities, fit: connector.fit)
+        var options = spoke.options
+        if connector.readOnly { options.twoWay = false }
+        return SpokeView(options: options, capabilities: connector.capabilities, fit: connector.fit)
     }
 }
 

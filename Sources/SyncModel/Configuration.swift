@@ -1,7 +1,8 @@
 /// The kinds of source a spoke can connect to.
 public enum SpokeKind: String, Hashable, Sendable, Codable, CaseIterable {
-    /// `folder`: a directory of .vcf files, one contact each.
-    case memory, folder, carddav, ews, google, graph
+    /// `folder`: a directory of .vcf files, one contact each. `directory`: a Microsoft 365
+    /// tenant's users (Entra ID), read-only.
+    case memory, folder, carddav, ews, google, graph, directory
 }
 
 /// Which hub items flow into a spoke. Criteria of different kinds combine with AND; the values

@@ -76,12 +76,15 @@ if let graphPort = options["graph-port"].flatMap({ Int($0) }) {
     let secret = options["client-secret"] ?? "spoke-emulator-secret"
     graph.addApp(clientID: clientID, secret: secret)
     let (users, group) = try graph.seedDemoTenant(contactsPerUser: Int(options["contacts"] ?? "3") ?? 3)
+    try graph.seedDemoDirectory()
     try await graph.start(port: graphPort)
     let authority = graph.authorityURL!.absoluteString, api = graph.graphURL!.absoluteString
     FileHandle.standardOutput.write(Data("""
     Microsoft Graph emulator: \(api) (authority \(authority), tenant \(graph.tenantID), app \(clientID) / \(secret))
     mailboxes: \(users.map(\.upn).joined(separator: ", ")); group "All Company" \(group)
     add: hubsync spoke add HUB --name M365 --kind m365 --tenant \(graph.tenantID) --client-id \(clientID) --client-secret \(secret) --mailbox \(users[0].upn) --authority-url \(authority) --graph-url \(api)
+    directory: hubsync spoke add HUB --name Directory --kind m365-directory --tenant \(graph.tenantID) --client-id \(clientID) --client-secret \(secret) --authority-url \(authority) --graph-url \(api)
+    group: hubsync spoke add-group HUB --group "All Company" --tenant \(graph.tenantID) --client-id \(clientID) --client-secret \(secret) --authority-url \(authority) --graph-url \(api)
 
     """.utf8))
 }

@@ -82,7 +82,7 @@ extension HubApp {
         let settings = try await Self.setup { try await provider.settings(new.kind, form, folder: new.folder) }
         let spoke = SpokeConfig(
             id: id, hub: hub.id, name: name, kind: new.kind, position: (existing.map(\.position).max() ?? -1) + 1,
-            options: try new.options?.options() ?? SpokeOptions(), settings: settings)
+            options: new.kind.adjusted(try new.options?.options() ?? SpokeOptions()), settings: settings)
         _ = try Self.setupSync { try provider.connector(for: spoke) }
         try store.saveSpoke(spoke)
         if let signIn = new.form.signIn { signIns.forget(signIn) }

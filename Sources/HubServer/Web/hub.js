@@ -3,6 +3,7 @@
 import { get, post, patch, del, hubPath } from './api.js';
 import { h, focusHeading, notify, plural, when, busy, checkbox, newID } from './dom.js';
 import { runsSection, journalSection, contactsSection, statsText, runLabel } from './activity.js';
+import { groupsSection } from './groups.js';
 
 let handedOver = null;
 
@@ -22,6 +23,7 @@ export async function showHub(view, hubID, isCurrent) {
     runs: runsSection(path, spokeName, () => refresh()),
     journal: journalSection(path, () => refresh()),
     contacts: contactsSection(path),
+    groups: groupsSection(path, () => refresh()),
   };
 
   // Sync status: the summary line is the live region; the bars are redrawn without being read out.
@@ -157,7 +159,7 @@ export async function showHub(view, hubID, isCurrent) {
     h('ul', { class: 'facts' }, h('li', {}, itemCount, ' contacts in the hub')),
     syncPanel, holdsBox,
     h('section', { class: 'panel', 'aria-labelledby': 'spokes-heading' }, h('h2', { id: 'spokes-heading' }, 'Sources'), spokesBox),
-    activity.contacts.element, activity.runs.element, activity.journal.element,
+    activity.groups.element, activity.contacts.element, activity.runs.element, activity.journal.element,
     h('section', { class: 'panel', 'aria-labelledby': 'danger-heading' }, h('h2', { id: 'danger-heading' }, 'Delete the hub'),
       h('p', {}, 'Deletes the hub, its sources and its history from HubSync. The contacts in Exchange, Google and your other sources stay as they are.'),
       deleteHub));
@@ -167,7 +169,7 @@ export async function showHub(view, hubID, isCurrent) {
     if (stopped) return;
     drawHub();
     drawSync(hub.sync);
-    await Promise.all([activity.runs.load(), activity.journal.load(), activity.contacts.load()]);
+    await Promise.all([activity.runs.load(), activity.journal.load(), activity.contacts.load(), activity.groups.load()]);
   }
 
   async function poll() {
@@ -210,7 +212,7 @@ export async function showHub(view, hubID, isCurrent) {
   wasRunning = first.running;
   drawSync(first);
   focusHeading(view);
-  await Promise.all([activity.runs.load(), activity.journal.load(), activity.contacts.load()]);
+  await Promise.all([activity.runs.load(), activity.journal.load(), activity.contacts.load(), activity.groups.load()]);
   timer = setTimeout(poll, first.running ? 500 : 10000);
   return () => { stopped = true; clearTimeout(timer); };
 }

@@ -1,0 +1,43 @@
+import ConnectorGraph
+import Foundation
+import HubServer
+import SyncModel
+
+/// The web app's "mailboxes of a group", through the same code as `hubsync spoke add-group`.
+extension ConnectorProvider: GroupMailboxProvider {
+    public func addGroupMailboxes(hub: HubID, _ request: GroupMailboxesRequest) async throws -> GroupMailboxesDTO {
+        guard let config = try context.store.hub(hub) else { throw SetupError("no hub \(hub)") }
+        var form = SpokeForm()
+        form.tenant = request.tenant
+        form.clientID = request.clientID
+        form.clientSecret = request.clientSecret
+        let outcome = try await explained(.graph) {
+            try await GroupMailboxes.add(hub: config, group: request.group, app: appOnlyInput(form),
+                                         folder: request.folder ?? GraphFolders.defaultName, ctx: context, retry: Self.checkRetry)
+        }
+        var dto = try groupMailboxes(hub: hub).first { $0.id == outcome.group.id }
+            ?? GroupMailboxesDTO(id: outcome.group.id, name: outcome.group.displayName, folder: request.folder ?? GraphFolders.defaultName, members: [])
+        dto.failed = outcome.failed
+        return dto
+    }
+
+    public func groupMailboxes(hub: HubID) throws -> [GroupMailboxesDTO] {
+        var groups: [String: GroupMailboxesDTO] = [:]
+        var order: [String] = []
+        for s in try context.store.spokes(hub: hub) where s.kind == .graph {
+            guard let id = s.settings[GroupMailboxes.groupKey] else { continue }
+            if groups[id] == nil {
+                order.append(id)
+                groups[id] = GroupMailboxesDTO(id: id, name: s.settings[GroupMailboxes.groupNameKey] ?? id,
+                                               folder: s.settings[GroupMailboxes.folderKey] ?? GraphFolders.defaultName, members: [])
+            }
+            groups[id]!.members.append(.init(spoke: s.id.rawValue, mailbox: s.settings["m365.account"] ?? s.settings["m365.mailbox"] ?? "",
+                                             paused: s.settings[GroupMailboxes.pausedKey]))
+        }
+        return order.compactMap { groups[$0] }
+    }
+
+    public func refreshGroupMailboxes(hub: HubID) async {
+        _ = await GroupMailboxes.refresh(hub: hub, ctx: context)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import SyncModel
+
+/// What the "mailboxes of a group" form sends: the group, and the app-only access to its tenant.
+public struct GroupMailboxesRequest: Codable, Sendable, Hashable {
+    /// The group's name, mail address or id.
+    public var group: String
+    public var tenant: String?
+    public var clientID: String?
+    public var clientSecret: String?
+    /// The contacts folder created in each member's mailbox (default "Company Directory").
+    public var folder: String?
+
+    public init(group: String, tenant: String? = nil, clientID: String? = nil, clientSecret: String? = nil, folder: String? = nil) {
+        self.group = group
+        self.tenant = tenant
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+        self.folder = folder
+    }
+}
+
+/// A group a hub follows, and the spoke of each member mailbox.
+public struct GroupMailboxesDTO: ResponseCodable, Sendable, Hashable {
+    public struct Member: Codable, Sendable, Hashable {
+        public var spoke: String
+        public var mailbox: String
+        /// Why and since when the spoke is paused (its mailbox left the group); nil: active.
+        public var paused: String?
+        public init(spoke: String, mailbox: String, paused: String?) {
+            self.spoke = spoke
+            self.mailbox = mailbox
+            self.paused = paused
+        }
+    }
+    public var id: String
+    public var name: String
+    public var folder: String
+    public var members: [Member]
+    /// Mailboxes that could not be set up this time (tried again at the next sync).
+    public var failed: [String]
+    public init(id: String, name: String, folder: String, members: [Member], failed: [String] = []) {
+        self.id = id
+        self.name = name
+        self.folder = folder
+        self.members = members
+        self.failed = failed
+    }
+}
+
+/// The composition root's "mailboxes of a group" (Microsoft 365): a provider that can, also
+/// conforms to this; the server asks with `as?`, so other providers need nothing.
+public protocol GroupMailboxProvider: Sendable {
+    /// Adds a spoke per member mailbox of the group to the hub (its folder created in each).
+    func addGroupMailboxes(hub: HubID, _ request: GroupMailboxesRequest) async throws -> GroupMailboxesDTO
+    /// The groups the hub follows.
+    func groupMailboxes(hub: HubID) throws -> [GroupMailboxesDTO]
+    /// Before a pass: each group's members read again; a spoke for each new member, a pause for
+    /// each who left. Never throws: a group that cannot be read is left as it is.
+    func refreshGroupMailboxes(hub: HubID) async
+}

@@ -1,0 +1,57 @@
+// The mailboxes of a Microsoft 365 group (hub page): the groups the hub follows, each member's
+// spoke (active or paused), and the form that adds one (a spoke per member mailbox).
+import { get, post } from './api.js';
+import { h, field, setFieldError, busy, notify, plural } from './dom.js';
+
+export function groupsSection(path, onChange) {
+  const list = h('div', { id: 'groups-list' });
+  const inputs = {
+    group: h('input', { name: 'group', placeholder: 'All Company', autocomplete: 'off' }),
+    tenant: h('input', { name: 'tenant', placeholder: 'contoso.onmicrosoft.com', autocomplete: 'off' }),
+    clientID: h('input', { name: 'clientID', autocomplete: 'off' }),
+    clientSecret: h('input', { name: 'clientSecret', type: 'password', autocomplete: 'new-password' }),
+    folder: h('input', { name: 'folder', placeholder: 'Company Directory', autocomplete: 'off' }),
+  };
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Add the mailboxes');
+  const form = h('form', { id: 'group-form', onsubmit: (e) => { e.preventDefault(); add(); } },
+    field({ label: 'Group', input: inputs.group, required: true, help: 'The Microsoft 365 group whose members get the hub\'s contacts: its name, address or id.' }),
+    field({ label: 'Tenant', input: inputs.tenant, required: true, help: 'Your tenant\'s id or domain.' }),
+    field({ label: 'Application (client) id', input: inputs.clientID, required: true,
+      help: 'An app registration with the application permissions User.Read.All, GroupMember.Read.All and Contacts.ReadWrite, consented by an administrator.' }),
+    field({ label: 'Client secret', input: inputs.clientSecret, required: true, help: 'Stored encrypted.' }),
+    field({ label: 'Folder', input: inputs.folder, help: 'The contacts folder HubSync creates in each mailbox.' }),
+    h('div', { class: 'actions' }, submit));
+  const element = h('section', { class: 'panel', 'aria-labelledby': 'groups-heading', id: 'groups' },
+    h('h2', { id: 'groups-heading' }, 'Mailboxes of a group'),
+    h('p', {}, 'One source per member mailbox of a Microsoft 365 group, kept in step with the group: ',
+      'before each sync a new member gets a source, and the source of a member who left is paused (their folder is left as it is).'),
+    list, h('details', {}, h('summary', {}, 'Add the mailboxes of a group'), form));
+
+  async function load() {
+    let groups;
+    try { groups = await get(path('groups')); } catch { element.hidden = true; return; }
+    element.hidden = false;
+    list.replaceChildren(...(groups.length === 0 ? [h('p', { class: 'muted' }, 'No group yet.')] : groups.map((g) =>
+      h('div', { class: 'group', 'data-group': g.id },
+        h('h3', {}, g.name, ' ', h('span', { class: 'muted' }, `→ ${g.folder}`)),
+        h('ul', {}, g.members.map((m) => h('li', { 'data-spoke': m.spoke }, m.mailbox,
+          m.paused ? h('span', { class: 'muted' }, ` (paused: ${m.paused})`) : null)))))));
+  }
+
+  async function add() {
+    for (const input of Object.values(inputs)) setFieldError(input, '');
+    const body = Object.fromEntries(Object.entries(inputs).map(([k, input]) => [k, input.value.trim() || undefined]));
+    await busy(submit, async () => {
+      const g = await post(path('groups'), body);
+      inputs.clientSecret.value = '';
+      notify(`${plural(g.members.length, 'mailbox', 'mailboxes')} of ${g.name} added` + (g.failed.length ? `; not added: ${g.failed.join('; ')}` : ''));
+      await load();
+      onChange();
+    }, (e) => {
+      const input = e.field && inputs[e.field];
+      if (input) { setFieldError(input, e.message); input.focus(); } else notify(e.message, { error: true });
+    });
+  }
+
+  return { element, load };
+}
