@@ -13,7 +13,8 @@ extension ConnectorProvider: GroupMailboxProvider {
         form.clientSecret = request.clientSecret
         let outcome = try await explained(.graph) {
             try await GroupMailboxes.add(hub: config, group: request.group, app: appOnlyInput(form),
-                                         folder: request.folder ?? GraphFolders.defaultName, ctx: context, retry: Self.checkRetry)
+                                         folder: request.folder ?? GraphFolders.defaultName, receiveOnly: request.receiveOnly ?? false,
+                                         ctx: context, retry: Self.checkRetry)
         }
         var dto = try groupMailboxes(hub: hub).first { $0.id == outcome.group.id }
             ?? GroupMailboxesDTO(id: outcome.group.id, name: outcome.group.displayName, folder: request.folder ?? GraphFolders.defaultName, members: [])
@@ -29,7 +30,8 @@ extension ConnectorProvider: GroupMailboxProvider {
             if groups[id] == nil {
                 order.append(id)
                 groups[id] = GroupMailboxesDTO(id: id, name: s.settings[GroupMailboxes.groupNameKey] ?? id,
-                                               folder: s.settings[GroupMailboxes.folderKey] ?? GraphFolders.defaultName, members: [])
+                                               folder: s.settings[GroupMailboxes.folderKey] ?? GraphFolders.defaultName,
+                                               receiveOnly: s.settings[GroupMailboxes.receiveOnlyKey] == "true", members: [])
             }
             groups[id]!.members.append(.init(spoke: s.id.rawValue, mailbox: s.settings["m365.account"] ?? s.settings["m365.mailbox"] ?? "",
                                              paused: s.settings[GroupMailboxes.pausedKey]))

@@ -118,11 +118,13 @@ struct Context: Sendable {
         case .graph:
             if let reason = spoke.settings[GroupMailboxes.pausedKey] { return PausedSpoke(reason: reason) }
             let store = self.store
-            return try M365Setup.connector(spoke, secrets: secrets, logger: logger) { key, value in
+            let receiveOnly = spoke.settings[GroupMailboxes.receiveOnlyKey] == "true"
+            let graph = try M365Setup.connector(spoke, secrets: secrets, logger: logger) { key, value in
                 guard var current = try? store.spokes(hub: spoke.hub).first(where: { $0.id == spoke.id }) else { return }
                 current.settings[key] = value
                 try? store.saveSpoke(current)
             }
+            return receiveOnly ? ReceiveOnlySpoke(graph) : graph
         case .directory:
             return try DirectorySetup.connector(spoke, secrets: secrets, logger: logger)
         }

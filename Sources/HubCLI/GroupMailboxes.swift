@@ -28,6 +28,8 @@ enum GroupMailboxes {
     static let folderKey = "m365.groupFolder"
     /// Present while the spoke is paused: why, and since when.
     static let pausedKey = "m365.paused"
+    /// "true": the member's folder receives the hub's contacts and gives nothing back.
+    static let receiveOnlyKey = "m365.receiveOnly"
 
     /// What a refresh does to the hub's spokes for one group.
     struct Plan: Equatable, Sendable {
@@ -68,19 +70,24 @@ enum GroupMailboxes {
     }
 
     /// The settings every spoke of the group shares (app, endpoints, group, folder name).
-    static func shared(_ app: GraphSettings, group: GraphGroupInfo, folder: String, secrets: SecretBox) throws -> [String: String] {
-        [
+    static func shared(
+        _ app: GraphSettings, group: GraphGroupInfo, folder: String, receiveOnly: Bool, secrets: SecretBox
+    ) throws -> [String: String] {
+        var s = [
             "m365.tenant": app.tenant, "m365.clientID": app.clientID,
             "m365.authority": app.authorityBase.absoluteString, "m365.graph": app.graphBase.absoluteString,
             "m365.clientSecret": try secrets.seal(app.clientSecret ?? ""),
             groupKey: group.id, groupNameKey: group.displayName, folderKey: folder,
         ]
+        if receiveOnly { s[receiveOnlyKey] = "true" }
+        return s
     }
 
-    /// The options of a new member spoke: two-way or not, with the office carried to Outlook's
-    /// Office box (the hub field the directory fills).
-    static func options(twoWay: Bool) -> SpokeOptions {
-        SpokeOptions(twoWay: twoWay, fieldMappings: [
+    /// The options of a new member spoke: the hub writes there (receive-only or not is the
+    /// connector's business, `receiveOnlyKey`), with the office carried to Outlook's Office box
+    /// (the hub field the directory fills).
+    static func options() -> SpokeOptions {
+        SpokeOptions(twoWay: true, fieldMappings: [
             FieldMapping(spokeField: .custom("OfficeLocation"), hubField: SpokeKind.officeHubField)
         ])
     }
@@ -89,7 +96,7 @@ enum GroupMailboxes {
     /// a refresh would do for members already synced.
     static func add(
         hub: HubConfig, group nameOrID: String, app input: M365ClientInput, folder: String = GraphFolders.defaultName,
-        twoWay: Bool = true, ctx: Context, retry: RetryPolicy = RetryPolicy()
+        receiveOnly: Bool = false, ctx: Context, retry: RetryPolicy = RetryPolicy()
     ) async throws -> Outcome {
         guard input.tenant != nil else { throw SetupError(field: "tenant", "The group's mailboxes need the tenant (its id or domain).") }
         guard input.clientSecret != nil else {
@@ -104,9 +111,9 @@ enum GroupMailboxes {
         guard !members.isEmpty else {
             throw SetupError(field: "group", "The group \(group.displayName) has no member with a mailbox (guests and disabled accounts do not count).")
         }
-        let common = try Self.shared(app, group: group, folder: folder, secrets: ctx.secrets())
+        let common = try Self.shared(app, group: group, folder: folder, receiveOnly: receiveOnly, secrets: ctx.secrets())
         return try await apply(hub: hub, group: group, members: members, app: app, shared: common,
-                               options: Self.options(twoWay: twoWay), ctx: ctx, retry: retry)
+                               options: Self.options(), ctx: ctx, retry: retry)
     }
 
     /// Before a pass: for each group of the hub, re-read its members; a spoke for each new one,

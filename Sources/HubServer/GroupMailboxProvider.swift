@@ -11,6 +11,8 @@ public struct GroupMailboxesRequest: Codable, Sendable, Hashable {
     public var clientSecret: String?
     /// The contacts folder created in each member's mailbox (default "Company Directory").
     public var folder: String?
+    /// Members' folders receive the hub's contacts and give nothing back (default: two-way).
+    public var receiveOnly: Bool?
 
     public init(group: String, tenant: String? = nil, clientID: String? = nil, clientSecret: String? = nil, folder: String? = nil) {
         self.group = group
@@ -37,13 +39,15 @@ public struct GroupMailboxesDTO: ResponseCodable, Sendable, Hashable {
     public var id: String
     public var name: String
     public var folder: String
+    public var receiveOnly: Bool
     public var members: [Member]
     /// Mailboxes that could not be set up this time (tried again at the next sync).
     public var failed: [String]
-    public init(id: String, name: String, folder: String, members: [Member], failed: [String] = []) {
+    public init(id: String, name: String, folder: String, receiveOnly: Bool = false, members: [Member], failed: [String] = []) {
         self.id = id
         self.name = name
         self.folder = folder
+        self.receiveOnly = receiveOnly
         self.members = members
         self.failed = failed
     }

@@ -112,6 +112,39 @@ import TestSupport
         #expect(try store.spokes(hub: HubID("company")).filter { $0.kind == .graph }.count == 4)
     }
 
+    @Test func receiveOnlyFoldersGiveNothingBackAndTheHubOverwritesAnEdit() async throws {
+        let t = try await Tenant.start()
+        defer { Task { await t.graph.stop() } }
+        let cli = try CLI()
+        _ = await cli.run("hub create Company")
+        _ = await cli.run(["spoke", "add", "company", "--name", "Directory", "--kind", "m365-directory"] + t.app)
+        var r = await cli.run(["spoke", "add-group", "company", "--group", "All Company", "--receive-only"] + t.app)
+        #expect(r.error == nil, "\(r.error.map { "\($0)" } ?? "") \(r.output)")
+        #expect(await cli.run("sync company").exitCode == 0)
+        #expect(await cli.run("spoke groups company").output.contains("receive-only"))
+        let (adele, megan) = (t.members[0].upn, t.members[2].upn)
+        let folder = try #require(try t.graph.folders(in: adele).first { $0.name == GraphFolders.defaultName })
+        func card(_ upn: String, _ given: String) throws -> GraphContactRecord? {
+            let f = try t.graph.folders(in: upn).first { $0.name == GraphFolders.defaultName }!
+            return try t.graph.contacts(in: upn, folder: f.id).first { $0.givenName == given }
+        }
+        // Adele edits a colleague, deletes one and adds her own in the folder: none of it travels.
+        _ = try t.graph.updateContact(try #require(try card(adele, "Diego")).id, in: adele) { $0["jobTitle"] = "Boss" }
+        try t.graph.deleteContact(try #require(try card(adele, "Grady")).id, in: adele)
+        _ = try t.graph.createContact(in: adele, fields: ["givenName": "Zed", "surname": "Mine"], folder: folder.id)
+        r = await cli.run("sync company")
+        #expect(r.exitCode == 0, "\(r.output)")
+        #expect(try card(megan, "Diego")?.fields["jobTitle"]?.string == "HR Manager")
+        #expect(try card(megan, "Grady") != nil && card(megan, "Zed") == nil)
+        #expect(try card(adele, "Zed") != nil && card(adele, "Diego")?.fields["jobTitle"]?.string == "Boss")
+        // The directory's next change to Diego is written over Adele's edit, with no conflict.
+        try t.graph.updateUser("diegos@\(t.graph.domain)") { $0["jobTitle"] = "People Lead" }
+        r = await cli.run("sync company")
+        #expect(r.exitCode == 0, "\(r.output)")
+        #expect(try card(adele, "Diego")?.fields["jobTitle"]?.string == "People Lead")
+        #expect(try card(megan, "Diego")?.fields["jobTitle"]?.string == "People Lead")
+    }
+
     @Test func anUnknownGroupOrAWrongSecretIsRefusedAtOnce() async throws {
         let t = try await Tenant.start()
         defer { Task { await t.graph.stop() } }
@@ -149,7 +182,7 @@ import TestSupport
 
         let added = try await provider.addGroupMailboxes(hub: HubID("company"), GroupMailboxesRequest(
             group: t.group, tenant: t.graph.tenantID, clientID: "dir-app", clientSecret: "dir-secret"))
-        #expect(added.name == "All Company" && added.members.count == 3 && added.failed.isEmpty)
+        #expect(added.name == "All Company" && added.members.count == 3 && added.failed.isEmpty && !added.receiveOnly)
         #expect(Set(added.members.map(\.mailbox)) == Set(t.members.map(\.upn)))
         #expect(try provider.groupMailboxes(hub: HubID("company")).count == 1)
         for m in t.members { #expect(try t.graph.folders(in: m.upn).contains { $0.name == GraphFolders.defaultName }) }

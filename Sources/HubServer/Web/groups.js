@@ -1,7 +1,7 @@
 // The mailboxes of a Microsoft 365 group (hub page): the groups the hub follows, each member's
 // spoke (active or paused), and the form that adds one (a spoke per member mailbox).
 import { get, post } from './api.js';
-import { h, field, setFieldError, busy, notify, plural } from './dom.js';
+import { h, field, setFieldError, busy, notify, plural, checkbox } from './dom.js';
 
 export function groupsSection(path, onChange) {
   const list = h('div', { id: 'groups-list' });
@@ -12,6 +12,8 @@ export function groupsSection(path, onChange) {
     clientSecret: h('input', { name: 'clientSecret', type: 'password', autocomplete: 'new-password' }),
     folder: h('input', { name: 'folder', placeholder: 'Company Directory', autocomplete: 'off' }),
   };
+  const receiveOnly = checkbox('Receive only', {
+    help: 'Members\' edits, additions and deletions in the folder stay theirs and never reach the hub; the hub\'s next change to a contact overwrites an edit. Off: the folder syncs both ways.' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Add the mailboxes');
   const form = h('form', { id: 'group-form', onsubmit: (e) => { e.preventDefault(); add(); } },
     field({ label: 'Group', input: inputs.group, required: true, help: 'The Microsoft 365 group whose members get the hub\'s contacts: its name, address or id.' }),
@@ -20,6 +22,7 @@ export function groupsSection(path, onChange) {
       help: 'An app registration with the application permissions User.Read.All, GroupMember.Read.All and Contacts.ReadWrite, consented by an administrator.' }),
     field({ label: 'Client secret', input: inputs.clientSecret, required: true, help: 'Stored encrypted.' }),
     field({ label: 'Folder', input: inputs.folder, help: 'The contacts folder HubSync creates in each mailbox.' }),
+    receiveOnly.box,
     h('div', { class: 'actions' }, submit));
   const element = h('section', { class: 'panel', 'aria-labelledby': 'groups-heading', id: 'groups' },
     h('h2', { id: 'groups-heading' }, 'Mailboxes of a group'),
@@ -33,7 +36,7 @@ export function groupsSection(path, onChange) {
     element.hidden = false;
     list.replaceChildren(...(groups.length === 0 ? [h('p', { class: 'muted' }, 'No group yet.')] : groups.map((g) =>
       h('div', { class: 'group', 'data-group': g.id },
-        h('h3', {}, g.name, ' ', h('span', { class: 'muted' }, `→ ${g.folder}`)),
+        h('h3', {}, g.name, ' ', h('span', { class: 'muted' }, `→ ${g.folder}${g.receiveOnly ? ' (receive only)' : ''}`)),
         h('ul', {}, g.members.map((m) => h('li', { 'data-spoke': m.spoke }, m.mailbox,
           m.paused ? h('span', { class: 'muted' }, ` (paused: ${m.paused})`) : null)))))));
   }
@@ -41,6 +44,7 @@ export function groupsSection(path, onChange) {
   async function add() {
     for (const input of Object.values(inputs)) setFieldError(input, '');
     const body = Object.fromEntries(Object.entries(inputs).map(([k, input]) => [k, input.value.trim() || undefined]));
+    body.receiveOnly = receiveOnly.input.checked;
     await busy(submit, async () => {
       const g = await post(path('groups'), body);
       inputs.clientSecret.value = '';
