@@ -63,6 +63,14 @@ import TestSupport
         #expect(diego.fields["jobTitle"]?.string == "HR Manager" && diego.fields["officeLocation"]?.string == "20/1100")
         #expect(diego.photo != nil)
 
+        // A quiet pass: one users delta round, one read of the group's members, one contact delta
+        // per mailbox; nothing written, no photo read again.
+        t.graph.resetCounters()
+        r = await cli.run("sync company")
+        #expect(r.exitCode == 0, "\(r.output)")
+        let counts = t.graph.requestCounts.filter { !$0.key.hasPrefix("oauth") }
+        #expect(counts == ["users.delta": 1, "groups.members": 1, "contacts.delta": 3], "\(counts)")
+
         // Nestor joins the group: a fourth spoke, filled in the same pass.
         let nestor = t.graph.addUser(displayName: "Nestor Wilke", mailNickname: "nestorw", givenName: "Nestor", surname: "Wilke")
         try t.graph.setGroupMembers(t.group, t.members.map(\.upn) + [nestor.upn])
