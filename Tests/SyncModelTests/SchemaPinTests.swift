@@ -142,4 +142,19 @@ import TestSupport
     func blankCheck(_ name: String, _ c: Contact, _ blank: Bool) {
         #expect(c.isBlank == blank, "\(name)")
     }
+
+    /// Field times are stored as JSON beside each item: the generic type writes what
+    /// `FieldTimes` wrote when it was keyed by `ContactField` alone.
+    @Test func fieldTimesJSON() throws {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.dateEncodingStrategy = .secondsSince1970
+        let t = FieldTimes(base: Date(timeIntervalSince1970: 5), fields: [.text(.title): Date(timeIntervalSince1970: 7)])
+        #expect(String(decoding: try e.encode(t), as: UTF8.self) == #"{"base":5,"fields":[{"text":{"_0":"title"}},7]}"#)
+        let c = FieldTimes(fields: [.custom("X-A"): Date(timeIntervalSince1970: 9)])
+        #expect(String(decoding: try e.encode(c), as: UTF8.self) == #"{"fields":[{"custom":{"_0":"X-A"}},9]}"#)
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .secondsSince1970
+        #expect(try d.decode(FieldTimes.self, from: e.encode(t)) == t)
+    }
 }
