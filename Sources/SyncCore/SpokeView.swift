@@ -82,7 +82,7 @@ public struct SpokeView: Sendable {
         case .text(let f):
             if mappedTextFields[f] != nil { return false }
             return capabilities?.contains(field) ?? true
-        case .birthday, .anniversary, .emails, .phones, .addresses, .websites, .ims, .categories, .photo, .extensions:
+        default:
             return capabilities?.contains(field) ?? true
         }
     }

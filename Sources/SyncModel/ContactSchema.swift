@@ -28,16 +28,20 @@ enum ContactSchema {
         text(.notes, Lens({ $0.notes }, { $0.notes = $1 }), tag: 11),
         date(.birthday, Lens({ $0.birthday }, { $0.birthday = $1 }), tag: 20),
         date(.anniversary, Lens({ $0.anniversary }, { $0.anniversary = $1 }), tag: 21),
-        labeled(.emails, Lens({ $0.emails }, { $0.emails = $1 }), tag: 22, key: { Normalize.key(email: $0) }) { Normalize.text($0) },
+        labeled(.emails, Lens({ $0.emails }, { $0.emails = $1 }), tag: 22, key: { Normalize.key(email: $0) }) {
+            Normalize.text($0)
+        },
         labeled(.phones, Lens({ $0.phones }, { $0.phones = $1 }), tag: 23, key: { Normalize.key(phone: $0) }) { v in
             Normalize.text(v).flatMap { Normalize.phone($0).isEmpty ? nil : $0 }
         },
         addresses(tag: 24),
-        labeled(.websites, Lens({ $0.websites }, { $0.websites = $1 }), tag: 25, key: { Normalize.key(website: $0) }) { v in
+        labeled(.websites, Lens({ $0.websites }, { $0.websites = $1 }), tag: 25,
+                key: { Normalize.key(website: $0) }) { v in
             let u = Normalize.url(v)
             return u.isEmpty ? nil : u
         },
-        labeled(.ims, Lens({ $0.ims }, { $0.ims = $1 }), tag: 26, key: { Normalize.key(im: $0) }, value: { Normalize.text($0) }) { v in
+        labeled(.ims, Lens({ $0.ims }, { $0.ims = $1 }), tag: 26, key: { Normalize.key(im: $0) },
+                value: { Normalize.text($0) }) { v in
             // One spelling per known service, and none where the handle's scheme says it.
             var v = v
             v.service = IMService.canonical(v.service)
@@ -45,7 +49,8 @@ enum ContactSchema {
             return v
         },
         // Categories and extensions alone do not make a contact: the blank check ignores them.
-        tags(.categories, Lens({ $0.categories }, { $0.categories = $1 }), hashTag: 27, codecTag: 27, key: { Normalize.key(category: $0) }),
+        tags(.categories, Lens({ $0.categories }, { $0.categories = $1 }), hashTag: 27, codecTag: 27,
+             key: { Normalize.key(category: $0) }),
         photo(tag: 28),
         // Tag 30 was the uid's in the codec before extensions came: they took 32 there.
         tags(.extensions, Lens({ $0.extensions }, { $0.extensions = $1 }), hashTag: 30, codecTag: 32, key: { $0 }),
@@ -79,7 +84,8 @@ enum ContactSchema {
     }()
 
     /// The slots' writers in `codecOrder`.
-    static let encoders: [@Sendable (Contact, inout ContactCodec.Writer) -> Void] = codecOrder.map { slots[Int($0)]!.encode }
+    static let encoders: [@Sendable (Contact, inout ContactCodec.Writer) -> Void] =
+        codecOrder.map { slots[Int($0)]!.encode }
 
     /// The order history lists changes in: IM handles before addresses, extensions before the photo.
     static let historyOrder: [ContactField] = TextField.allCases.map { .text($0) } + [
@@ -143,7 +149,8 @@ enum ContactSchema {
     static func addresses(tag: UInt8) -> FieldSpec<Contact> {
         FieldSpec(
             .addresses, .structured,
-            .list(ListField(Lens({ $0.addresses }, { $0.addresses = $1 }), key: { Normalize.key(address: $0) }, unify: specific, text: { $0.oneLine })),
+            .list(ListField(Lens({ $0.addresses }, { $0.addresses = $1 }), key: { Normalize.key(address: $0) },
+                            unify: specific, text: { $0.oneLine })),
             recognisable: true,
             normalize: { c in
                 c.addresses = Contact.dedupe(
@@ -208,7 +215,8 @@ enum ContactSchema {
 
     static func photo(tag: UInt8) -> FieldSpec<Contact> {
         FieldSpec(
-            .photo, .photo, .scalar(ScalarField(Lens({ $0.photo }, { $0.photo = $1 }), text: { "\($0.mediaType), \($0.data.count) bytes" })),
+            .photo, .photo,
+            .scalar(ScalarField(Lens({ $0.photo }, { $0.photo = $1 }), text: { "\($0.mediaType), \($0.data.count) bytes" })),
             recognisable: true,
             normalize: { if let p = $0.photo, p.data.isEmpty { $0.photo = nil } },
             hash: FieldHash(tag: tag) { c, h in
@@ -240,7 +248,8 @@ enum ContactSchema {
             },
             hash: FieldHash(tag: tag) { c, h in h.list(tag, c.custom.map { "\($0.key)\u{1F}\($0.value)" }) },
             codec: CodecSlot(
-                tag: tag, encode: { c, w in for k in c.custom.keys.sorted() { w.tag(tag); w.string(k); w.string(c.custom[k]!) } },
+                tag: tag,
+                encode: { c, w in for k in c.custom.keys.sorted() { w.tag(tag); w.string(k); w.string(c.custom[k]!) } },
                 decode: { r, c throws(ContactCodec.DecodingError) in
                     let k = try r.string()
                     c.custom[k] = try r.string()

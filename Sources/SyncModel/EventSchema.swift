@@ -26,7 +26,8 @@ enum EventSchema {
     static let schema = FieldSchema<Event>([
         // First: the start says whether there is a master at all, so the master's other fields
         // merge into the master this one leaves.
-        FieldSpec(.start, .date, .scalar(ScalarField(startLens, text: { show($0) })), recognisable: true, normalize: { _ in }),
+        FieldSpec(.start, .date, .scalar(ScalarField(startLens, text: { show($0) })), recognisable: true,
+                  normalize: { _ in }),
         master(.end, .value, { $0.end }, { $0.end = $1 }),
         text(.summary, { $0.summary }, { $0.summary = $1 }),
         text(.description, { $0.description }, { $0.description = $1 }),
@@ -36,7 +37,9 @@ enum EventSchema {
         master(.transparency, .value, { $0.transparency }, { $0.transparency = $1 }),
         master(.classification, .value, { $0.classification }, { $0.classification = $1 }),
         masterList(.categories, .tags, { $0.categories }, { $0.categories = $1 }, key: { $0.lowercased() },
-                   text: { $0 }, recognisable: false) { Contact.dedupe($0.compactMap { Normalize.text($0) }, key: { $0.lowercased() }) },
+                   text: { $0 }, recognisable: false) {
+            Contact.dedupe($0.compactMap { Normalize.text($0) }, key: { $0.lowercased() })
+        },
         master(.organizer, .value, { $0.organizer }, { $0.organizer = $1 }),
         // People are data (HubSync never schedules), one entry per address.
         masterList(.attendees, .structured, { $0.attendees }, { $0.attendees = $1 },

@@ -218,7 +218,11 @@ public struct FieldSchema<Item: SyncItem>: Sendable {
         var out: [Unit] = []
         var maps: [(MapAccess<Item>, FieldSpec<Item>)] = []
         for spec in fields {
-            if case .map(let m) = spec.access { maps.append((m, spec)) } else { out.append(Unit(field: spec.field, spec: spec, name: nil)) }
+            if case .map(let m) = spec.access {
+                maps.append((m, spec))
+            } else {
+                out.append(Unit(field: spec.field, spec: spec, name: nil))
+            }
         }
         for (m, spec) in maps {
             for name in Set(items.flatMap { m.get($0).keys }).sorted() {
