@@ -117,7 +117,7 @@ let package = Package(
         ], path: "Tests/TestSupport"),
         .testTarget(name: "SyncModelTests", dependencies: ["SyncModel", "TestSupport"]),
         .testTarget(name: "PIMFormatsTests", dependencies: ["PIMFormats", "SyncModel", "TestSupport"]),
-        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "SyncModel"]),
+        .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "SyncModel", "TestSupport"]),
         .testTarget(name: "SyncStoreTests", dependencies: [
             "SyncStore", "SyncStoreSQLite", "SyncModel", "TestSupport",
         ]),

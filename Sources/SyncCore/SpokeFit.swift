@@ -8,38 +8,43 @@ extension SpokeView {
     /// email nor relabels the others, while a real edit there still merges.
     func lift(_ spoke: Contact, to hub: Contact) -> Contact {
         guard let image = image.map({ $0(hub) }) else { return spoke }
+        return Lift.lift(spoke, image: image, hub: hub)
+    }
+}
+
+/// The lift over any item type's fields: custom fields are not lifted (the mapping decides them).
+enum Lift {
+    static func lift<Item: SyncItem>(_ spoke: Item, image: Item, hub: Item) -> Item {
         var out = spoke
-        func scalar<T: Equatable>(_ kp: WritableKeyPath<Contact, T>) {
-            if out[keyPath: kp] == image[keyPath: kp] { out[keyPath: kp] = hub[keyPath: kp] }
-        }
-        func list<T: Hashable>(_ kp: WritableKeyPath<Contact, [T]>, key: (T) -> String) {
-            let held = out[keyPath: kp], kept = image[keyPath: kp], theirs = hub[keyPath: kp]
-            if held == kept {
-                out[keyPath: kp] = theirs
-                return
+        for spec in Item.schema.fields {
+            switch spec.access {
+            case .scalar(let a): scalar(a, image, hub, &out)
+            case .list(let a): list(a, image, hub, &out)
+            case .map: break
             }
-            let keptSet = Set(kept)
-            let keptKeys = Set(kept.map(key))
-            let hubByKey = Dictionary(theirs.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
-            var result = held.map { v in keptSet.contains(v) ? hubByKey[key(v)] ?? v : v }
-            var keys = Set(result.map(key))
-            for v in theirs where !keptKeys.contains(key(v)) && !keys.contains(key(v)) {
-                result.append(v)
-                keys.insert(key(v))
-            }
-            out[keyPath: kp] = result
         }
-        for field in TextField.allCases { scalar(field.keyPath) }
-        scalar(\.birthday)
-        scalar(\.anniversary)
-        scalar(\.photo)
-        list(\.emails, key: Normalize.key(email:))
-        list(\.phones, key: Normalize.key(phone:))
-        list(\.addresses, key: Normalize.key(address:))
-        list(\.websites, key: Normalize.key(website:))
-        list(\.ims, key: Normalize.key(im:))
-        list(\.categories, key: Normalize.key(category:))
-        list(\.extensions, key: { $0 })
         return out
+    }
+
+    static func scalar<A: ScalarAccess>(_ a: A, _ image: A.Item, _ hub: A.Item, _ out: inout A.Item) {
+        if a.get(out) == a.get(image) { a.set(&out, a.get(hub)) }
+    }
+
+    static func list<A: ListAccess>(_ a: A, _ image: A.Item, _ hub: A.Item, _ out: inout A.Item) {
+        let held = a.get(out), kept = a.get(image), theirs = a.get(hub)
+        if held == kept {
+            a.set(&out, theirs)
+            return
+        }
+        let keptSet = Set(kept)
+        let keptKeys = Set(kept.map(a.key))
+        let hubByKey = Dictionary(theirs.map { (a.key($0), $0) }, uniquingKeysWith: { x, _ in x })
+        var result = held.map { v in keptSet.contains(v) ? hubByKey[a.key(v)] ?? v : v }
+        var keys = Set(result.map(a.key))
+        for v in theirs where !keptKeys.contains(a.key(v)) && !keys.contains(a.key(v)) {
+            result.append(v)
+            keys.insert(a.key(v))
+        }
+        a.set(&out, result)
     }
 }

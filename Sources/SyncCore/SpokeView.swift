@@ -82,7 +82,7 @@ public struct SpokeView: Sendable {
         case .text(let f):
             if mappedTextFields[f] != nil { return false }
             return capabilities?.contains(field) ?? true
-        case .birthday, .anniversary, .emails, .phones, .addresses, .websites, .ims, .categories, .photo, .extensions:
+        default:
             return capabilities?.contains(field) ?? true
         }
     }
@@ -91,8 +91,8 @@ public struct SpokeView: Sendable {
     /// fields merge as unchanged.
     public func restrict(_ spoke: Contact, to hub: Contact) -> Contact {
         var out = fit == nil ? spoke : lift(spoke, to: hub)
-        for field in ContactField.fixed where !carries(field) {
-            copy(field, from: hub, into: &out)
+        for spec in Contact.schema.fields where !spec.isMap && !carries(spec.field) {
+            spec.copy(from: hub, into: &out)
         }
         // The spoke strips its own category, so it cannot say whether the hub has it (another
         // spoke may have put it there): that membership is the hub's.
@@ -118,22 +118,5 @@ public struct SpokeView: Sendable {
     var image: ((Contact) -> Contact)? {
         guard let fit else { return nil }
         return { toHub(fit(toSpoke($0))) }
-    }
-
-    private func copy(_ field: ContactField, from src: Contact, into out: inout Contact) {
-        switch field {
-        case .text(let f): out[keyPath: f.keyPath] = src[keyPath: f.keyPath]
-        case .birthday: out.birthday = src.birthday
-        case .anniversary: out.anniversary = src.anniversary
-        case .emails: out.emails = src.emails
-        case .phones: out.phones = src.phones
-        case .addresses: out.addresses = src.addresses
-        case .websites: out.websites = src.websites
-        case .ims: out.ims = src.ims
-        case .categories: out.categories = src.categories
-        case .photo: out.photo = src.photo
-        case .extensions: out.extensions = src.extensions
-        case .custom(let name): out.custom[name] = src.custom[name]
-        }
     }
 }

@@ -14,24 +14,7 @@ public enum ContactCodec {
     public static func encode(_ c: Contact) -> [UInt8] {
         var w = Writer()
         w.bytes.append(formatVersion)
-        for (i, v) in c.textValues.enumerated() { w.text(UInt8(i + 1), v) }
-        if let b = c.birthday { w.tag(20); w.date(b) }
-        if let a = c.anniversary { w.tag(21); w.date(a) }
-        w.labeled(22, c.emails)
-        w.labeled(23, c.phones)
-        w.labeled(25, c.websites)
-        w.labeled(26, c.ims)
-        for a in c.addresses {
-            w.tag(24); w.label(a.label)
-            for s in a.components { w.string(s) }
-            w.details(customLabel: a.customLabel, preferred: a.preferred, service: nil)
-        }
-        for s in c.categories { w.tag(27); w.string(s) }
-        if let p = c.photo { w.tag(28); w.string(p.mediaType); w.data(p.data) }
-        for k in c.custom.keys.sorted() { w.tag(29); w.string(k); w.string(c.custom[k]!) }
-        if let uid = c.uid { w.tag(30); w.string(uid) }
-        for s in c.extensions { w.tag(32); w.string(s) }
-        for k in c.heldForms.keys.sorted() { w.tag(31); w.string(k); w.string(c.heldForms[k]!) }
+        for encode in ContactSchema.encoders { encode(c, &w) }
         return w.bytes
     }
 
@@ -40,63 +23,22 @@ public enum ContactCodec {
         guard try r.byte() == formatVersion else { throw DecodingError(description: "unknown contact format") }
         var c = Contact()
         // Tag 33 details the entry decoded just before it.
-        var last: WritableKeyPath<Contact, [LabeledValue]>?
-        var lastIsAddress = false
+        var last: CodecSlot<Contact>?
         while !r.atEnd {
             let tag = try r.byte()
-            if tag != 33 { (last, lastIsAddress) = (nil, false) }
-            switch tag {
-            case 1: c.namePrefix = try r.string()
-            case 2: c.givenName = try r.string()
-            case 3: c.middleName = try r.string()
-            case 4: c.familyName = try r.string()
-            case 5: c.nameSuffix = try r.string()
-            case 6: c.nickname = try r.string()
-            case 7: c.displayName = try r.string()
-            case 8: c.organization = try r.string()
-            case 9: c.department = try r.string()
-            case 10: c.title = try r.string()
-            case 11: c.notes = try r.string()
-            case 20: c.birthday = try r.date()
-            case 21: c.anniversary = try r.date()
-            case 22: c.emails.append(try r.labeled()); last = \.emails
-            case 23: c.phones.append(try r.labeled()); last = \.phones
-            case 25: c.websites.append(try r.labeled()); last = \.websites
-            case 26: c.ims.append(try r.labeled()); last = \.ims
-            case 33:
+            if tag == 33 {
                 let (custom, preferred, service) = try r.details()
-                if let last, !c[keyPath: last].isEmpty {
-                    let i = c[keyPath: last].count - 1
-                    c[keyPath: last][i].customLabel = custom
-                    c[keyPath: last][i].preferred = preferred
-                    c[keyPath: last][i].service = service
-                } else if lastIsAddress, !c.addresses.isEmpty {
-                    c.addresses[c.addresses.count - 1].customLabel = custom
-                    c.addresses[c.addresses.count - 1].preferred = preferred
-                } else {
+                guard let details = last?.details else {
                     throw DecodingError(description: "label details without an entry")
                 }
-            case 24:
-                let label = try r.label()
-                c.addresses.append(PostalAddress(
-                    label: label, poBox: try r.string(), extended: try r.string(), street: try r.string(),
-                    city: try r.string(), region: try r.string(), postalCode: try r.string(),
-                    country: try r.string()))
-                lastIsAddress = true
-            case 27: c.categories.append(try r.string())
-            case 28:
-                let type = try r.string()
-                c.photo = Photo(data: try r.data(), mediaType: type)
-            case 29:
-                let k = try r.string()
-                c.custom[k] = try r.string()
-            case 30: c.uid = try r.string()
-            case 32: c.extensions.append(try r.string())
-            case 31:
-                let k = try r.string()
-                c.heldForms[k] = try r.string()
-            default: throw DecodingError(description: "unknown contact field tag \(tag)")
+                details(&c, LabelDetails(customLabel: custom, preferred: preferred, service: service))
+                continue
             }
+            guard let slot = ContactSchema.slots[Int(tag)] else {
+                throw DecodingError(description: "unknown contact field tag \(tag)")
+            }
+            try slot.decode(&r, &c)
+            last = slot
         }
         return c
     }

@@ -43,41 +43,15 @@ extension Contact {
     public var contentHash: ContentHash { normalized().rawContentHash }
 
     /// The hash of this contact as it is; call on a contact already normalised.
-    public var rawContentHash: ContentHash {
-        var h = FNV1a()
-        for (i, v) in textValues.enumerated() {
-            if let v { h.field(UInt8(i + 1), v) }
-        }
-        if let b = birthday { h.field(20, b.description) }
-        if let a = anniversary { h.field(21, a.description) }
-        func list(_ tag: UInt8, _ items: [String]) {
-            for s in items.sorted() { h.field(tag, s) }
-        }
-        list(22, emails.map(Self.hashed))
-        list(23, phones.map(Self.hashed))
-        list(24, addresses.map {
-            "\($0.label.rawValue)\u{1F}" + $0.components.joined(separator: "\u{1F}")
-                + Self.details($0.customLabel, $0.preferred, nil)
-        })
-        list(25, websites.map(Self.hashed))
-        list(26, ims.map(Self.hashed))
-        list(27, categories.map { $0.lowercased() })
-        if let p = photo {
-            h.field(28, p.mediaType)
-            h.add(p.data)
-        }
-        list(29, custom.map { "\($0.key)\u{1F}\($0.value)" })
-        list(30, extensions)
-        return ContentHash(h.state)
-    }
+    public var rawContentHash: ContentHash { ContactSchema.schema.hash(self) }
 
-    private static func hashed(_ v: LabeledValue) -> String {
+    static func hashed(_ v: LabeledValue) -> String {
         "\(v.label.rawValue)\u{1F}\(v.value)" + details(v.customLabel, v.preferred, v.service)
     }
 
     /// Label details hash only when there are some: an entry without them hashes as it did
     /// before they existed, so stored hashes stay valid and an upgrade changes nothing.
-    private static func details(_ custom: String?, _ preferred: Bool, _ service: String?) -> String {
+    static func details(_ custom: String?, _ preferred: Bool, _ service: String?) -> String {
         guard custom != nil || preferred || service != nil else { return "" }
         return "\u{1E}\(custom ?? "")\u{1F}\(preferred ? "1" : "0")\u{1F}\(service ?? "")"
     }

@@ -20,15 +20,6 @@ public enum TextField: String, Hashable, Sendable, Codable, CaseIterable {
     }
 }
 
-extension Contact {
-    /// The text fields' values in `TextField.allCases` order (tag `i + 1` in the codec and the
-    /// hash). Spelled out rather than read through key paths, which are slow on these hot paths.
-    var textValues: [String?] {
-        [namePrefix, givenName, middleName, familyName, nameSuffix, nickname, displayName, organization, department,
-         title, notes]
-    }
-}
-
 /// Every field of a contact, as the unit of merge, conflict and journal diffs.
 public enum ContactField: Hashable, Sendable, Codable, CustomStringConvertible {
     case text(TextField)
@@ -56,9 +47,6 @@ public enum ContactField: Hashable, Sendable, Codable, CustomStringConvertible {
         }
     }
 
-    /// The fixed fields; custom fields are enumerated per contact.
-    public static let fixed: [ContactField] =
-        TextField.allCases.map { .text($0) } + [
-            .birthday, .anniversary, .emails, .phones, .addresses, .websites, .ims, .categories, .photo, .extensions,
-        ]
+    /// The fixed fields, in the schema's order; custom fields are enumerated per contact.
+    public static let fixed: [ContactField] = ContactSchema.schema.fixed
 }

@@ -1,9 +1,5 @@
 import Foundation
 
-extension String {
-    fileprivate var nonEmptyValue: String? { isEmpty ? nil : self }
-}
-
 public enum Normalize {
     /// Trimmed text, or nil when nothing is left.
     public static func text(_ s: String?) -> String? {
@@ -77,54 +73,8 @@ extension Contact {
     /// normalised.
     public func normalized() -> Contact {
         var c = self
-        // Spelled out: key paths cost a generic projection each, and this runs per item.
-        c.namePrefix = Normalize.text(namePrefix)
-        c.givenName = Normalize.text(givenName)
-        c.middleName = Normalize.text(middleName)
-        c.familyName = Normalize.text(familyName)
-        c.nameSuffix = Normalize.text(nameSuffix)
-        c.nickname = Normalize.text(nickname)
-        c.displayName = Normalize.text(displayName)
-        c.organization = Normalize.text(organization)
-        c.department = Normalize.text(department)
-        c.title = Normalize.text(title)
-        c.notes = Normalize.text(notes)
-        if c.birthday?.isValid == false { c.birthday = nil }
-        if c.anniversary?.isValid == false { c.anniversary = nil }
-        c.emails = Self.entries(emails, key: Normalize.key(email:)) { Normalize.text($0) }
-        c.phones = Self.entries(phones, key: Normalize.key(phone:)) { v in
-            Normalize.text(v).flatMap { Normalize.phone($0).isEmpty ? nil : $0 }
-        }
-        c.websites = Self.entries(websites, key: Normalize.key(website:)) { Normalize.url($0).nonEmptyValue }
-        c.ims = Self.entries(ims, key: Normalize.key(im:)) { Normalize.text($0) }.map { v in
-            var v = v
-            v.service = IMService.canonical(v.service)
-            if let s = v.service, s == IMService.implied(by: v.value) { v.service = nil }
-            return v
-        }
-        c.addresses = Self.dedupe(
-            Self.preferredFirst(addresses.map { a in
-                var a = a
-                a.poBox = Normalize.text(a.poBox) ?? ""
-                a.extended = Normalize.text(a.extended) ?? ""
-                a.street = Normalize.text(a.street) ?? ""
-                a.city = Normalize.text(a.city) ?? ""
-                a.region = Normalize.text(a.region) ?? ""
-                a.postalCode = Normalize.text(a.postalCode) ?? ""
-                a.country = Normalize.text(a.country) ?? ""
-                (a.label, a.customLabel) = Self.label(a.label, a.customLabel)
-                return a
-            }.filter { !$0.isEmpty }, \.preferred),
-            key: Normalize.key(address:))
-        c.categories = Self.dedupe(categories.compactMap { Normalize.text($0) }, key: Normalize.key(category:))
-        if let p = c.photo, p.data.isEmpty { c.photo = nil }
-        var custom: [String: String] = [:]
-        for (k, v) in self.custom {
-            if let k = Normalize.text(k), let v = Normalize.text(v) { custom[k] = v }
-        }
-        c.custom = custom
+        ContactSchema.schema.normalize(&c)
         c.uid = Normalize.text(uid)
-        c.extensions = Self.dedupe(extensions.compactMap { Normalize.text($0) }, key: { $0 })
         return c
     }
 
@@ -164,10 +114,5 @@ extension Contact {
     }
 
     /// True when the contact carries nothing a person would recognise.
-    public var isBlank: Bool {
-        let n = normalized()
-        return TextField.allCases.allSatisfy { n[keyPath: $0.keyPath] == nil } && n.emails.isEmpty
-            && n.phones.isEmpty && n.addresses.isEmpty && n.websites.isEmpty && n.ims.isEmpty
-            && n.birthday == nil && n.anniversary == nil && n.photo == nil && n.custom.isEmpty
-    }
+    public var isBlank: Bool { ContactSchema.schema.isBlank(normalized()) }
 }

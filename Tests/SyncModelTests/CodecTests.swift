@@ -163,12 +163,15 @@ struct NamedContact: Sendable, CustomTestStringConvertible {
     }
 }
 
-@Suite struct TextValuesOrder {
-    /// The codec and the hash tag text fields by their place in `textValues`: it must follow
-    /// `TextField.allCases`.
-    @Test func followsTextFieldOrder() {
-        var c = Contact()
-        for (i, f) in TextField.allCases.enumerated() { c[keyPath: f.keyPath] = "v\(i)" }
-        #expect(c.textValues == TextField.allCases.indices.map { "v\($0)" })
+@Suite struct TextFieldTags {
+    /// The codec and the hash tag text fields by their place in `TextField.allCases` (tag i + 1),
+    /// as the schema's first rows.
+    @Test func followTextFieldOrder() {
+        for (i, f) in TextField.allCases.enumerated() {
+            let spec = ContactSchema.schema.fields[i]
+            #expect(spec.field == .text(f))
+            #expect(spec.hash?.tag == UInt8(i + 1))
+            #expect(spec.codec?.tag == UInt8(i + 1))
+        }
     }
 }

@@ -1,0 +1,119 @@
+/// A field of a calendar series, as the unit of merge and conflict. The master's own fields and
+/// the series' shape (rule, extra and cancelled instances); an override merges whole, keyed by
+/// its RECURRENCE-ID (field by field inside an override comes with the calendar engine).
+public enum EventField: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    case start, end, summary, description, location, url, status, transparency, classification
+    case categories, organizer, attendees, alarms
+    case rule, rdates, exdates, overrides
+
+    public var description: String { rawValue }
+}
+
+extension Event: SyncItem {
+    public typealias Field = EventField
+    public static var schema: FieldSchema<Event> { EventSchema.schema }
+    /// No master and no uid: what a first sync merges against.
+    public static var empty: Event { Event(uid: "", master: nil) }
+    /// The series keeps its uid; one the hub lacked is learnt.
+    public static func keepIdentity(hub: Event, spoke: Event, into out: inout Event) {
+        if out.uid.isEmpty { out.uid = spoke.uid }
+    }
+}
+
+/// The event's fields, once. Not stored or hashed yet (no codec slots, no hash tags): the
+/// calendar store and its hash come with the calendar engine.
+enum EventSchema {
+    static let schema = FieldSchema<Event>([
+        // First: the start says whether there is a master at all, so the master's other fields
+        // merge into the master this one leaves.
+        FieldSpec(.start, .date, .scalar(ScalarField(startLens, text: { show($0) })), recognisable: true,
+                  normalize: { _ in }),
+        master(.end, .value, { $0.end }, { $0.end = $1 }),
+        text(.summary, { $0.summary }, { $0.summary = $1 }),
+        text(.description, { $0.description }, { $0.description = $1 }),
+        text(.location, { $0.location }, { $0.location = $1 }),
+        text(.url, { $0.url }, { $0.url = $1 }),
+        master(.status, .value, { $0.status }, { $0.status = $1 }),
+        master(.transparency, .value, { $0.transparency }, { $0.transparency = $1 }),
+        master(.classification, .value, { $0.classification }, { $0.classification = $1 }),
+        masterList(.categories, .tags, { $0.categories }, { $0.categories = $1 }, key: { $0.lowercased() },
+                   text: { $0 }, recognisable: false) {
+            Contact.dedupe($0.compactMap { Normalize.text($0) }, key: { $0.lowercased() })
+        },
+        master(.organizer, .value, { $0.organizer }, { $0.organizer = $1 }),
+        // People are data (HubSync never schedules), one entry per address.
+        masterList(.attendees, .structured, { $0.attendees }, { $0.attendees = $1 },
+                   key: { Normalize.email($0.address) }, text: { $0.address }, recognisable: true) {
+            Contact.dedupe($0, key: { Normalize.email($0.address) })
+        },
+        masterList(.alarms, .structured, { $0.alarms }, { $0.alarms = $1 },
+                   key: { "\($0.action) \(show($0.trigger) ?? "")" }, text: { $0.action }, recognisable: false) { $0 },
+        FieldSpec(.rule, .value, .scalar(ScalarField(Lens({ $0.rule }, { $0.rule = $1 }), text: { show($0) })),
+                  recognisable: false, normalize: { _ in }),
+        times(.rdates, Lens({ $0.rdates }, { $0.rdates = $1 })),
+        times(.exdates, Lens({ $0.exdates }, { $0.exdates = $1 })),
+        FieldSpec(
+            .overrides, .structured,
+            .list(ListField(Lens({ $0.overrides }, { $0.overrides = $1 }), key: { show($0.recurrenceID) ?? "" },
+                            text: { show($0.recurrenceID) ?? "" })),
+            recognisable: true, normalize: { _ in }),
+    ])
+
+    /// The master's start; setting one on a series without a master gives it a master, and none
+    /// takes the master away (an orphan's overrides stay).
+    static let startLens = Lens<Event, EventTime?>({ $0.master?.start }, { e, v in
+        guard let v else {
+            e.master = nil
+            return
+        }
+        if e.master == nil { e.master = EventFields(start: v) } else { e.master!.start = v }
+    })
+
+    @Sendable static func show<T>(_ v: T) -> String? { String(describing: v) }
+
+    /// A field of the master; on a series without one, there is nothing to set.
+    static func master<T: Equatable & Sendable>(
+        _ f: EventField, _ kind: FieldKind, _ get: @escaping @Sendable (EventFields) -> T?,
+        _ set: @escaping @Sendable (inout EventFields, T?) -> Void
+    ) -> FieldSpec<Event> {
+        FieldSpec(f, kind, .scalar(ScalarField(lens(get, set), text: { show($0) })), recognisable: kind == .text,
+                  normalize: { _ in })
+    }
+
+    static func text(
+        _ f: EventField, _ get: @escaping @Sendable (EventFields) -> String?,
+        _ set: @escaping @Sendable (inout EventFields, String?) -> Void
+    ) -> FieldSpec<Event> {
+        FieldSpec(f, .text, .scalar(ScalarField(lens(get, set), text: { $0 })), recognisable: true,
+                  normalize: { e in
+                    guard let m = e.master else { return }
+                    set(&e.master!, Normalize.text(get(m)))
+                })
+    }
+
+    static func masterList<T: Hashable & Sendable>(
+        _ f: EventField, _ kind: FieldKind, _ get: @escaping @Sendable (EventFields) -> [T],
+        _ set: @escaping @Sendable (inout EventFields, [T]) -> Void, key: @escaping @Sendable (T) -> String,
+        text: @escaping @Sendable (T) -> String, recognisable: Bool, normalized: @escaping @Sendable ([T]) -> [T]
+    ) -> FieldSpec<Event> {
+        let l = Lens<Event, [T]>({ $0.master.map(get) ?? [] }, { e, v in if e.master != nil { set(&e.master!, v) } })
+        return FieldSpec(f, kind, .list(ListField(l, key: key, text: text)), recognisable: recognisable,
+                         normalize: { e in
+                            guard let m = e.master else { return }
+                            set(&e.master!, normalized(get(m)))
+                         })
+    }
+
+    static func times(_ f: EventField, _ l: Lens<Event, [EventTime]>) -> FieldSpec<Event> {
+        FieldSpec(f, .date, .list(ListField(l, key: { show($0) ?? "" }, text: { show($0) ?? "" })),
+                  recognisable: false, normalize: { e in
+                      let v = Contact.dedupe(l.get(e), key: { show($0) ?? "" })
+                      l.set(&e, v)
+                  })
+    }
+
+    static func lens<T>(_ get: @escaping @Sendable (EventFields) -> T?,
+                        _ set: @escaping @Sendable (inout EventFields, T?) -> Void) -> Lens<Event, T?> {
+        Lens({ $0.master.flatMap(get) }, { e, v in if e.master != nil { set(&e.master!, v) } })
+    }
+}
