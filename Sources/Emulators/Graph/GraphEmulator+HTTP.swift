@@ -15,6 +15,8 @@ extension GraphEmulator {
             let name = field.name.canonicalName.lowercased()
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
+        // HTTP/1.1's Host arrives as the request's authority, not as a header field.
+        if headers["host"] == nil, let authority = request.head.authority { headers["host"] = authority }
         guard segments.first == "v1.0" else {
             return await identity(request.method.rawValue, segments, query: query, body: body, headers: headers, context: context)
         }
