@@ -264,7 +264,10 @@ def job_main(argv: list[str]):
                 request.url = "http://" + request.url[len("https://"):]
             response = super().send(request, **kwargs)
             if "openid-configuration" in request.url:
-                body = response.internal_response.content.replace(b"http://127.0.0.1", b"https://127.0.0.1")
+                # The token endpoint through the relay too (the emulator names its own port), so
+                # the SDK's token request is counted like HubSync's.
+                body = re.sub(rb"http://127\.0\.0\.1:\d+", ("https://" + authority.split("://", 1)[1]).encode(),
+                              response.internal_response.content)
                 response.internal_response._content = body
                 if hasattr(response, "_content"):
                     response._content = body
