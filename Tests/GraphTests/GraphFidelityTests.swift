@@ -178,6 +178,21 @@ import TestSupport
         }
     }
 
+    /// A photo member Graph throttled goes again alone, as the raw bytes it carried base64-encoded.
+    @Test func aThrottledPhotoMemberIsSentAgainAloneAsBytes() async throws {
+        try await Graph.with { g in
+            let waits = Sleeps()
+            g.emulator.faults.inject(.httpStatus(429, retryAfter: 3), count: 1, operation: "contacts.photo.put")
+            let out = try await g.spoke(waits: waits).write([.create(Contact(givenName: "Tia", photo: Photo(data: Self.jpeg)),
+                                                                     CreateMarker(hub: "h", item: "tia"))])
+            guard case .created(let id, let v)? = out.first else { Issue.record("\(out)"); return }
+            let stored = try #require(g.emulator.contact(id.rawValue, in: g.upn))
+            #expect(stored.photo == Self.jpeg)
+            #expect(v == RemoteVersion(stored.etag))
+            #expect(g.emulator.requestCount("contacts.photo.put") == 2)
+        }
+    }
+
     @Test func anIncrementalPullReadsTheChangedItemsInOneListing() async throws {
         try await Graph.with { g in
             let seeded = try g.emulator.seedContacts(60, in: g.upn)
