@@ -21,6 +21,21 @@ struct BatchRequest: Encodable, Sendable {
         self.headers = h.isEmpty ? nil : h
         self.body = body
     }
+
+    /// A member with a binary body (a photo): JSON batching carries it base64-encoded, typed by
+    /// its `Content-Type`.
+    init(id: String, method: HTTPMethod, path: String, binary: Data, contentType: String) {
+        self.init(id: id, method: method, path: path, headers: ["Content-Type": contentType], body: .string(binary.base64EncodedString()))
+        headers?["Content-Type"] = contentType
+    }
+
+    /// The body as sent alone: JSON, or the bytes a binary member carries.
+    var data: Data? {
+        guard let body else { return nil }
+        let type = headers?.first { $0.key.caseInsensitiveCompare("Content-Type") == .orderedSame }?.value ?? "application/json"
+        if !type.lowercased().hasPrefix("application/json"), let s = body.string { return Data(base64Encoded: s) }
+        return try? JSONEncoder().encode(body)
+    }
 }
 
 struct BatchResponse: Decodable, Sendable {
@@ -69,9 +84,9 @@ extension GraphAPI {
         let parts = r.url.dropFirst().split(separator: "?", maxSplits: 1).map(String.init)
         c.percentEncodedPath = c.percentEncodedPath.trimmingTrailingSlash + "/" + parts[0]
         if parts.count > 1 { c.percentEncodedQuery = parts[1] }
-        let body = try r.body.map { try JSONEncoder().encode($0) }
+        let type = r.headers?["Content-Type"] ?? "application/json"
         do {
-            let data = try await send(HTTPMethod(rawValue: r.method), c.url!, body: body,
+            let data = try await send(HTTPMethod(rawValue: r.method), c.url!, body: r.data, contentType: type,
                                       headers: (r.headers ?? [:]).filter { $0.key != "Content-Type" }.map { ($0.key, $0.value) },
                                       replayable: r.method != "POST")
             // Binary answers (photos) come base64-encoded in a batch: the same here.

@@ -17,8 +17,8 @@ enum ContactMapping {
         ("department", \.department), ("jobTitle", \.title), ("personalNotes", \.notes),
     ] }
     static let addressSlots: [(String, ContactLabel)] = [("businessAddress", .work), ("homeAddress", .home), ("otherAddress", .other)]
-    /// Graph's slots (the server refuses more: "max allowed value of 3").
-    static let maxEmails = 3, maxBusinessPhones = 2, maxHomePhones = 2, maxIMs = 3
+    /// Graph's slots (the server refuses more: "max allowed value of 3"); phones: `PhoneSlots`.
+    static let maxEmails = 3, maxIMs = 3
     /// The year Outlook stores for a birthday without one.
     static let noYear = 1604
 
@@ -34,9 +34,7 @@ enum ContactMapping {
         for (key, path) in text { c[keyPath: path] = o[key]?.text }
         c.displayName = o["displayName"]?.text
         c.emails = (o["emailAddresses"]?.array ?? []).compactMap { $0["address"]?.text }.map { LabeledValue($0, label: .other) }
-        c.phones = (o["mobilePhone"]?.text.map { [LabeledValue($0, label: .mobile)] } ?? [])
-            + strings(o["businessPhones"]).map { LabeledValue($0, label: .work) }
-            + strings(o["homePhones"]).map { LabeledValue($0, label: .home) }
+        c.phones = PhoneSlots.phones(PhoneSlots.read(o))
         c.ims = strings(o["imAddresses"]).map { LabeledValue($0, label: .other) }
         c.websites = o["businessHomePage"]?.text.map { [LabeledValue($0, label: .work)] } ?? []
         c.addresses = addressSlots.compactMap { key, label in address(o[key], label) }
@@ -78,15 +76,8 @@ enum ContactMapping {
         o["emailAddresses"] = .array(keep(
             Array(c.emails.prefix(maxEmails)).map { JSONValue.object(["address": .string($0.value), "name": .string($0.value)]) },
             old: oldEmails, key: { Normalize.email($0["address"]?.text ?? "") }))
-        func phones(_ label: ContactLabel, _ n: Int, _ key: String) -> JSONValue {
-            .array(keep(Array(c.phones.filter { $0.label == label }.prefix(n)).map { .string($0.value) },
-                        old: there[key]?.array ?? [], key: { Normalize.phone($0.text ?? "") }))
-        }
-        o["businessPhones"] = phones(.work, maxBusinessPhones, "businessPhones")
-        o["homePhones"] = phones(.home, maxHomePhones, "homePhones")
-        let mobile = c.phones.first { $0.label == .mobile }?.value
-        let oldMobile = there["mobilePhone"]?.text
-        o["mobilePhone"] = .text(mobile.map { m in oldMobile.flatMap { Normalize.phone($0) == Normalize.phone(m) ? $0 : nil } ?? m })
+        // Phones by Outlook's slots, the ones Graph has no property for as extended properties.
+        PhoneSlots.write(PhoneSlots.assign(c.phones, keeping: PhoneSlots.read(there)), into: &o)
         o["imAddresses"] = .array(keep(Array(c.ims.prefix(maxIMs)).map { .string($0.value) },
                                        old: there["imAddresses"]?.array ?? [], key: { ($0.text ?? "").lowercased() }))
         o["businessHomePage"] = .text(c.websites.first?.value)
@@ -131,11 +122,12 @@ enum ContactMapping {
         return y
     }
 
-    /// The body of a create: the fields that hold something, and the marker.
+    /// The body of a create: the fields that hold something, and the marker, in one request
+    /// (extended properties go in the create itself, so a create costs one request).
     static func create(_ c: Contact, marker: String) -> JSONObject {
         var o = fields(c).filter { !$0.value.isNull && $0.value != .array([]) }
-        o["singleValueExtendedProperties"] = .array([.object(["id": .string(Marker.propertyID), "value": .string(marker)])])
-        return o
+        o[ExtendedProperties.key(Marker.propertyID)] = .string(marker)
+        return ExtendedProperties.wire(o, dropEmpty: true)
     }
 
     /// The PATCH that turns `there` (the item as Graph holds it) into `c`: only the fields whose
@@ -144,15 +136,15 @@ enum ContactMapping {
     static func patch(_ c: Contact, there: JSONObject) -> JSONObject {
         let desired = fields(c, keeping: there)
         let now = fields(contact(there), keeping: there)
-        return desired.filter { key, value in
+        return ExtendedProperties.wire(desired.filter { key, value in
             if key == "categories" { return Set(value.array ?? []) != Set(now[key]?.array ?? []) }
             return (now[key] ?? .null) != value
-        }
+        })
     }
 
     /// What a mailbox keeps of a contact: the slots written, then read back.
     static let fit: @Sendable (Contact) -> Contact = { c in
-        var back = contact(fields(c.normalized()))
+        var back = contact(ExtendedProperties.wire(fields(c.normalized())))
         back.photo = c.photo
         return back.normalized()
     }
@@ -168,9 +160,6 @@ enum Marker {
             p["id"]?.string?.caseInsensitiveCompare(propertyID) == .orderedSame
         }?["value"]?.string.flatMap(CreateMarker.init(parsing:))
     }
-
-    /// `$expand` that reads the marker back with the item.
-    static let expand = "singleValueExtendedProperties($filter=id eq '\(propertyID)')"
 
     /// `$filter` finding the item a create with `marker` made.
     static func filter(_ marker: CreateMarker) -> String {

@@ -16,8 +16,10 @@ public struct GraphSettings: Sendable, Hashable {
     public var mailbox: String?
     /// The contacts folder: nil is the mailbox's default Contacts folder.
     public var folderID: String?
-    /// `Prefer: odata.maxpagesize` for delta.
+    /// `Prefer: odata.maxpagesize` for delta (Graph gives at most 200 contacts a page).
     public var pageSize: Int
+    /// `$top` of a plain listing, which reads whole items with their extended properties (≤ 1000).
+    public var listPageSize: Int
     /// Requests per `$batch` (Graph allows 20).
     public var batchSize: Int
     /// Graph's per app and mailbox budget: 10,000 requests in 10 minutes.
@@ -34,7 +36,8 @@ public struct GraphSettings: Sendable, Hashable {
     public init(
         tenant: String = "common", clientID: String, clientSecret: String? = nil, mailbox: String? = nil,
         folderID: String? = nil, authorityBase: URL = microsoftAuthority, graphBase: URL = microsoftGraph,
-        pageSize: Int = 200, batchSize: Int = 20, requestsPerWindow: Int = 10_000, window: TimeInterval = 600
+        pageSize: Int = 200, listPageSize: Int = 1000, batchSize: Int = 20, requestsPerWindow: Int = 10_000,
+        window: TimeInterval = 600
     ) {
         self.tenant = tenant
         self.clientID = clientID
@@ -44,6 +47,7 @@ public struct GraphSettings: Sendable, Hashable {
         self.authorityBase = authorityBase
         self.graphBase = graphBase
         self.pageSize = min(max(pageSize, 1), 1000)
+        self.listPageSize = min(max(listPageSize, 1), 1000)
         self.batchSize = min(max(batchSize, 1), 20)
         self.requestsPerWindow = max(requestsPerWindow, 1)
         self.window = window

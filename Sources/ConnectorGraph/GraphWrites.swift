@@ -30,13 +30,18 @@ extension GraphSpoke {
                 BatchRequest(id: "\(i)", method: .post, path: settings.contactsPath,
                              body: .object(ContactMapping.create(c.normalized(), marker: m.description)))
             }, size: settings.batchSize, replayable: false)
+            var photos: [PhotoWrite] = []
             for (i, c, _) in creates {
                 guard let r = made["\(i)"], r.isSuccess, let id = r.body?["id"]?.string else {
                     outcomes[i] = .failed(ItemError(remoteID: nil, message: "Graph refused it: \(made["\(i)"]?.failure?.message ?? "no answer")"))
                     continue
                 }
-                let version = try await setPhoto(c.photo, had: nil, on: id) ?? r.body?.object.flatMap(Self.version)
-                outcomes[i] = .created(RemoteID(id), version)
+                outcomes[i] = .created(RemoteID(id), r.body?.object.flatMap(Self.version))
+                // A photo only when there is one (it is a request of its own: Graph takes none in a create).
+                if let photo = c.photo { photos.append(PhotoWrite(index: i, id: id, photo: photo, had: false)) }
+            }
+            for (i, v) in try await setPhotos(photos) {
+                if case .created(let id, let old)? = outcomes[i] { outcomes[i] = .created(id, v ?? old) }
             }
         }
         if !updates.isEmpty {
@@ -54,18 +59,21 @@ extension GraphSpoke {
         return outcomes.map { $0 ?? .failed(ItemError(remoteID: nil, message: "Graph gave no answer for this item")) }
     }
 
-    /// Reads the items first: an etag that moved is a conflict before anything is sent, and
-    /// only the fields that change go out (PATCH), with If-Match all the same.
+    /// Reads the items first (with their extended properties): an etag that moved is a conflict
+    /// before anything is sent, and only the fields that change go out (PATCH), with If-Match
+    /// all the same. A photo is read only where both sides have one (to compare them).
     private func update(_ updates: [(Int, RemoteID, RemoteVersion?, Contact)], into outcomes: inout [WriteOutcome?]) async throws {
-        var reads: [BatchRequest] = []
-        for (i, id, _, _) in updates {
-            reads.append(BatchRequest(id: "c\(i)", method: .get, path: item(id.rawValue),
-                                      query: [("$select", ContactMapping.selected.joined(separator: ","))]))
-            reads.append(BatchRequest(id: "p\(i)", method: .get, path: item(id.rawValue) + "/photo/$value"))
+        let now = try await api.batch(updates.map { i, id, _, _ in
+            BatchRequest(id: "c\(i)", method: .get, path: item(id.rawValue), query: Self.readQuery)
+        }, size: settings.batchSize)
+        var photoReads: [BatchRequest] = []
+        for (i, id, _, contact) in updates {
+            guard contact.photo != nil, let there = now["c\(i)"]?.body?.object, Self.mayHavePhoto(there) else { continue }
+            photoReads.append(BatchRequest(id: "p\(i)", method: .get, path: item(id.rawValue) + "/photo/$value"))
         }
-        let now = try await api.batch(reads, size: settings.batchSize)
+        let photosThere = try await api.batch(photoReads, size: settings.batchSize)
         var patches: [BatchRequest] = []
-        var photos: [Int: (String, Photo?, Data?)] = [:]
+        var photos: [PhotoWrite] = []
         for (i, id, version, contact) in updates {
             guard let r = now["c\(i)"], r.isSuccess, let there = r.body?.object else {
                 outcomes[i] = now["c\(i)"]?.status == 404 ? .notFound : Self.outcome(now["c\(i)"]) { _ in .notFound }
@@ -73,8 +81,11 @@ extension GraphSpoke {
             }
             let current = Self.version(there)
             if let version, current != version { outcomes[i] = .conflict; continue }
-            let had = now["p\(i)"].flatMap { $0.isSuccess ? $0.body?.string.flatMap { Data(base64Encoded: $0) } : nil }
-            if contact.photo?.data != had { photos[i] = (id.rawValue, contact.photo, had) }
+            let had: Data? = photosThere["p\(i)"].flatMap { $0.isSuccess ? $0.body?.string.flatMap { Data(base64Encoded: $0) } : nil }
+            let hasOne = ExtendedProperties.hasPicture(there) ?? (had != nil)
+            if contact.photo == nil ? hasOne : contact.photo?.data != had {
+                photos.append(PhotoWrite(index: i, id: id.rawValue, photo: contact.photo, had: hasOne))
+            }
             let body = ContactMapping.patch(contact.normalized(), there: there)
             if body.isEmpty {
                 outcomes[i] = .updated(current)
@@ -88,9 +99,9 @@ extension GraphSpoke {
             guard let i = Int(p.id) else { continue }
             outcomes[i] = Self.outcome(answers[p.id]) { r in .updated(r.body?.object.flatMap(Self.version)) }
         }
-        for (i, (id, photo, had)) in photos.sorted(by: { $0.key < $1.key }) {
-            guard case .updated(let v)? = outcomes[i] else { continue }
-            outcomes[i] = .updated(try await setPhoto(photo, had: had != nil, on: id) ?? v)
+        let written = try await setPhotos(photos.filter { if case .updated? = outcomes[$0.index] { true } else { false } })
+        for (i, v) in written {
+            if case .updated(let old)? = outcomes[i] { outcomes[i] = .updated(v ?? old) }
         }
     }
 
@@ -107,22 +118,41 @@ extension GraphSpoke {
         }
     }
 
-    /// Sets or removes the contact's photo (`had` nil: unknown, a new item); the item's new
-    /// version when it wrote anything (a photo moves the etag).
-    private func setPhoto(_ photo: Photo?, had: Bool?, on id: String) async throws -> RemoteVersion? {
-        let url = api.url(item(id) + "/photo/$value")
-        if let photo {
-            _ = try await api.send(.put, url, body: photo.data, contentType: photo.mediaType)
-        } else if had == true {
-            do {
-                _ = try await api.send(.delete, url, body: nil)
-            } catch let f as GraphAPI.Failure where f.status == 404 {
-                return nil
+    struct PhotoWrite {
+        var index: Int
+        var id: String
+        /// nil: remove the photo there.
+        var photo: Photo?
+        /// The item has a photo now (a removal of none is no request).
+        var had: Bool
+    }
+
+    /// Sets or removes photos, in batches: the PUTs (or DELETEs), then the items' new versions
+    /// (a photo moves the change key), read in one more batch. The new version per op index,
+    /// nil where nothing was written.
+    private func setPhotos(_ writes: [PhotoWrite]) async throws -> [Int: RemoteVersion?] {
+        let todo = writes.filter { $0.photo != nil || $0.had }
+        guard !todo.isEmpty else { return [:] }
+        let sent = try await api.batch(todo.map { w in
+            if let photo = w.photo {
+                return BatchRequest(id: "\(w.index)", method: .put, path: item(w.id) + "/photo/$value",
+                                    binary: photo.data, contentType: photo.mediaType)
             }
-        } else {
-            return nil
+            return BatchRequest(id: "\(w.index)", method: .delete, path: item(w.id) + "/photo/$value")
+        }, size: settings.batchSize)
+        var out: [Int: RemoteVersion?] = [:]
+        var changed: [PhotoWrite] = []
+        for w in todo {
+            guard let r = sent["\(w.index)"] else { continue }
+            if r.isSuccess { changed.append(w); continue }
+            if r.status == 404, w.photo == nil { continue }  // no photo there after all
+            throw r.failure ?? GraphAPI.Failure(status: r.status, code: nil, message: "cannot write the photo")
         }
-        let o = try GraphAPI.decode(JSONObject.self, try await api.get(api.url(item(id), [("$select", "id,changeKey")])), "contact")
-        return Self.version(o)
+        guard !changed.isEmpty else { return out }
+        let versions = try await api.batch(changed.map { w in
+            BatchRequest(id: "\(w.index)", method: .get, path: item(w.id), query: [("$select", "id,changeKey")])
+        }, size: settings.batchSize)
+        for w in changed { out[w.index] = versions["\(w.index)"]?.body?.object.flatMap(Self.version) }
+        return out
     }
 }

@@ -23,10 +23,12 @@ struct Graph {
         }, close: { await $0.emulator.stop() }, body)
     }
 
+    /// `pageSize` below 200 pages listings too (at the same size), so small tests see pages.
     func settings(folder: String? = nil, pageSize: Int = 200, batch: Int = 20) -> GraphSettings {
         GraphSettings(
             tenant: emulator.tenantID, clientID: Self.clientID, clientSecret: Self.secret, mailbox: upn, folderID: folder,
-            authorityBase: emulator.authorityURL!, graphBase: emulator.graphURL!, pageSize: pageSize, batchSize: batch)
+            authorityBase: emulator.authorityURL!, graphBase: emulator.graphURL!, pageSize: pageSize,
+            listPageSize: pageSize < 200 ? pageSize : 1000, batchSize: batch)
     }
 
     /// Waits are recorded, not slept.

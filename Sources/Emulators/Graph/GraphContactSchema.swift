@@ -17,6 +17,8 @@ enum GraphContactSchema {
     static let caps: [(property: String, wire: String, max: Int)] = [
         ("emailAddresses", "EmailAddresses", 3), ("businessPhones", "BusinessPhones", 2), ("homePhones", "HomePhones", 2),
     ]
+    /// PidLidHasPicture (PSETID_Address, LID 0x8015), as a single-value extended property id.
+    static let hasPicture = "Boolean {00062004-0000-0000-C000-000000000046} Id 0x8015"
     static let relations = ["singleValueExtendedProperties", "multiValueExtendedProperties", "photo", "extensions"]
 
     /// Checks a POST or PATCH body and splits it into properties to store and extended properties.
@@ -81,7 +83,12 @@ enum GraphContactSchema {
         let keys = select ?? (readOnly.filter { $0 != "id" } + strings + collections + addresses + ["birthday"])
         for key in keys where key != "id" { o[key] = value(key) }
         if let expandIDs {
-            let props = c.extended.filter { expandIDs.isEmpty || expandIDs.contains($0.id.lowercased()) }
+            var props = c.extended.filter { expandIDs.isEmpty || expandIDs.contains($0.id.lowercased()) }
+            // Exchange keeps PidLidHasPicture itself: set when a contact photo is attached.
+            if c.photo != nil, expandIDs.isEmpty || expandIDs.contains(hasPicture.lowercased()),
+               !props.contains(where: { $0.id.lowercased() == hasPicture.lowercased() }) {
+                props.append((hasPicture, "true"))
+            }
             o["singleValueExtendedProperties"] = .array(props.map { ["id": .string($0.id), "value": .string($0.value)] })
         }
         return .object(o)

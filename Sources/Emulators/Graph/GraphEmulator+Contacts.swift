@@ -60,6 +60,15 @@ extension GraphEmulator {
         }
     }
 
+    /// Sets a single-value extended property (as Outlook writing a MAPI property would).
+    public func setExtendedProperty(_ propertyID: String, to value: String, on id: String, in upn: String) throws {
+        let now = self.now
+        try onMailbox(upn) { (mb) throws(GraphEmulatorError) in
+            guard mb.contacts[id] != nil else { throw .unknownContact(id) }
+            mb.touch(id, now: now) { $0.extended = GraphContactSchema.merge($0.extended, [(propertyID, value)]) }
+        }
+    }
+
     public func setContactPhoto(_ id: String, in upn: String, data: Data?) throws {
         let now = self.now
         try onMailbox(upn) { (mb) throws(GraphEmulatorError) in

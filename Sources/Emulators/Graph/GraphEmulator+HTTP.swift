@@ -15,6 +15,8 @@ extension GraphEmulator {
             let name = field.name.canonicalName.lowercased()
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
+        // HTTP/1.1's Host arrives as the request's authority, not as a header field.
+        if headers["host"] == nil, let authority = request.head.authority { headers["host"] = authority }
         guard segments.first == "v1.0" else {
             return await identity(request.method.rawValue, segments, query: query, body: body, headers: headers, context: context)
         }
@@ -98,13 +100,16 @@ extension GraphEmulator {
 
     func release(_ mailbox: String) { stats.withLock { $0.inFlight[mailbox, default: 1] -= 1 } }
 
-    var environment: GraphEnvironment {
-        settings.withLock { GraphEnvironment(now: now, base: root + "/v1.0", deltaExpiry: $0.deltaExpiry, replayInDelta: $0.replayInDelta) }
+    /// `host`: the request's Host header; links (nextLink, deltaLink) name the host the client
+    /// reached, so a client behind a relay (a benchmark counting requests) follows them through it.
+    func environment(host: String? = nil) -> GraphEnvironment {
+        let base = host.flatMap { h in h.hasPrefix("127.0.0.1:") || h.hasPrefix("localhost:") ? "http://" + h : nil } ?? root
+        return settings.withLock { GraphEnvironment(now: now, base: base + "/v1.0", deltaExpiry: $0.deltaExpiry, replayInDelta: $0.replayInDelta) }
     }
 
     /// Runs a parsed call on the tenant under its lock.
     func run(_ route: GraphRoute, _ req: GraphRequest, caller: GraphCaller, scope: String) -> GraphReply {
-        let env = environment
+        let env = environment(host: req.header("host"))
         let url = env.base + "/" + req.segments.joined(separator: "/")
         var reply: GraphReply
         do throws(GraphError) {

@@ -62,25 +62,42 @@ struct GraphRequest: Sendable {
     }
 }
 
-/// The one `$filter` shape the contact marker needs (PROTOCOLS.md §1.4):
-/// `singleValueExtendedProperties/Any(ep: ep/id eq 'X' and ep/value eq 'Y')`.
+/// The `$filter` shapes HubSync's clients use on contacts: the marker (PROTOCOLS.md §1.4),
+/// `singleValueExtendedProperties/Any(ep: ep/id eq 'X' and ep/value eq 'Y')`, and a modification
+/// time, `lastModifiedDateTime ge 2026-12-06T10:00:00Z` (or `gt`).
 struct ODataFilter: Sendable {
-    var propertyID: String
+    var propertyID: String?
     var value: String?
+    var modified: (after: Date, inclusive: Bool)?
 
     static func parse(_ raw: String) throws(GraphError) -> ODataFilter {
-        let lower = raw.lowercased()
-        guard lower.hasPrefix("singlevalueextendedproperties/any("), raw.hasSuffix(")") else {
-            throw GraphError(status: 400, code: "ErrorInvalidUrlQueryFilter", message: "The query filter contains one or more invalid nodes.")
+        let invalid = GraphError(status: 400, code: "ErrorInvalidUrlQueryFilter", message: "The query filter contains one or more invalid nodes.")
+        let lower = raw.lowercased().trimmingCharacters(in: .whitespaces)
+        if lower.hasPrefix("lastmodifieddatetime ") {
+            let parts = raw.trimmingCharacters(in: .whitespaces).split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            guard parts.count == 3, ["ge", "gt"].contains(parts[1].lowercased()) else { throw invalid }
+            let f = ISO8601DateFormatter()
+            var date = f.date(from: parts[2])
+            if date == nil {
+                f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+                date = f.date(from: parts[2])
+            }
+            guard let date else { throw invalid }
+            return ODataFilter(modified: (date, parts[1].lowercased() == "ge"))
         }
-        guard let id = quoted(in: raw, after: "/id eq").first else {
-            throw GraphError(status: 400, code: "ErrorInvalidUrlQueryFilter", message: "The query filter contains one or more invalid nodes.")
-        }
+        guard lower.hasPrefix("singlevalueextendedproperties/any("), raw.hasSuffix(")") else { throw invalid }
+        guard let id = quoted(in: raw, after: "/id eq").first else { throw invalid }
         return ODataFilter(propertyID: id, value: quoted(in: raw, after: "/value eq").first)
     }
 
     func matches(_ c: GraphStoredContact) -> Bool {
-        c.extended.contains { $0.id.lowercased() == propertyID.lowercased() && (value == nil || $0.value == value) }
+        if let since = modified {
+            // Graph compares at the second it renders.
+            let m = c.modified.timeIntervalSince1970.rounded(.down)
+            return since.inclusive ? m >= since.after.timeIntervalSince1970 : m > since.after.timeIntervalSince1970
+        }
+        guard let propertyID else { return false }
+        return c.extended.contains { $0.id.lowercased() == propertyID.lowercased() && (value == nil || $0.value == value) }
     }
 
     /// The single-quoted literals following `marker` (OData doubles a quote inside a literal).
