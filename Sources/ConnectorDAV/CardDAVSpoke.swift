@@ -71,11 +71,12 @@ public actor CardDAVSpoke: SpokeConnector {
         }
         let listing = listings[gen]!
         let batch = listing.batch(index, size: settings.multigetBatch)
-        var got = try await multiget(batch)
-        if index == 0 {
-            for (id, card) in listing.inline {
-                got.add(id, CardMapping.parse(id, card.text, on: paths.server), etag: card.etag, text: card.text)
-            }
+        var got = try await multiget(batch.filter { listing.inline[$0] == nil })
+        // Cards that came with the listing are read page by page, like fetched ones.
+        for id in batch {
+            guard let card = listing.inline[id] else { continue }
+            got.add(id, CardMapping.parse(id, card.text, on: paths.server), etag: card.etag, text: card.text)
+            listings[gen]!.inline[id] = nil
         }
         var changes = got.cards.filter { !CardMapping.isGroup($0.value.0) }.map {
             RemoteChange.upsert(CardMapping.item($0.key, etag: $0.value.1, card: $0.value.0, text: got.texts[$0.key]))

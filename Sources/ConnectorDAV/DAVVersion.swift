@@ -16,8 +16,9 @@ struct DAVVersion: Hashable {
     /// `text`: the card's text as read or sent; nil when it is `VCardWriter`'s own.
     init(etag: String, card: VCard?, text: String? = nil) {
         self.etag = etag
-        if let card, text.map({ VCardPatch.isCanonical($0, card) }) ?? true, card.unknown.isEmpty,
-            card.contact.custom.isEmpty, card.marker == nil, let uid = card.uid, !uid.contains(Self.separator)
+        // The rewrite-and-compare last: it is the dear check (a tenth of a first pull's time).
+        if let card, card.unknown.isEmpty, card.contact.custom.isEmpty, card.marker == nil, let uid = card.uid,
+            !uid.contains(Self.separator), text.map({ VCardPatch.isCanonical($0, card) }) ?? true
         {
             plain = (card.version, uid)
         }

@@ -27,13 +27,15 @@ enum DAVCursor: Hashable {
 /// What one pull found out before fetching bodies.
 struct Listing: Sendable {
     var mode: PullPage.Mode
-    /// Resources whose body is needed, by path.
+    /// Resources whose body is needed, by path: from `inline` when it came with the listing,
+    /// else with a multiget. Pages go through it in order.
     var fetch: [RemoteID] = []
     var deleted: [RemoteID] = []
     /// Listed at the version the hub holds.
     var unchanged: [RemoteID] = []
-    /// Cards that came with the listing (incremental sync-collection), unparsed: most are our
-    /// own writes coming back, skipped by version without reading them.
+    /// Cards that came with the listing (an incremental sync-collection, or a first one), unparsed
+    /// until their page: most incremental ones are our own writes coming back, skipped by version
+    /// without reading them.
     var inline: [RemoteID: (text: String, etag: String)] = [:]
     var cursor: SpokeCursor?
 
@@ -51,7 +53,7 @@ struct Listing: Sendable {
             if linked[id].map({ DAVVersion($0).etag }) == etag {
                 unchanged.append(id)
                 inline[id] = nil
-            } else if inline[id] == nil {
+            } else {
                 fetch.append(id)
             }
         }
@@ -90,13 +92,49 @@ extension CardDAVSpoke {
             if b.ctag == tag { return Listing(mode: .incremental, cursor: cursor) }
             return try await fullListing(known, b)
         case nil:
-            return try await fullListing(known, describe(props: DAVBody.listingProps), light: true)
+            return try await firstListing(known)
+        }
+    }
+
+    /// No cursor: the collection check and the sync-collection report go out together (the
+    /// check only decides when the report is refused), and when the hub holds none of the
+    /// cards they come with the report: one request for the whole book instead of a listing
+    /// and a multiget per batch (adopting two books that agree reads each once).
+    private func firstListing(_ known: KnownVersions) async throws -> Listing {
+        async let described = describe(props: DAVBody.listingProps)
+        let report: Result<Listing?, any Error>
+        do {
+            report = .success(try await syncListing(token: nil, known: known))
+        } catch {
+            report = .failure(error)
+        }
+        // The check first: a URL that is no address book is said so, whatever the report did.
+        let b = try await described
+        guard b.supportsSync else { return try await fullListing(known, b, light: true, triedSync: true) }
+        switch report {
+        case .success(let l?):
+            return l
+        case .success(nil):
+            return try await fullListing(known, b, light: true, triedSync: true)
+        case .failure(let e as ConnectorError) where known.knowsNothing && e.kind != .unauthorized:
+            // Every card in one answer can be too much (a big book with photos, past the size
+            // or time an answer may take): the names alone, then bounded multigets.
+            logger.notice(
+                "the first listing with cards failed; listing names only",
+                metadata: ["collection": "\(paths.collection)", "error": "\(e.message)"])
+            if let l = try await syncListing(token: nil, known: known, cards: false) { return l }
+            return try await fullListing(known, b, light: true, triedSync: true)
+        case .failure(let e):
+            throw e
         }
     }
 
     /// `light`: `b` was read without its ctag, which only a server without sync-collection needs.
-    private func fullListing(_ known: KnownVersions, _ b: AddressBook, light: Bool = false) async throws -> Listing {
-        if b.supportsSync, let l = try await syncListing(token: nil, known: known) { return l }
+    /// `triedSync`: the report was just refused, so it is not asked again.
+    private func fullListing(
+        _ known: KnownVersions, _ b: AddressBook, light: Bool = false, triedSync: Bool = false
+    ) async throws -> Listing {
+        if b.supportsSync, !triedSync, let l = try await syncListing(token: nil, known: known) { return l }
         let b = light ? try await describe() : b
         let ms = try await session.propfind(paths.collectionURL, depth: 1, DAVBody.etagListing)
         var listed: [(RemoteID, String)] = []
@@ -119,9 +157,10 @@ extension CardDAVSpoke {
         var order: [RemoteID] = []
         var inline: [RemoteID: (text: String, etag: String)] = [:]
         var rounds = 0
-        // A first listing names every card: bodies then come in bounded multigets, and only
-        // those the hub does not hold. After that, changes are few: they come inline.
-        let cards = wanted && start != nil
+        // A full listing names every card: bodies then come in bounded multigets, and only
+        // those the hub does not hold. When it holds none (a first sync), or after a token,
+        // when changes are few, they come inline.
+        let cards = wanted && (start != nil || known.knowsNothing)
         while true {
             rounds += 1
             let r = try await session.report(

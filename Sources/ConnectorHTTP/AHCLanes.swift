@@ -24,10 +24,12 @@ final class AHCLanes: Sendable {
 
     private let state = Mutex(State())
     private let timeout: TimeAmount
+    private let maxBody: Int
     private let makeClient: @Sendable () -> AsyncHTTPClient.HTTPClient
 
-    init(timeout: TimeAmount, makeClient: @escaping @Sendable () -> AsyncHTTPClient.HTTPClient) {
+    init(timeout: TimeAmount, maxBody: Int, makeClient: @escaping @Sendable () -> AsyncHTTPClient.HTTPClient) {
         self.timeout = timeout
+        self.maxBody = maxBody
         self.makeClient = makeClient
     }
 
@@ -51,8 +53,8 @@ final class AHCLanes: Sendable {
             guard !s.shutDown else { throw HTTPTransportError(.invalidRequest, "the transport is shut down") }
             let client = makeClient()
             s.clients.append(client)
-            let timeout = self.timeout
-            return HTTPLane { try await AHCTransport.execute($0, on: client, timeout: timeout) }
+            let (timeout, maxBody) = (self.timeout, self.maxBody)
+            return HTTPLane { try await AHCTransport.execute($0, on: client, timeout: timeout, maxBody: maxBody) }
         }
     }
 

@@ -12,15 +12,23 @@ public final class AHCTransport: HTTPTransport {
     private let client: AsyncHTTPClient.HTTPClient
     private let timeout: TimeAmount
     private let lanes: AHCLanes
-    /// Past this a response is refused rather than held in memory.
-    private static let maxBody = 256 * 1024 * 1024
+    /// Past this (inflated, when the answer came compressed) a response is refused rather than
+    /// held in memory.
+    private let maxBody: Int
+    public static let defaultMaxBody = 256 * 1024 * 1024
 
-    public init(tls: TLSSettings = .init(), timeout: Duration = .seconds(60), followRedirects: Bool = true) {
+    public init(
+        tls: TLSSettings = .init(), timeout: Duration = .seconds(60), followRedirects: Bool = true,
+        maxBody: Int = AHCTransport.defaultMaxBody
+    ) {
         let nanos = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         let timeout = TimeAmount.nanoseconds(nanos)
         self.timeout = timeout
-        client = Self.makeClient(tls: tls, timeout: timeout, lane: false)
-        lanes = AHCLanes(timeout: timeout) { Self.makeClient(tls: tls, timeout: timeout, lane: true) }
+        self.maxBody = maxBody
+        client = Self.makeClient(tls: tls, timeout: timeout, lane: false, maxBody: maxBody)
+        lanes = AHCLanes(timeout: timeout, maxBody: maxBody) {
+            Self.makeClient(tls: tls, timeout: timeout, lane: true, maxBody: maxBody)
+        }
         self.followRedirects = followRedirects
     }
 
@@ -31,7 +39,7 @@ public final class AHCTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try await Self.execute(request, on: client, timeout: timeout)
+        try await Self.execute(request, on: client, timeout: timeout, maxBody: maxBody)
     }
 
     public func withLane<T>(_ key: LaneKey, _ body: (HTTPLane) async throws -> T) async throws -> T {
@@ -40,7 +48,9 @@ public final class AHCTransport: HTTPTransport {
 
     /// A lane's client keeps one HTTP/1.1 connection per host: NTLM logs in a connection, and
     /// HTTP/2 would multiplex one login over unrelated streams (IIS refuses NTLM over it).
-    private static func makeClient(tls: TLSSettings, timeout: TimeAmount, lane: Bool) -> AsyncHTTPClient.HTTPClient {
+    private static func makeClient(
+        tls: TLSSettings, timeout: TimeAmount, lane: Bool, maxBody: Int
+    ) -> AsyncHTTPClient.HTTPClient {
         var tlsConfig = TLSConfiguration.makeClientConfiguration()
         if !tls.verify { tlsConfig.certificateVerification = .none }
         if let ca = tls.caFile { tlsConfig.additionalTrustRoots = [.file(ca)] }
@@ -50,6 +60,9 @@ public final class AHCTransport: HTTPTransport {
         // behind a timeout.
         config.connectionPool.retryConnectionEstablishment = false
         config.timeout = .init(connect: .nanoseconds(min(timeout.nanoseconds, 15_000_000_000)), read: timeout)
+        // Asks for gzip (Accept-Encoding) and inflates what comes back: a multistatus of cards
+        // shrinks to about a sixth. The limit is on the inflated size, as for a plain body.
+        config.decompression = .enabled(limit: .size(maxBody))
         if lane {
             config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 1
             config.httpVersion = .http1Only
@@ -58,16 +71,16 @@ public final class AHCTransport: HTTPTransport {
                                           configuration: config)
     }
 
-    static func execute(_ request: HTTPRequest, on client: AsyncHTTPClient.HTTPClient, timeout: TimeAmount)
-        async throws -> HTTPResponse
-    {
+    static func execute(
+        _ request: HTTPRequest, on client: AsyncHTTPClient.HTTPClient, timeout: TimeAmount, maxBody: Int
+    ) async throws -> HTTPResponse {
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         if let body = request.body { outgoing.body = .bytes(ByteBuffer(bytes: body)) }
         do {
             let response = try await client.execute(outgoing, timeout: timeout)
-            let buffer = try await response.body.collect(upTo: Self.maxBody)
+            let buffer = try await response.body.collect(upTo: maxBody)
             let body = Data(buffer.readableBytesView)
             return HTTPResponse(
                 status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
@@ -75,13 +88,13 @@ public final class AHCTransport: HTTPTransport {
         } catch let error as HTTPTransportError {
             throw error
         } catch {
-            throw Self.classify(error)
+            throw Self.classify(error, maxBody: maxBody)
         }
     }
 
     /// Sorts NIO/AHC errors into what the client needs to decide (retry, or tell the user), in
     /// words an admin can act on: never a library's type name or an errno.
-    static func classify(_ error: any Error) -> HTTPTransportError {
+    static func classify(_ error: any Error, maxBody: Int = AHCTransport.defaultMaxBody) -> HTTPTransportError {
         let text = String(describing: error)
         if error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError
             || text.localizedCaseInsensitiveContains("certificate")
@@ -95,6 +108,14 @@ public final class AHCTransport: HTTPTransport {
         }
         if error is NIOTooManyBytesError {
             return HTTPTransportError(.invalidRequest, "the answer is larger than \(maxBody / 1024 / 1024) MB")
+        }
+        // A gzip answer past the limit once inflated, or one that does not inflate (the module
+        // that defines these errors is not imported here: they are known by their type's name).
+        let typed = String(reflecting: error)
+        if typed.contains("DecompressionError") {
+            return typed.hasSuffix(".limit")
+                ? HTTPTransportError(.invalidRequest, "the answer is larger than \(maxBody / 1024 / 1024) MB once inflated")
+                : HTTPTransportError(.invalidRequest, "the answer is compressed but does not inflate")
         }
         if let ahc = error as? HTTPClientError {
             switch ahc {

@@ -105,12 +105,20 @@ public enum WriteOutcome: Hashable, Sendable {
 /// the bodies whose version moved.
 public struct KnownVersions: Sendable {
     private let lookup: @Sendable ([RemoteID]) async throws -> [RemoteID: RemoteVersion]
+    /// The hub holds none of the spoke's items (a first sync): every body is needed, so a source
+    /// may send them with the listing itself instead of asking for them afterwards.
+    public let knowsNothing: Bool
     public init(_ lookup: @escaping @Sendable ([RemoteID]) async throws -> [RemoteID: RemoteVersion]) {
         self.lookup = lookup
+        knowsNothing = false
+    }
+    private init(nothing: Void) {
+        lookup = { _ in [:] }
+        knowsNothing = true
     }
     public func callAsFunction(_ ids: [RemoteID]) async throws -> [RemoteID: RemoteVersion] { try await lookup(ids) }
     /// Knows nothing: every body is fetched.
-    public static let none = KnownVersions { _ in [:] }
+    public static let none = KnownVersions(nothing: ())
 }
 
 /// A source of contacts: transport + mapping, no sync decisions.

@@ -54,7 +54,7 @@ extension Pass {
         var applied = Set<RemoteID>()
         var inflight: Task<Void, any Error>?
         progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: 0))
-        let known = engine.knownVersions(hub.id, spoke.id)
+        let known = try engine.knownVersions(hub.id, spoke.id)
         do {
             repeat {
                 var p: PullPage

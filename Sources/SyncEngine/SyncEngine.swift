@@ -87,7 +87,7 @@ public struct SyncEngine: Sendable {
             let state = try store.spokeState(hub: hubID, spoke: spoke.id)
             let cursor = held.contains(spoke.id) ? nil : state.cursor
             let from = Self.resumePage(state, held: held.contains(spoke.id))
-            let known = knownVersions(hubID, spoke.id)
+            let known = try knownVersions(hubID, spoke.id)
             firstPages[spoke.id] = FirstPage(
                 since: cursor, from: from, page: Task { try await connector.pull(since: cursor, page: from, known: known) })
         }
@@ -145,8 +145,11 @@ public struct SyncEngine: Sendable {
         return state.resumePage.map { PageToken($0.rawValue) }
     }
 
-    func knownVersions(_ hub: HubID, _ spoke: SpokeID) -> KnownVersions {
-        KnownVersions { [store] ids in
+    /// What the hub holds of the spoke's items; `.none` while it holds nothing (a first sync),
+    /// which lets a connector take every body with its listing.
+    func knownVersions(_ hub: HubID, _ spoke: SpokeID) throws -> KnownVersions {
+        if try store.linkCount(hub: hub, spoke: spoke) == 0 { return .none }
+        return KnownVersions { [store] ids in
             try store.linkVersions(hub: hub, spoke: spoke, remoteIDs: ids).compactMapValues { $0 }
         }
     }

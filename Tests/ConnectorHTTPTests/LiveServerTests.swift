@@ -57,6 +57,28 @@ import TestSupport
         }
     }
 
+    /// Answers come compressed when the server can (a multistatus of cards to about a sixth),
+    /// and reach the caller inflated.
+    @Test func answersAreAskedForCompressedAndInflated() async throws {
+        let server = try await TestServer.start()
+        try await withTransport { transport in
+            let response = try await HTTPClient(transport: transport).send(HTTPRequest(.get, url(server, "/gzip")))
+            #expect(response.status == 200)
+            #expect(response.header("Content-Encoding") == "gzip")
+            #expect(text(response) == "<multistatus>" + String(repeating: "x", count: 100000) + "</multistatus>")
+        }
+    }
+
+    @Test func anAnswerPastTheLimitOnceInflatedIsRefused() async throws {
+        let server = try await TestServer.start()
+        try await withTransport(AHCTransport(maxBody: 1 << 20)) { transport in
+            let error = await #expect(throws: ConnectorError.self) {
+                try await HTTPClient(transport: transport).send(HTTPRequest(.get, url(server, "/gzip-bomb")))
+            }
+            #expect(error?.message.contains("larger than 1 MB once inflated") == true, "\(String(describing: error))")
+        }
+    }
+
     @Test func serviceUnavailableWithRetryAfterThenSuccess() async throws {
         let server = try await TestServer.start()
         try await withTransport { transport in

@@ -134,6 +134,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if path == "/.well-known/carddav":
             return self.reply(301, b"", [("Location", "/digest-sha256/dav/")])
+        if path.startswith("/gzip"):  # compressed only when asked, as servers do
+            import gzip
+            asked = "gzip" in self.headers.get("Accept-Encoding", "")
+            if path == "/gzip-bomb":  # 64 MB of zeros in 64 KB
+                return self.reply(200, gzip.compress(bytes(64 << 20)), [("Content-Encoding", "gzip")])
+            if not asked:
+                return self.reply(200, b"plain")
+            return self.reply(200, gzip.compress(b"<multistatus>" + b"x" * 100000 + b"</multistatus>"),
+                              [("Content-Encoding", "gzip")])
         self.reply(200 if path == "/hello" else 404, b"hello")
 
     do_GET = do_PUT = do_POST = do_DELETE = do_PROPFIND = do_REPORT = do_OPTIONS = do_HEAD = any

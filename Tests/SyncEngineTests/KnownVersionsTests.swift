@@ -14,6 +14,8 @@ final class ListedByVersion: SpokeConnector {
     let inner: MemorySpoke
     /// Bodies sent, over all pulls.
     let sent = Mutex(0)
+    /// `known.knowsNothing` of each first page asked for.
+    let knewNothing = Mutex<[Bool]>([])
     init(inner: MemorySpoke) { self.inner = inner }
     var capabilities: Set<ContactField>? { nil }
     var maxBatch: Int { inner.maxBatch }
@@ -23,6 +25,7 @@ final class ListedByVersion: SpokeConnector {
     }
 
     func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+        if page == nil { knewNothing.withLock { $0.append(known.knowsNothing) } }
         var p = try await inner.pull(since: nil, page: page)
         let ids = p.changes.compactMap { if case .upsert(let r) = $0 { r.id } else { nil } }
         let held = try await known(ids)
@@ -61,5 +64,19 @@ final class ListedByVersion: SpokeConnector {
         #expect(run.stats[h.configs[0].id]?.hubDeleted == 0)
         #expect(h.spokes[1].count == 8)
         #expect(h.spokes[1].contacts.contains { $0.title == "Edited" })
+    }
+
+    /// While the hub holds nothing of a spoke, the engine says so (a CardDAV book then sends its
+    /// cards with the listing); once it holds some, the versions are asked for.
+    @Test func aSpokeTheHubHoldsNothingOfIsToldSo() async throws {
+        let h = try Harness()
+        let listed = ListedByVersion(inner: h.spokes[0])
+        let connectors: [SpokeID: any SpokeConnector] = [h.configs[0].id: listed, h.configs[1].id: h.spokes[1]]
+        for i in 0..<3 { _ = h.spokes[0].userUpsert(Sample.person("P\(i)", "Q")) }
+        try await h.engine.sync(hub: h.hub, connectors: connectors)
+        try await h.engine.sync(hub: h.hub, connectors: connectors)
+        // (The engine asks for each spoke's first page ahead, then pulls it.)
+        #expect(listed.knewNothing.withLock { $0 } == [true, false])
+        #expect(KnownVersions.none.knowsNothing && !KnownVersions { _ in [:] }.knowsNothing)
     }
 }
