@@ -106,6 +106,7 @@ public final class HubApp: Sendable {
         addAuthRoutes(router)
         addCatalogRoutes(router)
         addHubRoutes(router)
+        addMigrationRoutes(router)
         addActivityRoutes(router)
         return router
     }

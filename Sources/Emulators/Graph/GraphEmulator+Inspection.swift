@@ -35,9 +35,8 @@ extension GraphEmulator {
     func onMailbox<T: Sendable>(_ upn: String, _ body: (inout GraphMailbox) throws(GraphEmulatorError) -> T) throws(GraphEmulatorError) -> T {
         try store.with { (t: inout GraphTenant) throws(GraphEmulatorError) -> T in
             guard let id = t.userID(upn) else { throw .unknownUser(upn) }
-            guard var mb = t.mailboxes[id] else { throw .noMailbox(upn) }
-            defer { t.mailboxes[id] = mb }
-            return try body(&mb)
+            guard t.mailboxes[id] != nil else { throw .noMailbox(upn) }
+            return try t.onMailbox(id, body)
         }
     }
 
