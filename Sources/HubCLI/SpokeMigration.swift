@@ -79,7 +79,9 @@ enum SpokeMigration {
         // Not below the default folder (or deeper than the listing goes): the default folder
         // itself when it has its name, else that folder by id.
         if (name ?? "").lowercased() == folders[0].path.lowercased() { return folders[0] }
-        return GraphFolder(id: found.id, name: found.name, path: name ?? found.name)
+        var named = found
+        named.path = name ?? found.name
+        return named
     }
 
     /// The settings a Microsoft 365 spoke keeps (as `spoke add --kind m365` stores them).

@@ -165,7 +165,9 @@ import TestSupport
             let links = try s.hub.store.linkedRemoteIDs(hub: s.hub.hub, spoke: Self.mail)
             let cursor = try s.hub.cursor(Self.mail)
             // Two links translated to one id: the store refuses the batch, and nothing of it lands.
-            await #expect(throws: (any Error).self) { try await migrate(&s, translatedAs: { _ in "same" }) }
+            var refused = false
+            do { try await migrate(&s, translatedAs: { _ in "same" }) } catch { refused = true }
+            #expect(refused)
             s.hub.replace(Self.mail, with: s.x.ewsSpoke())
             let config = try #require(try s.hub.store.spokes(hub: s.hub.hub).first { $0.id == Self.mail })
             #expect(config.kind == .ews)
@@ -188,7 +190,9 @@ import TestSupport
             #expect(try await s.hub.sync().status == .succeeded)
             for r in try s.x.ewsContacts() { try s.x.ews.deleteContact(id: r.id, in: s.x.upn) }
             #expect(try await s.hub.sync().stats[Self.mail]?.heldDeletions == 6)
-            await #expect(throws: EngineError.self) { try await migrate(&s) }
+            var refused: (any Error)?
+            do { try await migrate(&s) } catch { refused = error }
+            #expect(refused is EngineError)
             #expect(try s.hub.store.spokes(hub: s.hub.hub).first { $0.id == Self.mail }?.kind == .ews)
         }
     }

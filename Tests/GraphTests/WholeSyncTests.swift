@@ -37,10 +37,11 @@ import TestSupport
                     await ews.stop()
                     throw error
                 }
-            }, close: { _, people in
+            }, close: { pair in
                 await ews.stop()
-                await people.emulator.stop()
-            }) { url, people in
+                await pair.1.emulator.stop()
+            }) { pair in
+                let (url, people) = pair
                 var hub = try HubFixture()
                 try hub.add(Self.exchange.rawValue, .ews, ewsSpoke(url: url, user: Self.server.user, password: Self.server.password))
                 try hub.add(Self.m365.rawValue, .graph, g.spoke())

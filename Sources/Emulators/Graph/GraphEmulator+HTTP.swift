@@ -157,7 +157,7 @@ extension GraphEmulator {
                                  message: "The mailbox is either inactive, soft-deleted, or is hosted on-premise.")
             }
             let scope = MailboxScope(owner: "users('\(id)')", url: url)
-            return try t.onMailbox(id) { (mb) throws(GraphError) -> GraphReply in try GraphMailboxOps.run(m, req, &mb, scope, env) }
+            return try t.onMailbox(id) { (mb: inout GraphMailbox) throws(GraphError) -> GraphReply in try GraphMailboxOps.run(m, req, &mb, scope, env) }
         default:
             throw GraphError(status: 405, code: "Request_BadRequest", message: "Specified HTTP method is not allowed for the request target.")
         }

@@ -142,7 +142,10 @@ extension GraphEmulator {
             guard let id = t.userID(upn) else { throw .unknownUser(upn) }
             guard t.mailboxes[id] != nil else { throw .noMailbox(upn) }
             t.sharedMailboxes[id] = shared
-            t.onMailbox(id) { mb in mb.rounds = [:]; mb.deltaEpoch += 1 }
+            t.onMailbox(id) { (mb: inout GraphMailbox) in
+                mb.rounds = [:]
+                mb.deltaEpoch += 1
+            }
         }
     }
 }
