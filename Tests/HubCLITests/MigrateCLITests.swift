@@ -108,8 +108,8 @@ import TestSupport
             _ = await cli.run(["spoke", "add", "team", "--name", "Mail", "--kind", "ews", "--url", "http://127.0.0.1:\(m.ewsPort)",
                                "--user", m.upn, "--password", "Ex-pw 3"])
             #expect(await cli.run("sync team").exitCode == 0)
-            // Graph fails the translation for good: nothing is switched.
-            m.graph.faults.inject(.httpStatus(503), count: 100, operation: "translateExchangeIds")
+            // Graph refuses the translation (no admin consent yet): nothing is switched.
+            m.graph.faults.inject(.httpStatus(403), count: 1, operation: "translateExchangeIds")
             var r = await cli.run(["spoke", "migrate", "team", "mail", "--to", "m365"] + m.appOnly)
             #expect(r.error != nil)
             m.graph.faults.clear()

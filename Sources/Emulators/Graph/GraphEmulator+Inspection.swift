@@ -86,6 +86,7 @@ extension GraphEmulator {
             guard let id = t.userID(upn) else { throw .unknownUser(upn) }
             t.users[id] = nil
             t.mailboxes[id] = nil
+            t.sharedMailboxes[id] = nil
             t.removedUsers.append((id, t.nextDirectorySeq()))
             for g in t.groups.keys { t.groups[g]!.members.removeAll { $0 == id } }
         }
