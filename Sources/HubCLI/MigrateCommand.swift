@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConnectorGraph
 import Foundation
+import HubServer
 import SyncModel
 
 extension SpokeGroup {

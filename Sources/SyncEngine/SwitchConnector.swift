@@ -28,6 +28,11 @@ public struct ConnectorSwitchReport: Sendable, Hashable {
     public var moved: Int
     /// Links whose id did not translate: the item is found again by its marker or by matching.
     public var refind: Int
+
+    public init(moved: Int, refind: Int) {
+        self.moved = moved
+        self.refind = refind
+    }
 }
 
 extension SyncEngine {

@@ -38,7 +38,7 @@ struct SharedExchange {
     }
 
     func ewsSpoke(folder: String? = nil) -> EWSSpoke {
-        ewsSpoke(url: ewsURL, user: "ann", password: Self.password, folder: folder)
+        exchangeSpoke(url: ewsURL, user: "ann", password: Self.password, folder: folder)
     }
 
     /// The HTTP client an app-only Graph spoke of this mailbox uses (for `translateExchangeIds`).
@@ -57,7 +57,7 @@ struct SharedExchange {
 }
 
 /// A spoke on an EWS emulator mailbox's Contacts folder (basic auth, no waits).
-func ewsSpoke(url: URL, user: String, password: String, folder: String? = nil) -> EWSSpoke {
+func exchangeSpoke(url: URL, user: String, password: String, folder: String? = nil) -> EWSSpoke {
     EWSSpoke(
         settings: EWSSettings(url: url, folderID: folder),
         http: HTTPClient(transport: AHCTransport.shared(), auth: .basic(user: user, password: password),

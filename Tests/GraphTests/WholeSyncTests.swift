@@ -2,6 +2,7 @@ import ConnectorKit
 import Emulators
 import Foundation
 import SyncModel
+import SyncStore
 import Testing
 import TestSupport
 
@@ -43,7 +44,7 @@ import TestSupport
             }) { pair in
                 let (url, people) = pair
                 var hub = try HubFixture()
-                try hub.add(Self.exchange.rawValue, .ews, ewsSpoke(url: url, user: Self.server.user, password: Self.server.password))
+                try hub.add(Self.exchange.rawValue, .ews, exchangeSpoke(url: url, user: Self.server.user, password: Self.server.password))
                 try hub.add(Self.m365.rawValue, .graph, g.spoke())
                 try hub.add(Self.google.rawValue, .google, people.spoke())
                 try await body(Setup(hub: hub, ews: ews, g: g, people: people))
