@@ -68,6 +68,21 @@ import TestSupport
         return report
     }
 
+    @Test func idsAreTranslatedAThousandARequestAndMalformedOnesAreLeftOut() async throws {
+        try await SharedExchange.with { x in
+            // Shaped like the EWS emulator's item ids (46 bytes), each one different.
+            let ids: [String] = (0..<1_001).map { (n: Int) -> String in
+                var bytes: [UInt8] = [0, 3, 36, 0] + Array(repeating: 7, count: 40)
+                bytes += [UInt8(n % 256), UInt8(n / 256)]
+                return Data(bytes).base64EncodedString()
+            }
+            let translated = try await ExchangeIds.translate(ewsIDs: ids + ["not an id"], x.graph.settings(), http: x.graphHTTP())
+            #expect(translated.count == 1_001 && translated["not an id"] == nil)
+            #expect(ids.allSatisfy { translated[$0] == GraphEmulator.graphID(fromEWSId: $0) })
+            #expect(x.graph.emulator.requestCount("translateExchangeIds") == 2)
+        }
+    }
+
     @Test func theMailboxLooksTheSameThroughBothEmulators() async throws {
         try await setup { s in
             try await seed(s)
