@@ -152,10 +152,11 @@ let package = Package(
             "ConnectorGoogle", "ConnectorEWS", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "Emulators", "SyncModel", "SyncEngine",
             "TestSupport", "ConnectorFolder", "ConnectorDAV",
         ], exclude: ["python"]),
-        // The Microsoft 365 spoke: pure mapping and OAuth, and against the Graph emulator.
+        // The Microsoft 365 spoke: pure mapping and OAuth, and against the Graph emulator; whole syncs
+        // with Exchange Server and Google, and moving a spoke from EWS to Graph on one shared mailbox.
         .testTarget(name: "GraphTests", dependencies: [
             "ConnectorGraph", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "Emulators", "SyncModel", "SyncEngine",
-            "SyncStore", "TestSupport",
+            "SyncStore", "TestSupport", "ConnectorEWS", "ConnectorGoogle",
         ]),
         // The server's API against a MemoryStore and memory spokes (no network).
         .testTarget(name: "HubServerTests", dependencies: [

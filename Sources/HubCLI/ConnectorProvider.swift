@@ -284,7 +284,7 @@ public struct ConnectorProvider: SpokeProvider {
 
     /// The Graph settings and refresh token a form leads to: app-only when it names a mailbox,
     /// else a finished Sign in with Microsoft.
-    private func m365(_ form: SpokeForm) throws -> (GraphSettings, GraphTokens?) {
+    func m365(_ form: SpokeForm) throws -> (GraphSettings, GraphTokens?) {
         func text(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) } }
         if let mailbox = text(form.email) {
             let input = M365ClientInput(clientID: text(form.clientID), clientSecret: form.clientSecret.flatMap { $0.isEmpty ? nil : $0 },

@@ -107,6 +107,7 @@ public final class HubApp: Sendable {
         addCatalogRoutes(router)
         addHubRoutes(router)
         addGroupRoutes(router)
+        addMigrationRoutes(router)
         addActivityRoutes(router)
         return router
     }

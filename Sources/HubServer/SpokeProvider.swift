@@ -1,5 +1,6 @@
 import Foundation
 import ConnectorKit
+import SyncEngine
 import SyncModel
 
 /// What the wizard's settings step sends for a new spoke. Which fields a kind reads is said by
@@ -183,4 +184,15 @@ public protocol SpokeProvider: Sendable {
 
     /// The settings safe to show (URL, user, folder name; never a secret).
     func describe(_ spoke: SpokeConfig) -> [String: String]
+
+    /// Moving a spoke to another kind for the same source (an Exchange Online spoke from EWS to
+    /// Microsoft 365): the new configuration and its links' ids as the new connector knows them.
+    /// Talks to the source only; the switch itself is the engine's, under the hub's lock.
+    func migration(_ spoke: SpokeConfig, to kind: SpokeKind, _ form: SpokeForm) async throws -> ConnectorSwitch
+}
+
+extension SpokeProvider {
+    public func migration(_ spoke: SpokeConfig, to kind: SpokeKind, _ form: SpokeForm) async throws -> ConnectorSwitch {
+        throw SetupError(field: "kind", "This server cannot move spokes between kinds.")
+    }
 }

@@ -184,6 +184,7 @@ public final class MemoryStore: SyncStore {
             for r in b.runs { d.runs[r.id] = r }
             for s in b.removedHolds { d.holds[s] = nil }
             for h in b.holds { d.holds[h.spoke] = h }
+            for s in b.spokes where s.hub == hub { d.spokes[s.id] = s }
             hubs[hub] = d
         }
     }

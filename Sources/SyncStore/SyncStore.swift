@@ -29,6 +29,9 @@ public struct WriteBatch: Sendable {
     /// Replaces the hold of that spoke.
     public var holds: [DeletionHold] = []
     public var removedHolds: [SpokeID] = []
+    /// Spoke configurations saved with the rest: a spoke that changes connector (`spoke
+    /// migrate`) switches its kind, settings and links in one transaction.
+    public var spokes: [SpokeConfig] = []
     /// Must survive a power loss once `commit` returns, not only a crash: set on what the engine
     /// commits right before a remote write (create intents), since a lost intent means a
     /// duplicate. Other batches may be lost with the last moments before a power cut and are
@@ -43,7 +46,7 @@ public struct WriteBatch: Sendable {
     public var isEmpty: Bool {
         items.isEmpty && links.isEmpty && removedLinks.isEmpty && addedIntents.isEmpty && removedIntents.isEmpty
             && journal.isEmpty && spokeStates.isEmpty && runs.isEmpty && holds.isEmpty && removedHolds.isEmpty
-            && pruneBefore == nil
+            && spokes.isEmpty && pruneBefore == nil
     }
 }
 

@@ -4,7 +4,7 @@ import SyncStore
 
 extension SQLiteStore {
     /// Applies the batch in one write transaction, in MemoryStore's order (items, removed links,
-    /// links, removed intents, added intents, journal, states, runs, removed holds, holds).
+    /// links, removed intents, added intents, journal, states, runs, removed holds, holds, spokes).
     ///
     /// No reads ahead of the writes: the (hub, spoke, remote id) UNIQUE constraint detects a
     /// conflicting link, the error aborts the transaction, and SQLite rolls back everything the
@@ -103,6 +103,9 @@ extension SQLiteStore {
                     sql: "INSERT OR REPLACE INTO holds (hub_id, \(Rows.holdColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 for hold in b.holds { try stmt.execute(arguments: Rows.holdArguments(hub, hold)) }
             }
+            for spoke in b.spokes where spoke.hub == hub {
+                try db.execute(sql: Self.upsertSpoke, arguments: [h, spoke.id.rawValue, spoke.position, try JSON.encode(spoke)])
+            }
         }
     }
 
@@ -117,6 +120,11 @@ extension SQLiteStore {
         ON CONFLICT(hub_id, item_id) DO UPDATE SET contact = excluded.contact, hash = excluded.hash,
             version = excluded.version, deleted = excluded.deleted, modified_at = excluded.modified_at,
             field_times = excluded.field_times
+        """
+
+    static let upsertSpoke = """
+        INSERT INTO spokes (hub_id, spoke_id, position, config) VALUES (?, ?, ?, ?)
+        ON CONFLICT(hub_id, spoke_id) DO UPDATE SET position = excluded.position, config = excluded.config
         """
 
     /// An upsert on the (spoke, item) key only: a clash on the (spoke, remote id) key is not

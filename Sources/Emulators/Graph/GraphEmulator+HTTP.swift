@@ -157,13 +157,12 @@ extension GraphEmulator {
             guard caller == .app || scopes.contains("Contacts.ReadWrite") || (!write && scopes.contains("Contacts.Read")) else {
                 throw GraphError.accessDenied
             }
-            guard var mb = t.mailboxes[id] else {
+            guard t.mailboxes[id] != nil else {
                 throw GraphError(status: 404, code: "MailboxNotEnabledForRESTAPI",
                                  message: "The mailbox is either inactive, soft-deleted, or is hosted on-premise.")
             }
-            defer { t.mailboxes[id] = mb }
             let scope = MailboxScope(owner: "users('\(id)')", url: url)
-            return try GraphMailboxOps.run(m, req, &mb, scope, env)
+            return try t.onMailbox(id) { (mb: inout GraphMailbox) throws(GraphError) -> GraphReply in try GraphMailboxOps.run(m, req, &mb, scope, env) }
         default:
             throw GraphError(status: 405, code: "Request_BadRequest", message: "Specified HTTP method is not allowed for the request target.")
         }

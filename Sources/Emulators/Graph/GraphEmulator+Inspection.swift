@@ -35,9 +35,8 @@ extension GraphEmulator {
     func onMailbox<T: Sendable>(_ upn: String, _ body: (inout GraphMailbox) throws(GraphEmulatorError) -> T) throws(GraphEmulatorError) -> T {
         try store.with { (t: inout GraphTenant) throws(GraphEmulatorError) -> T in
             guard let id = t.userID(upn) else { throw .unknownUser(upn) }
-            guard var mb = t.mailboxes[id] else { throw .noMailbox(upn) }
-            defer { t.mailboxes[id] = mb }
-            return try body(&mb)
+            guard t.mailboxes[id] != nil else { throw .noMailbox(upn) }
+            return try t.onMailbox(id, body)
         }
     }
 
@@ -87,6 +86,7 @@ extension GraphEmulator {
             guard let id = t.userID(upn) else { throw .unknownUser(upn) }
             t.users[id] = nil
             t.mailboxes[id] = nil
+            t.sharedMailboxes[id] = nil
             t.removedUsers.append((id, t.nextDirectorySeq()))
             for g in t.groups.keys { t.groups[g]!.members.removeAll { $0 == id } }
         }

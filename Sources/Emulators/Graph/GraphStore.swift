@@ -44,7 +44,8 @@ struct DeltaRound: Sendable {
 /// One mailbox's contacts, folders and change log. Mutated only under the tenant's lock.
 struct GraphMailbox: Sendable {
     let userID: String
-    let guid: [UInt8]
+    /// The mailbox's id bytes (a mailbox shared with the EWS emulator takes that one's, see `SharedMailbox`).
+    var guid: [UInt8]
     var folders: [String: GraphStoredFolder] = [:]
     var defaultFolderID = ""
     var contacts: [String: GraphStoredContact] = [:]
@@ -136,6 +137,8 @@ struct GraphTenant: Sendable {
     var removedUsers: [(id: String, seq: Int)] = []
     var groups: [String: GraphGroup] = [:]
     var mailboxes: [String: GraphMailbox] = [:]
+    /// Mailboxes served from an EWS emulator's mailbox (`GraphEmulator.shareMailbox`).
+    var sharedMailboxes: [String: SharedMailbox] = [:]
     var directorySeq = 0
     var directoryEpoch = 1
 

@@ -2,6 +2,7 @@
 // "Sync options" step (one form per source) and by the source's own page.
 import { get, patch, hubPath, APIError } from './api.js';
 import { h, field, checkbox, setFieldError, focusHeading, notify, busy, fieldLabel } from './dom.js';
+import { migrateSection } from './migrate.js';
 
 /** The fields a mapping may name for a kind: standard ones, then the kind's own as custom.X. */
 export async function mappableFields(kindInfo) {
@@ -167,6 +168,7 @@ export async function showSpokeOptions(view, hubID, spokeID) {
       form.element,
       hasPassword ? h('details', {}, h('summary', {}, 'Change the password'),
         field({ label: 'New password', input: password, help: 'Leave empty to keep the current one. The next sync uses it: a wrong one shows as this source’s problem on the hub page.' })) : null,
-      h('div', { class: 'actions' }, save, h('a', { href: back }, 'Cancel'))));
+      h('div', { class: 'actions' }, save, h('a', { href: back }, 'Cancel'))),
+    migrateSection(hubID, spoke, () => { location.hash = back; }) ?? '');
   focusHeading(view);
 }
