@@ -50,12 +50,15 @@ public struct DirectorySpoke: SpokeConnector {
         }
     }
 
+    /// Which kind of listing a page token continues: a full one (absence is deletion) or an incremental one.
+    enum Stage: String { case full = "F", incremental = "I" }
+
     private func listPage(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
-        var stage: GraphSpoke.Stage = cursor == nil ? .full : .incremental
+        var stage: Stage = cursor == nil ? .full : .incremental
         var url = cursor.flatMap { URL(string: $0.rawValue) } ?? firstDeltaURL
         if let page {
             let parts = page.rawValue.split(separator: "|", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let s = GraphSpoke.Stage(rawValue: parts[0]), let u = URL(string: parts[1]) else {
+            guard parts.count == 2, let s = Stage(rawValue: parts[0]), let u = URL(string: parts[1]) else {
                 throw ConnectorError(.protocolViolation, "a page of the directory listing has no link")
             }
             (stage, url) = (s, u)
