@@ -13,11 +13,15 @@ struct PeopleAPI: Sendable {
         var status: Int
         var reason: String?
         var message: String
+        /// Where it came from, for `connectorError`.
+        var server: String? = nil
+        var request: String? = nil
 
         /// For a failure nobody handled on the way up.
         var connectorError: ConnectorError {
             ConnectorError(status == 404 ? .unavailable : .protocolViolation,
-                           "Google answered \(status)\(reason.map { " \($0)" } ?? ""): \(message)")
+                           "Google answered \(status)\(reason.map { " \($0)" } ?? "")\(message.isEmpty ? "" : ": \(message)")",
+                           server: server, request: request)
         }
     }
 
@@ -61,7 +65,19 @@ struct PeopleAPI: Sendable {
         }
         await budget.finish(ticket)
         if response.isSuccess { return response.body }
-        let error = Self.error(response)
+        var error = Self.error(response)
+        error.server = ServerName.of(base)
+        error.request = HTTPClient.requestName(request)
+        do {
+            try Self.check(response, error)
+        } catch let e as ConnectorError {
+            throw e.at(server: error.server, request: error.request)
+        }
+        return response.body
+    }
+
+    /// A 4xx the caller may handle is thrown as it is; the rest become `ConnectorError`.
+    private static func check(_ response: HTTPResponse, _ error: Failure) throws {
         switch response.status {
         case 401: throw ConnectorError(.unauthorized, "Google refused the access token; sign in again (\(error.message))")
         case 400, 404, 409, 412: throw error
@@ -70,7 +86,7 @@ struct PeopleAPI: Sendable {
         case 403: throw ConnectorError(.unauthorized, "Google refused access (\(error.reason ?? "\(response.status)")): \(error.message)")
         case 429: throw ConnectorError(.unavailable, "Google's quota is used up for now (RESOURCE_EXHAUSTED); try again later")
         case 500...: throw ConnectorError(.unavailable, "Google answered \(response.status)")
-        default: throw ConnectorError(.protocolViolation, "Google answered \(response.status): \(error.message)")
+        default: throw error.connectorError
         }
     }
 

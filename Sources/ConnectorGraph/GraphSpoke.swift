@@ -27,6 +27,8 @@ public struct GraphSpoke: SpokeConnector {
     public var capabilities: Set<ContactField>? { nil }
     public var fit: (@Sendable (Contact) -> Contact)? { ContactMapping.fit }
     public var maxBatch: Int { settings.batchSize }
+    /// The server, as errors name it.
+    var server: String { ServerName.of(settings.graphBase) }
 
     struct DeltaPage: Decodable {
         var value: [JSONObject]?
@@ -51,6 +53,10 @@ public struct GraphSpoke: SpokeConnector {
     }
 
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+        try await ConnectorError.naming(server: server) { try await self.pullHere(since: cursor, page: page, known: known) }
+    }
+
+    private func pullHere(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         do {
             return try await listPage(since: cursor, page: page, known: known)
         } catch let f as GraphAPI.Failure {
@@ -169,6 +175,10 @@ public struct GraphSpoke: SpokeConnector {
     func item(_ id: String) -> String { settings.root + "/contacts/" + GraphSettings.segment(id) }
 
     public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
+        try await ConnectorError.naming(server: server) { try await self.fetchHere(id) }
+    }
+
+    private func fetchHere(_ id: RemoteID) async throws -> RemoteItem? {
         do {
             let query = [("$select", ContactMapping.selected.joined(separator: ",")), ("$expand", Marker.expand)]
             let o = try GraphAPI.decode(JSONObject.self, try await api.get(api.url(item(id.rawValue), query)), "contact")
@@ -186,6 +196,10 @@ public struct GraphSpoke: SpokeConnector {
 
     /// The item a create with this marker made, found by `$filter` on the extended property.
     public func find(marker: CreateMarker) async throws -> RemoteItem? {
+        try await ConnectorError.naming(server: server) { try await self.findHere(marker: marker) }
+    }
+
+    private func findHere(marker: CreateMarker) async throws -> RemoteItem? {
         do {
             let query = [("$filter", Marker.filter(marker)), ("$select", ContactMapping.selected.joined(separator: ",")),
                          ("$expand", Marker.expand), ("$top", "1")]

@@ -32,7 +32,7 @@ struct Pass {
         spokeErrors[spoke.id] = error.description
         record("\(spoke.name): \(error)")
         engine.logger.error(
-            "spoke failed", metadata: ["spoke": "\(spoke.name)", "kind": "\(error.kind.rawValue)"])
+            "spoke failed", metadata: ["spoke": "\(spoke.name)", "error": "\(error)"])
     }
 
     mutating func itemError(_ spoke: SpokeConfig, _ error: ItemError) {

@@ -68,7 +68,7 @@ import TestSupport
         let client = HTTPClient(transport: transport, retry: exactRetry(), sleep: sleeps.sleeper)
         let error = await #expect(throws: ConnectorError.self) { try await client.send(HTTPRequest(.get, exampleURL)) }
         #expect(error?.kind == .unavailable)
-        #expect(error?.message.hasPrefix("cannot reach dav.example.org") == true)
+        #expect(error?.description.hasPrefix("the server at https://dav.example.org (GET /dav/): could not reach the server") == true)
         #expect(sleeps.all.count == 4)
         #expect(client.requestsSent == 5)
     }
