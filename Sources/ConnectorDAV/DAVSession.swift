@@ -23,9 +23,9 @@ struct DAVSession: Sendable {
     func multistatus(_ r: HTTPResponse, _ what: String) throws -> MultiStatus {
         switch r.status {
         case 207: return try parse(r, what)
-        case 404: throw Self.named(ConnectorError(.misconfigured, "\(r.url.path) does not exist on the server (404)"), r, what)
+        case 404: throw Self.named(ConnectorError(.misconfigured, "\(HTTPClient.path(r.url)) does not exist on the server (404)"), r, what)
         case 405, 501:
-            throw Self.named(ConnectorError(.misconfigured, "\(r.url.path) is not a WebDAV resource (\(r.status))"), r, what)
+            throw Self.named(ConnectorError(.misconfigured, "\(HTTPClient.path(r.url)) is not a WebDAV resource (\(r.status))"), r, what)
         case 403: throw Self.named(ConnectorError(.unauthorized, "the server forbids this request (403)"), r, what)
         default: throw unexpected(r, what)
         }
@@ -42,7 +42,7 @@ struct DAVSession: Sendable {
 
     /// `e` with the server and the request it answers: `what` ("REPORT sync-collection") and the path.
     static func named(_ e: ConnectorError, _ r: HTTPResponse, _ what: String) -> ConnectorError {
-        e.at(server: ServerName.of(r.url), request: "\(what) \(r.url.path)")
+        e.at(server: ServerName.of(r.url), request: "\(what) \(HTTPClient.path(r.url))")
     }
 
     func put(_ url: URL, _ card: Data, condition: (String, String)) async throws -> HTTPResponse {

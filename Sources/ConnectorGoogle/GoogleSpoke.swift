@@ -22,7 +22,7 @@ public struct GoogleSpoke: SpokeConnector {
         self.settings = settings
         self.api = PeopleAPI(
             http: http, base: settings.apiBase, budget: budget ?? RequestBudget(perMinute: requestsPerMinute))
-        self.photos = ConnectorHTTPClient(transport: http.transport, retry: Self.retryPolicy())
+        self.photos = ConnectorHTTPClient(transport: http.transport, retry: Self.retryPolicy(), logger: logger)
         self.groups = Groups()
         self.logger = logger
     }

@@ -79,16 +79,19 @@ struct PeopleAPI: Sendable {
     /// A 4xx the caller may handle is thrown as it is; the rest become `ConnectorError`.
     private static func check(_ response: HTTPResponse, _ error: Failure) throws {
         switch response.status {
-        case 401: throw ConnectorError(.unauthorized, "Google refused the access token; sign in again (\(error.message))")
+        case 401: throw ConnectorError(.unauthorized, "Google refused the access token; sign in again\(said(error.message))")
         case 400, 404, 409, 412: throw error
         case 403 where Self.throttled(error.reason):
             throw ConnectorError(.unavailable, "Google's quota is used up for now; try again later")
-        case 403: throw ConnectorError(.unauthorized, "Google refused access (\(error.reason ?? "\(response.status)")): \(error.message)")
+        case 403: throw ConnectorError(.unauthorized, "Google refused access (\(error.reason ?? "\(response.status)"))\(said(error.message))")
         case 429: throw ConnectorError(.unavailable, "Google's quota is used up for now (RESOURCE_EXHAUSTED); try again later")
         case 500...: throw ConnectorError(.unavailable, "Google answered \(response.status)")
         default: throw error.connectorError
         }
     }
+
+    /// What the server said, in brackets, when it said something.
+    static func said(_ message: String) -> String { message.isEmpty ? "" : " (\(message))" }
 
     struct ErrorBody: Decodable {
         struct Inner: Decodable {

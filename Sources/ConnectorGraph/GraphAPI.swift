@@ -95,9 +95,11 @@ struct GraphAPI: Sendable {
         let status = error.status
         switch status {
         case 401:
-            return ConnectorError(.unauthorized, "Microsoft Graph refused the access token; sign in again (\(error.message))")
+            return ConnectorError(.unauthorized, "Microsoft Graph refused the access token; sign in again"
+                + (error.message.isEmpty ? "" : " (\(error.message))"))
         case 403:
-            return ConnectorError(.unauthorized, "Microsoft Graph refused access (\(error.code ?? "403")): \(error.message). "
+            return ConnectorError(.unauthorized, "Microsoft Graph refused access (\(error.code ?? "403"))"
+                + (error.message.isEmpty ? ". " : ": \(error.message). ")
                 + "Check the app's permissions (Contacts.ReadWrite) and the admin consent")
         case 400, 404, 409, 410, 412, 422, 424: return nil
         case 429, 503, 504:

@@ -103,9 +103,11 @@ public final class HTTPClient: Sendable {
                 response = try await followingRedirects(request)
             } catch let error as HTTPTransportError {
                 switch error.kind {
-                case .tls:
+                case .tls where error.message.contains("certificate"):
                     throw ConnectorError(.misconfigured, "its TLS certificate is not trusted (\(error.message)); "
                         + "give the CA file or turn verification off explicitly")
+                case .tls:
+                    throw ConnectorError(.misconfigured, "\(error.message) (does the server speak https on this port?)")
                 case .invalidRequest:
                     throw ConnectorError(.misconfigured, "the request cannot be sent: \(error.message)")
                 case .tooSlow:
@@ -298,8 +300,8 @@ public final class HTTPClient: Sendable {
         return response
     }
 
-    /// The path alone: queries may carry tokens.
-    static func path(_ url: URL) -> String {
+    /// The path alone, as sent: queries may carry tokens.
+    public static func path(_ url: URL) -> String {
         URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? ""
     }
 
