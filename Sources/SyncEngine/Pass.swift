@@ -101,7 +101,7 @@ struct Pass {
         }
         engine.logger.debug("pull plan", metadata: [
             "spoke": "\(spoke)", "remote": "\(remoteID)", "item": "\(item?.id.rawValue ?? "-")",
-            "hub": "\(plan.hub.name)", "link": "\(plan.link.name)", "via": "\(plan.via)",
+            "action": "\(plan.hub.name)", "link": "\(plan.link.name)", "via": "\(plan.via)",
         ])
         if plan.via == .match { s.matched += 1 }
         switch plan.link {
