@@ -172,6 +172,11 @@ let package = Package(
         // Calendars: iCalendar read/write and the recurrence expander, proven against Python's
         // icalendar and recurring-ical-events (pip; see .ci/requirements.txt).
         .testTarget(name: "CalendarTests", dependencies: ["PIMFormats", "SyncModel", "TestSupport"], exclude: ["python"]),
+        // What an admin reads when a server fails: every network connector against a hostile
+        // server (Python's stdlib), each class of failure.
+        .testTarget(name: "AdminTextTests", dependencies: [
+            "ConnectorDAV", "ConnectorEWS", "ConnectorGoogle", "ConnectorGraph", "ConnectorHTTP", "ConnectorKit", "TestSupport",
+        ]),
         .testTarget(name: "HubCLITests", dependencies: [
             "HubCLI", "HubServer", "Emulators", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder",
             "ConnectorKit", "PIMFormats",

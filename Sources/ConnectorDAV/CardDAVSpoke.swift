@@ -41,6 +41,8 @@ public actor CardDAVSpoke: SpokeConnector {
     /// Listings being paged through, by generation.
     var listings: [Int: Listing] = [:]
     var generation = 0
+    /// The server, as errors name it.
+    nonisolated var server: String { ServerName.of(settings.url) }
 
     public init(settings: CardDAVSettings, http: HTTPClient, logger: Logger = HTTPClient.silent) throws {
         self.settings = settings
@@ -55,6 +57,10 @@ public actor CardDAVSpoke: SpokeConnector {
     }
 
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+        try await ConnectorError.naming(server: server) { try await self.pullHere(since: cursor, page: page, known: known) }
+    }
+
+    private func pullHere(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         let gen: Int
         let index: Int
         if let page {
@@ -92,6 +98,10 @@ public actor CardDAVSpoke: SpokeConnector {
     }
 
     public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
+        try await ConnectorError.naming(server: server) { try await self.writeHere(ops) }
+    }
+
+    private func writeHere(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
         // Updates rewrite the whole card, keeping what the hub does not know: read the cards
         // first, in one multiget per batch; cards known to hold nothing else need no read.
         let updates = ops.compactMap { op -> RemoteID? in
@@ -113,6 +123,10 @@ public actor CardDAVSpoke: SpokeConnector {
     }
 
     public func cursor(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor? {
+        try await ConnectorError.naming(server: server) { try await self.cursorHere(after: cursor, writes: writes) }
+    }
+
+    private func cursorHere(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor? {
         guard writes.count >= settings.echoSkipMinimum, case .sync(let token)? = cursor.flatMap(DAVCursor.init) else {
             return nil
         }
@@ -127,6 +141,10 @@ public actor CardDAVSpoke: SpokeConnector {
     }
 
     public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
+        try await ConnectorError.naming(server: server) { try await self.fetchHere(id) }
+    }
+
+    private func fetchHere(_ id: RemoteID) async throws -> RemoteItem? {
         let got = try await multiget([id])
         if let e = got.errors.first { throw ConnectorError(.protocolViolation, e.description) }
         return got.cards[id].map { CardMapping.item(id, etag: $0.1, card: $0.0, text: got.texts[id]) }

@@ -23,10 +23,10 @@ struct DAVSession: Sendable {
     func multistatus(_ r: HTTPResponse, _ what: String) throws -> MultiStatus {
         switch r.status {
         case 207: return try parse(r, what)
-        case 404: throw ConnectorError(.misconfigured, "\(r.url.path) does not exist on the server (\(what) 404)")
+        case 404: throw Self.named(ConnectorError(.misconfigured, "\(HTTPClient.path(r.url)) does not exist on the server (404)"), r, what)
         case 405, 501:
-            throw ConnectorError(.misconfigured, "\(r.url.absoluteString) is not a WebDAV resource (\(what) \(r.status))")
-        case 403: throw ConnectorError(.unauthorized, "the server forbids \(what) on \(r.url.path) (403)")
+            throw Self.named(ConnectorError(.misconfigured, "\(HTTPClient.path(r.url)) is not a WebDAV resource (\(r.status))"), r, what)
+        case 403: throw Self.named(ConnectorError(.unauthorized, "the server forbids this request (403)"), r, what)
         default: throw unexpected(r, what)
         }
     }
@@ -36,8 +36,13 @@ struct DAVSession: Sendable {
         do {
             return try MultiStatus(parsing: r.body)
         } catch let e as ConnectorError {
-            throw ConnectorError(e.kind, "the answer of \(r.url.host ?? "the server") to \(what) \(r.url.path) is \(e.message)")
+            throw Self.named(e, r, what)
         }
+    }
+
+    /// `e` with the server and the request it answers: `what` ("REPORT sync-collection") and the path.
+    static func named(_ e: ConnectorError, _ r: HTTPResponse, _ what: String) -> ConnectorError {
+        e.at(server: ServerName.of(r.url), request: "\(what) \(HTTPClient.path(r.url))")
     }
 
     func put(_ url: URL, _ card: Data, condition: (String, String)) async throws -> HTTPResponse {
@@ -55,9 +60,9 @@ struct DAVSession: Sendable {
     /// A status no step expects: the server is unwell (5xx after retries) or speaks otherwise.
     func unexpected(_ r: HTTPResponse, _ what: String) -> ConnectorError {
         if r.status >= 500 || r.status == 429 {
-            return ConnectorError(.unavailable, "\(what) \(r.url.path): the server answered \(r.status) after retries")
+            return Self.named(ConnectorError(.unavailable, "the server answered \(r.status) after retries"), r, what)
         }
-        return ConnectorError(.protocolViolation, "\(what) \(r.url.path): unexpected status \(r.status)\(Self.snippet(r))")
+        return Self.named(ConnectorError(.protocolViolation, "unexpected status \(r.status)\(Self.snippet(r))"), r, what)
     }
 
     /// The start of an error body, for messages (servers explain 4xx there).

@@ -18,7 +18,7 @@ extension XMLTree {
         do {
             return try XMLTree.parse(data)
         } catch {
-            throw ConnectorError(.protocolViolation, "not readable: \(error.reason)")
+            throw ConnectorError(.protocolViolation, "the server sent XML that could not be read: \(error.reason)")
         }
     }
 }
@@ -60,7 +60,7 @@ struct MultiStatus: Sendable {
     init(parsing data: Data) throws {
         let root = try DAVNode.multistatus(data)
         guard root.name == .d("multistatus") else {
-            throw ConnectorError(.protocolViolation, "not a WebDAV multistatus (its root element is \(root.name.name))")
+            throw ConnectorError(.protocolViolation, "the answer is not a WebDAV multistatus (its root element is \(root.name.name))")
         }
         responses = root.all(.d("response")).map(Self.response)
         syncToken = root.child(.d("sync-token"))?.trimmed

@@ -52,8 +52,9 @@ public enum Discovery {
                 lastError = e
             }
         }
-        throw lastError.map { ConnectorError(.misconfigured, "no address book found from \(url.absoluteString): \($0.message)") }
-            ?? ConnectorError(.misconfigured, "no address book found from \(url.absoluteString)")
+        throw lastError.map {
+            ConnectorError(.misconfigured, "no address book found at \(url.path): \($0.message)", server: $0.server, request: $0.request)
+        } ?? ConnectorError(.misconfigured, "no address book found at \(url.path)", server: ServerName.of(url))
     }
 
     private static func fromResource(_ url: URL, _ s: DAVSession) async throws -> [AddressBook] {
@@ -88,12 +89,12 @@ public enum Discovery {
     static func describe(_ url: URL, _ s: DAVSession, props: Data = DAVBody.collectionProps) async throws -> AddressBook {
         let ms = try await s.propfind(url, depth: 0, props)
         guard let me = ms.responses.first else {
-            throw ConnectorError(.protocolViolation, "empty PROPFIND answer for \(url.absoluteString)")
+            throw ConnectorError(.protocolViolation, "the answer lists nothing", server: ServerName.of(url), request: "PROPFIND \(url.path)")
         }
         guard AddressBook.isAddressBook(me) else {
             let books = (try? await addressBooks(at: url, http: s.http)) ?? []
-            let hint = books.isEmpty ? "" : "; address books here: " + books.map(\.url.absoluteString).joined(separator: ", ")
-            throw ConnectorError(.misconfigured, "\(url.absoluteString) is not an address book\(hint)")
+            let hint = books.isEmpty ? "" : "; address books here: " + books.map(\.url.path).joined(separator: ", ")
+            throw ConnectorError(.misconfigured, "\(url.path) is not an address book\(hint)", server: ServerName.of(url))
         }
         return AddressBook(url: url, me)
     }

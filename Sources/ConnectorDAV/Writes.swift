@@ -22,7 +22,7 @@ extension CardDAVSpoke {
                 do {
                     out.merge(try await multigetOnce([id]))
                 } catch let one as ConnectorError where one.kind == .protocolViolation {
-                    unreadable.append(ItemError(remoteID: id, message: one.message))
+                    unreadable.append(ItemError(remoteID: id, message: one.description))
                 }
             }
             if unreadable.count == ids.count { throw e }

@@ -13,6 +13,24 @@ struct EWSSession: Sendable {
     /// Sends one operation and returns its response messages (one per item asked). A request
     /// that is not `replayable` (a create) is not re-sent after a lost connection.
     func call(_ body: String, replayable: Bool = true) async throws -> [ResponseMessage] {
+        do {
+            return try await send(body, replayable: replayable)
+        } catch var e as ConnectorError {
+            // "EWS SyncFolderItems" says more to an admin than "POST /EWS/Exchange.asmx".
+            e.server = e.server ?? ServerName.of(url)
+            e.request = "EWS \(Self.operation(body))"
+            throw e
+        }
+    }
+
+    /// The operation a request body holds: its first element's local name.
+    static func operation(_ body: String) -> String {
+        guard let open = body.firstIndex(of: "<") else { return "request" }
+        let name = body[body.index(after: open)...].prefix { !" />".contains($0) }
+        return String(name.split(separator: ":").last ?? name)
+    }
+
+    private func send(_ body: String, replayable: Bool) async throws -> [ResponseMessage] {
         var request = HTTPRequest(.post, url, body: SOAP.envelope(version, mailbox: mailbox, body: body))
         request.replayable = replayable
         request.setHeader("Content-Type", "text/xml; charset=utf-8")
@@ -25,17 +43,17 @@ struct EWSSession: Sendable {
             // A SOAP fault comes with 500 (`messages` turns it into the right error); a bare 500
             // from IIS or a proxy, still there after the retries, is an outage.
             guard (try? SOAPResponse.body(response.body)) != nil else {
-                throw ConnectorError(.unavailable, "Exchange answered 500 at \(url.absoluteString); try again later")
+                throw ConnectorError(.unavailable, "Exchange answered 500; try again later")
             }
             return try SOAPResponse.messages(response.body)
         case 401, 403:
             throw ConnectorError(.unauthorized, "Exchange refused the credentials (\(response.status))")
         case 404:
-            throw ConnectorError(.misconfigured, "no EWS endpoint at \(url.absoluteString) (404)")
+            throw ConnectorError(.misconfigured, "no EWS endpoint at \(url.path) (404)")
         case 429, 502, 503, 504:
             throw ConnectorError(.unavailable, "Exchange stayed busy (\(response.status)); try again later")
         default:
-            throw ConnectorError(.protocolViolation, "Exchange answered \(response.status) at \(url.absoluteString)")
+            throw ConnectorError(.protocolViolation, "Exchange answered \(response.status)")
         }
     }
 

@@ -34,12 +34,18 @@ public struct EWSSpoke: SpokeConnector {
     public var maxBatch: Int { settings.batchSize }
 
     var folder: String { session.folderXML(settings.folderID) }
+    /// The server, as errors name it.
+    var server: String { ServerName.of(settings.url) }
 
     public func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage {
         try await pull(since: cursor, page: page, known: .none)
     }
 
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+        try await ConnectorError.naming(server: server) { try await self.pullHere(since: cursor, page: page, known: known) }
+    }
+
+    private func pullHere(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         var mode: PullPage.Mode = cursor == nil ? .full : .incremental
         var state = cursor?.rawValue
         if let page {
@@ -92,12 +98,20 @@ public struct EWSSpoke: SpokeConnector {
     }
 
     public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
+        try await ConnectorError.naming(server: server) { try await self.fetchHere(id) }
+    }
+
+    private func fetchHere(_ id: RemoteID) async throws -> RemoteItem? {
         let (items, errors) = try await getItems([id.rawValue])
         if let error = errors.first { throw ConnectorError(.protocolViolation, "cannot read \(id): \(error.message)") }
         return items.first
     }
 
     public func find(marker: CreateMarker) async throws -> RemoteItem? {
+        try await ConnectorError.naming(server: server) { try await self.findHere(marker: marker) }
+    }
+
+    private func findHere(marker: CreateMarker) async throws -> RemoteItem? {
         let messages = try await session.call(Op.findMarker(folder: folder, marker: marker.description))
         guard let m = messages.first else { return nil }
         guard m.success else { throw ConnectorError(.protocolViolation, "cannot search the folder: \(m.errorText)") }

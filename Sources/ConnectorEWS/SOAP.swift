@@ -82,7 +82,7 @@ enum SOAPResponse {
         do {
             root = try XMLTree.parse(data)
         } catch {
-            throw ConnectorError(.protocolViolation, "the server's answer is not XML (\(error.reason)); is the URL an EWS endpoint?")
+            throw ConnectorError(.protocolViolation, "the server sent XML that could not be read (\(error.reason)); is the URL an EWS endpoint?")
         }
         guard root.name == QName(NS.soap, "Envelope"), let body = root.child(QName(NS.soap, "Body")) else {
             throw ConnectorError(.protocolViolation, "the server's answer is not a SOAP envelope; is the URL an EWS endpoint?")

@@ -57,6 +57,10 @@ extension EWSSpoke {
     /// state a client holds. Only when everything since the state is ours (each item at the
     /// ChangeKey we wrote, each deletion ours); otherwise nil, and the next pull lists it all.
     public func cursor(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor? {
+        try await ConnectorError.naming(server: server) { try await self.cursorHere(after: cursor, writes: writes) }
+    }
+
+    private func cursorHere(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor? {
         guard var state = cursor?.rawValue, !writes.isEmpty else { return nil }
         while true {
             let listing: SyncListing

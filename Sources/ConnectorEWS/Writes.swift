@@ -7,6 +7,10 @@ extension EWSSpoke {
     /// Creates, updates and deletes each go in one request per kind; outcomes come back in the
     /// order of `ops`.
     public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
+        try await ConnectorError.naming(server: server) { try await self.writeHere(ops) }
+    }
+
+    private func writeHere(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
         var outcomes = [WriteOutcome?](repeating: nil, count: ops.count)
         var creates: [(Int, Contact, CreateMarker)] = []
         var updates: [(Int, RemoteID, EWSVersion?, Contact)] = []

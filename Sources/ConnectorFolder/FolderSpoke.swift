@@ -119,7 +119,7 @@ public struct FolderSpoke: SpokeConnector {
                 .filter { $0.lowercased().hasSuffix(".vcf") && !$0.hasPrefix(".") }
                 .sorted()
         } catch {
-            throw ConnectorError(.misconfigured, "cannot list \(directory.path): \(error.localizedDescription)")
+            throw ConnectorError(.misconfigured, "cannot list \(directory.path): \(FileProblem.plainWords(error))")
         }
     }
 
@@ -213,7 +213,7 @@ public struct FolderSpoke: SpokeConnector {
             } catch let e as ItemError {
                 throw e
             } catch {
-                throw ItemError(remoteID: id, message: "cannot delete \(file.name): \(error.localizedDescription)")
+                throw ItemError(remoteID: id, message: "cannot delete \(file.name): \(FileProblem.plainWords(error))")
             }
             return .deleted
         }
@@ -232,7 +232,7 @@ public struct FolderSpoke: SpokeConnector {
         do {
             try data.write(to: url(name), options: .atomic)
         } catch {
-            throw ItemError(remoteID: id, message: "cannot write \(name): \(error.localizedDescription)")
+            throw ItemError(remoteID: id, message: "cannot write \(name): \(FileProblem.plainWords(error))")
         }
     }
 

@@ -22,7 +22,7 @@ public struct GoogleSpoke: SpokeConnector {
         self.settings = settings
         self.api = PeopleAPI(
             http: http, base: settings.apiBase, budget: budget ?? RequestBudget(perMinute: requestsPerMinute))
-        self.photos = ConnectorHTTPClient(transport: http.transport, retry: Self.retryPolicy())
+        self.photos = ConnectorHTTPClient(transport: http.transport, retry: Self.retryPolicy(), logger: logger)
         self.groups = Groups()
         self.logger = logger
     }
@@ -43,6 +43,8 @@ public struct GoogleSpoke: SpokeConnector {
     public var capabilities: Set<ContactField>? { Set(ContactField.fixed.filter { $0 != .text(.displayName) }) }
     public var fit: (@Sendable (Contact) -> Contact)? { Self.fitContact }
     public var maxBatch: Int { settings.batchSize }
+    /// The server, as errors name it.
+    var server: String { ServerName.of(settings.apiBase) }
 
     static let fitContact: @Sendable (Contact) -> Contact = { c in
         let m = PersonMapping()
@@ -65,6 +67,10 @@ public struct GoogleSpoke: SpokeConnector {
     }
 
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+        try await ConnectorError.naming(server: server) { try await self.pullHere(since: cursor, page: page, known: known) }
+    }
+
+    private func pullHere(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         do {
             return try await listPage(since: cursor, page: page, known: known)
         } catch let f as PeopleAPI.Failure {
@@ -152,6 +158,10 @@ public struct GoogleSpoke: SpokeConnector {
     }
 
     public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
+        try await ConnectorError.naming(server: server) { try await self.fetchHere(id) }
+    }
+
+    private func fetchHere(_ id: RemoteID) async throws -> RemoteItem? {
         do {
             return try await fetchOne(id)
         } catch let f as PeopleAPI.Failure {
@@ -166,6 +176,10 @@ public struct GoogleSpoke: SpokeConnector {
 
     /// Google cannot search clientData: after a crash mid-create, the listing is read for it.
     public func find(marker: CreateMarker) async throws -> RemoteItem? {
+        try await ConnectorError.naming(server: server) { try await self.findHere(marker: marker) }
+    }
+
+    private func findHere(marker: CreateMarker) async throws -> RemoteItem? {
         do {
             return try await search(marker)
         } catch let f as PeopleAPI.Failure {
@@ -209,7 +223,7 @@ public struct GoogleSpoke: SpokeConnector {
         do {
             return try BoundedJSON.decode(type, from: data)
         } catch {
-            throw ConnectorError(.protocolViolation, "Google's answer to \(call) is unreadable: \(error.reason)")
+            throw ConnectorError(.protocolViolation, "Google's answer could not be read: \(error.reason)", request: "People API \(call)")
         }
     }
 }

@@ -42,6 +42,10 @@ extension GoogleSpoke {
     }
 
     public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
+        try await ConnectorError.naming(server: server) { try await self.writeHere(ops) }
+    }
+
+    private func writeHere(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
         do {
             return try await writeAll(ops)
         } catch let f as PeopleAPI.Failure {

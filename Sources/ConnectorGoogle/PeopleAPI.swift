@@ -13,11 +13,15 @@ struct PeopleAPI: Sendable {
         var status: Int
         var reason: String?
         var message: String
+        /// Where it came from, for `connectorError`.
+        var server: String? = nil
+        var request: String? = nil
 
         /// For a failure nobody handled on the way up.
         var connectorError: ConnectorError {
             ConnectorError(status == 404 ? .unavailable : .protocolViolation,
-                           "Google answered \(status)\(reason.map { " \($0)" } ?? ""): \(message)")
+                           "Google answered \(status)\(reason.map { " \($0)" } ?? "")\(message.isEmpty ? "" : ": \(message)")",
+                           server: server, request: request)
         }
     }
 
@@ -61,18 +65,33 @@ struct PeopleAPI: Sendable {
         }
         await budget.finish(ticket)
         if response.isSuccess { return response.body }
-        let error = Self.error(response)
+        var error = Self.error(response)
+        error.server = ServerName.of(base)
+        error.request = HTTPClient.requestName(request)
+        do {
+            try Self.check(response, error)
+        } catch let e as ConnectorError {
+            throw e.at(server: error.server, request: error.request)
+        }
+        return response.body
+    }
+
+    /// A 4xx the caller may handle is thrown as it is; the rest become `ConnectorError`.
+    private static func check(_ response: HTTPResponse, _ error: Failure) throws {
         switch response.status {
-        case 401: throw ConnectorError(.unauthorized, "Google refused the access token; sign in again (\(error.message))")
+        case 401: throw ConnectorError(.unauthorized, "Google refused the access token; sign in again\(said(error.message))")
         case 400, 404, 409, 412: throw error
         case 403 where Self.throttled(error.reason):
             throw ConnectorError(.unavailable, "Google's quota is used up for now; try again later")
-        case 403: throw ConnectorError(.unauthorized, "Google refused access (\(error.reason ?? "\(response.status)")): \(error.message)")
+        case 403: throw ConnectorError(.unauthorized, "Google refused access (\(error.reason ?? "\(response.status)"))\(said(error.message))")
         case 429: throw ConnectorError(.unavailable, "Google's quota is used up for now (RESOURCE_EXHAUSTED); try again later")
         case 500...: throw ConnectorError(.unavailable, "Google answered \(response.status)")
-        default: throw ConnectorError(.protocolViolation, "Google answered \(response.status): \(error.message)")
+        default: throw error.connectorError
         }
     }
+
+    /// What the server said, in brackets, when it said something.
+    static func said(_ message: String) -> String { message.isEmpty ? "" : " (\(message))" }
 
     struct ErrorBody: Decodable {
         struct Inner: Decodable {

@@ -15,9 +15,14 @@ struct GraphAPI: Sendable {
         var status: Int
         var code: String?
         var message: String
+        /// Where it came from, for `connectorError`.
+        var server: String? = nil
+        var request: String? = nil
 
         var connectorError: ConnectorError {
-            ConnectorError(.protocolViolation, "Microsoft Graph answered \(status)\(code.map { " \($0)" } ?? ""): \(message)")
+            ConnectorError(.protocolViolation,
+                           "Microsoft Graph answered \(status)\(code.map { " \($0)" } ?? "")\(message.isEmpty ? "" : ": \(message)")",
+                           server: server, request: request)
         }
 
         /// The delta token is no good any more: list the folder whole (never "everything is new").
@@ -74,23 +79,33 @@ struct GraphAPI: Sendable {
         }
         for t in tickets { await budget.finish(t) }
         if response.isSuccess { return response.body }
-        throw Self.failure(status: response.status, body: response.body)
+        throw Self.failure(status: response.status, body: response.body, server: ServerName.of(url),
+                           request: HTTPClient.requestName(request))
     }
 
     /// Graph's answer for a status that is not success, as the error to throw.
-    static func failure(status: Int, body: Data) -> any Error {
-        let error = Self.error(status: status, body: body)
+    static func failure(status: Int, body: Data, server: String? = nil, request: String? = nil) -> any Error {
+        var error = Self.error(status: status, body: body)
+        (error.server, error.request) = (server, request)
+        return mapped(error).map { $0.at(server: server, request: request) } ?? error
+    }
+
+    /// The `ConnectorError` a failure is, or nil for a 4xx the caller may handle.
+    private static func mapped(_ error: Failure) -> ConnectorError? {
+        let status = error.status
         switch status {
         case 401:
-            return ConnectorError(.unauthorized, "Microsoft Graph refused the access token; sign in again (\(error.message))")
+            return ConnectorError(.unauthorized, "Microsoft Graph refused the access token; sign in again"
+                + (error.message.isEmpty ? "" : " (\(error.message))"))
         case 403:
-            return ConnectorError(.unauthorized, "Microsoft Graph refused access (\(error.code ?? "403")): \(error.message). "
+            return ConnectorError(.unauthorized, "Microsoft Graph refused access (\(error.code ?? "403"))"
+                + (error.message.isEmpty ? ". " : ": \(error.message). ")
                 + "Check the app's permissions (Contacts.ReadWrite) and the admin consent")
-        case 400, 404, 409, 410, 412, 422, 424: return error
+        case 400, 404, 409, 410, 412, 422, 424: return nil
         case 429, 503, 504:
             return ConnectorError(.unavailable, "Microsoft Graph is throttling this mailbox (\(status)); try again later")
         case 500...: return ConnectorError(.unavailable, "Microsoft Graph answered \(status)")
-        default: return error.status >= 400 && error.status < 500 ? error : error.connectorError
+        default: return error.status >= 400 && error.status < 500 ? nil : error.connectorError
         }
     }
 
@@ -111,7 +126,8 @@ struct GraphAPI: Sendable {
         do {
             return try BoundedJSON.decode(type, from: data)
         } catch {
-            throw ConnectorError(.protocolViolation, "Microsoft Graph's answer to \(call) is unreadable: \(error.reason)")
+            throw ConnectorError(.protocolViolation, "Microsoft Graph's answer could not be read: \(error.reason)",
+                                 request: "Microsoft Graph \(call)")
         }
     }
 }

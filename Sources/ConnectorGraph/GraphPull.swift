@@ -223,6 +223,10 @@ extension GraphSpoke {
     }
 
     public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
+        try await ConnectorError.naming(server: server) { try await self.fetchHere(id) }
+    }
+
+    private func fetchHere(_ id: RemoteID) async throws -> RemoteItem? {
         do {
             let o = try GraphAPI.decode(JSONObject.self, try await api.get(api.url(item(id.rawValue), Self.readQuery)), "contact")
             let (items, errors) = try await remoteItems([o])
@@ -237,6 +241,10 @@ extension GraphSpoke {
 
     /// The item a create with this marker made, found by `$filter` on the extended property.
     public func find(marker: CreateMarker) async throws -> RemoteItem? {
+        try await ConnectorError.naming(server: server) { try await self.findHere(marker: marker) }
+    }
+
+    private func findHere(marker: CreateMarker) async throws -> RemoteItem? {
         do {
             let query = Self.readQuery + [("$filter", Marker.filter(marker)), ("$top", "1")]
             let found = try GraphAPI.decode(Listing.self, try await api.get(api.url(settings.contactsPath, query)), "contacts")
@@ -253,6 +261,10 @@ extension GraphSpoke {
     /// only when everything the round since `cursor` holds is ours (each item at the version we
     /// wrote, each removal ours). Otherwise nil, and the next pull skips our writes by version.
     public func cursor(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor? {
+        try await ConnectorError.naming(server: server) { try await self.cursorHere(after: cursor, writes: writes) }
+    }
+
+    private func cursorHere(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor? {
         guard let raw = cursor?.rawValue, var url = URL(string: raw), !writes.isEmpty else { return nil }
         while true {
             let page: DeltaPage

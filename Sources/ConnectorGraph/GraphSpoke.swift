@@ -27,6 +27,8 @@ public struct GraphSpoke: SpokeConnector {
     public var capabilities: Set<ContactField>? { nil }
     public var fit: (@Sendable (Contact) -> Contact)? { ContactMapping.fit }
     public var maxBatch: Int { settings.batchSize }
+    /// The server, as errors name it.
+    var server: String { ServerName.of(settings.graphBase) }
 
     struct DeltaPage: Decodable {
         var value: [JSONObject]?
@@ -59,6 +61,10 @@ public struct GraphSpoke: SpokeConnector {
     }
 
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+        try await ConnectorError.naming(server: server) { try await self.pullHere(since: cursor, page: page, known: known) }
+    }
+
+    private func pullHere(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         do {
             return try await pullPage(since: cursor, page: page, known: known)
         } catch let f as GraphAPI.Failure {

@@ -5,6 +5,10 @@ import SyncModel
 
 extension GraphSpoke {
     public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
+        try await ConnectorError.naming(server: server) { try await self.writeHere(ops) }
+    }
+
+    private func writeHere(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
         do {
             return try await writeAll(ops)
         } catch let f as GraphAPI.Failure {

@@ -135,7 +135,10 @@ public final class AHCTransport: HTTPTransport {
         }
         if let io = error as? IOError { return HTTPTransportError(.connection, plainErrno(io.errnoCode)) }
         if let code = errnoInText(text) { return HTTPTransportError(.connection, plainErrno(code)) }
-        if text.contains("dnsAError") || text.contains("NXDOMAIN") || text.localizedCaseInsensitiveContains("name or service not known") {
+        // NIO: "DNS error: SocketAddressError.UnknownHost: Temporary failure in name resolution (error -3) …".
+        if text.contains("dnsAError") || text.contains("NXDOMAIN") || text.contains("UnknownHost") || text.hasPrefix("DNS error")
+            || text.localizedCaseInsensitiveContains("name or service not known")
+        {
             return HTTPTransportError(.connection, "the host name could not be resolved")
         }
         if text.localizedCaseInsensitiveContains("connection reset") || text.localizedCaseInsensitiveContains("closed") {

@@ -75,12 +75,25 @@ public final class HTTPClient: Sendable {
     ///   `.misconfigured` at once.
     /// The request is re-sent as given, so it must be safe to repeat (conditional writes are);
     /// one that is not (`replayable` false) is not re-sent after a network failure.
+    /// Every `ConnectorError` thrown names the server and the request (`ConnectorError.server`,
+    /// `.request`), so its text tells an admin where to look.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        do {
+            return try await sendUnnamed(request)
+        } catch let e as ConnectorError {
+            throw e.at(server: ServerName.of(request.url), request: Self.requestName(request))
+        }
+    }
+
+    /// How a request is named in texts for admins: method and path, never the query (tokens).
+    public static func requestName(_ request: HTTPRequest) -> String {
+        "\(request.method) \(path(request.url))"
+    }
+
+    private func sendUnnamed(_ request: HTTPRequest) async throws -> HTTPResponse {
         try await limiter.acquire()
         // A throttled request keeps its slot while it backs off: easing the load is the point.
         defer { limiter.release() }
-        let host = hostName(request.url)
-        let what = "\(request.method) \(Self.path(request.url))"
         var attempt = 0
         var waited = Duration.zero
         while true {
@@ -90,20 +103,22 @@ public final class HTTPClient: Sendable {
                 response = try await followingRedirects(request)
             } catch let error as HTTPTransportError {
                 switch error.kind {
-                case .tls:
-                    throw ConnectorError(.misconfigured, "the TLS certificate of \(host) is not trusted (\(error.message)); "
+                case .tls where error.message.contains("certificate"):
+                    throw ConnectorError(.misconfigured, "its TLS certificate is not trusted (\(error.message)); "
                         + "give the CA file or turn verification off explicitly")
+                case .tls:
+                    throw ConnectorError(.misconfigured, "\(error.message) (does the server speak https on this port?)")
                 case .invalidRequest:
-                    throw ConnectorError(.misconfigured, "cannot send \(what) to \(host): \(error.message)")
+                    throw ConnectorError(.misconfigured, "the request cannot be sent: \(error.message)")
                 case .tooSlow:
-                    throw ConnectorError(.unavailable, "the server at \(host) is too slow: \(what) \(error.message)")
+                    throw ConnectorError(.unavailable, "the server is too slow: the request \(error.message)")
                 case .connection, .timeout:
                     guard request.replayable else {
-                        throw ConnectorError(.unavailable, "lost the connection to \(host) during \(what) (\(error.message)); "
+                        throw ConnectorError(.unavailable, "the connection was lost during the request (\(error.message)); "
                             + "not sent again, as it may have landed: the next sync checks")
                     }
                     guard attempt < retry.maxAttempts else {
-                        throw ConnectorError(.unavailable, "cannot reach \(host) (\(what)): \(error.message)")
+                        throw ConnectorError(.unavailable, "could not reach the server: \(error.message)")
                     }
                     let delay = retry.backoff(after: attempt)
                     waited += delay
@@ -117,14 +132,14 @@ public final class HTTPClient: Sendable {
             let delay = advised ?? retry.retryAfter(response.header("Retry-After")) ?? retry.backoff(after: attempt)
             if delay > retry.maxRetryAfter {
                 let until = retry.now().addingTimeInterval(Double(delay.components.seconds))
-                throw ConnectorError(.unavailable, "\(host) answered \(response.status) to \(what) and asks to wait "
+                throw ConnectorError(.unavailable, "the server answered \(response.status) and asks to wait "
                     + "\(delay.components.seconds) s; try again after \(until.ISO8601Format())")
             }
             // Each wait may be fine while their sum is not: a server answering 503 with
             // Retry-After 100 five times would hold the pass for eight minutes.
             if waited + delay > retry.maxRetryAfter {
                 let until = retry.now().addingTimeInterval(Double(delay.components.seconds))
-                throw ConnectorError(.unavailable, "\(host) still answers \(response.status) to \(what) after "
+                throw ConnectorError(.unavailable, "the server still answers \(response.status) after "
                     + "\(attempt) attempts and \(waited.components.seconds) s of waiting; try again after \(until.ISO8601Format())")
             }
             waited += delay
@@ -151,7 +166,7 @@ public final class HTTPClient: Sendable {
             else { return response }
             hops += 1
             guard hops <= Self.maxRedirects else {
-                throw ConnectorError(.protocolViolation, "\(hostName(request.url)) redirected more than \(Self.maxRedirects) times")
+                throw ConnectorError(.protocolViolation, "the server redirected the request more than \(Self.maxRedirects) times")
             }
             current.url = next
             // A credential the caller set itself is for the first origin only.
@@ -170,7 +185,12 @@ public final class HTTPClient: Sendable {
         if trusted, let credential = ntlmCredential(for: request.url) {
             return try await ntlmExchange(request, credential)
         }
-        let rejected = ConnectorError(.unauthorized, "the server rejected the user name or password for \(hostName(request.url))")
+        let rejected: ConnectorError
+        if case .bearer = auth {
+            rejected = ConnectorError(.unauthorized, "the server refused the access token, a fresh one too; sign in again")
+        } else {
+            rejected = ConnectorError(.unauthorized, "the server rejected the user name or password")
+        }
         // Whether the Authorization now set answers a challenge of this very exchange.
         var answered = false
         switch auth {
@@ -200,7 +220,7 @@ public final class HTTPClient: Sendable {
             guard response.status == 401 || response.status == 407 else { return response }
             if case .none = auth { return response }
             if response.status == 407 {
-                throw ConnectorError(.unauthorized, "a proxy on the way to \(hostName(request.url)) asks for credentials")
+                throw ConnectorError(.unauthorized, "a proxy on the way to the server asks for credentials")
             }
             let challenges = AuthChallenge.parse(response.headers("WWW-Authenticate"))
             switch auth {
@@ -226,7 +246,7 @@ public final class HTTPClient: Sendable {
                     throw rejected
                 } else {
                     let offered = challenges.map(\.scheme).joined(separator: ", ")
-                    throw ConnectorError(.unauthorized, "\(hostName(request.url)) asks for authentication we do not answer "
+                    throw ConnectorError(.unauthorized, "the server asks for authentication HubSync does not answer "
                         + "(\(offered.isEmpty ? "no challenge" : offered))")
                 }
                 answered = true
@@ -245,7 +265,7 @@ public final class HTTPClient: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw ConnectorError(.unauthorized, "no access token for \(hostName(url)): \(error)")
+            throw ConnectorError(.unauthorized, "no access token could be had: \(error)")
         }
     }
 
@@ -280,8 +300,8 @@ public final class HTTPClient: Sendable {
         return response
     }
 
-    /// The path alone: queries may carry tokens.
-    static func path(_ url: URL) -> String {
+    /// The path alone, as sent: queries may carry tokens.
+    public static func path(_ url: URL) -> String {
         URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedPath ?? ""
     }
 

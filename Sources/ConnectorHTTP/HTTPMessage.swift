@@ -89,7 +89,7 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
         self.kind = kind
         self.message = message
     }
-    public var description: String { "\(kind.rawValue): \(message)" }
+    public var description: String { message }
 }
 
 /// The real boundary: one call puts exactly one request on the wire. Tests inject a scripted one.

@@ -31,53 +31,52 @@ extension HTTPClient {
     /// AUTHENTICATE is. The body goes with every leg: a server that stopped asking for auth would
     /// otherwise act on a request without it.
     func ntlmExchange(_ request: HTTPRequest, _ credential: NTLM.Credential) async throws -> HTTPResponse {
-        let host = hostName(request.url)
         let key = LaneKey(origin: origin(request.url), user: credential.user, domain: credential.domain,
                           password: credential.password)
         return try await transport.withLane(key) { lane in
             var request = request
             if lane.authenticated {
                 lane.authenticated = false
-                let response = try await checked(wire(request, on: lane), host)
+                let response = try await checked(wire(request, on: lane))
                 guard response.status == 401 else {
                     lane.authenticated = true
                     return response
                 }
             }
             request.setHeader("Authorization", "NTLM " + Data(NTLM.negotiate()).base64EncodedString())
-            let challenged = try await checked(wire(request, on: lane), host)
+            let challenged = try await checked(wire(request, on: lane))
             guard challenged.status == 401 else { return challenged }
             let challenges = AuthChallenge.parse(challenged.headers("WWW-Authenticate"))
             guard let token = challenges.first(where: { $0.scheme == "ntlm" && $0.token68 != nil })?.token68 else {
                 let offered = challenges.map(\.scheme).joined(separator: ", ")
-                throw ConnectorError(.unauthorized, "\(host) did not answer NTLM with a challenge "
+                throw ConnectorError(.unauthorized, "the server did not answer NTLM with a challenge "
                     + "(it offers \(offered.isEmpty ? "nothing" : offered))")
             }
             guard let bytes = Data(base64Encoded: token), let challenge = NTLM.Challenge(Array(bytes)) else {
-                throw ConnectorError(.protocolViolation, "\(host) sent a malformed NTLM challenge")
+                throw ConnectorError(.protocolViolation, "the server sent a malformed NTLM challenge")
             }
             // The handshake dies with its connection: the AUTHENTICATE would go out on a new one
             // and fail as if the password were wrong.
             if challenged.header("Connection")?.lowercased().contains("close") == true {
-                throw ConnectorError(.protocolViolation, "\(host) closes the connection in the middle of the NTLM "
+                throw ConnectorError(.protocolViolation, "the server closes the connection in the middle of the NTLM "
                     + "handshake (a proxy in between that does not keep connections?)")
             }
             memory.withLock { _ = $0.ntlmOrigins.insert(origin(request.url)) }
             let message = NTLM.authenticate(credential, challenge, clientChallenge: ntlmInputs.clientChallenge(),
                                             now: ntlmInputs.now())
             request.setHeader("Authorization", "NTLM " + Data(message).base64EncodedString())
-            let response = try await checked(wire(request, on: lane), host)
+            let response = try await checked(wire(request, on: lane))
             guard response.status != 401 else {
-                throw ConnectorError(.unauthorized, "the server rejected the user name or password for \(host)")
+                throw ConnectorError(.unauthorized, "the server rejected the user name or password")
             }
             lane.authenticated = true
             return response
         }
     }
 
-    private func checked(_ response: HTTPResponse, _ host: String) throws -> HTTPResponse {
+    private func checked(_ response: HTTPResponse) throws -> HTTPResponse {
         guard response.status != 407 else {
-            throw ConnectorError(.unauthorized, "a proxy on the way to \(host) asks for credentials")
+            throw ConnectorError(.unauthorized, "a proxy on the way to the server asks for credentials")
         }
         return response
     }

@@ -25,8 +25,21 @@ public enum OAuthToken {
         request.setHeader("Content-Type", "application/x-www-form-urlencoded")
         request.setHeader("Accept", "application/json")
         let response = try await http.send(request)
-        if response.isSuccess, let answer = try? BoundedJSON.decode(Answer.self, from: response.body) {
-            return answer
+        do {
+            return try answer(response, provider: provider)
+        } catch let e as ConnectorError {
+            throw e.at(server: ServerName.of(url), request: HTTPClient.requestName(request))
+        }
+    }
+
+    private static func answer(_ response: HTTPResponse, provider: String) throws -> Answer {
+        if response.isSuccess {
+            do {
+                return try BoundedJSON.decode(Answer.self, from: response.body)
+            } catch {
+                throw ConnectorError(.protocolViolation, "\(provider)'s token service sent an answer that could not be read "
+                    + "(\(error.reason))")
+            }
         }
         let error = try? BoundedJSON.decode(Failure.self, from: response.body)
         let detail = error?.error_description.map { ": " + String($0.prefix(300)) } ?? ""

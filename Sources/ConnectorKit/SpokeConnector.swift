@@ -1,7 +1,11 @@
+import Foundation
 import SyncModel
 
 /// The one error type of connectors. The engine treats it as the spoke's failure for this pass
 /// (recorded, the other spokes go on); any other error aborts the pass as a crash would.
+///
+/// Its text is for an admin: which server, which request, what went wrong, in plain words.
+/// `kind` is for code (retry or not, which form field to point at) and is never shown.
 public struct ConnectorError: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable {
         /// Network, 5xx after retries, throttled past the budget: try again next pass.
@@ -14,12 +18,63 @@ public struct ConnectorError: Error, Sendable, CustomStringConvertible {
         case protocolViolation
     }
     public var kind: Kind
+    /// What went wrong, in plain words (without the server and request, which are kept apart).
     public var message: String
-    public init(_ kind: Kind, _ message: String) {
+    /// The server asked, as `scheme://host[:port]` (see `ServerName`): never credentials, a
+    /// path or a query.
+    public var server: String?
+    /// The request that failed, as an admin can look it up: "REPORT /dav/book/",
+    /// "EWS SyncFolderItems", "GET /v1/people/me/connections".
+    public var request: String?
+
+    public init(_ kind: Kind, _ message: String, server: String? = nil, request: String? = nil) {
         self.kind = kind
         self.message = message
+        self.server = server
+        self.request = request
     }
-    public var description: String { "\(kind.rawValue): \(message)" }
+
+    /// The same error with where it happened filled in; what a deeper layer already said wins
+    /// (the HTTP client knows the exact request; a connector knows the operation around it).
+    public func at(server: String?, request: String? = nil) -> ConnectorError {
+        var e = self
+        if e.server == nil { e.server = server }
+        if e.request == nil { e.request = request }
+        return e
+    }
+
+    /// Runs `body`; a `ConnectorError` it throws names `server` (and `request`) unless it already
+    /// names its own. A spoke wraps its entry points in it, so no failure leaves the spoke
+    /// without saying which server it was.
+    public static func naming<T>(
+        server: String, request: String? = nil, isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws -> T
+    ) async throws -> T {
+        do {
+            return try await body()
+        } catch let e as ConnectorError {
+            throw e.at(server: server, request: request)
+        }
+    }
+
+    public var description: String {
+        switch (server, request) {
+        case let (server?, request?): "the server at \(server) (\(request)): \(message)"
+        case let (server?, nil): "the server at \(server): \(message)"
+        case let (nil, request?): "\(request): \(message)"
+        case (nil, nil): message
+        }
+    }
+}
+
+/// How a server is named in texts for admins and in logs: `scheme://host[:port]`, so neither a
+/// user name and password written into the URL nor a token in its query is ever shown.
+public enum ServerName {
+    public static func of(_ url: URL) -> String {
+        guard let host = url.host, !host.isEmpty else { return "(an address without a host)" }
+        let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "\(url.scheme ?? "http")://\(shown)" + (url.port.map { ":\($0)" } ?? "")
+    }
 }
 
 /// One item the spoke could not give or take; the rest of the pass goes on.

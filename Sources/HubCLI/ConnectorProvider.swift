@@ -46,7 +46,7 @@ public struct ConnectorProvider: SpokeProvider {
         store: any SyncStore, secrets: SecretBox, googleClientID: String? = nil, googleClientSecret: String? = nil,
         googleEndpoint: URL? = nil, m365ClientID: String? = nil, m365ClientSecret: String? = nil, m365Authority: URL? = nil,
         m365Graph: URL? = nil, demo: [SpokeKind: SpokeForm] = [:], autodiscover: [URL]? = nil,
-        logger: Logger = Logger(label: "hubsync")
+        logger: Logger = Logger(label: "hubsync") { _ in SwiftLogNoOpLogHandler() }
     ) throws {
         let client = GoogleClientInput(clientID: googleClientID, clientSecret: googleClientSecret, endpoint: googleEndpoint?.absoluteString)
         let m365 = M365ClientInput(clientID: m365ClientID, clientSecret: m365ClientSecret, tenant: nil,

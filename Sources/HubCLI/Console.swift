@@ -6,15 +6,23 @@ public struct Console: Sendable {
     public var write: @Sendable (String) -> Void
     /// A terminal that can redraw a line (progress bar) rather than a log or a pipe.
     public var isTerminal: Bool
+    /// Where log lines go (`-v`, warnings): standard error, so they never mix with the output.
+    public var log: @Sendable (String) -> Void
 
-    public init(isTerminal: Bool, write: @escaping @Sendable (String) -> Void) {
+    public init(
+        isTerminal: Bool, log: @escaping @Sendable (String) -> Void = Console.standardError,
+        write: @escaping @Sendable (String) -> Void
+    ) {
         self.isTerminal = isTerminal
+        self.log = log
         self.write = write
     }
 
     public static let standard = Console(isTerminal: isatty(STDOUT_FILENO) == 1) { s in
         FileHandle.standardOutput.write(Data(s.utf8))
     }
+
+    public static let standardError: @Sendable (String) -> Void = { s in FileHandle.standardError.write(Data(s.utf8)) }
 
     @TaskLocal public static var current = Console.standard
 

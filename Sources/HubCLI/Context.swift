@@ -51,7 +51,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     static func logger(verbose: Bool) -> Logger {
-        var logger = Logger(label: "hubsync") { SafeLogHandler.standardError(label: $0) }
+        let console = Console.current
+        var logger = Logger(label: "hubsync") { SafeLogHandler.console(label: $0, console) }
         logger.logLevel = verbose ? .debug : .warning
         return logger
     }

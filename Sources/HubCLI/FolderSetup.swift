@@ -1,4 +1,5 @@
 import Foundation
+import ConnectorKit
 import HubServer
 
 /// A folder spoke's directory of .vcf files, for `spoke add` and the web wizard alike.
@@ -27,7 +28,7 @@ enum FolderSetup {
         do {
             try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         } catch {
-            throw SetupError(field: "path", "Cannot create the folder \(url.path): \(error.localizedDescription)")
+            throw SetupError(field: "path", "Cannot create the folder \(url.path): \(FileProblem.plainWords(error))")
         }
         guard FileManager.default.isWritableFile(atPath: url.path) else {
             throw SetupError(field: "path", "HubSync may not write to \(url.path).")

@@ -40,8 +40,14 @@ struct SafeLogHandler: LogHandler {
         }
     }
 
-    /// The CLI's handler: stderr, neutralised.
-    static func standardError(label: String) -> SafeLogHandler {
-        SafeLogHandler(inner: StreamLogHandler.standardError(label: label))
+    /// The CLI's handler: the console's log (standard error unless a test captures it), neutralised.
+    static func console(label: String, _ console: Console = Console.current) -> SafeLogHandler {
+        SafeLogHandler(inner: StreamLogHandler(label: label, stream: LogSink(write: console.log)))
     }
+}
+
+/// A log handler's stream over a console's `log`.
+struct LogSink: TextOutputStream, Sendable {
+    let write: @Sendable (String) -> Void
+    mutating func write(_ string: String) { write(string) }
 }

@@ -9,7 +9,8 @@ enum SetupFailure {
     /// `autodiscovering`: the Exchange server was being looked for from the email address.
     static func explain(_ error: any Error, kind: SpokeKind, autodiscovering: Bool = false) -> any Error {
         guard let e = error as? ConnectorError else { return error }
-        let detail = sentence(e.message)
+        // The server and request named, as everywhere an admin reads a connector's failure.
+        let detail = sentence(e.description)
         // The directory signs in as the Microsoft 365 app does.
         let kind = kind == .directory ? SpokeKind.graph : kind
         switch e.kind {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import ConnectorKit
 import SyncEngine
 import SyncModel
@@ -55,6 +56,8 @@ struct Sync: AsyncParsableCommand {
         Console.line("syncing hub \(h.id) (\(h.name))")
         let run = try await ctx.engine.sync(hub: h.id, connectors: connectors) { display.update($0) }
         display.finish()
+        // The one outcome line of the sync (`-v`); the engine leaves it to its host.
+        ctx.logger.info("sync finished", metadata: ["hub": "\(h.id)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
         report(run, spokes: try ctx.store.spokes(hub: h.id))
         return run
     }

@@ -118,8 +118,7 @@ public final class WebDemo: Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         forms[.folder] = SpokeForm(path: folder.path)
 
-        var logger = Logger(label: "hubsync") { SafeLogHandler.standardError(label: $0) }
-        logger.logLevel = .warning
+        let logger = GlobalOptions.logger(verbose: false)
         options.progress("opening the database and the web app")
         let store = try SQLiteStore(path: database)
         let keyFile = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("hubsync.key")

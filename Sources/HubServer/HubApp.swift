@@ -67,7 +67,7 @@ public final class HubApp: Sendable {
         lock: @escaping @Sendable (HubID) throws -> AnyObject? = { _ in NSObject() },
         clock: @escaping @Sendable () -> Date = { Date() },
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        logger: Logger = Logger(label: "hubsync.server")
+        logger: Logger = Logger(label: "hubsync.server") { _ in SwiftLogNoOpLogHandler() }
     ) {
         self.settings = settings
         self.store = store

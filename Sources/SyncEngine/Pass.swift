@@ -32,7 +32,7 @@ struct Pass {
         spokeErrors[spoke.id] = error.description
         record("\(spoke.name): \(error)")
         engine.logger.error(
-            "spoke failed", metadata: ["spoke": "\(spoke.name)", "kind": "\(error.kind.rawValue)"])
+            "spoke failed", metadata: ["spoke": "\(spoke.name)", "error": "\(error)"])
     }
 
     mutating func itemError(_ spoke: SpokeConfig, _ error: ItemError) {
@@ -101,7 +101,7 @@ struct Pass {
         }
         engine.logger.debug("pull plan", metadata: [
             "spoke": "\(spoke)", "remote": "\(remoteID)", "item": "\(item?.id.rawValue ?? "-")",
-            "hub": "\(plan.hub.name)", "link": "\(plan.link.name)", "via": "\(plan.via)",
+            "action": "\(plan.hub.name)", "link": "\(plan.link.name)", "via": "\(plan.via)",
         ])
         if plan.via == .match { s.matched += 1 }
         switch plan.link {

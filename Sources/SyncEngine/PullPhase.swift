@@ -70,7 +70,7 @@ extension Pass {
                     // from the start; what the first part linked is found again by its link.
                     engine.logger.info(
                         "the page a first listing reached is gone; listing from the start",
-                        metadata: ["spoke": "\(spoke.name)", "error": "\(e.message)"])
+                        metadata: ["spoke": "\(spoke.name)", "error": "\(e)"])
                     resumed = false
                     page = nil
                     p = try await connector.pull(since: since, page: nil, known: known)

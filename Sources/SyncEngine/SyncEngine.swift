@@ -44,13 +44,17 @@ public struct SyncEngine: Sendable {
     public let clock: @Sendable () -> Date
     public let newID: @Sendable () -> String
     public let batchSize: Int
-    public let logger: Logger
+    /// The caller's logger; within a pass it also carries the hub (`hub` metadata).
+    public private(set) var logger: Logger
     public static let ids = SortableID()
+
+    /// For callers that pass no logger: a library never logs on a logger of its own making.
+    public static let silent = Logger(label: "hubsync.engine") { _ in SwiftLogNoOpLogHandler() }
 
     public init(
         store: any SyncStore, clock: @escaping @Sendable () -> Date = { Date() },
         newID: @escaping @Sendable () -> String = { SyncEngine.ids.next() },
-        batchSize: Int = 500, logger: Logger = Logger(label: "hubsync.engine")
+        batchSize: Int = 500, logger: Logger = SyncEngine.silent
     ) {
         self.store = store
         self.clock = clock
@@ -74,7 +78,10 @@ public struct SyncEngine: Sendable {
         var start = WriteBatch()
         start.runs = [run]
         try store.commit(hub: hubID, start)
-        var pass = Pass(engine: self, hub: hub, run: run.id)
+        // Every decision of the pass is logged with its hub.
+        var engine = self
+        engine.logger[metadataKey: "hub"] = "\(hubID)"
+        var pass = Pass(engine: engine, hub: hub, run: run.id)
         var pulled = Set<SpokeID>()
         // Every spoke's first page is asked for at once: the network waits overlap, while
         // planning and commits still go spoke by spoke, in order. (A spoke's first page depends
@@ -133,9 +140,7 @@ public struct SyncEngine: Sendable {
             end.spokeStates.append(state)
         }
         try store.commit(hub: hubID, end)
-        logger.debug(
-            "sync finished",
-            metadata: ["hub": "\(hubID)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
+        // The outcome is the host's to log (the CLI's `sync`, the server's `SyncRunner`), once.
         return run
     }
 

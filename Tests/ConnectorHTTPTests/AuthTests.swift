@@ -85,7 +85,7 @@ private func param(_ name: String, _ header: String?) -> String? {
         let client = HTTPClient(transport: transport, auth: .digest(user: "u", password: "wrong"))
         let error = await #expect(throws: ConnectorError.self) { try await client.send(HTTPRequest(.get, exampleURL)) }
         #expect(error?.kind == .unauthorized)
-        #expect(error?.message == "the server rejected the user name or password for dav.example.org")
+        #expect(error?.description == "the server at https://dav.example.org (GET /dav/): the server rejected the user name or password")
     }
 }
 

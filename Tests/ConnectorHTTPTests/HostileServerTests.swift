@@ -24,8 +24,8 @@ final class StuckTransport: HTTPTransport {
                                 deadline: .seconds(120), deadlineTimer: { _ in })
         let error = await #expect(throws: ConnectorError.self) { try await client.send(HTTPRequest(.report, exampleURL)) }
         #expect(error?.kind == .unavailable)
-        #expect(error?.message == "the server at dav.example.org is too slow: REPORT /dav/ took more than 120 s "
-            + "(headers and body); stopped waiting")
+        #expect(error?.description == "the server at https://dav.example.org (REPORT /dav/): the server is too slow: "
+            + "the request took more than 120 s (headers and body); stopped waiting")
         #expect(transport.sent.load(ordering: .relaxed) == 1)
     }
 
@@ -44,8 +44,8 @@ final class StuckTransport: HTTPTransport {
         // One wait of 100 s (under the 120 s cap), then the sum would pass it: not eight minutes.
         #expect(sleeps.all == [.seconds(100)])
         #expect(client.requestsSent == 2)
-        #expect(error?.message.contains("still answers 503 to GET /dav/ after 2 attempts and 100 s of waiting") == true,
-                "\(error?.message ?? "")")
+        #expect(error?.description.hasPrefix("the server at https://dav.example.org (GET /dav/): the server still answers 503 "
+            + "after 2 attempts and 100 s of waiting") == true, "\(error?.description ?? "")")
     }
 
     @Test func eachRequestIsLoggedWithItsURLStatusAndTimeButNoQuery() async throws {
@@ -65,9 +65,9 @@ final class StuckTransport: HTTPTransport {
             try await client.send(HTTPRequest(.propfind, URL(string: "http://127.0.0.1:1/dav/")!))
         }
         try await transport.shutdown()
-        let text = error?.message ?? ""
-        #expect(text == "cannot reach 127.0.0.1:1 (PROPFIND /dav/): the connection was refused "
-            + "(is the server running, and the port right?)")
+        let text = error?.description ?? ""
+        #expect(text == "the server at http://127.0.0.1:1 (PROPFIND /dav/): could not reach the server: the connection "
+            + "was refused (is the server running, and the port right?)")
         for word in ["errno", "error set", "NIO", "HTTPClientError", "Error("] { #expect(!text.contains(word), "\(text)") }
     }
 }
@@ -84,8 +84,8 @@ final class StuckTransport: HTTPTransport {
         let error = await #expect(throws: ConnectorError.self) {
             try await client.send(HTTPRequest(.get, URL(string: "http://127.0.0.1:\(server.port)\(path)")!))
         }
-        #expect(error?.message.contains("the server at 127.0.0.1:\(server.port) is too slow: GET \(path)") == true,
-                "\(error?.message ?? "")")
+        #expect(error?.description.contains("the server at http://127.0.0.1:\(server.port) (GET \(path)): the server is too slow")
+                == true, "\(error?.description ?? "")")
         // The whole answer would take 40 s (the margin is for a loaded machine: 12 s seen in a full run).
         #expect(ContinuousClock.now - start < .seconds(30))
         try await transport.shutdown()

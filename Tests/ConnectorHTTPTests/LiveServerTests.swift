@@ -110,7 +110,7 @@ import TestSupport
                 try await client.send(HTTPRequest(.get, URL(string: "http://127.0.0.1:\(port)/")!))
             }
             #expect(error?.kind == .unavailable)
-            #expect(error?.message.hasPrefix("cannot reach 127.0.0.1:\(port)") == true)
+            #expect(error?.description.hasPrefix("the server at http://127.0.0.1:\(port) (GET /): could not reach the server") == true)
         }
     }
 
@@ -123,7 +123,8 @@ import TestSupport
                 try await HTTPClient(transport: strict, sleep: Sleeps().sleeper).send(hello)
             }
             #expect(error?.kind == .misconfigured)
-            #expect(error?.message.contains("TLS certificate of 127.0.0.1:\(server.port) is not trusted (certificate verify failed)") == true)
+            #expect(error?.description.contains("the server at https://127.0.0.1:\(server.port) (GET /hello): its TLS certificate is "
+                + "not trusted (certificate verify failed)") == true, "\(error?.description ?? "")")
         }
 
         let cert = server.directory.appendingPathComponent("cert.pem").path

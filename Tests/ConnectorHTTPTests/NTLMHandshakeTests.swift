@@ -66,7 +66,7 @@ private func ntlmClient(_ transport: ScriptedTransport, user: String = "User", d
         let client = ntlmClient(transport)
         let error = await #expect(throws: ConnectorError.self) { try await client.send(HTTPRequest(.get, exampleURL)) }
         #expect(error?.kind == .unauthorized)
-        #expect(error?.message == "the server rejected the user name or password for dav.example.org")
+        #expect(error?.description == "the server at https://dav.example.org (GET /dav/): the server rejected the user name or password")
         #expect(transport.requests.count == 2)
     }
 
@@ -76,7 +76,8 @@ private func ntlmClient(_ transport: ScriptedTransport, user: String = "User", d
             try await ntlmClient(transport).send(HTTPRequest(.get, exampleURL))
         }
         #expect(error?.kind == .unauthorized)
-        #expect(error?.message == "dav.example.org did not answer NTLM with a challenge (it offers basic)")
+        #expect(error?.description == "the server at https://dav.example.org (GET /dav/): the server did not answer NTLM with a "
+            + "challenge (it offers basic)")
     }
 
     @Test func aMalformedChallengeIsAProtocolViolation() async throws {

@@ -57,7 +57,8 @@ import TestSupport
                 try await alice(transport, password: "nope").send(HTTPRequest(.get, url(server, "/ntlm/x")))
             }
             #expect(error?.kind == .unauthorized)
-            #expect(error?.message == "the server rejected the user name or password for 127.0.0.1:\(server.port)")
+            #expect(error?.description == "the server at http://127.0.0.1:\(server.port) (GET /ntlm/x): the server rejected "
+                + "the user name or password")
             let s = try await stats(server, transport)
             #expect(s.negotiates == 2 && s.logins == 1 && s.served == 1)
         }

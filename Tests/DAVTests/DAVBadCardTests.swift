@@ -55,7 +55,7 @@ import TestSupport
         #expect(skipped.allSatisfy { $0.contains("vCard error at line ") && $0.hasSuffix("malformed content line (line skipped)") })
         #expect(run.errors.contains { $0.contains("\(href(2)): the card on \(host) cannot be read: vCard error at line ") },
                 "\(run.errors)")
-        #expect(run.errors.contains { $0.contains("\(href(3)): the answer of 127.0.0.1 to REPORT addressbook-multiget") },
+        #expect(run.errors.contains { $0.contains("\(href(3)): the server at http://\(host) (REPORT addressbook-multiget ") },
                 "\(run.errors.map { $0.prefix(300) })")
 
         // Once someone mends them, they sync too; nobody twice.

@@ -27,7 +27,8 @@ import TestSupport
         let run = try await hub.sync()
         #expect(run.status == .partial)
         let error = run.errors.joined(separator: "\n")
-        #expect(error.contains("the answer of dav.invalid to "), "\(error)")
+        #expect(error.contains("the server at http://dav.invalid:8080 ("), "\(error)")
+        #expect(error.contains(" /alice/book/): the server sent XML that could not be read"), "\(error)")
         #expect(error.contains("the XML is nested deeper than 200 levels"), "\(error)")
         #expect(memory.count == 1)
     }

@@ -191,7 +191,8 @@ import TestSupport
                 Issue.record("no error")
             } catch let e as ConnectorError {
                 #expect(e.kind == .unavailable)
-                #expect(e.message.contains("cannot reach"))
+                #expect(e.description.contains("the server at \(closed.scheme!)://127.0.0.1:\(closed.port!) (EWS GetFolder): could not reach the server"),
+                        "\(e)")
             }
             #expect(sleeps.all.count == 4)  // retried with backoff, not slept for real
         }

@@ -22,6 +22,8 @@ struct CLI {
 
     struct Result {
         var output: String
+        /// What was logged (standard error in a real run).
+        var log: String = ""
         /// nil: success.
         var error: Error?
         var exitCode: Int32 {
@@ -34,7 +36,8 @@ struct CLI {
     @discardableResult
     func run(_ args: [String], terminal: Bool = false) async -> Result {
         let buffer = Mutex("")
-        let console = Console(isTerminal: terminal) { s in buffer.withLock { $0 += s } }
+        let log = Mutex("")
+        let console = Console(isTerminal: terminal, log: { s in log.withLock { $0 += s } }) { s in buffer.withLock { $0 += s } }
         do {
             var command = try HubSyncCommand.parseAsRoot(args + ["--db", db])
             try await Console.$current.withValue(console) {
@@ -44,9 +47,9 @@ struct CLI {
                     try command.run()
                 }
             }
-            return Result(output: buffer.withLock { $0 }, error: nil)
+            return Result(output: buffer.withLock { $0 }, log: log.withLock { $0 }, error: nil)
         } catch {
-            return Result(output: buffer.withLock { $0 }, error: error)
+            return Result(output: buffer.withLock { $0 }, log: log.withLock { $0 }, error: error)
         }
     }
 

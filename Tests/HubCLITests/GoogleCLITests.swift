@@ -1,3 +1,4 @@
+import ConnectorKit
 import Emulators
 import Foundation
 import SyncModel
@@ -18,7 +19,9 @@ import TestSupport
         let browser = "curl -sSL -o /dev/null"
         var r = await cli.run(["spoke", "add", "team", "--name", "Google", "--kind", "google", "--client-id", "cli-test",
                                "--client-secret", "wrong", "--google-endpoint", base.absoluteString, "--open-with", browser])
-        #expect(r.error.map { "\($0)" }?.contains("unauthorized") == true, "\(r.output)")
+        let refused = r.error.map { "\($0)" } ?? ""
+        #expect(refused.contains("Google refused the sign-in (invalid_client)"), "\(refused) \(r.output)")
+        #expect(refused.contains("the server at \(ServerName.of(base)) (POST "), "\(refused)")
         r = await cli.run(["spoke", "add", "team", "--name", "Google", "--kind", "google", "--client-id", "cli-test",
                            "--client-secret", "cli-secret", "--google-endpoint", base.absoluteString,
                            "--google-account", "ann@example.com", "--open-with", browser])
