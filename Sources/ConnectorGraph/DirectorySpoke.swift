@@ -40,7 +40,14 @@ public struct DirectorySpoke: SpokeConnector {
         try await pull(since: cursor, page: page, known: .none)
     }
 
+    /// The server, as errors name it.
+    var server: String { ServerName.of(settings.graphBase) }
+
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+        try await ConnectorError.naming(server: server) { try await self.pullHere(since: cursor, page: page, known: known) }
+    }
+
+    private func pullHere(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
         do {
             return try await listPage(since: cursor, page: page, known: known)
         } catch let f as GraphAPI.Failure {
@@ -162,6 +169,10 @@ public struct DirectorySpoke: SpokeConnector {
     }
 
     public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
+        try await ConnectorError.naming(server: server) { try await self.fetchHere(id) }
+    }
+
+    private func fetchHere(_ id: RemoteID) async throws -> RemoteItem? {
         do {
             let o = try GraphAPI.decode(JSONObject.self, try await api.get(api.url(
                 "users/" + GraphSettings.segment(id.rawValue), [("$select", DirectoryMapping.selected.joined(separator: ","))])), "user")
