@@ -3,10 +3,11 @@ import Foundation
 import HubServer
 
 /// `hubsync demo`: the web app with local stand-ins for an Exchange mailbox, a Google account,
-/// a CardDAV server and a folder, and a login printed to use it. Runs until Ctrl-C.
+/// a Microsoft 365 tenant (its company-directory hub made and synced), a CardDAV server and a
+/// folder, and a login printed to use it. Runs until Ctrl-C.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Try HubSync in a browser: the web app, with local stand-ins for Exchange, Google and CardDAV.")
+        abstract: "Try HubSync in a browser: the web app, with local stand-ins for Exchange, Google, Microsoft 365 and CardDAV.")
     @OptionGroup var global: GlobalOptions
     @Option(help: "Where to put the demo (default: a new temporary directory).") var dir: String?
     @Option(help: "The port of the web app (0: any free one).") var port = 8080

@@ -59,7 +59,7 @@ enum GoogleSetup {
     static func signIn(_ flags: GoogleFlags) async throws -> (GoogleSettings, SignedIn) {
         let settings = try flags.client.settings()
         let pkce = PKCE()
-        let (code, redirectURI) = try await LoopbackRedirect.code(provider: "Google", openWith: flags.openWith) { redirect, state in
+        let (code, redirectURI) = try await LoopbackRedirect.code(provider: .google, openWith: flags.openWith) { redirect, state in
             GoogleOAuth.authorizationURL(settings, redirectURI: redirect, state: state, pkce: pkce, loginHint: flags.googleAccount)
         }
         return (settings, try await redeem(code: code, pkce: pkce, redirectURI: redirectURI, settings))

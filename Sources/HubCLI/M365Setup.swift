@@ -69,7 +69,7 @@ enum M365Setup {
     /// Sign in with Microsoft from the CLI: PKCE, the browser, a loopback redirect, the code for tokens.
     static func signIn(_ settings: GraphSettings, openWith: String?) async throws -> GraphTokens {
         let pkce = PKCE()
-        let (code, redirectURI) = try await LoopbackRedirect.code(provider: "Microsoft", openWith: openWith) { redirect, state in
+        let (code, redirectURI) = try await LoopbackRedirect.code(provider: .microsoft, openWith: openWith) { redirect, state in
             GraphOAuth.authorizationURL(settings, redirectURI: redirect, state: state, pkce: pkce)
         }
         return try await GraphOAuth.exchange(code: code, pkce: pkce, redirectURI: redirectURI, settings, http: client())

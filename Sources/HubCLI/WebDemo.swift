@@ -4,13 +4,16 @@ import Foundation
 import HubServer
 import Logging
 import Secrets
+import ConnectorGraph
 import SyncModel
+import SyncStore
 import SyncStoreSQLite
 
 /// The web demo behind `hubsync demo`: the web app on a fresh SQLite database, with stand-ins
-/// for real sources running locally (an Exchange mailbox and a Google account from the
-/// emulators, a Radicale CardDAV server when it is installed, a folder), each filled with sample
-/// contacts, and an admin login made up front. The wizard's forms can be filled with the values
+/// for real sources running locally (an Exchange mailbox, a Google account and a Microsoft 365
+/// tenant from the emulators, a Radicale CardDAV server when it is installed, a folder), each
+/// filled with sample contacts, and an admin login made up front. The tenant's company-directory
+/// hub is made and synced up front, so there is one working hub to look at. The wizard's forms can be filled with the values
 /// that reach them (`SpokeKindInfo.demo`).
 public final class WebDemo: Sendable {
     public struct Options: Sendable {
@@ -27,6 +30,8 @@ public final class WebDemo: Sendable {
         /// The Google emulator asks "Allow?" on a page, as Google does; false: it agrees at once
         /// (a test following redirects with no browser).
         public var googleConsentPage: Bool
+        /// The same for the Microsoft 365 tenant's "Sign in with Microsoft".
+        public var microsoftConsentPage: Bool
         /// Start Radicale when it is installed.
         public var radicale: Bool
         /// Told each start-up step as it begins (the CLI prints them: a first start takes a while).
@@ -34,7 +39,7 @@ public final class WebDemo: Sendable {
 
         public init(
             directory: URL? = nil, database: String? = nil, port: Int = 8080, contacts: Int = 40, bcryptCost: UInt8 = 10,
-            googleConsentPage: Bool = true, radicale: Bool = true
+            googleConsentPage: Bool = true, microsoftConsentPage: Bool = true, radicale: Bool = true
         ) {
             self.directory = directory
             self.database = database
@@ -42,6 +47,7 @@ public final class WebDemo: Sendable {
             self.contacts = contacts
             self.bcryptCost = bcryptCost
             self.googleConsentPage = googleConsentPage
+            self.microsoftConsentPage = microsoftConsentPage
             self.radicale = radicale
         }
     }
@@ -59,6 +65,11 @@ public final class WebDemo: Sendable {
     public let forms: [SpokeKind: SpokeForm]
     public let exchange: EWSEmulator
     public let google: PeopleEmulator
+    /// The Microsoft 365 tenant (Graph emulator).
+    public var microsoft: GraphEmulator { tenant.graph }
+    /// The company-directory hub made at start-up, and its first sync.
+    public let companyHub: (hub: HubConfig, run: RunRecord)
+    let tenant: DemoTenant
     let provider: ConnectorProvider
     let radicale: DemoRadicale?
     let people: DemoPeople
@@ -79,19 +90,22 @@ public final class WebDemo: Sendable {
         let people = DemoPeople(contacts: options.contacts)
         let exchange = try makeExchange(people)
         let google = try makeGoogle(people, consentPage: options.googleConsentPage)
+        let tenant = try DemoTenant.make(consentPage: options.microsoftConsentPage)
         do {
             return try await assemble(
-                options, root: root, database: database, people: people, exchange: exchange, google: google)
+                options, root: root, database: database, people: people, exchange: exchange, google: google, tenant: tenant)
         } catch {
             // Radicale, if it started, stops when its value goes.
             await exchange.stop()
             await google.stop()
+            await tenant.stop()
             throw error
         }
     }
 
     private static func assemble(
-        _ options: Options, root: URL, database: String, people: DemoPeople, exchange: EWSEmulator, google: PeopleEmulator
+        _ options: Options, root: URL, database: String, people: DemoPeople, exchange: EWSEmulator, google: PeopleEmulator,
+        tenant: DemoTenant
     ) async throws -> WebDemo {
         var forms: [SpokeKind: SpokeForm] = [:]
         options.progress("starting the Exchange and Google stand-ins")
@@ -99,6 +113,10 @@ public final class WebDemo: Sendable {
         forms[.ews] = SpokeForm(
             url: "http://127.0.0.1:\(exchangeURL.port ?? 0)", user: "alex", password: exchangePassword, email: mailbox, version: "2016")
         let googleSettings = GoogleSettings.emulator(try await google.start(), clientID: googleClientID, clientSecret: googleClientSecret)
+        options.progress("starting the Microsoft 365 stand-in (\(tenant.users.count) mailboxes, the group \(DemoTenant.groupName), a directory)")
+        try await tenant.start()
+        forms[.graph] = tenant.form(mailbox: tenant.users[0].upn)
+        forms[.directory] = tenant.form()
 
         var radicale: DemoRadicale?
         if options.radicale, DemoRadicale.available() {
@@ -123,8 +141,9 @@ public final class WebDemo: Sendable {
         let store = try SQLiteStore(path: database)
         let keyFile = URL(fileURLWithPath: database).deletingLastPathComponent().appendingPathComponent("hubsync.key")
         let box = try SecretBox.load(keyFile: keyFile)
+        let context = Context(store: store, logger: logger, secrets: { box })
         let provider = ConnectorProvider(
-            context: Context(store: store, logger: logger, secrets: { box }), google: googleSettings, demo: forms,
+            context: context, google: googleSettings, m365: tenant.app, demo: forms,
             autodiscover: exchange.autodiscoverURL.map { [$0] })
         let app = HubApp(
             store: store, provider: provider,
@@ -132,14 +151,17 @@ public final class WebDemo: Sendable {
             lock: { hub in try HubLock(database: database, hub: hub.rawValue) }, logger: logger)
         let admin = Login(user: "admin", password: randomPassword())
         try app.createAdmin(user: admin.user, password: admin.password)
+        options.progress("making the hub \"\(DemoTenant.hubName)\": the directory into the mailboxes of \(DemoTenant.groupName), synced once")
+        let companyHub = try await tenant.companyHub(ctx: context)
         return WebDemo(
             app: app, directory: root, database: database, admin: admin, forms: forms, exchange: exchange, google: google,
-            provider: provider, radicale: radicale, people: people)
+            tenant: tenant, companyHub: companyHub, provider: provider, radicale: radicale, people: people)
     }
 
     private init(
         app: HubApp, directory: URL, database: String, admin: Login, forms: [SpokeKind: SpokeForm], exchange: EWSEmulator,
-        google: PeopleEmulator, provider: ConnectorProvider, radicale: DemoRadicale?, people: DemoPeople
+        google: PeopleEmulator, tenant: DemoTenant, companyHub: (hub: HubConfig, run: RunRecord), provider: ConnectorProvider,
+        radicale: DemoRadicale?, people: DemoPeople
     ) {
         self.app = app
         self.directory = directory
@@ -148,6 +170,8 @@ public final class WebDemo: Sendable {
         self.forms = forms
         self.exchange = exchange
         self.google = google
+        self.tenant = tenant
+        self.companyHub = companyHub
         self.provider = provider
         self.radicale = radicale
         self.people = people
@@ -157,6 +181,7 @@ public final class WebDemo: Sendable {
     public func shutdown() async {
         await exchange.stop()
         await google.stop()
+        await tenant.stop()
         radicale?.stop()
     }
 
@@ -221,6 +246,7 @@ public final class WebDemo: Sendable {
                 + "Exchange, written a little differently (People API emulator)",
             "    \"Sign in with Google\" shows the emulator's consent page for \(Self.googleAccount): click Allow",
         ]
+        lines += microsoftLines()
         if let f = forms[.carddav] {
             lines += [
                 "  CardDAV server: an address book with \(people.carddav.count) contacts (Radicale)",
@@ -234,5 +260,23 @@ public final class WebDemo: Sendable {
         }
         lines += ["", "Everything is in \(directory.path). Ctrl-C stops the demo."]
         return lines.joined(separator: "\n")
+    }
+}
+
+extension WebDemo {
+    /// The banner's Microsoft 365 part: the tenant, the hub made from it, and the app's values.
+    func microsoftLines() -> [String] {
+        let members = tenant.users.map(\.upn)
+        let stats = companyHub.run.stats.values
+        let intoHub = stats.reduce(0) { $0 + $1.hubCreated }, written = stats.reduce(0) { $0 + $1.pushedCreates }
+        return [
+            "  Microsoft 365: tenant \(microsoft.domain) with \(members.count) mailboxes (\(members.joined(separator: ", "))), "
+                + "the group \(DemoTenant.groupName) of them, and \(tenant.listed.count) people in its directory (Graph emulator)",
+            "    hub \"\(companyHub.hub.name)\" is ready: the directory feeds it, and each member's \(GraphFolders.defaultName) "
+                + "folder receives it (first sync: \(intoHub) people into the hub, \(written) contacts written to the mailboxes)",
+            "    \"Sign in with Microsoft\" shows the emulator's consent page: click Accept",
+            "    app-only (directory, a mailbox, \"Mailboxes of a group\"): tenant \(microsoft.tenantID),",
+            "    client id \(DemoTenant.clientID), client secret \(DemoTenant.clientSecret)",
+        ]
     }
 }

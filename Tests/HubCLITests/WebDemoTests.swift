@@ -1,3 +1,4 @@
+import ConnectorGraph
 import ArgumentParser
 import Foundation
 import HubServer
@@ -31,6 +32,10 @@ import TestSupport
         // A first start takes a while: it says what it is doing.
         #expect(text.contains("… starting the Exchange and Google stand-ins"), "\(text)")
         #expect(text.contains("Exchange Server") && text.contains("Google Contacts") && text.contains("CardDAV server"))
+        #expect(text.contains("… starting the Microsoft 365 stand-in"), "\(text)")
+        #expect(text.contains("Microsoft 365: tenant contoso.example with 3 mailboxes"), "\(text)")
+        // The company-directory hub is made and synced before the banner: 10 people, 3 mailboxes.
+        #expect(text.contains("first sync: 10 people into the hub, 30 contacts written to the mailboxes"), "\(text)")
 
         let login = #"{"user":"admin","password":"\#(password)"}"#
         let answer = try curl(["-w", "\n%{http_code}", "-H", "Content-Type: application/json", "--data", login, url + "api/session"])
@@ -50,10 +55,43 @@ import TestSupport
     @Test func demoFormsReachTheSources() async throws {
         let cli = try CLI()
         let options = WebDemo.Options(
-            directory: cli.dir.appendingPathComponent("demo"), port: 0, contacts: 8, bcryptCost: 4, googleConsentPage: false)
+            directory: cli.dir.appendingPathComponent("demo"), port: 0, contacts: 8, bcryptCost: 4, googleConsentPage: false,
+            microsoftConsentPage: false)
         try await withResource({ try await WebDemo.prepare(options) }, close: { await $0.shutdown() }) { demo in
             try await checkForms(demo)
+            try await checkTenant(demo)
         }
+    }
+
+    /// The Microsoft 365 tenant: the company directory reached every member's mailbox before the
+    /// demo started, and the wizard's Microsoft 365 forms reach the tenant.
+    private func checkTenant(_ demo: WebDemo) async throws {
+        let (hub, run) = demo.companyHub
+        #expect(run.status == .succeeded, "\(run.errors)")
+        let spokes = try demo.provider.context.store.spokes(hub: hub.id)
+        #expect(spokes.filter { $0.kind == .directory }.count == 1)
+        #expect(spokes.filter { $0.kind == .graph }.count == 3)
+        #expect(try demo.provider.groupMailboxes(hub: hub.id).first?.members.count == 3)
+        let listed = Set(demo.tenant.listed.map { $0.lowercased() })
+        #expect(listed.count == 10)
+        for user in demo.tenant.users {
+            let folder = try demo.tenant.directoryFolder(of: user.upn)
+            let mails = Set(folder.flatMap(\.emails).map { $0.lowercased() })
+            #expect(folder.count == listed.count && mails == listed, "\(user.upn): \(mails.sorted())")
+        }
+        // Their own contacts stay where they were.
+        #expect(try demo.microsoft.contacts(in: demo.tenant.users[0].upn).count >= 3)
+
+        let kinds = demo.provider.kinds
+        for kind in [SpokeKind.graph, .directory] {
+            let info = try #require(kinds.first { $0.kind == kind })
+            #expect(info.available && info.demo == demo.forms[kind], "\(kind)")
+        }
+        let directory = try await demo.provider.discover(.directory, try #require(demo.forms[.directory]))
+        #expect(!directory.folders.isEmpty)
+        let mailbox = try await demo.provider.discover(.graph, try #require(demo.forms[.graph]))
+        #expect(mailbox.folders.contains { $0.name == "Contacts/\(GraphFolders.defaultName)" }, "\(mailbox.folders.map(\.name))")
+        #expect(mailbox.account == demo.tenant.users[0].upn)
     }
 
     private func checkForms(_ demo: WebDemo) async throws {

@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Microsoft 365 in the web app, in headless Chromium (selenium 4), against the Graph emulator.
+
+  web_m365.py signin --url URL --shots DIR --admin-password P --hub-name NAME --expect-contacts N
+      signs in, runs the wizard with one source: "Sign in with Microsoft" through the
+      emulator's consent page (Accept) and back, the mailbox's default folder, a new hub,
+      Sync now; the hub page then holds N contacts.
+  web_m365.py group  --url URL --shots DIR --admin-password P --hub HUB --group G --tenant T
+                     --client-id ID --client-secret S --expect-members N
+      on the hub page, "Mailboxes of a group": the form adds N member mailboxes (listed under
+      the group), then Sync now, which syncs the hub's sources and the new ones.
+
+Screenshots go to --shots. No sleeps: WebDriverWait only. Prints "SUMMARY: <mode> all checks
+passed" (see webtest.py).
+"""
+import argparse
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+
+from webtest import WATCH_PROGRESS, check, finish_sync, run
+
+
+def signin(b, a):
+    d = b.driver
+    d.get(b.url + "/")
+    b.wait(EC.url_contains("/login"), message="the login page")
+    b.sign_in(a.admin_user, a.admin_password)
+    b.wait(lambda d: "Your hubs" in d.find_element(By.CSS_SELECTOR, "main h1").text, message="the hub list")
+    b.click_text("a", "Set up your first hub")
+    b.step("object")
+    b.next()
+
+    b.step("kind")
+    b.click('label[for="kind-graph"]')
+    b.next()
+
+    # Sign in with Microsoft: to the identity platform's consent page (the emulator's) and back.
+    b.step("settings")
+    button = b.find("#sign-in")
+    check("Microsoft" in button.text, f"the button says {button.text!r}")
+    b.shot("m365-sign-in")
+    b.click("#sign-in")
+    accept = b.find('button[name="decision"][value="allow"]')
+    check("Permissions requested" in d.find_element(By.TAG_NAME, "h1").text, "the consent page")
+    b.shot("m365-consent")
+    accept.click()
+    b.wait(lambda d: "#/wizard" in d.current_url, message="back in the wizard")
+    b.step("settings")
+    signed = b.find("#signed-in-as")
+    check("Signed in as" in signed.text, f"signed in: {signed.text!r}")
+    b.wait(lambda d: d.find_element(By.ID, "check-status").get_attribute("data-state") == "ok",
+           message="the mailbox to be checked")
+    b.shot("m365-signed-in")
+    b.next()
+
+    b.step("folder")
+    radios = d.find_elements(By.CSS_SELECTOR, 'input[name="folder"]')
+    check(len(radios) >= 1 and any(r.is_selected() for r in radios), f"{len(radios)} folders listed, the default preselected")
+    b.shot("m365-folder")
+    b.next()
+    b.step("name")
+    name = b.find("#spoke-name").get_attribute("value")
+    check(name.strip() != "", f"the source name is prefilled: {name!r}")
+    b.next()
+    b.step("hub")
+    b.type("#hub-name", a.hub_name)
+    b.next()
+    b.step("more")
+    check(len(d.find_elements(By.CSS_SELECTOR, "#spoke-summary li")) == 1, "one source")
+    b.next()
+    b.step("options")
+    b.next()
+    b.step("sync")
+    d.execute_script(WATCH_PROGRESS)
+    b.next()
+    finish_sync(b, "m365-first-sync")
+
+    count = int(b.text("#item-count"))
+    check(count == a.expect_contacts, f"the hub holds {count} contacts (expected {a.expect_contacts})")
+    rows = d.find_elements(By.CSS_SELECTOR, "#spokes tbody tr")
+    check(len(rows) == 1, "one source in the table")
+    linked = int(rows[0].find_element(By.CSS_SELECTOR, "td[data-linked]").get_attribute("data-linked"))
+    check(linked == a.expect_contacts, f"{linked} linked")
+    b.shot("m365-hub", full=True)
+
+
+def group(b, a):
+    d = b.driver
+    b.open_hub(a.admin_user, a.admin_password, a.hub)
+    b.wait(lambda d: d.find_element(By.ID, "groups").is_displayed(), message="the Mailboxes of a group section")
+    b.wait(lambda d: "No group yet" in d.find_element(By.ID, "groups-list").text, message="no group yet")
+    b.click_text("summary", "Add the mailboxes of a group")
+    b.type('#group-form input[name="group"]', a.group)
+    b.type('#group-form input[name="tenant"]', a.tenant)
+    b.type('#group-form input[name="clientID"]', a.client_id)
+    b.type('#group-form input[name="clientSecret"]', a.client_secret)
+    b.assert_labelled()
+    b.shot("group-form")
+    b.click('#group-form button[type="submit"]')
+    b.notice(f"{a.expect_members} mailboxes of {a.group} added")
+    members = b.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#groups-list .group li[data-spoke]"), message="the group's members")
+    check(len(members) == a.expect_members, f"{len(members)} members listed: {[m.text for m in members]}")
+    check(b.find('#group-form input[name="clientSecret"]').get_attribute("value") == "", "the secret is not left in the form")
+    b.shot("group-added", full=True)
+
+    b.sync_now("group-sync")
+    rows = d.find_elements(By.CSS_SELECTOR, "#spokes tbody tr")
+    check(len(rows) == 1 + a.expect_members, f"{len(rows)} sources: the signed-in mailbox and the members'")
+    b.shot("group-synced", full=True)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--hub-name", default="Microsoft 365")
+    p.add_argument("--expect-contacts", type=int, default=0)
+    p.add_argument("--hub")
+    p.add_argument("--group")
+    p.add_argument("--tenant")
+    p.add_argument("--client-id")
+    p.add_argument("--client-secret")
+    p.add_argument("--expect-members", type=int, default=0)
+    run(p, {"signin": signin, "group": group})
+
+
+if __name__ == "__main__":
+    main()
