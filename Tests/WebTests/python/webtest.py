@@ -7,7 +7,7 @@ import sys
 import traceback
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -66,7 +66,10 @@ class Browser:
     # --- looking
     def wait(self, condition, timeout=WAIT, message=""):
         try:
-            return WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(condition, message)
+            # A page that re-renders between a find and a read leaves a stale element: read again.
+            return WebDriverWait(self.driver, timeout, poll_frequency=0.1,
+                                 ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+                                 ).until(condition, message)
         except TimeoutException:
             raise Check(f"timed out after {timeout}s waiting for: {message}")
 
