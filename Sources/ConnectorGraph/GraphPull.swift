@@ -260,12 +260,14 @@ extension GraphSpoke {
     /// Moves the deltaLink past the pass's own writes, so the next pull does not read them back:
     /// only when everything the round since `cursor` holds is ours (each item at the version we
     /// wrote, each removal ours). Otherwise nil, and the next pull skips our writes by version.
+    /// Without a cursor (the engine keeps none after listing an empty folder, which the hub then
+    /// filled) the round starts from scratch: it lists the whole folder, which must then be ours.
     public func cursor(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor? {
         try await ConnectorError.naming(server: server) { try await self.cursorHere(after: cursor, writes: writes) }
     }
 
     private func cursorHere(after cursor: SpokeCursor?, writes: [RemoteID: RemoteVersion?]) async throws -> SpokeCursor? {
-        guard let raw = cursor?.rawValue, var url = URL(string: raw), !writes.isEmpty else { return nil }
+        guard !writes.isEmpty, var url = cursor.map({ URL(string: $0.rawValue) }) ?? firstDeltaURL else { return nil }
         while true {
             let page: DeltaPage
             do {

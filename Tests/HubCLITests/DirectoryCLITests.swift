@@ -68,14 +68,6 @@ import TestSupport
         t.graph.resetCounters()
         r = await cli.run("sync company")
         #expect(r.exitCode == 0, "\(r.output)")
-        // The pass right after the fill still reads the fill's own creates back once per mailbox
-        // (cursor(after:) does not skip them there yet: a known follow-up), but writes nothing;
-        // the steady state is below.
-        let afterFill = Set(t.graph.requestCounts.keys.filter { !$0.hasPrefix("oauth") })
-        #expect(afterFill.isSubset(of: ["users.delta", "groups.members", "contacts.delta", "contacts.list"]), "\(afterFill)")
-        t.graph.resetCounters()
-        r = await cli.run("sync company")
-        #expect(r.exitCode == 0, "\(r.output)")
         let counts = t.graph.requestCounts.filter { !$0.key.hasPrefix("oauth") }
         #expect(counts == ["users.delta": 1, "groups.members": 1, "contacts.delta": 3], "\(counts)")
 
