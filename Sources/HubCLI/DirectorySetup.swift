@@ -10,14 +10,15 @@ import SyncModel
 enum DirectorySetup {
     /// Checks the app against the tenant (sign-in, User.Read.All) and makes the settings to store.
     static func settings(
-        _ input: M365ClientInput, excluding: [String] = [], secrets: SecretBox, retry: RetryPolicy = RetryPolicy()
+        _ input: M365ClientInput, excluding: [String] = [], secrets: SecretBox, retry: RetryPolicy = RetryPolicy(),
+        logger: Logger = HTTPClient.silent
     ) async throws -> (settings: [String: String], users: Int) {
         guard input.tenant != nil else { throw SetupError(field: "tenant", "The directory needs the tenant (its id or domain).") }
         guard input.clientSecret != nil else {
             throw SetupError(field: "clientSecret", "The directory needs the app's client secret (app-only access).")
         }
         let settings = try input.settings(mailbox: nil)
-        let users = try await DirectorySpoke.probe(settings, http: http(settings, retry: retry))
+        let users = try await DirectorySpoke.probe(settings, http: http(settings, retry: retry, logger: logger))
         var s = [
             "m365.tenant": settings.tenant, "m365.clientID": settings.clientID,
             "m365.authority": settings.authorityBase.absoluteString, "m365.graph": settings.graphBase.absoluteString,

@@ -3,6 +3,7 @@ import ConnectorEWS
 import ConnectorHTTP
 import Foundation
 import HubServer
+import Logging
 import Secrets
 
 /// The Exchange part of a spoke's setup, as typed (CLI flags or the wizard's form).
@@ -43,8 +44,8 @@ struct ExchangeFlags: ParsableArguments {
 
 enum EWSSetup {
     /// The client EWS spokes use: HTTPClient with ErrorServerBusy read as throttling.
-    static func client(_ network: NetworkInput, retry: RetryPolicy = RetryPolicy()) -> HTTPClient {
-        network.client(retry: EWSSpoke.retryPolicy(retry))
+    static func client(_ network: NetworkInput, retry: RetryPolicy = RetryPolicy(), logger: Logger = HTTPClient.silent) -> HTTPClient {
+        network.client(retry: EWSSpoke.retryPolicy(retry), logger: logger)
     }
 
     /// The EWS endpoint: the URL given (a bare server name gets the standard path), else the

@@ -56,13 +56,13 @@ enum GoogleSetup {
 
     /// Sign in with Google from the CLI: PKCE, the browser, a loopback redirect, then the code
     /// for tokens.
-    static func signIn(_ flags: GoogleFlags) async throws -> (GoogleSettings, SignedIn) {
+    static func signIn(_ flags: GoogleFlags, logger: Logger = HTTPClient.silent) async throws -> (GoogleSettings, SignedIn) {
         let settings = try flags.client.settings()
         let pkce = PKCE()
         let (code, redirectURI) = try await LoopbackRedirect.code(provider: .google, openWith: flags.openWith) { redirect, state in
             GoogleOAuth.authorizationURL(settings, redirectURI: redirect, state: state, pkce: pkce, loginHint: flags.googleAccount)
         }
-        return (settings, try await redeem(code: code, pkce: pkce, redirectURI: redirectURI, settings))
+        return (settings, try await redeem(code: code, pkce: pkce, redirectURI: redirectURI, settings, logger: logger))
     }
 
     struct SignedIn {
@@ -72,8 +72,10 @@ enum GoogleSetup {
     }
 
     /// The code of a sign-in's redirect for tokens (CLI and web app alike), and the account.
-    static func redeem(code: String, pkce: PKCE, redirectURI: String, _ settings: GoogleSettings) async throws -> SignedIn {
-        let http = client()
+    static func redeem(
+        code: String, pkce: PKCE, redirectURI: String, _ settings: GoogleSettings, logger: Logger = HTTPClient.silent
+    ) async throws -> SignedIn {
+        let http = client(logger: logger)
         let tokens = try await GoogleOAuth.exchange(code: code, pkce: pkce, redirectURI: redirectURI, settings, http: http)
         let account = await GoogleOAuth.account(accessToken: tokens.accessToken, settings, http: http)
         return SignedIn(tokens: tokens, account: account)

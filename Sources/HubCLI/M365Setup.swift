@@ -67,32 +67,33 @@ enum M365Setup {
     }
 
     /// Sign in with Microsoft from the CLI: PKCE, the browser, a loopback redirect, the code for tokens.
-    static func signIn(_ settings: GraphSettings, openWith: String?) async throws -> GraphTokens {
+    static func signIn(_ settings: GraphSettings, openWith: String?, logger: Logger = HTTPClient.silent) async throws -> GraphTokens {
         let pkce = PKCE()
         let (code, redirectURI) = try await LoopbackRedirect.code(provider: .microsoft, openWith: openWith) { redirect, state in
             GraphOAuth.authorizationURL(settings, redirectURI: redirect, state: state, pkce: pkce)
         }
-        return try await GraphOAuth.exchange(code: code, pkce: pkce, redirectURI: redirectURI, settings, http: client())
+        return try await GraphOAuth.exchange(code: code, pkce: pkce, redirectURI: redirectURI, settings, http: client(logger: logger))
     }
 
     /// The client that reaches the mailbox with a sign-in's tokens (nil: app-only), and the
     /// refresh token to keep: the newest, should Microsoft rotate it meanwhile.
-    static func authorized(_ settings: GraphSettings, tokens: GraphTokens?, retry: RetryPolicy = RetryPolicy())
-        -> (http: HTTPClient, refreshToken: @Sendable () -> String?)
-    {
+    static func authorized(
+        _ settings: GraphSettings, tokens: GraphTokens?, retry: RetryPolicy = RetryPolicy(), logger: Logger = HTTPClient.silent
+    ) -> (http: HTTPClient, refreshToken: @Sendable () -> String?) {
         let latest = Mutex(tokens?.refreshToken)
+        let token = client(logger: logger)
         let source = tokens.map { t in
-            GraphTokenSource(tokens: t, settings: settings, http: client(), onRotate: { fresh in latest.withLock { $0 = fresh.refreshToken } })
-        } ?? GraphTokenSource(refreshToken: nil, settings: settings, http: client())
-        return (HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: retry), { latest.withLock { $0 } })
+            GraphTokenSource(tokens: t, settings: settings, http: token, onRotate: { fresh in latest.withLock { $0 = fresh.refreshToken } })
+        } ?? GraphTokenSource(refreshToken: nil, settings: settings, http: token)
+        return (HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: retry, logger: logger), { latest.withLock { $0 } })
     }
 
     /// The folder to sync (picked, or created), checked against the mailbox, and the settings to store.
     static func settings(
         _ settings: GraphSettings, tokens: GraphTokens?, folder: String?, createFolder: String?, secrets: SecretBox,
-        retry: RetryPolicy = RetryPolicy()
+        retry: RetryPolicy = RetryPolicy(), logger: Logger = HTTPClient.silent
     ) async throws -> (settings: [String: String], folder: GraphFolder, account: String?) {
-        let (http, refreshToken) = authorized(settings, tokens: tokens, retry: retry)
+        let (http, refreshToken) = authorized(settings, tokens: tokens, retry: retry, logger: logger)
         let chosen: GraphFolder
         if let createFolder {
             chosen = try await GraphFolders.create(named: createFolder, settings, http: http)

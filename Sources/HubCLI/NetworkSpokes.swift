@@ -32,9 +32,9 @@ struct NetworkInput: Sendable {
 
     var tls: TLSSettings { TLSSettings(verify: verifyTLS, caFile: caFile) }
 
-    func client(retry: RetryPolicy = RetryPolicy()) -> HTTPClient {
+    func client(retry: RetryPolicy = RetryPolicy(), logger: Logger = HTTPClient.silent) -> HTTPClient {
         let auth: HTTPAuth = user.map { .automatic(user: $0, password: password ?? "") } ?? .none
-        return HTTPClient(transport: AHCTransport.shared(tls: tls), auth: auth, retry: retry)
+        return HTTPClient(transport: AHCTransport.shared(tls: tls), auth: auth, retry: retry, logger: logger)
     }
 
     /// The settings stored with the spoke; the password sealed, and the auth scheme the server

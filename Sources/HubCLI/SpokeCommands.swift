@@ -103,12 +103,12 @@ struct SpokeGroup: AsyncParsableCommand {
                 guard path != nil else { throw CLIError("a folder spoke needs --path DIR") }
                 return try FolderSetup.settings(path)
             case .carddav:
-                let client = input.client()
+                let client = input.client(logger: ctx.logger)
                 let book = try await CardDAVSetup.addressBook(input, client: client)
                 Console.line("address book: \(book.url.absoluteString)" + (book.displayName.map { " (\($0))" } ?? ""))
                 return try input.settings(url: book.url, client: client, secrets: ctx.secrets())
             case .ews:
-                let client = EWSSetup.client(input)
+                let client = EWSSetup.client(input, logger: ctx.logger)
                 let exchange = try self.exchange.input()
                 let found = try await EWSSetup.folders(input, exchange, client: client)
                 if found.autodiscovered { Console.line("Autodiscover: \(found.url.absoluteString)") }
@@ -117,22 +117,22 @@ struct SpokeGroup: AsyncParsableCommand {
                     ? " (others: \(found.folders.dropFirst().map(\.path).joined(separator: ", ")); choose with --folder)" : ""))
                 return try EWSSetup.settings(input, exchange, found: found, folder: folder, client: client, secrets: ctx.secrets())
             case .google:
-                let (settings, signedIn) = try await GoogleSetup.signIn(google)
+                let (settings, signedIn) = try await GoogleSetup.signIn(google, logger: ctx.logger)
                 Console.line("signed in to Google" + (signedIn.account.map { " as \($0)" } ?? ""))
                 return try GoogleSetup.store(settings, signedIn, secrets: ctx.secrets())
             case .graph:
                 let client = M365ClientInput.from(id: google.clientId, secret: google.clientSecret, tenant: m365.tenant,
                                                   authority: m365.authorityUrl, graph: m365.graphUrl)
                 let settings = try client.settings(mailbox: m365.mailbox)
-                let tokens = settings.appOnly ? nil : try await M365Setup.signIn(settings, openWith: google.openWith)
+                let tokens = settings.appOnly ? nil : try await M365Setup.signIn(settings, openWith: google.openWith, logger: ctx.logger)
                 let made = try await M365Setup.settings(
-                    settings, tokens: tokens, folder: exchange.folder, createFolder: m365.createFolder, secrets: ctx.secrets())
+                    settings, tokens: tokens, folder: exchange.folder, createFolder: m365.createFolder, secrets: ctx.secrets(), logger: ctx.logger)
                 Console.line("Microsoft 365" + (made.account.map { " mailbox \($0)" } ?? "") + ", contacts folder: \(made.folder.path)")
                 return made.settings
             case .directory:
                 let client = M365ClientInput.from(id: google.clientId, secret: google.clientSecret, tenant: m365.tenant,
                                                   authority: m365.authorityUrl, graph: m365.graphUrl)
-                let made = try await DirectorySetup.settings(client, excluding: m365.exclude, secrets: ctx.secrets())
+                let made = try await DirectorySetup.settings(client, excluding: m365.exclude, secrets: ctx.secrets(), logger: ctx.logger)
                 Console.line("Microsoft 365 directory of tenant \(m365.tenant ?? ""): \(made.users)\(made.users == 100 ? "+" : "") users readable")
                 return made.settings
             case .memory:

@@ -19,8 +19,13 @@ import TestSupport
         _ = await cli.run("hub create Team")
         var r = await cli.run(["spoke", "add", "team", "--name", "Google", "--kind", "google", "--client-id", "cli-test",
                                "--client-secret", "cli-secret", "--google-endpoint", base.absoluteString,
-                               "--google-account", "ann@example.com", "--open-with", "curl -sSL -o /dev/null"])
+                               "--google-account", "ann@example.com", "--open-with", "curl -sSL -o /dev/null", "-v"])
         #expect(r.error == nil, "\(r.error.map { "\($0)" } ?? "") \(r.output)")
+        // Setting a spoke up shows its requests too (the sign-in's code for tokens), and no secret.
+        #expect(r.log.contains("POST \(ServerName.of(base))/"), "\(r.log)")
+        for secret in ["cli-secret", "Bearer", "refresh_token", "access_token", "code_verifier"] {
+            #expect(!r.log.contains(secret), "\(secret) in the setup log")
+        }
         let folder = try cli.folder("office")
         try writeCard(person("Ada", "Lovelace", "ada@example.com"), "ada", in: folder)
         _ = await cli.run(["spoke", "add", "team", "--name", "Office", "--path", folder.path])
