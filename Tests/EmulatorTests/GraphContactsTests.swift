@@ -126,6 +126,10 @@ import Testing
         #expect(expired.status == 410 && expired.header("Location").first?.contains("/contacts/") == true)
         fx.g.deltaExpiry = .syncStateNotFound
         #expect(try await fx.api("GET", second.deltaLink).graphCode == "syncStateNotFound")
+
+        // As on real Graph, delta takes no `$expand`.
+        let expanded = try await fx.api("GET", "/users/\(fx.adele)/contacts/\(form)", [("$expand", "singleValueExtendedProperties")])
+        #expect(expanded.status == 500)
     }
 }
 

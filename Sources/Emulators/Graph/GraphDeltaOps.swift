@@ -29,6 +29,11 @@ enum GraphDeltaOps {
     static func delta(_ req: GraphRequest, _ mb: inout GraphMailbox, folder: String?, _ scope: MailboxScope,
                       _ env: GraphEnvironment) throws(GraphError) -> GraphReply {
         let fid = try GraphContactOps.folder(folder, mb)
+        // Real Graph fails contact delta with `$expand` (of extended properties) with a 500
+        // (microsoft-graph-docs-contrib #7929, #8029): a client must not count on it.
+        if req.param("expand") != nil {
+            throw GraphError(status: 500, code: "ErrorInternalServerError", message: "An internal server error occurred. The operation failed.")
+        }
         func expired() -> GraphError {
             env.deltaExpiry == .gone410 ? GraphError.syncStateGone(restart: scope.url) : GraphError.syncStateNotFound
         }
