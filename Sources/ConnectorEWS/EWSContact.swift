@@ -43,12 +43,13 @@ struct EWSContact: Hashable, Sendable {
         .homeFax: ["HomeFax", "OtherFax", "BusinessFax"],
         .fax: ["OtherFax", "BusinessFax", "HomeFax"],
         .pager: ["Pager"],
-        .other: ["OtherTelephone", "Callback", "CarPhone", "RadioPhone", "Isdn", "TtyTddPhone", "Telex"],
+        // AssistantPhone last: the slot Graph's spoke also fills last, so both hold the same numbers.
+        .other: ["OtherTelephone", "Callback", "CarPhone", "RadioPhone", "Isdn", "TtyTddPhone", "Telex", "AssistantPhone"],
     ]
     static let phoneOrder = [
         "MobilePhone", "BusinessPhone", "BusinessPhone2", "HomePhone", "HomePhone2", "PrimaryPhone", "CompanyMainPhone",
         "BusinessFax", "HomeFax", "OtherFax", "Pager", "OtherTelephone", "Callback", "CarPhone", "RadioPhone", "Isdn",
-        "TtyTddPhone", "Telex",
+        "TtyTddPhone", "Telex", "AssistantPhone",
     ]
     /// Written and read, never deleted by an update: the hub sends them only when mapped.
     static let extraFields = ["OfficeLocation", "Profession", "AssistantName", "Manager", "SpouseName"]

@@ -172,6 +172,17 @@ import Testing
         #expect(two.phones == ["BusinessFax": "1", "OtherFax": "2"])
     }
 
+    /// Eight "other" numbers fill Exchange's eight other slots, AssistantPhone last (as the
+    /// Microsoft 365 spoke does), and read back in that order: none is lost between the two.
+    @Test func eightOtherPhonesFitWithTheAssistantSlotLast() {
+        let numbers = (1...8).map { "+1 555 010\($0)" }
+        let c = Contact(phones: numbers.map { LabeledValue($0, label: .other) })
+        let slots = EWSContact(c.normalized())
+        #expect(slots.phones.count == 8 && slots.phones["AssistantPhone"] == "+1 555 0108")
+        #expect(slots.contact.phones.map(\.value) == numbers)
+        #expect(EWSContact.fit(c.normalized()).phones.count == 8)
+    }
+
     @Test func detailsAreNotKeptAndTheFitSaysSo() {
         let c = Contact(emails: [LabeledValue("a@x", label: .home, customLabel: "Cottage", preferred: true)],
                         ims: [LabeledValue("ada", service: "skype")]).normalized()
