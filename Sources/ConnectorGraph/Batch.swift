@@ -1,6 +1,7 @@
 import ConnectorHTTP
 import ConnectorKit
 import Foundation
+import SyncModel
 
 /// JSON batching: up to 20 requests in one round trip, each answered on its own.
 struct BatchRequest: Encodable, Sendable {
@@ -52,6 +53,27 @@ struct BatchResponse: Decodable, Sendable {
     }
     func header(_ name: String) -> String? {
         headers?.first { $0.key.caseInsensitiveCompare(name) == .orderedSame }?.value
+    }
+
+    /// The answer to a `GET …/photo/$value` member: the photo (nil for none: a 404 or an empty
+    /// body), or why it could not be read, said of `whose` ("its photo").
+    static func photo(_ answer: BatchResponse?, whose: String) -> PhotoAnswer {
+        switch answer {
+        case let r? where r.isSuccess:
+            guard let data = r.body?.string.flatMap({ Data(base64Encoded: $0) }), !data.isEmpty else { return .read(nil) }
+            return .read(Photo(data: data, mediaType: r.header("Content-Type") ?? "image/jpeg"))
+        case let r? where r.status == 404:
+            return .read(nil)
+        case let r?:
+            return .unreadable("cannot read \(whose) (\(r.status))")
+        case nil:
+            return .unreadable("Graph gave no answer for \(whose)")
+        }
+    }
+
+    enum PhotoAnswer {
+        case read(Photo?)
+        case unreadable(String)
     }
 }
 

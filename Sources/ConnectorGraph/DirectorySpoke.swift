@@ -20,8 +20,7 @@ public struct DirectorySpoke: SpokeConnector {
     /// `settings` name no mailbox: the directory is the tenant's. `http` carries the app-only auth.
     public init(settings: GraphSettings, http: HTTPClient, excluding excluded: [String] = [], logger: Logger = HTTPClient.silent) {
         self.settings = settings
-        self.api = GraphAPI(http: http, base: settings.graphBase,
-                            budget: RequestBudget(limit: settings.requestsPerWindow, per: settings.window))
+        self.api = GraphAPI(http: http, settings: settings)
         self.excluded = Set(excluded.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
         self.logger = logger
     }
@@ -144,18 +143,11 @@ public struct DirectorySpoke: SpokeConnector {
         var errors: [ItemError] = []
         for (n, u) in users.enumerated() {
             var contact = u.contact
-            switch answers["p\(n)"] {
-            case let r? where r.isSuccess:
-                if let data = r.body?.string.flatMap({ Data(base64Encoded: $0) }), !data.isEmpty {
-                    contact.photo = Photo(data: data, mediaType: r.header("Content-Type") ?? "image/jpeg")
-                }
-            case let r? where r.status == 404:
-                break
-            case let r?:
-                errors.append(ItemError(remoteID: RemoteID(u.id), message: "cannot read the user's photo (\(r.status))"))
-                continue
-            case nil:
-                errors.append(ItemError(remoteID: RemoteID(u.id), message: "Graph gave no answer for the user's photo"))
+            switch BatchResponse.photo(answers["p\(n)"], whose: "the user's photo") {
+            case .read(let photo?): contact.photo = photo
+            case .read(nil): break
+            case .unreadable(let problem):
+                errors.append(ItemError(remoteID: RemoteID(u.id), message: problem))
                 continue
             }
             items.append(RemoteItem(id: RemoteID(u.id), version: u.version, contact: contact))
@@ -198,7 +190,7 @@ extension DirectorySpoke {
     public static func probe(_ settings: GraphSettings, http: HTTPClient) async throws -> Int {
         let api = GraphAPI(http: http, base: settings.graphBase, budget: RequestBudget(limit: 10, per: 60))
         do {
-            let page = try GraphAPI.decode(GraphGroups.Listing.self,
+            let page = try GraphAPI.decode(GraphAPI.Page.self,
                                            try await api.get(api.url("users", [("$select", "id"), ("$top", "100")])), "users")
             return page.value?.count ?? 0
         } catch let f as GraphAPI.Failure {

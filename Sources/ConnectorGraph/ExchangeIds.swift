@@ -23,7 +23,7 @@ public enum ExchangeIds {
     public static func translate(
         ewsIDs: [String], _ settings: GraphSettings, http: HTTPClient, perRequest: Int = maxPerRequest
     ) async throws -> [String: String] {
-        let api = GraphAPI(http: http, base: settings.graphBase, budget: RequestBudget(limit: settings.requestsPerWindow, per: settings.window))
+        let api = GraphAPI(http: http, settings: settings)
         let url = api.url(settings.root + "/translateExchangeIds")
         var out: [String: String] = [:]
         let ids = Array(Set(ewsIDs)).sorted()
@@ -62,7 +62,7 @@ public enum ExchangeIds {
 
     /// The folder with this Graph id in the mailbox, nil when it is not there (a 404).
     public static func folder(id: String, _ settings: GraphSettings, http: HTTPClient) async throws -> GraphFolder? {
-        let api = GraphAPI(http: http, base: settings.graphBase, budget: RequestBudget(limit: settings.requestsPerWindow, per: settings.window))
+        let api = GraphAPI(http: http, settings: settings)
         do {
             let data = try await api.get(api.url(settings.root + "/contactFolders/" + GraphSettings.segment(id), [("$select", "id,displayName")]))
             let o = try GraphAPI.decode(JSONObject.self, data, "contact folder")

@@ -17,18 +17,9 @@ public enum GraphFolders {
     public static let defaultName = "Company Directory"
     static let defaultPath = "Contacts"
 
-    struct Listing: Decodable {
-        var value: [JSONObject]?
-        var next: String?
-        enum CodingKeys: String, CodingKey {
-            case value
-            case next = "@odata.nextLink"
-        }
-    }
-
     /// The default folder, then every folder below it (three levels deep), by path.
     public static func list(_ settings: GraphSettings, http: HTTPClient) async throws -> [GraphFolder] {
-        let api = setupAPI(settings, http)
+        let api = GraphAPI(http: http, settings: settings)
         var out = [GraphFolder(id: nil, name: defaultPath, path: defaultPath)]
         var level = [(path: settings.root + "/contactFolders", parent: defaultPath)]
         for _ in 0..<3 where !level.isEmpty {
@@ -58,7 +49,7 @@ public enum GraphFolders {
     /// Creates a folder below the default one (or finds the one of that name already there).
     public static func create(named name: String, _ settings: GraphSettings, http: HTTPClient) async throws -> GraphFolder {
         if let there = pick(name, in: try await list(settings, http: http)), !there.isDefault { return there }
-        let api = setupAPI(settings, http)
+        let api = GraphAPI(http: http, settings: settings)
         do {
             let data = try await api.json(.post, api.url(settings.root + "/contactFolders"), ["displayName": name])
             let o = try GraphAPI.decode(JSONObject.self, data, "create folder")
@@ -72,32 +63,18 @@ public enum GraphFolders {
     /// Who the sign-in reached (`/me` or the mailbox): to show which account a spoke syncs.
     /// Best effort: nil when Graph does not say.
     public static func account(_ settings: GraphSettings, http: HTTPClient) async -> String? {
-        let api = setupAPI(settings, http)
+        let api = GraphAPI(http: http, settings: settings)
         guard let data = try? await api.get(api.url(settings.root, [("$select", "mail,userPrincipalName")])),
             let o = try? BoundedJSON.decode(JSONObject.self, from: data)
         else { return nil }
         return o["mail"]?.text ?? o["userPrincipalName"]?.text
     }
 
-    private static func setupAPI(_ settings: GraphSettings, _ http: HTTPClient) -> GraphAPI {
-        GraphAPI(http: http, base: settings.graphBase, budget: RequestBudget(limit: settings.requestsPerWindow, per: settings.window))
-    }
-
     private static func all(_ api: GraphAPI, _ first: URL) async throws -> [JSONObject] {
-        var out: [JSONObject] = []
-        var next: URL? = first
-        var pages = 0
-        while let url = next, pages < 50 {
-            let page: Listing
-            do {
-                page = try GraphAPI.decode(Listing.self, try await api.get(url), "contact folders")
-            } catch let f as GraphAPI.Failure {
-                throw f.connectorError
-            }
-            out += page.value ?? []
-            next = page.next.flatMap(URL.init(string:))
-            pages += 1
+        do {
+            return try await api.pages(from: first, "contact folders", limit: 50)
+        } catch let f as GraphAPI.Failure {
+            throw f.connectorError
         }
-        return out
     }
 }

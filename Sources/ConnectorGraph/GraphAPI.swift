@@ -31,6 +31,31 @@ struct GraphAPI: Sendable {
         }
     }
 
+    /// A page of a collection: its items and the link to the next page.
+    struct Page: Decodable {
+        var value: [JSONObject]?
+        var next: String?
+        enum CodingKeys: String, CodingKey {
+            case value
+            case next = "@odata.nextLink"
+        }
+    }
+
+    /// Every item of a collection, following nextLinks for at most `limit` pages (a bound against
+    /// a server that links on forever). Throws `Failure` as `send` does.
+    func pages(from first: URL, _ what: String, limit: Int) async throws -> [JSONObject] {
+        var out: [JSONObject] = []
+        var next: URL? = first
+        var count = 0
+        while let url = next, count < limit {
+            let page = try Self.decode(Page.self, try await get(url), what)
+            out += page.value ?? []
+            next = page.next.flatMap(URL.init(string:))
+            count += 1
+        }
+        return out
+    }
+
     /// The URL of `path` (relative to Graph's root) with `query`, or an absolute link Graph gave.
     func url(_ path: String, _ query: [(String, String)] = []) -> URL {
         var c = URLComponents(url: base, resolvingAgainstBaseURL: false)!
@@ -134,4 +159,12 @@ struct GraphAPI: Sendable {
 
 extension String {
     var trimmingTrailingSlash: String { hasSuffix("/") ? String(dropLast()) : self }
+}
+
+extension GraphAPI {
+    /// Graph for `settings`: its root, and the request budget the settings give a mailbox.
+    init(http: HTTPClient, settings: GraphSettings) {
+        self.init(http: http, base: settings.graphBase,
+                  budget: RequestBudget(limit: settings.requestsPerWindow, per: settings.window))
+    }
 }

@@ -72,18 +72,9 @@ extension GraphSpoke {
         }
     }
 
-    struct Listing: Decodable {
-        var value: [JSONObject]?
-        var next: String?
-        enum CodingKeys: String, CodingKey {
-            case value
-            case next = "@odata.nextLink"
-        }
-    }
-
     /// One page of the whole folder, whole items; the deltaLink is the cursor after the last page.
     private func listing(_ url: URL, delta: String, known: KnownVersions) async throws -> PullPage {
-        let page = try GraphAPI.decode(Listing.self, try await api.get(url), "contacts")
+        let page = try GraphAPI.decode(GraphAPI.Page.self, try await api.get(url), "contacts")
         let objects = (page.value ?? []).filter { $0["id"]?.string != nil }
         let held = try await known(objects.map { RemoteID($0["id"]!.string!) })
         var unchanged: [RemoteID] = []
@@ -156,7 +147,7 @@ extension GraphSpoke {
             let since = ISO8601DateFormatter().string(from: oldest.addingTimeInterval(-1))
             let query = Self.readQuery + [("$filter", "lastModifiedDateTime ge \(since)"), ("$top", "\(settings.listPageSize)")]
             do {
-                let page = try GraphAPI.decode(Listing.self, try await api.get(api.url(settings.contactsPath, query)), "contacts")
+                let page = try GraphAPI.decode(GraphAPI.Page.self, try await api.get(api.url(settings.contactsPath, query)), "contacts")
                 let wanted = Set(ids)
                 for o in page.value ?? [] { if let id = o["id"]?.string, wanted.contains(id) { found[id] = o } }
             } catch let f as GraphAPI.Failure where f.status == 400 {
@@ -194,18 +185,11 @@ extension GraphSpoke {
             guard let id = o["id"]?.string else { continue }
             var contact = ContactMapping.contact(o)
             if Self.mayHavePhoto(o) {
-                switch answers["p\(n)"] {
-                case let r? where r.isSuccess:
-                    if let data = r.body?.string.flatMap({ Data(base64Encoded: $0) }), !data.isEmpty {
-                        contact.photo = Photo(data: data, mediaType: r.header("Content-Type") ?? "image/jpeg")
-                    }
-                case let r? where r.status == 404:
-                    break
-                case let r?:
-                    errors.append(ItemError(remoteID: RemoteID(id), message: "cannot read its photo (\(r.status))"))
-                    continue
-                case nil:
-                    errors.append(ItemError(remoteID: RemoteID(id), message: "Graph gave no answer for its photo"))
+                switch BatchResponse.photo(answers["p\(n)"], whose: "its photo") {
+                case .read(let photo?): contact.photo = photo
+                case .read(nil): break
+                case .unreadable(let problem):
+                    errors.append(ItemError(remoteID: RemoteID(id), message: problem))
                     continue
                 }
             }
@@ -247,7 +231,7 @@ extension GraphSpoke {
     private func findHere(marker: CreateMarker) async throws -> RemoteItem? {
         do {
             let query = Self.readQuery + [("$filter", Marker.filter(marker)), ("$top", "1")]
-            let found = try GraphAPI.decode(Listing.self, try await api.get(api.url(settings.contactsPath, query)), "contacts")
+            let found = try GraphAPI.decode(GraphAPI.Page.self, try await api.get(api.url(settings.contactsPath, query)), "contacts")
             guard let o = found.value?.first else { return nil }
             let (items, errors) = try await remoteItems([o])
             if let e = errors.first { throw ConnectorError(.unavailable, e.description) }

@@ -29,18 +29,9 @@ public struct GraphMember: Sendable, Hashable {
 
 /// Groups and their members, app-only: reads only, for setting up and refreshing member spokes.
 public enum GraphGroups {
-    struct Listing: Decodable {
-        var value: [JSONObject]?
-        var next: String?
-        enum CodingKeys: String, CodingKey {
-            case value
-            case next = "@odata.nextLink"
-        }
-    }
-
     /// The group with this id, or else the one of this display name (case-insensitive).
     public static func find(_ nameOrID: String, _ settings: GraphSettings, http: HTTPClient) async throws -> GraphGroupInfo {
-        let api = api(settings, http)
+        let api = GraphAPI(http: http, settings: settings)
         let wanted = nameOrID.trimmingCharacters(in: .whitespaces)
         do {
             if UUID(uuidString: wanted) != nil {
@@ -68,7 +59,7 @@ public enum GraphGroups {
 
     /// The group's direct members that are users with a mailbox address, enabled, not guests.
     public static func members(of groupID: String, _ settings: GraphSettings, http: HTTPClient) async throws -> [GraphMember] {
-        let api = api(settings, http)
+        let api = GraphAPI(http: http, settings: settings)
         do {
             let all = try await pages(api, api.url("groups/" + GraphSettings.segment(groupID) + "/members", [
                 ("$select", "id,displayName,mail,userPrincipalName,accountEnabled,userType"), ("$top", "999"),
@@ -91,20 +82,7 @@ public enum GraphGroups {
         return GraphGroupInfo(id: id, displayName: o["displayName"]?.text ?? id, mail: o["mail"]?.text)
     }
 
-    private static func api(_ settings: GraphSettings, _ http: HTTPClient) -> GraphAPI {
-        GraphAPI(http: http, base: settings.graphBase, budget: RequestBudget(limit: settings.requestsPerWindow, per: settings.window))
-    }
-
     private static func pages(_ api: GraphAPI, _ first: URL) async throws -> [JSONObject] {
-        var out: [JSONObject] = []
-        var next: URL? = first
-        var count = 0
-        while let url = next, count < 500 {
-            let page = try GraphAPI.decode(Listing.self, try await api.get(url), "groups")
-            out += page.value ?? []
-            next = page.next.flatMap(URL.init(string:))
-            count += 1
-        }
-        return out
+        try await api.pages(from: first, "groups", limit: 500)
     }
 }
