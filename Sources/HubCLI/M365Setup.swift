@@ -107,17 +107,25 @@ enum M365Setup {
         }
         var account = settings.mailbox
         if account == nil { account = await GraphFolders.account(settings, http: http) }
-        var s = [
-            "m365.tenant": settings.tenant, "m365.clientID": settings.clientID,
-            "m365.authority": settings.authorityBase.absoluteString, "m365.graph": settings.graphBase.absoluteString,
-            "m365.folderName": chosen.path,
-        ]
-        if let id = chosen.id { s["m365.folder"] = id }
-        if let mailbox = settings.mailbox { s["m365.mailbox"] = mailbox }
-        if let account { s["m365.account"] = account }
-        if let secret = settings.clientSecret { s["m365.clientSecret"] = try secrets.seal(secret) }
-        if let refreshToken = refreshToken() { s["m365.refreshToken"] = try secrets.seal(refreshToken) }
+        let s = try stored(settings, folder: chosen, account: account, refreshToken: refreshToken(), secrets: secrets)
         return (s, chosen, account)
+    }
+
+    /// The settings a Microsoft 365 spoke keeps (`spoke add --kind m365`, the wizard, `spoke migrate`).
+    static func stored(
+        _ graph: GraphSettings, folder: GraphFolder, account: String?, refreshToken: String?, secrets: SecretBox
+    ) throws -> [String: String] {
+        var s = [
+            "m365.tenant": graph.tenant, "m365.clientID": graph.clientID,
+            "m365.authority": graph.authorityBase.absoluteString, "m365.graph": graph.graphBase.absoluteString,
+            "m365.folderName": folder.path,
+        ]
+        if let id = folder.id { s["m365.folder"] = id }
+        if let mailbox = graph.mailbox { s["m365.mailbox"] = mailbox }
+        if let account { s["m365.account"] = account }
+        if let secret = graph.clientSecret { s["m365.clientSecret"] = try secrets.seal(secret) }
+        if let refreshToken { s["m365.refreshToken"] = try secrets.seal(refreshToken) }
+        return s
     }
 
     /// The spoke's connector from its stored settings. A refresh token Microsoft rotates is

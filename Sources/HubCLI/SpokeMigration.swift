@@ -56,7 +56,7 @@ enum SpokeMigration {
         if account == nil { account = await GraphFolders.account(graph, http: http) }
         var moved = spoke
         moved.kind = .graph
-        moved.settings = try stored(graph, folder: folder, account: account, refreshToken: refreshToken(), secrets: secrets)
+        moved.settings = try M365Setup.stored(graph, folder: folder, account: account, refreshToken: refreshToken(), secrets: secrets)
         return Prepared(
             change: ConnectorSwitch(spoke: moved, translated: map, asked: remoteIDs), folder: folder, account: account,
             linked: remoteIDs.count, untranslated: remoteIDs.count - map.count)
@@ -82,23 +82,6 @@ enum SpokeMigration {
         var named = found
         named.path = name ?? found.name
         return named
-    }
-
-    /// The settings a Microsoft 365 spoke keeps (as `spoke add --kind m365` stores them).
-    static func stored(
-        _ graph: GraphSettings, folder: GraphFolder, account: String?, refreshToken: String?, secrets: SecretBox
-    ) throws -> [String: String] {
-        var s = [
-            "m365.tenant": graph.tenant, "m365.clientID": graph.clientID,
-            "m365.authority": graph.authorityBase.absoluteString, "m365.graph": graph.graphBase.absoluteString,
-            "m365.folderName": folder.path,
-        ]
-        if let id = folder.id { s["m365.folder"] = id }
-        if let mailbox = graph.mailbox { s["m365.mailbox"] = mailbox }
-        if let account { s["m365.account"] = account }
-        if let secret = graph.clientSecret { s["m365.clientSecret"] = try secrets.seal(secret) }
-        if let refreshToken { s["m365.refreshToken"] = try secrets.seal(refreshToken) }
-        return s
     }
 
     /// The mailbox an app-only migration reaches when none is given: the EWS spoke's user, when
