@@ -1,6 +1,6 @@
 /// A field of a calendar series, as the unit of merge and conflict. The master's own fields and
-/// the series' shape (rule, extra and cancelled instances); an override merges whole, keyed by
-/// its RECURRENCE-ID (field by field inside an override comes with the calendar engine).
+/// the series' shape (rule, extra and cancelled instances); overrides are one field, keyed by
+/// RECURRENCE-ID, and one changed on both sides merges field by field inside (`EventMerge`).
 public enum EventField: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case start, end, summary, description, location, url, status, transparency, classification
     case categories, organizer, attendees, alarms
@@ -54,7 +54,7 @@ enum EventSchema {
         FieldSpec(
             .overrides, .structured,
             .list(ListField(Lens({ $0.overrides }, { $0.overrides = $1 }), key: { EventCanon.time($0.recurrenceID) },
-                            text: { EventCanon.time($0.recurrenceID) })),
+                            text: { EventCanon.time($0.recurrenceID) }, merge: EventMerge.override)),
             recognisable: true, normalize: { e in e.overrides = EventNormal.overrides(e.overrides) }),
     ])
 
