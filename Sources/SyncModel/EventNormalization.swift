@@ -1,7 +1,9 @@
 /// The canonical form of a series: what two equal events written differently normalise to.
 /// Text is trimmed (empty is none); categories and attendees are sets (case-insensitive, by
 /// address); enumerated values and parameter values that are keywords (PARTSTAT, ROLE, CUTYPE,
-/// RSVP) are upper-cased, and a `mailto:` scheme lower-cased; parameters are in name order;
+/// RSVP) are upper-cased, and a `mailto:` scheme lower-cased; parameters are in name order, and
+/// RFC 6638's scheduling ones (SCHEDULE-AGENT, -STATUS, -FORCE-SEND) go, so a series read back
+/// from a CalDAV server is the one written there;
 /// extra and cancelled instances, overrides and the rule's BY lists are sorted and without
 /// duplicates, since their order says nothing. Ends stay as written (DTEND or DURATION), and so
 /// do kept extra properties: rewriting those would change what a source wrote.
@@ -66,10 +68,14 @@ enum EventNormal {
     /// Parameters whose values are keywords (RFC 5545 §3.2): their case says nothing.
     static let keywordParams: Set<String> = ["PARTSTAT", "ROLE", "CUTYPE", "RSVP"]
 
+    /// RFC 6638's scheduling parameters: instructions to a server (HubSync's writers always say
+    /// SCHEDULE-AGENT=CLIENT) and its delivery reports, not what the event says.
+    static let schedulingParams: Set<String> = ["SCHEDULE-AGENT", "SCHEDULE-FORCE-SEND", "SCHEDULE-STATUS"]
+
     static func participant(_ p: Participant) -> Participant {
         var address = Normalize.trimmed(p.address)
         if address.lowercased().hasPrefix("mailto:") { address = "mailto:" + address.dropFirst(7) }
-        let params = p.params.map { x in
+        let params = p.params.filter { !schedulingParams.contains($0.name) }.map { x in
             keywordParams.contains(x.name) ? EventParameter(name: x.name, values: x.values.map(keyword)) : x
         }
         return Participant(address: address, params: stableSorted(params, by: \.name))
