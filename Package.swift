@@ -136,7 +136,7 @@ let package = Package(
         .testTarget(name: "DAVTests", dependencies: [
             "ConnectorDAV", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "PIMFormats", "SyncModel",
             "SyncEngine", "SyncStore", "SyncStoreSQLite", "TestSupport",
-        ]),
+        ], exclude: ["python"]),
         // The EWS emulator driven by raw SOAP and by exchangelib (pip; see .ci/run).
         .testTarget(name: "EmulatorTests", dependencies: [
             "Emulators", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -137,4 +137,37 @@ import TestSupport
         #expect(page.pages.flatMap(\.unchanged) == [cal.resource(uid: "inside")])
         #expect(page.cursor?.rawValue.hasPrefix("sync:") == true && page.cursor != stale)
     }
+
+    @Test(arguments: ServerKind.allCases) func conformance(_ kind: ServerKind) async throws {
+        let server = try await DAVServer.start(kind)
+        try await EventConformance.all {
+            try CalDAVCalendarSpoke(settings: CalDAVSettings(url: try await server.makeCalendar(), multigetBatch: 3), http: server.client())
+        }
+    }
+
+    static let python = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("python")
+
+    /// What HubSync writes, read back by another CalDAV client (Python `caldav`), which expands
+    /// the series itself: the moved instance moved, the cancelled one gone, nobody invited.
+    @Test(arguments: ServerKind.allCases) func anotherClientReadsWhatHubSyncWrites(_ kind: ServerKind) async throws {
+        try OutsideTools.require(.caldav)
+        let server = try await DAVServer.start(kind)
+        let url = try await server.makeCalendar()
+        let spoke = try CalDAVCalendarSpoke(settings: CalDAVSettings(url: url), http: server.client())
+        let out = try await spoke.write([
+            .create(EventConformance.series("series-1@example.com"), CreateMarker(hub: HubID("h"), item: ItemID("1"))),
+            .create(EventConformance.single("one-off/1 ü", "Review"), CreateMarker(hub: HubID("h"), item: ItemID("2"))),
+        ])
+        #expect(out.allSatisfy { if case .created = $0 { true } else { false } })
+        let json = try await PythonScript.run(
+            "caldav_read.py", in: Self.python, [url.absoluteString, server.user, server.password, "20261201T000000Z", "20261231T000000Z"],
+            needs: [.caldav])
+        struct Seen: Decodable, Equatable { var summary: String?; var occurrences: [[String]] }
+        let seen = try JSONDecoder().decode([String: Seen].self, from: Data(json.utf8))
+        #expect(seen["series-1@example.com"] == Seen(summary: "Standup", occurrences: [
+            ["20261207T090000Z", "Standup"], ["20261215T130000Z", "Standup (moved)"], ["20261228T090000Z", "Standup"],
+        ]))
+        #expect(seen["one-off/1 ü"] == Seen(summary: "Review", occurrences: [["20261209T080000Z", "Review"]]))
+        #expect(seen.count == 2)
+    }
 }
