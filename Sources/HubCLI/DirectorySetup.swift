@@ -24,11 +24,7 @@ enum DirectorySetup {
                                       onAppToken: { t in app.withLock { $0 = t } })
         let users = try await DirectorySpoke.probe(
             settings, http: HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: retry, logger: logger))
-        var s = [
-            "m365.tenant": settings.tenant, "m365.clientID": settings.clientID,
-            "m365.authority": settings.authorityBase.absoluteString, "m365.graph": settings.graphBase.absoluteString,
-            "m365.clientSecret": try secrets.seal(settings.clientSecret ?? ""),
-        ]
+        var s = try M365App.keys(settings, secrets: secrets)
         let excluded = excluding.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         if !excluded.isEmpty { s["directory.exclude"] = excluded.joined(separator: ",") }
         if let t = app.withLock({ $0 }) { s[AppTokenCache.key] = AppTokenCache.sealed(t, box: secrets) }
@@ -43,11 +39,12 @@ enum DirectorySetup {
 
     /// The stored app-only settings (no mailbox) of a directory or group spoke.
     static func appSettings(_ s: [String: String], secrets: () throws -> SecretBox, mailbox: String? = nil) throws -> GraphSettings {
-        guard let id = s["m365.clientID"], let tenant = s["m365.tenant"], let sealed = s["m365.clientSecret"],
-            let authority = s["m365.authority"].flatMap(URL.init(string:)), let graph = s["m365.graph"].flatMap(URL.init(string:))
-        else { throw CLIError("the Microsoft 365 app settings are incomplete; add the spoke again") }
-        return GraphSettings(tenant: tenant, clientID: id, clientSecret: try secrets().open(sealed), mailbox: mailbox,
-                             authorityBase: authority, graphBase: graph)
+        // App-only: the tenant and the secret must be there.
+        guard s[M365App.tenantKey] != nil, s[M365App.secretKey] != nil, var settings = try M365App.read(s, secrets: secrets) else {
+            throw CLIError("the Microsoft 365 app settings are incomplete; add the spoke again")
+        }
+        settings.mailbox = mailbox
+        return settings
     }
 
     /// An app-only client that starts from the token kept in `kept` and keeps each new one there.

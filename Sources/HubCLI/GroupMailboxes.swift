@@ -73,12 +73,8 @@ enum GroupMailboxes {
     static func shared(
         _ app: GraphSettings, group: GraphGroupInfo, folder: String, receiveOnly: Bool, secrets: SecretBox
     ) throws -> [String: String] {
-        var s = [
-            "m365.tenant": app.tenant, "m365.clientID": app.clientID,
-            "m365.authority": app.authorityBase.absoluteString, "m365.graph": app.graphBase.absoluteString,
-            "m365.clientSecret": try secrets.seal(app.clientSecret ?? ""),
-            groupKey: group.id, groupNameKey: group.displayName, folderKey: folder,
-        ]
+        var s = try M365App.keys(app, secrets: secrets)
+        s.merge([groupKey: group.id, groupNameKey: group.displayName, folderKey: folder]) { _, group in group }
         if receiveOnly { s[receiveOnlyKey] = "true" }
         return s
     }

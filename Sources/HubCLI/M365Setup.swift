@@ -119,16 +119,12 @@ enum M365Setup {
     static func stored(
         _ graph: GraphSettings, folder: GraphFolder, account: String?, refreshToken: String?, secrets: SecretBox
     ) throws -> [String: String] {
-        var s = [
-            "m365.tenant": graph.tenant, "m365.clientID": graph.clientID,
-            "m365.authority": graph.authorityBase.absoluteString, "m365.graph": graph.graphBase.absoluteString,
-            "m365.folderName": folder.path,
-        ]
+        var s = try M365App.keys(graph, secrets: secrets)
+        s["m365.folderName"] = folder.path
         // The default folder is synced as `/contacts`, whether or not its id is known.
         if let id = folder.id, !folder.isDefault { s["m365.folder"] = id }
         if let mailbox = graph.mailbox { s["m365.mailbox"] = mailbox }
         if let account { s["m365.account"] = account }
-        if let secret = graph.clientSecret { s["m365.clientSecret"] = try secrets.seal(secret) }
         if let refreshToken { s["m365.refreshToken"] = try secrets.seal(refreshToken) }
         return s
     }
@@ -140,13 +136,11 @@ enum M365Setup {
         store: @escaping @Sendable (_ key: String, _ sealed: String) -> Void
     ) throws -> GraphSpoke {
         let s = spoke.settings
-        guard let id = s["m365.clientID"], let authority = s["m365.authority"].flatMap(URL.init(string:)),
-            let graph = s["m365.graph"].flatMap(URL.init(string:)), s["m365.refreshToken"] != nil || s["m365.mailbox"] != nil
-        else { throw CLIError("spoke \(spoke.id) is not signed in to Microsoft 365; add it again") }
+        guard s["m365.refreshToken"] != nil || s["m365.mailbox"] != nil, var settings = try M365App.read(s, secrets: secrets) else {
+            throw CLIError("spoke \(spoke.id) is not signed in to Microsoft 365; add it again")
+        }
+        (settings.mailbox, settings.folderID) = (s["m365.mailbox"], s["m365.folder"])
         let box = try secrets()
-        let settings = GraphSettings(
-            tenant: s["m365.tenant"] ?? "organizations", clientID: id, clientSecret: try s["m365.clientSecret"].map { try box.open($0) },
-            mailbox: s["m365.mailbox"], folderID: s["m365.folder"], authorityBase: authority, graphBase: graph)
         let first = try s["m365.refreshToken"].map { try box.open($0) }
         let source = first == nil
             ? AppTokenCache.source(settings, kept: s, box: box, logger: logger, store: store)

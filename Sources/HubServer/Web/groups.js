@@ -51,7 +51,7 @@ export function groupsSection(path, onChange) {
       notify(`The mailboxes of ${g.name} are now ${g.receiveOnly ? 'two-way' : 'receive-only'}.`);
       await load();
     }, (e) => notify(e.message, { error: true }));
-    const leaving = h('select', { name: 'spokes', style: 'width: auto', 'aria-label': `What becomes of the sources of ${g.name}` },
+    const leaving = h('select', { name: 'spokes', 'aria-label': `What becomes of the sources of ${g.name}` },
       h('option', { value: 'pause' }, 'pause their sources'), h('option', { value: 'remove' }, 'remove their sources'));
     const stop = h('button', { type: 'button', class: 'small', 'data-action': 'stop' }, 'Stop following');
     stop.onclick = () => {
