@@ -28,7 +28,8 @@ import Testing
         #expect(out.contains("SUMMARY: setup all checks passed"))
         let shots = screenshots(of: "setup")
         for name in ["setup", "login-error", "wizard-object", "wizard-kind", "exchange-wrong-password", "exchange-connected",
-                     "exchange-folder", "exchange-name", "hub-name", "more-sources-1", "google-consent", "google-signed-in",
+                     "exchange-folder", "hub-name", "steps-390px", "hub-overview", "hub-sources", "hub-history",
+                     "contact-detail", "hub-settings", "hub-list", "hub-list-dark", "more-sources-1", "google-consent", "google-signed-in",
                      "more-sources-2", "sync-options", "ready", "hub-after-sync", "spoke-options", "hub-400px"] {
             #expect(shots[name]?.isPNG == true, "no screenshot \(name) in \(BrowserTools.screenshots.path)/setup")
         }

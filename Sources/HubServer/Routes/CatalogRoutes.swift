@@ -102,13 +102,13 @@ extension HubApp {
     /// Runs a provider step: its `SetupError` becomes a 422 naming the field.
     static func setup<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let e as SetupError {
-            throw APIError(.unprocessableContent, e.message, field: e.field)
+            throw APIError(setup: e)
         }
     }
 
     static func setupSync<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as SetupError {
-            throw APIError(.unprocessableContent, e.message, field: e.field)
+            throw APIError(setup: e)
         }
     }
 }

@@ -111,7 +111,15 @@ extension HubApp {
             id: hub.id.rawValue, name: hub.name, scheduleMinutes: hub.scheduleMinutes,
             spokeCount: try store.spokes(hub: hub.id).count, itemCount: try store.liveItemCount(hub: hub.id),
             lastRun: try runner.status(hub.id).lastRun, syncing: runner.isRunning(hub.id),
-            holds: try store.pendingHolds(hub: hub.id).count)
+            holds: try store.pendingHolds(hub: hub.id).count,
+            heldDeletions: try store.pendingHolds(hub: hub.id).reduce(0) { $0 + $1.items.count },
+            nextSyncAt: try nextSync(hub))
+    }
+
+    /// When the scheduler starts this hub's next pass; nil without a schedule or a scheduler.
+    func nextSync(_ hub: HubConfig) throws -> Date? {
+        guard settings.scheduler else { return nil }
+        return Schedule.next(hub, lastStarted: try store.runs(hub: hub.id, limit: 1).first?.startedAt, now: clock())
     }
 
     func detail(_ id: HubID) throws -> HubDetailDTO {
@@ -128,7 +136,8 @@ extension HubApp {
         return HubDetailDTO(
             id: id.rawValue, name: hub.name, scheduleMinutes: hub.scheduleMinutes, deletionGuard: hub.deletionGuard,
             itemCount: try store.liveItemCount(hub: id), spokes: try spokes.map { try spokeDTO($0, hub: id) },
-            holds: holds, lastRun: sync.lastRun, sync: sync)
+            holds: holds, lastRun: sync.lastRun, sync: sync, nextSyncAt: try nextSync(hub),
+            conflictCount: try conflicts(hub: id).count)
     }
 
     func spokeDTO(_ s: SpokeConfig, hub: HubID) throws -> SpokeDTO {
@@ -139,7 +148,9 @@ extension HubApp {
             position: s.position, options: OptionsDTO(s.options), settings: provider.describe(s),
             status: SpokeStatusDTO(
                 lastSyncAt: state.lastSyncAt, lastError: state.lastError, linked: try store.linkCount(hub: hub, spoke: s.id),
-                lastStats: state.lastSyncAt == nil ? nil : state.lastStats))
+                lastStats: state.lastSyncAt == nil ? nil : state.lastStats,
+                problem: state.lastError.map(PlainProblem.of),
+                heldDeletions: try store.pendingHolds(hub: hub).filter { $0.spoke == s.id }.reduce(0) { $0 + $1.items.count }))
     }
 
     /// Hub and spoke names: 1 to 100 characters; user names: 1 to 64.

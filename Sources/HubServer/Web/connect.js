@@ -3,6 +3,7 @@
 // names the field to blame (shown next to it).
 import { get, post, APIError } from './api.js';
 import { h, fill, field, checkbox, setFieldError, plural } from './dom.js';
+import { t } from './i18n.js';
 
 const sentence = (label) => (/^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label);
 
@@ -31,9 +32,10 @@ export function connectionStep(wizard) {
   });
 
   const status = h('div', { class: 'status-line', id: 'check-status', role: 'status', 'aria-live': 'polite' });
-  const setStatus = (tone, text) => {
+  const setStatus = (tone, text, details) => {
     fill(status, tone === 'busy' && h('span', { class: 'spinner', 'aria-hidden': 'true' }),
-      h('span', { class: tone === 'ok' ? 'ok' : tone === 'bad' ? 'error' : null }, text));
+      h('span', { class: tone === 'ok' ? 'ok' : tone === 'bad' ? 'error' : null }, text),
+      details ? h('details', { class: 'tech' }, h('summary', {}, t('Technical details')), h('code', {}, details)) : null);
     status.dataset.state = tone;
   };
   const clearStatus = () => {
@@ -133,15 +135,15 @@ export function connectionStep(wizard) {
     if (input) {
       setFieldError(input, error.message);
       const label = kind.fields.find((f) => f.name === error.field)?.label ?? error.field;
-      setStatus('bad', `The connection check failed: see "${label}".`);
+      setStatus('bad', t('The connection check failed: see "{field}".', { field: label }), error.details);
       input.focus();
     } else if (error instanceof APIError && error.field === 'signIn' && kind.signIn) {
       draft.signIn = null;
       drawSignIn();
       signInError.textContent = error.message;
-      setStatus('bad', 'The connection check failed.');
+      setStatus('bad', t('The connection check failed.'), error.details);
     } else {
-      setStatus('bad', `The connection check failed: ${error.message}`);
+      setStatus('bad', t('The connection check failed: {problem}', { problem: error.message }), error.details);
     }
   };
 

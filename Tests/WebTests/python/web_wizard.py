@@ -61,10 +61,14 @@ def setup(b, a):
     b.sign_in(a.admin_user, "not-the-password")
     alert = b.find('[role="alert"]')
     check(alert.text.strip() != "", f"a wrong password is refused: {alert.text!r}")
+    kept = b.find("#user").get_attribute("value")
+    check(kept == a.admin_user, f"the user name is kept after a failed sign-in ({kept!r})")
     b.assert_labelled()
+    b.accessible("the sign-in page")
     b.shot("login-error")
     b.sign_in(a.admin_user, a.admin_password)
     b.wait(lambda d: "Your hubs" in d.find_element(By.CSS_SELECTOR, "main h1").text, message="the hub list after sign-in")
+    b.accessible("the empty hub list")
 
     # The wizard.
     b.click_text("a", "Set up your first hub")
@@ -72,10 +76,28 @@ def setup(b, a):
     calendars = d.find_element(By.CSS_SELECTOR, 'input[name="object"][value="calendars"]')
     check(not calendars.is_enabled(), "calendars are shown but disabled")
     check(d.find_element(By.CSS_SELECTOR, 'input[name="object"][value="contacts"]').is_selected(), "contacts preselected")
+    b.accessible("the wizard's first step")
     b.shot("wizard-object")
+    for width in (1366, 390):
+        d.set_window_size(width, 900)
+        tops = d.execute_script("return [...document.querySelectorAll('.steps li')].map(li => li.getBoundingClientRect().top)")
+        check(len(set(round(t) for t in tops)) == 1, f"the step indicator is one line at {width}px ({len(tops)} steps)")
+        overflow = d.execute_script("const s = document.querySelector('.steps'); return s.scrollWidth - s.clientWidth")
+        check(overflow <= 1, f"and nothing of it is cut at {width}px ({overflow}px)")
+        page = d.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        check(page <= 1, f"no sideways scrolling at {width}px ({page}px)")
+        b.shot(f"steps-{width}px")
+    d.set_window_size(1280, 900)
+    b.next()
+
+    # The hub's name comes first.
+    b.step("hub")
+    b.type("#hub-name", a.hub_name)
+    b.shot("hub-name")
     b.next()
 
     b.step("kind")
+    check(len(d.find_elements(By.CSS_SELECTOR, ".card-choice svg.kind-icon")) >= 3, "each source kind has its icon")
     b.shot("wizard-kind")
     b.click('label[for="kind-ews"]')
     b.next()
@@ -108,21 +130,15 @@ def setup(b, a):
     b.shot("exchange-connected")
     b.next()
 
+    # The address book (a list only when there is a choice) and the source's name, on one step.
     b.step("folder")
     radios = d.find_elements(By.CSS_SELECTOR, 'input[name="folder"]')
-    check(len(radios) >= 1 and any(r.is_selected() for r in radios), f"{len(radios)} folders listed, the default preselected")
-    b.shot("exchange-folder")
-    b.next()
-
-    b.step("name")
+    check(len(radios) != 1, f"no list for a single address book ({len(radios)} radios)")
+    check(not radios or any(r.is_selected() for r in radios), f"{len(radios)} folders listed, the default preselected")
     name = b.find("#spoke-name").get_attribute("value")
     check(name.strip() != "", f"the source name is prefilled: {name!r}")
-    b.shot("exchange-name")
-    b.next()
-
-    b.step("hub")
-    b.type("#hub-name", a.hub_name)
-    b.shot("hub-name")
+    b.assert_labelled()
+    b.shot("exchange-folder")
     b.next()
 
     b.step("more")
@@ -148,11 +164,10 @@ def setup(b, a):
     b.shot("google-signed-in")
     b.next()
     b.step("folder")
-    b.shot("google-folder")
-    b.next()
-    b.step("name")
+    check(len(d.find_elements(By.CSS_SELECTOR, 'input[name="folder"]')) != 1, "no list for a single address book")
     name = b.find("#spoke-name").get_attribute("value")
     check(name.strip() != "", f"the Google source name is prefilled: {name!r}")
+    b.shot("google-folder")
     b.next()
 
     b.step("more")
@@ -187,15 +202,26 @@ def setup(b, a):
     check(len(first.find_elements(By.CSS_SELECTOR, ".mapping-row")) == 0, "and removed")
     b.next()
 
+    # The last step keeps the hub syncing: every 15 minutes unless the admin says otherwise.
     b.step("sync")
+    check(b.find("#schedule-on").is_selected(), "automatic sync is on by default")
+    check(b.find("#schedule-minutes").get_attribute("value") == "15", "every 15 minutes")
+    check("every 15 minutes" in b.text("#schedule-help"), f"and the page says so: {b.text('#schedule-help')!r}")
+    b.accessible("the wizard's last step")
     b.shot("ready")
     d.execute_script(WATCH_PROGRESS)
     b.next()
     finish_sync(b, "first-sync", phases_required=True)
 
-    # The hub page after the first sync.
+    # The hub page after the first sync: its overview, then each tab.
     count = int(b.text("#item-count"))
     check(count == a.expect_contacts, f"the hub holds {count} contacts (expected {a.expect_contacts})")
+    b.wait(lambda d: "next sync" in d.find_element(By.ID, "hub-next-sync").text, message="the next sync's time on the hub page")
+    check("every 15 minutes" in b.text("#hub-next-sync"), f"the schedule is shown: {b.text('#hub-next-sync')!r}")
+    check(b.find("#hub-last-result .badge").text == "Synced", "the last result is shown")
+    b.accessible("the hub overview")
+    b.shot("hub-overview")
+    b.tab("sources")
     rows = d.find_elements(By.CSS_SELECTOR, "#spokes tbody tr")
     check(len(rows) == 2, "two sources in the table")
     for row in rows:
@@ -203,17 +229,46 @@ def setup(b, a):
         check(linked == a.expect_contacts, f"{row.find_element(By.CSS_SELECTOR, 'th').text}: {linked} linked")
         check("Two-way" in row.text, "shown as two-way")
     check(a.category in rows[0].text, "the category is shown")
-    b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#journal-list > li")) > 0, message="history entries")
-    b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#contacts-table tbody tr")) == a.expect_contacts, message="the contacts list")
+    check(len(d.find_elements(By.CSS_SELECTOR, "#spokes svg.kind-icon")) == 2, "each source has its kind's icon")
+    b.accessible("the sources tab")
+    b.shot("hub-sources")
+    b.tab("history")
+    b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#journal-list > li.run-group")) > 0, message="history grouped by sync")
     check(len(d.find_elements(By.CSS_SELECTOR, "#runs tbody tr")) == 1, "one sync in the recent syncs")
+    folds = d.find_elements(By.CSS_SELECTOR, "#journal-list .added-fold summary")
+    check(len(folds) >= 1 and "contacts added" in folds[0].text, f"the first sync's additions fold into one line: {[f.text for f in folds]}")
+    b.accessible("the history tab")
+    b.shot("hub-history", full=True)
+    b.tab("contacts")
+    b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#contacts-table tbody tr")) == a.expect_contacts, message="the contacts list")
+    b.accessible("the contacts tab")
     b.shot("hub-after-sync", full=True)
     search = b.find("#contacts input[type=search]")
     search.send_keys(a.search)
     b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#contacts-table tbody tr")) == 1, message=f"search for {a.search}")
     b.shot("contacts-search")
 
+    # One contact: fields, the sources holding it (with the id there), its history.
+    b.click("#contacts-table tbody th a")
+    b.find("#contact-detail h2")
+    sources = d.find_elements(By.CSS_SELECTOR, "#contact-sources tbody tr")
+    check(len(sources) == 2, f"the contact's sources are listed ({len(sources)})")
+    for row in sources:
+        check(row.get_attribute("data-state") == "inSync", f"{row.text!r} is in step")
+        check(row.find_element(By.CSS_SELECTOR, "td").text not in ("", "—"), "with its id there")
+    check(len(d.find_elements(By.CSS_SELECTOR, "#contact-history li[data-seq]")) >= 1, "and its history")
+    check(len(d.find_elements(By.CSS_SELECTOR, "#contact-fields dd")) >= 2, "and its fields")
+    b.accessible("a contact's page")
+    b.shot("contact-detail", full=True)
+
+    b.tab("settings")
+    check(b.find("#schedule input[type=checkbox]").is_selected(), "the settings show the wizard's schedule")
+    b.accessible("the settings tab")
+    b.shot("hub-settings")
+
     # A source's options page, and the hub page at a phone's width.
-    rows[0].find_element(By.CSS_SELECTOR, "th a").click()
+    b.tab("sources")
+    d.find_elements(By.CSS_SELECTOR, "#spokes tbody tr")[0].find_element(By.CSS_SELECTOR, "th a").click()
     b.find("form.panel")
     b.wait(lambda d: "Sync options" in d.find_element(By.CSS_SELECTOR, "main h1").text, message="the options page")
     check(b.find('input[data-option="categoryName"]').get_attribute("value") == a.category, "the options page shows the category")
@@ -225,12 +280,27 @@ def setup(b, a):
     check(overflow <= 1, f"no sideways scrolling at 400px ({overflow}px)")
     b.shot("hub-400px", full=True)
     d.set_window_size(1280, 900)
+    # The hub list: the last result and the next sync.
+    d.get(b.url + "/#/")
+    item = b.find(".hub-list > li")
+    check("next sync" in item.find_element(By.CSS_SELECTOR, ".next-sync").text, "the hub list shows the next sync")
+    check(item.find_element(By.CSS_SELECTOR, ".last-result .badge").text == "Synced", "and the last result")
+    b.accessible("the hub list")
+    b.shot("hub-list")
+    # Dark mode (the browser's preference) keeps the contrast rules.
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    bg = d.execute_script("return getComputedStyle(document.documentElement).backgroundColor")
+    check(bg != "rgb(245, 247, 250)", f"dark mode changes the page's colours ({bg})")
+    b.accessible("the hub list in dark mode")
+    b.shot("hub-list-dark")
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
 
 def resync(b, a):
     d = b.driver
     b.open_hub(a.admin_user, a.admin_password, a.hub)
     b.sync_now("resync")
+    b.tab("history")
     b.wait(lambda d: a.expect_change in d.find_element(By.ID, "journal-list").get_attribute("textContent"),
            message=f"the change {a.expect_change!r} in the history")
     check(len(d.find_elements(By.CSS_SELECTOR, "#runs tbody tr")) == 2, "two syncs in the recent syncs")
