@@ -91,12 +91,12 @@ struct OptionsDTO: Codable, Sendable, Hashable {
         let mappings = try fieldMappings.map { m -> FieldMapping in
             let hub = m.hubField.trimmingCharacters(in: .whitespaces)
             guard let field = SpokeFieldRef(parsing: m.spokeField), !hub.isEmpty else {
-                throw APIError(.badRequest, "field mapping \(m.spokeField) → \(m.hubField): name a spoke field and a hub field", field: "fieldMappings")
+                throw APIError(.badRequest, "field mapping \(m.spokeField) → \(m.hubField): name a source field and a hub field", field: "fieldMappings")
             }
             return FieldMapping(spokeField: field, hubField: hub)
         }
         guard Set(mappings.map(\.spokeField)).count == mappings.count else {
-            throw APIError(.badRequest, "a spoke field can be mapped only once", field: "fieldMappings")
+            throw APIError(.badRequest, "a source field can be mapped only once", field: "fieldMappings")
         }
         let category = categorizeAs?.trimmingCharacters(in: .whitespaces)
         // Written into contacts everywhere: one plain line, like the names.

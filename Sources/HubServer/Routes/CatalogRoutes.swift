@@ -27,7 +27,7 @@ extension HubApp {
             let kind = try self.kind(context)
             let session = try context.requireSession()
             guard self.provider.kinds.first(where: { $0.kind == kind })?.signIn != nil else {
-                throw APIError(.badRequest, "\(kind.rawValue) spokes do not sign in this way")
+                throw APIError(.badRequest, "\(kind.rawValue) sources do not sign in this way")
             }
             let redirect = try self.callbackURL(kind)
             // The id is the OAuth state: made first, so the URL can carry it.

@@ -52,7 +52,7 @@ extension HubApp {
             let (hub, found) = try self.spoke(context)
             var spoke = found
             let patch = try await request.json(SpokePatch.self, context: context)
-            if let name = patch.name { spoke.name = try Self.name(name, what: "spoke") }
+            if let name = patch.name { spoke.name = try Self.name(name, what: "source") }
             if let password = patch.password {
                 spoke.settings = try Self.setupSync { try self.provider.changingPassword(spoke, to: password) }
             }
@@ -69,14 +69,14 @@ extension HubApp {
     }
 
     private func addSpoke(_ new: NewSpoke, to hub: HubConfig, session: Session) async throws -> SpokeDTO {
-        let name = try Self.name(new.name, what: "spoke")
+        let name = try Self.name(new.name, what: "source")
         guard provider.kinds.contains(where: { $0.kind == new.kind && $0.available }) else {
-            throw APIError(.badRequest, "spokes of type \(new.kind.rawValue) are not available", field: "kind")
+            throw APIError(.badRequest, "sources of type \(new.kind.rawValue) are not available", field: "kind")
         }
         let existing = try store.spokes(hub: hub.id)
         let id = SpokeID(slugOf: name)
         guard !existing.contains(where: { $0.id == id }) else {
-            throw APIError(.conflict, "this hub has a spoke named like that already", field: "name")
+            throw APIError(.conflict, "this hub has a source named like that already", field: "name")
         }
         let form = try resolved(new.form, session: session)
         let settings = try await Self.setup { try await provider.settings(new.kind, form, folder: new.folder) }

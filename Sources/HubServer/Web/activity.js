@@ -146,7 +146,8 @@ export function journalSection(path, hub, changed) {
   let next = null;
   let lastGroup = null;
 
-  // Entries of one sync share a group; a run of "Added" (a first sync's) folds into one line.
+  // Entries of one sync share a group; its "Added" entries (a first sync's are most of it) fold
+  // into one line, placed where the first of them came.
   const groupFor = (e) => {
     const key = e.run ?? `admin-${e.seq}`;
     if (lastGroup?.key === key) return lastGroup;
@@ -159,7 +160,7 @@ export function journalSection(path, hub, changed) {
   const place = (e) => {
     const group = groupFor(e);
     const item = entryItem(e, path, hub.id, changed);
-    if (e.kind !== 'created' || !e.run) { group.added = null; group.items.append(item); return group; }
+    if (e.kind !== 'created' || !e.run) { group.items.append(item); return group; }
     if (!group.added) {
       const inner = h('ol', { class: 'journal' });
       const summary = h('summary', {});

@@ -177,7 +177,7 @@ export function connectionStep(wizard) {
     }
   };
 
-  const checkButton = h('button', { type: 'button', id: 'check-connection', onclick: () => check() }, 'Check connection');
+  const checkButton = h('button', { type: 'button', id: 'check-connection', onclick: () => check() }, t('Check connection'));
 
   const demo = kind.demo && kind.fields.some((f) => kind.demo[f.name] !== undefined)
     ? h('p', {}, h('button', { type: 'button', class: 'small', id: 'fill-demo', onclick: () => {
@@ -189,7 +189,7 @@ export function connectionStep(wizard) {
           setFieldError(inputs[f.name], '');
         }
         changed();
-      } }, 'Fill in demo values'), h('span', { class: 'help' }, ' Settings of the built-in demo servers.'))
+      } }, t('Fill in demo values')), h('span', { class: 'help' }, ` ${t('Settings of the built-in demo servers.')}`))
     : null;
 
   // Coming back from Google: ask how the sign-in went, then check the account right away.

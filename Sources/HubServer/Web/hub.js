@@ -46,9 +46,8 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
   const syncButton = h('button', { type: 'button', class: 'primary', id: 'sync-now', onclick: () => syncNow() }, t('Sync now'));
   const syncSummary = h('p', { id: 'sync-summary', role: 'status', 'aria-live': 'polite' });
   const syncBars = h('div', { id: 'sync-progress' });
-  const nextLine = h('p', { class: 'muted', id: 'next-sync' });
   const syncPanel = h('section', { class: 'panel', 'aria-labelledby': 'sync-heading', id: 'sync-panel' },
-    h('h2', { id: 'sync-heading' }, t('Sync')), syncSummary, syncBars, nextLine, h('div', { class: 'actions' }, syncButton));
+    h('h2', { id: 'sync-heading' }, t('Sync')), syncSummary, syncBars, h('div', { class: 'actions' }, syncButton));
 
   const drawSync = (sync) => {
     syncPanel.dataset.running = String(sync.running);
@@ -92,7 +91,6 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
       h('li', { id: 'hub-last-result' }, hub.sync.running ? h('span', { class: 'badge' }, t('Syncing…')) : runLabel(hub.lastRun),
         hub.lastRun?.finishedAt ? [' ', when(hub.lastRun.finishedAt)] : null),
       h('li', { id: 'hub-next-sync' }, nextSyncText(hub)));
-    nextLine.replaceChildren(...[nextSyncText(hub)].flat());
     holdsBox.replaceChildren(...hub.holds.map((hold) => holdBox(hold)));
     conflictsLink.replaceChildren(hub.conflictCount
       ? h('a', { href: link('conflicts') }, t('{n} conflicts settled recently: check them', { n: hub.conflictCount }))
