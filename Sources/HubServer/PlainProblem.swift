@@ -15,8 +15,9 @@ enum PlainProblem {
             return "Nothing answers at \(place ?? "this address"). Is the address right and the server running?"
         }
         if text.contains("certificate") && text.contains("not trusted") {
-            return "The server at \(place ?? "this address") shows a security certificate this computer does not trust. "
-                + "If it is your own server, give its certificate authority in the connection settings."
+            return "The server at \(place ?? "this address") shows a security certificate this computer does not trust, "
+                + "so HubSync sends it no password. If it is your own server with a self-signed certificate, on a network "
+                + "you trust, turn off the certificate check."
         }
         if text.contains("does the server speak https") {
             return "The server at \(place ?? "this address") does not answer securely on this port. "
@@ -36,7 +37,7 @@ enum PlainProblem {
 
     /// "127.0.0.1 port 1" from "the server at http://127.0.0.1:1 (…): …"; nil when none is named.
     static func where_(_ raw: String) -> String? {
-        guard let range = raw.range(of: "the server at ") else { return nil }
+        guard let range = raw.range(of: "the server at ", options: .caseInsensitive) else { return nil }
         let rest = raw[range.upperBound...].prefix { !$0.isWhitespace && $0 != "(" && $0 != "," }
         let server = rest.hasSuffix(":") ? String(rest.dropLast()) : String(rest)
         guard let url = URL(string: server), let host = url.host, !host.isEmpty else { return server.isEmpty ? nil : server }

@@ -41,6 +41,7 @@ struct SecondPassAPITests {
             summary: "Nothing answers at 127.0.0.1 port 1. Is the address right and the server running?", details: refused))
         let tls = "the server at https://dav.example:8443: its TLS certificate is not trusted (certificate verify failed); give the CA file or turn verification off explicitly"
         #expect(PlainProblem.of(tls).summary.hasPrefix("The server at dav.example port 8443 shows a security certificate"))
+        #expect(PlainProblem.of("The server at http://127.0.0.1:1 (EWS GetFolder): could not reach the server: the connection was refused.").summary.hasPrefix("Nothing answers at 127.0.0.1 port 1."))
         #expect(PlainProblem.of(tls).details == tls)
         // A text no rule knows is shown as it is, with no details.
         #expect(PlainProblem.of("wrong user name or password") == ProblemDTO(summary: "wrong user name or password", details: nil))

@@ -102,12 +102,12 @@ class Wizard {
     if (this.stopped || !this.isCurrent()) return;
 
     const heading = page.heading ?? step.heading.replace('{kind}', this.kindInfo?.name ?? t('the source'));
-    document.title = `${step.title} — ${t('Set up a hub')} — HubSync`;
+    document.title = `${page.title ?? step.title} — ${t('Set up a hub')} — HubSync`;
     // One line at any width: past the current step only the numbers show on a phone.
     const indicator = h('nav', { 'aria-label': t('Setup steps') },
       h('ol', { class: 'steps' }, all.map((s, i) => h('li', {
         class: i < index ? 'done' : null, 'aria-current': i === index ? 'step' : null,
-      }, h('span', { class: 'step-title' }, s.title), i < index ? h('span', { class: 'visually-hidden' }, ` ${t('(done)')}`) : null))));
+      }, h('span', { class: 'step-title' }, i === index ? page.title ?? s.title : s.title), i < index ? h('span', { class: 'visually-hidden' }, ` ${t('(done)')}`) : null))));
 
     this.alert = h('div', { class: 'alert', role: 'alert' });
     const next = h('button', { type: 'submit', class: 'primary', id: 'wizard-next' }, page.nextLabel ?? t('Next'));
@@ -289,6 +289,7 @@ class Wizard {
       })));
     const single = folders.length === 1 ? folders[0] : null;
     return {
+      title: list ? t('Address book') : t('Source name'),
       heading: list ? t('Choose the address book') : t('Name this source'),
       intro: [where ? t('Connected: {where}.', { where }) : null,
         list ? t('Which address book should the hub keep in sync?')
