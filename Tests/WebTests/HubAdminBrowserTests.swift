@@ -81,9 +81,16 @@ import Testing
         try await browser("schedule", ["--minutes", "45"])
         #expect(try fx.store.hub(hub)?.scheduleMinutes == 45)
 
+        // 6. A filter on Google (category VIP, which nobody has): Alan's page says why it keeps him out.
+        try await api.send("PATCH", "api/hubs/\(hub.rawValue)/spokes/google", ["options": [
+            "twoWay": true, "fieldMappings": [Any](),
+            "filter": ["categories": ["VIP"], "companies": [String](), "emailDomains": [String](), "requireEmail": false, "requirePhone": false],
+        ] as [String: Any]])
+        try await browser("filtered", ["--contact", "Alan Turing", "--spoke", "google", "--change", "it is in none of the categories VIP"])
+
         let shots = screenshots(of: Self.shots)
         for name in ["held-deletions", "held-in-sources", "rejected", "held-again", "approved", "history-change", "history-filtered",
-                     "undone", "conflict", "contact-after-conflict", "schedule-saved"] {
+                     "undone", "conflict", "contact-after-conflict", "schedule-saved", "contact-filtered"] {
             #expect(shots[name]?.isPNG == true, "no screenshot \(name) in \(BrowserTools.screenshots.path)/\(Self.shots)")
         }
     }

@@ -147,6 +147,18 @@ def conflict(b, a):
     print(f"OTHER: {other}", flush=True)
 
 
+def filtered(b, a):
+    """A contact's page says why a source's filter keeps it out."""
+    b.open_hub(a.admin_user, a.admin_password, a.hub)
+    b.tab("contacts")
+    b.click_text("a", a.contact)
+    row = b.find(f'#contact-sources tr[data-spoke="{a.spoke}"]')
+    reason = row.find_element(By.CSS_SELECTOR, ".filter-reason").text
+    check(a.change in reason, f"the filter's reason: {reason!r}")
+    b.accessible("a filtered contact's page")
+    b.shot("contact-filtered", full=True)
+
+
 def schedule(b, a):
     b.open_hub(a.admin_user, a.admin_password, a.hub)
     b.tab("settings")
@@ -179,7 +191,8 @@ def main():
     p.add_argument("--change")
     p.add_argument("--minutes", type=int)
     p.add_argument("--value", action="append", default=[])
-    run(p, {"reject": reject, "approve": approve, "undo": undo, "conflict": conflict, "schedule": schedule})
+    p.add_argument("--spoke")
+    run(p, {"reject": reject, "approve": approve, "undo": undo, "conflict": conflict, "filtered": filtered, "schedule": schedule})
 
 
 if __name__ == "__main__":

@@ -217,6 +217,7 @@ def setup(b, a):
     add.click()
     check(len(first.find_elements(By.CSS_SELECTOR, ".mapping-row")) == 1, "a field mapping row can be added")
     b.assert_labelled()
+    b.accessible("the sync options step")
     b.shot("sync-options", full=True)
     first.find_element(By.CSS_SELECTOR, ".mapping-row button").click()
     check(len(first.find_elements(By.CSS_SELECTOR, ".mapping-row")) == 0, "and removed")
@@ -262,6 +263,11 @@ def setup(b, a):
     b.tab("contacts")
     b.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#contacts-table tbody tr")) == a.expect_contacts, message="the contacts list")
     b.accessible("the contacts tab")
+    emails = d.find_elements(By.CSS_SELECTOR, "#contacts-table td.ellipsis")
+    check(emails and all(e.get_attribute("title") == e.get_attribute("textContent") for e in emails),
+          "emails are cut with an ellipsis, the whole address in a tooltip")
+    check(d.execute_script("return getComputedStyle(document.querySelector('#contacts-table td.ellipsis')).textOverflow") == "ellipsis",
+          "drawn with text-overflow: ellipsis")
     b.shot("hub-after-sync", full=True)
     search = b.find("#contacts input[type=search]")
     search.send_keys(a.search)
@@ -292,6 +298,7 @@ def setup(b, a):
     b.find("form.panel")
     b.wait(lambda d: "Sync options" in d.find_element(By.CSS_SELECTOR, "main h1").text, message="the options page")
     check(b.find('input[data-option="categoryName"]').get_attribute("value") == a.category, "the options page shows the category")
+    b.accessible("a source's options page")
     b.shot("spoke-options", full=True)
     b.click_text("a", "Cancel")
     b.find("#sync-panel")
@@ -319,7 +326,11 @@ def setup(b, a):
 def resync(b, a):
     d = b.driver
     b.open_hub(a.admin_user, a.admin_password, a.hub)
-    b.sync_now("resync")
+    # A browser without server-sent events: the page polls instead, with the same live progress.
+    d.execute_script("window.EventSource = undefined")
+    b.tab("sources")
+    b.tab("overview")
+    b.sync_now("resync", live="poll")
     b.tab("history")
     b.wait(lambda d: a.expect_change in d.find_element(By.ID, "journal-list").get_attribute("textContent"),
            message=f"the change {a.expect_change!r} in the history")

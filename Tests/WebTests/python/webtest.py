@@ -212,11 +212,11 @@ class Browser:
         self.find("#sync-panel")
         self.wait(lambda d: d.find_element(By.ID, "sync-panel").get_attribute("data-running") == "false", message="no sync running")
 
-    def sync_now(self, name, expect="succeeded"):
+    def sync_now(self, name, expect="succeeded", live="events"):
         """Clicks Sync now on the hub page and waits for the run to end (see finish_sync)."""
         self.driver.execute_script(WATCH_PROGRESS)
         self.click("#sync-now")
-        finish_sync(self, name, expect=expect)
+        finish_sync(self, name, expect=expect, live=live)
 
     def confirm(self, expected):
         """Accepts the page's confirm() dialog, checking it says `expected`."""
@@ -233,7 +233,7 @@ class Browser:
         check("is-error" not in box.get_attribute("class"), f"the page says {box.text!r}")
 
 
-def finish_sync(b, name, phases_required=False, expect="succeeded"):
+def finish_sync(b, name, phases_required=False, expect="succeeded", live="events"):
     """On the hub page: sees the run (live progress), waits for its end, checks its status
     ("partial": synced with problems, as when deletions are held)."""
     d = b.driver
@@ -243,8 +243,8 @@ def finish_sync(b, name, phases_required=False, expect="succeeded"):
         b.shot(f"{name}-progress")
     b.wait(lambda d: d.find_element(By.ID, "sync-panel").get_attribute("data-running") == "false"
            and d.find_elements(By.CSS_SELECTOR, "#last-run"), timeout=SYNC_WAIT, message="the sync to finish")
-    live = d.find_element(By.ID, "sync-panel").get_attribute("data-live")
-    check(live == "events", f"the progress came from the server's event stream ({live})")
+    seen = d.find_element(By.ID, "sync-panel").get_attribute("data-live")
+    check(seen == live, f"the progress came from {'the server' + chr(39) + 's event stream' if live == 'events' else 'polling'} ({seen})")
     bars = d.execute_script("return window.__sawBars")
     phases = d.execute_script("return [...window.__sawSpokes]")
     check(bars >= 1, f"live progress was shown ({bars} bars; source phases seen: {phases})")
