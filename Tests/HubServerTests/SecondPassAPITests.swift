@@ -65,6 +65,7 @@ struct SecondPassAPITests {
             var ea = ca, eb = cb
             ea.organization = "From A"
             eb.organization = "From B"
+            eb.title = "Title from B"  // no conflict: stays whichever side is taken
             _ = a.userUpsert(ea, id: ida)
             _ = b.userUpsert(eb, id: idb)
             try await sync(fx, c)
@@ -85,6 +86,7 @@ struct SecondPassAPITests {
             #expect(newest["kind"] as? String == "restored")
             try await sync(fx, c)
             #expect(a.contact(ida)?.organization == other && b.contact(idb)?.organization == other)
+            #expect(a.contact(ida)?.title == "Title from B" && b.contact(idb)?.title == "Title from B")
             #expect(try await c.call(.get, "/api/hubs/h/journal?conflicts=1").object["entries"].map { ($0 as? [Any])?.count } == 1)
             #expect(try await c.call(.post, "/api/hubs/h/conflicts/999999/use-other").status == .notFound)
         }

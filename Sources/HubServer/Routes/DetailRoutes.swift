@@ -14,16 +14,12 @@ extension HubApp {
             let names = try self.spokeNames(hub.id)
             return try self.conflicts(hub: hub.id).map { try self.conflictDTO($0, hub: hub.id, names: names) }
         }
-        // The losing side's values, journaled as an undo of the entry: for a conflict the hub
-        // won, its `old` is the content had the spoke won; for one the spoke won, the hub's before.
+        // The losing side's values of the conflicting fields only, journaled like an undo.
         router.post("/api/hubs/:hub/conflicts/:seq/use-other") { _, context in
             let hub = try self.hub(context)
-            guard let seq = Int64(try context.parameters.require("seq")),
-                let entry = try self.store.journal(hub: hub.id, JournalQuery(before: seq + 1, limit: 1)).first,
-                entry.seq == seq, !entry.conflicts.isEmpty, entry.old != nil
-            else { throw APIError.notFound("conflict") }
+            guard let seq = Int64(try context.parameters.require("seq")) else { throw APIError.notFound("conflict") }
             return Restored(restored: try await self.runner.exclusive(hub.id) {
-                try Self.engine { try self.runner.engine.restore(hub: hub.id, entry: seq).count }
+                try Self.engine { try self.runner.engine.useOtherValue(hub: hub.id, entry: seq).count }
             })
         }
         router.get("/api/hubs/:hub/contacts/:item") { _, context in
