@@ -220,9 +220,12 @@ export function connectionStep(wizard) {
   };
 
   return {
-    intro: kind.signIn
-      ? `Sign in with the account whose contacts you want to keep in sync. ${kind.summary ?? ''}`
-      : 'Enter the details you use to connect to this account. HubSync checks them before going on.',
+    // Not the kind's summary again (the previous step showed it): what to do here.
+    intro: kind.signIn === 'microsoft' || kind.kind === 'graph'
+      ? t('Sign in with Microsoft for your own mailbox, or fill in an app registration to reach any mailbox of your organisation. HubSync never sees your password.')
+      : kind.signIn
+        ? t('Sign in with the account whose contacts you want to keep in sync. HubSync never sees its password.')
+        : t('Enter the details you use to connect to this account. HubSync checks them before going on.'),
     content: [demo, ...fields, kind.signIn ? signInBox : null, h('div', { class: 'actions' }, checkButton), status],
     back: 'kind',
     next: async () => ((await check()) ? 'folder' : null),

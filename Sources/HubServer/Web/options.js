@@ -130,7 +130,7 @@ export async function showSpokeOptions(view, hubID, spokeID) {
   const kind = kinds.find((k) => k.kind === spoke.kind);
   const form = optionsForm(spoke.options, await mappableFields(kind));
   document.title = `${spoke.name} — HubSync`;
-  const back = `#/hubs/${encodeURIComponent(hubID)}`;
+  const back = `#/hubs/${encodeURIComponent(hubID)}/sources`;
 
   const name = h('input', { type: 'text', value: spoke.name, autocomplete: 'off' });
   const hasPassword = kind?.fields?.some((f) => f.type === 'password');
@@ -158,7 +158,7 @@ export async function showSpokeOptions(view, hubID, spokeID) {
   };
 
   view.replaceChildren(
-    h('p', {}, h('a', { href: back }, t('← Back to the hub'))),
+    h('p', {}, h('a', { href: back }, '← ', t('Back to the sources'))),
     h('h1', {}, t('Sync options: {source}', { source: spoke.name })),
     h('dl', { class: 'settings' }, h('dt', {}, t('Type')), h('dd', {}, spoke.kindName),
       settings.map(([key, value]) => [h('dt', {}, settingNames()[key] ?? key), h('dd', {}, settingValue(key, value))])),
