@@ -115,7 +115,7 @@ public struct ConnectorProvider: SpokeProvider {
                              count: users < 100 ? users : nil, isDefault: true)
             ])
         case .memory:
-            throw SetupError("Spokes of this kind cannot be added here.")
+            throw SetupError("Sources of this kind cannot be added here.")
         }
     }
 
@@ -167,7 +167,7 @@ public struct ConnectorProvider: SpokeProvider {
                 try await DirectorySetup.settings(try appOnlyInput(form), secrets: context.secrets(), retry: Self.checkRetry).settings
             }
         case .memory:
-            throw SetupError("Spokes of this kind cannot be added here.")
+            throw SetupError("Sources of this kind cannot be added here.")
         }
     }
 
@@ -337,7 +337,7 @@ public struct ConnectorProvider: SpokeProvider {
     }
 
     private func googleSettings(_ kind: SpokeKind) throws -> GoogleSettings {
-        guard kind == .google else { throw SetupError("\(kind.rawValue) spokes do not sign in with OAuth.") }
+        guard kind == .google else { throw SetupError("\(kind.rawValue) sources do not sign in with OAuth.") }
         guard let google else { throw SetupError(SpokeKinds.google(configured: false).summary) }
         return google
     }

@@ -4,6 +4,7 @@
 // user: the same sign-in as the wizard's, after which the move finishes on this page.
 import { get, post, hubPath, APIError } from './api.js';
 import { h, field, setFieldError, notify, busy } from './dom.js';
+import { t } from './i18n.js';
 
 // The move waiting for a sign-in to come back: { hub, spoke, id }, for this tab only.
 const pendingKey = 'hubsync.migration';
@@ -74,13 +75,13 @@ export function migrateSection(hubID, spoke, done) {
   const tenant = input('text'), clientID = input('text'), secret = input('password');
   secret.autocomplete = 'new-password';
   const fields = { email: mailbox, tenant, clientID, clientSecret: secret };
-  const move = h('button', { type: 'submit', class: 'primary', id: 'migrate-spoke' }, 'Move to Microsoft 365');
+  const move = h('button', { type: 'submit', class: 'primary', id: 'migrate-spoke' }, t('Move to Microsoft 365'));
   const submit = (event) => {
     event.preventDefault();
     Object.values(fields).forEach((i) => setFieldError(i, ''));
     const missing = Object.entries(fields).find(([, i]) => !i.value.trim());
-    if (missing) { setFieldError(missing[1], 'Fill this in.'); missing[1].focus(); return; }
-    if (!confirm(`Move ${spoke.name} to Microsoft 365? It keeps its contacts, links and options; the next sync goes through Microsoft Graph.`)) return;
+    if (missing) { setFieldError(missing[1], t('Fill this in.')); missing[1].focus(); return; }
+    if (!confirm(t('Move {source} to Microsoft 365? It keeps its contacts, links and options; the next sync goes through Microsoft Graph.', { source: spoke.name }))) return;
     const form = Object.fromEntries(Object.entries(fields).map(([k, i]) => [k, i.value.trim()]));
     busy(move, async () => {
       const r = await post(hubPath(hubID, 'spokes', spoke.id, 'migrate'), { kind: 'graph', form });
@@ -95,16 +96,16 @@ export function migrateSection(hubID, spoke, done) {
   const status = h('p', { class: 'error', id: 'migrate-status', role: 'alert' });
   finishSignedIn(hubID, spoke, status, done);
   return h('details', { class: 'panel', id: 'migrate', open: pending()?.spoke === spoke.id },
-    h('summary', {}, 'Move to Microsoft 365 (Exchange Online)'),
+    h('summary', {}, t('Move to Microsoft 365 (Exchange Online)')),
     h('p', { class: 'help' }, 'Exchange Online blocks EWS from October 2026 and shuts it down in April 2027. ' +
       'If this mailbox is in Exchange Online, move the source to Microsoft Graph: its contacts keep their links, ' +
       'so nothing is matched, created or sent again. Sign in with Microsoft as the mailbox’s user, or give an app ' +
       'registration with the application permission Contacts.ReadWrite that an administrator consented to.'),
     signInBlock(hubID, spoke, status), status,
     h('form', { onsubmit: submit, novalidate: true },
-      field({ label: 'Mailbox', input: mailbox, required: true, help: 'The same mailbox, as its address.' }),
-      field({ label: 'Tenant', input: tenant, required: true, help: 'Your tenant’s id or domain (contoso.onmicrosoft.com).' }),
-      field({ label: 'Application (client) id', input: clientID, required: true }),
-      field({ label: 'Client secret', input: secret, required: true, help: 'Stored encrypted.' }),
+      field({ label: t('Mailbox'), input: mailbox, required: true, help: t('The same mailbox, as its address.') }),
+      field({ label: t('Tenant'), input: tenant, required: true, help: t('Your tenant’s id or domain (contoso.onmicrosoft.com).') }),
+      field({ label: t('Application (client) id'), input: clientID, required: true }),
+      field({ label: t('Client secret'), input: secret, required: true, help: t('Stored encrypted.') }),
       h('div', { class: 'actions' }, move)));
 }

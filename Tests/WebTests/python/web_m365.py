@@ -38,6 +38,9 @@ def signin(b, a):
     b.click_text("a", "Set up your first hub")
     b.step("object")
     b.next()
+    b.step("hub")
+    b.type("#hub-name", a.hub_name)
+    b.next()
 
     b.step("kind")
     b.click('label[for="kind-graph"]')
@@ -62,17 +65,14 @@ def signin(b, a):
     b.shot("m365-signed-in")
     b.next()
 
+    # The address book (listed when there is a choice) and the source's name, on one step.
     b.step("folder")
     radios = d.find_elements(By.CSS_SELECTOR, 'input[name="folder"]')
-    check(len(radios) >= 1 and any(r.is_selected() for r in radios), f"{len(radios)} folders listed, the default preselected")
-    b.shot("m365-folder")
-    b.next()
-    b.step("name")
+    check(len(radios) != 1 and (not radios or any(r.is_selected() for r in radios)),
+          f"{len(radios)} folders listed, the default preselected")
     name = b.find("#spoke-name").get_attribute("value")
     check(name.strip() != "", f"the source name is prefilled: {name!r}")
-    b.next()
-    b.step("hub")
-    b.type("#hub-name", a.hub_name)
+    b.shot("m365-folder")
     b.next()
     b.step("more")
     check(len(d.find_elements(By.CSS_SELECTOR, "#spoke-summary li")) == 1, "one source")
@@ -86,6 +86,7 @@ def signin(b, a):
 
     count = int(b.text("#item-count"))
     check(count == a.expect_contacts, f"the hub holds {count} contacts (expected {a.expect_contacts})")
+    b.tab("sources")
     rows = d.find_elements(By.CSS_SELECTOR, "#spokes tbody tr")
     check(len(rows) == 1, "one source in the table")
     linked = int(rows[0].find_element(By.CSS_SELECTOR, "td[data-linked]").get_attribute("data-linked"))
@@ -96,6 +97,7 @@ def signin(b, a):
 def group(b, a):
     d = b.driver
     b.open_hub(a.admin_user, a.admin_password, a.hub)
+    b.tab("sources")
     b.wait(lambda d: d.find_element(By.ID, "groups").is_displayed(), message="the Mailboxes of a group section")
     b.wait(lambda d: "No group yet" in d.find_element(By.ID, "groups-list").text, message="no group yet")
     b.click_text("summary", "Add the mailboxes of a group")
@@ -112,7 +114,9 @@ def group(b, a):
     check(b.find('#group-form input[name="clientSecret"]').get_attribute("value") == "", "the secret is not left in the form")
     b.shot("group-added", full=True)
 
+    b.tab("overview")
     b.sync_now("group-sync")
+    b.tab("sources")
     rows = d.find_elements(By.CSS_SELECTOR, "#spokes tbody tr")
     check(len(rows) == 1 + a.expect_members, f"{len(rows)} sources: the signed-in mailbox and the members'")
     b.shot("group-synced", full=True)
