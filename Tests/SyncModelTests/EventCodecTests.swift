@@ -50,6 +50,17 @@ import TestSupport
         #expect(ContentHash(hashing: EventCodec.encode(EventFixtures.everything)).description == "fd9ae7fe8579c1b3")
     }
 
+    /// Sizes against JSON, printed for the record (no timing here: tests do not measure speed).
+    @Test func smallerThanJSON() throws {
+        var rng = SeededRandom(seed: 3)
+        let events = (0..<1000).map { _ in RandomEvents.event(&rng).normalized() }
+        let codec = events.reduce(0) { $0 + EventCodec.encode($1).count }
+        let json = try events.reduce(0) { $0 + (try JSONEncoder().encode($1)).count }
+        let fixture = EventCodec.encode(EventFixtures.everything).count
+        print("event codec: 1,000 random series \(codec) bytes, JSON \(json) bytes; the full fixture \(fixture) bytes")
+        #expect(codec * 3 < json)
+    }
+
     /// Equal series encode equally: extra parameters go by property name, not by dictionary order.
     @Test func equalSeriesEncodeEqually() {
         var a = EventFixtures.everything, b = a
