@@ -32,10 +32,7 @@ export function migrateSection(hubID, spoke, done) {
   };
   return h('details', { class: 'panel', id: 'migrate' },
     h('summary', {}, t('Move to Microsoft 365 (Exchange Online)')),
-    h('p', { class: 'help' }, 'Exchange Online blocks EWS from October 2026 and shuts it down in April 2027. ' +
-      'If this mailbox is in Exchange Online, move the source to Microsoft Graph: its contacts keep their links, ' +
-      'so nothing is matched, created or sent again. Give an app registration with the application permission ' +
-      'Contacts.ReadWrite that an administrator consented to.'),
+    h('p', { class: 'help' }, t('Exchange Online blocks EWS from October 2026 and shuts it down in April 2027. If this mailbox is in Exchange Online, move the source to Microsoft Graph: its contacts keep their links, so nothing is matched, created or sent again. Give an app registration with the application permission Contacts.ReadWrite that an administrator consented to.')),
     h('form', { onsubmit: submit, novalidate: true },
       field({ label: t('Mailbox'), input: mailbox, required: true, help: t('The same mailbox, as its address.') }),
       field({ label: t('Tenant'), input: tenant, required: true, help: t('Your tenant’s id or domain (contoso.onmicrosoft.com).') }),
