@@ -134,9 +134,9 @@ let package = Package(
         ]),
         // Against real Radicale and Xandikos servers started on loopback (pip; see .ci/run).
         .testTarget(name: "DAVTests", dependencies: [
-            "ConnectorDAV", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "PIMFormats", "SyncModel",
+            "ConnectorDAV", "ConnectorFolder", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "PIMFormats", "SyncModel",
             "SyncEngine", "SyncStore", "SyncStoreSQLite", "TestSupport",
-        ]),
+        ], exclude: ["python"]),
         // The EWS emulator driven by raw SOAP and by exchangelib (pip; see .ci/run).
         .testTarget(name: "EmulatorTests", dependencies: [
             "Emulators", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -88,17 +88,21 @@ public struct ItemError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { remoteID.map { "\($0): \(message)" } ?? message }
 }
 
-public enum RemoteChange: Hashable, Sendable {
-    case upsert(RemoteItem)
+public enum ItemChange<Item: KindedItem>: Hashable, Sendable {
+    case upsert(Remote<Item>)
     case delete(RemoteID)
 }
+
+public typealias RemoteChange = ItemChange<Contact>
 
 public struct PageToken: Hashable, Sendable {
     public let rawValue: String
     public init(_ rawValue: String) { self.rawValue = rawValue }
 }
 
-public struct PullPage: Sendable {
+public typealias PullPage = ItemPullPage<Contact>
+
+public struct ItemPullPage<Item: KindedItem>: Sendable {
     public enum Mode: Hashable, Sendable {
         /// Changes since the cursor.
         case incremental
@@ -107,7 +111,7 @@ public struct PullPage: Sendable {
         case full
     }
     public var mode: Mode
-    public var changes: [RemoteChange]
+    public var changes: [ItemChange<Item>]
     public var errors: [ItemError]
     /// More pages follow.
     public var next: PageToken?
@@ -125,7 +129,7 @@ public struct PullPage: Sendable {
     public var incomplete: Bool
 
     public init(
-        mode: Mode, changes: [RemoteChange], errors: [ItemError] = [], next: PageToken? = nil, cursor: SpokeCursor?,
+        mode: Mode, changes: [ItemChange<Item>], errors: [ItemError] = [], next: PageToken? = nil, cursor: SpokeCursor?,
         total: Int? = nil, unchanged: [RemoteID] = [], incomplete: Bool = false
     ) {
         self.unchanged = unchanged
@@ -139,11 +143,13 @@ public struct PullPage: Sendable {
     }
 }
 
-public enum WriteOp: Hashable, Sendable {
-    case create(Contact, CreateMarker)
-    case update(RemoteID, RemoteVersion?, Contact)
+public enum ItemWriteOp<Item: KindedItem>: Hashable, Sendable {
+    case create(Item, CreateMarker)
+    case update(RemoteID, RemoteVersion?, Item)
     case delete(RemoteID, RemoteVersion?)
 }
+
+public typealias WriteOp = ItemWriteOp<Contact>
 
 public enum WriteOutcome: Hashable, Sendable {
     case created(RemoteID, RemoteVersion?)
@@ -176,22 +182,25 @@ public struct KnownVersions: Sendable {
     public static let none = KnownVersions(nothing: ())
 }
 
-/// A source of contacts: transport + mapping, no sync decisions.
-public protocol SpokeConnector: Sendable {
+/// A source of items of one kind: transport + mapping, no sync decisions. The engine is
+/// written once over it; a contact source is a `SpokeConnector`, a calendar source an
+/// `ItemConnector<Event>`.
+public protocol ItemConnector<Item>: Sendable {
+    associatedtype Item: KindedItem
     /// The fields the source can hold (nil = all).
-    var capabilities: Set<ContactField>? { get }
-    /// What the source keeps of a contact it is given (fixed slots, fewer labels), for sources
-    /// that cannot hold every contact whole; nil when it keeps all. Pure: no I/O.
-    var fit: (@Sendable (Contact) -> Contact)? { get }
+    var capabilities: Set<Item.Field>? { get }
+    /// What the source keeps of an item it is given (fixed slots, fewer labels), for sources
+    /// that cannot hold every item whole; nil when it keeps all. Pure: no I/O.
+    var fit: (@Sendable (Item) -> Item)? { get }
     /// The most write ops the engine hands over at once.
     var maxBatch: Int { get }
     /// The source only feeds the hub (a tenant's directory, a paused mailbox): the engine never
     /// plans a create, update or delete for it, whatever the spoke's options say.
     var readOnly: Bool { get }
     /// Changes since `cursor` (nil = full listing), page by page.
-    func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage
+    func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> ItemPullPage<Item>
     /// The same, for sources that can skip fetching what the hub already holds.
-    func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage
+    func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> ItemPullPage<Item>
     /// After the hub wrote to the source: a cursor past those writes when nothing else changed
     /// since `cursor`, so the next pull does not carry them back (nil = keep the cursor; the
     /// next pull sees the writes and skips them by version). `writes` maps each remote id the
@@ -201,18 +210,21 @@ public protocol SpokeConnector: Sendable {
     /// An update carries the fields the hub maps to this source; what the source holds beyond
     /// them (properties the hub does not know, custom fields it does not map) must be kept. A
     /// custom field with an empty value is one the hub maps and has cleared: it must go.
-    func write(_ ops: [WriteOp]) async throws -> [WriteOutcome]
+    func write(_ ops: [ItemWriteOp<Item>]) async throws -> [WriteOutcome]
     /// One item now (nil = gone): after a conflict.
-    func fetch(_ id: RemoteID) async throws -> RemoteItem?
+    func fetch(_ id: RemoteID) async throws -> Remote<Item>?
     /// The item a create with this marker made, if any: after a crash mid-create.
-    func find(marker: CreateMarker) async throws -> RemoteItem?
+    func find(marker: CreateMarker) async throws -> Remote<Item>?
 }
 
-extension SpokeConnector {
-    public var fit: (@Sendable (Contact) -> Contact)? { nil }
+/// A source of contacts (every connector before calendars).
+public protocol SpokeConnector: ItemConnector where Item == Contact {}
+
+extension ItemConnector {
+    public var fit: (@Sendable (Item) -> Item)? { nil }
     public var readOnly: Bool { false }
 
-    public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+    public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> ItemPullPage<Item> {
         try await pull(since: cursor, page: page)
     }
 
@@ -221,7 +233,7 @@ extension SpokeConnector {
     }
 }
 
-extension WriteOp {
+extension ItemWriteOp {
     /// For logs: the kind and remote id, never the content.
     public var name: String {
         switch self {

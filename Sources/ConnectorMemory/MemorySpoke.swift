@@ -6,9 +6,9 @@ import SyncModel
 /// An address book held in memory, with a change log for incremental pulls. It stands in for a
 /// real source in tests, the benchmark and the demo; `userUpsert`/`userDelete` are edits made
 /// "by a person" in that source. Faults are injected through `hook`.
-public final class MemorySpoke: SpokeConnector {
+public final class MemoryItemSpoke<Item: MemoryStorable>: ItemConnector {
     public enum Operation: Hashable, Sendable {
-        case pull, write(WriteOp), fetch(RemoteID), find(CreateMarker)
+        case pull, write(ItemWriteOp<Item>), fetch(RemoteID), find(CreateMarker)
     }
     public enum Phase: Hashable, Sendable { case before, after }
 
@@ -18,7 +18,7 @@ public final class MemorySpoke: SpokeConnector {
         public var version: RemoteVersion
         public var modifiedAt: Date
         public var marker: CreateMarker?
-        public var contact: Contact { (try? ContactCodec.decode(data)) ?? Contact() }
+        public var item: Item { Item.memoryDecode(data) }
     }
 
     struct State {
@@ -43,7 +43,7 @@ public final class MemorySpoke: SpokeConnector {
     public let name: String
     public let pageSize: Int
     public let maxBatch: Int
-    public let capabilities: Set<ContactField>?
+    public let capabilities: Set<Item.Field>?
     /// When true, a create whose marker already exists returns that item (like CardDAV, where the
     /// resource name is the hub's uid); when false, creates are not idempotent (like EWS).
     public let idempotentCreates: Bool
@@ -51,7 +51,7 @@ public final class MemorySpoke: SpokeConnector {
     private let hookBox = Mutex<(@Sendable (Operation, Phase) throws -> Void)?>(nil)
 
     public init(
-        name: String = "memory", pageSize: Int = 500, maxBatch: Int = 100, capabilities: Set<ContactField>? = nil,
+        name: String = "memory", pageSize: Int = 500, maxBatch: Int = 100, capabilities: Set<Item.Field>? = nil,
         idempotentCreates: Bool = false, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.name = name
@@ -73,7 +73,7 @@ public final class MemorySpoke: SpokeConnector {
     // MARK: edits made in the source itself
 
     @discardableResult
-    public func userUpsert(_ contact: Contact, id: RemoteID? = nil) -> RemoteID {
+    public func userUpsert(_ contact: Item, id: RemoteID? = nil) -> RemoteID {
         let now = clock()
         return state.withLock { s in
             let id = id ?? Self.newID(&s)
@@ -97,8 +97,8 @@ public final class MemorySpoke: SpokeConnector {
     public func glitchNextPull() { state.withLock { $0.glitch = true } }
 
     public var entries: [RemoteID: Entry] { state.withLock { $0.items } }
-    public var contacts: [Contact] { state.withLock { $0.items.values.map(\.contact) } }
-    public func contact(_ id: RemoteID) -> Contact? { state.withLock { $0.items[id]?.contact } }
+    public var items: [Item] { state.withLock { $0.items.values.map(\.item) } }
+    public func item(_ id: RemoteID) -> Item? { state.withLock { $0.items[id]?.item } }
     public var count: Int { state.withLock { $0.items.count } }
     /// Connector calls served (pull pages, write batches, fetches, finds).
     public var requests: Int { state.withLock { $0.requests } }
@@ -108,11 +108,9 @@ public final class MemorySpoke: SpokeConnector {
         return RemoteID("m\(s.nextID)")
     }
 
-    private static func put(_ s: inout State, _ id: RemoteID, _ c: Contact, _ now: Date, _ marker: CreateMarker?) {
+    private static func put(_ s: inout State, _ id: RemoteID, _ c: Item, _ now: Date, _ marker: CreateMarker?) {
         touch(&s, id)
-        var c = c
-        c.custom = c.custom.filter { !$0.value.isEmpty }  // an empty value: a mapped field the hub cleared
-        let entry = Entry(data: ContactCodec.encode(c), version: RemoteVersion("v\(s.seq)"), modifiedAt: now, marker: marker)
+        let entry = Entry(data: Item.memoryEncode(c), version: RemoteVersion("v\(s.seq)"), modifiedAt: now, marker: marker)
         if s.items.updateValue(entry, forKey: id) == nil { s.sorted = nil }
     }
 
@@ -128,19 +126,19 @@ public final class MemorySpoke: SpokeConnector {
         s.log.append(id)
     }
 
-    private static func item(_ id: RemoteID, _ e: Entry) -> RemoteItem {
-        RemoteItem(id: id, version: e.version, contact: e.contact, modifiedAt: e.modifiedAt, marker: e.marker)
+    private static func item(_ id: RemoteID, _ e: Entry) -> Remote<Item> {
+        Remote(id: id, version: e.version, item: e.item, modifiedAt: e.modifiedAt, marker: e.marker)
     }
 
     // MARK: SpokeConnector
 
-    public func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage {
+    public func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> ItemPullPage<Item> {
         try hook(.pull, .before)
-        let result = state.withLock { s -> PullPage in
+        let result = state.withLock { s -> ItemPullPage<Item> in
             s.requests += 1
             if s.glitch {
                 s.glitch = false
-                return PullPage(mode: .full, changes: [], cursor: SpokeCursor(String(s.seq)), total: 0)
+                return ItemPullPage(mode: .full, changes: [], cursor: SpokeCursor(String(s.seq)), total: 0)
             }
             // Page token: "<high water>:<position>"; the high water becomes the next cursor.
             let parts = page?.rawValue.split(separator: ":").compactMap { Int($0) } ?? []
@@ -150,14 +148,14 @@ public final class MemorySpoke: SpokeConnector {
             if let since, since >= s.oldestValidCursor {
                 // The log from the cursor up to the high water; an id counts at its last change.
                 var i = max(position, since)
-                var changes: [RemoteChange] = []
+                var changes: [ItemChange<Item>] = []
                 while i < high && changes.count < pageSize {
                     let id = s.log[i]
                     i += 1
                     guard s.changed[id] == i else { continue }
                     changes.append(s.items[id].map { .upsert(Self.item(id, $0)) } ?? .delete(id))
                 }
-                return PullPage(
+                return ItemPullPage(
                     mode: .incremental, changes: changes, next: i < high ? PageToken("\(high):\(i)") : nil,
                     cursor: SpokeCursor(String(high)), total: high - since)
             }
@@ -165,7 +163,7 @@ public final class MemorySpoke: SpokeConnector {
             let ids = s.sorted!
             let slice = ids.dropFirst(position).prefix(pageSize)
             let more = position + slice.count < ids.count
-            return PullPage(
+            return ItemPullPage(
                 mode: .full, changes: slice.map { .upsert(Self.item($0, s.items[$0]!)) },
                 next: more ? PageToken("\(high):\(position + slice.count)") : nil,
                 cursor: SpokeCursor(String(high)), total: ids.count)
@@ -174,7 +172,7 @@ public final class MemorySpoke: SpokeConnector {
         return result
     }
 
-    public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
+    public func write(_ ops: [ItemWriteOp<Item>]) async throws -> [WriteOutcome] {
         state.withLock { $0.requests += 1 }
         var out: [WriteOutcome] = []
         for op in ops {
@@ -185,7 +183,7 @@ public final class MemorySpoke: SpokeConnector {
         return out
     }
 
-    private func apply(_ op: WriteOp) -> WriteOutcome {
+    private func apply(_ op: ItemWriteOp<Item>) -> WriteOutcome {
         let now = clock()
         return state.withLock { s in
             switch op {
@@ -210,7 +208,7 @@ public final class MemorySpoke: SpokeConnector {
         }
     }
 
-    public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
+    public func fetch(_ id: RemoteID) async throws -> Remote<Item>? {
         try hook(.fetch(id), .before)
         let r = state.withLock { s in
             s.requests += 1
@@ -220,7 +218,7 @@ public final class MemorySpoke: SpokeConnector {
         return r
     }
 
-    public func find(marker: CreateMarker) async throws -> RemoteItem? {
+    public func find(marker: CreateMarker) async throws -> Remote<Item>? {
         try hook(.find(marker), .before)
         let r = state.withLock { s in
             s.requests += 1
@@ -228,5 +226,41 @@ public final class MemorySpoke: SpokeConnector {
         }
         try hook(.find(marker), .after)
         return r
+    }
+}
+
+/// The address book the tests, the benchmark and the demo use.
+public typealias MemorySpoke = MemoryItemSpoke<Contact>
+
+extension MemoryItemSpoke: SpokeConnector where Item == Contact {}
+
+extension MemoryItemSpoke where Item == Contact {
+    public var contacts: [Contact] { items }
+    public func contact(_ id: RemoteID) -> Contact? { item(id) }
+}
+
+extension MemoryItemSpoke.Entry where Item == Contact {
+    public var contact: Contact { item }
+}
+
+/// How a memory spoke holds an item: serialised, as a server holds it.
+public protocol MemoryStorable: KindedItem {
+    static func memoryEncode(_ item: Self) -> [UInt8]
+    static func memoryDecode(_ bytes: [UInt8]) -> Self
+}
+
+extension Contact: MemoryStorable {
+    public static func memoryEncode(_ item: Contact) -> [UInt8] {
+        var c = item
+        c.custom = c.custom.filter { !$0.value.isEmpty }  // an empty value: a mapped field the hub cleared
+        return ContactCodec.encode(c)
+    }
+    public static func memoryDecode(_ bytes: [UInt8]) -> Contact { (try? ContactCodec.decode(bytes)) ?? Contact() }
+}
+
+extension Event: MemoryStorable {
+    public static func memoryEncode(_ item: Event) -> [UInt8] { Array((try? JSONEncoder().encode(item)) ?? Data()) }
+    public static func memoryDecode(_ bytes: [UInt8]) -> Event {
+        (try? JSONDecoder().decode(Event.self, from: Data(bytes))) ?? .empty
     }
 }

@@ -9,9 +9,11 @@ struct HubGroup: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Show.self, Delete.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a hub of contacts.")
+        static let configuration = CommandConfiguration(abstract: "Create a hub of contacts or of calendar events.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The hub's name.") var name: String
+        @Option(help: "What the hub holds: contacts or calendar (fixed once created).")
+        var object: ObjectKind = .contacts
         @Option(help: "Hold remote deletions above this share of a spoke's items (percent).")
         var guardPercent = DeletionGuard().percent
         @Option(help: "...and at least this many items.") var guardMinimum = DeletionGuard().minimum
@@ -24,8 +26,8 @@ struct HubGroup: AsyncParsableCommand {
             if try ctx.store.hub(id) != nil { throw CLIError("a hub with id \(id) exists already") }
             try ctx.store.saveHub(HubConfig(
                 id: id, name: name, deletionGuard: DeletionGuard(percent: guardPercent, minimum: guardMinimum),
-                scheduleMinutes: everyMinutes))
-            Console.line("created hub \(id) (\(name))")
+                scheduleMinutes: everyMinutes, objectKind: object))
+            Console.line("created hub \(id) (\(name)) of \(object)")
             Console.line("next: hubsync spoke add \(id) --name NAME --kind folder --path DIR")
         }
     }
@@ -38,10 +40,10 @@ struct HubGroup: AsyncParsableCommand {
             let ctx = try global.context()
             let hubs = try ctx.store.hubs()
             if hubs.isEmpty { Console.line("no hubs yet: hubsync hub create NAME") }
-            var rows = [["ID", "NAME", "CONTACTS", "SPOKES"]]
+            var rows = [["ID", "NAME", "HOLDS", "ITEMS", "SPOKES"]]
             for h in hubs {
                 rows.append([
-                    h.id.rawValue, h.name, "\(try ctx.store.liveItemCount(hub: h.id))",
+                    h.id.rawValue, h.name, h.objectKind.rawValue, "\(try ctx.store.liveItemCount(hub: h.id))",
                     "\(try ctx.store.spokes(hub: h.id).count)",
                 ])
             }
@@ -57,7 +59,8 @@ struct HubGroup: AsyncParsableCommand {
         func run() async throws {
             let ctx = try global.context()
             let h = try ctx.hub(hub)
-            Console.line("hub \(h.id) (\(h.name)): \(try ctx.store.liveItemCount(hub: h.id)) contacts")
+            let noun = h.objectKind == .contacts ? "contacts" : "events"
+            Console.line("hub \(h.id) (\(h.name)): \(try ctx.store.liveItemCount(hub: h.id)) \(noun)")
             Console.line("deletion guard: hold above \(h.deletionGuard.percent)% (at least \(h.deletionGuard.minimum))"
                 + (h.scheduleMinutes.map { ", syncs every \($0) min" } ?? ""))
             for s in try ctx.store.spokes(hub: h.id) {
@@ -94,6 +97,8 @@ struct HubGroup: AsyncParsableCommand {
         }
     }
 }
+
+extension ObjectKind: ExpressibleByArgument {}
 
 func describe(_ o: SpokeOptions) -> [String] {
     var lines = [o.twoWay ? "two-way: the hub creates and syncs items here" : "one-way: feeds the hub only"]

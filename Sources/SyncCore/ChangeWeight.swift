@@ -11,7 +11,7 @@ public enum ChangeWeight: Hashable, Sendable {
     /// Loses its identity (every name, the organization, every email and phone): held always.
     case blanked
 
-    public static func of(_ old: Contact, to new: Contact) -> ChangeWeight {
+    public static func of<Item: CoreItem>(_ old: Item, to new: Item) -> ChangeWeight {
         if old.hasIdentity && !new.hasIdentity { return .blanked }
         let before = old.filledFieldCount, after = new.filledFieldCount
         // "Most": more than half of at least three fields.

@@ -5,60 +5,54 @@ import SyncModel
 /// is entered in two places. Conservative on purpose: a wrong match merges two people, which is
 /// worse than a duplicate an admin can merge later. Email is strong evidence, phone weak on its
 /// own, name plus company enough; differing names veto.
-public struct Matcher: Sendable {
+public struct ItemMatcher<Item: CoreItem>: Sendable {
     public struct Candidate: Sendable {
         public var id: ItemID
-        public var contact: Contact
-        public init(id: ItemID, contact: Contact) {
+        public var item: Item
+        public init(id: ItemID, item: Item) {
             self.id = id
-            self.contact = contact
+            self.item = item
         }
     }
 
-    private var contacts: [ItemID: Contact] = [:]
-    private var byEmail: [String: [ItemID]] = [:]
-    private var byPhone: [String: [ItemID]] = [:]
-    private var byName: [String: [ItemID]] = [:]
+    private var items: [ItemID: Item] = [:]
+    /// The item type's match keys (emails, phones and names; an event's start and summary).
+    private var byKey: [String: [ItemID]] = [:]
     private var byUID: [String: [ItemID]] = [:]
 
     public init(_ candidates: [Candidate] = []) {
-        for c in candidates { add(c.id, c.contact) }
+        for c in candidates { add(c.id, c.item) }
     }
 
-    public var isEmpty: Bool { contacts.isEmpty }
+    public var isEmpty: Bool { items.isEmpty }
 
-    public mutating func add(_ id: ItemID, _ c: Contact) {
-        contacts[id] = c
-        if let u = c.uid { byUID[u, default: []].append(id) }
-        for e in c.emails { byEmail[Normalize.key(email: e), default: []].append(id) }
-        for p in Self.phoneKeys(c) { byPhone[p, default: []].append(id) }
-        if let n = Self.nameKey(c) { byName[n, default: []].append(id) }
+    public mutating func add(_ id: ItemID, _ c: Item) {
+        items[id] = c
+        if let u = c.identity { byUID[u, default: []].append(id) }
+        for k in Item.matchKeys(c) { byKey[k, default: []].append(id) }
     }
 
     public mutating func remove(_ id: ItemID) {
-        guard let c = contacts.removeValue(forKey: id) else { return }
-        if let u = c.uid { byUID[u]?.removeAll { $0 == id } }
-        for e in c.emails { byEmail[Normalize.key(email: e)]?.removeAll { $0 == id } }
-        for p in Self.phoneKeys(c) { byPhone[p]?.removeAll { $0 == id } }
-        if let n = Self.nameKey(c) { byName[n]?.removeAll { $0 == id } }
+        guard let c = items.removeValue(forKey: id) else { return }
+        if let u = c.identity { byUID[u]?.removeAll { $0 == id } }
+        for k in Item.matchKeys(c) { byKey[k]?.removeAll { $0 == id } }
     }
 
     /// The single best candidate scoring at least 4, or nil when none or a tie.
-    public func match(_ c: Contact) -> ItemID? {
+    public func match(_ c: Item) -> ItemID? {
         // The same UID is the same item (sources that already agree, copies of one address
-        // book): taken first, unless the names say otherwise.
-        if let u = c.uid, let ids = byUID[u], ids.count == 1, let other = contacts[ids[0]], !Self.namesConflict(c, other) {
+        // book): taken first, unless the item type says otherwise (names that differ).
+        if let u = c.identity, let ids = byUID[u], ids.count == 1, let other = items[ids[0]],
+           !Item.identityVeto(c, other) {
             return ids[0]
         }
         var ids = Set<ItemID>()
-        for e in c.emails { ids.formUnion(byEmail[Normalize.key(email: e)] ?? []) }
-        for p in Self.phoneKeys(c) { ids.formUnion(byPhone[p] ?? []) }
-        if let n = Self.nameKey(c) { ids.formUnion(byName[n] ?? []) }
+        for k in Item.matchKeys(c) { ids.formUnion(byKey[k] ?? []) }
         var best: (id: ItemID, score: Int)?
         var tie = false
         for id in ids.sorted() {
-            guard let other = contacts[id] else { continue }
-            let s = Self.score(c, other)
+            guard let other = items[id] else { continue }
+            let s = Item.matchScore(c, other)
             if let b = best, s == b.score { tie = true }
             if s > (best?.score ?? Int.min) {
                 best = (id, s)
@@ -68,7 +62,17 @@ public struct Matcher: Sendable {
         guard let best, best.score >= 4, !tie else { return nil }
         return best.id
     }
+}
 
+/// Contacts are matched on normalised email, then phone, then name and company.
+public typealias Matcher = ItemMatcher<Contact>
+
+extension ItemMatcher.Candidate where Item == Contact {
+    public var contact: Contact { item }
+    public init(id: ItemID, contact: Contact) { self.init(id: id, item: contact) }
+}
+
+extension ItemMatcher where Item == Contact {
     static func score(_ a: Contact, _ b: Contact) -> Int {
         if namesConflict(a, b) { return -100 }
         var s = 0

@@ -1,13 +1,13 @@
 import SyncModel
 
-public struct PushLink: Hashable, Sendable {
+public struct ItemPushLink<Item: CoreItem>: Hashable, Sendable {
     public var remoteID: RemoteID
     public var remoteVersion: RemoteVersion?
-    public var base: Contact
+    public var base: Item
     public var hubVersionSeen: Int64
     public var createdByHub: Bool
     public init(
-        remoteID: RemoteID, remoteVersion: RemoteVersion?, base: Contact, hubVersionSeen: Int64, createdByHub: Bool
+        remoteID: RemoteID, remoteVersion: RemoteVersion?, base: Item, hubVersionSeen: Int64, createdByHub: Bool
     ) {
         self.remoteID = remoteID
         self.remoteVersion = remoteVersion
@@ -17,13 +17,16 @@ public struct PushLink: Hashable, Sendable {
     }
 }
 
-public enum PushPlan: Hashable, Sendable {
+public typealias PushLink = ItemPushLink<Contact>
+public typealias PushPlan = ItemPushPlan<Contact>
+
+public enum ItemPushPlan<Item: CoreItem>: Hashable, Sendable {
     case none
     /// The spoke already holds this content: record the agreement, send nothing.
     case agree
     /// Create with this content (spoke terms).
-    case create(Contact)
-    case update(RemoteID, RemoteVersion?, Contact)
+    case create(Item)
+    case update(RemoteID, RemoteVersion?, Item)
     case delete(RemoteID, RemoteVersion?)
     /// The item left the spoke's filter and the hub had put it there: take it out of this spoke
     /// only. Not a deletion anywhere else.
@@ -32,27 +35,27 @@ public enum PushPlan: Hashable, Sendable {
 
 /// Pure decision of what one hub item means for one spoke.
 public enum PushPlanner {
-    public static func plan(
-        item: HubSnapshot, version: Int64, link: PushLink?, view: SpokeView
-    ) -> PushPlan {
+    public static func plan<Item>(
+        item: ItemHubSnapshot<Item>, version: Int64, link: ItemPushLink<Item>?, view: ItemView<Item>
+    ) -> ItemPushPlan<Item> {
         guard view.options.twoWay else { return .none }
         if item.deleted {
             guard let link else { return .none }
             return .delete(link.remoteID, link.remoteVersion)
         }
-        let admitted = view.options.filter.admits(item.contact)
+        let admitted = item.item.admitted(by: view.options.filter)
         guard let link else {
-            return admitted ? .create(view.toSpoke(item.contact)) : .none
+            return admitted ? .create(view.toSpoke(item.item)) : .none
         }
         if !admitted && link.createdByHub { return .removeFromSpoke(link.remoteID, link.remoteVersion) }
         if link.hubVersionSeen >= version { return .none }
-        if view.sameInSpoke(item.contact, link.base) { return .agree }
-        return .update(link.remoteID, link.remoteVersion, view.toSpoke(DisplayForms.written(base(after: item.contact, link: link))))
+        if view.sameInSpoke(item.item, link.base) { return .agree }
+        return .update(link.remoteID, link.remoteVersion, view.toSpoke(Item.written(base(after: item.item, link: link))))
     }
 
-    /// The link's base once the spoke holds the hub's `contact`: with the spoke's own forms of
+    /// The link's base once the spoke holds the hub's `item`: with the spoke's own forms of
     /// the values nobody edited (`DisplayForms`).
-    public static func base(after contact: Contact, link: PushLink) -> Contact {
-        DisplayForms.base(after: contact, base: link.base)
+    public static func base<Item>(after item: Item, link: ItemPushLink<Item>) -> Item {
+        Item.base(after: item, base: link.base)
     }
 }

@@ -1,12 +1,12 @@
 import SyncModel
 
-extension SpokeView {
+extension ItemView {
     /// `spoke` (hub terms) with what it holds only as the image of `hub` given back as the hub's:
     /// a field equal to what the spoke would keep of the hub's is the hub's field; in lists, an
     /// entry kept as the spoke keeps it (relabelled, say) is the hub's entry, and the hub's entries
     /// the spoke has no room for stay. So a spoke with three email slots neither deletes a fourth
     /// email nor relabels the others, while a real edit there still merges.
-    func lift(_ spoke: Contact, to hub: Contact) -> Contact {
+    func lift(_ spoke: Item, to hub: Item) -> Item {
         guard let image = image.map({ $0(hub) }) else { return spoke }
         return Lift.lift(spoke, image: image, hub: hub)
     }

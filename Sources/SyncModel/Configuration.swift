@@ -102,12 +102,29 @@ public struct HubConfig: Hashable, Sendable, Codable {
     public var deletionGuard: DeletionGuard
     /// Sync every N minutes; nil = only on demand.
     public var scheduleMinutes: Int?
+    /// What the hub holds, chosen at creation; hubs made before kinds hold contacts.
+    public var objectKind: ObjectKind
 
-    public init(id: HubID, name: String, deletionGuard: DeletionGuard = .init(), scheduleMinutes: Int? = nil) {
+    public init(
+        id: HubID, name: String, deletionGuard: DeletionGuard = .init(), scheduleMinutes: Int? = nil,
+        objectKind: ObjectKind = .contacts
+    ) {
         self.id = id
         self.name = name
         self.deletionGuard = deletionGuard
         self.scheduleMinutes = scheduleMinutes
+        self.objectKind = objectKind
+    }
+
+    enum CodingKeys: String, CodingKey { case id, name, deletionGuard, scheduleMinutes, objectKind }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(HubID.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        deletionGuard = try c.decode(DeletionGuard.self, forKey: .deletionGuard)
+        scheduleMinutes = try c.decodeIfPresent(Int.self, forKey: .scheduleMinutes)
+        objectKind = try c.decodeIfPresent(ObjectKind.self, forKey: .objectKind) ?? .contacts
     }
 }
 

@@ -56,9 +56,7 @@ public struct CreateMarker: Hashable, Sendable, Codable, CustomStringConvertible
     /// The marker as a file or resource name (`hubsync_h1_x1.vcf`): spokes that name what they
     /// store name the hub's own items after it, so a create retried after a crash lands on the
     /// item it made the first time.
-    public var resourceName: String {
-        String(description.map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }) + ".vcf"
-    }
+    public var resourceName: String { resourceName(for: .contacts) }
     public init?(parsing text: String) {
         let parts = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "hubsync", !parts[1].isEmpty, !parts[2].isEmpty else { return nil }

@@ -56,27 +56,38 @@ public final class SQLiteStore: SyncStore {
             // An upsert, not INSERT OR REPLACE: REPLACE deletes the row first, which would cascade.
             try db.execute(
                 sql: """
-                    INSERT INTO hubs (hub_id, config) VALUES (?, ?)
-                    ON CONFLICT(hub_id) DO UPDATE SET config = excluded.config
+                    INSERT INTO hubs (hub_id, config, object_kind) VALUES (?, ?, ?)
+                    ON CONFLICT(hub_id) DO UPDATE SET config = excluded.config, object_kind = excluded.object_kind
                     """,
-                arguments: [hub.id.rawValue, config])
+                arguments: [hub.id.rawValue, config, hub.objectKind.rawValue])
         }
     }
 
     public func hubs() throws -> [HubConfig] {
         try read { db in
-            try String.fetchAll(db.cachedStatement(sql: "SELECT config FROM hubs ORDER BY hub_id")).map {
-                try JSON.decode(HubConfig.self, $0, "hub config")
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT config, object_kind FROM hubs ORDER BY hub_id")).map {
+                try Self.hubConfig($0)
             }
         }
     }
 
     public func hub(_ id: HubID) throws -> HubConfig? {
         try read { db in
-            try String.fetchOne(db.cachedStatement(sql: "SELECT config FROM hubs WHERE hub_id = ?"),
-                                arguments: [id.rawValue])
-                .map { try JSON.decode(HubConfig.self, $0, "hub config") }
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT config, object_kind FROM hubs WHERE hub_id = ?"),
+                             arguments: [id.rawValue])
+                .map { try Self.hubConfig($0) }
         }
+    }
+
+    /// The kind is the column's (the config JSON of hubs made before kinds has none).
+    static func hubConfig(_ row: Row) throws -> HubConfig {
+        var hub = try JSON.decode(HubConfig.self, row[0] as String, "hub config")
+        let kind: String = row[1]
+        guard let objectKind = ObjectKind(rawValue: kind) else {
+            throw StoreError(.corrupt, "hub \(hub.id) holds an unknown kind of item: \(kind)")
+        }
+        hub.objectKind = objectKind
+        return hub
     }
 
     public func deleteHub(_ id: HubID) throws {

@@ -32,6 +32,14 @@ enum Schema {
             // NULL for every spoke not in the middle of a first listing.
             try db.execute(sql: "ALTER TABLE spoke_state ADD COLUMN resume_page TEXT")
         }
+        m.registerMigration("engine 1 object kinds") { db in
+            // Every hub before this one held contacts; items say their kind so a store can
+            // decode them without asking the hub (old rows: contacts, in the `contact` column).
+            try db.execute(sql: """
+                ALTER TABLE hubs ADD COLUMN object_kind TEXT NOT NULL DEFAULT 'contacts';
+                ALTER TABLE items ADD COLUMN kind TEXT NOT NULL DEFAULT 'contacts';
+                """)
+        }
         return m
     }
 

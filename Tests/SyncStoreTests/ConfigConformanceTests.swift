@@ -30,6 +30,20 @@ struct ConfigConformanceTests {
         }
     }
 
+    /// A hub's object kind is kept; a hub saved without one holds contacts.
+    @Test(arguments: StoreKind.allCases)
+    func hubObjectKind(kind: StoreKind) throws {
+        try kind.with { s in
+            try s.saveHub(HubConfig(id: hubA, name: "Team", objectKind: .calendar))
+            try s.saveHub(HubConfig(id: hubB, name: "People"))
+            #expect(try s.hub(hubA)?.objectKind == .calendar)
+            #expect(try s.hubs().map(\.objectKind) == [.calendar, .contacts])
+            // JSON written before kinds has no objectKind: it reads as contacts.
+            let old = #"{"id":"h","name":"Old","deletionGuard":{"percent":20,"minimum":5}}"#
+            #expect(try JSONDecoder().decode(HubConfig.self, from: Data(old.utf8)).objectKind == .contacts)
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func resavingAHubKeepsItsData(kind: StoreKind) throws {
         try kind.with { s in

@@ -1,6 +1,6 @@
 // The mailboxes of a Microsoft 365 group (hub page): the groups the hub follows, each member's
 // spoke (active or paused), and the form that adds one (a spoke per member mailbox).
-import { get, post } from './api.js';
+import { get, post, patch, del } from './api.js';
 import { h, field, setFieldError, busy, notify, plural, checkbox } from './dom.js';
 import { t } from './i18n.js';
 
@@ -39,7 +39,33 @@ export function groupsSection(path, onChange) {
       h('div', { class: 'group', 'data-group': g.id },
         h('h3', {}, g.name, ' ', h('span', { class: 'muted' }, `→ ${g.folder}${g.receiveOnly ? ' (receive only)' : ''}`)),
         h('ul', {}, g.members.map((m) => h('li', { 'data-spoke': m.spoke }, m.mailbox,
-          m.paused ? h('span', { class: 'muted' }, ` (paused: ${m.paused})`) : null)))))));
+          m.paused ? h('span', { class: 'muted' }, ` (paused: ${m.paused})`) : null))),
+        manage(g)))));
+  }
+
+  // Per group: switch two-way / receive-only, and stop following it (its spokes paused or removed).
+  function manage(g) {
+    const mode = h('button', { type: 'button', class: 'small', 'data-action': 'mode' },
+      g.receiveOnly ? 'Make two-way' : 'Make receive-only');
+    mode.onclick = () => busy(mode, async () => {
+      await patch(path('groups', g.id), { receiveOnly: !g.receiveOnly });
+      notify(`The mailboxes of ${g.name} are now ${g.receiveOnly ? 'two-way' : 'receive-only'}.`);
+      await load();
+    }, (e) => notify(e.message, { error: true }));
+    const leaving = h('select', { name: 'spokes', 'aria-label': `What becomes of the sources of ${g.name}` },
+      h('option', { value: 'pause' }, 'pause their sources'), h('option', { value: 'remove' }, 'remove their sources'));
+    const stop = h('button', { type: 'button', class: 'small', 'data-action': 'stop' }, 'Stop following');
+    stop.onclick = () => {
+      const verb = leaving.value === 'remove' ? 'removed' : 'paused';
+      if (!confirm(`Stop following ${g.name}? Its ${plural(g.members.length, 'source')} will be ${verb}; the hub keeps their contacts and the mailboxes are left as they are.`)) return;
+      busy(stop, async () => {
+        const r = await del(`${path('groups', g.id)}?spokes=${leaving.value}`);
+        notify(`The hub no longer follows ${r.group}: ${plural(r[verb].length, 'source')} ${verb}.`);
+        await load();
+        onChange();
+      }, (e) => notify(e.message, { error: true }));
+    };
+    return h('div', { class: 'actions' }, mode, ' ', leaving, ' ', stop);
   }
 
   async function add() {

@@ -8,6 +8,7 @@ import { t, tn } from './i18n.js';
 import { connectionStep } from './connect.js';
 import { optionsForm, mappableFields } from './options.js';
 import { expectSync } from './hub.js';
+import { resumeMigration } from './migrate.js';
 
 const storageKey = 'hubsync.wizard';
 
@@ -51,6 +52,8 @@ async function cached(key, path) {
  * `#/wizard/signed-in/<id>` (back from Google).
  */
 export async function showWizard(view, parts, isCurrent) {
+  // A sign-in a source's "Move to Microsoft 365" started comes back here too.
+  if (parts[0] === 'signed-in' && resumeMigration(parts[1])) return () => {};
   const resumed = !memory;
   let state = memory ?? load() ?? fresh();
   if (parts[0] === 'add' && parts[1]) {

@@ -10,6 +10,14 @@
       on the hub page, "Mailboxes of a group": the form adds N member mailboxes (listed under
       the group), then Sync now, which syncs the hub's sources and the new ones.
 
+  web_m365.py groupmanage --url URL --shots DIR --admin-password P --hub HUB --group G --expect-members N
+      on the hub page, the followed group made receive-only, then no longer followed (its N
+      sources paused): the list then says no group.
+  web_m365.py migrate --url URL --shots DIR --admin-password P --hub HUB --spoke SPOKE --expect-kept N
+      on an Exchange source's page, "Move to Microsoft 365" with "Sign in with Microsoft":
+      the confirmation, the emulator's consent page (Accept) and back to the source's page,
+      where the move finishes and says N contacts kept their links.
+
 Screenshots go to --shots. No sleeps: WebDriverWait only. Prints "SUMMARY: <mode> all checks
 passed" (see webtest.py).
 """
@@ -114,6 +122,45 @@ def group(b, a):
     b.shot("group-synced", full=True)
 
 
+def groupmanage(b, a):
+    d = b.driver
+    b.open_hub(a.admin_user, a.admin_password, a.hub)
+    b.tab("sources")
+    b.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#groups-list .group"), message="the followed group")
+    b.click('#groups-list .group button[data-action="mode"]')
+    b.notice(f"The mailboxes of {a.group} are now receive-only")
+    b.wait(lambda d: "(receive only)" in d.find_element(By.CSS_SELECTOR, "#groups-list .group h3").text,
+           message="the group shown as receive only")
+    b.shot("group-receive-only", full=True)
+    b.click('#groups-list .group button[data-action="stop"]')
+    b.confirm(f"Stop following {a.group}?")
+    b.notice(f"The hub no longer follows {a.group}: {a.expect_members} sources paused")
+    b.wait(lambda d: "No group yet" in d.find_element(By.ID, "groups-list").text, message="no group any more")
+    b.shot("group-stopped", full=True)
+
+
+def migrate(b, a):
+    d = b.driver
+    b.open_hub(a.admin_user, a.admin_password, a.hub)
+    d.get(f"{b.url}/#/hubs/{a.hub}/spokes/{a.spoke}")
+    b.click("#migrate summary")
+    button = b.find("#migrate-sign-in")
+    check("Sign in with Microsoft" in button.text, f"the button says {button.text!r}")
+    b.shot("move-section", full=True)
+    button.click()
+    b.confirm("Move Exchange to Microsoft 365?")
+    accept = b.find('button[name="decision"][value="allow"]')
+    check("Permissions requested" in d.find_element(By.TAG_NAME, "h1").text, "the consent page")
+    b.shot("move-consent")
+    accept.click()
+    # Back through the wizard's return address to the source's page, where the move finishes.
+    b.notice("now syncs through Microsoft 365")
+    text = d.find_element(By.ID, "notice").text
+    check(f"{a.expect_kept} contacts kept their links" in text, f"the notice says {text!r}")
+    b.wait(lambda d: f"#/hubs/{a.hub}" in d.current_url and "/spokes/" not in d.current_url, message="back on the hub page")
+    b.shot("move-done", full=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--hub-name", default="Microsoft 365")
@@ -124,7 +171,9 @@ def main():
     p.add_argument("--client-id")
     p.add_argument("--client-secret")
     p.add_argument("--expect-members", type=int, default=0)
-    run(p, {"signin": signin, "group": group})
+    p.add_argument("--spoke")
+    p.add_argument("--expect-kept", type=int, default=0)
+    run(p, {"signin": signin, "group": group, "groupmanage": groupmanage, "migrate": migrate})
 
 
 if __name__ == "__main__":
