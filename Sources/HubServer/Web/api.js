@@ -1,6 +1,8 @@
 // The JSON API (see /api/openapi.json): every call is same-origin with the session cookie, and
 // every call that changes something carries the page's CSRF token. A 401 means the session ended.
 
+import { t } from './i18n.js';
+
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
 
 export class APIError extends Error {
@@ -25,17 +27,17 @@ export async function api(method, path, body) {
   try {
     response = await fetch(path, options);
   } catch {
-    throw new APIError(0, 'The server cannot be reached. Check your connection and try again.');
+    throw new APIError(0, t('The server cannot be reached. Check your connection and try again.'));
   }
   if (response.status === 401) {
     location.assign('/login');
-    throw new APIError(401, 'Your session ended. Please sign in again.');
+    throw new APIError(401, t('Your session ended. Please sign in again.'));
   }
   const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (!response.ok) {
-    throw new APIError(response.status, data?.error ?? `The server answered ${response.status}.`, data?.field, data?.details);
+    throw new APIError(response.status, data?.error ?? t('The server answered {status}.', { status: String(response.status) }), data?.field, data?.details);
   }
   return data;
 }

@@ -97,10 +97,7 @@ export function migrateSection(hubID, spoke, done) {
   finishSignedIn(hubID, spoke, status, done);
   return h('details', { class: 'panel', id: 'migrate', open: pending()?.spoke === spoke.id },
     h('summary', {}, t('Move to Microsoft 365 (Exchange Online)')),
-    h('p', { class: 'help' }, 'Exchange Online blocks EWS from October 2026 and shuts it down in April 2027. ' +
-      'If this mailbox is in Exchange Online, move the source to Microsoft Graph: its contacts keep their links, ' +
-      'so nothing is matched, created or sent again. Sign in with Microsoft as the mailbox’s user, or give an app ' +
-      'registration with the application permission Contacts.ReadWrite that an administrator consented to.'),
+    h('p', { class: 'help' }, t('Exchange Online blocks EWS from October 2026 and shuts it down in April 2027. If this mailbox is in Exchange Online, move the source to Microsoft Graph: its contacts keep their links, so nothing is matched, created or sent again. Sign in with Microsoft as the mailbox’s user, or give an app registration with the application permission Contacts.ReadWrite that an administrator consented to.')),
     signInBlock(hubID, spoke, status), status,
     h('form', { onsubmit: submit, novalidate: true },
       field({ label: t('Mailbox'), input: mailbox, required: true, help: t('The same mailbox, as its address.') }),
