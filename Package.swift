@@ -82,7 +82,7 @@ let package = Package(
         // The web app and JSON API (Hummingbird). Never imports a concrete store or connector:
         // the composition root hands it a store and a SpokeProvider.
         .target(name: "HubServer", dependencies: [
-            "SyncModel", "SyncStore", "SyncEngine", "ConnectorKit",
+            "SyncModel", "SyncCore", "SyncStore", "SyncEngine", "ConnectorKit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
