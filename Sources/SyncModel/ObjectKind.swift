@@ -18,7 +18,7 @@ public enum ObjectKind: String, Hashable, Sendable, Codable, CaseIterable, Custo
 /// An item type a hub can hold: what the engine needs beyond the field schema, at the level of
 /// the whole item (its kind, its identity across sources, its canonical form and content hash).
 /// The engine is written once over this; contacts and events conform.
-public protocol KindedItem: SyncItem {
+public protocol KindedItem: SyncItem where Field: Codable {
     static var objectKind: ObjectKind { get }
     /// The identity sources share for one item (vCard UID, iCalendar UID); nil when none.
     var identity: String? { get }
