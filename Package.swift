@@ -82,7 +82,7 @@ let package = Package(
         // The web app and JSON API (Hummingbird). Never imports a concrete store or connector:
         // the composition root hands it a store and a SpokeProvider.
         .target(name: "HubServer", dependencies: [
-            "SyncModel", "SyncStore", "SyncEngine", "ConnectorKit",
+            "SyncModel", "SyncCore", "SyncStore", "SyncEngine", "ConnectorKit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -134,9 +134,9 @@ let package = Package(
         ]),
         // Against real Radicale and Xandikos servers started on loopback (pip; see .ci/run).
         .testTarget(name: "DAVTests", dependencies: [
-            "ConnectorDAV", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "PIMFormats", "SyncModel",
+            "ConnectorDAV", "ConnectorFolder", "ConnectorHTTP", "ConnectorKit", "ConnectorMemory", "PIMFormats", "SyncModel",
             "SyncEngine", "SyncStore", "SyncStoreSQLite", "TestSupport",
-        ]),
+        ], exclude: ["python"]),
         // The EWS emulator driven by raw SOAP and by exchangelib (pip; see .ci/run).
         .testTarget(name: "EmulatorTests", dependencies: [
             "Emulators", "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),

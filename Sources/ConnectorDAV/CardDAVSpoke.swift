@@ -41,6 +41,7 @@ public actor CardDAVSpoke: SpokeConnector {
     /// Listings being paged through, by generation.
     var listings: [Int: Listing] = [:]
     var generation = 0
+    var dav: DAVCollection { DAVCollection(session: session, paths: paths, flavor: .card) }
     /// The server, as errors name it.
     nonisolated var server: String { ServerName.of(settings.url) }
 

@@ -24,15 +24,24 @@ struct DAVPaths: Sendable {
         if href.hasPrefix("http://") || href.hasPrefix("https://") {
             path = URLComponents(string: href)?.percentEncodedPath ?? href
         }
-        let decoded = path.removingPercentEncoding ?? path
-        return decoded.addingPercentEncoding(withAllowedCharacters: allowed) ?? decoded
+        // Segment by segment, so an encoded slash inside a name (a UID with `/`) stays one.
+        return path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            let decoded = segment.removingPercentEncoding ?? String(segment)
+            return decoded.addingPercentEncoding(withAllowedCharacters: allowed) ?? decoded
+        }.joined(separator: "/")
     }
 
     private static let allowed: CharacterSet = {
         var s = CharacterSet.urlPathAllowed
-        s.remove(charactersIn: ";=,+")
+        s.remove(charactersIn: ";=,+/")
         return s
     }()
+
+    /// A resource directly in the collection, by its name (no slash): what a path cannot hold
+    /// as it is (a space, `+`, non-ASCII) percent-encoded.
+    func resource(named name: String) -> RemoteID {
+        RemoteID(collection + (name.addingPercentEncoding(withAllowedCharacters: Self.allowed) ?? name))
+    }
 
     func id(_ href: String) -> RemoteID { RemoteID(Self.canonical(href)) }
 

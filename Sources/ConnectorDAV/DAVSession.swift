@@ -8,7 +8,6 @@ struct DAVSession: Sendable {
     let http: HTTPClient
 
     static let xml = ("Content-Type", "application/xml; charset=utf-8")
-    static let vcard = ("Content-Type", "text/vcard; charset=utf-8")
 
     func propfind(_ url: URL, depth: Int, _ body: Data) async throws -> MultiStatus {
         let r = try await http.send(HTTPRequest(.propfind, url, headers: [Self.xml, ("Depth", "\(depth)")], body: body))
@@ -45,16 +44,13 @@ struct DAVSession: Sendable {
         e.at(server: ServerName.of(r.url), request: "\(what) \(HTTPClient.path(r.url))")
     }
 
-    func put(_ url: URL, _ card: Data, condition: (String, String)) async throws -> HTTPResponse {
-        try await http.send(HTTPRequest(.put, url, headers: [Self.vcard, condition], body: card))
+    /// `condition`: `If-None-Match: *` for a create, `If-Match` for an update.
+    func put(_ url: URL, _ body: Data, type: String, condition: (String, String)) async throws -> HTTPResponse {
+        try await http.send(HTTPRequest(.put, url, headers: [("Content-Type", type), condition], body: body))
     }
 
     func delete(_ url: URL, ifMatch: String?) async throws -> HTTPResponse {
         try await http.send(HTTPRequest(.delete, url, headers: ifMatch.map { [("If-Match", $0)] } ?? []))
-    }
-
-    func get(_ url: URL) async throws -> HTTPResponse {
-        try await http.send(HTTPRequest(.get, url, headers: [("Accept", "text/vcard")]))
     }
 
     /// A status no step expects: the server is unwell (5xx after retries) or speaks otherwise.

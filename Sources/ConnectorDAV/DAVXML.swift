@@ -9,8 +9,10 @@ extension QName {
     static let dav = "DAV:"
     static let card = "urn:ietf:params:xml:ns:carddav"
     static let cs = "http://calendarserver.org/ns/"
+    static let caldav = "urn:ietf:params:xml:ns:caldav"
     static func d(_ n: String) -> QName { QName(dav, n) }
     static func c(_ n: String) -> QName { QName(card, n) }
+    static func cal(_ n: String) -> QName { QName(caldav, n) }
 }
 
 extension XMLTree {
@@ -88,8 +90,8 @@ struct MultiStatus: Sendable {
 
 /// Request bodies. Values that come from outside (tokens, hrefs) are escaped.
 enum DAVBody {
-    private static let head = #"<?xml version="1.0" encoding="utf-8"?>"#
-    private static let namespaces = #"xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav" xmlns:cs="http://calendarserver.org/ns/""#
+    static let head = #"<?xml version="1.0" encoding="utf-8"?>"#
+    static let namespaces = #"xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav" xmlns:cs="http://calendarserver.org/ns/" xmlns:cal="urn:ietf:params:xml:ns:caldav""#
 
     static func propfind(_ props: [String]) -> Data {
         Data("\(head)<d:propfind \(namespaces)><d:prop>\(props.map { "<\($0)/>" }.joined())</d:prop></d:propfind>".utf8)
@@ -110,20 +112,21 @@ enum DAVBody {
     static let etagListing = propfind(["d:resourcetype", "d:getetag"])
     static let etagOnly = propfind(["d:getetag"])
 
-    /// With `cards`, changed cards come in the answer itself (RFC 6578 takes any property),
-    /// which saves the multiget after an incremental listing.
-    static func syncCollection(token: String?, cards: Bool) -> Data {
+    /// With `data` (the flavour's body property), changed resources come in the answer itself
+    /// (RFC 6578 takes any property), which saves the multiget after an incremental listing.
+    static func syncCollection(token: String?, data: String?) -> Data {
         let t = token.map { "<d:sync-token>\(escape($0))</d:sync-token>" } ?? "<d:sync-token/>"
-        let props = cards ? "<d:getetag/><card:address-data/>" : "<d:getetag/>"
+        let props = "<d:getetag/>" + (data.map { "<\($0)/>" } ?? "")
         return Data(
             "\(head)<d:sync-collection \(namespaces)>\(t)<d:sync-level>1</d:sync-level><d:prop>\(props)</d:prop></d:sync-collection>"
                 .utf8)
     }
 
-    static func multiget(_ hrefs: [String]) -> Data {
+    /// addressbook-multiget or calendar-multiget, by the flavour.
+    static func multiget(_ hrefs: [String], _ flavor: DAVFlavor) -> Data {
         let refs = hrefs.map { "<d:href>\(escape($0))</d:href>" }.joined()
         return Data(
-            "\(head)<card:addressbook-multiget \(namespaces)><d:prop><d:getetag/><card:address-data/></d:prop>\(refs)</card:addressbook-multiget>"
+            "\(head)<\(flavor.multiget) \(namespaces)><d:prop><d:getetag/><\(flavor.dataElement)/></d:prop>\(refs)</\(flavor.multiget)>"
                 .utf8)
     }
 

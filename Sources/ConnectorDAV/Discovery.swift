@@ -34,68 +34,90 @@ public struct AddressBook: Hashable, Sendable {
     }
 }
 
-/// From a plain URL and credentials to the address books (RFC 6764 and RFC 6352 §7): the URL
-/// itself, its current-user-principal, the principal's addressbook-home-set, and the server's
-/// /.well-known/carddav when the URL says nothing.
+/// What discovery looks for: address books (RFC 6352 §7) or calendars (RFC 4791 §6.2).
+struct DAVHome: Sendable {
+    let homeSet: DAVName
+    let wellKnown: String
+    let props: Data
+    /// "address book", "calendar", for messages.
+    let noun: String
+    let isCollection: @Sendable (DAVResponse) -> Bool
+
+    static let addressBooks = DAVHome(
+        homeSet: .c("addressbook-home-set"), wellKnown: "/.well-known/carddav", props: DAVBody.collectionProps,
+        noun: "address book", isCollection: AddressBook.isAddressBook)
+}
+
+/// From a plain URL and credentials to the collections (RFC 6764, RFC 6352 §7, RFC 4791 §6.2):
+/// the URL itself, its current-user-principal, the principal's home set, and the server's
+/// well-known URL when the URL says nothing.
 public enum Discovery {
     public static func addressBooks(at url: URL, http: HTTPClient) async throws -> [AddressBook] {
-        let session = DAVSession(http: http)
+        try await collections(at: url, DAVSession(http: http), .addressBooks).map { AddressBook(url: $0.0, $0.1) }
+    }
+
+    static func collections(at url: URL, _ session: DAVSession, _ kind: DAVHome) async throws -> [(URL, DAVResponse)] {
         var tried = Set<String>()
         var candidates = [url]
-        if let wellKnown = URL(string: "/.well-known/carddav", relativeTo: url)?.absoluteURL { candidates.append(wellKnown) }
+        if let wellKnown = URL(string: kind.wellKnown, relativeTo: url)?.absoluteURL { candidates.append(wellKnown) }
         var lastError: ConnectorError?
         for start in candidates where tried.insert(start.absoluteString).inserted {
             do {
-                let books = try await fromResource(start, session)
-                if !books.isEmpty { return books }
+                let found = try await fromResource(start, session, kind)
+                if !found.isEmpty { return found }
             } catch let e as ConnectorError where e.kind != .unauthorized && e.kind != .unavailable {
                 lastError = e
             }
         }
         throw lastError.map {
-            ConnectorError(.misconfigured, "no address book found at \(url.path): \($0.message)", server: $0.server, request: $0.request)
-        } ?? ConnectorError(.misconfigured, "no address book found at \(url.path)", server: ServerName.of(url))
+            ConnectorError(.misconfigured, "no \(kind.noun) found at \(url.path): \($0.message)", server: $0.server, request: $0.request)
+        } ?? ConnectorError(.misconfigured, "no \(kind.noun) found at \(url.path)", server: ServerName.of(url))
     }
 
-    private static func fromResource(_ url: URL, _ s: DAVSession) async throws -> [AddressBook] {
-        let ms = try await s.propfind(url, depth: 0, DAVBody.collectionProps)
+    private static func fromResource(_ url: URL, _ s: DAVSession, _ kind: DAVHome) async throws -> [(URL, DAVResponse)] {
+        let ms = try await s.propfind(url, depth: 0, kind.props)
         guard let me = ms.responses.first else { return [] }
         // The answer's own URL: a well-known redirect lands elsewhere.
         let here = resolve(me.href, against: url)
-        if AddressBook.isAddressBook(me) { return [AddressBook(url: here, me)] }
-        if let home = me.hrefs(in: .c("addressbook-home-set")).first {
-            return try await list(resolve(home, against: url), s)
+        if kind.isCollection(me) { return [(here, me)] }
+        if let home = me.hrefs(in: kind.homeSet).first {
+            return try await list(resolve(home, against: url), s, kind)
         }
         if let principal = me.hrefs(in: .d("current-user-principal")).first {
-            let p = try await s.propfind(resolve(principal, against: url), depth: 0, DAVBody.collectionProps)
-            if let home = p.responses.first?.hrefs(in: .c("addressbook-home-set")).first {
-                return try await list(resolve(home, against: url), s)
+            let p = try await s.propfind(resolve(principal, against: url), depth: 0, kind.props)
+            if let home = p.responses.first?.hrefs(in: kind.homeSet).first {
+                return try await list(resolve(home, against: url), s, kind)
             }
         }
-        // A home that does not name itself: its children may still be address books.
-        return try await list(url, s)
+        // A home that does not name itself: its children may still be collections.
+        return try await list(url, s, kind)
     }
 
-    private static func list(_ home: URL, _ s: DAVSession) async throws -> [AddressBook] {
-        let ms = try await s.propfind(home, depth: 1, DAVBody.collectionProps)
-        return ms.responses.filter(AddressBook.isAddressBook).map { AddressBook(url: resolve($0.href, against: home), $0) }
+    private static func list(_ home: URL, _ s: DAVSession, _ kind: DAVHome) async throws -> [(URL, DAVResponse)] {
+        let ms = try await s.propfind(home, depth: 1, kind.props)
+        return ms.responses.filter(kind.isCollection).map { (resolve($0.href, against: home), $0) }
     }
 
     static func resolve(_ href: String, against base: URL) -> URL {
         URL(string: href, relativeTo: base)?.absoluteURL ?? base
     }
 
-    /// The properties of one address book (the spoke's check before its first pull or create).
-    static func describe(_ url: URL, _ s: DAVSession, props: Data = DAVBody.collectionProps) async throws -> AddressBook {
+    /// The properties of one collection (the spoke's check before its first pull or create).
+    static func describeCollection(_ url: URL, _ s: DAVSession, props: Data, _ kind: DAVHome) async throws -> DAVResponse {
         let ms = try await s.propfind(url, depth: 0, props)
         guard let me = ms.responses.first else {
             throw ConnectorError(.protocolViolation, "the answer lists nothing", server: ServerName.of(url), request: "PROPFIND \(url.path)")
         }
-        guard AddressBook.isAddressBook(me) else {
-            let books = (try? await addressBooks(at: url, http: s.http)) ?? []
-            let hint = books.isEmpty ? "" : "; address books here: " + books.map(\.url.path).joined(separator: ", ")
-            throw ConnectorError(.misconfigured, "\(url.path) is not an address book\(hint)", server: ServerName.of(url))
+        guard kind.isCollection(me) else {
+            let found = (try? await collections(at: url, s, kind)) ?? []
+            let hint = found.isEmpty ? "" : "; \(kind.noun)s here: " + found.map(\.0.path).joined(separator: ", ")
+            throw ConnectorError(.misconfigured, "\(url.path) is not \(kind.noun == "address book" ? "an" : "a") \(kind.noun)\(hint)", server: ServerName.of(url))
         }
-        return AddressBook(url: url, me)
+        return me
+    }
+
+    /// The properties of one address book.
+    static func describe(_ url: URL, _ s: DAVSession, props: Data = DAVBody.collectionProps) async throws -> AddressBook {
+        AddressBook(url: url, try await describeCollection(url, s, props: props, .addressBooks))
     }
 }

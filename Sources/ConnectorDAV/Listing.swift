@@ -136,78 +136,18 @@ extension CardDAVSpoke {
     ) async throws -> Listing {
         if b.supportsSync, !triedSync, let l = try await syncListing(token: nil, known: known) { return l }
         let b = light ? try await describe() : b
-        let ms = try await session.propfind(paths.collectionURL, depth: 1, DAVBody.etagListing)
-        var listed: [(RemoteID, String)] = []
-        for r in ms.responses where paths.isMember(r.href) && !r.names(in: .d("resourcetype")).contains(.d("collection")) {
-            guard let etag = r.text(.d("getetag")) else { continue }
-            listed.append((paths.id(r.href), etag))
-        }
+        let listed = try await dav.memberETags()
         // The ctag read before the listing: a change in between shows next time.
         var l = Listing(mode: .full, cursor: b.ctag.map { DAVCursor.ctag($0).cursor })
         try await l.sort(listed, known: known)
         return l
     }
 
-    /// RFC 6578. nil when the server refuses the token (expired, from before a restore...) or
-    /// the report.
-    /// A truncated answer (507 on the collection) is continued from the token it gave.
+    /// RFC 6578 (see `DAVCollection.syncListing`). A full listing names every card: bodies then
+    /// come in bounded multigets, and only those the hub does not hold. When it holds none (a
+    /// first sync), or after a token, when changes are few, they come inline.
     func syncListing(token start: String?, known: KnownVersions, cards wanted: Bool = true) async throws -> Listing? {
-        var token = start
-        var state: [RemoteID: String?] = [:]  // etag, or nil when deleted
-        var order: [RemoteID] = []
-        var inline: [RemoteID: (text: String, etag: String)] = [:]
-        var rounds = 0
-        // A full listing names every card: bodies then come in bounded multigets, and only
-        // those the hub does not hold. When it holds none (a first sync), or after a token,
-        // when changes are few, they come inline.
-        let cards = wanted && (start != nil || known.knowsNothing)
-        while true {
-            rounds += 1
-            let r = try await session.report(
-                paths.collectionURL, depth: 0, DAVBody.syncCollection(token: token, cards: cards))
-            if r.status != 207 {
-                // A refused token: Radicale answers 403, Xandikos 412, others 409 or 400, all with
-                // valid-sync-token. Without a token: a server that lists the report but cannot
-                // do it; the etag listing serves instead.
-                if (400..<500).contains(r.status), r.status != 404 { return nil }
-                throw session.unexpected(r, "REPORT sync-collection")
-            }
-            let ms = try session.parse(r, "REPORT sync-collection")
-            var truncated = false
-            for resp in ms.responses {
-                guard paths.isMember(resp.href) else {
-                    truncated = truncated || resp.status == 507
-                    continue
-                }
-                let id = paths.id(resp.href)
-                if state[id] == nil { order.append(id) }
-                if resp.status == 404 || (resp.props[.d("getetag")] == nil && resp.missing.contains(.d("getetag"))) {
-                    state[id] = .some(nil)
-                    inline[id] = nil
-                } else if let etag = resp.text(.d("getetag")) {
-                    state[id] = .some(etag)
-                    inline[id] = resp.props[.c("address-data")].flatMap { $0.text.isEmpty ? nil : ($0.text, etag) }
-                }
-            }
-            let next = ms.syncToken ?? token
-            guard truncated, next != token, rounds < 1000 else {
-                token = next
-                break
-            }
-            token = next
-        }
-        var l = Listing(mode: start == nil ? .full : .incremental, cursor: token.map { DAVCursor.sync($0).cursor })
-        l.inline = inline
-        var listed: [(RemoteID, String)] = []
-        for id in order {
-            switch state[id] {
-            case .some(.some(let etag)): listed.append((id, etag))
-            case .some(.none): l.deleted.append(id)
-            case .none: break
-            }
-        }
-        try await l.sort(listed, known: known)
-        return l
+        try await dav.syncListing(token: start, known: known, bodies: wanted && (start != nil || known.knowsNothing))
     }
 }
 

@@ -5,54 +5,12 @@ import PIMFormats
 import SyncModel
 
 extension CardDAVSpoke {
-    /// Bodies and ETags of the given cards. Cards that do not parse are item errors; cards the
-    /// server says are gone (404) are `gone`.
-    ///
-    /// One card can spoil the answer for all (larger than an XML text may be, bytes XML cannot
-    /// hold): an answer that cannot be read is asked for again card by card, and a card whose
-    /// own answer cannot be read is that item's error. (When no card can be read, the server is
-    /// what is broken: the spoke fails.)
+    /// Bodies and ETags of the given cards (see `DAVCollection.multiget`), read. Cards that do
+    /// not parse are item errors.
     func multiget(_ ids: [RemoteID]) async throws -> Fetched {
-        do {
-            return try await multigetOnce(ids)
-        } catch let e as ConnectorError where e.kind == .protocolViolation && ids.count > 1 {
-            var out = Fetched()
-            var unreadable: [ItemError] = []
-            for id in ids {
-                do {
-                    out.merge(try await multigetOnce([id]))
-                } catch let one as ConnectorError where one.kind == .protocolViolation {
-                    unreadable.append(ItemError(remoteID: id, message: one.description))
-                }
-            }
-            if unreadable.count == ids.count { throw e }
-            out.errors += unreadable
-            return out
-        }
-    }
-
-    private func multigetOnce(_ ids: [RemoteID]) async throws -> Fetched {
-        var out = Fetched()
-        guard !ids.isEmpty else { return out }
-        let r = try await session.report(paths.collectionURL, depth: 1, DAVBody.multiget(ids.map(\.rawValue)))
-        let ms = try session.multistatus(r, "REPORT addressbook-multiget")
-        var missing = Set(ids)
-        for resp in ms.responses where paths.isMember(resp.href) {
-            let id = paths.id(resp.href)
-            missing.remove(id)
-            if resp.status == 404 || resp.missing.contains(.c("address-data")) && resp.props.isEmpty {
-                out.gone.append(id)
-                continue
-            }
-            guard let text = resp.props[.c("address-data")]?.text, !text.isEmpty else {
-                out.errors.append(ItemError(remoteID: id, message: "the server sent no vCard (status \(resp.status ?? 0))"))
-                continue
-            }
-            out.add(id, CardMapping.parse(id, text, on: paths.server), etag: resp.text(.d("getetag")), text: text)
-        }
-        for id in missing.sorted() {
-            out.errors.append(ItemError(remoteID: id, message: "the server left the card out of its multiget answer"))
-        }
+        let raw = try await dav.multiget(ids)
+        var out = Fetched(gone: raw.gone, errors: raw.errors)
+        for b in raw.bodies { out.add(b.id, CardMapping.parse(b.id, b.text, on: paths.server), etag: b.etag, text: b.text) }
         return out
     }
 
@@ -62,12 +20,12 @@ extension CardDAVSpoke {
         case .create(let contact, let marker):
             let id = paths.resource(for: marker)
             var card = VCard.created(contact, marker: marker, version: version)
-            var r = try await session.put(paths.url(id), CardMapping.body(card), condition: ("If-None-Match", "*"))
+            var r = try await session.put(paths.url(id), CardMapping.body(card), type: DAVFlavor.card.contentType, condition: ("If-None-Match", "*"))
             if r.status == 403 || r.status == 409, card.marker != nil {
                 // The first-seen UID is taken in this address book (RFC 6352 no-uid-conflict):
                 // the card goes in under the marker instead.
                 card = card.underMarker()
-                r = try await session.put(paths.url(id), CardMapping.body(card), condition: ("If-None-Match", "*"))
+                r = try await session.put(paths.url(id), CardMapping.body(card), type: DAVFlavor.card.contentType, condition: ("If-None-Match", "*"))
             }
             switch r.status {
             case 200..<300: return .created(id, r.header("ETag").map { DAVVersion(etag: $0, card: card).remote })
@@ -102,7 +60,7 @@ extension CardDAVSpoke {
                 match = m
             }
             let sent = body ?? CardMapping.body(card)
-            let r = try await session.put(paths.url(id), sent, condition: ("If-Match", match))
+            let r = try await session.put(paths.url(id), sent, type: DAVFlavor.card.contentType, condition: ("If-Match", match))
             switch r.status {
             case 200..<300:
                 let text = String(decoding: sent, as: UTF8.self)

@@ -37,7 +37,7 @@ public struct FolderSpoke: SpokeConnector {
     /// (`incremental`), so nothing absent is read as deleted (the cards of an unreadable
     /// multi-card file cannot even be named).
     public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
-        let names = try listing()
+        let names = try files.listing()
         let start = page.flatMap { Int($0.rawValue) } ?? 0
         let end = min(start + pageSize, names.count)
         let ids = names[min(start, end)..<end].map { RemoteID($0) }
@@ -47,7 +47,7 @@ public struct FolderSpoke: SpokeConnector {
         var errors: [ItemError] = []
         for id in ids {
             let data: Data
-            switch contents(id.rawValue) {
+            switch files.contents(id.rawValue) {
             case .missing: continue  // gone meanwhile
             case .unreadable(let why):
                 errors.append(ItemError(remoteID: id, message: "cannot read \(id.rawValue): \(why); kept as it was"))
@@ -71,7 +71,7 @@ public struct FolderSpoke: SpokeConnector {
                 }
                 switch entry.parsed.result {
                 case .success(let card):
-                    changes.append(.upsert(item(entry, card, modified: modified(id.rawValue))))
+                    changes.append(.upsert(item(entry, card, modified: files.modified(id.rawValue))))
                     for skip in entry.parsed.skipped {
                         // Reported, not failed: the card synced without that line (which stays in the file).
                         errors.append(ItemError(remoteID: nil, message: "\(id.rawValue): \(skip.error.description) (line skipped)"))
@@ -82,7 +82,7 @@ public struct FolderSpoke: SpokeConnector {
             }
         }
         let last = end >= names.count
-        let complete = !last || names.allSatisfy(readable)
+        let complete = !last || names.allSatisfy(files.readable)
         return PullPage(
             mode: complete ? .full : .incremental, changes: changes, errors: errors,
             next: last ? nil : PageToken(String(end)), cursor: nil, total: names.count, unchanged: unchanged)
@@ -113,56 +113,12 @@ public struct FolderSpoke: SpokeConnector {
     /// the file it already wrote.
     static func fileName(for marker: CreateMarker) -> RemoteID { RemoteID(marker.resourceName) }
 
-    private func listing() throws -> [String] {
-        do {
-            return try FileManager.default.contentsOfDirectory(atPath: directory.path)
-                .filter { $0.lowercased().hasSuffix(".vcf") && !$0.hasPrefix(".") }
-                .sorted()
-        } catch {
-            throw ConnectorError(.misconfigured, "cannot list \(directory.path): \(FileProblem.plainWords(error))")
-        }
-    }
-
-    private func url(_ name: String) -> URL { directory.appendingPathComponent(name) }
-
-    enum Contents {
-        case missing
-        case unreadable(String)
-        case data(Data)
-    }
-
-    static func megabytes(_ n: Int) -> String {
-        n >= 1 << 20 ? "\(n >> 20)" : String(format: "%.2f", Double(n) / Double(1 << 20))
-    }
-
-    /// Missing and unreadable are different answers: only the first may mean deleted.
-    func contents(_ name: String) -> Contents {
-        let path = url(name).path
-        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
-        if size > maxFileBytes {
-            return .unreadable("the file is larger than \(Self.megabytes(maxFileBytes)) MB")
-        }
-        if let data = FileManager.default.contents(atPath: path) { return .data(data) }
-        guard FileManager.default.fileExists(atPath: path) else { return .missing }
-        return .unreadable(FileManager.default.isReadableFile(atPath: path) ? "the file cannot be read" : "permission denied")
-    }
-
-    /// Cheaper than reading: whether `contents` would give data (a directory named `x.vcf` would not).
-    private func readable(_ name: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        let path = url(name).path
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return true }  // gone: fine
-        return !isDirectory.boolValue && FileManager.default.isReadableFile(atPath: path)
-    }
-
-    private func modified(_ name: String) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: url(name).path))?[.modificationDate] as? Date
-    }
+    var files: FolderDirectory { FolderDirectory(directory: directory, suffix: ".vcf", maxFileBytes: maxFileBytes) }
 
     /// The file an id lives in, and its entry; nil when the file or card is gone.
     private func locate(_ id: RemoteID) throws -> (FolderFile, FolderFile.Entry)? {
         let name = FolderFile.fileName(of: id)
-        switch contents(name) {
+        switch files.contents(name) {
         case .missing: return nil
         case .unreadable(let why): throw ItemError(remoteID: id, message: "cannot read \(name): \(why)")
         case .data(let data):
@@ -174,7 +130,7 @@ public struct FolderSpoke: SpokeConnector {
     private func read(_ id: RemoteID) throws -> RemoteItem? {
         guard let (file, entry) = try locate(id) else { return nil }
         switch entry.parsed.result {
-        case .success(let card): return item(entry, card, modified: modified(file.name))
+        case .success(let card): return item(entry, card, modified: files.modified(file.name))
         case .failure(let e): throw ItemError(remoteID: id, message: "\(file.name): \(e.description)")
         }
     }
@@ -204,16 +160,10 @@ public struct FolderSpoke: SpokeConnector {
             guard let (file, entry) = try? locate(id) else { return .notFound }
             if let expected, expected != entry.version { return .conflict }
             let rest = file.replacing(entry, with: nil)
-            do {
-                if file.isMultiCard, rest.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) {
-                    try store(rest, as: file.name, for: id)
-                } else {
-                    try FileManager.default.removeItem(at: url(file.name))
-                }
-            } catch let e as ItemError {
-                throw e
-            } catch {
-                throw ItemError(remoteID: id, message: "cannot delete \(file.name): \(FileProblem.plainWords(error))")
+            if file.isMultiCard, rest.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) {
+                try store(rest, as: file.name, for: id)
+            } else {
+                try files.remove(file.name, for: id)
             }
             return .deleted
         }
@@ -227,16 +177,7 @@ public struct FolderSpoke: SpokeConnector {
         return VCardPatch.write(card, over: text, read: old)
     }
 
-    /// Written to a temporary file and renamed, so a reader never sees half a file.
-    private func store(_ data: Data, as name: String, for id: RemoteID) throws {
-        do {
-            try data.write(to: url(name), options: .atomic)
-        } catch {
-            throw ItemError(remoteID: id, message: "cannot write \(name): \(FileProblem.plainWords(error))")
-        }
-    }
+    private func store(_ data: Data, as name: String, for id: RemoteID) throws { try files.store(data, as: name, for: id) }
 
-    static func version(of data: Data) -> RemoteVersion {
-        RemoteVersion(String(ContentHash(hashing: data).value, radix: 16))
-    }
+    static func version(of data: Data) -> RemoteVersion { FolderDirectory.version(of: data) }
 }

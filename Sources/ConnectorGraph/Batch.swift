@@ -17,7 +17,8 @@ struct BatchRequest: Encodable, Sendable {
         self.id = id
         self.method = method.rawValue
         self.url = "/" + path + (query.isEmpty ? "" : "?" + GraphAPI.query(query))
-        var h = headers
+        // A member carries its own headers, not the batch's: immutable ids here too.
+        var h = ["Prefer": "IdType=\"ImmutableId\""].merging(headers) { _, given in given }
         if body != nil { h["Content-Type"] = "application/json" }
         self.headers = h.isEmpty ? nil : h
         self.body = body

@@ -2,13 +2,22 @@ import ConnectorHTTP
 import ConnectorKit
 import Foundation
 
-/// A contacts folder of a mailbox: the default one (id nil) or one below it.
+/// A contacts folder of a mailbox: the default one or one below it.
 public struct GraphFolder: Sendable, Hashable {
+    /// The default folder's id is known only when Graph tells it (nil: an empty mailbox); a
+    /// spoke syncs the default folder as `/contacts` either way.
     public var id: String?
     public var name: String
     /// "Contacts/Clients/Europe".
     public var path: String
-    public var isDefault: Bool { id == nil }
+    public var isDefault: Bool
+
+    public init(id: String?, name: String, path: String, isDefault: Bool = false) {
+        self.id = id
+        self.name = name
+        self.path = path
+        self.isDefault = isDefault
+    }
 }
 
 /// The mailbox's contacts folders, found and created for setup.
@@ -17,16 +26,19 @@ public enum GraphFolders {
     public static let defaultName = "Company Directory"
     static let defaultPath = "Contacts"
 
-    /// The default folder, then every folder below it (three levels deep), by path.
+    /// The default folder, then every folder below it (three levels deep), by path. The default
+    /// folder's id is the `parentFolderId` of the folders right below it, or else of a contact
+    /// in it (Graph has no other way to name it); nil when the mailbox has neither.
     public static func list(_ settings: GraphSettings, http: HTTPClient) async throws -> [GraphFolder] {
         let api = GraphAPI(http: http, settings: settings)
-        var out = [GraphFolder(id: nil, name: defaultPath, path: defaultPath)]
+        var out = [GraphFolder(id: nil, name: defaultPath, path: defaultPath, isDefault: true)]
         var level = [(path: settings.root + "/contactFolders", parent: defaultPath)]
-        for _ in 0..<3 where !level.isEmpty {
+        for depth in 0..<3 where !level.isEmpty {
             var below: [(path: String, parent: String)] = []
             for (path, parent) in level {
-                for o in try await all(api, api.url(path, [("$top", "100"), ("$select", "id,displayName")])) {
+                for o in try await all(api, api.url(path, [("$top", "100"), ("$select", "id,displayName,parentFolderId")])) {
                     guard let id = o["id"]?.string else { continue }
+                    if depth == 0, out[0].id == nil { out[0].id = o["parentFolderId"]?.string }
                     let name = o["displayName"]?.text ?? id
                     out.append(GraphFolder(id: id, name: name, path: parent + "/" + name))
                     below.append((settings.root + "/contactFolders/" + GraphSettings.segment(id) + "/childFolders", parent + "/" + name))
@@ -34,7 +46,20 @@ public enum GraphFolders {
             }
             level = below
         }
+        if out[0].id == nil { out[0].id = try await defaultFolderID(api, settings) }
         return out
+    }
+
+    /// The default folder's id from one of its contacts (a mailbox without subfolders).
+    private static func defaultFolderID(_ api: GraphAPI, _ settings: GraphSettings) async throws -> String? {
+        do {
+            let page = try GraphAPI.decode(GraphAPI.Page.self, try await api.get(api.url(settings.root + "/contacts", [
+                ("$top", "1"), ("$select", "parentFolderId"),
+            ])), "contacts")
+            return page.value?.first?["parentFolderId"]?.string
+        } catch let f as GraphAPI.Failure {
+            throw f.connectorError
+        }
     }
 
     /// A folder by id, path ("Contacts/Clients") or name, case-insensitively; nil: the default.

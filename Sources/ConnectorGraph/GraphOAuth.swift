@@ -83,34 +83,40 @@ public enum GraphOAuth {
 
 /// The access token a spoke sends: refreshed a minute before it expires or when Graph refuses
 /// it. Delegated tokens come from the refresh token (a rotated one goes to `onRotate`, to be
-/// sealed and stored); app-only tokens from the client secret.
+/// sealed and stored); app-only tokens from the client secret (each new one goes to
+/// `onAppToken`, so the next process can use it while it lasts instead of asking again).
 public actor GraphTokenSource {
     private var tokens: GraphTokens
     private let settings: GraphSettings
     private let http: HTTPClient
     private let now: @Sendable () -> Date
     private let onRotate: @Sendable (GraphTokens) async -> Void
+    private let onAppToken: @Sendable (GraphTokens) async -> Void
 
     /// `refreshToken` nil: app-only (client credentials).
     public init(
         refreshToken: String?, settings: GraphSettings, http: HTTPClient, now: @escaping @Sendable () -> Date = { Date() },
-        onRotate: @escaping @Sendable (GraphTokens) async -> Void = { _ in }
+        onRotate: @escaping @Sendable (GraphTokens) async -> Void = { _ in },
+        onAppToken: @escaping @Sendable (GraphTokens) async -> Void = { _ in }
     ) {
         self.init(tokens: GraphTokens(accessToken: "", refreshToken: refreshToken, expiresAt: .distantPast), settings: settings,
-                  http: http, now: now, onRotate: onRotate)
+                  http: http, now: now, onRotate: onRotate, onAppToken: onAppToken)
     }
 
-    /// Starting from a sign-in's tokens: its access token is used while it lasts, so setting a
-    /// spoke up right after signing in does not spend (rotate) the refresh token.
+    /// Starting from a sign-in's tokens (or an app-only token kept from an earlier run): its
+    /// access token is used while it lasts, so setting a spoke up right after signing in does
+    /// not spend (rotate) the refresh token, and a sync does not ask for a new app token.
     public init(
         tokens: GraphTokens, settings: GraphSettings, http: HTTPClient, now: @escaping @Sendable () -> Date = { Date() },
-        onRotate: @escaping @Sendable (GraphTokens) async -> Void = { _ in }
+        onRotate: @escaping @Sendable (GraphTokens) async -> Void = { _ in },
+        onAppToken: @escaping @Sendable (GraphTokens) async -> Void = { _ in }
     ) {
         self.tokens = tokens
         self.settings = settings
         self.http = http
         self.now = now
         self.onRotate = onRotate
+        self.onAppToken = onAppToken
     }
 
     public func token(rejected: String?) async throws -> String {
@@ -121,6 +127,7 @@ public actor GraphTokenSource {
                 if fresh.refreshToken != refresh { await onRotate(fresh) }
             } else {
                 tokens = try await GraphOAuth.appToken(settings, http: http, now: now())
+                await onAppToken(tokens)
             }
         }
         return tokens.accessToken

@@ -7,20 +7,28 @@ import SyncModel
 /// (Graph answers 500 to it, docs-contrib#7929, #8029), and the marker, the phones Graph has no
 /// property for and the photo flag are extended properties. So:
 /// - a full listing walks one delta round for its deltaLink (ids only, 200 a page), then lists
-///   the folder with `$select` and `$expand`, 1,000 whole items a page;
+///   the folder with `$select` and `$expand`, 1,000 whole items a page; the round told how many
+///   items there are, so those pages go together in `$batch`es (`$top`/`$skip`, as Graph's own
+///   nextLinks page contacts), `listPagesPerBatch` at a time;
 /// - an incremental pull reads a delta page and then only the items whose version moved, with
 ///   their extended properties, in one listing filtered by modification time when it can;
 /// - photos are read only for items whose photo flag says they have one.
 extension GraphSpoke {
-    /// Page tokens: `L <deltaLink> <next listing page>` (a full listing) or `I <delta nextLink>`.
+    /// Page tokens: `L <deltaLink> <next listing page>` (a full listing), `B <deltaLink> <skip>
+    /// <count>` (a full listing in batches, from item `skip` of the `count` the round named), or
+    /// `I <delta nextLink>`.
     private enum Token {
         case list(delta: String, next: String)
+        case batches(delta: String, skip: Int, count: Int)
         case incremental(String)
 
         init?(_ t: PageToken) {
             let parts = t.rawValue.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
             switch parts.first {
             case "L" where parts.count == 3: self = .list(delta: parts[1], next: parts[2])
+            case "B" where parts.count == 4:
+                guard let skip = Int(parts[2]), let count = Int(parts[3]), skip >= 0, count >= skip else { return nil }
+                self = .batches(delta: parts[1], skip: skip, count: count)
             case "I" where parts.count == 2: self = .incremental(parts[1])
             default: return nil
             }
@@ -28,6 +36,7 @@ extension GraphSpoke {
         var token: PageToken {
             switch self {
             case .list(let d, let n): PageToken("L \(d) \(n)")
+            case .batches(let d, let skip, let count): PageToken("B \(d) \(skip) \(count)")
             case .incremental(let n): PageToken("I \(n)")
             }
         }
@@ -39,6 +48,8 @@ extension GraphSpoke {
             case .list(let delta, let next)?:
                 guard let url = URL(string: next) else { break }
                 return try await listing(url, delta: delta, known: known)
+            case .batches(let delta, let skip, let count)?:
+                return try await batchedListing(delta: delta, skip: skip, count: count, known: known)
             case .incremental(let next)?:
                 guard let url = URL(string: next) else { break }
                 do {
@@ -62,20 +73,63 @@ extension GraphSpoke {
         // The delta round first: whatever changes after its deltaLink comes in the next pull, so
         // the listing that follows cannot miss a change.
         var url = firstDeltaURL
+        var ids: Set<String> = []
         while true {
             let page = try await delta(url)
+            for o in page.value ?? [] {
+                guard let id = o["id"]?.string else { continue }
+                if o["@removed"] != nil { ids.remove(id) } else { ids.insert(id) }
+            }
             if let next = page.next.flatMap(URL.init(string:)) { url = next; continue }
             guard let link = page.delta else {
                 throw ConnectorError(.protocolViolation, "a page of the Graph delta has neither a next nor a delta link")
             }
-            return try await listing(firstListURL, delta: link, known: known)
+            // One page: a plain read. More: the pages together, in batches.
+            if ids.count <= settings.listPageSize { return try await listing(firstListURL, delta: link, known: known) }
+            return try await batchedListing(delta: link, skip: 0, count: ids.count, known: known)
         }
+    }
+
+    /// Up to `listPagesPerBatch` pages of the whole folder in one `$batch`, from item `skip` of
+    /// the `count` the delta round named. Past the last batch, a folder that grew meanwhile goes
+    /// on by the last page's nextLink; the deltaLink is the cursor after that.
+    private func batchedListing(delta: String, skip: Int, count: Int, known: KnownVersions) async throws -> PullPage {
+        let size = settings.listPageSize
+        let pages = max(1, min(settings.listPagesPerBatch, (count - skip + size - 1) / size))
+        let requests = (0..<pages).map { k in
+            BatchRequest(id: "l\(k)", method: .get, path: settings.contactsPath,
+                         query: Self.readQuery + [("$top", "\(size)"), ("$skip", "\(skip + k * size)")])
+        }
+        let answers = try await api.batch(requests, size: pages)
+        var objects: [JSONObject] = []
+        var lastNext: String?
+        for k in 0..<pages {
+            guard let r = answers["l\(k)"] else {
+                throw ConnectorError(.unavailable, "Microsoft Graph gave no answer for a page of the folder's listing")
+            }
+            guard r.isSuccess, let o = r.body?.object else {
+                throw r.failure ?? GraphAPI.Failure(status: r.status, code: nil, message: "cannot list the folder")
+            }
+            objects += (o["value"]?.array ?? []).compactMap(\.object)
+            if k == pages - 1 { lastNext = o["@odata.nextLink"]?.string }
+        }
+        let after = skip + pages * size
+        let next: Token? = after < count ? .batches(delta: delta, skip: after, count: count)
+            : lastNext.map { .list(delta: delta, next: $0) }
+        return try await fullPage(objects, delta: delta, next: next, known: known)
     }
 
     /// One page of the whole folder, whole items; the deltaLink is the cursor after the last page.
     private func listing(_ url: URL, delta: String, known: KnownVersions) async throws -> PullPage {
         let page = try GraphAPI.decode(GraphAPI.Page.self, try await api.get(url), "contacts")
-        let objects = (page.value ?? []).filter { $0["id"]?.string != nil }
+        return try await fullPage(page.value ?? [], delta: delta, next: page.next.map { .list(delta: delta, next: $0) },
+                                  known: known)
+    }
+
+    /// Whole items of a full listing as a page: known versions skipped, the rest read with
+    /// their photos; the deltaLink is the cursor when no page follows.
+    private func fullPage(_ all: [JSONObject], delta: String, next token: Token?, known: KnownVersions) async throws -> PullPage {
+        let objects = all.filter { $0["id"]?.string != nil }
         let held = try await known(objects.map { RemoteID($0["id"]!.string!) })
         var unchanged: [RemoteID] = []
         var fresh: [JSONObject] = []
@@ -84,7 +138,7 @@ extension GraphSpoke {
             if let v = held[id], v == Self.version(o) { unchanged.append(id) } else { fresh.append(o) }
         }
         let (items, errors) = try await remoteItems(fresh)
-        let next = page.next.map { Token.list(delta: delta, next: $0).token }
+        let next = token?.token
         return PullPage(mode: .full, changes: items.map { .upsert($0) }, errors: errors, next: next,
                         cursor: next == nil ? SpokeCursor(delta) : nil, unchanged: unchanged)
     }

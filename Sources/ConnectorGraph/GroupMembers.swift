@@ -57,17 +57,22 @@ public enum GraphGroups {
         }
     }
 
-    /// The group's direct members that are users with a mailbox address, enabled, not guests.
+    /// The group's members that are users with a mailbox address, enabled, not guests; members
+    /// of nested groups too (a security or distribution group may hold groups), each once.
     public static func members(of groupID: String, _ settings: GraphSettings, http: HTTPClient) async throws -> [GraphMember] {
         let api = GraphAPI(http: http, settings: settings)
         do {
-            let all = try await pages(api, api.url("groups/" + GraphSettings.segment(groupID) + "/members", [
+            let path = "groups/" + GraphSettings.segment(groupID) + "/transitiveMembers/microsoft.graph.user"
+            let all = try await pages(api, api.url(path, [
                 ("$select", "id,displayName,mail,userPrincipalName,accountEnabled,userType"), ("$top", "999"),
             ]))
+            var seen: Set<String> = []
             return all.compactMap { o in
-                // Members may be devices, contacts or nested groups: only users have mailboxes.
+                // The cast leaves users only; a server that ignored it could send devices or groups.
                 if let type = o["@odata.type"]?.text, type != "#microsoft.graph.user" { return nil }
-                guard let id = o["id"]?.text, DirectoryMapping.skip(o, excluding: []) == nil, let mail = o["mail"]?.text else { return nil }
+                guard let id = o["id"]?.text, DirectoryMapping.skip(o, excluding: []) == nil, let mail = o["mail"]?.text,
+                    seen.insert(id.lowercased()).inserted
+                else { return nil }
                 return GraphMember(id: id, mail: mail, displayName: o["displayName"]?.text)
             }
         } catch let f as GraphAPI.Failure {

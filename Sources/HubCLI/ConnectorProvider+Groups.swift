@@ -39,6 +39,19 @@ extension ConnectorProvider: GroupMailboxProvider {
         return order.compactMap { groups[$0] }
     }
 
+    public func removeGroupMailboxes(hub: HubID, group: String, removeSpokes: Bool) throws -> GroupRemovalDTO {
+        let (name, ids) = try GroupMailboxes.stopFollowing(hub: hub, group: group, leaving: removeSpokes ? .remove : .pause,
+                                                          store: context.store)
+        return GroupRemovalDTO(group: name, paused: removeSpokes ? [] : ids.map(\.rawValue), removed: removeSpokes ? ids.map(\.rawValue) : [])
+    }
+
+    public func setGroupMailboxes(hub: HubID, group: String, receiveOnly: Bool) throws -> GroupMailboxesDTO {
+        let (id, _, _) = try GroupMailboxes.followed(group, in: try context.store.spokes(hub: hub))
+        _ = try GroupMailboxes.setMode(hub: hub, group: id, receiveOnly: receiveOnly, store: context.store)
+        guard let dto = try groupMailboxes(hub: hub).first(where: { $0.id == id }) else { throw SetupError(field: "group", "no group \(group)") }
+        return dto
+    }
+
     public func refreshGroupMailboxes(hub: HubID) async {
         _ = await GroupMailboxes.refresh(hub: hub, ctx: context)
     }

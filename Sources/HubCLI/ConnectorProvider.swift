@@ -115,7 +115,7 @@ public struct ConnectorProvider: SpokeProvider {
                              count: users < 100 ? users : nil, isDefault: true)
             ])
         case .memory:
-            throw SetupError("Spokes of this kind cannot be added here.")
+            throw SetupError("Sources of this kind cannot be added here.")
         }
     }
 
@@ -167,7 +167,7 @@ public struct ConnectorProvider: SpokeProvider {
                 try await DirectorySetup.settings(try appOnlyInput(form), secrets: context.secrets(), retry: Self.checkRetry).settings
             }
         case .memory:
-            throw SetupError("Spokes of this kind cannot be added here.")
+            throw SetupError("Sources of this kind cannot be added here.")
         }
     }
 
@@ -262,15 +262,12 @@ public struct ConnectorProvider: SpokeProvider {
         let http = HTTPClient(transport: AHCTransport.shared(), auth: .bearer { _ in access }, retry: Self.checkRetry)
         let account = await GraphFolders.account(settings, http: http)
         let box = try context.secrets()
-        var s = [
-            "m365.tenant": settings.tenant, "m365.clientID": settings.clientID,
-            "m365.authority": settings.authorityBase.absoluteString, "m365.graph": settings.graphBase.absoluteString,
-            "m365.refreshToken": try box.seal(tokens.refreshToken ?? ""),
-            // Only while the wizard runs (`settings` stores no access token): checking the folders
-            // right after the sign-in then spends no refresh token.
-            "m365.accessToken": try box.seal(tokens.accessToken), "m365.expiresAt": String(tokens.expiresAt.timeIntervalSince1970),
-        ]
-        if let secret = settings.clientSecret { s["m365.clientSecret"] = try box.seal(secret) }
+        var s = try M365App.keys(settings, secrets: box)
+        s["m365.refreshToken"] = try box.seal(tokens.refreshToken ?? "")
+        // Only while the wizard runs (`settings` stores no access token): checking the folders
+        // right after the sign-in then spends no refresh token.
+        s["m365.accessToken"] = try box.seal(tokens.accessToken)
+        s["m365.expiresAt"] = String(tokens.expiresAt.timeIntervalSince1970)
         if let account { s["m365.account"] = account }
         return (s, account)
     }
@@ -291,16 +288,12 @@ public struct ConnectorProvider: SpokeProvider {
                                         tenant: text(form.tenant), authority: m365?.authority, graph: m365?.graph)
             return (try input.settings(mailbox: mailbox), nil)
         }
-        guard let s = form.signedIn, let sealed = s["m365.refreshToken"], let id = s["m365.clientID"],
-            let authority = s["m365.authority"].flatMap(URL.init(string:)), let graph = s["m365.graph"].flatMap(URL.init(string:))
-        else {
+        let secrets = context.secrets
+        guard let s = form.signedIn, let sealed = s["m365.refreshToken"], let settings = try M365App.read(s, secrets: secrets) else {
             throw SetupError(field: m365?.clientID == nil ? "email" : "signIn",
                              m365?.clientID == nil ? "Enter the mailbox, tenant, client id and secret." : "Sign in with Microsoft first, or enter a mailbox for app-only access.")
         }
         let box = try context.secrets()
-        let settings = GraphSettings(
-            tenant: s["m365.tenant"] ?? "organizations", clientID: id, clientSecret: try s["m365.clientSecret"].map { try box.open($0) },
-            authorityBase: authority, graphBase: graph)
         let access = try s["m365.accessToken"].map { try box.open($0) } ?? ""
         let expires = s["m365.expiresAt"].flatMap(Double.init).map { Date(timeIntervalSince1970: $0) } ?? .distantPast
         return (settings, GraphTokens(accessToken: access, refreshToken: try box.open(sealed), expiresAt: expires))
@@ -344,7 +337,7 @@ public struct ConnectorProvider: SpokeProvider {
     }
 
     private func googleSettings(_ kind: SpokeKind) throws -> GoogleSettings {
-        guard kind == .google else { throw SetupError("\(kind.rawValue) spokes do not sign in with OAuth.") }
+        guard kind == .google else { throw SetupError("\(kind.rawValue) sources do not sign in with OAuth.") }
         guard let google else { throw SetupError(SpokeKinds.google(configured: false).summary) }
         return google
     }

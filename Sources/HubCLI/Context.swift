@@ -118,16 +118,22 @@ struct Context: Sendable {
             }
         case .graph:
             if let reason = spoke.settings[GroupMailboxes.pausedKey] { return PausedSpoke(reason: reason) }
-            let store = self.store
             let receiveOnly = spoke.settings[GroupMailboxes.receiveOnlyKey] == "true"
-            let graph = try M365Setup.connector(spoke, secrets: secrets, logger: logger) { key, value in
-                guard var current = try? store.spokes(hub: spoke.hub).first(where: { $0.id == spoke.id }) else { return }
-                current.settings[key] = value
-                try? store.saveSpoke(current)
-            }
+            let graph = try M365Setup.connector(spoke, secrets: secrets, logger: logger, store: settingSaver(spoke))
             return receiveOnly ? ReceiveOnlySpoke(graph) : graph
         case .directory:
-            return try DirectorySetup.connector(spoke, secrets: secrets, logger: logger)
+            return try DirectorySetup.connector(spoke, secrets: secrets, logger: logger, store: settingSaver(spoke))
+        }
+    }
+
+    /// Saves one setting of a spoke (a rotated refresh token, a new app token), re-reading the
+    /// spoke first so options changed meanwhile are not overwritten.
+    func settingSaver(_ spoke: SpokeConfig) -> @Sendable (_ key: String, _ value: String) -> Void {
+        let store = self.store
+        return { key, value in
+            guard var current = try? store.spokes(hub: spoke.hub).first(where: { $0.id == spoke.id }) else { return }
+            current.settings[key] = value
+            try? store.saveSpoke(current)
         }
     }
 }

@@ -73,12 +73,8 @@ enum GroupMailboxes {
     static func shared(
         _ app: GraphSettings, group: GraphGroupInfo, folder: String, receiveOnly: Bool, secrets: SecretBox
     ) throws -> [String: String] {
-        var s = [
-            "m365.tenant": app.tenant, "m365.clientID": app.clientID,
-            "m365.authority": app.authorityBase.absoluteString, "m365.graph": app.graphBase.absoluteString,
-            "m365.clientSecret": try secrets.seal(app.clientSecret ?? ""),
-            groupKey: group.id, groupNameKey: group.displayName, folderKey: folder,
-        ]
+        var s = try M365App.keys(app, secrets: secrets)
+        s.merge([groupKey: group.id, groupNameKey: group.displayName, folderKey: folder]) { _, group in group }
         if receiveOnly { s[receiveOnlyKey] = "true" }
         return s
     }
@@ -111,6 +107,7 @@ enum GroupMailboxes {
         guard !members.isEmpty else {
             throw SetupError(field: "group", "The group \(group.displayName) has no member with a mailbox (guests and disabled accounts do not count).")
         }
+        try adopt(group: group.id, name: group.displayName, receiveOnly: receiveOnly, hub: hub.id, store: ctx.store)
         let common = try Self.shared(app, group: group, folder: folder, receiveOnly: receiveOnly, secrets: ctx.secrets())
         return try await apply(hub: hub, group: group, members: members, app: app, shared: common,
                                options: Self.options(), ctx: ctx, retry: retry)
@@ -132,7 +129,8 @@ enum GroupMailboxes {
             let info = GraphGroupInfo(id: id, displayName: template.settings[groupNameKey] ?? id, mail: nil)
             do {
                 let app = try DirectorySetup.appSettings(template.settings, secrets: ctx.secrets)
-                let http = DirectorySetup.http(app, retry: retry, logger: ctx.logger)
+                let http = DirectorySetup.http(app, kept: template.settings, box: try ctx.secrets(), retry: retry, logger: ctx.logger,
+                                               store: ctx.settingSaver(template))
                 let members = try await GraphGroups.members(of: id, app, http: http)
                 var shared = template.settings.filter { $0.key.hasPrefix("m365.") }
                 for k in ["m365.mailbox", "m365.account", "m365.folder", "m365.folderName", pausedKey, "m365.refreshToken"] {

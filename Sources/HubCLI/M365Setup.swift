@@ -75,17 +75,20 @@ enum M365Setup {
         return try await GraphOAuth.exchange(code: code, pkce: pkce, redirectURI: redirectURI, settings, http: client(logger: logger))
     }
 
-    /// The client that reaches the mailbox with a sign-in's tokens (nil: app-only), and the
-    /// refresh token to keep: the newest, should Microsoft rotate it meanwhile.
+    /// The client that reaches the mailbox with a sign-in's tokens (nil: app-only), the refresh
+    /// token to keep (the newest, should Microsoft rotate it meanwhile), and the app-only token
+    /// it got, to keep for the first sync (`AppTokenCache`).
     static func authorized(
         _ settings: GraphSettings, tokens: GraphTokens?, retry: RetryPolicy = RetryPolicy(), logger: Logger = HTTPClient.silent
-    ) -> (http: HTTPClient, refreshToken: @Sendable () -> String?) {
+    ) -> (http: HTTPClient, refreshToken: @Sendable () -> String?, appToken: @Sendable () -> GraphTokens?) {
         let latest = Mutex(tokens?.refreshToken)
+        let app = Mutex<GraphTokens?>(nil)
         let token = client(logger: logger)
         let source = tokens.map { t in
             GraphTokenSource(tokens: t, settings: settings, http: token, onRotate: { fresh in latest.withLock { $0 = fresh.refreshToken } })
-        } ?? GraphTokenSource(refreshToken: nil, settings: settings, http: token)
-        return (HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: retry, logger: logger), { latest.withLock { $0 } })
+        } ?? GraphTokenSource(refreshToken: nil, settings: settings, http: token, onAppToken: { fresh in app.withLock { $0 = fresh } })
+        return (HTTPClient(transport: AHCTransport.shared(), auth: source.auth, retry: retry, logger: logger),
+                { latest.withLock { $0 } }, { app.withLock { $0 } })
     }
 
     /// The folder to sync (picked, or created), checked against the mailbox, and the settings to store.
@@ -93,7 +96,7 @@ enum M365Setup {
         _ settings: GraphSettings, tokens: GraphTokens?, folder: String?, createFolder: String?, secrets: SecretBox,
         retry: RetryPolicy = RetryPolicy(), logger: Logger = HTTPClient.silent
     ) async throws -> (settings: [String: String], folder: GraphFolder, account: String?) {
-        let (http, refreshToken) = authorized(settings, tokens: tokens, retry: retry, logger: logger)
+        let (http, refreshToken, appToken) = authorized(settings, tokens: tokens, retry: retry, logger: logger)
         let chosen: GraphFolder
         if let createFolder {
             chosen = try await GraphFolders.create(named: createFolder, settings, http: http)
@@ -107,7 +110,8 @@ enum M365Setup {
         }
         var account = settings.mailbox
         if account == nil { account = await GraphFolders.account(settings, http: http) }
-        let s = try stored(settings, folder: chosen, account: account, refreshToken: refreshToken(), secrets: secrets)
+        var s = try stored(settings, folder: chosen, account: account, refreshToken: refreshToken(), secrets: secrets)
+        if let t = appToken() { s[AppTokenCache.key] = AppTokenCache.sealed(t, box: secrets) }
         return (s, chosen, account)
     }
 
@@ -115,15 +119,12 @@ enum M365Setup {
     static func stored(
         _ graph: GraphSettings, folder: GraphFolder, account: String?, refreshToken: String?, secrets: SecretBox
     ) throws -> [String: String] {
-        var s = [
-            "m365.tenant": graph.tenant, "m365.clientID": graph.clientID,
-            "m365.authority": graph.authorityBase.absoluteString, "m365.graph": graph.graphBase.absoluteString,
-            "m365.folderName": folder.path,
-        ]
-        if let id = folder.id { s["m365.folder"] = id }
+        var s = try M365App.keys(graph, secrets: secrets)
+        s["m365.folderName"] = folder.path
+        // The default folder is synced as `/contacts`, whether or not its id is known.
+        if let id = folder.id, !folder.isDefault { s["m365.folder"] = id }
         if let mailbox = graph.mailbox { s["m365.mailbox"] = mailbox }
         if let account { s["m365.account"] = account }
-        if let secret = graph.clientSecret { s["m365.clientSecret"] = try secrets.seal(secret) }
         if let refreshToken { s["m365.refreshToken"] = try secrets.seal(refreshToken) }
         return s
     }
@@ -135,17 +136,17 @@ enum M365Setup {
         store: @escaping @Sendable (_ key: String, _ sealed: String) -> Void
     ) throws -> GraphSpoke {
         let s = spoke.settings
-        guard let id = s["m365.clientID"], let authority = s["m365.authority"].flatMap(URL.init(string:)),
-            let graph = s["m365.graph"].flatMap(URL.init(string:)), s["m365.refreshToken"] != nil || s["m365.mailbox"] != nil
-        else { throw CLIError("spoke \(spoke.id) is not signed in to Microsoft 365; add it again") }
+        guard s["m365.refreshToken"] != nil || s["m365.mailbox"] != nil, var settings = try M365App.read(s, secrets: secrets) else {
+            throw CLIError("spoke \(spoke.id) is not signed in to Microsoft 365; add it again")
+        }
+        (settings.mailbox, settings.folderID) = (s["m365.mailbox"], s["m365.folder"])
         let box = try secrets()
-        let settings = GraphSettings(
-            tenant: s["m365.tenant"] ?? "organizations", clientID: id, clientSecret: try s["m365.clientSecret"].map { try box.open($0) },
-            mailbox: s["m365.mailbox"], folderID: s["m365.folder"], authorityBase: authority, graphBase: graph)
         let first = try s["m365.refreshToken"].map { try box.open($0) }
-        let source = GraphTokenSource(refreshToken: first, settings: settings, http: client(logger: logger), onRotate: { fresh in
-            if let token = fresh.refreshToken, token != first, let sealed = try? box.seal(token) { store("m365.refreshToken", sealed) }
-        })
+        let source = first == nil
+            ? AppTokenCache.source(settings, kept: s, box: box, logger: logger, store: store)
+            : GraphTokenSource(refreshToken: first, settings: settings, http: client(logger: logger), onRotate: { fresh in
+                if let token = fresh.refreshToken, token != first, let sealed = try? box.seal(token) { store("m365.refreshToken", sealed) }
+            })
         return Mailboxes.spoke(settings, account: s["m365.account"], transport: AHCTransport.shared(), auth: source.auth,
                                logger: logger)
     }

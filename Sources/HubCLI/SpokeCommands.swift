@@ -58,7 +58,7 @@ struct SpokeOptionFlags: ParsableArguments {
 struct SpokeGroup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spoke", abstract: "Connect sources to a hub and set their sync options.",
-        subcommands: [Add.self, Set.self, List.self, Remove.self, AddGroup.self, Groups.self, Migrate.self])
+        subcommands: [Add.self, Set.self, List.self, Remove.self, AddGroup.self, Groups.self, RemoveGroup.self, GroupMode.self, Migrate.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a spoke to a hub.")

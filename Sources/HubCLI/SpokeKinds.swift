@@ -15,7 +15,7 @@ enum SpokeKinds {
 
     static let password = FormField(
         name: "password", label: "Password", type: .password, required: true,
-        help: "Stored encrypted. You can change it later without setting the spoke up again.")
+        help: "Stored encrypted. You can change it later without setting the source up again.")
 
     /// On unless the admin turns it off for a self-signed server.
     static let verifyTLS = FormField(

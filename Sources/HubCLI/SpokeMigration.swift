@@ -32,7 +32,7 @@ enum SpokeMigration {
         guard spoke.kind == .ews else {
             throw SetupError("Only an Exchange (EWS) spoke moves to Microsoft 365; spoke \(spoke.id) is \(spoke.kind.rawValue).")
         }
-        let (http, refreshToken) = M365Setup.authorized(graph, tokens: tokens, retry: retry)
+        let (http, refreshToken, appToken) = M365Setup.authorized(graph, tokens: tokens, retry: retry)
         // The links as they are now; a pass that links more meanwhile is caught by the switch.
         let remoteIDs = try store.linkedRemoteIDs(hub: spoke.hub, spoke: spoke.id)
         var versions: [RemoteID: RemoteVersion?] = [:]
@@ -57,6 +57,7 @@ enum SpokeMigration {
         var moved = spoke
         moved.kind = .graph
         moved.settings = try M365Setup.stored(graph, folder: folder, account: account, refreshToken: refreshToken(), secrets: secrets)
+        if let t = appToken() { moved.settings[AppTokenCache.key] = AppTokenCache.sealed(t, box: secrets) }
         return Prepared(
             change: ConnectorSwitch(spoke: moved, translated: map, asked: remoteIDs), folder: folder, account: account,
             linked: remoteIDs.count, untranslated: remoteIDs.count - map.count)

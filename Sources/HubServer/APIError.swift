@@ -12,6 +12,8 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
     public var message: String
     public var field: String?
     public var retryAfter: Int?
+    /// The raw text behind a plain-words `message` (a connector's error), for "Technical details".
+    public var details: String?
 
     public init(_ status: HTTPResponse.Status, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
@@ -25,15 +27,22 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
     struct Body: Encodable {
         var error: String
         var field: String?
+        var details: String?
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response { response() }
 
     func response() -> Response {
-        let data = (try? JSONEncoder().encode(Body(error: message, field: field))) ?? Data(#"{"error":"error"}"#.utf8)
+        let data = (try? JSONEncoder().encode(Body(error: message, field: field, details: details))) ?? Data(#"{"error":"error"}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A provider's setup refusal: a 422 naming the field, a network or TLS failure in plain words.
+    init(setup e: SetupError) {
+        self.init(.unprocessableContent, PlainProblem.summary(e.message) ?? e.message, field: e.field)
+        if PlainProblem.summary(e.message) != nil { details = e.message }
     }
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "no \(what)") }
@@ -52,7 +61,7 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
             case .busy: return APIError(.locked, "the database is busy with another HubSync process; try again in a moment")
             case .corrupt, .io: return nil
             }
-        case let e as SetupError: return APIError(.unprocessableContent, e.message, field: e.field)
+        case let e as SetupError: return APIError(setup: e)
         case let e as DecodingError: return APIError(decoding: e)
         case let e as any HTTPResponseError: return APIError(e.status, Self.plain(e.status))
         default: return nil

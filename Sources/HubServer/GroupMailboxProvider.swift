@@ -53,6 +53,24 @@ public struct GroupMailboxesDTO: ResponseCodable, Sendable, Hashable {
     }
 }
 
+/// What stopping to follow a group did to its spokes (the hub keeps their contacts either way).
+public struct GroupRemovalDTO: ResponseCodable, Sendable, Hashable {
+    public var group: String
+    public var paused: [String]
+    public var removed: [String]
+    public init(group: String, paused: [String], removed: [String]) {
+        self.group = group
+        self.paused = paused
+        self.removed = removed
+    }
+}
+
+/// A followed group's mode: its members' folders two-way or receive-only.
+public struct GroupModeRequest: Codable, Sendable, Hashable {
+    public var receiveOnly: Bool
+    public init(receiveOnly: Bool) { self.receiveOnly = receiveOnly }
+}
+
 /// The composition root's "mailboxes of a group" (Microsoft 365): a provider that can, also
 /// conforms to this; the server asks with `as?`, so other providers need nothing.
 public protocol GroupMailboxProvider: Sendable {
@@ -63,4 +81,10 @@ public protocol GroupMailboxProvider: Sendable {
     /// Before a pass: each group's members read again; a spoke for each new member, a pause for
     /// each who left. Never throws: a group that cannot be read is left as it is.
     func refreshGroupMailboxes(hub: HubID) async
+    /// Stops following the group (id or name): its spokes paused, or removed when `removeSpokes`.
+    /// Called under the hub's lock.
+    func removeGroupMailboxes(hub: HubID, group: String, removeSpokes: Bool) throws -> GroupRemovalDTO
+    /// Switches the group's mailboxes (and later members') to receive-only or two-way. Called
+    /// under the hub's lock.
+    func setGroupMailboxes(hub: HubID, group: String, receiveOnly: Bool) throws -> GroupMailboxesDTO
 }

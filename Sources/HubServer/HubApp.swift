@@ -109,6 +109,7 @@ public final class HubApp: Sendable {
         addGroupRoutes(router)
         addMigrationRoutes(router)
         addActivityRoutes(router)
+        addDetailRoutes(router)
         return router
     }
 

@@ -15,6 +15,13 @@ enum Schedule {
         }.map(\.id)
     }
 
+    /// When a hub's next scheduled pass starts (nil: not scheduled); `now` when it is due.
+    static func next(_ hub: HubConfig, lastStarted: Date?, now: Date) -> Date? {
+        guard let minutes = hub.scheduleMinutes, minutes > 0 else { return nil }
+        guard let last = lastStarted else { return now }
+        return max(now, last.addingTimeInterval(Double(minutes) * 60))
+    }
+
     /// Seconds until the next hub is due; nil when none is scheduled.
     static func wait(_ hubs: [HubConfig], lastStarted: (HubID) -> Date?, now: Date) -> TimeInterval? {
         hubs.compactMap { hub -> TimeInterval? in

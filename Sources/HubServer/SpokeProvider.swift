@@ -193,6 +193,6 @@ public protocol SpokeProvider: Sendable {
 
 extension SpokeProvider {
     public func migration(_ spoke: SpokeConfig, to kind: SpokeKind, _ form: SpokeForm) async throws -> ConnectorSwitch {
-        throw SetupError(field: "kind", "This server cannot move spokes between kinds.")
+        throw SetupError(field: "kind", "This server cannot move sources between kinds.")
     }
 }

@@ -18,6 +18,8 @@ final class SyncRunner: Sendable {
     }
 
     private let state = Mutex<[HubID: Running]>([:])
+    /// Live status streams (server-sent events): woken at each start, progress step and end.
+    private let watchers = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
     let engine: SyncEngine
     let provider: any SpokeProvider
     /// Holds the hub against other processes for the pass (nil: busy elsewhere).
@@ -32,6 +34,21 @@ final class SyncRunner: Sendable {
     }
 
     var store: any SyncStore { engine.store }
+
+    /// A stream woken at every change of any hub's sync status (only the latest wake is kept).
+    func watch() -> (UUID, AsyncStream<Void>) {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        watchers.withLock { $0[id] = continuation }
+        return (id, stream)
+    }
+
+    func unwatch(_ id: UUID) { watchers.withLock { $0.removeValue(forKey: id) }?.finish() }
+
+    /// Wakes one watcher (`id`) or all of them.
+    func signal(_ id: UUID? = nil) {
+        for c in watchers.withLock({ all in id.map { all[$0].map { [$0] } ?? [] } ?? Array(all.values) }) { c.yield() }
+    }
 
     func isRunning(_ hub: HubID) -> Bool { state.withLock { $0[hub].map { !$0.admin } ?? false } }
 
@@ -70,6 +87,7 @@ final class SyncRunner: Sendable {
             }
             let task = Task { await self.run(hub, holding: held) }
             state.withLock { $0[hub]?.task = task }
+            signal()
         }
         return try status(hub)
     }
@@ -105,7 +123,10 @@ final class SyncRunner: Sendable {
     }
 
     private func run(_ hub: HubID, holding held: AnyObject) async {
-        defer { _ = state.withLock { $0.removeValue(forKey: hub) } }
+        defer {
+            _ = state.withLock { $0.removeValue(forKey: hub) }
+            signal()
+        }
         do {
             // A group's new members are synced in this very pass; those who left are paused.
             if let groups = provider as? any GroupMailboxProvider { await groups.refreshGroupMailboxes(hub: hub) }
@@ -122,6 +143,7 @@ final class SyncRunner: Sendable {
             }
             let run = try await engine.sync(hub: hub, connectors: connectors, unavailable: unavailable) { [self] p in
                 self.state.withLock { $0[hub]?.progress[p.spoke] = p }
+                self.signal()
             }
             withExtendedLifetime(held) {}
             logger.info("sync finished", metadata: ["hub": "\(hub)", "status": "\(run.status.rawValue)"])

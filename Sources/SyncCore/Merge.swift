@@ -44,6 +44,7 @@ public enum ThreeWayMerge {
             if mergeField(unit, b, hub, spoke, winner(unit.field), into: &out) { conflicts.append(unit.field) }
         }
         Item.keepIdentity(hub: hub, spoke: spoke, into: &out)
+        Item.settle(base: b, hub: hub, spoke: spoke, merged: &out)
         return ItemMergeOutcome(merged: out, conflicts: conflicts)
     }
 
@@ -100,6 +101,10 @@ public enum ThreeWayMerge {
             hubKeys.insert(k)
             if let y = sm[k], bm[k] == nil, let same = a.unify(x, y) {
                 result.append(same)  // one side only lacked the label
+            } else if let y = sm[k], x != y, bm[k] != x, bm[k] != y,
+                      let (v, c) = a.merge(in: b, bm[k], x, y, hubWins: w == .hub) {
+                conflict = conflict || c  // changed on both sides, merged inside the entry
+                result.append(v)
             } else if let y = sm[k] {
                 let (v, c) = pick(bm[k], x, y, w)
                 conflict = conflict || c

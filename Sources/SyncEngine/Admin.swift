@@ -43,7 +43,7 @@ extension SyncEngine {
         return targets
     }
 
-    private func restore(hub: HubID, to targets: [ItemID: Contact?]) throws -> [JournalEntry] {
+    func restore(hub: HubID, to targets: [ItemID: Contact?]) throws -> [JournalEntry] {
         let items = try store.items(hub: hub, ids: Array(targets.keys))
         let version = HubItem.allocatedVersion
         var batch = WriteBatch()

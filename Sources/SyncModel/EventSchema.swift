@@ -1,6 +1,6 @@
 /// A field of a calendar series, as the unit of merge and conflict. The master's own fields and
-/// the series' shape (rule, extra and cancelled instances); an override merges whole, keyed by
-/// its RECURRENCE-ID (field by field inside an override comes with the calendar engine).
+/// the series' shape (rule, extra and cancelled instances); overrides are one field, keyed by
+/// RECURRENCE-ID, and one changed on both sides merges field by field inside (`EventMerge`).
 public enum EventField: String, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
     case start, end, summary, description, location, url, status, transparency, classification
     case categories, organizer, attendees, alarms
@@ -20,43 +20,42 @@ extension Event: SyncItem {
     }
 }
 
-/// The event's fields, once. Not stored or hashed yet (no codec slots, no hash tags): the
-/// calendar store and its hash come with the calendar engine.
+/// The event's fields, once: how each merges, normalises and shows in history. The stored form
+/// and the hash are written over the whole series (`EventCodec`, `Event.contentHash`), since a
+/// series nests (overrides carry fields of their own) where the schema's slots are flat.
 enum EventSchema {
     static let schema = FieldSchema<Event>([
         // First: the start says whether there is a master at all, so the master's other fields
         // merge into the master this one leaves.
-        FieldSpec(.start, .date, .scalar(ScalarField(startLens, text: { show($0) })), recognisable: true,
+        FieldSpec(.start, .date, .scalar(ScalarField(startLens, text: EventCanon.time)), recognisable: true,
                   normalize: { _ in }),
         master(.end, .value, { $0.end }, { $0.end = $1 }),
         text(.summary, { $0.summary }, { $0.summary = $1 }),
         text(.description, { $0.description }, { $0.description = $1 }),
         text(.location, { $0.location }, { $0.location = $1 }),
         text(.url, { $0.url }, { $0.url = $1 }),
-        master(.status, .value, { $0.status }, { $0.status = $1 }),
-        master(.transparency, .value, { $0.transparency }, { $0.transparency = $1 }),
-        master(.classification, .value, { $0.classification }, { $0.classification = $1 }),
+        master(.status, .value, { $0.status }, { $0.status = $1 }, EventNormal.status),
+        master(.transparency, .value, { $0.transparency }, { $0.transparency = $1 }, EventNormal.transparency),
+        master(.classification, .value, { $0.classification }, { $0.classification = $1 }, EventNormal.classification),
         masterList(.categories, .tags, { $0.categories }, { $0.categories = $1 }, key: { $0.lowercased() },
-                   text: { $0 }, recognisable: false) {
-            Contact.dedupe($0.compactMap { Normalize.text($0) }, key: { $0.lowercased() })
-        },
-        master(.organizer, .value, { $0.organizer }, { $0.organizer = $1 }),
+                   text: { $0 }, recognisable: false, normalized: EventNormal.categories),
+        master(.organizer, .value, { $0.organizer }, { $0.organizer = $1 }, EventNormal.participant),
         // People are data (HubSync never schedules), one entry per address.
         masterList(.attendees, .structured, { $0.attendees }, { $0.attendees = $1 },
-                   key: { Normalize.email($0.address) }, text: { $0.address }, recognisable: true) {
-            Contact.dedupe($0, key: { Normalize.email($0.address) })
-        },
+                   key: { Normalize.email($0.address) }, text: { $0.address }, recognisable: true,
+                   normalized: EventNormal.attendees),
         masterList(.alarms, .structured, { $0.alarms }, { $0.alarms = $1 },
-                   key: { "\($0.action) \(show($0.trigger) ?? "")" }, text: { $0.action }, recognisable: false) { $0 },
-        FieldSpec(.rule, .value, .scalar(ScalarField(Lens({ $0.rule }, { $0.rule = $1 }), text: { show($0) })),
-                  recognisable: false, normalize: { _ in }),
+                   key: { EventCanon.alarm($0) }, text: { $0.action }, recognisable: false,
+                   normalized: EventNormal.alarms),
+        FieldSpec(.rule, .value, .scalar(ScalarField(Lens({ $0.rule }, { $0.rule = $1 }), text: { EventCanon.rule($0) })),
+                  recognisable: false, normalize: { e in e.rule = e.rule.map(EventNormal.rule) }),
         times(.rdates, Lens({ $0.rdates }, { $0.rdates = $1 })),
         times(.exdates, Lens({ $0.exdates }, { $0.exdates = $1 })),
         FieldSpec(
             .overrides, .structured,
-            .list(ListField(Lens({ $0.overrides }, { $0.overrides = $1 }), key: { show($0.recurrenceID) ?? "" },
-                            text: { show($0.recurrenceID) ?? "" })),
-            recognisable: true, normalize: { _ in }),
+            .list(ListField(Lens({ $0.overrides }, { $0.overrides = $1 }), key: { EventCanon.time($0.recurrenceID) },
+                            text: { EventCanon.time($0.recurrenceID) }, merge: EventMerge.override)),
+            recognisable: true, normalize: { e in e.overrides = EventNormal.overrides(e.overrides) }),
     ])
 
     /// The master's start; setting one on a series without a master gives it a master, and none
@@ -74,10 +73,13 @@ enum EventSchema {
     /// A field of the master; on a series without one, there is nothing to set.
     static func master<T: Equatable & Sendable>(
         _ f: EventField, _ kind: FieldKind, _ get: @escaping @Sendable (EventFields) -> T?,
-        _ set: @escaping @Sendable (inout EventFields, T?) -> Void
+        _ set: @escaping @Sendable (inout EventFields, T?) -> Void, _ normal: @escaping @Sendable (T) -> T = { $0 }
     ) -> FieldSpec<Event> {
         FieldSpec(f, kind, .scalar(ScalarField(lens(get, set), text: { show($0) })), recognisable: kind == .text,
-                  normalize: { _ in })
+                  normalize: { e in
+                      guard let m = e.master else { return }
+                      set(&e.master!, get(m).map(normal))
+                  })
     }
 
     static func text(
@@ -105,11 +107,8 @@ enum EventSchema {
     }
 
     static func times(_ f: EventField, _ l: Lens<Event, [EventTime]>) -> FieldSpec<Event> {
-        FieldSpec(f, .date, .list(ListField(l, key: { show($0) ?? "" }, text: { show($0) ?? "" })),
-                  recognisable: false, normalize: { e in
-                      let v = Contact.dedupe(l.get(e), key: { show($0) ?? "" })
-                      l.set(&e, v)
-                  })
+        FieldSpec(f, .date, .list(ListField(l, key: EventCanon.time, text: EventCanon.time)),
+                  recognisable: false, normalize: { e in l.set(&e, EventNormal.times(l.get(e))) })
     }
 
     static func lens<T>(_ get: @escaping @Sendable (EventFields) -> T?,

@@ -9,6 +9,13 @@ public protocol SyncItem: Hashable, Sendable {
     static var empty: Self { get }
     /// After a merge into a copy of `hub`: what `out` keeps of the identities (not fields) of both.
     static func keepIdentity(hub: Self, spoke: Self, into out: inout Self)
+    /// Last, what a merge settles across fields (an event's instance cancelled on one side and
+    /// edited on the other stays cancelled); nothing for most item types.
+    static func settle(base: Self, hub: Self, spoke: Self, merged: inout Self)
+}
+
+extension SyncItem {
+    public static func settle(base: Self, hub: Self, spoke: Self, merged: inout Self) {}
 }
 
 /// What a field holds, and so how the walks treat it.
@@ -56,6 +63,13 @@ public protocol ListAccess<Item>: Sendable {
     func unify(_ a: Element, _ b: Element) -> Element?
     /// The entry as history shows it.
     func text(_ entry: Element) -> String
+    /// Two entries under one key, each changed since `b` in its own way: merged inside (an
+    /// event's override, field by field), with whether that met a conflict; nil to take one whole.
+    func merge(in base: Item, _ b: Element?, _ h: Element, _ s: Element, hubWins: Bool) -> (Element, Bool)?
+}
+
+extension ListAccess {
+    public func merge(in base: Item, _ b: Element?, _ h: Element, _ s: Element, hubWins: Bool) -> (Element, Bool)? { nil }
 }
 
 /// Named text values (custom fields); each name merges as a field of its own.
@@ -297,11 +311,13 @@ public struct ListField<Item, Element: Hashable & Sendable>: ListAccess {
     let keyOf: @Sendable (Element) -> String
     let unifies: @Sendable (Element, Element) -> Element?
     let show: @Sendable (Element) -> String
+    let merges: (@Sendable (Item, Element?, Element, Element, Bool) -> (Element, Bool))?
 
     public init(_ lens: Lens<Item, [Element]>, key: @escaping @Sendable (Element) -> String,
                 unify: @escaping @Sendable (Element, Element) -> Element? = { _, _ in nil },
-                text: @escaping @Sendable (Element) -> String) {
-        (self.lens, self.keyOf, self.unifies, self.show) = (lens, key, unify, text)
+                text: @escaping @Sendable (Element) -> String,
+                merge: (@Sendable (Item, Element?, Element, Element, Bool) -> (Element, Bool))? = nil) {
+        (self.lens, self.keyOf, self.unifies, self.show, self.merges) = (lens, key, unify, text, merge)
     }
 
     public func get(_ item: Item) -> [Element] { lens.get(item) }
@@ -309,4 +325,7 @@ public struct ListField<Item, Element: Hashable & Sendable>: ListAccess {
     public func key(_ entry: Element) -> String { keyOf(entry) }
     public func unify(_ a: Element, _ b: Element) -> Element? { unifies(a, b) }
     public func text(_ entry: Element) -> String { show(entry) }
+    public func merge(in base: Item, _ b: Element?, _ h: Element, _ s: Element, hubWins: Bool) -> (Element, Bool)? {
+        merges?(base, b, h, s, hubWins)
+    }
 }

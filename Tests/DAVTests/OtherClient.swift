@@ -14,8 +14,8 @@ struct OtherClient {
     }
 
     @discardableResult
-    func put(_ book: URL, _ name: String, _ card: String, ifMatch: String? = nil) async throws -> String? {
-        var headers = [("Content-Type", "text/vcard; charset=utf-8")]
+    func put(_ book: URL, _ name: String, _ card: String, ifMatch: String? = nil, type: String = "text/vcard") async throws -> String? {
+        var headers = [("Content-Type", type + "; charset=utf-8")]
         if let ifMatch { headers.append(("If-Match", ifMatch)) }
         let r = try await http.send(HTTPRequest(.put, book.appendingPathComponent(name), headers: headers, body: Data(card.utf8)))
         guard r.isSuccess else { throw ServerError("PUT \(name): \(r.status) \(String(decoding: r.body, as: UTF8.self))") }

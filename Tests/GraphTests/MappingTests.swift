@@ -127,7 +127,7 @@ import Testing
         #expect(s.tokenURL.absoluteString == "http://127.0.0.1:9/contoso.example/oauth2/v2.0/token")
         #expect(GraphSettings.adminConsentURL(tenant: "t1", clientID: "c1").absoluteString
             == "https://login.microsoftonline.com/t1/adminconsent?client_id=c1")
-        let folders = [GraphFolder(id: nil, name: "Contacts", path: "Contacts"),
+        let folders = [GraphFolder(id: nil, name: "Contacts", path: "Contacts", isDefault: true),
                        GraphFolder(id: "F1", name: "Clients", path: "Contacts/Clients"),
                        GraphFolder(id: "F2", name: "Europe", path: "Contacts/Clients/Europe")]
         #expect(GraphFolders.pick(nil, in: folders)?.isDefault == true)

@@ -69,7 +69,7 @@ import TestSupport
         r = await cli.run("sync company")
         #expect(r.exitCode == 0, "\(r.output)")
         let counts = t.graph.requestCounts.filter { !$0.key.hasPrefix("oauth") }
-        #expect(counts == ["users.delta": 1, "groups.members": 1, "contacts.delta": 3], "\(counts)")
+        #expect(counts == ["users.delta": 1, "groups.transitiveMembers": 1, "contacts.delta": 3], "\(counts)")
 
         // Nestor joins the group: a fourth spoke, filled in the same pass.
         let nestor = t.graph.addUser(displayName: "Nestor Wilke", mailNickname: "nestorw", givenName: "Nestor", surname: "Wilke")

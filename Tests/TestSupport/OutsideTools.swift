@@ -10,6 +10,8 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
     case python, radicale, xandikos, pyspnego, exchangelib, googleClient, msgraph, selenium, chromium, chromedriver, openssl, curl
     /// Python `icalendar` and `recurring-ical-events`: the calendar oracles.
     case icalendar
+    /// The Python `caldav` client: another CalDAV client reading what HubSync writes.
+    case caldav
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
         case .msgraph: ["msgraph", "azure.identity"]
         case .selenium: ["selenium"]
         case .icalendar: ["icalendar", "recurring_ical_events"]
+        case .caldav: ["caldav"]
         case .python, .chromium, .chromedriver, .openssl, .curl: nil
         }
     }

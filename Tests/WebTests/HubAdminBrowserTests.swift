@@ -61,12 +61,36 @@ import Testing
         #expect(try fx.exchangeContact("Alan Turing")?.companyName == "NPL")
         #expect(try fx.googleContact("Alan Turing")?.values("organizations", "name") == ["NPL"])
 
-        // 4. The schedule saved in the browser is the hub's (the scheduler has tests of its own).
+        // 4. A conflict: Alan's company changed in both sources between two syncs. The conflicts
+        //    tab shows both values; "Use the other value" puts the loser in both sources.
+        let alanNow = try #require(try fx.googleContact("Alan Turing"))
+        try fx.google.updateContact(alanNow.resourceName, in: F.googleAccount) { $0["organizations"] = [["name": "Google Ltd"]] }
+        let alanEWS = try #require(try fx.exchange.contacts(in: F.mailbox).first { $0.contact.surname == "Turing" })
+        _ = try fx.exchange.updateContact(id: alanEWS.id, in: F.mailbox) { $0.companyName = "Exchange Ltd" }
+        let out = try await fx.browser(
+            "conflict", ["--hub", hub.rawValue, "--contact", "Alan Turing", "--value", "Google Ltd", "--value", "Exchange Ltd"],
+            script: "web_hub.py", shots: Self.shots)
+        #expect(out.contains("SUMMARY: conflict all checks passed"))
+        await fx.app.waitForSync(hub)
+        let other = out.split(separator: "\n").first { $0.hasPrefix("OTHER: ") }.map { String($0.dropFirst(7)) }
+        #expect(other == "Google Ltd" || other == "Exchange Ltd", "the value taken: \(other ?? "none")")
+        #expect(try fx.exchangeContact("Alan Turing")?.companyName == other)
+        #expect(try fx.googleContact("Alan Turing")?.values("organizations", "name") == other.map { [$0] })
+
+        // 5. The schedule saved in the browser is the hub's (the scheduler has tests of its own).
         try await browser("schedule", ["--minutes", "45"])
         #expect(try fx.store.hub(hub)?.scheduleMinutes == 45)
 
+        // 6. A filter on Google (category VIP, which nobody has): Alan's page says why it keeps him out.
+        try await api.send("PATCH", "api/hubs/\(hub.rawValue)/spokes/google", ["options": [
+            "twoWay": true, "fieldMappings": [Any](),
+            "filter": ["categories": ["VIP"], "companies": [String](), "emailDomains": [String](), "requireEmail": false, "requirePhone": false],
+        ] as [String: Any]])
+        try await browser("filtered", ["--contact", "Alan Turing", "--spoke", "google", "--change", "it is in none of the categories VIP"])
+
         let shots = screenshots(of: Self.shots)
-        for name in ["held-deletions", "rejected", "held-again", "approved", "history-change", "undone", "schedule-saved"] {
+        for name in ["held-deletions", "held-in-sources", "rejected", "held-again", "approved", "history-change", "history-filtered",
+                     "undone", "conflict", "contact-after-conflict", "schedule-saved", "contact-filtered"] {
             #expect(shots[name]?.isPNG == true, "no screenshot \(name) in \(BrowserTools.screenshots.path)/\(Self.shots)")
         }
     }

@@ -110,8 +110,15 @@ import TestSupport
             #expect(try fx.companyDirectory(of: m.upn) == own, "\(m.upn)")
         }
 
+        // 3. The group made receive-only, then no longer followed: its spokes paused, kept.
+        out = try await fx.browser("groupmanage", ["--hub", hub.rawValue, "--group", "All Company", "--expect-members", "2"])
+        #expect(out.contains("SUMMARY: groupmanage all checks passed"))
+        let after = try fx.store.spokes(hub: hub).filter { $0.settings["m365.formerGroup"] != nil }
+        #expect(after.count == 2 && after.allSatisfy { $0.settings["m365.paused"] != nil && $0.settings["m365.receiveOnly"] == "true" })
+
         let shots = screenshots(of: Self.shots)
-        for name in ["m365-sign-in", "m365-consent", "m365-signed-in", "m365-hub", "group-form", "group-added", "group-synced"] {
+        for name in ["m365-sign-in", "m365-consent", "m365-signed-in", "m365-hub", "group-form", "group-added", "group-synced",
+                     "group-receive-only", "group-stopped"] {
             #expect(shots[name]?.isPNG == true, "no screenshot \(name) in \(BrowserTools.screenshots.path)/\(Self.shots)")
         }
     }

@@ -81,7 +81,9 @@ struct WebFixture {
             store: store, secrets: secrets, googleClientID: clientID, googleClientSecret: clientSecret, googleEndpoint: googleBase)
         let app = HubApp(
             store: store, provider: provider,
-            settings: HubApp.Settings(host: "127.0.0.1", port: 0, bcryptCost: 4, scheduler: false))
+            // The scheduler runs, as in `hubsync serve`: the pages show its next sync. A hub has
+            // a schedule only once the wizard's last step or the settings tab gives it one.
+            settings: HubApp.Settings(host: "127.0.0.1", port: 0, bcryptCost: 4, scheduler: true))
         let port = try await app.start()
         return WebFixture(
             exchange: exchange, exchangeURL: exchangeURL, google: google, store: store, app: app,

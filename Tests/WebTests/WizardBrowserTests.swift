@@ -19,6 +19,8 @@ import Testing
         let hub = HubID(slugOf: "Team contacts")
 
         // 1. The browser: setup, sign-in, the wizard, the first sync, the hub page.
+        // A second address book in Exchange: the wizard lists both (Google's single one is not listed).
+        _ = try fx.exchange.addContactsFolder(named: "Sales", in: F.mailbox)
         try clearScreenshots(of: "setup")
         let out = try await fx.browser("setup", [
             "--ews-url", fx.exchangeURL.absoluteString, "--ews-user", F.exchangeUser, "--ews-password", F.exchangePassword,
@@ -28,7 +30,8 @@ import Testing
         #expect(out.contains("SUMMARY: setup all checks passed"))
         let shots = screenshots(of: "setup")
         for name in ["setup", "login-error", "wizard-object", "wizard-kind", "exchange-wrong-password", "exchange-connected",
-                     "exchange-folder", "exchange-name", "hub-name", "more-sources-1", "google-consent", "google-signed-in",
+                     "exchange-unreachable", "exchange-folder", "hub-name", "steps-390px", "hub-overview", "hub-sources", "hub-history",
+                     "contact-detail", "hub-settings", "hub-list", "hub-list-dark", "more-sources-1", "google-consent", "google-signed-in",
                      "more-sources-2", "sync-options", "ready", "hub-after-sync", "spoke-options", "hub-400px"] {
             #expect(shots[name]?.isPNG == true, "no screenshot \(name) in \(BrowserTools.screenshots.path)/setup")
         }

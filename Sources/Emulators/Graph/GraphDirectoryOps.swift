@@ -128,10 +128,36 @@ enum GraphDirectoryOps {
         return .json(.object(o))
     }
 
-    static func members(_ req: GraphRequest, _ t: inout GraphTenant, id: String, url: String, _ env: GraphEnvironment) throws(GraphError) -> GraphReply {
+    /// A group's members: users and nested groups (direct), or every user below it once, nested
+    /// groups flattened (transitive, as Graph does for security and distribution groups).
+    static func members(_ req: GraphRequest, _ t: inout GraphTenant, id: String, transitive: Bool, usersOnly: Bool, url: String,
+                        _ env: GraphEnvironment) throws(GraphError) -> GraphReply {
         guard let g = t.groups[id] else { throw GraphError.directoryNotFound(id) }
         try checkSelect(req.select)
-        let users = g.members.compactMap { t.users[$0] }.map { render($0, select: req.select, typed: true) }
-        return try page(users, req, url: url, context: "\(env.base)/$metadata#directoryObjects")
+        var objects: [JSONValue] = []
+        if transitive {
+            var seen: Set<String> = [id], users: Set<String> = [], queue = g.members
+            while !queue.isEmpty {
+                let m = queue.removeFirst()
+                if let nested = t.groups[m] {
+                    if seen.insert(m).inserted { queue += nested.members; if !usersOnly { objects.append(renderMember(nested)) } }
+                } else if let u = t.users[m], users.insert(m).inserted {
+                    objects.append(render(u, select: req.select, typed: true))
+                }
+            }
+        } else {
+            for m in g.members {
+                if let u = t.users[m] { objects.append(render(u, select: req.select, typed: true)) }
+                else if let nested = t.groups[m], !usersOnly { objects.append(renderMember(nested)) }
+            }
+        }
+        return try page(objects, req, url: url, context: "\(env.base)/$metadata#directoryObjects")
+    }
+
+    /// A nested group in a member list: typed, so a client can tell it from a user.
+    static func renderMember(_ g: GraphGroup) -> JSONValue {
+        guard case .object(var o) = renderGroup(g) else { return renderGroup(g) }
+        o["@odata.type"] = "#microsoft.graph.group"
+        return .object(o)
     }
 }

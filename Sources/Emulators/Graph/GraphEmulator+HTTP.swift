@@ -150,7 +150,9 @@ extension GraphEmulator {
         case (.userPhoto(let p), "GET"): return try GraphDirectoryOps.userPhoto(req, &t, key: try resolve(p, directory: true))
         case (.groups, "GET"): try needDirectory(); return try GraphDirectoryOps.listGroups(req, &t, url: url, env)
         case (.group(let id), "GET"): try needDirectory(); return try GraphDirectoryOps.getGroup(&t, id: id, env)
-        case (.groupMembers(let id), "GET"): try needDirectory(); return try GraphDirectoryOps.members(req, &t, id: id, url: url, env)
+        case (.groupMembers(let id, let transitive, let usersOnly), "GET"):
+            try needDirectory()
+            return try GraphDirectoryOps.members(req, &t, id: id, transitive: transitive, usersOnly: usersOnly, url: url, env)
         case (.mailbox(let p, let m), _):
             let id = try resolve(p, directory: false)
             let write = req.method != "GET"

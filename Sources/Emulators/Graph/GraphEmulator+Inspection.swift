@@ -101,15 +101,13 @@ extension GraphEmulator {
 
     public var users: [GraphUserRecord] { store.with { t in t.usersInOrder().map { GraphUserRecord(id: $0.id, upn: $0.upn) } } }
 
-    /// Adds a Microsoft 365 group with these members (UPNs or ids); returns its id.
+    /// Adds a group with these members (UPNs or ids of users, or ids of groups: nested, as a
+    /// security or distribution group may have); returns its id.
     @discardableResult
     public func addGroup(displayName: String, members: [String]) throws -> String {
         let id = UUID().uuidString.lowercased()
         try store.with { (t: inout GraphTenant) throws(GraphEmulatorError) in
-            let ids = try members.map { (m: String) throws(GraphEmulatorError) -> String in
-                guard let u = t.userID(m) else { throw .unknownUser(m) }
-                return u
-            }
+            let ids = try members.map { (m: String) throws(GraphEmulatorError) -> String in try t.memberID(m) }
             let nickname = displayName.lowercased().filter { $0.isLetter || $0.isNumber }
             t.groups[id] = GraphGroup(id: id, displayName: displayName, mail: "\(nickname)@\(domain)", members: ids,
                                       createSeq: t.groups.count + 1)
@@ -117,14 +115,20 @@ extension GraphEmulator {
         return id
     }
 
-    /// Replaces a group's members (UPNs or ids).
+    /// Replaces a group's members (UPNs or ids of users, ids of groups).
     public func setGroupMembers(_ groupID: String, _ members: [String]) throws {
         try store.with { (t: inout GraphTenant) throws(GraphEmulatorError) in
             guard t.groups[groupID] != nil else { throw .unknownGroup(groupID) }
-            t.groups[groupID]!.members = try members.map { (m: String) throws(GraphEmulatorError) -> String in
-                guard let u = t.userID(m) else { throw .unknownUser(m) }
-                return u
-            }
+            t.groups[groupID]!.members = try members.map { (m: String) throws(GraphEmulatorError) -> String in try t.memberID(m) }
         }
+    }
+}
+
+extension GraphTenant {
+    /// A member named by a user's UPN or id, or a group's id.
+    func memberID(_ m: String) throws(GraphEmulatorError) -> String {
+        if groups[m] != nil { return m }
+        guard let u = userID(m) else { throw .unknownUser(m) }
+        return u
     }
 }

@@ -26,7 +26,9 @@ enum GraphRoute: Sendable, Equatable {
     case userPhoto(GraphPrincipal)
     case groups
     case group(String)
-    case groupMembers(String)
+    /// `/members` (direct: users and nested groups) or `/transitiveMembers` (every user below,
+    /// nested groups flattened), optionally cast to users (`/microsoft.graph.user`).
+    case groupMembers(String, transitive: Bool, usersOnly: Bool)
 
     /// The three spellings of the delta function (msgraph-sdk sends `delta()`).
     static func isDelta(_ s: String) -> Bool {
@@ -41,7 +43,11 @@ enum GraphRoute: Sendable, Equatable {
             switch s.count {
             case 1: return .groups
             case 2: return .group(s[1])
-            case 3 where s[2].lowercased() == "members": return .groupMembers(s[1])
+            case 3, 4:
+                let kind = s[2].lowercased()
+                guard kind == "members" || kind == "transitivemembers" else { return nil }
+                if s.count == 4 && s[3].lowercased() != "microsoft.graph.user" { return nil }
+                return .groupMembers(s[1], transitive: kind == "transitivemembers", usersOnly: s.count == 4)
             default: return nil
             }
         case "me": return principal(.me, Array(s.dropFirst()))
@@ -99,7 +105,7 @@ enum GraphRoute: Sendable, Equatable {
         case .userPhoto: return "users.photo"
         case .groups: return "groups.list"
         case .group: return "groups.get"
-        case .groupMembers: return "groups.members"
+        case .groupMembers(_, let transitive, _): return transitive ? "groups.transitiveMembers" : "groups.members"
         case .mailbox(_, let m):
             switch (m, method) {
             case (.contacts, "POST"): return "contacts.create"

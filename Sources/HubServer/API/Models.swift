@@ -20,6 +20,8 @@ struct RunDTO: ResponseCodable {
     var startedAt: Date
     var finishedAt: Date?
     var errors: [String]
+    /// `errors` in plain words, each with its raw text as details.
+    var problems: [ProblemDTO]
     var stats: [String: SpokeRunStats]
 
     init(_ r: RunRecord) {
@@ -28,6 +30,7 @@ struct RunDTO: ResponseCodable {
         startedAt = r.startedAt
         finishedAt = r.finishedAt
         errors = r.errors
+        problems = r.errors.map(PlainProblem.of)
         stats = Dictionary(uniqueKeysWithValues: r.stats.map { ($0.key.rawValue, $0.value) })
     }
 }
@@ -59,6 +62,10 @@ struct SpokeStatusDTO: ResponseCodable {
     var lastError: String?
     var linked: Int
     var lastStats: SpokeRunStats?
+    /// `lastError` in plain words for the admin, the raw text as its details.
+    var problem: ProblemDTO?
+    /// Deletions from this spoke waiting for an admin's approval.
+    var heldDeletions: Int
 }
 
 struct FieldMappingDTO: Codable, Sendable, Hashable {
@@ -84,12 +91,12 @@ struct OptionsDTO: Codable, Sendable, Hashable {
         let mappings = try fieldMappings.map { m -> FieldMapping in
             let hub = m.hubField.trimmingCharacters(in: .whitespaces)
             guard let field = SpokeFieldRef(parsing: m.spokeField), !hub.isEmpty else {
-                throw APIError(.badRequest, "field mapping \(m.spokeField) → \(m.hubField): name a spoke field and a hub field", field: "fieldMappings")
+                throw APIError(.badRequest, "field mapping \(m.spokeField) → \(m.hubField): name a source field and a hub field", field: "fieldMappings")
             }
             return FieldMapping(spokeField: field, hubField: hub)
         }
         guard Set(mappings.map(\.spokeField)).count == mappings.count else {
-            throw APIError(.badRequest, "a spoke field can be mapped only once", field: "fieldMappings")
+            throw APIError(.badRequest, "a source field can be mapped only once", field: "fieldMappings")
         }
         let category = categorizeAs?.trimmingCharacters(in: .whitespaces)
         // Written into contacts everywhere: one plain line, like the names.
@@ -135,6 +142,10 @@ struct HubSummaryDTO: ResponseCodable {
     var lastRun: RunDTO?
     var syncing: Bool
     var holds: Int
+    /// Deletions held for approval, summed over the holds.
+    var heldDeletions: Int
+    /// When the scheduler starts the next pass (nil: no schedule, or the scheduler is off).
+    var nextSyncAt: Date?
 }
 
 struct HubDetailDTO: ResponseCodable {
@@ -147,6 +158,9 @@ struct HubDetailDTO: ResponseCodable {
     var holds: [HoldDTO]
     var lastRun: RunDTO?
     var sync: SyncStatusDTO
+    var nextSyncAt: Date?
+    /// Journal entries with conflicts among the newest (see `/conflicts`).
+    var conflictCount: Int
 }
 
 struct NewHub: Decodable {

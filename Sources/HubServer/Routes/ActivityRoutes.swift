@@ -34,13 +34,32 @@ extension HubApp {
             let hub = try self.hub(context)
             let limit = Self.limit(request, default: 50)
             let q = request.uri.queryParameters
-            let entries = try self.store.journal(hub: hub.id, JournalQuery(
-                item: q["item"].map { ItemID(String($0)) }, run: q["run"].map { RunID(String($0)) },
-                before: q["before"].flatMap { Int64(String($0)) }, limit: limit))
-            let names = Dictionary(uniqueKeysWithValues: try self.store.spokes(hub: hub.id).map { ($0.id, $0.name) })
+            // Filters (source, kind of change, conflicts only) read pages of 500 until `limit`
+            // entries match or 10,000 were looked at; `next` goes on from the last one seen.
+            let source = q["source"].map(String.init), kind = q["kind"].flatMap { JournalKind(rawValue: String($0)) }
+            let conflictsOnly = q["conflicts"] == "1"
+            let filtered = source != nil || kind != nil || conflictsOnly
+            var before = q["before"].flatMap { Int64(String($0)) }
+            var entries: [JournalEntry] = [], scanned = 0, more = true
+            let names = try self.spokeNames(hub.id)
+            while entries.count < limit && more && scanned < 10_000 {
+                let page = try self.store.journal(hub: hub.id, JournalQuery(
+                    item: q["item"].map { ItemID(String($0)) }, run: q["run"].map { RunID(String($0)) },
+                    before: before, limit: filtered ? 500 : limit))
+                more = page.count == (filtered ? 500 : limit)
+                scanned += page.count
+                for e in page {
+                    before = e.seq
+                    if let source, Self.entry(e, names: names).source != source { continue }
+                    if let kind, e.kind != kind { continue }
+                    if conflictsOnly && e.conflicts.isEmpty { continue }
+                    entries.append(e)
+                    if entries.count == limit { more = true; break }
+                }
+            }
             return JournalPage(
                 entries: entries.map { Self.entry($0, names: names) },
-                next: entries.count == limit ? entries.last?.seq : nil)
+                next: more || scanned >= 10_000 ? before : nil)
         }
         router.post("/api/hubs/:hub/journal/:seq/undo") { request, context in
             let hub = try self.hub(context)

@@ -28,7 +28,9 @@ extension HubApp {
                 let user = try self.accounts.verify(user: form.user ?? "", password: form.password ?? "", peer: context.peer)
                 return self.signedIn(user, Pages.redirect("/"))
             } catch let e as APIError {
-                var page = try self.formPage("login.html", request, status: e.status, error: e.message)
+                // The user name stays in the form: only the password is typed again.
+                var page = try self.formPage(
+                    "login.html", request, status: e.status, error: e.message, values: ["user": String((form.user ?? "").prefix(64))])
                 if let wait = e.retryAfter { page.headers[.retryAfter] = "\(wait)" }
                 return page
             }

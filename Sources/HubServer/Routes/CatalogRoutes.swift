@@ -27,7 +27,7 @@ extension HubApp {
             let kind = try self.kind(context)
             let session = try context.requireSession()
             guard self.provider.kinds.first(where: { $0.kind == kind })?.signIn != nil else {
-                throw APIError(.badRequest, "\(kind.rawValue) spokes do not sign in this way")
+                throw APIError(.badRequest, "\(kind.rawValue) sources do not sign in this way")
             }
             let redirect = try self.callbackURL(kind)
             // The id is the OAuth state: made first, so the URL can carry it.
@@ -102,13 +102,13 @@ extension HubApp {
     /// Runs a provider step: its `SetupError` becomes a 422 naming the field.
     static func setup<T>(_ body: () async throws -> T) async throws -> T {
         do { return try await body() } catch let e as SetupError {
-            throw APIError(.unprocessableContent, e.message, field: e.field)
+            throw APIError(setup: e)
         }
     }
 
     static func setupSync<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let e as SetupError {
-            throw APIError(.unprocessableContent, e.message, field: e.field)
+            throw APIError(setup: e)
         }
     }
 }

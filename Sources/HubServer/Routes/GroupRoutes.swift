@@ -22,6 +22,27 @@ extension HubApp {
             }
             return EditedResponse(status: .created, response: added)
         }
+        router.delete("/api/hubs/:hub/groups/:group") { request, context in
+            let hub = try self.hub(context)
+            let groups = try self.groups()
+            let group = try context.parameters.require("group")
+            let spokes = request.uri.queryParameters["spokes"].map(String.init) ?? "pause"
+            guard spokes == "pause" || spokes == "remove" else {
+                throw APIError(.badRequest, "spokes is pause or remove", field: "spokes")
+            }
+            return try await self.runner.exclusive(hub.id) {
+                try Self.setupSync { try groups.removeGroupMailboxes(hub: hub.id, group: group, removeSpokes: spokes == "remove") }
+            }
+        }
+        router.patch("/api/hubs/:hub/groups/:group") { request, context in
+            let hub = try self.hub(context)
+            let groups = try self.groups()
+            let group = try context.parameters.require("group")
+            let mode = try await request.json(GroupModeRequest.self, context: context)
+            return try await self.runner.exclusive(hub.id) {
+                try Self.setupSync { try groups.setGroupMailboxes(hub: hub.id, group: group, receiveOnly: mode.receiveOnly) }
+            }
+        }
     }
 
     private func groups() throws -> any GroupMailboxProvider {

@@ -52,7 +52,7 @@ extension HubApp {
             let (hub, found) = try self.spoke(context)
             var spoke = found
             let patch = try await request.json(SpokePatch.self, context: context)
-            if let name = patch.name { spoke.name = try Self.name(name, what: "spoke") }
+            if let name = patch.name { spoke.name = try Self.name(name, what: "source") }
             if let password = patch.password {
                 spoke.settings = try Self.setupSync { try self.provider.changingPassword(spoke, to: password) }
             }
@@ -69,14 +69,14 @@ extension HubApp {
     }
 
     private func addSpoke(_ new: NewSpoke, to hub: HubConfig, session: Session) async throws -> SpokeDTO {
-        let name = try Self.name(new.name, what: "spoke")
+        let name = try Self.name(new.name, what: "source")
         guard provider.kinds.contains(where: { $0.kind == new.kind && $0.available }) else {
-            throw APIError(.badRequest, "spokes of type \(new.kind.rawValue) are not available", field: "kind")
+            throw APIError(.badRequest, "sources of type \(new.kind.rawValue) are not available", field: "kind")
         }
         let existing = try store.spokes(hub: hub.id)
         let id = SpokeID(slugOf: name)
         guard !existing.contains(where: { $0.id == id }) else {
-            throw APIError(.conflict, "this hub has a spoke named like that already", field: "name")
+            throw APIError(.conflict, "this hub has a source named like that already", field: "name")
         }
         let form = try resolved(new.form, session: session)
         let settings = try await Self.setup { try await provider.settings(new.kind, form, folder: new.folder) }
@@ -111,7 +111,15 @@ extension HubApp {
             id: hub.id.rawValue, name: hub.name, scheduleMinutes: hub.scheduleMinutes,
             spokeCount: try store.spokes(hub: hub.id).count, itemCount: try store.liveItemCount(hub: hub.id),
             lastRun: try runner.status(hub.id).lastRun, syncing: runner.isRunning(hub.id),
-            holds: try store.pendingHolds(hub: hub.id).count)
+            holds: try store.pendingHolds(hub: hub.id).count,
+            heldDeletions: try store.pendingHolds(hub: hub.id).reduce(0) { $0 + $1.items.count },
+            nextSyncAt: try nextSync(hub))
+    }
+
+    /// When the scheduler starts this hub's next pass; nil without a schedule or a scheduler.
+    func nextSync(_ hub: HubConfig) throws -> Date? {
+        guard settings.scheduler else { return nil }
+        return Schedule.next(hub, lastStarted: try store.runs(hub: hub.id, limit: 1).first?.startedAt, now: clock())
     }
 
     func detail(_ id: HubID) throws -> HubDetailDTO {
@@ -128,7 +136,8 @@ extension HubApp {
         return HubDetailDTO(
             id: id.rawValue, name: hub.name, scheduleMinutes: hub.scheduleMinutes, deletionGuard: hub.deletionGuard,
             itemCount: try store.liveItemCount(hub: id), spokes: try spokes.map { try spokeDTO($0, hub: id) },
-            holds: holds, lastRun: sync.lastRun, sync: sync)
+            holds: holds, lastRun: sync.lastRun, sync: sync, nextSyncAt: try nextSync(hub),
+            conflictCount: try conflicts(hub: id).count)
     }
 
     func spokeDTO(_ s: SpokeConfig, hub: HubID) throws -> SpokeDTO {
@@ -139,7 +148,9 @@ extension HubApp {
             position: s.position, options: OptionsDTO(s.options), settings: provider.describe(s),
             status: SpokeStatusDTO(
                 lastSyncAt: state.lastSyncAt, lastError: state.lastError, linked: try store.linkCount(hub: hub, spoke: s.id),
-                lastStats: state.lastSyncAt == nil ? nil : state.lastStats))
+                lastStats: state.lastSyncAt == nil ? nil : state.lastStats,
+                problem: state.lastError.map(PlainProblem.of),
+                heldDeletions: try store.pendingHolds(hub: hub).filter { $0.spoke == s.id }.reduce(0) { $0 + $1.items.count }))
     }
 
     /// Hub and spoke names: 1 to 100 characters; user names: 1 to 64.

@@ -1,28 +1,30 @@
-// A hub's activity: recent syncs (undo a whole sync), the journal of changes (undo one change)
-// and the contacts in the hub (search).
+// A hub's activity: recent syncs (undo a whole sync), the history of changes grouped by sync
+// (undo one change; filters), the conflicts (use the other value) and the contacts (search).
 import { get, post } from './api.js';
 import { h, notify, plural, when, busy, newID, fieldLabel } from './dom.js';
+import { t } from './i18n.js';
 
 export function runLabel(run) {
-  if (!run) return h('span', { class: 'badge' }, 'Not synced yet');
+  if (!run) return h('span', { class: 'badge' }, t('Not synced yet'));
   const labels = {
-    running: ['Syncing…', ''], succeeded: ['Synced', 'ok'], partial: ['Synced with problems', 'warn'], failed: ['Sync failed', 'bad'],
+    running: [t('Syncing…'), ''], succeeded: [t('Synced'), 'ok'], partial: [t('Synced with problems'), 'warn'],
+    failed: [t('Sync failed'), 'bad'],
   };
   const [text, tone] = labels[run.status] ?? [run.status, ''];
   return h('span', { class: `badge ${tone}` }, text);
 }
 
-const statNames = [
-  ['pulled', 'read'], ['matched', 'matched'], ['hubCreated', 'new in hub'], ['hubUpdated', 'updated in hub'],
-  ['hubDeleted', 'deleted in hub'], ['conflicts', 'conflicts'], ['pushedCreates', 'created here'],
-  ['pushedUpdates', 'updated here'], ['pushedDeletes', 'deleted here'], ['itemErrors', 'failed'],
-  ['heldDeletions', 'deletions held'],
+const statNames = () => [
+  ['pulled', t('{n} read')], ['matched', t('{n} matched')], ['hubCreated', t('{n} new in hub')],
+  ['hubUpdated', t('{n} updated in hub')], ['hubDeleted', t('{n} deleted in hub')], ['conflicts', t('{n} conflicts')],
+  ['pushedCreates', t('{n} created here')], ['pushedUpdates', t('{n} updated here')], ['pushedDeletes', t('{n} deleted here')],
+  ['itemErrors', t('{n} failed')], ['heldDeletions', t('{n} deletions held')],
 ];
 
 /** "12 read · 3 new in hub · 4 created here", or "No changes". */
 export function statsText(stats) {
-  const parts = statNames.filter(([key]) => stats?.[key]).map(([key, name]) => `${stats[key]} ${name}`);
-  return parts.length ? parts.join(' · ') : 'No changes';
+  const parts = statNames().filter(([key]) => stats?.[key]).map(([key, text]) => text.replace('{n}', String(stats[key])));
+  return parts.length ? parts.join(' · ') : t('No changes');
 }
 
 function sumStats(run) {
@@ -37,136 +39,227 @@ function section(id, title) {
   return { element, body };
 }
 
+/** Undoes a run or an entry; the server asks again when that deletes contacts everywhere. */
+async function undoing(url) {
+  try {
+    return await post(url);
+  } catch (error) {
+    if (error.field !== 'confirm' || !confirm(t('{question} Go ahead?', { question: error.message }))) {
+      if (error.field === 'confirm') return null;
+      throw error;
+    }
+    return post(`${url}?confirm=deletions`);
+  }
+}
+
 export function runsSection(path, spokeName, changed) {
-  const { element, body } = section('runs', 'Recent syncs');
+  const { element, body } = section('runs', t('Recent syncs'));
   async function load() {
     const runs = await get(`${path('runs')}?limit=10`);
     if (runs.length === 0) {
-      body.replaceChildren(h('p', { class: 'muted' }, 'No sync yet.'));
+      body.replaceChildren(h('p', { class: 'muted' }, t('No sync yet.')));
       return;
     }
     body.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'stack' },
-      h('thead', {}, h('tr', {}, ['Started', 'Result', 'Changes', 'Problems', ''].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, [t('Started'), t('Result'), t('Changes'), t('Problems'), t('Actions')].map((x) => h('th', { scope: 'col' }, x)))),
       h('tbody', {}, runs.map((run) => {
         const undo = h('button', { type: 'button', class: 'small', onclick: () => {
-          if (!confirm('Undo every change this sync made to the hub? Contacts it added to the hub are taken out again, '
-            + 'and the next sync carries all of this to your sources.')) return;
+          if (!confirm(t('Undo every change this sync made to the hub? Contacts it added to the hub are taken out again, and the next sync carries all of this to your sources.'))) return;
           busy(undo, async () => {
-            let result;
-            try {
-              result = await post(path('runs', run.id, 'undo'));
-            } catch (error) {
-              // The server asks again when the undo deletes contacts everywhere.
-              if (error.field !== 'confirm' || !confirm(`${error.message} Go ahead?`)) throw error;
-              result = await post(`${path('runs', run.id, 'undo')}?confirm=deletions`);
-            }
-            notify(`Undid the sync: ${plural(result.restored, 'change')} restored.`);
+            const result = await undoing(path('runs', run.id, 'undo'));
+            if (!result) return;
+            notify(result.restored === 1 ? t('Undid the sync: 1 change restored.') : t('Undid the sync: {n} changes restored.', { n: result.restored }));
             await changed();
           });
-        } }, 'Undo this sync');
+        } }, t('Undo this sync'));
         return h('tr', { 'data-run': run.id },
-          h('td', { 'data-label': 'Started' }, when(run.startedAt)),
-          h('td', { 'data-label': 'Result' }, runLabel(run)),
-          h('td', { 'data-label': 'Changes' }, statsText(sumStats(run)),
-            h('details', {}, h('summary', {}, 'Per source'),
+          h('td', { 'data-label': t('Started') }, when(run.startedAt)),
+          h('td', { 'data-label': t('Result') }, runLabel(run)),
+          h('td', { 'data-label': t('Changes') }, statsText(sumStats(run)),
+            h('details', {}, h('summary', {}, t('Per source')),
               h('ul', {}, Object.entries(run.stats ?? {}).map(([spoke, s]) => h('li', {}, `${spokeName(spoke)}: ${statsText(s)}`))))),
-          h('td', { 'data-label': 'Problems' }, run.errors.length ? h('ul', { class: 'error' }, run.errors.map((e) => h('li', {}, e))) : 'None'),
+          h('td', { 'data-label': t('Problems') }, run.errors.length
+            ? h('ul', { class: 'error' }, (run.problems ?? run.errors.map((e) => ({ summary: e }))).map((p) => h('li', {}, p.summary)))
+            : t('None')),
           h('td', {}, run.status === 'running' ? null : undo));
       })))));
   }
   return { element, load };
 }
 
-const kindNames = { created: 'Added', updated: 'Changed', deleted: 'Deleted', restored: 'Restored', conflict: 'Conflict resolved' };
+const kindNames = () => ({
+  created: t('Added'), updated: t('Changed'), deleted: t('Deleted'), restored: t('Restored'), conflict: t('Conflict resolved'),
+});
 
 /** Field: old → new, one line each; more than three fold away behind a disclosure. */
-function changeList(changes) {
+export function changeList(changes) {
   if (!changes.length) return null;
-  const list = h('ul', { class: 'changes' }, changes.map((c) => h('li', {},
+  const list = h('ul', { class: 'changes' }, changes.map((c) => h('li', { 'data-field': c.field },
     h('span', { class: 'field-name' }, fieldLabel(c.field)), ': ',
-    c.old ? h('del', {}, c.old) : h('span', { class: 'muted' }, '(empty)'),
+    c.old ? h('del', {}, c.old) : h('span', { class: 'muted' }, t('(empty)')),
     ' → ',
-    c.new ? h('ins', {}, c.new) : h('span', { class: 'muted' }, '(empty)'))));
-  return changes.length > 3 ? h('details', { class: 'changes-more' }, h('summary', {}, `${changes.length} fields`), list) : list;
+    c.new ? h('ins', {}, c.new) : h('span', { class: 'muted' }, t('(empty)')))));
+  return changes.length > 3 ? h('details', { class: 'changes-more' }, h('summary', {}, t('{n} fields', { n: changes.length })), list) : list;
 }
 
-export function journalSection(path, changed) {
-  const { element, body } = section('journal', 'History of changes');
-  const list = h('ol', { class: 'journal', id: 'journal-list' });
-  const older = h('button', { type: 'button', id: 'journal-older', hidden: true }, 'Show older changes');
-  const empty = h('p', { class: 'muted' }, 'No changes yet.');
-  body.append(h('p', { class: 'help' }, 'Every change the hub made, newest first. Undo puts the old values back; the next sync writes them to your sources.'),
-    empty, list, older);
-  let next = null;
+/** One history entry, with Undo. `hubID` links the contact's name to its page. */
+export function entryItem(e, path, hubID, changed) {
+  const undo = h('button', { type: 'button', class: 'small', onclick: () => busy(undo, async () => {
+    const result = await undoing(path('journal', String(e.seq), 'undo'));
+    if (!result) return;
+    notify(result.restored === 1 ? t('Undone: 1 change restored for {name}.', { name: e.name })
+      : t('Undone: {n} changes restored for {name}.', { n: result.restored, name: e.name }));
+    await changed();
+  }) }, t('Undo'), h('span', { class: 'visually-hidden' }, ` ${t('this change to {name}', { name: e.name })}`));
+  return h('li', { 'data-seq': e.seq, 'data-kind': e.kind },
+    h('div', {},
+      h('div', {}, h('strong', {}, h('a', { href: `#/hubs/${encodeURIComponent(hubID)}/contacts/${encodeURIComponent(e.item)}` }, e.name)),
+        ` — ${kindNames()[e.kind] ?? e.kind}`),
+      h('div', { class: 'meta' }, when(e.at), ' · ', t('from {source}', { source: e.sourceName })),
+      e.conflicts?.length ? h('div', { class: 'meta' }, t('Conflict on {fields}: the newer change won.',
+        { fields: e.conflicts.map(fieldLabel).join(', ') })) : null,
+      changeList(e.changes)),
+    e.kind === 'restored' ? null : undo);
+}
 
-  const entryItem = (e) => {
-    const undo = h('button', { type: 'button', class: 'small', onclick: () => busy(undo, async () => {
-      let result;
-      try {
-        result = await post(path('journal', String(e.seq), 'undo'));
-      } catch (error) {
-        // Undoing an "Added" deletes the contact everywhere: the server asks first.
-        if (error.field !== 'confirm') throw error;
-        if (!confirm(`${error.message} Go ahead?`)) return;
-        result = await post(`${path('journal', String(e.seq), 'undo')}?confirm=deletions`);
-      }
-      notify(`Undone: ${plural(result.restored, 'change')} restored for ${e.name}.`);
-      await changed();
-    }) }, 'Undo', h('span', { class: 'visually-hidden' }, ` this change to ${e.name}`));
-    return h('li', { 'data-seq': e.seq },
-      h('div', {},
-        h('div', {}, h('strong', {}, e.name), ` — ${kindNames[e.kind] ?? e.kind}`),
-        h('div', { class: 'meta' }, when(e.at), ` · from ${e.sourceName}`),
-        e.conflicts?.length ? h('div', { class: 'meta' }, `Conflict on ${e.conflicts.join(', ')}: the newer change won.`) : null,
-        changeList(e.changes)),
-      e.kind === 'restored' ? null : undo);
+export function journalSection(path, hub, changed) {
+  const { element, body } = section('journal', t('History of changes'));
+  const list = h('ol', { class: 'journal', id: 'journal-list' });
+  const older = h('button', { type: 'button', id: 'journal-older', hidden: true }, t('Show older changes'));
+  const empty = h('p', { class: 'muted' }, t('No changes yet.'));
+  const select = (label, name, options) => {
+    const input = h('select', { id: newID(name), name }, options.map(([value, text]) => h('option', { value }, text)));
+    return { input, box: h('div', { class: 'field' }, h('label', { for: input.id }, label), input) };
+  };
+  const source = select(t('Source'), 'source', [['', t('All sources')], ...hub.spokes.map((s) => [`spoke:${s.id}`, s.name]), ['restore', t('Undo')]]);
+  const kind = select(t('Kind of change'), 'kind', [['', t('All changes')], ...Object.entries(kindNames())]);
+  const contact = h('input', { type: 'search', id: newID('contact'), name: 'contact', autocomplete: 'off' });
+  const conflictsOnly = h('input', { type: 'checkbox', id: newID('conflicts'), name: 'conflicts' });
+  const filters = h('form', { class: 'filters', id: 'journal-filters', role: 'search', 'aria-label': t('Filter the history'),
+    onsubmit: (e) => { e.preventDefault(); load(); }, onchange: () => load() },
+  source.box, kind.box,
+  h('div', { class: 'field' }, h('label', { for: contact.id }, t('Contact')), contact),
+  h('div', { class: 'check' }, conflictsOnly, h('label', { for: conflictsOnly.id }, t('Conflicts only'))),
+  h('button', { type: 'submit', class: 'small' }, t('Filter')));
+  body.append(h('p', { class: 'help' }, t('Every change the hub made, newest first, grouped by sync. Undo puts the old values back; the next sync writes them to your sources.')),
+    filters, empty, list, older);
+  let next = null;
+  let lastGroup = null;
+
+  // Entries of one sync share a group; its "Added" entries (a first sync's are most of it) fold
+  // into one line, placed where the first of them came.
+  const groupFor = (e) => {
+    const key = e.run ?? `admin-${e.seq}`;
+    if (lastGroup?.key === key) return lastGroup;
+    const items = h('ol', { class: 'journal' });
+    const element = h('li', { class: 'run-group', 'data-run': e.run ?? '' },
+      h('h3', {}, e.run ? t('Sync') : t('Change by an admin'), ' · ', when(e.at)), items);
+    lastGroup = { key, items, element, added: null };
+    return lastGroup;
+  };
+  const place = (e) => {
+    const group = groupFor(e);
+    const item = entryItem(e, path, hub.id, changed);
+    if (e.kind !== 'created' || !e.run) { group.items.append(item); return group; }
+    if (!group.added) {
+      const inner = h('ol', { class: 'journal' });
+      const summary = h('summary', {});
+      const fold = h('li', { class: 'added-fold' }, h('details', {}, summary, inner));
+      group.added = { inner, summary, n: 0 };
+      group.items.append(fold);
+    }
+    group.added.n += 1;
+    group.added.inner.append(item);
+    group.added.summary.textContent = t('{n} contacts added', { n: group.added.n });
+    return group;
   };
 
   async function page(before) {
-    const query = new URLSearchParams({ limit: '10' });
+    const query = new URLSearchParams({ limit: '50' });
     if (before !== null && before !== undefined) query.set('before', String(before));
+    if (source.input.value) query.set('source', source.input.value);
+    if (kind.input.value) query.set('kind', kind.input.value);
+    if (conflictsOnly.checked) query.set('conflicts', '1');
     const result = await get(`${path('journal')}?${query}`);
     next = result.next ?? null;
     older.hidden = next === null;
-    return result.entries.map(entryItem);
+    const needle = contact.value.trim().toLowerCase();
+    const groups = [];
+    for (const e of result.entries) {
+      if (needle && !e.name.toLowerCase().includes(needle)) continue;
+      const g = place(e);
+      if (!groups.includes(g)) groups.push(g);
+    }
+    return groups.map((g) => g.element);
   }
   older.addEventListener('click', () => busy(older, async () => {
-    const items = await page(next);
-    list.append(...items);
-    items[0]?.querySelector('button')?.focus();
+    const groups = await page(next);
+    list.append(...groups.filter((g) => !g.isConnected));
+    groups[0]?.querySelector('button')?.focus();
   }));
   async function load() {
-    const items = await page(null);
-    list.replaceChildren(...items);
-    empty.hidden = items.length > 0;
+    lastGroup = null;
+    const groups = await page(null);
+    list.replaceChildren(...groups);
+    empty.hidden = groups.length > 0;
   }
   return { element, load };
 }
 
-export function contactsSection(path) {
-  const { element, body } = section('contacts', 'Contacts in the hub');
+export function conflictsSection(path, hubID, changed) {
+  const { element, body } = section('conflicts', t('Conflicts'));
+  const list = h('ul', { class: 'conflicts', id: 'conflict-list' });
+  const empty = h('p', { class: 'muted' }, t('No conflicts recently.'));
+  body.append(h('p', { class: 'help' }, t('A conflict is a field changed differently in two sources between two syncs. The newer change wins; you can take the other value instead.')),
+    empty, list);
+  async function load() {
+    const conflicts = await get(path('conflicts'));
+    empty.hidden = conflicts.length > 0;
+    list.replaceChildren(...conflicts.map((c) => {
+      const use = h('button', { type: 'button', class: 'small', onclick: () => busy(use, async () => {
+        const result = await post(path('conflicts', String(c.seq), 'use-other'));
+        notify(t('{name} now has the other value. The next sync writes it to your sources.', { name: c.name }));
+        await changed();
+      }) }, t('Use the other value'), h('span', { class: 'visually-hidden' }, ` ${t('for {name}', { name: c.name })}`));
+      return h('li', { 'data-seq': c.seq },
+        h('div', {}, h('strong', {}, h('a', { href: `#/hubs/${encodeURIComponent(hubID)}/contacts/${encodeURIComponent(c.item)}` }, c.name)),
+          ' · ', when(c.at)),
+        h('table', { class: 'conflict-values' },
+          h('thead', {}, h('tr', {}, [t('Field'), t('Kept: from {source}', { source: c.winnerSource }), t('Other value: from {source}', { source: c.otherSource })]
+            .map((x) => h('th', { scope: 'col' }, x)))),
+          h('tbody', {}, c.fields.map((f) => h('tr', {}, h('th', { scope: 'row' }, fieldLabel(f.field)),
+            h('td', { class: 'winner' }, f.winner ?? t('(empty)')), h('td', { class: 'other' }, f.other ?? t('(empty)')))))),
+        h('div', { class: 'actions' }, use));
+    }));
+  }
+  return { element, load };
+}
+
+export function contactsSection(path, hubID) {
+  const { element, body } = section('contacts', t('Contacts in the hub'));
   const search = h('input', { type: 'search', id: newID('search'), autocomplete: 'off' });
   const count = h('p', { class: 'muted', id: 'contacts-count', role: 'status', 'aria-live': 'polite' });
   const rows = h('tbody');
-  const more = h('button', { type: 'button', hidden: true }, 'Show more contacts');
+  const more = h('button', { type: 'button', hidden: true }, t('Show more contacts'));
   const limit = 50;
   let offset = 0, query = '', debounce = null;
 
   body.append(
     h('form', { class: 'search', role: 'search', onsubmit: (e) => { e.preventDefault(); load(); } },
-      h('div', { class: 'field' }, h('label', { for: search.id }, 'Search contacts'), search),
-      h('button', { type: 'submit' }, 'Search')),
+      h('div', { class: 'field' }, h('label', { for: search.id }, t('Search contacts')), search),
+      h('button', { type: 'submit' }, t('Search'))),
     count,
     h('div', { class: 'table-wrap' }, h('table', { id: 'contacts-table', class: 'stack' },
-      h('thead', {}, h('tr', {}, ['Name', 'Company', 'Email', 'Phone', 'Categories'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, [t('Name'), t('Company'), t('Email'), t('Phone'), t('Categories')].map((x) => h('th', { scope: 'col' }, x)))),
       rows)),
     more);
   search.addEventListener('input', () => { clearTimeout(debounce); debounce = setTimeout(load, 300); });
 
-  const cell = (label, text) => h('td', { 'data-label': text ? label : null, class: text ? null : 'empty-cell' }, text);
+  const cell = (label, text, cls) => h('td', { 'data-label': text ? label : null, class: text ? cls : 'empty-cell', title: cls && text ? text : null }, text);
   const row = (c) => h('tr', { 'data-contact': c.id },
-    h('th', { scope: 'row' }, c.name), cell('Company', c.organization ?? ''), cell('Email', c.emails.join(', ')),
-    cell('Phone', c.phones.join(', ')), cell('Categories', c.categories.join(', ')));
+    h('th', { scope: 'row' }, h('a', { href: `#/hubs/${encodeURIComponent(hubID)}/contacts/${encodeURIComponent(c.id)}` }, c.name)),
+    cell(t('Company'), c.organization ?? ''), cell(t('Email'), c.emails.join(', '), 'ellipsis'),
+    cell(t('Phone'), c.phones.join(', ')), cell(t('Categories'), c.categories.join(', ')));
 
   // A page of results; a newer search makes older answers moot (they may arrive late).
   let generation = 0;
@@ -178,7 +271,7 @@ export function contactsSection(path) {
     if (mine !== generation) return null;
     offset = from + result.contacts.length;
     more.hidden = offset >= result.total;
-    count.textContent = query ? `${plural(result.total, 'contact')} match "${query}".` : `${plural(result.total, 'contact')}.`;
+    count.textContent = query ? t('{n} contacts match "{query}".', { n: result.total, query }) : t('{n} contacts.', { n: result.total });
     return result.contacts.map(row);
   }
   async function load() {

@@ -4,10 +4,12 @@
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
 
 export class APIError extends Error {
-  constructor(status, message, field) {
+  constructor(status, message, field, details) {
     super(message);
     this.status = status;
     this.field = field ?? null;
+    // The raw text behind a plain-words message (a network or TLS failure), for "Technical details".
+    this.details = details ?? null;
   }
 }
 
@@ -33,7 +35,7 @@ export async function api(method, path, body) {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (!response.ok) {
-    throw new APIError(response.status, data?.error ?? `The server answered ${response.status}.`, data?.field);
+    throw new APIError(response.status, data?.error ?? `The server answered ${response.status}.`, data?.field, data?.details);
   }
   return data;
 }

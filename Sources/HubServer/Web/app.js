@@ -1,14 +1,15 @@
 // HubSync web app: a hash router over a few views.
 //   #/                          the hubs
 //   #/wizard                    set up a hub (wizard.js); #/wizard/signed-in/<id> comes back from Google
-//   #/hubs/<hub>                one hub (hub.js)
+//   #/hubs/<hub>[/<tab>[/<id>]] one hub, in tabs (hub.js)
 //   #/hubs/<hub>/spokes/<spoke> a source's sync options (options.js)
 import { get } from './api.js';
 import { h, focusHeading, plural, when, clearOldNotice } from './dom.js';
 import { showWizard } from './wizard.js';
-import { showHub } from './hub.js';
+import { showHub, nextSyncText } from './hub.js';
 import { showSpokeOptions } from './options.js';
 import { runLabel } from './activity.js';
+import { t } from './i18n.js';
 
 const main = document.getElementById('main');
 let cleanup = null;
@@ -23,55 +24,57 @@ async function route() {
   clearOldNotice();
   const mine = ++generation;
   const parts = hash.slice(2).split('/').filter(Boolean).map(decodeURIComponent);
-  const view = h('div', { class: 'view' }, h('p', { class: 'muted' }, 'Loading…'));
+  const view = h('div', { class: 'view' }, h('p', { class: 'muted' }, t('Loading…')));
   main.replaceChildren(view);
   const isCurrent = () => mine === generation;
   try {
     let stop;
     if (parts.length === 0) stop = await showHome(view);
     else if (parts[0] === 'wizard') stop = await showWizard(view, parts.slice(1), isCurrent);
-    else if (parts[0] === 'hubs' && parts.length === 2) stop = await showHub(view, parts[1], isCurrent);
     else if (parts[0] === 'hubs' && parts[2] === 'spokes' && parts.length === 4) {
       stop = await showSpokeOptions(view, parts[1], parts[3]);
+    } else if (parts[0] === 'hubs' && parts.length >= 2 && parts.length <= 4) {
+      stop = await showHub(view, parts[1], isCurrent, parts[2], parts[3]);
     } else showNotFound(view);
     if (isCurrent()) cleanup = stop ?? null;
     else stop?.();
   } catch (error) {
     if (!isCurrent()) return;
     view.replaceChildren(
-      h('h1', {}, 'Something went wrong'),
+      h('h1', {}, t('Something went wrong')),
       h('div', { class: 'alert', role: 'alert' }, error.message),
-      h('p', {}, h('a', { href: '#/' }, 'Back to your hubs')));
+      h('p', {}, h('a', { href: '#/' }, t('Back to your hubs'))));
     focusHeading(view);
   }
 }
 
 function showNotFound(view) {
-  document.title = 'Not found — HubSync';
-  view.replaceChildren(h('h1', {}, 'This page does not exist'), h('p', {}, h('a', { href: '#/' }, 'Back to your hubs')));
+  document.title = `${t('Not found')} — HubSync`;
+  view.replaceChildren(h('h1', {}, t('This page does not exist')), h('p', {}, h('a', { href: '#/' }, t('Back to your hubs'))));
   focusHeading(view);
 }
 
 async function showHome(view) {
-  document.title = 'Your hubs — HubSync';
+  document.title = `${t('Your hubs')} — HubSync`;
   const hubs = await get('/api/hubs');
-  const setUp = h('a', { class: 'button primary', href: '#/wizard' }, 'Set up a hub');
+  const setUp = h('a', { class: 'button primary', href: '#/wizard' }, t('Set up a hub'));
   const list = hubs.length === 0
     ? h('div', { class: 'panel empty' },
-        h('h2', {}, 'No hub yet'),
-        h('p', {}, 'A hub keeps the contacts of your address books (Exchange, Google, CardDAV…) the same everywhere.'),
-        h('a', { class: 'button primary', href: '#/wizard' }, 'Set up your first hub'))
-    : h('ul', { class: 'hub-list' }, hubs.map((hub) => h('li', {},
+        h('h2', {}, t('No hub yet')),
+        h('p', {}, t('A hub keeps the contacts of your address books (Exchange, Google, CardDAV…) the same everywhere.')),
+        h('a', { class: 'button primary', href: '#/wizard' }, t('Set up your first hub')))
+    : h('ul', { class: 'hub-list' }, hubs.map((hub) => h('li', { 'data-hub': hub.id },
         h('a', { class: 'title', href: `#/hubs/${encodeURIComponent(hub.id)}` }, hub.name),
         h('ul', { class: 'facts' },
           h('li', {}, plural(hub.spokeCount, 'source')),
           h('li', {}, plural(hub.itemCount, 'contact')),
-          h('li', {}, hub.syncing ? h('span', { class: 'badge' }, 'Syncing…') : runLabel(hub.lastRun)),
-          hub.lastRun?.finishedAt ? h('li', {}, 'Last sync ', when(hub.lastRun.finishedAt)) : null,
-          hub.scheduleMinutes ? h('li', {}, `Syncs every ${plural(hub.scheduleMinutes, 'minute')}`) : null,
-          hub.holds > 0 ? h('li', {}, h('span', { class: 'badge warn' }, 'Deletions waiting for your approval')) : null))));
+          h('li', { class: 'last-result' }, hub.syncing ? h('span', { class: 'badge' }, t('Syncing…')) : runLabel(hub.lastRun),
+            hub.lastRun?.finishedAt ? [' ', when(hub.lastRun.finishedAt)] : null),
+          h('li', { class: 'next-sync' }, nextSyncText(hub)),
+          hub.heldDeletions > 0 ? h('li', {}, h('a', { class: 'badge warn held', href: `#/hubs/${encodeURIComponent(hub.id)}` },
+            t('{n} deletions waiting for your approval', { n: hub.heldDeletions }))) : null))));
   view.replaceChildren(
-    h('div', { class: 'page-head' }, h('h1', {}, 'Your hubs'), hubs.length ? setUp : null),
+    h('div', { class: 'page-head' }, h('h1', {}, t('Your hubs')), hubs.length ? setUp : null),
     list);
   focusHeading(view);
 }

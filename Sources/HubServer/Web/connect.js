@@ -3,6 +3,7 @@
 // names the field to blame (shown next to it).
 import { get, post, APIError } from './api.js';
 import { h, fill, field, checkbox, setFieldError, plural } from './dom.js';
+import { t } from './i18n.js';
 
 const sentence = (label) => (/^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label);
 
@@ -31,9 +32,10 @@ export function connectionStep(wizard) {
   });
 
   const status = h('div', { class: 'status-line', id: 'check-status', role: 'status', 'aria-live': 'polite' });
-  const setStatus = (tone, text) => {
+  const setStatus = (tone, text, details) => {
     fill(status, tone === 'busy' && h('span', { class: 'spinner', 'aria-hidden': 'true' }),
-      h('span', { class: tone === 'ok' ? 'ok' : tone === 'bad' ? 'error' : null }, text));
+      h('span', { class: tone === 'ok' ? 'ok' : tone === 'bad' ? 'error' : null }, text),
+      details ? h('details', { class: 'tech' }, h('summary', {}, t('Technical details')), h('code', {}, details)) : null);
     status.dataset.state = tone;
   };
   const clearStatus = () => {
@@ -133,15 +135,15 @@ export function connectionStep(wizard) {
     if (input) {
       setFieldError(input, error.message);
       const label = kind.fields.find((f) => f.name === error.field)?.label ?? error.field;
-      setStatus('bad', `The connection check failed: see "${label}".`);
+      setStatus('bad', t('The connection check failed: see "{field}".', { field: label }), error.details);
       input.focus();
     } else if (error instanceof APIError && error.field === 'signIn' && kind.signIn) {
       draft.signIn = null;
       drawSignIn();
       signInError.textContent = error.message;
-      setStatus('bad', 'The connection check failed.');
+      setStatus('bad', t('The connection check failed.'), error.details);
     } else {
-      setStatus('bad', `The connection check failed: ${error.message}`);
+      setStatus('bad', t('The connection check failed: {problem}', { problem: error.message }), error.details);
     }
   };
 
@@ -175,7 +177,7 @@ export function connectionStep(wizard) {
     }
   };
 
-  const checkButton = h('button', { type: 'button', id: 'check-connection', onclick: () => check() }, 'Check connection');
+  const checkButton = h('button', { type: 'button', id: 'check-connection', onclick: () => check() }, t('Check connection'));
 
   const demo = kind.demo && kind.fields.some((f) => kind.demo[f.name] !== undefined)
     ? h('p', {}, h('button', { type: 'button', class: 'small', id: 'fill-demo', onclick: () => {
@@ -187,7 +189,7 @@ export function connectionStep(wizard) {
           setFieldError(inputs[f.name], '');
         }
         changed();
-      } }, 'Fill in demo values'), h('span', { class: 'help' }, ' Settings of the built-in demo servers.'))
+      } }, t('Fill in demo values')), h('span', { class: 'help' }, ` ${t('Settings of the built-in demo servers.')}`))
     : null;
 
   // Coming back from Google: ask how the sign-in went, then check the account right away.
@@ -218,9 +220,12 @@ export function connectionStep(wizard) {
   };
 
   return {
-    intro: kind.signIn
-      ? `Sign in with the account whose contacts you want to keep in sync. ${kind.summary ?? ''}`
-      : 'Enter the details you use to connect to this account. HubSync checks them before going on.',
+    // Not the kind's summary again (the previous step showed it): what to do here.
+    intro: kind.signIn === 'microsoft' || kind.kind === 'graph'
+      ? t('Sign in with Microsoft for your own mailbox, or fill in an app registration to reach any mailbox of your organisation. HubSync never sees your password.')
+      : kind.signIn
+        ? t('Sign in with the account whose contacts you want to keep in sync. HubSync never sees its password.')
+        : t('Enter the details you use to connect to this account. HubSync checks them before going on.'),
     content: [demo, ...fields, kind.signIn ? signInBox : null, h('div', { class: 'actions' }, checkButton), status],
     back: 'kind',
     next: async () => ((await check()) ? 'folder' : null),

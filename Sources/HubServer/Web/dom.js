@@ -1,5 +1,6 @@
 // Small DOM helpers. Elements are built with createElement and textContent, never innerHTML, so
 // names coming from contacts or servers are never read as HTML.
+import { t, formatDate } from './i18n.js';
 
 const properties = new Set(['value', 'checked', 'selected', 'disabled', 'indeterminate', 'htmlFor']);
 
@@ -31,15 +32,18 @@ export function fill(el, ...children) {
   return append(el, children);
 }
 
-const fieldNames = {
-  namePrefix: 'Name prefix', givenName: 'First name', middleName: 'Middle name', familyName: 'Last name',
-  nameSuffix: 'Name suffix', nickname: 'Nickname', displayName: 'Display name', organization: 'Company',
-  department: 'Department', title: 'Job title', notes: 'Notes', emails: 'Email addresses', phones: 'Phone numbers',
-  addresses: 'Addresses', categories: 'Categories', urls: 'Websites', birthday: 'Birthday', photo: 'Photo',
-};
+// Every field name the API uses (ContactField's descriptions), in words.
+const fieldNames = () => ({
+  namePrefix: t('Name prefix'), givenName: t('First name'), middleName: t('Middle name'), familyName: t('Last name'),
+  nameSuffix: t('Name suffix'), nickname: t('Nickname'), displayName: t('Display name'), organization: t('Company'),
+  department: t('Department'), title: t('Job title'), notes: t('Notes'), birthday: t('Birthday'),
+  anniversary: t('Anniversary'), emails: t('Email addresses'), phones: t('Phone numbers'), addresses: t('Addresses'),
+  websites: t('Websites'), ims: t('Chat addresses'), categories: t('Categories'), photo: t('Photo'),
+  extensions: t('Other properties'),
+});
 
 /** A contact field's name for people: "givenName" → "First name", "custom.Region" → "Region". */
-export const fieldLabel = (name) => fieldNames[name] ?? name.replace(/^custom\./, '');
+export const fieldLabel = (name) => fieldNames()[name] ?? name.replace(/^custom\./, '');
 
 let uid = 0;
 /** A unique element id with a readable prefix. */
@@ -71,16 +75,47 @@ export function clearOldNotice() {
   if (box) box.textContent = '';
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
 /** "25 Nov 2026, 19:57" with a <time> element carrying the exact value. */
 export function when(iso) {
-  if (!iso) return h('span', { class: 'muted' }, 'never');
+  if (!iso) return h('span', { class: 'muted' }, t('never'));
   const date = new Date(iso);
-  return h('time', { datetime: iso, title: date.toString() }, dateFormat.format(date));
+  return h('time', { datetime: iso, title: formatDate(date, { dateStyle: 'full', timeStyle: 'long' }) }, formatDate(date));
 }
 
-export const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+/** "1 source", "3 sources": each form a text of its own for the translations. */
+export const plural = (n, one, many = `${one}s`) => t(n === 1 ? `{n} ${one}` : `{n} ${many}`, { n });
+
+const svg = (tag, attrs, ...children) => {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.append(...children);
+  return el;
+};
+
+// Drawn for HubSync: what each kind of source is, never a vendor's logo.
+const iconShapes = {
+  ews: () => [svg('rect', { x: 3, y: 6, width: 18, height: 13, rx: 2 }), svg('path', { d: 'M3 8l9 6 9-6' })],
+  graph: () => [svg('path', { d: 'M7 18a4 4 0 0 1 0-8 6 6 0 0 1 11.5 1.5A3.5 3.5 0 0 1 18 18z' })],
+  google: () => [svg('circle', { cx: 12, cy: 9, r: 3.5 }), svg('path', { d: 'M5 20c1-4 4-6 7-6s6 2 7 6' })],
+  carddav: () => [svg('rect', { x: 5, y: 3, width: 14, height: 18, rx: 2 }), svg('circle', { cx: 12, cy: 10, r: 2.5 }),
+    svg('path', { d: 'M8.5 17c.7-2 2-3 3.5-3s2.8 1 3.5 3' })],
+  folder: () => [svg('path', { d: 'M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z' })],
+  directory: () => [svg('circle', { cx: 8, cy: 9, r: 2.5 }), svg('circle', { cx: 16, cy: 9, r: 2.5 }),
+    svg('path', { d: 'M3.5 18c.8-3 2.5-4.5 4.5-4.5s3.7 1.5 4.5 4.5M11.5 18c.8-3 2.5-4.5 4.5-4.5s3.7 1.5 4.5 4.5' })],
+  memory: () => [svg('rect', { x: 5, y: 5, width: 14, height: 14, rx: 2 }), svg('path', { d: 'M9 9h6v6H9z' })],
+};
+
+/** A small drawing of a source kind (decorative: the kind's name is always written beside it). */
+export function kindIcon(kind) {
+  return svg('svg', { class: `kind-icon kind-${kind}`, viewBox: '0 0 24 24', 'aria-hidden': 'true', focusable: 'false' },
+    ...(iconShapes[kind] ?? iconShapes.memory)());
+}
+
+/** A problem in plain words, its raw text behind "Technical details". */
+export function problemText(problem) {
+  return h('div', { class: 'problem' }, h('span', { class: 'error' }, problem.summary),
+    problem.details ? h('details', { class: 'tech' }, h('summary', {}, t('Technical details')), h('code', {}, problem.details)) : null);
+}
 
 /** A labelled input (or select) with optional help and an error slot, wired for screen readers. */
 export function field({ label, input, help, required = false }) {

@@ -1,7 +1,8 @@
 // The mailboxes of a Microsoft 365 group (hub page): the groups the hub follows, each member's
 // spoke (active or paused), and the form that adds one (a spoke per member mailbox).
-import { get, post } from './api.js';
+import { get, post, patch, del } from './api.js';
 import { h, field, setFieldError, busy, notify, plural, checkbox } from './dom.js';
+import { t } from './i18n.js';
 
 export function groupsSection(path, onChange) {
   const list = h('div', { id: 'groups-list' });
@@ -12,33 +13,59 @@ export function groupsSection(path, onChange) {
     clientSecret: h('input', { name: 'clientSecret', type: 'password', autocomplete: 'new-password' }),
     folder: h('input', { name: 'folder', placeholder: 'Company Directory', autocomplete: 'off' }),
   };
-  const receiveOnly = checkbox('Receive only', {
-    help: 'Members\' edits, additions and deletions in the folder stay theirs and never reach the hub; the hub\'s next change to a contact overwrites an edit. Off: the folder syncs both ways.' });
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Add the mailboxes');
+  const receiveOnly = checkbox(t('Receive only'), {
+    help: t('Members\' edits, additions and deletions in the folder stay theirs and never reach the hub; the hub\'s next change to a contact overwrites an edit. Off: the folder syncs both ways.') });
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('Add the mailboxes'));
   const form = h('form', { id: 'group-form', onsubmit: (e) => { e.preventDefault(); add(); } },
-    field({ label: 'Group', input: inputs.group, required: true, help: 'The Microsoft 365 group whose members get the hub\'s contacts: its name, address or id.' }),
-    field({ label: 'Tenant', input: inputs.tenant, required: true, help: 'Your tenant\'s id or domain.' }),
-    field({ label: 'Application (client) id', input: inputs.clientID, required: true,
-      help: 'An app registration with the application permissions User.Read.All, GroupMember.Read.All and Contacts.ReadWrite, consented by an administrator.' }),
-    field({ label: 'Client secret', input: inputs.clientSecret, required: true, help: 'Stored encrypted.' }),
-    field({ label: 'Folder', input: inputs.folder, help: 'The contacts folder HubSync creates in each mailbox.' }),
+    field({ label: t('Group'), input: inputs.group, required: true, help: t('The Microsoft 365 group whose members get the hub\'s contacts: its name, address or id.') }),
+    field({ label: t('Tenant'), input: inputs.tenant, required: true, help: t('Your tenant\'s id or domain.') }),
+    field({ label: t('Application (client) id'), input: inputs.clientID, required: true,
+      help: t('An app registration with the application permissions User.Read.All, GroupMember.Read.All and Contacts.ReadWrite, consented by an administrator.') }),
+    field({ label: t('Client secret'), input: inputs.clientSecret, required: true, help: t('Stored encrypted.') }),
+    field({ label: t('Folder'), input: inputs.folder, help: t('The contacts folder HubSync creates in each mailbox.') }),
     receiveOnly.box,
     h('div', { class: 'actions' }, submit));
   const element = h('section', { class: 'panel', 'aria-labelledby': 'groups-heading', id: 'groups' },
-    h('h2', { id: 'groups-heading' }, 'Mailboxes of a group'),
-    h('p', {}, 'One source per member mailbox of a Microsoft 365 group, kept in step with the group: ',
+    h('h2', { id: 'groups-heading' }, t('Mailboxes of a group')),
+    h('p', {}, t('One source per member mailbox of a Microsoft 365 group, kept in step with the group: '),
       'before each sync a new member gets a source, and the source of a member who left is paused (their folder is left as it is).'),
-    list, h('details', {}, h('summary', {}, 'Add the mailboxes of a group'), form));
+    list, h('details', {}, h('summary', {}, t('Add the mailboxes of a group')), form));
 
   async function load() {
     let groups;
     try { groups = await get(path('groups')); } catch { element.hidden = true; return; }
     element.hidden = false;
-    list.replaceChildren(...(groups.length === 0 ? [h('p', { class: 'muted' }, 'No group yet.')] : groups.map((g) =>
+    list.replaceChildren(...(groups.length === 0 ? [h('p', { class: 'muted' }, t('No group yet.'))] : groups.map((g) =>
       h('div', { class: 'group', 'data-group': g.id },
         h('h3', {}, g.name, ' ', h('span', { class: 'muted' }, `→ ${g.folder}${g.receiveOnly ? ' (receive only)' : ''}`)),
         h('ul', {}, g.members.map((m) => h('li', { 'data-spoke': m.spoke }, m.mailbox,
-          m.paused ? h('span', { class: 'muted' }, ` (paused: ${m.paused})`) : null)))))));
+          m.paused ? h('span', { class: 'muted' }, ` (paused: ${m.paused})`) : null))),
+        manage(g)))));
+  }
+
+  // Per group: switch two-way / receive-only, and stop following it (its spokes paused or removed).
+  function manage(g) {
+    const mode = h('button', { type: 'button', class: 'small', 'data-action': 'mode' },
+      g.receiveOnly ? 'Make two-way' : 'Make receive-only');
+    mode.onclick = () => busy(mode, async () => {
+      await patch(path('groups', g.id), { receiveOnly: !g.receiveOnly });
+      notify(`The mailboxes of ${g.name} are now ${g.receiveOnly ? 'two-way' : 'receive-only'}.`);
+      await load();
+    }, (e) => notify(e.message, { error: true }));
+    const leaving = h('select', { name: 'spokes', 'aria-label': `What becomes of the sources of ${g.name}` },
+      h('option', { value: 'pause' }, 'pause their sources'), h('option', { value: 'remove' }, 'remove their sources'));
+    const stop = h('button', { type: 'button', class: 'small', 'data-action': 'stop' }, 'Stop following');
+    stop.onclick = () => {
+      const verb = leaving.value === 'remove' ? 'removed' : 'paused';
+      if (!confirm(`Stop following ${g.name}? Its ${plural(g.members.length, 'source')} will be ${verb}; the hub keeps their contacts and the mailboxes are left as they are.`)) return;
+      busy(stop, async () => {
+        const r = await del(`${path('groups', g.id)}?spokes=${leaving.value}`);
+        notify(`The hub no longer follows ${r.group}: ${plural(r[verb].length, 'source')} ${verb}.`);
+        await load();
+        onChange();
+      }, (e) => notify(e.message, { error: true }));
+    };
+    return h('div', { class: 'actions' }, mode, ' ', leaving, ' ', stop);
   }
 
   async function add() {

@@ -1,175 +1,255 @@
-// One hub (#/hubs/<hub>): sync now with live progress, held deletions, sources, schedule, and the
-// activity sections (activity.js). While a sync runs its status is polled every 500 ms.
+// One hub, in tabs with their own addresses:
+//   #/hubs/<hub>            Overview: sync now with live progress, held deletions, conflicts
+//   #/hubs/<hub>/sources    Sources: the table (problems, held deletions), group mailboxes
+//   #/hubs/<hub>/contacts   Contacts (#/hubs/<hub>/contacts/<id>: one contact, contact.js)
+//   #/hubs/<hub>/history    History: recent syncs and changes, grouped by sync, with filters
+//   #/hubs/<hub>/conflicts  Conflicts, with "use the other value"
+//   #/hubs/<hub>/settings   Settings: schedule, deleting the hub
+// A running sync's status is pushed by the server (server-sent events); polling is the fallback.
 import { get, post, patch, del, hubPath } from './api.js';
-import { h, focusHeading, notify, plural, when, busy, checkbox, newID } from './dom.js';
-import { runsSection, journalSection, contactsSection, statsText, runLabel } from './activity.js';
+import { h, focusHeading, notify, plural, when, busy, checkbox, newID, kindIcon, problemText } from './dom.js';
+import { runsSection, journalSection, contactsSection, conflictsSection, statsText, runLabel } from './activity.js';
 import { groupsSection } from './groups.js';
+import { contactDetail } from './contact.js';
+import { t } from './i18n.js';
 
 let handedOver = null;
 
-/** The wizard started a sync: the hub page shows it at once, before its first poll. */
+/** The wizard started a sync: the hub page shows it at once, before its first status. */
 export function expectSync(hubID, status) { handedOver = { hubID, status }; }
 
-const phases = { pull: 'Reading changes', push: 'Writing changes' };
+const phases = () => ({ pull: t('Reading changes'), push: t('Writing changes') });
 
-export async function showHub(view, hubID, isCurrent) {
+export const tabs = () => [
+  { id: 'overview', title: t('Overview') }, { id: 'sources', title: t('Sources') },
+  { id: 'contacts', title: t('Contacts') }, { id: 'history', title: t('History') },
+  { id: 'conflicts', title: t('Conflicts') }, { id: 'settings', title: t('Settings') },
+];
+
+/** "Next sync at 14:05" (or "Next sync: now"), for the hub list and the hub page. */
+export function nextSyncText(hub) {
+  if (!hub.scheduleMinutes) return t('Syncs only when you click Sync now');
+  if (!hub.nextSyncAt) return t('Syncs every {n} minutes', { n: hub.scheduleMinutes });
+  return [t('Syncs every {n} minutes', { n: hub.scheduleMinutes }), ' · ', t('next sync'), ' ', when(hub.nextSyncAt)];
+}
+
+export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = null) {
+  if (!tabs().some((x) => x.id === tab)) tab = 'overview';
   let hub = await get(hubPath(hubID));
   if (!isCurrent()) return null;
-  let stopped = false, timer = null, wasRunning = false;
+  let stopped = false, timer = null, events = null, wasRunning = false;
   const path = (...rest) => hubPath(hubID, ...rest);
+  const link = (t2) => `#/hubs/${encodeURIComponent(hubID)}${t2 === 'overview' ? '' : `/${t2}`}`;
   const spokeName = (id) => hub.spokes.find((s) => s.id === id)?.name ?? id;
 
-  const activity = {
-    runs: runsSection(path, spokeName, () => refresh()),
-    journal: journalSection(path, () => refresh()),
-    contacts: contactsSection(path),
-    groups: groupsSection(path, () => refresh()),
-  };
-
   // Sync status: the summary line is the live region; the bars are redrawn without being read out.
-  const syncButton = h('button', { type: 'button', class: 'primary', id: 'sync-now', onclick: () => syncNow() }, 'Sync now');
+  const syncButton = h('button', { type: 'button', class: 'primary', id: 'sync-now', onclick: () => syncNow() }, t('Sync now'));
   const syncSummary = h('p', { id: 'sync-summary', role: 'status', 'aria-live': 'polite' });
   const syncBars = h('div', { id: 'sync-progress' });
-  const scheduleBox = h('div', { class: 'schedule' });
   const syncPanel = h('section', { class: 'panel', 'aria-labelledby': 'sync-heading', id: 'sync-panel' },
-    h('h2', { id: 'sync-heading' }, 'Sync'), syncSummary, syncBars, h('div', { class: 'actions' }, syncButton), scheduleBox);
+    h('h2', { id: 'sync-heading' }, t('Sync')), syncSummary, syncBars, h('div', { class: 'actions' }, syncButton));
 
   const drawSync = (sync) => {
     syncPanel.dataset.running = String(sync.running);
     syncButton.disabled = sync.running;
-    syncButton.textContent = sync.running ? 'Syncing…' : 'Sync now';
+    syncButton.textContent = sync.running ? t('Syncing…') : t('Sync now');
     if (sync.running) {
-      const text = 'Syncing…';
+      const text = t('Syncing…');
       if (syncSummary.textContent !== text) syncSummary.textContent = text;
       syncBars.className = 'progress';
       syncBars.replaceChildren(h('ul', {}, sync.progress.length === 0
-        ? h('li', {}, h('span', {}, 'Starting'), h('progress', { 'aria-label': 'Starting' }), h('span'))
+        ? h('li', {}, h('span', {}, t('Starting')), h('progress', { 'aria-label': t('Starting') }), h('span'))
         : sync.progress.map((p) => {
-            const label = `${p.spokeName}: ${phases[p.phase] ?? p.phase}`;
+            const label = `${p.spokeName}: ${phases()[p.phase] ?? p.phase}`;
             const bar = h('progress', { 'aria-label': label, max: p.total ?? null, value: p.total ? p.done : null });
             return h('li', { 'data-spoke': p.spoke, 'data-phase': p.phase }, h('span', {}, label), bar,
-              h('span', { class: 'count' }, p.total ? `${p.done} / ${p.total}` : p.done ? `${p.done} so far` : ''));
+              h('span', { class: 'count' }, p.total ? t('{done} / {total}', { done: p.done, total: p.total })
+                : p.done ? t('{n} so far', { n: p.done }) : ''));
           })));
       return;
     }
     syncBars.className = '';
     const run = sync.lastRun;
-    syncBars.replaceChildren(run ? lastRunDetails(run, spokeName) : h('p', { class: 'muted' }, 'This hub has not synced yet.'));
-    const text = run ? `Last sync ${run.status === 'succeeded' ? 'finished' : run.status === 'failed' ? 'failed' : 'finished with problems'}.` : '';
+    syncBars.replaceChildren(run ? lastRunDetails(run, spokeName) : h('p', { class: 'muted' }, t('This hub has not synced yet.')));
+    const text = run ? (run.status === 'succeeded' ? t('Last sync finished.') : run.status === 'failed'
+      ? t('Last sync failed.') : t('Last sync finished with problems.')) : '';
     if (syncSummary.textContent !== text) syncSummary.textContent = text;
   };
 
   const holdsBox = h('div', { id: 'holds' });
-  const spokesBox = h('div');
   const itemCount = h('strong', { id: 'item-count' });
   const title = h('h1', {});
+  const facts = h('ul', { class: 'facts', id: 'hub-facts' });
+  const conflictsLink = h('p', { id: 'conflict-count' });
 
   const drawHub = () => {
-    document.title = `${hub.name} — HubSync`;
+    document.title = `${tabs().find((x) => x.id === tab).title} · ${hub.name} — HubSync`;
     title.textContent = hub.name;
     itemCount.textContent = String(hub.itemCount);
+    facts.replaceChildren(
+      h('li', {}, itemCount, ' ', t('contacts in the hub')),
+      h('li', { id: 'hub-last-result' }, hub.sync.running ? h('span', { class: 'badge' }, t('Syncing…')) : runLabel(hub.lastRun),
+        hub.lastRun?.finishedAt ? [' ', when(hub.lastRun.finishedAt)] : null),
+      h('li', { id: 'hub-next-sync' }, nextSyncText(hub)));
     holdsBox.replaceChildren(...hub.holds.map((hold) => holdBox(hold)));
-    spokesBox.replaceChildren(spokesTable());
-    scheduleBox.replaceChildren(scheduleForm());
+    conflictsLink.replaceChildren(hub.conflictCount
+      ? h('a', { href: link('conflicts') }, t('{n} conflicts settled recently: check them', { n: hub.conflictCount }))
+      : h('span', { class: 'muted' }, t('No conflicts recently.')));
+    for (const a of tabBar.querySelectorAll('a[data-tab=conflicts] .badge')) a.textContent = String(hub.conflictCount);
   };
 
   const holdBox = (hold) => {
     const decide = (approve, button) => {
       const question = approve
-        ? `Delete these ${hold.count} contacts from the hub and from every other source?`
-        : `Keep these ${hold.count} contacts? They will be written back to ${hold.spokeName}.`;
+        ? t('Delete these {n} contacts from the hub and from every other source?', { n: hold.count })
+        : t('Keep these {n} contacts? They will be written back to {source}.', { n: hold.count, source: hold.spokeName });
       if (!confirm(question)) return;
       busy(button, async () => {
         await post(path('holds', hold.spoke, approve ? 'approve' : 'reject'));
-        notify(approve ? `The deletions from ${hold.spokeName} were applied.` : `The contacts were kept.`);
+        notify(approve ? t('The deletions from {source} were applied.', { source: hold.spokeName }) : t('The contacts were kept.'));
         await refresh();
       });
     };
-    const approve = h('button', { type: 'button', class: 'danger', onclick: () => decide(true, approve) }, 'Approve the deletions');
-    const reject = h('button', { type: 'button', onclick: () => decide(false, reject) }, 'Reject: keep the contacts');
-    return h('section', { class: 'warn-box', 'data-spoke': hold.spoke, 'aria-label': `Held deletions from ${hold.spokeName}` },
-      h('h2', {}, `${plural(hold.count, 'contact')} deleted in ${hold.spokeName} are waiting for your approval`),
+    const approve = h('button', { type: 'button', class: 'danger', onclick: () => decide(true, approve) }, t('Approve the deletions'));
+    const reject = h('button', { type: 'button', onclick: () => decide(false, reject) }, t('Reject: keep the contacts'));
+    return h('section', { class: 'warn-box', 'data-spoke': hold.spoke, 'aria-label': t('Held deletions from {source}', { source: hold.spokeName }) },
+      h('h2', {}, t('{n} contacts deleted in {source} are waiting for your approval', { n: hold.count, source: hold.spokeName })),
       h('p', {}, hold.reason, ' (', when(hold.detectedAt), ')'),
-      hold.sample.length ? h('p', {}, 'Among them: ', hold.sample.join(', '), hold.count > hold.sample.length ? '…' : '') : null,
+      hold.sample.length ? h('p', {}, t('Among them:'), ' ', hold.sample.join(', '), hold.count > hold.sample.length ? '…' : '') : null,
       h('div', { class: 'actions' }, approve, reject));
   };
 
   const spokesTable = () => {
-    if (hub.spokes.length === 0) return h('p', {}, 'This hub has no source yet.');
+    if (hub.spokes.length === 0) return h('p', {}, t('This hub has no source yet.'));
     const rows = hub.spokes.map((s) => {
       const optionsLink = `#/hubs/${encodeURIComponent(hub.id)}/spokes/${encodeURIComponent(s.id)}`;
       const remove = h('button', { type: 'button', class: 'small danger', onclick: () => {
-        if (!confirm(`Remove ${s.name} from this hub? Its contacts stay where they are; the hub stops syncing them.`)) return;
+        if (!confirm(t('Remove {source} from this hub? Its contacts stay where they are; the hub stops syncing them.', { source: s.name }))) return;
         busy(remove, async () => {
           await del(path('spokes', s.id));
-          notify(`${s.name} was removed.`);
+          notify(t('{source} was removed.', { source: s.name }));
           await refresh();
         });
-      } }, 'Remove', h('span', { class: 'visually-hidden' }, ` ${s.name}`));
+      } }, t('Remove'), h('span', { class: 'visually-hidden' }, ` ${s.name}`));
+      const problems = [
+        s.status.heldDeletions ? h('div', {}, h('a', { class: 'badge warn', href: link('overview') },
+          t('{n} deletions held for your approval', { n: s.status.heldDeletions }))) : null,
+        s.status.problem ? problemText(s.status.problem) : null,
+      ].filter(Boolean);
       return h('tr', { 'data-spoke': s.id },
-        h('th', { scope: 'row' }, h('a', { href: optionsLink }, s.name), h('div', { class: 'muted' }, s.kindName)),
-        h('td', { 'data-label': 'Direction' }, s.options.twoWay ? 'Two-way' : 'Into the hub only',
-          s.options.categorizeAs ? h('div', { class: 'muted' }, `Category "${s.options.categorizeAs}"`) : null),
-        h('td', { 'data-label': 'Last sync' }, when(s.status.lastSyncAt),
+        h('th', { scope: 'row' }, h('span', { class: 'source-name' }, kindIcon(s.kind), h('a', { href: optionsLink }, s.name)),
+          h('div', { class: 'muted' }, s.kindName)),
+        h('td', { 'data-label': t('Direction') }, s.options.twoWay ? t('Two-way') : t('Into the hub only'),
+          s.options.categorizeAs ? h('div', { class: 'muted' }, t('Category "{name}"', { name: s.options.categorizeAs })) : null),
+        h('td', { 'data-label': t('Last sync') }, when(s.status.lastSyncAt),
           s.status.lastStats ? h('div', { class: 'muted' }, statsText(s.status.lastStats)) : null),
-        h('td', { class: 'num', 'data-label': 'Linked', 'data-linked': s.status.linked }, String(s.status.linked)),
-        h('td', { 'data-label': 'Problem' }, s.status.lastError ? h('span', { class: 'error' }, s.status.lastError) : h('span', { class: 'muted' }, 'None')),
+        h('td', { class: 'num', 'data-label': t('Linked'), 'data-linked': s.status.linked }, String(s.status.linked)),
+        h('td', { 'data-label': t('Problem'), 'data-problem': problems.length ? 'yes' : 'no' },
+          problems.length ? problems : h('span', { class: 'muted' }, t('None'))),
         h('td', { class: 'row-actions' },
-          h('a', { href: optionsLink }, 'Options', h('span', { class: 'visually-hidden' }, ` of ${s.name}`)), remove));
+          h('a', { href: optionsLink }, t('Options'), h('span', { class: 'visually-hidden' }, ` ${t('of')} ${s.name}`)), remove));
     });
     return h('div', { class: 'table-wrap' }, h('table', { id: 'spokes', class: 'stack' },
-      h('caption', { class: 'visually-hidden' }, 'Sources of this hub'),
-      h('thead', {}, h('tr', {}, ['Source', 'Direction', 'Last sync', 'Linked', 'Problem', 'Actions']
-        .map((t, i) => h('th', { scope: 'col', class: i === 3 ? 'num' : null }, t)))),
+      h('caption', { class: 'visually-hidden' }, t('Sources of this hub')),
+      h('thead', {}, h('tr', {}, [t('Source'), t('Direction'), t('Last sync'), t('Linked'), t('Problem'), t('Actions')]
+        .map((x, i) => h('th', { scope: 'col', class: i === 3 ? 'num' : null }, x)))),
       h('tbody', {}, rows)));
   };
 
   const scheduleForm = () => {
-    const on = checkbox('Sync automatically', { checked: Boolean(hub.scheduleMinutes) });
+    const on = checkbox(t('Sync automatically'), { checked: Boolean(hub.scheduleMinutes) });
     const minutes = h('input', { type: 'number', id: newID('minutes'), min: 1, max: 10080, value: hub.scheduleMinutes || 15 });
-    const every = h('div', { class: 'field inline' }, h('label', {}, 'Every ', minutes, ' minutes'));
+    const every = h('div', { class: 'field inline' }, h('label', {}, t('Every'), ' ', minutes, ' ', t('minutes')));
     every.hidden = !on.input.checked;
     on.input.addEventListener('change', () => { every.hidden = !on.input.checked; });
-    const save = h('button', { type: 'submit', class: 'small' }, 'Save schedule');
+    const save = h('button', { type: 'submit', class: 'small' }, t('Save schedule'));
     return h('form', { id: 'schedule', novalidate: true, onsubmit: (event) => {
       event.preventDefault();
       const n = Number.parseInt(minutes.value, 10);
-      if (on.input.checked && !(n >= 1)) { notify('Enter a number of minutes, 1 or more.', { error: true }); minutes.focus(); return; }
+      if (on.input.checked && !(n >= 1)) { notify(t('Enter a number of minutes, 1 or more.'), { error: true }); minutes.focus(); return; }
       busy(save, async () => {
         hub = await patch(path(), { scheduleMinutes: on.input.checked ? n : 0 });
-        notify(hub.scheduleMinutes ? `This hub now syncs every ${plural(hub.scheduleMinutes, 'minute')}.` : 'Automatic sync is off.');
+        notify(hub.scheduleMinutes ? t('This hub now syncs every {n} minutes.', { n: hub.scheduleMinutes }) : t('Automatic sync is off.'));
         drawHub();
       });
-    } }, h('h3', {}, 'Schedule'), h('div', { class: 'schedule-row' }, on.box, every, save));
+    } }, h('h2', {}, t('Schedule')), h('p', { class: 'muted' }, nextSyncText(hub)),
+      h('div', { class: 'schedule-row' }, on.box, every, save));
   };
 
   const deleteHub = h('button', { type: 'button', class: 'danger', id: 'delete-hub', onclick: () => {
-    if (!confirm(`Delete the hub "${hub.name}" with its history? The contacts in your sources are not touched.`)) return;
+    if (!confirm(t('Delete the hub "{name}" with its history? The contacts in your sources are not touched.', { name: hub.name }))) return;
     busy(deleteHub, async () => {
       await del(path());
-      notify(`The hub "${hub.name}" was deleted.`);
+      notify(t('The hub "{name}" was deleted.', { name: hub.name }));
       location.hash = '#/';
     });
-  } }, 'Delete this hub');
+  } }, t('Delete this hub'));
+
+  const tabBar = h('nav', { class: 'tabs', 'aria-label': t('Hub sections') }, h('ul', {}, tabs().map((x) => h('li', {},
+    h('a', { href: link(x.id), 'data-tab': x.id, 'aria-current': x.id === tab ? 'page' : null }, x.title,
+      x.id === 'conflicts' ? [' ', h('span', { class: 'badge', 'aria-label': t('{n} conflicts', { n: hub.conflictCount }) }, String(hub.conflictCount))] : null)))));
+
+  const panel = (id, heading, ...children) => h('section', { class: 'panel', 'aria-labelledby': `${id}-heading`, id },
+    h('h2', { id: `${id}-heading` }, heading), ...children);
+
+  // The tab's own content and what refreshes it.
+  const loaders = [];
+  let content;
+  if (tab === 'overview') {
+    content = [syncPanel, holdsBox, panel('overview-conflicts', t('Conflicts'), conflictsLink)];
+  } else if (tab === 'sources') {
+    const spokesBox = h('div');
+    const groups = groupsSection(path, () => refresh());
+    loaders.push(() => { spokesBox.replaceChildren(spokesTable()); }, () => groups.load());
+    content = [panel('sources', t('Sources'), spokesBox,
+      h('p', {}, h('a', { class: 'button', href: `#/wizard/add/${encodeURIComponent(hubID)}` }, t('Add a source')))), groups.element];
+  } else if (tab === 'contacts' && sub) {
+    const detail = await contactDetail(hubID, sub, hub, () => refresh());
+    content = [detail.element];
+    loaders.push(detail.load);
+  } else if (tab === 'contacts') {
+    const contacts = contactsSection(path, hubID);
+    loaders.push(contacts.load);
+    content = [contacts.element];
+  } else if (tab === 'history') {
+    const runs = runsSection(path, spokeName, () => refresh());
+    const journal = journalSection(path, hub, () => refresh());
+    loaders.push(runs.load, journal.load);
+    content = [journal.element, runs.element];
+  } else if (tab === 'conflicts') {
+    const conflicts = conflictsSection(path, hubID, () => refresh());
+    loaders.push(conflicts.load);
+    content = [conflicts.element];
+  } else {
+    content = [panel('settings', t('Settings'), h('div', { id: 'schedule-box' }, scheduleForm())),
+      panel('danger', t('Delete the hub'),
+        h('p', {}, t('Deletes the hub, its sources and its history from HubSync. The contacts in your sources stay as they are.')),
+        deleteHub)];
+  }
 
   view.replaceChildren(
-    h('p', {}, h('a', { href: '#/' }, '← Your hubs')),
-    h('div', { class: 'page-head' }, title,
-      h('a', { class: 'button', href: `#/wizard/add/${encodeURIComponent(hubID)}` }, 'Add a source')),
-    h('ul', { class: 'facts' }, h('li', {}, itemCount, ' contacts in the hub')),
-    syncPanel, holdsBox,
-    h('section', { class: 'panel', 'aria-labelledby': 'spokes-heading' }, h('h2', { id: 'spokes-heading' }, 'Sources'), spokesBox),
-    activity.groups.element, activity.contacts.element, activity.runs.element, activity.journal.element,
-    h('section', { class: 'panel', 'aria-labelledby': 'danger-heading' }, h('h2', { id: 'danger-heading' }, 'Delete the hub'),
-      h('p', {}, 'Deletes the hub, its sources and its history from HubSync. The contacts in Exchange, Google and your other sources stay as they are.'),
-      deleteHub));
+    h('p', {}, h('a', { href: '#/' }, '← ', t('Your hubs'))),
+    h('div', { class: 'page-head' }, title),
+    facts, tabBar, h('div', { class: 'tab-content', 'data-tab': tab }, content));
 
   async function refresh() {
     hub = await get(path());
     if (stopped) return;
     drawHub();
     drawSync(hub.sync);
-    await Promise.all([activity.runs.load(), activity.journal.load(), activity.contacts.load(), activity.groups.load()]);
+    await Promise.all(loaders.map((load) => load()));
+  }
+
+  // Status as it comes: from the server's event stream, else from a poll.
+  function onStatus(sync) {
+    if (stopped) return;
+    if (sync.running) {
+      wasRunning = true;
+      drawSync(sync);
+    } else if (wasRunning) {
+      wasRunning = false;
+      refresh();
+    }
   }
 
   async function poll() {
@@ -177,18 +257,30 @@ export async function showHub(view, hubID, isCurrent) {
     if (stopped) return;
     try {
       const sync = await get(path('sync'));
-      if (stopped) return;
-      if (sync.running) {
-        wasRunning = true;
-        drawSync(sync);
-      } else if (wasRunning) {
-        wasRunning = false;
-        await refresh();
-      }
+      onStatus(sync);
       timer = setTimeout(poll, sync.running ? 500 : 10000);
-    } catch (error) {
+    } catch {
       if (!stopped) timer = setTimeout(poll, 5000);
     }
+  }
+
+  function listen() {
+    if (typeof EventSource !== 'function') { syncPanel.dataset.live = 'poll'; timer = setTimeout(poll, 500); return; }
+    let failures = 0;
+    events = new EventSource(path('sync', 'events'));
+    syncPanel.dataset.live = 'events';
+    events.addEventListener('open', () => { failures = 0; });
+    events.addEventListener('status', (event) => { failures = 0; onStatus(JSON.parse(event.data)); });
+    // The server ends each stream after a sync or a quiet while and the browser reconnects:
+    // only repeated failures without a message mean the stream does not work here.
+    events.addEventListener('error', () => {
+      failures += 1;
+      if (failures < 3 || stopped) return;
+      events.close();
+      events = null;
+      syncPanel.dataset.live = 'poll';
+      timer = setTimeout(poll, 500);
+    });
   }
 
   async function syncNow() {
@@ -197,8 +289,7 @@ export async function showHub(view, hubID, isCurrent) {
       const sync = await post(path('sync'));
       wasRunning = true;
       drawSync(sync);
-      clearTimeout(timer);
-      timer = setTimeout(poll, 500);
+      if (!events) { clearTimeout(timer); timer = setTimeout(poll, 500); }
     } catch (error) {
       syncButton.disabled = false;
       notify(error.message, { error: true });
@@ -212,9 +303,9 @@ export async function showHub(view, hubID, isCurrent) {
   wasRunning = first.running;
   drawSync(first);
   focusHeading(view);
-  await Promise.all([activity.runs.load(), activity.journal.load(), activity.contacts.load(), activity.groups.load()]);
-  timer = setTimeout(poll, first.running ? 500 : 10000);
-  return () => { stopped = true; clearTimeout(timer); };
+  await Promise.all(loaders.map((load) => load()));
+  listen();
+  return () => { stopped = true; clearTimeout(timer); events?.close(); };
 }
 
 function lastRunDetails(run, spokeName) {
@@ -222,5 +313,5 @@ function lastRunDetails(run, spokeName) {
   return h('div', { id: 'last-run', 'data-status': run.status },
     h('p', {}, runLabel(run), ' ', run.finishedAt ? when(run.finishedAt) : null),
     stats.length ? h('ul', {}, stats.map(([spoke, s]) => h('li', {}, h('strong', {}, spokeName(spoke)), ': ', statsText(s)))) : null,
-    run.errors.length ? h('ul', { class: 'error' }, run.errors.map((e) => h('li', {}, e))) : null);
+    run.problems?.length ? h('ul', { class: 'error' }, run.problems.map((p) => h('li', {}, problemText(p)))) : null);
 }

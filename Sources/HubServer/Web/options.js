@@ -2,6 +2,7 @@
 // "Sync options" step (one form per source) and by the source's own page.
 import { get, patch, hubPath, APIError } from './api.js';
 import { h, field, checkbox, setFieldError, focusHeading, notify, busy, fieldLabel } from './dom.js';
+import { t } from './i18n.js';
 import { migrateSection } from './migrate.js';
 
 /** The fields a mapping may name for a kind: standard ones, then the kind's own as custom.X. */
@@ -23,20 +24,20 @@ export function optionsForm(options, fields) {
   const o = structuredClone(options ?? {});
   const filter = o.filter ?? {};
 
-  const twoWay = checkbox('Allow Hub to create and sync items in this spoke', {
+  const twoWay = checkbox(t('Let the hub add and change contacts in this source'), {
     checked: o.twoWay ?? true,
-    help: 'When off, this source only feeds the hub: nothing is ever written to it.',
+    help: t('When off, this source only feeds the hub: nothing is ever written to it.'),
   });
   twoWay.input.dataset.option = 'twoWay';
 
   const categoryName = h('input', { type: 'text', value: o.categorizeAs ?? 'HubSync', autocomplete: 'off' });
   categoryName.dataset.option = 'categoryName';
   const categoryField = field({
-    label: 'Category name', input: categoryName, required: true,
-    help: 'Contacts the hub writes here carry this category, so you can tell them apart.',
+    label: t('Category name'), input: categoryName, required: true,
+    help: t('Contacts the hub writes here carry this category, so you can tell them apart.'),
   });
   categoryField.classList.add('indent');
-  const categorize = checkbox('Categorize Data in Spoke', {
+  const categorize = checkbox(t('Mark the contacts the hub writes here with a category'), {
     checked: Boolean(o.categorizeAs),
     onchange: () => { categoryField.hidden = !categorize.input.checked; },
   });
@@ -45,17 +46,16 @@ export function optionsForm(options, fields) {
 
   const text = (value) => h('input', { type: 'text', value: (value ?? []).join(', '), autocomplete: 'off' });
   const categories = text(filter.categories), companies = text(filter.companies), domains = text(filter.emailDomains);
-  const requireEmail = checkbox('Only contacts with an email address', { checked: filter.requireEmail });
-  const requirePhone = checkbox('Only contacts with a phone number', { checked: filter.requirePhone });
+  const requireEmail = checkbox(t('Only contacts with an email address'), { checked: filter.requireEmail });
+  const requirePhone = checkbox(t('Only contacts with a phone number'), { checked: filter.requirePhone });
   const filtersOn = [filter.categories, filter.companies, filter.emailDomains].some((v) => v?.length)
     || filter.requireEmail || filter.requirePhone;
   const filters = h('details', { open: filtersOn },
-    h('summary', {}, 'Advanced filters'),
-    h('p', { class: 'help' }, 'Only hub contacts that match every filter you fill in are sent to this source. ' +
-      'Separate several values with commas; any one of them matches. Leave everything empty to send all contacts.'),
-    field({ label: 'Categories', input: categories, help: 'For example: Customers, Suppliers' }),
-    field({ label: 'Companies', input: companies }),
-    field({ label: 'Email domains', input: domains, help: 'For example: example.com' }),
+    h('summary', {}, t('Advanced filters')),
+    h('p', { class: 'help' }, t('Only hub contacts that match every filter you fill in are sent to this source. Separate several values with commas; any one of them matches. Leave everything empty to send all contacts.')),
+    field({ label: t('Categories'), input: categories, help: t('For example: Customers, Suppliers') }),
+    field({ label: t('Companies'), input: companies }),
+    field({ label: t('Email domains'), input: domains, help: t('For example: example.com') }),
     requireEmail.box, requirePhone.box);
 
   const rows = h('div', { class: 'mappings' });
@@ -63,21 +63,20 @@ export function optionsForm(options, fields) {
     const select = h('select', {}, fields.map((f) => h('option', { value: f.value, selected: f.value === mapping.spokeField }, f.label)));
     const hubField = h('input', { type: 'text', value: mapping.hubField, autocomplete: 'off' });
     const row = h('div', { class: 'mapping-row' },
-      field({ label: 'Field in this source', input: select, required: true }),
+      field({ label: t('Field in this source'), input: select, required: true }),
       h('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
-      field({ label: 'Hub custom field', input: hubField, required: true }),
+      field({ label: t('Hub custom field'), input: hubField, required: true }),
       h('button', { type: 'button', class: 'small danger', onclick: () => { row.remove(); addButton.focus(); } },
-        'Remove', h('span', { class: 'visually-hidden' }, ' this mapping')));
+        t('Remove'), h('span', { class: 'visually-hidden' }, ` ${t('this mapping')}`)));
     row.mapping = () => ({ select, hubField });
     rows.append(row);
     return select;
   };
-  const addButton = h('button', { type: 'button', class: 'small', onclick: () => addRow().focus() }, 'Add a mapping');
+  const addButton = h('button', { type: 'button', class: 'small', onclick: () => addRow().focus() }, t('Add a mapping'));
   (o.fieldMappings ?? []).forEach((m) => addRow(m));
   const mapping = h('details', { open: (o.fieldMappings ?? []).length > 0 },
-    h('summary', {}, 'Field mapping'),
-    h('p', { class: 'help' }, 'Keep a field of this source in a custom hub field, for example the job title in "JobCode". ' +
-      'Other sources can map the same hub field to one of theirs.'),
+    h('summary', {}, t('Field mapping')),
+    h('p', { class: 'help' }, t('Keep a field of this source in a custom hub field, for example the job title in "JobCode". Other sources can map the same hub field to one of theirs.')),
     rows, addButton);
 
   const problems = h('div', { class: 'alert', role: 'alert' });
@@ -87,15 +86,15 @@ export function optionsForm(options, fields) {
     problems.textContent = '';
     let ok = true;
     const category = categoryName.value.trim();
-    setFieldError(categoryName, categorize.input.checked && !category ? 'Enter a category name, or untick "Categorize".' : '');
+    setFieldError(categoryName, categorize.input.checked && !category ? t(t('Enter a category name, or untick the category.')) : '');
     if (categorize.input.checked && !category) ok = false;
     const seen = new Set();
     const mappings = [];
     for (const row of rows.children) {
       const { select, hubField } = row.mapping();
       const spokeField = select.value, hubName = hubField.value.trim();
-      setFieldError(hubField, hubName ? '' : 'Name the hub field.');
-      setFieldError(select, seen.has(spokeField) ? 'This field is mapped already.' : '');
+      setFieldError(hubField, hubName ? '' : t('Name the hub field.'));
+      setFieldError(select, seen.has(spokeField) ? t(t('This field is mapped already.')) : '');
       if (!hubName || seen.has(spokeField)) ok = false;
       seen.add(spokeField);
       mappings.push({ spokeField, hubField: hubName });
@@ -119,11 +118,11 @@ export function optionsForm(options, fields) {
   return { element, read, showError };
 }
 
-const settingNames = {
-  url: 'Server', user: 'User name', folder: 'Address book', account: 'Account', version: 'Version', path: 'Folder',
-  email: 'Email address', verifyTLS: 'Certificate check',
-};
-const settingValue = (key, value) => (key === 'verifyTLS' ? (value === 'false' ? 'Off' : 'On') : value);
+const settingNames = () => ({
+  url: t('Server'), user: t('User name'), folder: t('Address book'), account: t('Account'), version: t('Version'),
+  path: t('Folder'), email: t('Email address'), verifyTLS: t('Certificate check'),
+});
+const settingValue = (key, value) => (key === 'verifyTLS' ? (value === 'false' ? t('Off') : t('On')) : value);
 
 /** #/hubs/<hub>/spokes/<spoke>: rename a source, change its options or its password. */
 export async function showSpokeOptions(view, hubID, spokeID) {
@@ -131,17 +130,17 @@ export async function showSpokeOptions(view, hubID, spokeID) {
   const kind = kinds.find((k) => k.kind === spoke.kind);
   const form = optionsForm(spoke.options, await mappableFields(kind));
   document.title = `${spoke.name} — HubSync`;
-  const back = `#/hubs/${encodeURIComponent(hubID)}`;
+  const back = `#/hubs/${encodeURIComponent(hubID)}/sources`;
 
   const name = h('input', { type: 'text', value: spoke.name, autocomplete: 'off' });
   const hasPassword = kind?.fields?.some((f) => f.type === 'password');
   const password = h('input', { type: 'password', autocomplete: 'new-password' });
-  const save = h('button', { type: 'submit', class: 'primary' }, 'Save');
+  const save = h('button', { type: 'submit', class: 'primary' }, t('Save'));
   const settings = Object.entries(spoke.settings ?? {});
 
   const submit = (event) => {
     event.preventDefault();
-    setFieldError(name, name.value.trim() ? '' : 'Give the source a name.');
+    setFieldError(name, name.value.trim() ? '' : t('Give the source a name.'));
     const options = form.read();
     if (!name.value.trim()) { name.focus(); return; }
     if (!options) return;
@@ -149,7 +148,7 @@ export async function showSpokeOptions(view, hubID, spokeID) {
     if (password.value) body.password = password.value;
     busy(save, async () => {
       await patch(hubPath(hubID, 'spokes', spokeID), body);
-      notify(`Saved the options of ${body.name}.`);
+      notify(t('Saved the options of {source}.', { source: body.name }));
       location.hash = back;
     }, (error) => {
       if (error instanceof APIError && error.field === 'password') setFieldError(password, error.message);
@@ -159,16 +158,16 @@ export async function showSpokeOptions(view, hubID, spokeID) {
   };
 
   view.replaceChildren(
-    h('p', {}, h('a', { href: back }, '← Back to the hub')),
-    h('h1', {}, `Sync options: ${spoke.name}`),
-    h('dl', { class: 'settings' }, h('dt', {}, 'Type'), h('dd', {}, spoke.kindName),
-      settings.map(([key, value]) => [h('dt', {}, settingNames[key] ?? key), h('dd', {}, settingValue(key, value))])),
+    h('p', {}, h('a', { href: back }, '← ', t('Back to the sources'))),
+    h('h1', {}, t('Sync options: {source}', { source: spoke.name })),
+    h('dl', { class: 'settings' }, h('dt', {}, t('Type')), h('dd', {}, spoke.kindName),
+      settings.map(([key, value]) => [h('dt', {}, settingNames()[key] ?? key), h('dd', {}, settingValue(key, value))])),
     h('form', { class: 'panel', onsubmit: submit, novalidate: true },
-      field({ label: 'Name', input: name, required: true }),
+      field({ label: t('Name'), input: name, required: true }),
       form.element,
-      hasPassword ? h('details', {}, h('summary', {}, 'Change the password'),
-        field({ label: 'New password', input: password, help: 'Leave empty to keep the current one. The next sync uses it: a wrong one shows as this source’s problem on the hub page.' })) : null,
-      h('div', { class: 'actions' }, save, h('a', { href: back }, 'Cancel'))),
+      hasPassword ? h('details', {}, h('summary', {}, t('Change the password')),
+        field({ label: t('New password'), input: password, help: t('Leave empty to keep the current one. The next sync uses it: a wrong one shows as this source’s problem on the hub page.') })) : null,
+      h('div', { class: 'actions' }, save, h('a', { href: back }, t('Cancel')))),
     migrateSection(hubID, spoke, () => { location.hash = back; }) ?? '');
   focusHeading(view);
 }

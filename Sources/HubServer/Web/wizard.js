@@ -1,24 +1,26 @@
-// The setup wizard (#/wizard): what to sync → source type → connection → folder → source name →
-// hub name (first source only; the hub is created then) → more sources? → sync options → sync.
+// The setup wizard (#/wizard): what to sync → hub name (the hub is created then) → source type →
+// connection → address book and source name (the list only when there is a choice) → more
+// sources? → sync options → schedule and first sync.
 // Its state lives in sessionStorage, so a reload or the trip to "Sign in with Google" resumes it.
-import { get, post, patch, hubPath, APIError } from './api.js';
-import { h, field, focusHeading, notify, setFieldError } from './dom.js';
+import { get, post, patch, del, hubPath, APIError } from './api.js';
+import { h, field, focusHeading, notify, setFieldError, checkbox, kindIcon } from './dom.js';
+import { t } from './i18n.js';
 import { connectionStep } from './connect.js';
 import { optionsForm, mappableFields } from './options.js';
 import { expectSync } from './hub.js';
+import { resumeMigration } from './migrate.js';
 
 const storageKey = 'hubsync.wizard';
 
-const steps = [
-  { id: 'object', title: 'What to sync', heading: 'What do you want to keep in sync?' },
-  { id: 'kind', title: 'Source', heading: 'Where are your contacts?' },
-  { id: 'settings', title: 'Connection', heading: 'Connect to {kind}' },
-  { id: 'folder', title: 'Folder', heading: 'Choose the address book' },
-  { id: 'name', title: 'Source name', heading: 'Name this source' },
-  { id: 'hub', title: 'Hub name', heading: 'Name your hub' },
-  { id: 'more', title: 'More sources', heading: 'Add another source?' },
-  { id: 'options', title: 'Sync options', heading: 'How should each source sync?' },
-  { id: 'sync', title: 'Sync', heading: 'Ready for the first sync' },
+const steps = () => [
+  { id: 'object', title: t('What to sync'), heading: t('What do you want to keep in sync?') },
+  { id: 'hub', title: t('Hub name'), heading: t('Name your hub') },
+  { id: 'kind', title: t('Source'), heading: t('Where are your contacts?') },
+  { id: 'settings', title: t('Connection'), heading: t('Connect to {kind}') },
+  { id: 'folder', title: t('Source name'), heading: t('Name this source') },
+  { id: 'more', title: t('More sources'), heading: t('Add another source?') },
+  { id: 'options', title: t('Sync options'), heading: t('How should each source sync?') },
+  { id: 'sync', title: t('Schedule'), heading: t('Ready for the first sync') },
 ];
 
 const emptyDraft = () => ({ kind: null, form: {}, signIn: null, discovery: null, checked: null, folder: null, name: '' });
@@ -50,6 +52,8 @@ async function cached(key, path) {
  * `#/wizard/signed-in/<id>` (back from Google).
  */
 export async function showWizard(view, parts, isCurrent) {
+  // A sign-in a source's "Move to Microsoft 365" started comes back here too.
+  if (parts[0] === 'signed-in' && resumeMigration(parts[1])) return () => {};
   const resumed = !memory;
   let state = memory ?? load() ?? fresh();
   if (parts[0] === 'add' && parts[1]) {
@@ -94,24 +98,26 @@ class Wizard {
     save(state);
     await cached('kinds', '/api/spoke-kinds');
     if (this.resumed) this.askPasswordAgain();
-    const index = steps.findIndex((s) => s.id === state.step);
-    const step = steps[index];
+    const all = steps();
+    const index = Math.max(0, all.findIndex((s) => s.id === state.step));
+    const step = all[index];
     const page = await this[step.id]();
     if (this.stopped || !this.isCurrent()) return;
 
-    const heading = step.heading.replace('{kind}', this.kindInfo?.name ?? 'the source');
-    document.title = `${step.title} — Set up a hub — HubSync`;
-    const indicator = h('nav', { 'aria-label': 'Setup steps' },
-      h('ol', { class: 'steps' }, steps.map((s, i) => h('li', {
+    const heading = page.heading ?? step.heading.replace('{kind}', this.kindInfo?.name ?? t('the source'));
+    document.title = `${page.title ?? step.title} — ${t('Set up a hub')} — HubSync`;
+    // One line at any width: past the current step only the numbers show on a phone.
+    const indicator = h('nav', { 'aria-label': t('Setup steps') },
+      h('ol', { class: 'steps' }, all.map((s, i) => h('li', {
         class: i < index ? 'done' : null, 'aria-current': i === index ? 'step' : null,
-      }, s.title, i < index ? h('span', { class: 'visually-hidden' }, ' (done)') : null))));
+      }, h('span', { class: 'step-title' }, i === index ? page.title ?? s.title : s.title), i < index ? h('span', { class: 'visually-hidden' }, ` ${t('(done)')}`) : null))));
 
     this.alert = h('div', { class: 'alert', role: 'alert' });
-    const next = h('button', { type: 'submit', class: 'primary', id: 'wizard-next' }, page.nextLabel ?? 'Next');
+    const next = h('button', { type: 'submit', class: 'primary', id: 'wizard-next' }, page.nextLabel ?? t('Next'));
     const back = page.back
-      ? h('button', { type: 'button', id: 'wizard-back', onclick: () => this.go(page.back) }, 'Back') : null;
+      ? h('button', { type: 'button', id: 'wizard-back', onclick: () => this.go(page.back) }, t('Back')) : null;
     const form = h('form', { novalidate: true, class: 'wizard', 'data-step': step.id }, indicator,
-      h('p', { class: 'step-count' }, `Step ${index + 1} of ${steps.length}`),
+      h('p', { class: 'step-count' }, t('Step {n} of {total}', { n: index + 1, total: all.length })),
       h('h1', {}, heading),
       page.intro ? h('p', {}, page.intro) : null,
       this.alert,
@@ -132,7 +138,7 @@ class Wizard {
       }
     });
     const cancel = h('p', { class: 'below' }, h('button', { type: 'button', class: 'link', onclick: () => this.cancel() },
-      state.hub ? 'Leave the setup' : 'Cancel the setup'));
+      state.hub ? t('Leave the setup') : t('Cancel the setup')));
     this.view.replaceChildren(form, cancel);
     if (page.focus) page.focus(); else focusHeading(this.view);
     page.after?.();
@@ -143,21 +149,26 @@ class Wizard {
     this.resumed = false;
     const { state } = this;
     const password = this.kindInfo?.fields.some((f) => f.type === 'password' && f.required);
-    if (!password || state.draft.form.password || !['folder', 'name', 'hub'].includes(state.step)) return;
+    if (!password || state.draft.form.password || state.step !== 'folder') return;
     state.step = 'settings';
     state.draft.discovery = null;
-    this.pendingError = { field: 'password', message: 'Enter the password again: it is not kept when the page reloads.' };
+    this.pendingError = { field: 'password', message: t('Enter the password again: it is not kept when the page reloads.') };
   }
 
-  cancel() {
-    const { hub } = this.state;
-    const message = hub
-      ? `Leave the setup? The hub "${hub.name}" and its sources are kept; you can sync it from its page.`
-      : 'Cancel the setup? Nothing has been created yet.';
+  async cancel() {
+    const { hub, spokes, madeHub } = this.state;
+    // A hub this wizard made and gave no source yet is taken away again.
+    const empty = hub && madeHub && spokes.length === 0;
+    const message = empty ? t('Cancel the setup? The hub "{name}" has no source yet and is deleted.', { name: hub.name })
+      : hub ? t('Leave the setup? The hub "{name}" and its sources are kept; you can sync it from its page.', { name: hub.name })
+        : t('Cancel the setup? Nothing has been created yet.');
     if (!confirm(message)) return;
+    if (empty) {
+      try { await del(hubPath(hub.id)); } catch (error) { notify(error.message, { error: true }); return; }
+    }
     memory = null;
     clearWizard();
-    location.hash = hub ? `#/hubs/${encodeURIComponent(hub.id)}` : '#/';
+    location.hash = hub && !empty ? `#/hubs/${encodeURIComponent(hub.id)}` : '#/';
   }
 
   /** Radio cards: `items` [{value, title, text, disabled, badge}]. */
@@ -167,7 +178,7 @@ class Wizard {
         const id = `${name}-${item.value}`;
         return h('div', { class: 'card-choice' },
           h('input', { type: 'radio', name, id, value: item.value, disabled: item.disabled, checked: item.value === selected }),
-          h('label', { for: id }, h('strong', {}, item.title), h('span', {}, item.text),
+          h('label', { for: id }, h('strong', {}, item.icon ? kindIcon(item.icon) : null, item.title), h('span', {}, item.text),
             item.badge ? h('span', { class: 'badge' }, item.badge) : null));
       }));
   }
@@ -176,17 +187,54 @@ class Wizard {
 
   async object() {
     const objects = await cached('objects', '/api/objects');
-    const describe = { contacts: 'Names, email addresses, phone numbers, companies and addresses.' };
+    const describe = { contacts: t('Names, email addresses, phone numbers, companies and addresses.') };
     return {
-      intro: 'HubSync keeps the same information in every place your business uses.',
-      content: this.cards('object', 'What to sync', objects.map((o) => ({
+      intro: t('HubSync keeps the same information in every place your business uses.'),
+      content: this.cards('object', t('What to sync'), objects.map((o) => ({
         value: o.id, title: o.name, disabled: !o.available,
-        text: describe[o.id] ?? (o.available ? '' : 'Not available yet.'), badge: o.available ? null : (o.note ?? 'Coming soon'),
+        text: describe[o.id] ?? (o.available ? '' : t('Not available yet.')), badge: o.available ? null : (o.note ?? t('Coming soon')),
       })), this.state.object),
       next: () => {
         const choice = this.checked('object');
-        if (!choice) throw new Error('Choose what to keep in sync.');
+        if (!choice) throw new Error(t('Choose what to keep in sync.'));
         this.state.object = choice;
+        return this.state.hub ? 'kind' : 'hub';
+      },
+    };
+  }
+
+  async hub() {
+    const { state } = this;
+    const input = h('input', { type: 'text', id: 'hub-name', value: state.hubName || t('Company contacts'), autocomplete: 'off', maxlength: 100 });
+    input.addEventListener('input', () => { state.hubName = input.value; setFieldError(input, ''); });
+    return {
+      intro: t('A hub holds one shared copy of your contacts and keeps every source in step with it. Give it a name your colleagues recognise.'),
+      content: field({ label: t('Hub name'), input, required: true, help: t('For example "Sales contacts" or "Our team".') }),
+      back: 'object',
+      focus: () => { input.focus(); input.select(); },
+      next: async () => {
+        const name = input.value.trim();
+        if (!name) {
+          setFieldError(input, t('Give the hub a name.'));
+          input.focus();
+          return null;
+        }
+        state.hubName = name;
+        try {
+          if (!state.hub) {
+            state.hub = await post('/api/hubs', { name });
+            state.madeHub = true;
+          } else if (state.hub.name !== name) state.hub = await patch(hubPath(state.hub.id), { name });
+          state.hub = { id: state.hub.id, name: state.hub.name };
+        } catch (error) {
+          if (error instanceof APIError && (error.status === 409 || error.field === 'name')) {
+            setFieldError(input, error.status === 409 ? t('A hub with this name exists already. Choose another name.') : error.message);
+            input.focus();
+            return null;
+          }
+          throw error;
+        }
+        save(state);
         return 'kind';
       },
     };
@@ -194,17 +242,18 @@ class Wizard {
 
   async kind() {
     const kinds = catalog.kinds;
+    const first = this.state.spokes.length === 0;
     return {
-      intro: this.state.hub
-        ? `Choose the type of the next source for "${this.state.hub.name}".`
-        : 'Choose the first place your contacts are kept. You can add more places in a moment.',
-      content: this.cards('kind', 'Source type', kinds.map((k) => ({
-        value: k.kind, title: k.name, text: k.summary, disabled: !k.available, badge: k.available ? null : 'Coming soon',
+      intro: first
+        ? t('Choose the first place your contacts are kept. You add the others after this one.')
+        : t('Choose the type of the next source for "{name}".', { name: this.state.hub.name }),
+      content: this.cards('kind', t('Source type'), kinds.map((k) => ({
+        value: k.kind, title: k.name, text: k.summary, disabled: !k.available, badge: k.available ? null : t('Coming soon'), icon: k.kind,
       })), this.state.draft.kind),
-      back: this.state.hub ? 'more' : 'object',
+      back: first ? 'hub' : 'more',
       next: () => {
         const choice = this.checked('kind');
-        if (!choice) throw new Error('Choose a source type.');
+        if (!choice) throw new Error(t('Choose a source type.'));
         if (choice !== this.state.draft.kind) this.state.draft = { ...emptyDraft(), kind: choice };
         return 'settings';
       },
@@ -215,41 +264,61 @@ class Wizard {
     return connectionStep(this);
   }
 
+  /** The address book (only when there is a choice) and the source's name, on one step. */
   async folder() {
     const { draft } = this.state;
     const folders = draft.discovery?.folders ?? [];
     const known = folders.some((f) => f.id === draft.folder) ? draft.folder : null;
-    const selected = known ?? folders.find((f) => f.isDefault)?.id ?? folders[0]?.id;
+    const selected = known ?? folders.find((f) => f.isDefault)?.id ?? folders[0]?.id ?? null;
     const where = [draft.discovery?.account, draft.discovery?.endpoint].filter(Boolean).join(' · ');
-    const list = folders.length === 0
-      ? h('p', {}, 'This source has a single address book: it will be used.')
-      : h('fieldset', { class: 'bare' }, h('legend', { class: 'visually-hidden' }, 'Address books'),
-          h('ul', { class: 'radio-list' }, folders.map((f, i) => {
-            const id = `folder-${i}`;
-            return h('li', {}, h('label', { for: id },
-              h('input', { type: 'radio', name: 'folder', id, value: f.id, checked: f.id === selected }),
-              h('span', {}, h('strong', {}, f.name), f.isDefault ? h('span', { class: 'muted' }, ' (default)') : null,
-                h('span', { class: 'detail' }, [f.detail, Number.isInteger(f.count) ? `${f.count} contacts` : null]
-                  .filter(Boolean).join(' · ')))));
-          })));
+    const folderOf = (id) => folders.find((f) => f.id === id);
+    // A name the admin has not typed follows the address book chosen.
+    if (!draft.name || draft.name === draft.suggested) draft.name = draft.suggested = this.uniqueName(this.suggestedName(folderOf(selected)));
+    const input = h('input', { type: 'text', id: 'spoke-name', value: draft.name, autocomplete: 'off', maxlength: 100 });
+    input.addEventListener('input', () => { draft.name = input.value; setFieldError(input, ''); });
+    const list = folders.length <= 1 ? null
+      : h('fieldset', { class: 'bare', onchange: () => {
+        if (draft.name !== draft.suggested) return;
+        draft.name = draft.suggested = this.uniqueName(this.suggestedName(folderOf(this.checked('folder'))));
+        input.value = draft.name;
+      } }, h('legend', { class: 'label' }, t('Address book')),
+      h('ul', { class: 'radio-list' }, folders.map((f, i) => {
+        const id = `folder-${i}`;
+        return h('li', {}, h('label', { for: id },
+          h('input', { type: 'radio', name: 'folder', id, value: f.id, checked: f.id === selected }),
+          h('span', {}, h('strong', {}, f.name), f.isDefault ? h('span', { class: 'muted' }, ` ${t('(default)')}`) : null,
+            h('span', { class: 'detail' }, [f.detail, Number.isInteger(f.count) ? t('{n} contacts', { n: f.count }) : null]
+              .filter(Boolean).join(' · ')))));
+      })));
+    const single = folders.length === 1 ? folders[0] : null;
     return {
-      intro: `${where ? `Connected: ${where}. ` : ''}Which address book should the hub keep in sync?`,
-      content: list,
+      title: list ? t('Address book') : t('Source name'),
+      heading: list ? t('Choose the address book') : t('Name this source'),
+      intro: [where ? t('Connected: {where}.', { where }) : null,
+        list ? t('Which address book should the hub keep in sync?')
+          : single ? t('The address book "{name}" will be kept in sync.', { name: single.name })
+            : t('This source has a single address book: it will be kept in sync.')].filter(Boolean).join(' '),
+      content: [list, field({ label: t('Source name'), input, required: true,
+        help: t('Shown on the hub page and in the history of changes.') })],
       back: 'settings',
-      next: () => {
-        draft.folder = this.checked('folder') ?? selected ?? null;
-        // A name the admin has not typed follows the folder chosen.
-        if (!draft.name || draft.name === draft.suggested) {
-          draft.name = draft.suggested = this.uniqueName(this.suggestedName(folders.find((f) => f.id === draft.folder)));
+      focus: list ? null : () => { input.focus(); input.select(); },
+      nextLabel: t('Add this source'),
+      next: async () => {
+        draft.folder = this.checked('folder') ?? selected;
+        draft.name = input.value.trim();
+        if (!draft.name) {
+          setFieldError(input, t('Give this source a name.'));
+          input.focus();
+          return null;
         }
-        return 'name';
+        return this.createSpoke(input);
       },
     };
   }
 
   /** "Exchange Server – Contacts"; "Google Contacts – ann@example.com" when the folder says nothing new. */
   suggestedName(folder) {
-    const kind = this.kindInfo?.name ?? 'Source';
+    const kind = this.kindInfo?.name ?? t('Source');
     const account = this.state.draft.discovery?.account;
     const name = folder?.name?.split('/').filter(Boolean).pop();
     if (name && !kind.toLowerCase().includes(name.toLowerCase())) return `${kind} – ${name}`;
@@ -263,65 +332,6 @@ class Wizard {
     return name;
   }
 
-  async name() {
-    const { draft } = this.state;
-    const input = h('input', { type: 'text', id: 'spoke-name', value: draft.name, autocomplete: 'off', maxlength: 100 });
-    input.addEventListener('input', () => { draft.name = input.value; setFieldError(input, ''); });
-    return {
-      intro: 'This name is shown on the hub page and in the history of changes.',
-      content: field({ label: 'Source name', input, required: true }),
-      back: 'folder',
-      focus: () => { input.focus(); input.select(); },
-      nextLabel: this.state.hub ? 'Add this source' : 'Next',
-      next: async () => {
-        draft.name = input.value.trim();
-        if (!draft.name) {
-          setFieldError(input, 'Give this source a name.');
-          input.focus();
-          return null;
-        }
-        if (!this.state.hub) return 'hub';
-        return this.createSpoke(input);
-      },
-    };
-  }
-
-  async hub() {
-    const { state } = this;
-    const input = h('input', { type: 'text', id: 'hub-name', value: state.hubName || 'Company contacts', autocomplete: 'off', maxlength: 100 });
-    input.addEventListener('input', () => { state.hubName = input.value; setFieldError(input, ''); });
-    return {
-      intro: 'A hub holds one shared copy of your contacts and keeps every source in step with it.',
-      content: field({ label: 'Hub name', input, required: true, help: 'For example "Sales contacts" or "Our team".' }),
-      back: 'name',
-      focus: () => { input.focus(); input.select(); },
-      nextLabel: 'Create the hub',
-      next: async () => {
-        const name = input.value.trim();
-        if (!name) {
-          setFieldError(input, 'Give the hub a name.');
-          input.focus();
-          return null;
-        }
-        state.hubName = name;
-        try {
-          if (!state.hub) state.hub = await post('/api/hubs', { name });
-          else if (state.hub.name !== name) state.hub = await patch(hubPath(state.hub.id), { name });
-          state.hub = { id: state.hub.id, name: state.hub.name };
-        } catch (error) {
-          if (error instanceof APIError && (error.status === 409 || error.field === 'name')) {
-            setFieldError(input, error.status === 409 ? 'A hub with this name exists already. Choose another name.' : error.message);
-            input.focus();
-            return null;
-          }
-          throw error;
-        }
-        save(state);
-        return this.createSpoke();
-      },
-    };
-  }
-
   /** Adds the draft as a spoke of the hub; a settings problem sends the admin back to it. */
   async createSpoke(nameInput) {
     const { state } = this;
@@ -333,7 +343,7 @@ class Wizard {
         { name: draft.name, kind: draft.kind, form, folder: draft.folder ?? undefined });
       state.spokes.push({ id: spoke.id, name: spoke.name, kind: spoke.kind, kindName: spoke.kindName, options: spoke.options });
       state.draft = emptyDraft();
-      notify(`Added ${spoke.name} to ${state.hub.name}.`);
+      notify(t('Added {source} to {hub}.', { source: spoke.name, hub: state.hub.name }));
       return 'more';
     } catch (error) {
       if (!(error instanceof APIError) || !error.field) throw error;
@@ -351,18 +361,21 @@ class Wizard {
   async more() {
     const { state } = this;
     return {
-      intro: `Your hub "${state.hub.name}" has ${state.spokes.length === 1 ? 'one source' : `${state.spokes.length} sources`}:`,
+      intro: state.spokes.length === 1
+        ? t('Your hub "{name}" has one source:', { name: state.hub.name })
+        : t('Your hub "{name}" has {n} sources:', { name: state.hub.name, n: state.spokes.length }),
       content: [
-        h('ul', { id: 'spoke-summary' }, state.spokes.map((s) => h('li', {}, h('strong', {}, s.name), ` (${s.kindName})`))),
+        h('ul', { id: 'spoke-summary', class: 'plain-list' }, state.spokes.map((s) => h('li', {},
+          h('span', { class: 'source-name' }, kindIcon(s.kind), h('strong', {}, s.name)), ` (${s.kindName})`))),
         h('p', {}, state.spokes.length === 1
-          ? 'A hub keeps two or more sources the same. Add the next place your contacts are kept.'
-          : 'Add another place your contacts are kept, or continue to choose how each source syncs.'),
+          ? t('A hub keeps two or more sources the same. Add the next place your contacts are kept.')
+          : t('Add another place your contacts are kept, or continue to choose how each source syncs.')),
       ],
       extra: h('button', { type: 'button', id: 'add-another', onclick: () => {
         state.draft = emptyDraft();
         this.go('kind');
-      } }, 'Add another source'),
-      nextLabel: 'Continue',
+      } }, t('Add another source')),
+      nextLabel: t('Continue'),
       next: () => 'options',
     };
   }
@@ -377,10 +390,10 @@ class Wizard {
       return { spoke, form, fieldset };
     }));
     return {
-      intro: 'The defaults suit most businesses: every source gets every contact, and changes flow both ways.',
+      intro: t('The defaults suit most businesses: every source gets every contact, and changes flow both ways.'),
       content: forms.map((f) => f.fieldset),
       back: 'more',
-      nextLabel: 'Save and continue',
+      nextLabel: t('Save and continue'),
       next: async () => {
         const values = forms.map((f) => f.form.read());
         if (values.includes(null)) return null;
@@ -399,16 +412,42 @@ class Wizard {
     };
   }
 
+  /** The schedule (on by default: a hub that syncs once is not a hub) and the first sync. */
   async sync() {
     const { state } = this;
-    const direction = (s) => (s.options?.twoWay === false ? 'only feeds the hub' : 'two-way');
+    state.schedule ??= 15;
+    const direction = (s) => (s.options?.twoWay === false ? t('only feeds the hub') : t('two-way'));
+    const on = checkbox(t('Sync automatically'), { checked: state.schedule > 0, id: 'schedule-on' });
+    const minutes = h('input', { type: 'number', id: 'schedule-minutes', min: 1, max: 10080, value: state.schedule || 15 });
+    const every = h('div', { class: 'field inline' }, h('label', { for: minutes.id }, t('Every'), ' ', minutes, ' ', t('minutes')));
+    const explain = h('p', { class: 'help', id: 'schedule-help' });
+    const draw = () => {
+      every.hidden = !on.input.checked;
+      const n = Number.parseInt(minutes.value, 10);
+      explain.textContent = on.input.checked
+        ? t('After this first sync, HubSync syncs every {n} minutes by itself. You can change this in the hub\'s settings.', { n: n >= 1 ? n : 15 })
+        : t('HubSync syncs only when you click Sync now on the hub\'s page.');
+    };
+    on.input.addEventListener('change', draw);
+    minutes.addEventListener('input', draw);
+    draw();
     return {
-      intro: 'The first sync brings everything together. People who are already in several sources are matched, not duplicated.',
-      content: h('ul', {}, state.spokes.map((s) => h('li', {}, h('strong', {}, s.name), ` — ${direction(s)}`,
-        s.options?.categorizeAs ? `, marks its new contacts "${s.options.categorizeAs}"` : ''))),
+      intro: t('The first sync brings everything together. People who are already in several sources are matched, not duplicated.'),
+      content: [
+        h('ul', {}, state.spokes.map((s) => h('li', {}, h('strong', {}, s.name), ` — ${direction(s)}`,
+          s.options?.categorizeAs ? t(', marks its new contacts "{category}"', { category: s.options.categorizeAs }) : ''))),
+        h('fieldset', { id: 'wizard-schedule' }, h('legend', {}, t('Keep syncing')),
+          h('div', { class: 'schedule-row' }, on.box, every), explain),
+      ],
       back: 'options',
-      nextLabel: 'Sync now',
+      nextLabel: t('Sync now'),
       next: async () => {
+        const n = Number.parseInt(minutes.value, 10);
+        if (on.input.checked && !(n >= 1 && n <= 10080)) {
+          throw new Error(t('Enter a number of minutes from 1 to 10080.'));
+        }
+        state.schedule = on.input.checked ? n : 0;
+        await patch(hubPath(state.hub.id), { scheduleMinutes: state.schedule });
         const status = await post(hubPath(state.hub.id, 'sync'));
         expectSync(state.hub.id, status);
         const hub = state.hub;

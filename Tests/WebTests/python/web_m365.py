@@ -10,6 +10,14 @@
       on the hub page, "Mailboxes of a group": the form adds N member mailboxes (listed under
       the group), then Sync now, which syncs the hub's sources and the new ones.
 
+  web_m365.py groupmanage --url URL --shots DIR --admin-password P --hub HUB --group G --expect-members N
+      on the hub page, the followed group made receive-only, then no longer followed (its N
+      sources paused): the list then says no group.
+  web_m365.py migrate --url URL --shots DIR --admin-password P --hub HUB --spoke SPOKE --expect-kept N
+      on an Exchange source's page, "Move to Microsoft 365" with "Sign in with Microsoft":
+      the confirmation, the emulator's consent page (Accept) and back to the source's page,
+      where the move finishes and says N contacts kept their links.
+
 Screenshots go to --shots. No sleeps: WebDriverWait only. Prints "SUMMARY: <mode> all checks
 passed" (see webtest.py).
 """
@@ -29,6 +37,9 @@ def signin(b, a):
     b.wait(lambda d: "Your hubs" in d.find_element(By.CSS_SELECTOR, "main h1").text, message="the hub list")
     b.click_text("a", "Set up your first hub")
     b.step("object")
+    b.next()
+    b.step("hub")
+    b.type("#hub-name", a.hub_name)
     b.next()
 
     b.step("kind")
@@ -54,17 +65,14 @@ def signin(b, a):
     b.shot("m365-signed-in")
     b.next()
 
+    # The address book (listed when there is a choice) and the source's name, on one step.
     b.step("folder")
     radios = d.find_elements(By.CSS_SELECTOR, 'input[name="folder"]')
-    check(len(radios) >= 1 and any(r.is_selected() for r in radios), f"{len(radios)} folders listed, the default preselected")
-    b.shot("m365-folder")
-    b.next()
-    b.step("name")
+    check(len(radios) != 1 and (not radios or any(r.is_selected() for r in radios)),
+          f"{len(radios)} folders listed, the default preselected")
     name = b.find("#spoke-name").get_attribute("value")
     check(name.strip() != "", f"the source name is prefilled: {name!r}")
-    b.next()
-    b.step("hub")
-    b.type("#hub-name", a.hub_name)
+    b.shot("m365-folder")
     b.next()
     b.step("more")
     check(len(d.find_elements(By.CSS_SELECTOR, "#spoke-summary li")) == 1, "one source")
@@ -78,6 +86,7 @@ def signin(b, a):
 
     count = int(b.text("#item-count"))
     check(count == a.expect_contacts, f"the hub holds {count} contacts (expected {a.expect_contacts})")
+    b.tab("sources")
     rows = d.find_elements(By.CSS_SELECTOR, "#spokes tbody tr")
     check(len(rows) == 1, "one source in the table")
     linked = int(rows[0].find_element(By.CSS_SELECTOR, "td[data-linked]").get_attribute("data-linked"))
@@ -88,6 +97,7 @@ def signin(b, a):
 def group(b, a):
     d = b.driver
     b.open_hub(a.admin_user, a.admin_password, a.hub)
+    b.tab("sources")
     b.wait(lambda d: d.find_element(By.ID, "groups").is_displayed(), message="the Mailboxes of a group section")
     b.wait(lambda d: "No group yet" in d.find_element(By.ID, "groups-list").text, message="no group yet")
     b.click_text("summary", "Add the mailboxes of a group")
@@ -104,10 +114,50 @@ def group(b, a):
     check(b.find('#group-form input[name="clientSecret"]').get_attribute("value") == "", "the secret is not left in the form")
     b.shot("group-added", full=True)
 
+    b.tab("overview")
     b.sync_now("group-sync")
+    b.tab("sources")
     rows = d.find_elements(By.CSS_SELECTOR, "#spokes tbody tr")
     check(len(rows) == 1 + a.expect_members, f"{len(rows)} sources: the signed-in mailbox and the members'")
     b.shot("group-synced", full=True)
+
+
+def groupmanage(b, a):
+    d = b.driver
+    b.open_hub(a.admin_user, a.admin_password, a.hub)
+    b.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#groups-list .group"), message="the followed group")
+    b.click('#groups-list .group button[data-action="mode"]')
+    b.notice(f"The mailboxes of {a.group} are now receive-only")
+    b.wait(lambda d: "(receive only)" in d.find_element(By.CSS_SELECTOR, "#groups-list .group h3").text,
+           message="the group shown as receive only")
+    b.shot("group-receive-only", full=True)
+    b.click('#groups-list .group button[data-action="stop"]')
+    b.confirm(f"Stop following {a.group}?")
+    b.notice(f"The hub no longer follows {a.group}: {a.expect_members} sources paused")
+    b.wait(lambda d: "No group yet" in d.find_element(By.ID, "groups-list").text, message="no group any more")
+    b.shot("group-stopped", full=True)
+
+
+def migrate(b, a):
+    d = b.driver
+    b.open_hub(a.admin_user, a.admin_password, a.hub)
+    d.get(f"{b.url}/#/hubs/{a.hub}/spokes/{a.spoke}")
+    b.click("#migrate summary")
+    button = b.find("#migrate-sign-in")
+    check("Sign in with Microsoft" in button.text, f"the button says {button.text!r}")
+    b.shot("move-section", full=True)
+    button.click()
+    b.confirm("Move Exchange to Microsoft 365?")
+    accept = b.find('button[name="decision"][value="allow"]')
+    check("Permissions requested" in d.find_element(By.TAG_NAME, "h1").text, "the consent page")
+    b.shot("move-consent")
+    accept.click()
+    # Back through the wizard's return address to the source's page, where the move finishes.
+    b.notice("now syncs through Microsoft 365")
+    text = d.find_element(By.ID, "notice").text
+    check(f"{a.expect_kept} contacts kept their links" in text, f"the notice says {text!r}")
+    b.wait(lambda d: f"#/hubs/{a.hub}" in d.current_url and "/spokes/" not in d.current_url, message="back on the hub page")
+    b.shot("move-done", full=True)
 
 
 def main():
@@ -120,7 +170,9 @@ def main():
     p.add_argument("--client-id")
     p.add_argument("--client-secret")
     p.add_argument("--expect-members", type=int, default=0)
-    run(p, {"signin": signin, "group": group})
+    p.add_argument("--spoke")
+    p.add_argument("--expect-kept", type=int, default=0)
+    run(p, {"signin": signin, "group": group, "groupmanage": groupmanage, "migrate": migrate})
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -30,6 +31,17 @@ SYNC_WAIT = 120  # seconds for a sync run
 
 class Check(Exception):
     pass
+
+
+def axe_source():
+    """axe-core's script, as the axe-selenium-python package ships it (None without it)."""
+    try:
+        import axe_selenium_python
+    except ImportError:
+        return None
+    path = os.path.join(os.path.dirname(axe_selenium_python.__file__), "node_modules", "axe-core", "axe.min.js")
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
 
 def check(condition, message):
@@ -137,6 +149,53 @@ class Browser:
               .map(e => e.outerHTML.slice(0, 80));""")
         check(unlabelled == [], f"every input is labelled {unlabelled or ''}".strip())
 
+    def tab(self, tab_id):
+        """Opens a tab of the hub page (Overview, Sources, Contacts, History, Conflicts, Settings)."""
+        self.click(f'nav.tabs a[data-tab="{tab_id}"]')
+        self.find(f'.tab-content[data-tab="{tab_id}"]')
+        self.wait(lambda d: d.find_element(By.CSS_SELECTOR, f'nav.tabs a[data-tab="{tab_id}"]').get_attribute("aria-current") == "page",
+                  message=f"the {tab_id} tab is current")
+        self.check_url(tab_id)
+
+    def check_url(self, tab_id):
+        url = self.driver.current_url
+        check(url.endswith(f"/{tab_id}") or (tab_id == "overview" and "/hubs/" in url), f"the {tab_id} tab has its own address ({url})")
+
+    def accessible(self, page):
+        """The page passes axe-core's WCAG 2 A/AA rules (labels, landmarks, contrast, names, ARIA) and
+        a keyboard walk: Tab reaches every button, link and field, each with a visible focus ring."""
+        source = axe_source()
+        if source is None:
+            if os.environ.get("CI"):
+                raise Check("axe-selenium-python is missing (pinned in .ci/requirements.txt)")
+            print(f"skipped: axe-core check of {page} (axe-selenium-python is not installed)")
+        else:
+            self.driver.execute_script(source)
+            result = self.driver.execute_async_script("""
+                const done = arguments[arguments.length - 1];
+                axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })
+                  .then(r => done(r.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')) }))))
+                  .catch(e => done([{ id: 'axe-error', help: String(e), nodes: [] }]));""")
+            for v in result:
+                print(f"axe {page}: {v['id']} ({v.get('impact')}): {v['help']} at {v['nodes']}")
+            check(result == [], f"axe-core finds no WCAG 2 A/AA violation on {page}")
+        unreachable = self.driver.execute_script("""
+            const all = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')]
+              .filter(e => e.offsetParent !== null && !e.disabled);
+            return all.filter(e => e.tabIndex < 0).map(e => e.outerHTML.slice(0, 80));""")
+        check(unreachable == [], f"every control of {page} is reachable with Tab {unreachable or ''}".strip())
+        ringless = []
+        for _ in range(8):
+            self.driver.switch_to.active_element.send_keys(Keys.TAB)
+            ring = self.driver.execute_script("""
+                const e = document.activeElement; if (!e || e === document.body) return 'none';
+                const s = getComputedStyle(e.matches('input[type=radio]') ? (e.labels[0] ?? e) : e);
+                return (s.outlineStyle !== 'none' && s.outlineWidth !== '0px') || s.boxShadow !== 'none' ? 'ok' : e.outerHTML.slice(0, 60);""")
+            if ring not in ("ok", "none"):
+                ringless.append(ring)
+        check(ringless == [], f"each control focused with Tab on {page} shows a focus ring {ringless or ''}".strip())
+
     def sign_in(self, user, password):
         self.type("#user", user)
         self.type("#password", password)
@@ -153,11 +212,11 @@ class Browser:
         self.find("#sync-panel")
         self.wait(lambda d: d.find_element(By.ID, "sync-panel").get_attribute("data-running") == "false", message="no sync running")
 
-    def sync_now(self, name, expect="succeeded"):
+    def sync_now(self, name, expect="succeeded", live="events"):
         """Clicks Sync now on the hub page and waits for the run to end (see finish_sync)."""
         self.driver.execute_script(WATCH_PROGRESS)
         self.click("#sync-now")
-        finish_sync(self, name, expect=expect)
+        finish_sync(self, name, expect=expect, live=live)
 
     def confirm(self, expected):
         """Accepts the page's confirm() dialog, checking it says `expected`."""
@@ -174,7 +233,7 @@ class Browser:
         check("is-error" not in box.get_attribute("class"), f"the page says {box.text!r}")
 
 
-def finish_sync(b, name, phases_required=False, expect="succeeded"):
+def finish_sync(b, name, phases_required=False, expect="succeeded", live="events"):
     """On the hub page: sees the run (live progress), waits for its end, checks its status
     ("partial": synced with problems, as when deletions are held)."""
     d = b.driver
@@ -184,6 +243,8 @@ def finish_sync(b, name, phases_required=False, expect="succeeded"):
         b.shot(f"{name}-progress")
     b.wait(lambda d: d.find_element(By.ID, "sync-panel").get_attribute("data-running") == "false"
            and d.find_elements(By.CSS_SELECTOR, "#last-run"), timeout=SYNC_WAIT, message="the sync to finish")
+    seen = d.find_element(By.ID, "sync-panel").get_attribute("data-live")
+    check(seen == live, f"the progress came from {'the server' + chr(39) + 's event stream' if live == 'events' else 'polling'} ({seen})")
     bars = d.execute_script("return window.__sawBars")
     phases = d.execute_script("return [...window.__sawSpokes]")
     check(bars >= 1, f"live progress was shown ({bars} bars; source phases seen: {phases})")
