@@ -39,27 +39,8 @@ extension Contact: KindedItem {
 extension Event: KindedItem {
     public static var objectKind: ObjectKind { .calendar }
     public var identity: String? { uid.isEmpty ? nil : uid }
-    public func canonical() -> Event {
-        var e = self
-        Event.schema.normalize(&e)
-        return e
-    }
-    /// Until the event codec has hash slots of its own: FNV-1a over the event's JSON with sorted
-    /// keys (deterministic across runs and machines), set-like lists sorted first.
-    public var itemHash: ContentHash {
-        var e = self
-        e.rdates.sort { "\($0)" < "\($1)" }
-        e.exdates.sort { "\($0)" < "\($1)" }
-        e.overrides.sort { "\($0.recurrenceID)" < "\($1.recurrenceID)" }
-        if var m = e.master {
-            m.categories.sort()
-            m.attendees.sort { $0.address.lowercased() < $1.address.lowercased() }
-            e.master = m
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return ContentHash(hashing: (try? encoder.encode(e)) ?? Data())
-    }
+    public func canonical() -> Event { normalized() }
+    public var itemHash: ContentHash { rawContentHash }
 }
 
 extension CreateMarker {
