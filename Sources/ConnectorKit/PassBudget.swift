@@ -5,8 +5,8 @@ import Synchronization
 /// running when the budget is spent is cancelled and fails the spoke ("too slow"), so one stuck
 /// server cannot hold the pass (and the hub's lock) while the other spokes wait. Made afresh
 /// for each pass by whoever makes the connectors.
-public final class PassBudget: SpokeConnector {
-    let inner: any SpokeConnector
+public final class ItemPassBudget<Item: KindedItem>: ItemConnector {
+    let inner: any ItemConnector<Item>
     let budget: Duration
     let name: String
     /// Waits out what is left of the budget (injected by tests).
@@ -14,11 +14,11 @@ public final class PassBudget: SpokeConnector {
     let now: @Sendable () -> ContinuousClock.Instant
     private let started = Mutex<ContinuousClock.Instant?>(nil)
 
-    public init(
-        _ inner: any SpokeConnector, budget: Duration, name: String,
+    public init<Inner: ItemConnector>(
+        _ inner: Inner, budget: Duration, name: String,
         timer: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
-    ) {
+    ) where Inner.Item == Item {
         self.inner = inner
         self.budget = budget
         self.name = name
@@ -26,16 +26,16 @@ public final class PassBudget: SpokeConnector {
         self.now = now
     }
 
-    public var capabilities: Set<ContactField>? { inner.capabilities }
-    public var fit: (@Sendable (Contact) -> Contact)? { inner.fit }
+    public var capabilities: Set<Item.Field>? { inner.capabilities }
+    public var fit: (@Sendable (Item) -> Item)? { inner.fit }
     public var maxBatch: Int { inner.maxBatch }
     public var readOnly: Bool { inner.readOnly }
 
-    public func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage {
+    public func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> ItemPullPage<Item> {
         try await within { [inner] in try await inner.pull(since: cursor, page: page) }
     }
 
-    public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+    public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> ItemPullPage<Item> {
         try await within { [inner] in try await inner.pull(since: cursor, page: page, known: known) }
     }
 
@@ -43,15 +43,15 @@ public final class PassBudget: SpokeConnector {
         try await within { [inner] in try await inner.cursor(after: cursor, writes: writes) }
     }
 
-    public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
+    public func write(_ ops: [ItemWriteOp<Item>]) async throws -> [WriteOutcome] {
         try await within { [inner] in try await inner.write(ops) }
     }
 
-    public func fetch(_ id: RemoteID) async throws -> RemoteItem? {
+    public func fetch(_ id: RemoteID) async throws -> Remote<Item>? {
         try await within { [inner] in try await inner.fetch(id) }
     }
 
-    public func find(marker: CreateMarker) async throws -> RemoteItem? {
+    public func find(marker: CreateMarker) async throws -> Remote<Item>? {
         try await within { [inner] in try await inner.find(marker: marker) }
     }
 
@@ -70,3 +70,8 @@ public final class PassBudget: SpokeConnector {
         return value
     }
 }
+
+/// A contact spoke within a time budget (the contact spelling).
+public typealias PassBudget = ItemPassBudget<Contact>
+
+extension ItemPassBudget: SpokeConnector where Item == Contact {}

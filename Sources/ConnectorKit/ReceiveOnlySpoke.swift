@@ -9,19 +9,19 @@ import SyncModel
 /// proves no deletion by absence; writes go without the remote version, so a user's edit is
 /// overwritten instead of being a conflict to merge. Contacts the hub created and lost track
 /// of (a crash mid-create: they carry the hub's marker) still come through, to be linked.
-public struct ReceiveOnlySpoke: SpokeConnector {
-    let inner: any SpokeConnector
-    public init(_ inner: any SpokeConnector) { self.inner = inner }
+public struct ReceiveOnlyItemSpoke<Item: KindedItem>: ItemConnector {
+    let inner: any ItemConnector<Item>
+    public init<Inner: ItemConnector>(_ inner: Inner) where Inner.Item == Item { self.inner = inner }
 
-    public var capabilities: Set<ContactField>? { inner.capabilities }
-    public var fit: (@Sendable (Contact) -> Contact)? { inner.fit }
+    public var capabilities: Set<Item.Field>? { inner.capabilities }
+    public var fit: (@Sendable (Item) -> Item)? { inner.fit }
     public var maxBatch: Int { inner.maxBatch }
 
-    public func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> PullPage {
+    public func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> ItemPullPage<Item> {
         try await pull(since: cursor, page: page, known: .none)
     }
 
-    public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
+    public func pull(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> ItemPullPage<Item> {
         var p = try await inner.pull(since: cursor, page: page, known: known)
         let upserts = p.changes.compactMap { if case .upsert(let r) = $0 { r } else { nil } }
         let linked = try await known(upserts.map(\.id))
@@ -36,7 +36,7 @@ public struct ReceiveOnlySpoke: SpokeConnector {
         try await inner.cursor(after: cursor, writes: writes)
     }
 
-    public func write(_ ops: [WriteOp]) async throws -> [WriteOutcome] {
+    public func write(_ ops: [ItemWriteOp<Item>]) async throws -> [WriteOutcome] {
         try await inner.write(ops.map { op in
             switch op {
             case .create: op
@@ -46,6 +46,11 @@ public struct ReceiveOnlySpoke: SpokeConnector {
         })
     }
 
-    public func fetch(_ id: RemoteID) async throws -> RemoteItem? { try await inner.fetch(id) }
-    public func find(marker: CreateMarker) async throws -> RemoteItem? { try await inner.find(marker: marker) }
+    public func fetch(_ id: RemoteID) async throws -> Remote<Item>? { try await inner.fetch(id) }
+    public func find(marker: CreateMarker) async throws -> Remote<Item>? { try await inner.find(marker: marker) }
 }
+
+/// A receive-only contact spoke (the contact spelling).
+public typealias ReceiveOnlySpoke = ReceiveOnlyItemSpoke<Contact>
+
+extension ReceiveOnlyItemSpoke: SpokeConnector where Item == Contact {}

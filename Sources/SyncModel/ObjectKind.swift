@@ -18,7 +18,7 @@ public enum ObjectKind: String, Hashable, Sendable, Codable, CaseIterable, Custo
 /// An item type a hub can hold: what the engine needs beyond the field schema, at the level of
 /// the whole item (its kind, its identity across sources, its canonical form and content hash).
 /// The engine is written once over this; contacts and events conform.
-public protocol KindedItem: SyncItem {
+public protocol KindedItem: SyncItem where Field: Codable {
     static var objectKind: ObjectKind { get }
     /// The identity sources share for one item (vCard UID, iCalendar UID); nil when none.
     var identity: String? { get }
@@ -39,27 +39,8 @@ extension Contact: KindedItem {
 extension Event: KindedItem {
     public static var objectKind: ObjectKind { .calendar }
     public var identity: String? { uid.isEmpty ? nil : uid }
-    public func canonical() -> Event {
-        var e = self
-        Event.schema.normalize(&e)
-        return e
-    }
-    /// Until the event codec has hash slots of its own: FNV-1a over the event's JSON with sorted
-    /// keys (deterministic across runs and machines), set-like lists sorted first.
-    public var itemHash: ContentHash {
-        var e = self
-        e.rdates.sort { "\($0)" < "\($1)" }
-        e.exdates.sort { "\($0)" < "\($1)" }
-        e.overrides.sort { "\($0.recurrenceID)" < "\($1.recurrenceID)" }
-        if var m = e.master {
-            m.categories.sort()
-            m.attendees.sort { $0.address.lowercased() < $1.address.lowercased() }
-            e.master = m
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return ContentHash(hashing: (try? encoder.encode(e)) ?? Data())
-    }
+    public func canonical() -> Event { normalized() }
+    public var itemHash: ContentHash { rawContentHash }
 }
 
 extension CreateMarker {

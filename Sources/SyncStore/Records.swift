@@ -3,9 +3,9 @@ import SyncModel
 
 /// A canonical item of a hub. Never hard-deleted: a deletion is a tombstone, so it can be
 /// journaled, restored, and pushed to every spoke.
-public struct HubItem: Hashable, Sendable {
+public struct HubRecord<Item: KindedItem>: Hashable, Sendable {
     public var id: ItemID
-    public var contact: Contact
+    public var item: Item
     public var hash: ContentHash
     /// Hub-wide monotonic change sequence: bumped on every change, so "changed since" is a range.
     /// Unique per hub; writers commit `allocatedVersion` and the store hands out the next one.
@@ -14,16 +14,16 @@ public struct HubItem: Hashable, Sendable {
     /// When the change that produced this content was made at its source (conflict policy).
     public var modifiedAt: Date
     /// When each field changed, where that differs from `modifiedAt`.
-    public var fieldTimes = FieldTimes()
+    public var fieldTimes = ItemFieldTimes<Item.Field>()
 
     /// The version of an item in a batch: the store allocates the hub's next version at commit
     /// (in batch order), inside the transaction, so two writers can never hand out the same one.
-    public static let allocatedVersion: Int64 = -1
+    public static var allocatedVersion: Int64 { -1 }
 
-    public init(id: ItemID, contact: Contact, version: Int64, deleted: Bool = false, modifiedAt: Date) {
+    public init(id: ItemID, item: Item, version: Int64, deleted: Bool = false, modifiedAt: Date) {
         self.id = id
-        self.contact = contact
-        self.hash = contact.rawContentHash
+        self.item = item
+        self.hash = item.itemHash
         self.version = version
         self.deleted = deleted
         self.modifiedAt = modifiedAt
@@ -31,11 +31,11 @@ public struct HubItem: Hashable, Sendable {
 
     /// For stores reading an item back: the hash stored with it, not computed again.
     public init(
-        id: ItemID, contact: Contact, hash: ContentHash, version: Int64, deleted: Bool, modifiedAt: Date,
-        fieldTimes: FieldTimes = .init()
+        id: ItemID, item: Item, hash: ContentHash, version: Int64, deleted: Bool, modifiedAt: Date,
+        fieldTimes: ItemFieldTimes<Item.Field> = .init()
     ) {
         self.id = id
-        self.contact = contact
+        self.item = item
         self.hash = hash
         self.version = version
         self.deleted = deleted
@@ -44,14 +44,36 @@ public struct HubItem: Hashable, Sendable {
     }
 }
 
+/// A hub contact (the contact spelling).
+public typealias HubItem = HubRecord<Contact>
+
+extension HubRecord where Item == Contact {
+    public var contact: Contact {
+        get { item }
+        set { item = newValue }
+    }
+
+    public init(id: ItemID, contact: Contact, version: Int64, deleted: Bool = false, modifiedAt: Date) {
+        self.init(id: id, item: contact, version: version, deleted: deleted, modifiedAt: modifiedAt)
+    }
+
+    public init(
+        id: ItemID, contact: Contact, hash: ContentHash, version: Int64, deleted: Bool, modifiedAt: Date,
+        fieldTimes: FieldTimes = .init()
+    ) {
+        self.init(id: id, item: contact, hash: hash, version: version, deleted: deleted, modifiedAt: modifiedAt,
+                  fieldTimes: fieldTimes)
+    }
+}
+
 /// A hub item's counterpart in one spoke.
-public struct Link: Hashable, Sendable {
+public struct ItemLink<Item: KindedItem>: Hashable, Sendable {
     public var spoke: SpokeID
     public var item: ItemID
     public var remoteID: RemoteID
     public var remoteVersion: RemoteVersion?
     /// The canonical fields as last agreed with this spoke (hub terms): the base of the 3-way merge.
-    public var base: Contact
+    public var base: Item
     /// The hub item version the base corresponds to: equal means nothing to push.
     public var hubVersionSeen: Int64
     /// The hub wrote this item into the spoke (so it may remove it when it leaves the filter).
@@ -60,15 +82,15 @@ public struct Link: Hashable, Sendable {
     /// `hubVersionSeen` of a link whose item the hub is taking out of the spoke because it left
     /// the spoke's filter: committed before the remote delete, so a crash in between is not
     /// mistaken for a deletion made in the spoke.
-    public static let leavingFilterMark: Int64 = -1
+    public static var leavingFilterMark: Int64 { -1 }
     public var leavingFilter: Bool { hubVersionSeen == Self.leavingFilterMark }
     /// `hubVersionSeen` of a link committed with its item's change: the version the store
     /// allocates to that item in the same batch (or the item's stored version when the batch
     /// does not change it).
-    public static let seesBatchVersion: Int64 = -2
+    public static var seesBatchVersion: Int64 { -2 }
 
     public init(
-        spoke: SpokeID, item: ItemID, remoteID: RemoteID, remoteVersion: RemoteVersion?, base: Contact,
+        spoke: SpokeID, item: ItemID, remoteID: RemoteID, remoteVersion: RemoteVersion?, base: Item,
         hubVersionSeen: Int64, createdByHub: Bool
     ) {
         self.spoke = spoke
@@ -81,17 +103,19 @@ public struct Link: Hashable, Sendable {
     }
 }
 
+public typealias Link = ItemLink<Contact>
+
 /// Recorded before a remote create, removed when the link is committed: after a crash in between,
 /// the engine looks the marker up remotely instead of creating a duplicate.
-public struct CreateIntent: Hashable, Sendable {
+public struct ItemCreateIntent<Item: KindedItem>: Hashable, Sendable {
     public var spoke: SpokeID
     public var item: ItemID
     public var marker: CreateMarker
     /// The content sent (hub terms): the base when the created item is found again, so edits
     /// made to it in the spoke meanwhile merge instead of being overwritten or undone.
-    public var base: Contact
+    public var base: Item
     public var startedAt: Date
-    public init(spoke: SpokeID, item: ItemID, marker: CreateMarker, base: Contact, startedAt: Date) {
+    public init(spoke: SpokeID, item: ItemID, marker: CreateMarker, base: Item, startedAt: Date) {
         self.spoke = spoke
         self.item = item
         self.marker = marker
@@ -99,6 +123,8 @@ public struct CreateIntent: Hashable, Sendable {
         self.startedAt = startedAt
     }
 }
+
+public typealias CreateIntent = ItemCreateIntent<Contact>
 
 public enum JournalKind: String, Hashable, Sendable, Codable {
     case created, updated, deleted, restored
@@ -124,7 +150,7 @@ public enum JournalSource: Hashable, Sendable, Codable, CustomStringConvertible 
     }
 }
 
-public struct JournalEntry: Hashable, Sendable {
+public struct ItemJournalEntry<Item: KindedItem>: Hashable, Sendable {
     /// Assigned by the store, increasing per hub.
     public var seq: Int64
     public var hub: HubID
@@ -133,14 +159,14 @@ public struct JournalEntry: Hashable, Sendable {
     public var source: JournalSource
     public var at: Date
     public var kind: JournalKind
-    public var old: Contact?
-    public var new: Contact?
+    public var old: Item?
+    public var new: Item?
     /// Fields changed differently on both sides and settled by the conflict policy.
-    public var conflicts: [ContactField]
+    public var conflicts: [Item.Field]
 
     public init(
         seq: Int64 = 0, hub: HubID, run: RunID?, item: ItemID, source: JournalSource, at: Date, kind: JournalKind,
-        old: Contact?, new: Contact?, conflicts: [ContactField] = []
+        old: Item?, new: Item?, conflicts: [Item.Field] = []
     ) {
         self.seq = seq
         self.hub = hub
@@ -154,6 +180,8 @@ public struct JournalEntry: Hashable, Sendable {
         self.conflicts = conflicts
     }
 }
+
+public typealias JournalEntry = ItemJournalEntry<Contact>
 
 /// Per-spoke sync position and last outcome.
 public enum ListingPageTag {}

@@ -15,15 +15,15 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
 /// Everything one transaction writes. The engine builds a batch per step and commits it
 /// atomically: either all of it lands or none, which is what makes a crash at any point safe.
-public struct WriteBatch: Sendable {
-    public var items: [HubItem] = []
+public struct ItemWriteBatch<Item: KindedItem>: Sendable {
+    public var items: [HubRecord<Item>] = []
     /// Upserted by (spoke, item); the (spoke, remote id) pair is unique as well.
-    public var links: [Link] = []
+    public var links: [ItemLink<Item>] = []
     public var removedLinks: [LinkKey] = []
-    public var addedIntents: [CreateIntent] = []
+    public var addedIntents: [ItemCreateIntent<Item>] = []
     public var removedIntents: [LinkKey] = []
     /// `seq` is assigned by the store.
-    public var journal: [JournalEntry] = []
+    public var journal: [ItemJournalEntry<Item>] = []
     public var spokeStates: [SpokeState] = []
     public var runs: [RunRecord] = []
     /// Replaces the hold of that spoke.
@@ -49,6 +49,9 @@ public struct WriteBatch: Sendable {
             && spokes.isEmpty && pruneBefore == nil
     }
 }
+
+/// One batch of a contact hub (the contact spelling).
+public typealias WriteBatch = ItemWriteBatch<Contact>
 
 public struct LinkKey: Hashable, Sendable {
     public var spoke: SpokeID
