@@ -136,4 +136,18 @@ struct SecondPassAPITests {
             #expect(held.map(\.0) == ["a", "b"] && held.map(\.1) == [6, 0])
         }
     }
+
+    @Test func theSyncStatusIsStreamedAsServerSentEvents() async throws {
+        let fx = Fixture()  // its `sleep` returns at once: the stream's quiet time is up at once
+        try await fx.run { c in
+            try await synced(fx, c, people: 1)
+            let r = try await c.call(.get, "/api/hubs/h/sync/events")
+            #expect(r.status == .ok && r.headers[.contentType] == "text/event-stream")
+            #expect(r.body.hasPrefix("retry: 2000\nevent: status\ndata: {"), "\(r.body)")
+            let data = try #require(r.body.split(separator: "\n").first { $0.hasPrefix("data: ") }?.dropFirst(6))
+            let status = try #require(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
+            #expect(status["running"] as? Bool == false && (status["lastRun"] as? [String: Any])?["status"] as? String == "succeeded")
+            #expect(try await c.call(.get, "/api/hubs/nope/sync/events").status == .notFound)
+        }
+    }
 }

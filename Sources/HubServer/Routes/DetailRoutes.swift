@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import ServiceLifecycle
+import Synchronization
 import SyncCore
 import SyncEngine
 import SyncModel
@@ -36,25 +38,39 @@ extension HubApp {
         }
     }
 
-    /// Sends the sync status now and at each change, until a pass seen running ends (or 25 s
-    /// pass with none: the browser's EventSource connects again, so no stream lives forever).
+    /// Sends the sync status now and at each change, until a pass seen running ends, 25 s pass
+    /// (the browser's EventSource connects again: no stream outlives its use) or the server shuts
+    /// down gracefully.
     func streamStatus(_ hub: HubID, to writer: inout any ResponseBodyWriter) async throws {
         let (watch, changes) = runner.watch()
         defer { runner.unwatch(watch) }
+        let end = StreamEnd()
+        let idle = Task { [sleep, runner] in
+            guard (try? await sleep(.seconds(25))) != nil else { return }
+            end.set()
+            runner.signal(watch)
+        }
+        defer { idle.cancel() }
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        var sawRunning = false
-        let idle = Task { [sleep] in try? await sleep(.seconds(25)); runner.signal(watch) }
-        defer { idle.cancel() }
-        var status = try runner.status(hub)
-        try await writer.write(ByteBuffer(string: "retry: 2000\nevent: status\ndata: \(String(decoding: try encoder.encode(status), as: UTF8.self))\n\n"))
-        sawRunning = status.running
-        for await _ in changes {
-            status = try runner.status(hub)
-            try await writer.write(ByteBuffer(string: "event: status\ndata: \(String(decoding: try encoder.encode(status), as: UTF8.self))\n\n"))
-            if sawRunning && !status.running { break }
-            sawRunning = sawRunning || status.running
-            if idle.isCancelled || (!status.running && !sawRunning && Task.isCancelled) { break }
+        let event = { (status: SyncStatusDTO) in
+            ByteBuffer(string: "event: status\ndata: \(String(decoding: try encoder.encode(status), as: UTF8.self))\n\n")
+        }
+        try await withGracefulShutdownHandler {
+            var status = try runner.status(hub)
+            try await writer.write(ByteBuffer(string: "retry: 2000\n"))
+            try await writer.write(try event(status))
+            var sawRunning = status.running
+            for await _ in changes {
+                if end.isSet { break }
+                status = try runner.status(hub)
+                try await writer.write(try event(status))
+                if sawRunning && !status.running { break }
+                sawRunning = sawRunning || status.running
+            }
+        } onGracefulShutdown: { [runner] in
+            end.set()
+            runner.signal(watch)
         }
         try await writer.finish(nil)
     }
@@ -127,6 +143,13 @@ extension HubApp {
         }
         return out
     }
+}
+
+/// Set once a status stream should end (its time is up, or the server is shutting down).
+final class StreamEnd: Sendable {
+    private let flag = Mutex(false)
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
 }
 
 struct ConflictFieldDTO: ResponseCodable { var field: String; var winner: String?; var other: String? }

@@ -2,7 +2,7 @@
 // (undo one change; filters), the conflicts (use the other value) and the contacts (search).
 import { get, post } from './api.js';
 import { h, notify, plural, when, busy, newID, fieldLabel } from './dom.js';
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 
 export function runLabel(run) {
   if (!run) return h('span', { class: 'badge' }, t('Not synced yet'));
@@ -165,12 +165,12 @@ export function journalSection(path, hub, changed) {
       const inner = h('ol', { class: 'journal' });
       const summary = h('summary', {});
       const fold = h('li', { class: 'added-fold' }, h('details', {}, summary, inner));
-      group.added = { inner, summary, n: 0 };
+      group.added = { inner, summary, fold, n: 0 };
       group.items.append(fold);
     }
     group.added.n += 1;
     group.added.inner.append(item);
-    group.added.summary.textContent = t('{n} contacts added', { n: group.added.n });
+    group.added.summary.textContent = tn(group.added.n, '1 contact added', '{n} contacts added');
     return group;
   };
 
@@ -189,6 +189,12 @@ export function journalSection(path, hub, changed) {
       if (needle && !e.name.toLowerCase().includes(needle)) continue;
       const g = place(e);
       if (!groups.includes(g)) groups.push(g);
+    }
+    // One "Added" alone needs no folding.
+    for (const g of groups) {
+      if (g.added?.n !== 1) continue;
+      g.added.fold.replaceWith(g.added.inner.firstChild);
+      g.added = null;
     }
     return groups.map((g) => g.element);
   }
@@ -271,7 +277,7 @@ export function contactsSection(path, hubID) {
     if (mine !== generation) return null;
     offset = from + result.contacts.length;
     more.hidden = offset >= result.total;
-    count.textContent = query ? t('{n} contacts match "{query}".', { n: result.total, query }) : t('{n} contacts.', { n: result.total });
+    count.textContent = query ? tn(result.total, '1 contact matches "{query}".', '{n} contacts match "{query}".', { query }) : tn(result.total, '1 contact.', '{n} contacts.');
     return result.contacts.map(row);
   }
   async function load() {

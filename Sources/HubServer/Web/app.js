@@ -9,7 +9,7 @@ import { showWizard } from './wizard.js';
 import { showHub, nextSyncText } from './hub.js';
 import { showSpokeOptions } from './options.js';
 import { runLabel } from './activity.js';
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 
 const main = document.getElementById('main');
 let cleanup = null;
@@ -72,7 +72,7 @@ async function showHome(view) {
             hub.lastRun?.finishedAt ? [' ', when(hub.lastRun.finishedAt)] : null),
           h('li', { class: 'next-sync' }, nextSyncText(hub)),
           hub.heldDeletions > 0 ? h('li', {}, h('a', { class: 'badge warn held', href: `#/hubs/${encodeURIComponent(hub.id)}` },
-            t('{n} deletions waiting for your approval', { n: hub.heldDeletions }))) : null))));
+            tn(hub.heldDeletions, '1 deletion waiting for your approval', '{n} deletions waiting for your approval'))) : null))));
   view.replaceChildren(
     h('div', { class: 'page-head' }, h('h1', {}, t('Your hubs')), hubs.length ? setUp : null),
     list);

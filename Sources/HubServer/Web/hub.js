@@ -11,7 +11,7 @@ import { h, focusHeading, notify, plural, when, busy, checkbox, newID, kindIcon,
 import { runsSection, journalSection, contactsSection, conflictsSection, statsText, runLabel } from './activity.js';
 import { groupsSection } from './groups.js';
 import { contactDetail } from './contact.js';
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 
 let handedOver = null;
 
@@ -29,8 +29,8 @@ export const tabs = () => [
 /** "Next sync at 14:05" (or "Next sync: now"), for the hub list and the hub page. */
 export function nextSyncText(hub) {
   if (!hub.scheduleMinutes) return t('Syncs only when you click Sync now');
-  if (!hub.nextSyncAt) return t('Syncs every {n} minutes', { n: hub.scheduleMinutes });
-  return [t('Syncs every {n} minutes', { n: hub.scheduleMinutes }), ' · ', t('next sync'), ' ', when(hub.nextSyncAt)];
+  if (!hub.nextSyncAt) return tn(hub.scheduleMinutes, 'Syncs every minute', 'Syncs every {n} minutes');
+  return [tn(hub.scheduleMinutes, 'Syncs every minute', 'Syncs every {n} minutes'), ' · ', t('next sync'), ' ', when(hub.nextSyncAt)];
 }
 
 export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = null) {
@@ -93,7 +93,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
       h('li', { id: 'hub-next-sync' }, nextSyncText(hub)));
     holdsBox.replaceChildren(...hub.holds.map((hold) => holdBox(hold)));
     conflictsLink.replaceChildren(hub.conflictCount
-      ? h('a', { href: link('conflicts') }, t('{n} conflicts settled recently: check them', { n: hub.conflictCount }))
+      ? h('a', { href: link('conflicts') }, tn(hub.conflictCount, '1 conflict settled recently: check it', '{n} conflicts settled recently: check them'))
       : h('span', { class: 'muted' }, t('No conflicts recently.')));
     for (const a of tabBar.querySelectorAll('a[data-tab=conflicts] .badge')) a.textContent = String(hub.conflictCount);
   };
@@ -101,8 +101,8 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
   const holdBox = (hold) => {
     const decide = (approve, button) => {
       const question = approve
-        ? t('Delete these {n} contacts from the hub and from every other source?', { n: hold.count })
-        : t('Keep these {n} contacts? They will be written back to {source}.', { n: hold.count, source: hold.spokeName });
+        ? tn(hold.count, 'Delete this contact from the hub and from every other source?', 'Delete these {n} contacts from the hub and from every other source?')
+        : tn(hold.count, 'Keep this contact? It will be written back to {source}.', 'Keep these {n} contacts? They will be written back to {source}.', { source: hold.spokeName });
       if (!confirm(question)) return;
       busy(button, async () => {
         await post(path('holds', hold.spoke, approve ? 'approve' : 'reject'));
@@ -113,7 +113,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
     const approve = h('button', { type: 'button', class: 'danger', onclick: () => decide(true, approve) }, t('Approve the deletions'));
     const reject = h('button', { type: 'button', onclick: () => decide(false, reject) }, t('Reject: keep the contacts'));
     return h('section', { class: 'warn-box', 'data-spoke': hold.spoke, 'aria-label': t('Held deletions from {source}', { source: hold.spokeName }) },
-      h('h2', {}, t('{n} contacts deleted in {source} are waiting for your approval', { n: hold.count, source: hold.spokeName })),
+      h('h2', {}, tn(hold.count, '1 contact deleted in {source} is waiting for your approval', '{n} contacts deleted in {source} are waiting for your approval', { source: hold.spokeName })),
       h('p', {}, hold.reason, ' (', when(hold.detectedAt), ')'),
       hold.sample.length ? h('p', {}, t('Among them:'), ' ', hold.sample.join(', '), hold.count > hold.sample.length ? '…' : '') : null,
       h('div', { class: 'actions' }, approve, reject));
@@ -133,7 +133,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
       } }, t('Remove'), h('span', { class: 'visually-hidden' }, ` ${s.name}`));
       const problems = [
         s.status.heldDeletions ? h('div', {}, h('a', { class: 'badge warn', href: link('overview') },
-          t('{n} deletions held for your approval', { n: s.status.heldDeletions }))) : null,
+          tn(s.status.heldDeletions, '1 deletion held for your approval', '{n} deletions held for your approval'))) : null,
         s.status.problem ? problemText(s.status.problem) : null,
       ].filter(Boolean);
       return h('tr', { 'data-spoke': s.id },
@@ -169,7 +169,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
       if (on.input.checked && !(n >= 1)) { notify(t('Enter a number of minutes, 1 or more.'), { error: true }); minutes.focus(); return; }
       busy(save, async () => {
         hub = await patch(path(), { scheduleMinutes: on.input.checked ? n : 0 });
-        notify(hub.scheduleMinutes ? t('This hub now syncs every {n} minutes.', { n: hub.scheduleMinutes }) : t('Automatic sync is off.'));
+        notify(hub.scheduleMinutes ? tn(hub.scheduleMinutes, 'This hub now syncs every minute.', 'This hub now syncs every {n} minutes.') : t('Automatic sync is off.'));
         drawHub();
       });
     } }, h('h2', {}, t('Schedule')), h('p', { class: 'muted' }, nextSyncText(hub)),
@@ -187,7 +187,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
 
   const tabBar = h('nav', { class: 'tabs', 'aria-label': t('Hub sections') }, h('ul', {}, tabs().map((x) => h('li', {},
     h('a', { href: link(x.id), 'data-tab': x.id, 'aria-current': x.id === tab ? 'page' : null }, x.title,
-      x.id === 'conflicts' ? [' ', h('span', { class: 'badge', 'aria-label': t('{n} conflicts', { n: hub.conflictCount }) }, String(hub.conflictCount))] : null)))));
+      x.id === 'conflicts' ? [' ', h('span', { class: 'badge', 'aria-label': tn(hub.conflictCount, '1 conflict', '{n} conflicts') }, String(hub.conflictCount))] : null)))));
 
   const panel = (id, heading, ...children) => h('section', { class: 'panel', 'aria-labelledby': `${id}-heading`, id },
     h('h2', { id: `${id}-heading` }, heading), ...children);

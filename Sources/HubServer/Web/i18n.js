@@ -32,3 +32,6 @@ export function formatNumber(n) {
   numbers ??= new Intl.NumberFormat(language());
   return numbers.format(n);
 }
+
+/** `one` or `many` by the count: tn(n, "{n} contact", "{n} contacts"); both are texts of their own. */
+export const tn = (n, one, many, vars = {}) => t(n === 1 ? one : many, { ...vars, n });

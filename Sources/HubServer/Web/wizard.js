@@ -4,7 +4,7 @@
 // Its state lives in sessionStorage, so a reload or the trip to "Sign in with Google" resumes it.
 import { get, post, patch, del, hubPath, APIError } from './api.js';
 import { h, field, focusHeading, notify, setFieldError, checkbox, kindIcon } from './dom.js';
-import { t } from './i18n.js';
+import { t, tn } from './i18n.js';
 import { connectionStep } from './connect.js';
 import { optionsForm, mappableFields } from './options.js';
 import { expectSync } from './hub.js';
@@ -287,7 +287,7 @@ class Wizard {
         return h('li', {}, h('label', { for: id },
           h('input', { type: 'radio', name: 'folder', id, value: f.id, checked: f.id === selected }),
           h('span', {}, h('strong', {}, f.name), f.isDefault ? h('span', { class: 'muted' }, ` ${t('(default)')}`) : null,
-            h('span', { class: 'detail' }, [f.detail, Number.isInteger(f.count) ? t('{n} contacts', { n: f.count }) : null]
+            h('span', { class: 'detail' }, [f.detail, Number.isInteger(f.count) ? tn(f.count, '1 contact', '{n} contacts') : null]
               .filter(Boolean).join(' · ')))));
       })));
     const single = folders.length === 1 ? folders[0] : null;
@@ -425,7 +425,7 @@ class Wizard {
       every.hidden = !on.input.checked;
       const n = Number.parseInt(minutes.value, 10);
       explain.textContent = on.input.checked
-        ? t('After this first sync, HubSync syncs every {n} minutes by itself. You can change this in the hub\'s settings.', { n: n >= 1 ? n : 15 })
+        ? tn(n >= 1 ? n : 15, 'After this first sync, HubSync syncs every minute by itself. You can change this in the hub\'s settings.', 'After this first sync, HubSync syncs every {n} minutes by itself. You can change this in the hub\'s settings.')
         : t('HubSync syncs only when you click Sync now on the hub\'s page.');
     };
     on.input.addEventListener('change', draw);

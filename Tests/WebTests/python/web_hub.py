@@ -124,7 +124,7 @@ def conflict(b, a):
     b.open_hub(a.admin_user, a.admin_password, a.hub)
     b.sync_now("conflicting")
     count = b.find("#conflict-count a")
-    check("1 conflicts" in count.text or "conflicts settled" in count.text, f"the overview counts the conflict: {count.text!r}")
+    check(count.text == "1 conflict settled recently: check it", f"the overview counts the conflict: {count.text!r}")
     count.click()
     b.find('.tab-content[data-tab="conflicts"]')
     item = b.wait(lambda d: [li for li in d.find_elements(By.CSS_SELECTOR, "#conflict-list > li")
