@@ -105,6 +105,7 @@ public final class HubApp: Sendable {
         router.add(middleware: SessionMiddleware(sessions: sessions, policy: policy, trustedProxies: Set(settings.trustedProxies), logger: logger))
         addAuthRoutes(router)
         addCatalogRoutes(router)
+        addLanguageRoutes(router)
         addHubRoutes(router)
         addGroupRoutes(router)
         addMigrationRoutes(router)

@@ -101,7 +101,7 @@ extension HubApp {
         let hub = try hub(context)
         let id = SpokeID(try context.parameters.require("spoke"))
         guard let spoke = try store.spokes(hub: hub.id).first(where: { $0.id == id }) else {
-            throw APIError.notFound("spoke \(id) in hub \(hub.id)")
+            throw APIError.notFound("source \(id) in hub \(hub.id)")
         }
         return (hub, spoke)
     }

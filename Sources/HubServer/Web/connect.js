@@ -2,7 +2,7 @@
 // Google"), checked live: required fields here, then "Check connection" asks the server, which
 // names the field to blame (shown next to it).
 import { get, post, APIError } from './api.js';
-import { h, fill, field, checkbox, setFieldError, plural } from './dom.js';
+import { h, fill, field, checkbox, setFieldError } from './dom.js';
 import { t } from './i18n.js';
 
 const sentence = (label) => (/^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label);
@@ -61,7 +61,7 @@ export function connectionStep(wizard) {
     if (!f.required || f.type === 'checkbox') return '';
     const input = inputs[f.name];
     if ((f.type === 'password' ? input.value : input.value.trim()) !== '') return '';
-    return `${f.type === 'select' ? 'Choose' : 'Enter'} the ${sentence(f.label)}.`;
+    return f.type === 'select' ? t('Choose the {field}.', { field: sentence(f.label) }) : t('Enter the {field}.', { field: sentence(f.label) });
   };
 
   const changed = () => {
@@ -107,10 +107,10 @@ export function connectionStep(wizard) {
     const done = draft.signIn?.status === 'done';
     const button = h('button', { type: 'button', class: done ? 'small' : 'google-button', id: 'sign-in',
       'aria-describedby': 'signin-error', onclick: () => startSignIn(button) },
-      done ? 'Use another account' : [h('span', { class: 'g', 'aria-hidden': 'true' }, provider[0]), `Sign in with ${provider}`]);
+      done ? t('Use another account') : [h('span', { class: 'g', 'aria-hidden': 'true' }, provider[0]), t('Sign in with {provider}', { provider })]);
     fill(signInBox,
       done ? h('p', { class: 'signed-in', id: 'signed-in-as' }, h('span', { class: 'ok', 'aria-hidden': 'true' }, '✓'),
-        'Signed in as ', h('strong', {}, draft.signIn.account ?? 'your account')) : null,
+        t('Signed in as'), ' ', h('strong', {}, draft.signIn.account ?? t('your account'))) : null,
       button, signInError);
   };
   drawSignIn();
@@ -123,7 +123,7 @@ export function connectionStep(wizard) {
       if (message && !first) first = inputs[f.name];
     }
     if (signInNeeded() && draft.signIn?.status !== 'done') {
-      signInError.textContent = `Sign in with ${provider} first.`;
+      signInError.textContent = t('Sign in with {provider} first.', { provider });
       first ??= signInBox.querySelector('button');
     }
     first?.focus();
@@ -150,23 +150,23 @@ export function connectionStep(wizard) {
   /** Asks the server; true when the settings work (the discovery is kept for the next step). */
   const check = async () => {
     if (!validate()) {
-      setStatus('bad', 'Some details are missing.');
+      setStatus('bad', t('Some details are missing.'));
       return false;
     }
     const form = read();
     const snapshot = JSON.stringify(form);
     if (draft.discovery && draft.checked === snapshot) return true;
     for (const input of Object.values(inputs)) setFieldError(input, '');
-    setStatus('busy', 'Checking the connection…');
+    setStatus('busy', t('Checking the connection…'));
     checkButton.disabled = true;
     try {
       const discovery = await post(`/api/spoke-kinds/${encodeURIComponent(kind.kind)}/discover`, form);
       draft.discovery = discovery;
       draft.checked = snapshot;
-      const where = [discovery.account ? `as ${discovery.account}` : null, discovery.endpoint ? `to ${discovery.endpoint}` : null]
-        .filter(Boolean).join(' ');
-      const count = discovery.folders?.length ?? 0;
-      setStatus('ok', `✓ Connected${where ? ` ${where}` : ''}. Found ${plural(count, 'address book')}.`);
+      const where = [discovery.account ? t('as {account}', { account: discovery.account }) : null,
+        discovery.endpoint ? t('to {server}', { server: discovery.endpoint }) : null].filter(Boolean).join(' ');
+      const n = discovery.folders?.length ?? 0;
+      setStatus('ok', `✓ ${where ? t('Connected {where}.', { where }) : t('Connected.')} ${t('Found {n} address books.', { n })}`);
       return true;
     } catch (error) {
       draft.discovery = null;
@@ -195,7 +195,7 @@ export function connectionStep(wizard) {
   // Coming back from Google: ask how the sign-in went, then check the account right away.
   const afterReturn = async () => {
     const id = draft.signIn?.id;
-    setStatus('busy', 'Finishing the sign-in…');
+    setStatus('busy', t('Finishing the sign-in…'));
     try {
       const result = await get(`/api/sign-ins/${encodeURIComponent(id)}`);
       if (result.status === 'done') {
@@ -209,13 +209,13 @@ export function connectionStep(wizard) {
       drawSignIn();
       clearStatus();
       signInError.textContent = result.status === 'failed'
-        ? `Signing in with Google did not work: ${result.error ?? 'unknown error'}. Try again.`
-        : 'The sign-in was not finished. Try again.';
+        ? t('Signing in with Google did not work: {error}. Try again.', { error: result.error ?? t('unknown error') })
+        : t('The sign-in was not finished. Try again.');
     } catch (error) {
       draft.signIn = null;
       drawSignIn();
       clearStatus();
-      signInError.textContent = error.status === 404 ? 'This sign-in has expired. Sign in again.' : error.message;
+      signInError.textContent = error.status === 404 ? t('This sign-in has expired. Sign in again.') : error.message;
     }
   };
 

@@ -7,7 +7,7 @@
 //   #/hubs/<hub>/settings   Settings: schedule, deleting the hub
 // A running sync's status is pushed by the server (server-sent events); polling is the fallback.
 import { get, post, patch, del, hubPath } from './api.js';
-import { h, focusHeading, notify, plural, when, busy, checkbox, newID, kindIcon, problemText } from './dom.js';
+import { h, focusHeading, notify, when, busy, checkbox, newID, kindIcon, problemText } from './dom.js';
 import { runsSection, journalSection, contactsSection, conflictsSection, statsText, runLabel } from './activity.js';
 import { groupsSection } from './groups.js';
 import { contactDetail } from './contact.js';

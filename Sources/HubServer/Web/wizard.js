@@ -361,9 +361,7 @@ class Wizard {
   async more() {
     const { state } = this;
     return {
-      intro: state.spokes.length === 1
-        ? t('Your hub "{name}" has one source:', { name: state.hub.name })
-        : t('Your hub "{name}" has {n} sources:', { name: state.hub.name, n: state.spokes.length }),
+      intro: t('Your hub "{name}" has {n} sources:', { name: state.hub.name, n: state.spokes.length }),
       content: [
         h('ul', { id: 'spoke-summary', class: 'plain-list' }, state.spokes.map((s) => h('li', {},
           h('span', { class: 'source-name' }, kindIcon(s.kind), h('strong', {}, s.name)), ` (${s.kindName})`))),
