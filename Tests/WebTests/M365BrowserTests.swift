@@ -34,6 +34,9 @@ import TestSupport
             graph.consent = .consentPage
             let (members, _) = try graph.seedDemoTenant(contactsPerUser: 3)
             _ = try await graph.start()
+            // A first sync of nine contacts is over in milliseconds: slowed down so the page sees
+            // it running, as the other browser tests do with their emulators.
+            graph.faults.latency = .milliseconds(200)
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hubsync-m365-web-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let store = try SQLiteStore(path: directory.appendingPathComponent("hub.sqlite").path)

@@ -209,7 +209,7 @@ export function connectionStep(wizard) {
       drawSignIn();
       clearStatus();
       signInError.textContent = result.status === 'failed'
-        ? t('Signing in with Google did not work: {error}. Try again.', { error: result.error ?? t('unknown error') })
+        ? t('Signing in with {provider} did not work: {problem}. Try again.', { provider, problem: result.error ?? t('unknown error') })
         : t('The sign-in was not finished. Try again.');
     } catch (error) {
       draft.signIn = null;

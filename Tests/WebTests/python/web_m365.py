@@ -125,6 +125,7 @@ def group(b, a):
 def groupmanage(b, a):
     d = b.driver
     b.open_hub(a.admin_user, a.admin_password, a.hub)
+    b.tab("sources")
     b.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#groups-list .group"), message="the followed group")
     b.click('#groups-list .group button[data-action="mode"]')
     b.notice(f"The mailboxes of {a.group} are now receive-only")

@@ -321,6 +321,13 @@ def setup(b, a):
     check(bg != "rgb(245, 247, 250)", f"dark mode changes the page's colours ({bg})")
     b.accessible("the hub list in dark mode")
     b.shot("hub-list-dark")
+    item = b.find(".hub-list > li a.title")
+    item.click()
+    b.find("#sync-panel")
+    b.accessible("the hub overview in dark mode")
+    b.tab("sources")
+    b.accessible("the sources tab in dark mode")
+    b.shot("hub-sources-dark", full=True)
     d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
 
 
