@@ -110,6 +110,7 @@ public final class HubApp: Sendable {
         addMigrationRoutes(router)
         addActivityRoutes(router)
         addDetailRoutes(router)
+        addCalendarRoutes(router)
         return router
     }
 

@@ -11,7 +11,7 @@ extension HubApp {
 
         router.get("/api/objects") { _, _ in
             [ObjectKind(id: "contacts", name: "Contacts", available: true, note: nil),
-             ObjectKind(id: "calendars", name: "Shared calendars", available: false, note: "Coming soon")]
+             ObjectKind(id: "calendar", name: "Shared calendars", available: true, note: nil)]
         }
         router.get("/api/spoke-kinds") { _, _ in self.provider.kinds }
         router.get("/api/fields") { _, _ in StandardFields(text: TextField.allCases.map(\.rawValue)) }
