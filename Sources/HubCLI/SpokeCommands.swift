@@ -65,9 +65,9 @@ struct SpokeGroup: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Hub id or name.") var hub: String
         @Option(help: "The spoke's name.") var name: String
-        @Option(help: "Kind of source: folder, carddav, ews, google, m365 (Microsoft 365) or m365-directory (a tenant's users, read-only).")
+        @Option(help: "Kind of source: folder, carddav, ews, google, m365 (Microsoft 365) or m365-directory (a tenant's users, read-only); on a calendar hub caldav or ics-folder.")
         var kind: SpokeKind = .folder
-        @Option(help: "For a folder spoke: the directory of .vcf files (created when missing).") var path: String?
+        @Option(help: "For a folder spoke: the directory of .vcf files (.ics for ics-folder; created when missing).") var path: String?
         @OptionGroup var network: NetworkFlags
         @OptionGroup var exchange: ExchangeFlags
         @OptionGroup var google: GoogleFlags
@@ -82,6 +82,7 @@ struct SpokeGroup: AsyncParsableCommand {
             let name = try checkedName(self.name, what: "spoke")
             let id = SpokeID(slug(name))
             if existing.contains(where: { $0.id == id }) { throw CLIError("hub \(h.id) has a spoke \(id) already") }
+            try CalendarSpokes.check(kind, fits: h)
             let settings = try await cliSetup { try await checkedSettings(ctx) }
             var o = SpokeOptions()
             try options.apply(to: &o)
@@ -90,7 +91,7 @@ struct SpokeGroup: AsyncParsableCommand {
             let spoke = SpokeConfig(
                 id: id, hub: h.id, name: name, kind: kind, position: (existing.map(\.position).max() ?? -1) + 1,
                 options: o, settings: settings)
-            _ = try ctx.connector(for: spoke)
+            if kind.objectKind == .calendar { _ = try ctx.calendarConnector(for: spoke) } else { _ = try ctx.connector(for: spoke) }
             try ctx.store.saveSpoke(spoke)
             Console.line("added spoke \(id) (\(name)) to hub \(h.id)")
             for line in describe(o) { Console.line("  " + line) }
@@ -139,6 +140,14 @@ struct SpokeGroup: AsyncParsableCommand {
                 return made.settings
             case .memory:
                 return [:]
+            case .caldav:
+                let client = input.client(logger: ctx.logger)
+                let calendar = try await CalendarSpokes.calendar(input, client: client)
+                Console.line("calendar: \(calendar.url.absoluteString)" + (calendar.displayName.map { " (\($0))" } ?? ""))
+                return try input.settings(url: calendar.url, client: client, secrets: ctx.secrets())
+            case .icsFolder:
+                guard path != nil else { throw CLIError("an ics-folder spoke needs --path DIR") }
+                return try FolderSetup.settings(path)
             }
         }
     }

@@ -1,8 +1,10 @@
 /// The kinds of source a spoke can connect to.
 public enum SpokeKind: String, Hashable, Sendable, Codable, CaseIterable {
     /// `folder`: a directory of .vcf files, one contact each. `directory`: a Microsoft 365
-    /// tenant's users (Entra ID), read-only.
+    /// tenant's users (Entra ID), read-only. `caldav`, `ics-folder`: calendars (a CalDAV
+    /// calendar, a directory of .ics files, one series each).
     case memory, folder, carddav, ews, google, graph, directory
+    case caldav, icsFolder = "ics-folder"
 }
 
 /// Which hub items flow into a spoke. Criteria of different kinds combine with AND; the values
