@@ -78,32 +78,13 @@ enum CalendarMapping {
     }
 
     /// The object to PUT: the series in the object as it was (its calendar properties, custom
-    /// zones and other components kept), or alone in a new one. Nobody is invited or told: every
-    /// organizer and attendee carries SCHEDULE-AGENT=CLIENT (PROTOCOLS §3.5), so a scheduling
-    /// server (RFC 6638) sends nothing.
+    /// zones and other components kept), or alone in a new one; no METHOD, and nobody invited or
+    /// told (`ICalOutbound`: SCHEDULE-AGENT=CLIENT, PROTOCOLS §3.5).
     static func body(_ event: Event, over old: ICalendar?, now: Date) -> Data {
         var cal = old ?? ICalendar()
-        cal.events = [unscheduled(event)]
-        cal.properties.removeAll { $0.name == "METHOD" }  // a stored object carries none (RFC 4791 §4.1)
-        return Data(ICalWriter.write(cal, stampIfMissing: CivilDateTime(secondsSinceEpoch: Int(now.timeIntervalSince1970))).utf8)
-    }
-
-    static func unscheduled(_ e: Event) -> Event {
-        func fix(_ p: Participant) -> Participant {
-            var p = p
-            p.params.removeAll { $0.name == "SCHEDULE-AGENT" }
-            p.params.append(EventParameter(name: "SCHEDULE-AGENT", values: ["CLIENT"]))
-            return p
-        }
-        func fix(_ f: EventFields) -> EventFields {
-            var f = f
-            f.organizer = f.organizer.map(fix)
-            f.attendees = f.attendees.map(fix)
-            return f
-        }
-        var e = e
-        e.master = e.master.map(fix)
-        e.overrides = e.overrides.map { o in var o = o; o.fields = fix(o.fields); return o }
-        return e
+        cal.events = [event]
+        cal.problems = []
+        let stamp = CivilDateTime(secondsSinceEpoch: Int(now.timeIntervalSince1970))
+        return Data(ICalWriter.write(ICalOutbound.prepare(cal), stampIfMissing: stamp).utf8)
     }
 }

@@ -168,12 +168,13 @@ public struct ICSFolderSpoke: ItemConnector {
     }
 
     /// The series in the file as it was (its calendar properties, custom zones and other
-    /// components kept), or alone in a new one.
+    /// components kept), or alone in a new one; no METHOD and nobody scheduled (`ICalOutbound`):
+    /// a file imported elsewhere must not turn into invitations.
     private func body(_ event: Event, over old: ICalendar?) -> Data {
         var cal = old ?? ICalendar()
         cal.events = [event]
         cal.problems = []
         let stamp = CivilDateTime(secondsSinceEpoch: Int(now().timeIntervalSince1970))
-        return Data(ICalWriter.write(cal, stampIfMissing: stamp).utf8)
+        return Data(ICalWriter.write(ICalOutbound.prepare(cal), stampIfMissing: stamp).utf8)
     }
 }

@@ -114,7 +114,7 @@ public struct ConnectorProvider: SpokeProvider {
                 SourceFolder(id: "users", name: "All users", detail: "enabled members with a mailbox; guests, shared and room mailboxes left out",
                              count: users < 100 ? users : nil, isDefault: true)
             ])
-        case .memory:
+        case .memory, .caldav, .icsFolder:
             throw SetupError("Sources of this kind cannot be added here.")
         }
     }
@@ -166,7 +166,7 @@ public struct ConnectorProvider: SpokeProvider {
             return try await explained(kind) {
                 try await DirectorySetup.settings(try appOnlyInput(form), secrets: context.secrets(), retry: Self.checkRetry).settings
             }
-        case .memory:
+        case .memory, .caldav, .icsFolder:
             throw SetupError("Sources of this kind cannot be added here.")
         }
     }
@@ -188,7 +188,7 @@ public struct ConnectorProvider: SpokeProvider {
         let s = spoke.settings
         var d: [String: String] = [:]
         switch spoke.kind {
-        case .carddav:
+        case .carddav, .caldav:
             d["url"] = s["url"]
             d["user"] = s["user"]
             d["folder"] = s["url"].flatMap(URL.init(string:))?.lastPathComponent
@@ -199,7 +199,7 @@ public struct ConnectorProvider: SpokeProvider {
             d["version"] = s["ews.version"].flatMap(ExchangeVersion.init(rawValue:))?.displayName
         case .google:
             d["account"] = s["google.account"]
-        case .folder:
+        case .folder, .icsFolder:
             d["path"] = s["path"]
         case .graph:
             d["account"] = s["m365.account"] ?? s["m365.mailbox"]

@@ -123,6 +123,8 @@ struct Context: Sendable {
             return receiveOnly ? ReceiveOnlySpoke(graph) : graph
         case .directory:
             return try DirectorySetup.connector(spoke, secrets: secrets, logger: logger, store: settingSaver(spoke))
+        case .caldav, .icsFolder:
+            throw CLIError("spoke \(spoke.id) holds calendar events, not contacts (see calendarConnector(for:))")
         }
     }
 

@@ -65,14 +65,15 @@ struct SpokeGroup: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Hub id or name.") var hub: String
         @Option(help: "The spoke's name.") var name: String
-        @Option(help: "Kind of source: folder, carddav, ews, google, m365 (Microsoft 365) or m365-directory (a tenant's users, read-only).")
+        @Option(help: "Kind of source: folder, carddav, ews, google, m365 (Microsoft 365) or m365-directory (a tenant's users, read-only); on a calendar hub caldav or ics-folder.")
         var kind: SpokeKind = .folder
-        @Option(help: "For a folder spoke: the directory of .vcf files (created when missing).") var path: String?
+        @Option(help: "For a folder spoke: the directory of .vcf files (.ics for ics-folder; created when missing).") var path: String?
         @OptionGroup var network: NetworkFlags
         @OptionGroup var exchange: ExchangeFlags
         @OptionGroup var google: GoogleFlags
         @OptionGroup var m365: M365Flags
         @OptionGroup var options: SpokeOptionFlags
+        @OptionGroup var calendar: CalendarOptionFlags
 
         func run() async throws {
             let ctx = try global.context()
@@ -81,14 +82,16 @@ struct SpokeGroup: AsyncParsableCommand {
             let name = try checkedName(self.name, what: "spoke")
             let id = SpokeID(slug(name))
             if existing.contains(where: { $0.id == id }) { throw CLIError("hub \(h.id) has a spoke \(id) already") }
+            try CalendarSpokes.check(kind, fits: h)
             let settings = try await cliSetup { try await checkedSettings(ctx) }
             var o = SpokeOptions()
             try options.apply(to: &o)
+            try calendar.apply(to: &o, kind: h.objectKind)
             o = kind.adjusted(o)
             let spoke = SpokeConfig(
                 id: id, hub: h.id, name: name, kind: kind, position: (existing.map(\.position).max() ?? -1) + 1,
                 options: o, settings: settings)
-            _ = try ctx.connector(for: spoke)
+            if kind.objectKind == .calendar { _ = try ctx.calendarConnector(for: spoke) } else { _ = try ctx.connector(for: spoke) }
             try ctx.store.saveSpoke(spoke)
             Console.line("added spoke \(id) (\(name)) to hub \(h.id)")
             for line in describe(o) { Console.line("  " + line) }
@@ -137,6 +140,14 @@ struct SpokeGroup: AsyncParsableCommand {
                 return made.settings
             case .memory:
                 return [:]
+            case .caldav:
+                let client = input.client(logger: ctx.logger)
+                let calendar = try await CalendarSpokes.calendar(input, client: client)
+                Console.line("calendar: \(calendar.url.absoluteString)" + (calendar.displayName.map { " (\($0))" } ?? ""))
+                return try input.settings(url: calendar.url, client: client, secrets: ctx.secrets())
+            case .icsFolder:
+                guard path != nil else { throw CLIError("an ics-folder spoke needs --path DIR") }
+                return try FolderSetup.settings(path)
             }
         }
     }
@@ -148,11 +159,14 @@ struct SpokeGroup: AsyncParsableCommand {
         @Option(help: "Rename the spoke.") var name: String?
         @Option(help: "Network spokes: a new password (stored encrypted).") var password: String?
         @OptionGroup var options: SpokeOptionFlags
+        @OptionGroup var calendar: CalendarOptionFlags
 
         func run() async throws {
             let ctx = try global.context()
-            var (_, s) = try target.resolve(ctx)
+            let (h, found) = try target.resolve(ctx)
+            var s = found
             try options.apply(to: &s.options)
+            try calendar.apply(to: &s.options, kind: h.objectKind)
             if let name { s.name = try checkedName(name, what: "spoke") }
             if let password {
                 s.settings = try await cliSetup { try NetworkSettings.changingPassword(s, to: password, secrets: ctx.secrets()) }

@@ -111,6 +111,7 @@ public final class HubApp: Sendable {
         addMigrationRoutes(router)
         addActivityRoutes(router)
         addDetailRoutes(router)
+        addCalendarRoutes(router)
         return router
     }
 

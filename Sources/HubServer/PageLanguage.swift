@@ -70,7 +70,7 @@ extension HubApp {
     /// What the wizard's first step offers (its texts are translated by the page, from the catalogs).
     static let objects = [
         ObjectKind(id: "contacts", name: "Contacts", available: true, note: nil),
-        ObjectKind(id: "calendars", name: "Shared calendars", available: false, note: "Coming soon"),
+        ObjectKind(id: "calendar", name: "Shared calendars", available: true, note: nil),
     ]
 
     /// The header's language switch: remembers the choice in a cookie (a year) and goes back

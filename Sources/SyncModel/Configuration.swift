@@ -1,8 +1,10 @@
 /// The kinds of source a spoke can connect to.
 public enum SpokeKind: String, Hashable, Sendable, Codable, CaseIterable {
     /// `folder`: a directory of .vcf files, one contact each. `directory`: a Microsoft 365
-    /// tenant's users (Entra ID), read-only.
+    /// tenant's users (Entra ID), read-only. `caldav`, `ics-folder`: calendars (a CalDAV
+    /// calendar, a directory of .ics files, one series each).
     case memory, folder, carddav, ews, google, graph, directory
+    case caldav, icsFolder = "ics-folder"
 }
 
 /// Which hub items flow into a spoke. Criteria of different kinds combine with AND; the values
@@ -73,11 +75,15 @@ public struct SpokeOptions: Hashable, Sendable, Codable {
     public var categorizeAs: String?
     public var filter: SpokeFilter
     public var fieldMappings: [FieldMapping]
+    /// A calendar spoke's window, private events and busy-only filter (nil: the defaults). Its
+    /// category and category filter are the ones above, which every kind shares.
+    public var calendar: CalendarOptions?
 
     public init(
         twoWay: Bool = true, categorizeAs: String? = nil, filter: SpokeFilter = .init(),
-        fieldMappings: [FieldMapping] = []
+        fieldMappings: [FieldMapping] = [], calendar: CalendarOptions? = nil
     ) {
+        self.calendar = calendar
         self.twoWay = twoWay
         self.categorizeAs = categorizeAs
         self.filter = filter

@@ -47,7 +47,7 @@ enum EventCanon {
     }
 
     static func pad(_ n: Int, _ width: Int) -> String {
-        let s = String(abs(n))
+        let s = String(n.magnitude)  // abs(Int.min) would trap on a damaged value
         return (n < 0 ? "-" : "") + String(repeating: "0", count: max(0, width - s.count)) + s
     }
 

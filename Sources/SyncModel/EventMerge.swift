@@ -3,15 +3,19 @@
 extension Event {
     /// An instance cancelled by an EXDATE one side added (with no override of its own there) beats
     /// the other side's edit of it: that override goes. A side that writes both keeps both.
+    /// Instances are compared as instants, as the expander does: an EXDATE in UTC cancels the
+    /// instance a RECURRENCE-ID names in the master's zone.
     public static func settle(base: Event, hub: Event, spoke: Event, merged: inout Event) {
-        let old = Set(base.exdates.map(EventCanon.time))
-        func cancels(_ side: Event) -> Set<String> {
-            let kept = Set(side.overrides.map { EventCanon.time($0.recurrenceID) })
-            return Set(side.exdates.map(EventCanon.time)).subtracting(old).subtracting(kept)
+        guard hub.exdates != base.exdates || spoke.exdates != base.exdates else { return }
+        let zones = ZoneResolver()
+        let old = Set(base.exdates.map(zones.instant))
+        func cancels(_ side: Event) -> Set<Int> {
+            let kept = Set(side.overrides.map { zones.instant($0.recurrenceID) })
+            return Set(side.exdates.map(zones.instant)).subtracting(old).subtracting(kept)
         }
         let gone = cancels(hub).union(cancels(spoke))
         guard !gone.isEmpty else { return }
-        merged.overrides.removeAll { gone.contains(EventCanon.time($0.recurrenceID)) }
+        merged.overrides.removeAll { gone.contains(zones.instant($0.recurrenceID)) }
     }
 
     /// The instance the master makes at `id` (its start there, its end as far after): what an

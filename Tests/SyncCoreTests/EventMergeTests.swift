@@ -103,6 +103,15 @@ import TestSupport
         #expect(fresh.merged.overrides.isEmpty)
     }
 
+    /// The EXDATE may name the instance another way (in UTC) than the override does.
+    @Test func anExdateInUTCBeatsAnEditInTheSeriesZone() {
+        var cancel = Self.series
+        cancel.exdates = [EventFixtures.at(2026, 3, 16, 8, 0, .utc)]  // 09:00 Berlin, winter time
+        let edit = Self.withOverride(Self.series, week: 2) { $0.summary = "Edited" }
+        let out = ThreeWayMerge.merge(base: Self.series, hub: edit, spoke: cancel, winner: .hub)
+        #expect(out.merged.overrides.isEmpty && out.merged.exdates == cancel.exdates)
+    }
+
     /// STATUS:CANCELLED on an override beats the other side's change of that status, and the
     /// other side's edits of other fields of the instance stay.
     @Test(arguments: [(Side.hub, false), (.spoke, false), (.hub, true), (.spoke, true)])

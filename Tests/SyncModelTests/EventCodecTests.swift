@@ -50,6 +50,17 @@ import TestSupport
         #expect(ContentHash(hashing: EventCodec.encode(EventFixtures.everything)).description == "fd9ae7fe8579c1b3")
     }
 
+    /// Sizes against JSON, printed for the record (no timing here: tests do not measure speed).
+    @Test func smallerThanJSON() throws {
+        var rng = SeededRandom(seed: 3)
+        let events = (0..<1000).map { _ in RandomEvents.event(&rng).normalized() }
+        let codec = events.reduce(0) { $0 + EventCodec.encode($1).count }
+        let json = try events.reduce(0) { $0 + (try JSONEncoder().encode($1)).count }
+        let fixture = EventCodec.encode(EventFixtures.everything).count
+        print("event codec: 1,000 random series \(codec) bytes, JSON \(json) bytes; the full fixture \(fixture) bytes")
+        #expect(codec * 3 < json)
+    }
+
     /// Equal series encode equally: extra parameters go by property name, not by dictionary order.
     @Test func equalSeriesEncodeEqually() {
         var a = EventFixtures.everything, b = a
@@ -84,6 +95,32 @@ import TestSupport
         #expect(throws: EventCodec.DecodingError.self, "\(Self.garbage[i].0)") {
             try EventCodec.decode(Self.garbage[i].1)
         }
+    }
+
+    /// Damaged blobs (bytes flipped, cut short, spliced) end in an error or in some series, never
+    /// in a trap or a huge allocation; whatever decodes also hashes and encodes again.
+    @Test func damagedBlobsNeverTrap() {
+        var rng = SeededRandom(seed: 99)
+        let good = EventCodec.encode(EventFixtures.everything)
+        var decoded = 0
+        for _ in 0..<5000 {
+            var b = good
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0:
+                for _ in 0..<Int.random(in: 1...4, using: &rng) { b[Int.random(in: 1..<b.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
+            case 1: b = Array(b.prefix(Int.random(in: 0..<b.count, using: &rng)))
+            default:
+                let i = Int.random(in: 1..<b.count, using: &rng)
+                b.insert(contentsOf: [0xFF, 0xFF, 0xFF, 0xFF, 0x0F], at: i)
+            }
+            if let e = try? EventCodec.decode(b) {
+                decoded += 1
+                _ = e.contentHash
+                _ = EventCodec.encode(e)
+            }
+        }
+        print("event codec: \(decoded) of 5,000 damaged blobs still decoded")
+        #expect(decoded < 5000)
     }
 
     /// Components nested deeper than the bound are refused, not followed.

@@ -62,7 +62,6 @@ def wizard(b, a):
     title = b.step("object")
     check(title == "Que voulez-vous synchroniser ?", f"step 1: {title!r}")
     says(b, "form.wizard", "Calendriers partagés")
-    says(b, "form.wizard", "Bientôt disponible")
     says(b, ".step-count", "Étape 1 sur")
     b.accessible("the wizard's first step in French")
     b.shot("fr-wizard-object")
