@@ -112,6 +112,7 @@ func describe(_ o: SpokeOptions) -> [String] {
     if f.requirePhone { crit.append("has a phone") }
     if !crit.isEmpty { lines.append("filter: " + crit.joined(separator: " and ")) }
     for m in o.fieldMappings { lines.append("maps spoke \(m.spokeField) ↔ hub custom.\(m.hubField)") }
+    if let c = o.calendar { lines += describe(calendar: c) }
     return lines
 }
 

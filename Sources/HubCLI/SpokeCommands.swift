@@ -73,6 +73,7 @@ struct SpokeGroup: AsyncParsableCommand {
         @OptionGroup var google: GoogleFlags
         @OptionGroup var m365: M365Flags
         @OptionGroup var options: SpokeOptionFlags
+        @OptionGroup var calendar: CalendarOptionFlags
 
         func run() async throws {
             let ctx = try global.context()
@@ -85,6 +86,7 @@ struct SpokeGroup: AsyncParsableCommand {
             let settings = try await cliSetup { try await checkedSettings(ctx) }
             var o = SpokeOptions()
             try options.apply(to: &o)
+            try calendar.apply(to: &o, kind: h.objectKind)
             o = kind.adjusted(o)
             let spoke = SpokeConfig(
                 id: id, hub: h.id, name: name, kind: kind, position: (existing.map(\.position).max() ?? -1) + 1,
@@ -157,11 +159,14 @@ struct SpokeGroup: AsyncParsableCommand {
         @Option(help: "Rename the spoke.") var name: String?
         @Option(help: "Network spokes: a new password (stored encrypted).") var password: String?
         @OptionGroup var options: SpokeOptionFlags
+        @OptionGroup var calendar: CalendarOptionFlags
 
         func run() async throws {
             let ctx = try global.context()
-            var (_, s) = try target.resolve(ctx)
+            let (h, found) = try target.resolve(ctx)
+            var s = found
             try options.apply(to: &s.options)
+            try calendar.apply(to: &s.options, kind: h.objectKind)
             if let name { s.name = try checkedName(name, what: "spoke") }
             if let password {
                 s.settings = try await cliSetup { try NetworkSettings.changingPassword(s, to: password, secrets: ctx.secrets()) }

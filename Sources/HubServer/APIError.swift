@@ -14,6 +14,10 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
     public var retryAfter: Int?
     /// The raw text behind a plain-words `message` (a connector's error), for "Technical details".
     public var details: String?
+    /// A plain-words `message`'s English text with {place}, and the place (PlainProblem), which
+    /// the page translates.
+    var text: String?
+    var place: String?
 
     public init(_ status: HTTPResponse.Status, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
@@ -28,12 +32,14 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
         var error: String
         var field: String?
         var details: String?
+        var text: String?
+        var place: String?
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response { response() }
 
     func response() -> Response {
-        let data = (try? JSONEncoder().encode(Body(error: message, field: field, details: details))) ?? Data(#"{"error":"error"}"#.utf8)
+        let data = (try? JSONEncoder().encode(Body(error: message, field: field, details: details, text: text, place: place))) ?? Data(#"{"error":"error"}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -41,8 +47,9 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
 
     /// A provider's setup refusal: a 422 naming the field, a network or TLS failure in plain words.
     init(setup e: SetupError) {
-        self.init(.unprocessableContent, PlainProblem.summary(e.message) ?? e.message, field: e.field)
-        if PlainProblem.summary(e.message) != nil { details = e.message }
+        let plain = PlainProblem.plain(e.message)
+        self.init(.unprocessableContent, plain.map(PlainProblem.fill) ?? e.message, field: e.field)
+        if let plain { (details, text, place) = (e.message, plain.text, plain.place) }
     }
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "no \(what)") }

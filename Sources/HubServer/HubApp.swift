@@ -105,11 +105,13 @@ public final class HubApp: Sendable {
         router.add(middleware: SessionMiddleware(sessions: sessions, policy: policy, trustedProxies: Set(settings.trustedProxies), logger: logger))
         addAuthRoutes(router)
         addCatalogRoutes(router)
+        addLanguageRoutes(router)
         addHubRoutes(router)
         addGroupRoutes(router)
         addMigrationRoutes(router)
         addActivityRoutes(router)
         addDetailRoutes(router)
+        addCalendarRoutes(router)
         return router
     }
 

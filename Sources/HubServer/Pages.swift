@@ -2,12 +2,15 @@ import Foundation
 import Hummingbird
 
 /// The HTML pages and static files of Web/ (in the module's bundle). Templates get `{{csrf}}`,
-/// `{{user}}`, `{{error}}` (and `{{next}}` on signed-in.html) by plain replacement, HTML-escaped.
+/// `{{user}}`, `{{error}}` (and `{{next}}` on signed-in.html) by plain replacement, HTML-escaped;
+/// `{{lang}}` and each `{{t:English text}}` in the page's language (PageLanguage).
 struct Pages: Sendable {
     let root: URL
+    let languages: PageLanguage
 
     init() {
         root = Bundle.module.resourceURL!.appendingPathComponent("Web")
+        languages = PageLanguage(root: root)
     }
 
     static let types = [
@@ -15,11 +18,18 @@ struct Pages: Sendable {
         "json": "application/json; charset=utf-8", "svg": "image/svg+xml", "png": "image/png", "ico": "image/x-icon",
     ]
 
-    func page(_ name: String, status: HTTPResponse.Status = .ok, _ values: [String: String] = [:]) throws -> Response {
-        guard var html = try? String(contentsOf: root.appendingPathComponent(name), encoding: .utf8) else {
+    func page(
+        _ name: String, status: HTTPResponse.Status = .ok, language: (code: String, chosen: Bool) = ("en", false),
+        _ values: [String: String] = [:]
+    ) throws -> Response {
+        guard let template = try? String(contentsOf: root.appendingPathComponent(name), encoding: .utf8) else {
             throw APIError(.internalServerError, "missing page \(name)")
         }
-        let all = values.merging(["csrf": "", "user": "", "error": ""]) { given, _ in given }
+        // The catalog's texts first, so a value that looks like a marker stays as it is.
+        var html = languages.translate(page: template, language.code)
+        let all = values.merging([
+            "csrf": "", "user": "", "error": "", "lang": language.code, "chosen": language.chosen ? "true" : "false",
+        ]) { given, _ in given }
         for (key, value) in all { html = html.replacingOccurrences(of: "{{\(key)}}", with: Self.escape(value)) }
         var headers: HTTPFields = [.contentType: Self.types["html"]!, .cacheControl: "no-store"]
         SessionMiddleware.secure(&headers)
@@ -27,10 +37,11 @@ struct Pages: Sendable {
     }
 
     /// A file of Web/ by its plain name (no directories: nothing outside Web/ can be asked for).
-    func file(_ name: String) throws -> Response {
+    func file(_ name: String, in folder: String? = nil) throws -> Response {
         let ext = (name as NSString).pathExtension
+        let dir = folder.map { root.appendingPathComponent($0) } ?? root
         guard !name.contains("/"), !name.hasPrefix("."), let type = Self.types[ext],
-            let data = FileManager.default.contents(atPath: root.appendingPathComponent(name).path)
+            let data = FileManager.default.contents(atPath: dir.appendingPathComponent(name).path)
         else { throw APIError.notFound("file \(name)") }
         return Response(
             status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"],

@@ -32,6 +32,8 @@ public protocol CoreItem: KindedItem where Field: Codable {
 
     /// Whether a hub item flows into a spoke with this filter.
     func admitted(by filter: SpokeFilter) -> Bool
+    /// What the spoke's kind-specific options make of a hub item at `now` (seconds since 1970).
+    static func shape(_ item: Self, for options: SpokeOptions, now: Int) -> SpokeShape<Self>
 
     /// Something that tells what this is (a name or address; a summary or a start).
     var hasIdentity: Bool { get }

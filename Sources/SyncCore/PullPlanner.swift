@@ -40,7 +40,10 @@ public struct ItemLinkSnapshot<Item: CoreItem>: Hashable, Sendable {
     /// The hub is taking the item out of this spoke (it left the filter): its disappearance
     /// is expected, not a deletion.
     public var leavingFilter: Bool
-    public init(remoteVersion: RemoteVersion?, base: Item, leavingFilter: Bool = false) {
+    /// The hub made the spoke's copy (so it may be a stand-in, see `SpokeShape`).
+    public var createdByHub: Bool
+    public init(remoteVersion: RemoteVersion?, base: Item, leavingFilter: Bool = false, createdByHub: Bool = false) {
+        self.createdByHub = createdByHub
         self.remoteVersion = remoteVersion
         self.base = base
         self.leavingFilter = leavingFilter
@@ -109,6 +112,11 @@ public enum PullPlanner {
         guard let target else {
             return ItemPullPlan(hub: .create(incoming), link: .set(base: incoming, agreed: true), via: .new)
         }
+        if link?.createdByHub == true || via == .marker, case .standIn = view.shape(target.item) {
+            // Busy time the hub wrote: not the series, so nothing of it flows back.
+            let l: ItemPullPlan<Item>.LinkAction = via == .link ? .refresh : .set(base: target.item, agreed: true)
+            return ItemPullPlan(hub: target.deleted ? .touch : .none, link: l, via: via)
+        }
         let spoke = view.restrict(Item.agreed(incoming, base: link?.base, hub: target.item), to: target.item)
         if let link, via == .link {
             // A link marked as leaving the filter (a removal not done yet) merges like any other:
@@ -152,6 +160,13 @@ public enum PullPlanner {
         guard link != nil else { return ItemPullPlan(hub: .none, link: .none) }
         guard let target, !target.deleted, let link, !link.leavingFilter else {
             return ItemPullPlan(hub: .none, link: .remove)
+        }
+        switch view.shape(target.item) {
+        // A source that lists only its window drops what left it; a stand-in removed there
+        // (busy time) is not the event. Neither deletes the hub's item.
+        case .outOfWindow: return ItemPullPlan(hub: .none, link: .remove)
+        case .standIn where link.createdByHub: return ItemPullPlan(hub: .none, link: .remove)
+        case .write, .standIn, .filtered: break
         }
         if view.sameInSpoke(target.item, link.base) {
             return ItemPullPlan(hub: .delete, link: .remove)

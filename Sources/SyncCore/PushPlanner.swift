@@ -43,12 +43,25 @@ public enum PushPlanner {
             guard let link else { return .none }
             return .delete(link.remoteID, link.remoteVersion)
         }
+        var standIn: Item?
+        switch view.shape(item.item) {
+        case .write: break
+        case .standIn(let s): standIn = s
+        // Leaving the window is neither news to write nor a deletion.
+        case .outOfWindow: return .none
+        case .filtered: return link?.createdByHub == true ? .removeFromSpoke(link!.remoteID, link!.remoteVersion) : .none
+        }
         let admitted = item.item.admitted(by: view.options.filter)
         guard let link else {
-            return admitted ? .create(view.toSpoke(item.item)) : .none
+            return admitted ? .create(view.toSpoke(standIn ?? item.item)) : .none
         }
         if !admitted && link.createdByHub { return .removeFromSpoke(link.remoteID, link.remoteVersion) }
         if link.hubVersionSeen >= version { return .none }
+        // Only a copy the hub made is a stand-in: an item the spoke had first is its own, whole.
+        if let standIn, link.createdByHub {
+            if case .standIn(let old) = view.shape(link.base), old.itemHash == standIn.itemHash { return .agree }
+            return .update(link.remoteID, link.remoteVersion, view.toSpoke(standIn))
+        }
         if view.sameInSpoke(item.item, link.base) { return .agree }
         return .update(link.remoteID, link.remoteVersion, view.toSpoke(Item.written(base(after: item.item, link: link))))
     }

@@ -12,12 +12,22 @@ public struct ItemView<Item: CoreItem>: Sendable {
     /// (three emails, one phone per kind) would otherwise look as if it had deleted or relabelled
     /// what did not fit; see `lift`.
     public var fit: (@Sendable (Item) -> Item)?
+    /// The pass's clock (seconds since 1970) for the kind's shape (the calendar window); nil
+    /// leaves every item as it is.
+    public var now: Int?
 
     public init(options: SpokeOptions, capabilities: Set<Item.Field>? = nil,
-                fit: (@Sendable (Item) -> Item)? = nil) {
+                fit: (@Sendable (Item) -> Item)? = nil, now: Int? = nil) {
+        self.now = now
         self.options = options
         self.capabilities = capabilities
         self.fit = fit
+    }
+
+    /// What this spoke's options make of a hub item (see `SpokeShape`).
+    public func shape(_ hub: Item) -> SpokeShape<Item> {
+        guard let now else { return .write(hub) }
+        return Item.shape(hub, for: options, now: now)
     }
 
     /// A spoke item in hub terms: mapped fields moved to their custom hub fields, the spoke's own

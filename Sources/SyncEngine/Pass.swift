@@ -126,7 +126,9 @@ struct Pass {
 }
 
 extension Link {
-    var snapshot: LinkSnapshot { LinkSnapshot(remoteVersion: remoteVersion, base: base, leavingFilter: leavingFilter) }
+    var snapshot: LinkSnapshot {
+        LinkSnapshot(remoteVersion: remoteVersion, base: base, leavingFilter: leavingFilter, createdByHub: createdByHub)
+    }
     var pushLink: PushLink {
         PushLink(
             remoteID: remoteID, remoteVersion: remoteVersion, base: base, hubVersionSeen: hubVersionSeen,

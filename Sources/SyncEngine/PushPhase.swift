@@ -227,5 +227,5 @@ extension Pass {
 
 extension CreateIntent {
     /// What the planner needs: the content the create sent is the base.
-    var snapshot: LinkSnapshot { LinkSnapshot(remoteVersion: nil, base: base) }
+    var snapshot: LinkSnapshot { LinkSnapshot(remoteVersion: nil, base: base, createdByHub: true) }
 }

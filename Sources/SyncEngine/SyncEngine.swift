@@ -162,7 +162,9 @@ public struct SyncEngine: Sendable {
     func view(_ spoke: SpokeConfig, _ connector: any SpokeConnector) -> SpokeView {
         var options = spoke.options
         if connector.readOnly { options.twoWay = false }
-        return SpokeView(options: options, capabilities: connector.capabilities, fit: connector.fit)
+        // The clock sets the calendar window (contacts have none).
+        return SpokeView(options: options, capabilities: connector.capabilities, fit: connector.fit,
+                         now: Int(clock().timeIntervalSince1970))
     }
 }
 

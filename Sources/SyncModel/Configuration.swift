@@ -75,11 +75,15 @@ public struct SpokeOptions: Hashable, Sendable, Codable {
     public var categorizeAs: String?
     public var filter: SpokeFilter
     public var fieldMappings: [FieldMapping]
+    /// A calendar spoke's window, private events and busy-only filter (nil: the defaults). Its
+    /// category and category filter are the ones above, which every kind shares.
+    public var calendar: CalendarOptions?
 
     public init(
         twoWay: Bool = true, categorizeAs: String? = nil, filter: SpokeFilter = .init(),
-        fieldMappings: [FieldMapping] = []
+        fieldMappings: [FieldMapping] = [], calendar: CalendarOptions? = nil
     ) {
+        self.calendar = calendar
         self.twoWay = twoWay
         self.categorizeAs = categorizeAs
         self.filter = filter

@@ -38,7 +38,8 @@ struct SecondPassAPITests {
     @Test func networkAndTLSFailuresInPlainWords() {
         let refused = "the server at http://127.0.0.1:1 (PROPFIND /dav/): could not reach the server: the connection was refused (is the server running, and the port right?)"
         #expect(PlainProblem.of(refused) == ProblemDTO(
-            summary: "Nothing answers at 127.0.0.1 port 1. Is the address right and the server running?", details: refused))
+            summary: "Nothing answers at 127.0.0.1 port 1. Is the address right and the server running?", details: refused,
+            text: PlainProblem.refused, place: "127.0.0.1 port 1"))
         let tls = "the server at https://dav.example:8443: its TLS certificate is not trusted (certificate verify failed); give the CA file or turn verification off explicitly"
         #expect(PlainProblem.of(tls).summary.hasPrefix("The server at dav.example port 8443 shows a security certificate"))
         #expect(PlainProblem.of("The server at http://127.0.0.1:1 (EWS GetFolder): could not reach the server: the connection was refused.").summary.hasPrefix("Nothing answers at 127.0.0.1 port 1."))

@@ -79,8 +79,11 @@ struct OptionsDTO: Codable, Sendable, Hashable {
     var categorizeAs: String?
     var filter: SpokeFilter
     var fieldMappings: [FieldMappingDTO]
+    /// Calendar hubs: the window, private events, busy only (absent: the defaults).
+    var calendar: CalendarOptions?
 
     init(_ o: SpokeOptions) {
+        calendar = o.calendar
         twoWay = o.twoWay
         categorizeAs = o.categorizeAs
         filter = o.filter
@@ -108,8 +111,12 @@ struct OptionsDTO: Codable, Sendable, Hashable {
         f.categories = clean(f.categories)
         f.companies = clean(f.companies)
         f.emailDomains = clean(f.emailDomains).map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }
+        if let c = calendar, !(0...3660).contains(c.pastDays) || !(0...3660).contains(c.futureDays) {
+            throw APIError(.badRequest, "the window reaches 0 to 3660 days back and ahead", field: "calendar")
+        }
         return SpokeOptions(
-            twoWay: twoWay, categorizeAs: category?.isEmpty == false ? category : nil, filter: f, fieldMappings: mappings)
+            twoWay: twoWay, categorizeAs: category?.isEmpty == false ? category : nil, filter: f, fieldMappings: mappings,
+            calendar: calendar)
     }
 }
 
@@ -136,6 +143,8 @@ struct HoldDTO: ResponseCodable {
 struct HubSummaryDTO: ResponseCodable {
     var id: String
     var name: String
+    /// What the hub holds: "contacts" or "calendar".
+    var objectKind: String
     var scheduleMinutes: Int?
     var spokeCount: Int
     var itemCount: Int
@@ -151,6 +160,7 @@ struct HubSummaryDTO: ResponseCodable {
 struct HubDetailDTO: ResponseCodable {
     var id: String
     var name: String
+    var objectKind: String
     var scheduleMinutes: Int?
     var deletionGuard: DeletionGuard
     var itemCount: Int
@@ -166,9 +176,12 @@ struct HubDetailDTO: ResponseCodable {
 struct NewHub: Decodable {
     var name: String
     var scheduleMinutes: Int?
+    /// Fixed once created; contacts when absent.
+    var objectKind: SyncModel.ObjectKind
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: HubPatch.CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
+        objectKind = try c.decodeIfPresent(SyncModel.ObjectKind.self, forKey: .objectKind) ?? .contacts
         scheduleMinutes = try c.decodeWholeNumber(forKey: .scheduleMinutes)
     }
 }
@@ -176,7 +189,7 @@ struct HubPatch: Decodable {
     var name: String?
     var scheduleMinutes: Int?
     var deletionGuard: DeletionGuard?
-    enum CodingKeys: String, CodingKey { case name, scheduleMinutes, deletionGuard }
+    enum CodingKeys: String, CodingKey { case name, scheduleMinutes, deletionGuard, objectKind }
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decodeIfPresent(String.self, forKey: .name)

@@ -16,7 +16,7 @@ extension HubApp {
             guard let session = context.session else {
                 return Pages.redirect(self.accounts.needsSetup ? "/setup" : "/login")
             }
-            return try self.pages.page("index.html", ["csrf": session.csrf, "user": session.user])
+            return try self.pages.page("index.html", language: PageLanguage.of(request), ["csrf": session.csrf, "user": session.user])
         }
         router.get("/login") { request, context in
             if self.accounts.needsSetup { return Pages.redirect("/setup") }
@@ -45,7 +45,7 @@ extension HubApp {
             let form = try await self.form(request, context)
             guard form.password == form.password2 else {
                 return try self.formPage(
-                    "setup.html", request, status: .badRequest, error: "the two passwords differ", values: ["setupToken": form.setupToken ?? ""])
+                    "setup.html", request, status: .badRequest, error: "The two passwords differ.", values: ["setupToken": form.setupToken ?? ""])
             }
             do {
                 let user = try self.accounts.createFirst(
@@ -113,7 +113,10 @@ extension HubApp {
         _ name: String, _ request: Request, status: HTTPResponse.Status = .ok, error: String = "", values: [String: String] = [:]
     ) throws -> Response {
         let token = request.cookies[Cookies.formToken]?.value ?? Token.random()
-        var page = try pages.page(name, status: status, values.merging(["csrf": token, "error": error, "setupToken": ""]) { a, _ in a })
+        let language = PageLanguage.of(request)
+        // The errors people read on these pages go through the same catalogs.
+        let shown = error.isEmpty ? "" : pages.languages.text(error, language.code)
+        var page = try pages.page(name, status: status, language: language, values.merging(["csrf": token, "error": shown, "setupToken": ""]) { a, _ in a })
         page.setCookie(Cookies.make(Cookies.formToken, token, secure: settings.secureCookies))
         return page
     }

@@ -9,10 +9,7 @@ extension HubApp {
         router.get("/static/:file") { _, context in try self.pages.file(context.parameters.require("file")) }
         router.get("/api/openapi.json") { _, _ in try self.pages.file("openapi.json") }
 
-        router.get("/api/objects") { _, _ in
-            [ObjectKind(id: "contacts", name: "Contacts", available: true, note: nil),
-             ObjectKind(id: "calendars", name: "Shared calendars", available: false, note: "Coming soon")]
-        }
+        router.get("/api/objects") { _, _ in Self.objects }
         router.get("/api/spoke-kinds") { _, _ in self.provider.kinds }
         router.get("/api/fields") { _, _ in StandardFields(text: TextField.allCases.map(\.rawValue)) }
 
@@ -67,14 +64,14 @@ extension HubApp {
             }
             // A page of ours, not a redirect: the session cookie is SameSite=Strict, so only a
             // navigation started on this site carries it back into the wizard.
-            return try self.pages.page("signed-in.html", ["next": "/#/wizard/signed-in/\(id)"])
+            return try self.pages.page("signed-in.html", language: PageLanguage.of(request), ["next": "/#/wizard/signed-in/\(id)"])
         }
     }
 
     func kind(_ context: WebContext) throws -> SpokeKind {
         let raw = try context.parameters.require("kind")
         guard let kind = SpokeKind(rawValue: raw), provider.kinds.contains(where: { $0.kind == kind && $0.available })
-        else { throw APIError.notFound("spoke type \(raw)") }
+        else { throw APIError.notFound("source type \(raw)") }
         return kind
     }
 

@@ -12,7 +12,8 @@ extension HubApp {
             let name = try Self.name(new.name, what: "hub")
             let id = HubID(slugOf: name)
             guard try self.store.hub(id) == nil else { throw APIError(.conflict, "a hub named like that exists already", field: "name") }
-            try self.store.saveHub(HubConfig(id: id, name: name, scheduleMinutes: try Self.schedule(new.scheduleMinutes)))
+            try self.store.saveHub(HubConfig(
+                id: id, name: name, scheduleMinutes: try Self.schedule(new.scheduleMinutes), objectKind: new.objectKind))
             return EditedResponse(status: .created, response: try self.detail(id))
         }
         router.get("/api/hubs/:hub") { _, context in try self.detail(try self.hub(context).id) }
@@ -101,14 +102,14 @@ extension HubApp {
         let hub = try hub(context)
         let id = SpokeID(try context.parameters.require("spoke"))
         guard let spoke = try store.spokes(hub: hub.id).first(where: { $0.id == id }) else {
-            throw APIError.notFound("spoke \(id) in hub \(hub.id)")
+            throw APIError.notFound("source \(id) in hub \(hub.id)")
         }
         return (hub, spoke)
     }
 
     func summary(_ hub: HubConfig) throws -> HubSummaryDTO {
         HubSummaryDTO(
-            id: hub.id.rawValue, name: hub.name, scheduleMinutes: hub.scheduleMinutes,
+            id: hub.id.rawValue, name: hub.name, objectKind: hub.objectKind.rawValue, scheduleMinutes: hub.scheduleMinutes,
             spokeCount: try store.spokes(hub: hub.id).count, itemCount: try store.liveItemCount(hub: hub.id),
             lastRun: try runner.status(hub.id).lastRun, syncing: runner.isRunning(hub.id),
             holds: try store.pendingHolds(hub: hub.id).count,
@@ -134,7 +135,8 @@ extension HubApp {
                 count: h.items.count, reason: h.reason, sample: sample)
         }
         return HubDetailDTO(
-            id: id.rawValue, name: hub.name, scheduleMinutes: hub.scheduleMinutes, deletionGuard: hub.deletionGuard,
+            id: id.rawValue, name: hub.name, objectKind: hub.objectKind.rawValue, scheduleMinutes: hub.scheduleMinutes,
+            deletionGuard: hub.deletionGuard,
             itemCount: try store.liveItemCount(hub: id), spokes: try spokes.map { try spokeDTO($0, hub: id) },
             holds: holds, lastRun: sync.lastRun, sync: sync, nextSyncAt: try nextSync(hub),
             conflictCount: try conflicts(hub: id).count)

@@ -1,8 +1,8 @@
 // A hub's activity: recent syncs (undo a whole sync), the history of changes grouped by sync
 // (undo one change; filters), the conflicts (use the other value) and the contacts (search).
 import { get, post } from './api.js';
-import { h, notify, plural, when, busy, newID, fieldLabel } from './dom.js';
-import { t, tn } from './i18n.js';
+import { h, notify, when, busy, newID, fieldLabel } from './dom.js';
+import { t, tn, problemWords } from './i18n.js';
 
 export function runLabel(run) {
   if (!run) return h('span', { class: 'badge' }, t('Not synced yet'));
@@ -68,7 +68,7 @@ export function runsSection(path, spokeName, changed) {
           busy(undo, async () => {
             const result = await undoing(path('runs', run.id, 'undo'));
             if (!result) return;
-            notify(result.restored === 1 ? t('Undid the sync: 1 change restored.') : t('Undid the sync: {n} changes restored.', { n: result.restored }));
+            notify(t('Undid the sync: {n} changes restored.', { n: result.restored }));
             await changed();
           });
         } }, t('Undo this sync'));
@@ -79,7 +79,7 @@ export function runsSection(path, spokeName, changed) {
             h('details', {}, h('summary', {}, t('Per source')),
               h('ul', {}, Object.entries(run.stats ?? {}).map(([spoke, s]) => h('li', {}, `${spokeName(spoke)}: ${statsText(s)}`))))),
           h('td', { 'data-label': t('Problems') }, run.errors.length
-            ? h('ul', { class: 'error' }, (run.problems ?? run.errors.map((e) => ({ summary: e }))).map((p) => h('li', {}, p.summary)))
+            ? h('ul', { class: 'error' }, (run.problems ?? run.errors.map((e) => ({ summary: e }))).map((p) => h('li', {}, problemWords(p) ?? p.summary)))
             : t('None')),
           h('td', {}, run.status === 'running' ? null : undo));
       })))));
@@ -107,8 +107,7 @@ export function entryItem(e, path, hubID, changed) {
   const undo = h('button', { type: 'button', class: 'small', onclick: () => busy(undo, async () => {
     const result = await undoing(path('journal', String(e.seq), 'undo'));
     if (!result) return;
-    notify(result.restored === 1 ? t('Undone: 1 change restored for {name}.', { name: e.name })
-      : t('Undone: {n} changes restored for {name}.', { n: result.restored, name: e.name }));
+    notify(t('Undone: {n} changes restored for {name}.', { n: result.restored, name: e.name }));
     await changed();
   }) }, t('Undo'), h('span', { class: 'visually-hidden' }, ` ${t('this change to {name}', { name: e.name })}`));
   return h('li', { 'data-seq': e.seq, 'data-kind': e.kind },

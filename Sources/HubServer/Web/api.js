@@ -1,7 +1,7 @@
 // The JSON API (see /api/openapi.json): every call is same-origin with the session cookie, and
 // every call that changes something carries the page's CSRF token. A 401 means the session ended.
 
-import { t } from './i18n.js';
+import { t, localizeKinds, problemWords } from './i18n.js';
 
 const csrf = document.querySelector('meta[name="csrf-token"]')?.content ?? '';
 
@@ -37,12 +37,15 @@ export async function api(method, path, body) {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = null; }
   if (!response.ok) {
-    throw new APIError(response.status, data?.error ?? t('The server answered {status}.', { status: String(response.status) }), data?.field, data?.details);
+    const message = problemWords(data) ?? data?.error ?? t('The server answered {status}.', { status: String(response.status) });
+    throw new APIError(response.status, message, data?.field, data?.details);
   }
   return data;
 }
 
-export const get = (path) => api('GET', path);
+// The lists whose texts for people the server writes in English: translated as they arrive.
+const translated = new Set(['/api/spoke-kinds', '/api/objects']);
+export const get = (path) => api('GET', path).then((data) => (translated.has(path) ? localizeKinds(data) : data));
 export const post = (path, body) => api('POST', path, body);
 export const patch = (path, body) => api('PATCH', path, body);
 export const del = (path) => api('DELETE', path);

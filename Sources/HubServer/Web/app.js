@@ -4,7 +4,7 @@
 //   #/hubs/<hub>[/<tab>[/<id>]] one hub, in tabs (hub.js)
 //   #/hubs/<hub>/spokes/<spoke> a source's sync options (options.js)
 import { get } from './api.js';
-import { h, focusHeading, plural, when, clearOldNotice } from './dom.js';
+import { h, focusHeading, when, clearOldNotice } from './dom.js';
 import { showWizard } from './wizard.js';
 import { showHub, nextSyncText } from './hub.js';
 import { showSpokeOptions } from './options.js';
@@ -66,8 +66,8 @@ async function showHome(view) {
     : h('ul', { class: 'hub-list' }, hubs.map((hub) => h('li', { 'data-hub': hub.id },
         h('a', { class: 'title', href: `#/hubs/${encodeURIComponent(hub.id)}` }, hub.name),
         h('ul', { class: 'facts' },
-          h('li', {}, plural(hub.spokeCount, 'source')),
-          h('li', {}, plural(hub.itemCount, 'contact')),
+          h('li', {}, t('{n} sources', { n: hub.spokeCount })),
+          h('li', {}, t('{n} contacts', { n: hub.itemCount })),
           h('li', { class: 'last-result' }, hub.syncing ? h('span', { class: 'badge' }, t('Syncing…')) : runLabel(hub.lastRun),
             hub.lastRun?.finishedAt ? [' ', when(hub.lastRun.finishedAt)] : null),
           h('li', { class: 'next-sync' }, nextSyncText(hub)),

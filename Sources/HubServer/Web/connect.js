@@ -2,7 +2,7 @@
 // Google"), checked live: required fields here, then "Check connection" asks the server, which
 // names the field to blame (shown next to it).
 import { get, post, APIError } from './api.js';
-import { h, fill, field, checkbox, setFieldError, plural } from './dom.js';
+import { h, fill, field, checkbox, setFieldError } from './dom.js';
 import { t } from './i18n.js';
 
 const sentence = (label) => (/^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label);
@@ -163,10 +163,10 @@ export function connectionStep(wizard) {
       const discovery = await post(`/api/spoke-kinds/${encodeURIComponent(kind.kind)}/discover`, form);
       draft.discovery = discovery;
       draft.checked = snapshot;
-      const where = [discovery.account ? `as ${discovery.account}` : null, discovery.endpoint ? `to ${discovery.endpoint}` : null]
-        .filter(Boolean).join(' ');
-      const count = discovery.folders?.length ?? 0;
-      setStatus('ok', `✓ Connected${where ? ` ${where}` : ''}. Found ${plural(count, 'address book')}.`);
+      const where = [discovery.account ? t('as {account}', { account: discovery.account }) : null,
+        discovery.endpoint ? t('to {server}', { server: discovery.endpoint }) : null].filter(Boolean).join(' ');
+      const n = discovery.folders?.length ?? 0;
+      setStatus('ok', `✓ ${where ? t('Connected {where}.', { where }) : t('Connected.')} ${t('Found {n} address books.', { n })}`);
       return true;
     } catch (error) {
       draft.discovery = null;

@@ -1,6 +1,6 @@
 // Small DOM helpers. Elements are built with createElement and textContent, never innerHTML, so
 // names coming from contacts or servers are never read as HTML.
-import { t, formatDate } from './i18n.js';
+import { t, formatDate, problemWords } from './i18n.js';
 
 const properties = new Set(['value', 'checked', 'selected', 'disabled', 'indeterminate', 'htmlFor']);
 
@@ -82,8 +82,6 @@ export function when(iso) {
   return h('time', { datetime: iso, title: formatDate(date, { dateStyle: 'full', timeStyle: 'long' }) }, formatDate(date));
 }
 
-/** "1 source", "3 sources": each form a text of its own for the translations. */
-export const plural = (n, one, many = `${one}s`) => t(n === 1 ? `{n} ${one}` : `{n} ${many}`, { n });
 
 const svg = (tag, attrs, ...children) => {
   const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
@@ -113,7 +111,7 @@ export function kindIcon(kind) {
 
 /** A problem in plain words, its raw text behind "Technical details". */
 export function problemText(problem) {
-  return h('div', { class: 'problem' }, h('span', { class: 'error' }, problem.summary),
+  return h('div', { class: 'problem' }, h('span', { class: 'error' }, problemWords(problem) ?? problem.summary),
     problem.details ? h('details', { class: 'tech' }, h('summary', {}, t('Technical details')), h('code', {}, problem.details)) : null);
 }
 
@@ -124,7 +122,7 @@ export function field({ label, input, help, required = false }) {
   input.setAttribute('aria-describedby', help ? `${helpID} ${errorID}` : errorID);
   if (required) input.required = true;
   const wrapper = h('div', { class: 'field' },
-    h('label', { for: id }, label, required ? null : h('span', { class: 'req' }, ' (optional)')),
+    h('label', { for: id }, label, required ? null : h('span', { class: 'req' }, ` ${t('(optional)')}`)),
     input,
     help ? h('p', { class: 'help', id: helpID }, help) : null,
     h('p', { class: 'error', id: errorID }));

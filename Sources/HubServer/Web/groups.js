@@ -1,7 +1,7 @@
 // The mailboxes of a Microsoft 365 group (hub page): the groups the hub follows, each member's
 // spoke (active or paused), and the form that adds one (a spoke per member mailbox).
 import { get, post, patch, del } from './api.js';
-import { h, field, setFieldError, busy, notify, plural, checkbox } from './dom.js';
+import { h, field, setFieldError, busy, notify, checkbox } from './dom.js';
 import { t } from './i18n.js';
 
 export function groupsSection(path, onChange) {
@@ -27,8 +27,7 @@ export function groupsSection(path, onChange) {
     h('div', { class: 'actions' }, submit));
   const element = h('section', { class: 'panel', 'aria-labelledby': 'groups-heading', id: 'groups' },
     h('h2', { id: 'groups-heading' }, t('Mailboxes of a group')),
-    h('p', {}, t('One source per member mailbox of a Microsoft 365 group, kept in step with the group: '),
-      'before each sync a new member gets a source, and the source of a member who left is paused (their folder is left as it is).'),
+    h('p', {}, t('One source per member mailbox of a Microsoft 365 group, kept in step with the group: before each sync a new member gets a source, and the source of a member who left is paused (their folder is left as it is).')),
     list, h('details', {}, h('summary', {}, t('Add the mailboxes of a group')), form));
 
   async function load() {
@@ -37,30 +36,34 @@ export function groupsSection(path, onChange) {
     element.hidden = false;
     list.replaceChildren(...(groups.length === 0 ? [h('p', { class: 'muted' }, t('No group yet.'))] : groups.map((g) =>
       h('div', { class: 'group', 'data-group': g.id },
-        h('h3', {}, g.name, ' ', h('span', { class: 'muted' }, `→ ${g.folder}${g.receiveOnly ? ' (receive only)' : ''}`)),
+        h('h3', {}, g.name, ' ', h('span', { class: 'muted' }, `→ ${g.folder}${g.receiveOnly ? ` ${t('(receive only)')}` : ''}`)),
         h('ul', {}, g.members.map((m) => h('li', { 'data-spoke': m.spoke }, m.mailbox,
-          m.paused ? h('span', { class: 'muted' }, ` (paused: ${m.paused})`) : null))),
+          m.paused ? h('span', { class: 'muted' }, ` ${t('(paused: {reason})', { reason: m.paused })}`) : null))),
         manage(g)))));
   }
 
   // Per group: switch two-way / receive-only, and stop following it (its spokes paused or removed).
   function manage(g) {
     const mode = h('button', { type: 'button', class: 'small', 'data-action': 'mode' },
-      g.receiveOnly ? 'Make two-way' : 'Make receive-only');
+      g.receiveOnly ? t('Make two-way') : t('Make receive-only'));
     mode.onclick = () => busy(mode, async () => {
       await patch(path('groups', g.id), { receiveOnly: !g.receiveOnly });
-      notify(`The mailboxes of ${g.name} are now ${g.receiveOnly ? 'two-way' : 'receive-only'}.`);
+      notify(g.receiveOnly ? t('The mailboxes of {group} now sync both ways.', { group: g.name }) : t('The mailboxes of {group} are now receive-only.', { group: g.name }));
       await load();
     }, (e) => notify(e.message, { error: true }));
-    const leaving = h('select', { name: 'spokes', 'aria-label': `What becomes of the sources of ${g.name}` },
-      h('option', { value: 'pause' }, 'pause their sources'), h('option', { value: 'remove' }, 'remove their sources'));
-    const stop = h('button', { type: 'button', class: 'small', 'data-action': 'stop' }, 'Stop following');
+    const leaving = h('select', { name: 'spokes', 'aria-label': t('What becomes of the sources of {group}', { group: g.name }) },
+      h('option', { value: 'pause' }, t('pause their sources')), h('option', { value: 'remove' }, t('remove their sources')));
+    const stop = h('button', { type: 'button', class: 'small', 'data-action': 'stop' }, t('Stop following'));
     stop.onclick = () => {
       const verb = leaving.value === 'remove' ? 'removed' : 'paused';
-      if (!confirm(`Stop following ${g.name}? Its ${plural(g.members.length, 'source')} will be ${verb}; the hub keeps their contacts and the mailboxes are left as they are.`)) return;
+      const question = leaving.value === 'remove'
+        ? t('Stop following {group}? Its {n} sources will be removed; the hub keeps their contacts and the mailboxes are left as they are.', { group: g.name, n: g.members.length })
+        : t('Stop following {group}? Its {n} sources will be paused; the hub keeps their contacts and the mailboxes are left as they are.', { group: g.name, n: g.members.length });
+      if (!confirm(question)) return;
       busy(stop, async () => {
         const r = await del(`${path('groups', g.id)}?spokes=${leaving.value}`);
-        notify(`The hub no longer follows ${r.group}: ${plural(r[verb].length, 'source')} ${verb}.`);
+        notify(verb === 'removed' ? t('The hub no longer follows {group}: {n} sources removed.', { group: r.group, n: r[verb].length })
+          : t('The hub no longer follows {group}: {n} sources paused.', { group: r.group, n: r[verb].length }));
         await load();
         onChange();
       }, (e) => notify(e.message, { error: true }));
@@ -75,7 +78,8 @@ export function groupsSection(path, onChange) {
     await busy(submit, async () => {
       const g = await post(path('groups'), body);
       inputs.clientSecret.value = '';
-      notify(`${plural(g.members.length, 'mailbox', 'mailboxes')} of ${g.name} added` + (g.failed.length ? `; not added: ${g.failed.join('; ')}` : ''));
+      notify(t('{n} mailboxes of {group} added', { n: g.members.length, group: g.name })
+        + (g.failed.length ? t('; not added: {list}', { list: g.failed.join('; ') }) : ''));
       await load();
       onChange();
     }, (e) => {

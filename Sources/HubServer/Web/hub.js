@@ -2,15 +2,17 @@
 //   #/hubs/<hub>            Overview: sync now with live progress, held deletions, conflicts
 //   #/hubs/<hub>/sources    Sources: the table (problems, held deletions), group mailboxes
 //   #/hubs/<hub>/contacts   Contacts (#/hubs/<hub>/contacts/<id>: one contact, contact.js)
+//   #/hubs/<hub>/events     A calendar hub's upcoming events instead (upcoming.js)
 //   #/hubs/<hub>/history    History: recent syncs and changes, grouped by sync, with filters
 //   #/hubs/<hub>/conflicts  Conflicts, with "use the other value"
 //   #/hubs/<hub>/settings   Settings: schedule, deleting the hub
 // A running sync's status is pushed by the server (server-sent events); polling is the fallback.
 import { get, post, patch, del, hubPath } from './api.js';
-import { h, focusHeading, notify, plural, when, busy, checkbox, newID, kindIcon, problemText } from './dom.js';
+import { h, focusHeading, notify, when, busy, checkbox, newID, kindIcon, problemText } from './dom.js';
 import { runsSection, journalSection, contactsSection, conflictsSection, statsText, runLabel } from './activity.js';
 import { groupsSection } from './groups.js';
 import { contactDetail } from './contact.js';
+import { upcomingSection } from './upcoming.js';
 import { t, tn } from './i18n.js';
 
 let handedOver = null;
@@ -20,9 +22,10 @@ export function expectSync(hubID, status) { handedOver = { hubID, status }; }
 
 const phases = () => ({ pull: t('Reading changes'), push: t('Writing changes') });
 
-export const tabs = () => [
+export const tabs = (hub) => [
   { id: 'overview', title: t('Overview') }, { id: 'sources', title: t('Sources') },
-  { id: 'contacts', title: t('Contacts') }, { id: 'history', title: t('History') },
+  hub?.objectKind === 'calendar' ? { id: 'events', title: t('Upcoming events') } : { id: 'contacts', title: t('Contacts') },
+  { id: 'history', title: t('History') },
   { id: 'conflicts', title: t('Conflicts') }, { id: 'settings', title: t('Settings') },
 ];
 
@@ -34,8 +37,8 @@ export function nextSyncText(hub) {
 }
 
 export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = null) {
-  if (!tabs().some((x) => x.id === tab)) tab = 'overview';
   let hub = await get(hubPath(hubID));
+  if (!tabs(hub).some((x) => x.id === tab)) tab = 'overview';
   if (!isCurrent()) return null;
   let stopped = false, timer = null, events = null, wasRunning = false;
   const path = (...rest) => hubPath(hubID, ...rest);
@@ -83,7 +86,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
   const conflictsLink = h('p', { id: 'conflict-count' });
 
   const drawHub = () => {
-    document.title = `${tabs().find((x) => x.id === tab).title} · ${hub.name} — HubSync`;
+    document.title = `${tabs(hub).find((x) => x.id === tab).title} · ${hub.name} — HubSync`;
     title.textContent = hub.name;
     itemCount.textContent = String(hub.itemCount);
     facts.replaceChildren(
@@ -185,7 +188,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
     });
   } }, t('Delete this hub'));
 
-  const tabBar = h('nav', { class: 'tabs', 'aria-label': t('Hub sections') }, h('ul', {}, tabs().map((x) => h('li', {},
+  const tabBar = h('nav', { class: 'tabs', 'aria-label': t('Hub sections') }, h('ul', {}, tabs(hub).map((x) => h('li', {},
     h('a', { href: link(x.id), 'data-tab': x.id, 'aria-current': x.id === tab ? 'page' : null }, x.title,
       x.id === 'conflicts' ? [' ', h('span', { class: 'badge', 'aria-label': tn(hub.conflictCount, '1 conflict', '{n} conflicts') }, String(hub.conflictCount))] : null)))));
 
@@ -203,6 +206,10 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
     loaders.push(() => { spokesBox.replaceChildren(spokesTable()); }, () => groups.load());
     content = [panel('sources', t('Sources'), spokesBox,
       h('p', {}, h('a', { class: 'button', href: `#/wizard/add/${encodeURIComponent(hubID)}` }, t('Add a source')))), groups.element];
+  } else if (tab === 'events') {
+    const upcoming = upcomingSection(path, hub);
+    loaders.push(upcoming.load);
+    content = [upcoming.element];
   } else if (tab === 'contacts' && sub) {
     const detail = await contactDetail(hubID, sub, hub, () => refresh());
     content = [detail.element];

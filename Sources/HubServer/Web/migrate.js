@@ -23,27 +23,32 @@ export function resumeMigration(signInID) {
   return true;
 }
 
+/** "3 contacts kept their links, 1 will be found again at the next sync." */
+const moved = (r) => (r.refind
+  ? t('{n} contacts kept their links, {refind} will be found again at the next sync.', { n: r.kept, refind: r.refind })
+  : t('{n} contacts kept their links.', { n: r.kept }));
+
 /** The move of a source whose sign-in came back: finished here, or why not. */
 async function finishSignedIn(hubID, spoke, status, done) {
   const p = pending();
   if (!p?.returned || p.hub !== hubID || p.spoke !== spoke.id) return;
   sessionStorage.removeItem(pendingKey);
-  status.textContent = 'Finishing the sign-in and moving the source…';
+  status.textContent = t('Finishing the sign-in and moving the source…');
   try {
     const signIn = await get(`/api/sign-ins/${encodeURIComponent(p.id)}`);
     if (signIn.status !== 'done') {
       status.textContent = signIn.status === 'failed'
-        ? `Signing in with Microsoft did not work: ${signIn.error ?? 'unknown error'}. Try again.`
-        : 'The sign-in was not finished. Try again.';
+        ? t('Signing in with Microsoft did not work: {error}. Try again.', { error: signIn.error ?? t('unknown error') })
+        : t('The sign-in was not finished. Try again.');
       return;
     }
     const r = await post(hubPath(hubID, 'spokes', spoke.id, 'migrate'), { kind: 'graph', form: { signIn: p.id } });
     status.textContent = '';
-    notify(`${spoke.name} now syncs through Microsoft 365 as ${signIn.account ?? 'the signed-in user'}: ` +
-      `${r.kept} contacts kept their links` + (r.refind ? `, ${r.refind} will be found again at the next sync.` : '.'));
+    notify(t('{source} now syncs through Microsoft 365 as {account}:', { source: spoke.name, account: signIn.account ?? t('the signed-in user') })
+      + ' ' + moved(r));
     done();
   } catch (error) {
-    status.textContent = error.status === 404 ? 'This sign-in has expired. Sign in again.' : error.message;
+    status.textContent = error.status === 404 ? t('This sign-in has expired. Sign in again.') : error.message;
   }
 }
 
@@ -53,16 +58,16 @@ function signInBlock(hubID, spoke, status) {
   get('/api/spoke-kinds').then((kinds) => {
     if (kinds.find((k) => k.kind === 'graph')?.signIn !== 'microsoft') return;
     const button = h('button', { type: 'button', class: 'google-button', id: 'migrate-sign-in' },
-      h('span', { class: 'g', 'aria-hidden': 'true' }, 'M'), 'Sign in with Microsoft');
+      h('span', { class: 'g', 'aria-hidden': 'true' }, 'M'), t('Sign in with {provider}', { provider: 'Microsoft' }));
     button.onclick = () => {
-      if (!confirm(`Move ${spoke.name} to Microsoft 365? Sign in as the mailbox's own user next. It keeps its contacts, links and options; the next sync goes through Microsoft Graph.`)) return;
+      if (!confirm(t("Move {source} to Microsoft 365? Sign in as the mailbox's own user next. It keeps its contacts, links and options; the next sync goes through Microsoft Graph.", { source: spoke.name }))) return;
       busy(button, async () => {
         const started = await post('/api/spoke-kinds/graph/sign-in');
         sessionStorage.setItem(pendingKey, JSON.stringify({ hub: hubID, spoke: spoke.id, id: started.id }));
         location.assign(started.url);
       }, (error) => { status.textContent = error.message; });
     };
-    box.replaceChildren(h('p', { class: 'help' }, 'Signing in as the mailbox’s own user needs no administrator:'), button);
+    box.replaceChildren(h('p', { class: 'help' }, t('Signing in as the mailbox’s own user needs no administrator:')), button);
   }).catch(() => {});
   return box;
 }
@@ -85,8 +90,7 @@ export function migrateSection(hubID, spoke, done) {
     const form = Object.fromEntries(Object.entries(fields).map(([k, i]) => [k, i.value.trim()]));
     busy(move, async () => {
       const r = await post(hubPath(hubID, 'spokes', spoke.id, 'migrate'), { kind: 'graph', form });
-      notify(`${spoke.name} now syncs through Microsoft 365: ${r.kept} contacts kept their links` +
-        (r.refind ? `, ${r.refind} will be found again at the next sync.` : '.'));
+      notify(`${t('{source} now syncs through Microsoft 365:', { source: spoke.name })} ${moved(r)}`);
       done();
     }, (error) => {
       const target = error instanceof APIError && fields[error.field];

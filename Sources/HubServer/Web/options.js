@@ -4,6 +4,7 @@ import { get, patch, hubPath, APIError } from './api.js';
 import { h, field, checkbox, setFieldError, focusHeading, notify, busy, fieldLabel } from './dom.js';
 import { t } from './i18n.js';
 import { migrateSection } from './migrate.js';
+import { calendarOptionsForm } from './calendar-options.js';
 
 /** The fields a mapping may name for a kind: standard ones, then the kind's own as custom.X. */
 export async function mappableFields(kindInfo) {
@@ -20,11 +21,12 @@ const list = (text) => text.split(',').map((s) => s.trim()).filter(Boolean);
  * The options form of one spoke. Returns {element, read}: read() gives the Options to PATCH, or
  * null after marking what is wrong.
  */
-export function optionsForm(options, fields) {
+export function optionsForm(options, fields, object = 'contacts') {
   const o = structuredClone(options ?? {});
+  const calendar = object === 'calendar' ? calendarOptionsForm(o.calendar) : null;
   const filter = o.filter ?? {};
 
-  const twoWay = checkbox(t('Let the hub add and change contacts in this source'), {
+  const twoWay = checkbox(calendar ? t('Let the hub add and change events in this source') : t('Let the hub add and change contacts in this source'), {
     checked: o.twoWay ?? true,
     help: t('When off, this source only feeds the hub: nothing is ever written to it.'),
   });
@@ -34,10 +36,10 @@ export function optionsForm(options, fields) {
   categoryName.dataset.option = 'categoryName';
   const categoryField = field({
     label: t('Category name'), input: categoryName, required: true,
-    help: t('Contacts the hub writes here carry this category, so you can tell them apart.'),
+    help: calendar ? t('Events the hub writes here carry this category, so you can tell them apart.') : t('Contacts the hub writes here carry this category, so you can tell them apart.'),
   });
   categoryField.classList.add('indent');
-  const categorize = checkbox(t('Mark the contacts the hub writes here with a category'), {
+  const categorize = checkbox(calendar ? t('Mark the events the hub writes here with a category') : t('Mark the contacts the hub writes here with a category'), {
     checked: Boolean(o.categorizeAs),
     onchange: () => { categoryField.hidden = !categorize.input.checked; },
   });
@@ -80,7 +82,14 @@ export function optionsForm(options, fields) {
     rows, addButton);
 
   const problems = h('div', { class: 'alert', role: 'alert' });
-  const element = h('div', { class: 'options' }, problems, twoWay.box, categorize.box, categoryField, filters, mapping);
+  // A calendar source has the window and private events instead of the contact filters and mapping.
+  const calendarFilters = calendar ? h('details', { open: Boolean(filter.categories?.length) },
+    h('summary', {}, t('Advanced filters')),
+    h('p', { class: 'help' }, t('Only hub events in one of these categories are sent to this source. Leave empty to send all events.')),
+    field({ label: t('Categories'), input: categories, help: t('For example: Holidays, Team') })) : null;
+  const element = calendar
+    ? h('div', { class: 'options' }, problems, twoWay.box, categorize.box, categoryField, calendar.element, calendarFilters)
+    : h('div', { class: 'options' }, problems, twoWay.box, categorize.box, categoryField, filters, mapping);
 
   function read() {
     problems.textContent = '';
@@ -99,6 +108,8 @@ export function optionsForm(options, fields) {
       seen.add(spokeField);
       mappings.push({ spokeField, hubField: hubName });
     }
+    const calendarValue = calendar ? calendar.read() : undefined;
+    if (calendar && !calendarValue) ok = false;
     if (!ok) {
       if (rows.querySelector('[aria-invalid=true]')) mapping.open = true;
       element.querySelector('[aria-invalid=true]')?.focus();
@@ -112,6 +123,7 @@ export function optionsForm(options, fields) {
         requireEmail: requireEmail.input.checked, requirePhone: requirePhone.input.checked,
       },
       fieldMappings: mappings,
+      ...(calendar ? { calendar: calendarValue } : {}),
     };
   }
   const showError = (message) => { problems.textContent = message; };

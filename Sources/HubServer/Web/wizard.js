@@ -58,7 +58,7 @@ export async function showWizard(view, parts, isCurrent) {
   let state = memory ?? load() ?? fresh();
   if (parts[0] === 'add' && parts[1]) {
     const hub = await get(hubPath(parts[1]));
-    state = { ...fresh(), step: 'kind', hub: { id: hub.id, name: hub.name }, hubName: hub.name,
+    state = { ...fresh(), step: 'kind', hub: { id: hub.id, name: hub.name }, hubName: hub.name, object: hub.objectKind ?? 'contacts',
       spokes: hub.spokes.map(({ id, name, kind, kindName, options }) => ({ id, name, kind, kindName, options })) };
     history.replaceState(null, '', '#/wizard');
   } else if (parts[0] === 'signed-in' && parts[1]) {
@@ -187,11 +187,15 @@ class Wizard {
 
   async object() {
     const objects = await cached('objects', '/api/objects');
-    const describe = { contacts: t('Names, email addresses, phone numbers, companies and addresses.') };
+    const describe = {
+      contacts: t('Names, email addresses, phone numbers, companies and addresses.'),
+      calendar: t('Events and meetings, recurring ones too: a team calendar, a room, the company holidays.'),
+    };
     return {
       intro: t('HubSync keeps the same information in every place your business uses.'),
       content: this.cards('object', t('What to sync'), objects.map((o) => ({
-        value: o.id, title: o.name, disabled: !o.available,
+        // What a hub holds is fixed once it is made.
+        value: o.id, title: o.name, disabled: !o.available || Boolean(this.state.hub && o.id !== this.state.object),
         text: describe[o.id] ?? (o.available ? '' : t('Not available yet.')), badge: o.available ? null : (o.note ?? t('Coming soon')),
       })), this.state.object),
       next: () => {
@@ -205,11 +209,14 @@ class Wizard {
 
   async hub() {
     const { state } = this;
-    const input = h('input', { type: 'text', id: 'hub-name', value: state.hubName || t('Company contacts'), autocomplete: 'off', maxlength: 100 });
+    const calendar = state.object === 'calendar';
+    const input = h('input', { type: 'text', id: 'hub-name', value: state.hubName || (calendar ? t('Team calendar') : t('Company contacts')), autocomplete: 'off', maxlength: 100 });
     input.addEventListener('input', () => { state.hubName = input.value; setFieldError(input, ''); });
     return {
-      intro: t('A hub holds one shared copy of your contacts and keeps every source in step with it. Give it a name your colleagues recognise.'),
-      content: field({ label: t('Hub name'), input, required: true, help: t('For example "Sales contacts" or "Our team".') }),
+      intro: calendar
+        ? t('A hub holds one shared copy of your events and keeps every calendar in step with it. Give it a name your colleagues recognise.')
+        : t('A hub holds one shared copy of your contacts and keeps every source in step with it. Give it a name your colleagues recognise.'),
+      content: field({ label: t('Hub name'), input, required: true, help: calendar ? t('For example "Team calendar" or "Holidays".') : t('For example "Sales contacts" or "Our team".') }),
       back: 'object',
       focus: () => { input.focus(); input.select(); },
       next: async () => {
@@ -222,7 +229,7 @@ class Wizard {
         state.hubName = name;
         try {
           if (!state.hub) {
-            state.hub = await post('/api/hubs', { name });
+            state.hub = await post('/api/hubs', { name, objectKind: state.object === 'calendar' ? 'calendar' : 'contacts' });
             state.madeHub = true;
           } else if (state.hub.name !== name) state.hub = await patch(hubPath(state.hub.id), { name });
           state.hub = { id: state.hub.id, name: state.hub.name };
@@ -241,10 +248,16 @@ class Wizard {
   }
 
   async kind() {
-    const kinds = catalog.kinds;
+    // Only the kinds that hold what the hub holds (a kind without `object` holds contacts).
+    const calendar = this.state.object === 'calendar';
+    const kinds = catalog.kinds.filter((k) => (k.object ?? 'contacts') === (calendar ? 'calendar' : 'contacts'));
     const first = this.state.spokes.length === 0;
     return {
-      intro: first
+      heading: calendar ? t('Where are your calendars?') : undefined,
+      intro: calendar
+        ? (first ? t('Choose the first calendar to keep in step. You add the others after this one.')
+          : t('Choose the type of the next calendar for "{name}".', { name: this.state.hub.name }))
+        : first
         ? t('Choose the first place your contacts are kept. You add the others after this one.')
         : t('Choose the type of the next source for "{name}".', { name: this.state.hub.name }),
       content: this.cards('kind', t('Source type'), kinds.map((k) => ({
@@ -361,9 +374,7 @@ class Wizard {
   async more() {
     const { state } = this;
     return {
-      intro: state.spokes.length === 1
-        ? t('Your hub "{name}" has one source:', { name: state.hub.name })
-        : t('Your hub "{name}" has {n} sources:', { name: state.hub.name, n: state.spokes.length }),
+      intro: t('Your hub "{name}" has {n} sources:', { name: state.hub.name, n: state.spokes.length }),
       content: [
         h('ul', { id: 'spoke-summary', class: 'plain-list' }, state.spokes.map((s) => h('li', {},
           h('span', { class: 'source-name' }, kindIcon(s.kind), h('strong', {}, s.name)), ` (${s.kindName})`))),
@@ -384,13 +395,15 @@ class Wizard {
     const { state } = this;
     const forms = await Promise.all(state.spokes.map(async (spoke) => {
       const kind = catalog.kinds.find((k) => k.kind === spoke.kind);
-      const form = optionsForm(spoke.options, await mappableFields(kind));
+      const form = optionsForm(spoke.options, await mappableFields(kind), state.object);
       const fieldset = h('fieldset', { 'data-spoke': spoke.id },
         h('legend', {}, spoke.name, h('span', { class: 'muted' }, ` · ${spoke.kindName}`)), form.element);
       return { spoke, form, fieldset };
     }));
     return {
-      intro: t('The defaults suit most businesses: every source gets every contact, and changes flow both ways.'),
+      intro: state.object === 'calendar'
+        ? t('The defaults suit most businesses: every calendar gets the events from 30 days back to a year ahead, and changes flow both ways.')
+        : t('The defaults suit most businesses: every source gets every contact, and changes flow both ways.'),
       content: forms.map((f) => f.fieldset),
       back: 'more',
       nextLabel: t('Save and continue'),

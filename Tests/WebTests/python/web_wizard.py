@@ -73,8 +73,8 @@ def setup(b, a):
     # The wizard.
     b.click_text("a", "Set up your first hub")
     b.step("object")
-    calendars = d.find_element(By.CSS_SELECTOR, 'input[name="object"][value="calendars"]')
-    check(not calendars.is_enabled(), "calendars are shown but disabled")
+    calendars = d.find_element(By.CSS_SELECTOR, 'input[name="object"][value="calendar"]')
+    check(calendars.is_enabled() and not calendars.is_selected(), "shared calendars can be chosen (contacts are the default)")
     check(d.find_element(By.CSS_SELECTOR, 'input[name="object"][value="contacts"]').is_selected(), "contacts preselected")
     b.accessible("the wizard's first step")
     b.shot("wizard-object")

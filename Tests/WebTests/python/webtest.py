@@ -51,7 +51,7 @@ def check(condition, message):
 
 
 class Browser:
-    def __init__(self, url, shots):
+    def __init__(self, url, shots, lang="en-US"):
         self.url = url.rstrip("/")
         self.shots = shots
         os.makedirs(shots, exist_ok=True)
@@ -63,11 +63,13 @@ class Browser:
                 options.binary_location = path
                 break
         for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                    "--window-size=1280,900", "--lang=en-US", "--no-first-run", "--password-store=basic",
+                    "--window-size=1280,900", f"--lang={lang}", "--no-first-run", "--password-store=basic",
                     "--disable-features=PasswordLeakDetection,AutofillServerCommunication"):
             options.add_argument(arg)
+        # The browser's language: navigator.languages and Accept-Language both follow it.
         options.add_experimental_option("prefs", {"credentials_enable_service": False,
-                                                  "profile.password_manager_enabled": False})
+                                                  "profile.password_manager_enabled": False,
+                                                  "intl.accept_languages": f"{lang},{lang.split('-')[0]}"})
         driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
         self.driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
         self.driver.set_page_load_timeout(WAIT)
@@ -259,7 +261,7 @@ def finish_sync(b, name, phases_required=False, expect="succeeded", live="events
 
 
 
-def run(parser, modes):
+def run(parser, modes, lang="en-US"):
     """Parses the command line (the parser gets --url, --shots and the admin's login here), runs
     the chosen mode, checks the browser console and prints "SUMMARY: <mode> all checks passed".
     A failure exits 1 after a screenshot named FAILED-<mode>.png and the page's text."""
@@ -269,7 +271,7 @@ def run(parser, modes):
     parser.add_argument("--admin-user", default="admin")
     parser.add_argument("--admin-password", required=True)
     a = parser.parse_args()
-    b = Browser(a.url, a.shots)
+    b = Browser(a.url, a.shots, lang)
     try:
         modes[a.mode](b, a)
         # (Answers like the 422 of a wrong password are logged as failed loads: those are expected.)

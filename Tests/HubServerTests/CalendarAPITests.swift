@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import Testing
+import SyncModel
+import SyncStore
+@testable import HubServer
+
+/// Calendar hubs through the API: made with their object kind, offered in the catalog, and a
+/// spoke's calendar options (window, private events, busy only) kept and checked.
+struct CalendarAPITests {
+    @Test func aCalendarHubAndItsSpokesCalendarOptions() async throws {
+        let fx = Fixture()
+        try await fx.run { c in
+            try await c.setUp()
+            let objects = try await c.call(.get, "/api/objects").array
+            #expect(objects.map { $0["id"] as? String } == ["contacts", "calendar"])
+            let hub = try await c.call(.post, "/api/hubs", json: ["name": "Team", "objectKind": "calendar"])
+            #expect(hub.status == .created && hub.object["objectKind"] as? String == "calendar")
+            #expect(try await c.call(.post, "/api/hubs", json: ["name": "Other", "objectKind": "tasks"]).status == .badRequest)
+            #expect(try await c.call(.get, "/api/hubs").array.first?["objectKind"] as? String == "calendar")
+            let added = try await c.call(.post, "/api/hubs/team/spokes", json: [
+                "name": "Book A", "kind": "carddav", "form": ["password": "secret"], "folder": "a"])
+            #expect(added.status == .created)
+
+            let filter: [String: Any] = ["categories": ["Team"], "companies": [], "emailDomains": [],
+                                         "requireEmail": false, "requirePhone": false]
+            let options: [String: Any] = ["twoWay": true, "categorizeAs": "Hub", "filter": filter, "fieldMappings": [],
+                                          "calendar": ["pastDays": 7, "futureDays": 90, "privateEvents": "busy", "busyOnly": true]]
+            let set = try await c.call(.patch, "/api/hubs/team/spokes/book-a", json: ["options": options])
+            #expect(set.status == .ok)
+            let calendar = (set.object["options"] as? [String: Any])?["calendar"] as? [String: Any]
+            #expect(calendar?["pastDays"] as? Int == 7 && calendar?["privateEvents"] as? String == "busy")
+            let stored = try #require(try fx.store.spokes(hub: HubID("team")).first)
+            #expect(stored.options.calendar == CalendarOptions(pastDays: 7, futureDays: 90, privateEvents: .busy, busyOnly: true))
+            #expect(stored.options.filter.categories == ["Team"] && stored.options.categorizeAs == "Hub")
+
+            var wide = options
+            wide["calendar"] = ["pastDays": -1]
+            let bad = try await c.call(.patch, "/api/hubs/team/spokes/book-a", json: ["options": wide])
+            #expect(bad.status == .badRequest && bad.object["field"] as? String == "calendar")
+            // Upcoming events: a calendar hub's (none stored in a memory store), refused on a contact hub.
+            let upcoming = try await c.call(.get, "/api/hubs/team/upcoming?days=30")
+            #expect(upcoming.status == .ok && (upcoming.object["events"] as? [Any])?.isEmpty == true)
+            #expect(try await c.call(.post, "/api/hubs", json: ["name": "People"]).object["objectKind"] as? String == "contacts")
+            #expect(try await c.call(.get, "/api/hubs/people/upcoming").status == .badRequest)
+            wide["calendar"] = ["privateEvents": "hide"]
+            #expect(try await c.call(.patch, "/api/hubs/team/spokes/book-a", json: ["options": wide]).status == .badRequest)
+        }
+    }
+}
