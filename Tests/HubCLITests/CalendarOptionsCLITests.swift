@@ -11,7 +11,7 @@ import SyncStoreSQLite
         let cli = try CLI()
         var r = await cli.run("hub create Team --object calendar")
         #expect(r.error == nil)
-        r = await cli.run(["spoke", "add", "team", "--name", "Office", "--path", try cli.folder("a").path,
+        r = await cli.run(["spoke", "add", "team", "--name", "Office", "--kind", "ics-folder", "--path", try cli.folder("a").path,
                            "--window-past", "7", "--private", "busy", "--categorize", "Team"])
         #expect(r.error == nil, "\(r.error.map { "\($0)" } ?? "")")
         #expect(r.output.contains("window: 7 days back, 365 days ahead"))
