@@ -142,7 +142,7 @@ import Testing
         let names = ["HubSync", "Exchange", "Microsoft", "Google", "CardDAV", "Graph", "Online", "Server", "Contacts", "Entra",
                      "Outlook", "Nextcloud", "iCloud", "Fastmail", "Radicale", "Baïkal", "SOGo", "ID", "API", "People", "Cloud",
                      "Web", "Services", "SP2", "Subscription", "Edition", "Autodiscover", "EWS", "OAuth", "JavaScript", "DOMAIN",
-                     "Sync", "Undo", "Customers", "Suppliers", "JobCode", "Sales", "Our", "Go"]
+                     "Sync", "Undo", "Customers", "Suppliers", "JobCode", "Sales", "Our", "Go", "Holidays", "Team"]
         for (key, _) in try Self.catalog("en") where key.count < 40 && !key.contains(".") {
             let words = key.split(separator: " ").dropFirst().map { $0.trimmingCharacters(in: .punctuationCharacters) }
             for word in words where word.first?.isUppercase == true {
