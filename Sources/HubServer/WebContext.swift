@@ -34,3 +34,13 @@ public struct WebContext: RequestContext {
         return session
     }
 }
+
+extension WebContext {
+    /// A path parameter as its owner wrote it. Hummingbird hands the raw segment over, still
+    /// percent-encoded, and ids are slugs of any letters (a hub named "Contacts de l'équipe" is
+    /// `contacts-de-l-équipe`), so the browser's `%C3%A9` must be decoded before the lookup.
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
+}

@@ -18,7 +18,7 @@ extension HubApp {
         }
         router.post("/api/hubs/:hub/runs/:run/undo") { request, context in
             let hub = try self.hub(context)
-            let run = RunID(try context.parameters.require("run"))
+            let run = RunID(try context.pathParameter("run"))
             let engine = self.runner.engine
             // Undoing a run that added contacts deletes them everywhere: never without a yes.
             let deletions = try Self.engine { try engine.deletionsUndoing(hub: hub.id, run: run) }
@@ -63,7 +63,7 @@ extension HubApp {
         }
         router.post("/api/hubs/:hub/journal/:seq/undo") { request, context in
             let hub = try self.hub(context)
-            guard let seq = Int64(try context.parameters.require("seq")) else { throw APIError.notFound("journal entry") }
+            guard let seq = Int64(try context.pathParameter("seq")) else { throw APIError.notFound("journal entry") }
             let confirmed = request.uri.queryParameters["confirm"] == "deletions"
             return Restored(restored: try await self.runner.exclusive(hub.id) {
                 // Undoing an "Added" deletes that contact everywhere: as for a run, never without

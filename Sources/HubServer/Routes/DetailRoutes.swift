@@ -19,14 +19,14 @@ extension HubApp {
         // The losing side's values of the conflicting fields only, journaled like an undo.
         router.post("/api/hubs/:hub/conflicts/:seq/use-other") { _, context in
             let hub = try self.hub(context)
-            guard let seq = Int64(try context.parameters.require("seq")) else { throw APIError.notFound("conflict") }
+            guard let seq = Int64(try context.pathParameter("seq")) else { throw APIError.notFound("conflict") }
             return Restored(restored: try await self.runner.exclusive(hub.id) {
                 try Self.engine { try self.runner.engine.useOtherValue(hub: hub.id, entry: seq).count }
             })
         }
         router.get("/api/hubs/:hub/contacts/:item") { _, context in
             let hub = try self.hub(context)
-            let id = ItemID(try context.parameters.require("item"))
+            let id = ItemID(try context.pathParameter("item"))
             guard let item = try self.store.items(hub: hub.id, ids: [id])[id] else { throw APIError.notFound("contact \(id)") }
             return try self.contactDetail(item, hub: hub.id)
         }

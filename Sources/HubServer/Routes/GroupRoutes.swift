@@ -25,7 +25,7 @@ extension HubApp {
         router.delete("/api/hubs/:hub/groups/:group") { request, context in
             let hub = try self.hub(context)
             let groups = try self.groups()
-            let group = try context.parameters.require("group")
+            let group = try context.pathParameter("group")
             let spokes = request.uri.queryParameters["spokes"].map(String.init) ?? "pause"
             guard spokes == "pause" || spokes == "remove" else {
                 throw APIError(.badRequest, "spokes is pause or remove", field: "spokes")
@@ -37,7 +37,7 @@ extension HubApp {
         router.patch("/api/hubs/:hub/groups/:group") { request, context in
             let hub = try self.hub(context)
             let groups = try self.groups()
-            let group = try context.parameters.require("group")
+            let group = try context.pathParameter("group")
             let mode = try await request.json(GroupModeRequest.self, context: context)
             return try await self.runner.exclusive(hub.id) {
                 try Self.setupSync { try groups.setGroupMailboxes(hub: hub.id, group: group, receiveOnly: mode.receiveOnly) }

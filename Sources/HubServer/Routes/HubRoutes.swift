@@ -93,14 +93,14 @@ extension HubApp {
     // MARK: Lookups and mapping
 
     func hub(_ context: WebContext) throws -> HubConfig {
-        let id = HubID(try context.parameters.require("hub"))
+        let id = HubID(try context.pathParameter("hub"))
         guard let hub = try store.hub(id) else { throw APIError.notFound("hub \(id)") }
         return hub
     }
 
     func spoke(_ context: WebContext) throws -> (HubConfig, SpokeConfig) {
         let hub = try hub(context)
-        let id = SpokeID(try context.parameters.require("spoke"))
+        let id = SpokeID(try context.pathParameter("spoke"))
         guard let spoke = try store.spokes(hub: hub.id).first(where: { $0.id == id }) else {
             throw APIError.notFound("source \(id) in hub \(hub.id)")
         }
