@@ -28,7 +28,8 @@ struct HubGroup: AsyncParsableCommand {
                 id: id, name: name, deletionGuard: DeletionGuard(percent: guardPercent, minimum: guardMinimum),
                 scheduleMinutes: everyMinutes, objectKind: object))
             Console.line("created hub \(id) (\(name)) of \(object)")
-            Console.line("next: hubsync spoke add \(id) --name NAME --kind folder --path DIR")
+            let kind = object == .calendar ? "ics-folder" : "folder"
+            Console.line("next: hubsync spoke add \(id) --name NAME --kind \(kind) --path DIR")
         }
     }
 

@@ -22,6 +22,11 @@ struct Sync: AsyncParsableCommand {
         let hubs = all ? try ctx.store.hubs() : [try ctx.hub(hub!)]
         var worst = RunStatus.succeeded
         for h in hubs {
+            guard h.objectKind == .contacts else {
+                if !all { throw CLIError("hub \(h.id): \(Context.calendarsDoNotSyncYet)") }
+                Console.line("skipping hub \(h.id): \(Context.calendarsDoNotSyncYet)")
+                continue
+            }
             guard let lock = try HubLock(database: global.databasePath, hub: h.id.rawValue) else {
                 throw CLIError("hub \(h.id) is being synced by another process; try again when it is done")
             }
