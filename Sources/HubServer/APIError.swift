@@ -18,6 +18,8 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
     /// the page translates.
     var text: String?
     var place: String?
+    /// The values of an `APIWords` template in `text`.
+    var values: [String: String]?
 
     public init(_ status: HTTPResponse.Status, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.status = status
@@ -34,12 +36,13 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
         var details: String?
         var text: String?
         var place: String?
+        var values: [String: String]?
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response { response() }
 
     func response() -> Response {
-        let data = (try? JSONEncoder().encode(Body(error: message, field: field, details: details, text: text, place: place))) ?? Data(#"{"error":"error"}"#.utf8)
+        let data = (try? JSONEncoder().encode(Body(error: message, field: field, details: details, text: text, place: place, values: values))) ?? Data(#"{"error":"error"}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -65,7 +68,7 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
             switch e.kind {
             case .notFound: return APIError(.notFound, e.message)
             case .conflict: return APIError(.conflict, e.message)
-            case .busy: return APIError(.locked, "the database is busy with another HubSync process; try again in a moment")
+            case .busy: return APIError(.locked, words: APIWords.busy)
             case .corrupt, .io: return nil
             }
         case let e as SetupError: return APIError(setup: e)
@@ -142,7 +145,7 @@ extension Request {
         do {
             body = try await self.body.collect(upTo: Self.maxJSON)
         } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, "the request is too large (at most 1 MB)")
+            throw APIError(.contentTooLarge, words: APIWords.tooLarge)
         }
         return try context.requestDecoder.decode(T.self, from: Data(buffer: body))
     }

@@ -71,7 +71,7 @@ import Testing
 
     /// The texts for people the API sends in English, which the page translates from the catalogs.
     static func serverKeys() -> Set<String> {
-        var keys = Set(PageLanguage.formErrors).union(PlainProblem.texts)
+        var keys = Set(PageLanguage.formErrors).union(PlainProblem.texts).union(APIWords.texts)
         for object in HubApp.objects { keys.insert(object.name); if let n = object.note { keys.insert(n) } }
         for google in [true, false] {
             for m365 in [true, false] {
@@ -142,7 +142,7 @@ import Testing
         let names = ["HubSync", "Exchange", "Microsoft", "Google", "CardDAV", "Graph", "Online", "Server", "Contacts", "Entra",
                      "Outlook", "Nextcloud", "iCloud", "Fastmail", "Radicale", "Baïkal", "SOGo", "ID", "API", "People", "Cloud",
                      "Web", "Services", "SP2", "Subscription", "Edition", "Autodiscover", "EWS", "OAuth", "JavaScript", "DOMAIN",
-                     "Sync", "Undo", "Customers", "Suppliers", "JobCode", "Sales", "Our", "Go", "Holidays", "Team"]
+                     "Sync", "Undo", "MB", "Customers", "Suppliers", "JobCode", "Sales", "Our", "Go", "Holidays", "Team"]
         for (key, _) in try Self.catalog("en") where key.count < 40 && !key.contains(".") {
             let words = key.split(separator: " ").dropFirst().map { $0.trimmingCharacters(in: .punctuationCharacters) }
             for word in words where word.first?.isUppercase == true {

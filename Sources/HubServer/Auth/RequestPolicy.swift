@@ -79,13 +79,13 @@ struct RequestPolicy: Sendable {
         if let host, !allowsHost(host) { return misdirected(host) }
         guard !SessionMiddleware.isSafe(method) else { return nil }
         if let site = fetchSite?.lowercased(), site != "same-origin", site != "none" {
-            return APIError(.forbidden, "this request came from another site; use HubSync's own pages")
+            return APIError(.forbidden, words: APIWords.otherSite)
         }
         if let origin {
             let o = origin.lowercased()
             let sameAsHost = host.map { o == "http://\($0.lowercased())" || o == "https://\($0.lowercased())" } ?? false
             guard sameAsHost || o == publicOrigin else {
-                return APIError(.forbidden, "this request came from another site; use HubSync's own pages")
+                return APIError(.forbidden, words: APIWords.otherSite)
             }
         }
         // The API takes JSON; a cross-site form cannot send it (it would need the browser's

@@ -43,7 +43,7 @@ struct SessionMiddleware: RouterMiddleware {
             } else {
                 logger.error("request failed", metadata: [
                     "path": "\(request.uri.path)", "error": "\(DisplayText.neutralised(String(describing: error)))"])
-                response = APIError(.internalServerError, "the server failed to answer; its log says why").response()
+                response = APIError(.internalServerError, words: APIWords.serverFailed).response()
             }
         }
         Self.secure(&response.headers)
@@ -77,7 +77,7 @@ struct SessionMiddleware: RouterMiddleware {
             }
             if let session = context.session, !Self.isSafe(request.method) {
                 guard let token = request.headers[.csrfToken], Token.equal(token, session.csrf) else {
-                    throw APIError(.forbidden, "missing or wrong X-CSRF-Token header; reload the page")
+                    throw APIError(.forbidden, words: APIWords.csrf)
                 }
             }
         }

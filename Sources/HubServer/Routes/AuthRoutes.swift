@@ -128,7 +128,7 @@ extension HubApp {
         let expected = context.session?.csrf ?? request.cookies[Cookies.formToken]?.value
         let formToken = request.cookies[Cookies.formToken]?.value
         guard let given = form.csrf, [expected, formToken].contains(where: { $0.map { Token.equal($0, given) } ?? false })
-        else { throw APIError(.forbidden, "the form expired; reload the page and try again") }
+        else { throw APIError(.forbidden, words: APIWords.formExpired) }
         return form
     }
 }

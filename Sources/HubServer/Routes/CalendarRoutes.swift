@@ -14,7 +14,7 @@ extension HubApp {
         /// `?days=` ahead (1-400, default 60), `?limit=` instances (default 100).
         router.get("/api/hubs/:hub/upcoming") { request, context in
             let hub = try self.hub(context)
-            guard hub.objectKind == .calendar else { throw APIError(.badRequest, "this hub holds contacts, not events") }
+            guard hub.objectKind == .calendar else { throw APIError(.badRequest, words: APIWords.notEvents) }
             let days = min(400, max(1, request.uri.queryParameters["days"].flatMap { Int(String($0)) } ?? 60))
             let names = Dictionary(try self.store.spokes(hub: hub.id).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             let series = try (self.store as? any CalendarSeriesReading)?.liveSeries(hub: hub.id) ?? []

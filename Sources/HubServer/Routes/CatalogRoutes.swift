@@ -45,7 +45,7 @@ extension HubApp {
             let q = request.uri.queryParameters
             let id = q["state"].map(String.init) ?? ""
             guard let entry = self.signIns.pending(id) else {
-                throw APIError(.badRequest, "this sign-in is unknown or finished; start it again from the wizard")
+                throw APIError(.badRequest, words: APIWords.signInUnknown)
             }
             if let error = q["error"] {
                 self.signIns.fail(id, error == "access_denied" ? "access was not allowed"

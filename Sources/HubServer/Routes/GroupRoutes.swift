@@ -14,7 +14,7 @@ extension HubApp {
             let groups = try self.groups()
             let new = try await request.json(GroupMailboxesRequest.self, context: context)
             guard !new.group.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw APIError(.badRequest, "name the group (its name, mail address or id)", field: "group")
+                throw APIError(.badRequest, words: APIWords.groupName, field: "group")
             }
             // Under the hub's lock like every admin write: no pass sees half the spokes.
             let added = try await self.runner.exclusive(hub.id) {

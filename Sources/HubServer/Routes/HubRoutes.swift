@@ -11,7 +11,7 @@ extension HubApp {
             let new = try await request.json(NewHub.self, context: context)
             let name = try Self.name(new.name, what: "hub")
             let id = HubID(slugOf: name)
-            guard try self.store.hub(id) == nil else { throw APIError(.conflict, "a hub named like that exists already", field: "name") }
+            guard try self.store.hub(id) == nil else { throw APIError(.conflict, words: APIWords.hubExists, field: "name") }
             try self.store.saveHub(HubConfig(
                 id: id, name: name, scheduleMinutes: try Self.schedule(new.scheduleMinutes), objectKind: new.objectKind))
             return EditedResponse(status: .created, response: try self.detail(id))
@@ -25,7 +25,7 @@ extension HubApp {
             if let minutes = patch.scheduleMinutes { hub.scheduleMinutes = try Self.schedule(minutes) }
             if let g = patch.deletionGuard {
                 guard (1...100).contains(g.percent), g.minimum >= 0 else {
-                    throw APIError(.badRequest, "the deletion guard takes a percentage from 1 to 100", field: "deletionGuard")
+                    throw APIError(.badRequest, words: APIWords.guardPercent, field: "deletionGuard")
                 }
                 hub.deletionGuard = g
             }
@@ -72,12 +72,12 @@ extension HubApp {
     private func addSpoke(_ new: NewSpoke, to hub: HubConfig, session: Session) async throws -> SpokeDTO {
         let name = try Self.name(new.name, what: "source")
         guard provider.kinds.contains(where: { $0.kind == new.kind && $0.available }) else {
-            throw APIError(.badRequest, "sources of type \(new.kind.rawValue) are not available", field: "kind")
+            throw APIError(.badRequest, words: APIWords.kindUnavailable, ["kind": new.kind.rawValue], field: "kind")
         }
         let existing = try store.spokes(hub: hub.id)
         let id = SpokeID(slugOf: name)
         guard !existing.contains(where: { $0.id == id }) else {
-            throw APIError(.conflict, "this hub has a source named like that already", field: "name")
+            throw APIError(.conflict, words: APIWords.sourceExists, field: "name")
         }
         let form = try resolved(new.form, session: session)
         let settings = try await Self.setup { try await provider.settings(new.kind, form, folder: new.folder) }
@@ -94,7 +94,7 @@ extension HubApp {
 
     func hub(_ context: WebContext) throws -> HubConfig {
         let id = HubID(try context.pathParameter("hub"))
-        guard let hub = try store.hub(id) else { throw APIError.notFound("hub \(id)") }
+        guard let hub = try store.hub(id) else { throw APIError(.notFound, words: APIWords.noHub, ["id": "\(id)"]) }
         return hub
     }
 
@@ -102,7 +102,7 @@ extension HubApp {
         let hub = try hub(context)
         let id = SpokeID(try context.pathParameter("spoke"))
         guard let spoke = try store.spokes(hub: hub.id).first(where: { $0.id == id }) else {
-            throw APIError.notFound("source \(id) in hub \(hub.id)")
+            throw APIError(.notFound, words: APIWords.noSource, ["id": "\(id)", "hub": "\(hub.id)"])
         }
         return (hub, spoke)
     }
@@ -124,7 +124,7 @@ extension HubApp {
     }
 
     func detail(_ id: HubID) throws -> HubDetailDTO {
-        guard let hub = try store.hub(id) else { throw APIError.notFound("hub \(id)") }
+        guard let hub = try store.hub(id) else { throw APIError(.notFound, words: APIWords.noHub, ["id": "\(id)"]) }
         let spokes = try store.spokes(hub: id)
         let names = Dictionary(uniqueKeysWithValues: spokes.map { ($0.id, $0.name) })
         let sync = try runner.status(id)
@@ -162,12 +162,12 @@ extension HubApp {
     /// line (no control or text-direction characters: names reach terminals and logs).
     static func name(_ raw: String, what: String, field: String = "name", limit: Int = maxNameLength) throws -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty else { throw APIError(.badRequest, "give the \(what) a name", field: field) }
+        guard !name.isEmpty else { throw APIError(.badRequest, words: APIWords.nameEmpty(what), field: field) }
         guard name.count <= limit else {
-            throw APIError(.badRequest, "a \(what) name has at most \(limit) characters (this one has \(name.count))", field: field)
+            throw APIError(.badRequest, words: APIWords.nameLong(what), ["limit": "\(limit)", "count": "\(name.count)"], field: field)
         }
         guard !DisplayText.hasControls(name) else {
-            throw APIError(.badRequest, "a \(what) name cannot contain control or text-direction characters", field: field)
+            throw APIError(.badRequest, words: APIWords.nameControls(what), field: field)
         }
         return name
     }
@@ -176,7 +176,7 @@ extension HubApp {
     static func schedule(_ minutes: Int?) throws -> Int? {
         guard let minutes, minutes != 0 else { return nil }
         guard (1...10_080).contains(minutes) else {
-            throw APIError(.badRequest, "sync every 1 to 10080 minutes (a week), or never", field: "scheduleMinutes")
+            throw APIError(.badRequest, words: APIWords.schedule, field: "scheduleMinutes")
         }
         return minutes
     }

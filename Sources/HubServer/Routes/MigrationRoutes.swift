@@ -27,7 +27,7 @@ extension HubApp {
             let session = try context.requireSession()
             let body = try await request.json(SpokeMigrationRequest.self, context: context)
             guard spoke.kind == .ews, body.kind == .graph else {
-                throw APIError(.badRequest, "only an Exchange source moves, and only to Microsoft 365", field: "kind")
+                throw APIError(.badRequest, words: APIWords.onlyExchangeMoves, field: "kind")
             }
             let form = try self.resolved(body.form, session: session)
             // Everything that talks to Microsoft happens first; the switch is one transaction.

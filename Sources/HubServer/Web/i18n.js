@@ -66,11 +66,14 @@ export function localizeKinds(list) {
   return list;
 }
 
-/** A network or TLS failure in plain words (the server's PlainProblem: its English text with
- *  {place}, and the place) in the page's language; null when the server's own words must do. */
+/** A refusal in plain words (PlainProblem's network and TLS failures, APIWords' refusals: an English text with
+ *  {place} or {name}s, and their values) in the page's language; null when the server's own words must do. */
 export function problemWords(problem) {
-  if (!problem?.text || (!problem.place && problem.text.includes('{place}'))) return null;
-  return t(problem.text, { place: problem.place });
+  if (!problem?.text) return null;
+  const vars = { ...(problem.values ?? {}), place: problem.place ?? undefined };
+  // A template whose values did not all come: the server's filled English words must do.
+  if ((problem.text.match(/\{(\w+)\}/g) ?? []).some((p) => vars[p.slice(1, -1)] == null)) return null;
+  return t(problem.text, vars);
 }
 
 let dates = null;

@@ -1,0 +1,50 @@
+import Hummingbird
+
+/// The API's own refusals that reach a person, as English templates with `{name}` values. The
+/// answer carries the template and its values (`text`, `values`) beside the filled `error`, and
+/// the page translates the template from its catalog, as it does PlainProblem's texts; the
+/// catalogs key them by this English text (CatalogTests checks both languages have each one).
+enum APIWords {
+    static let hubExists = "a hub named like that exists already"
+    static let sourceExists = "this hub has a source named like that already"
+    static let guardPercent = "the deletion guard takes a percentage from 1 to 100"
+    static let schedule = "sync every 1 to 10080 minutes (a week), or never"
+    static let kindUnavailable = "sources of type {kind} are not available"
+    static let noHub = "no hub {id}"
+    static let noSource = "no source {id} in hub {hub}"
+    static let tooLarge = "the request is too large (at most 1 MB)"
+    static let busy = "the database is busy with another HubSync process; try again in a moment"
+    static let serverFailed = "the server failed to answer; its log says why"
+    static let csrf = "missing or wrong X-CSRF-Token header; reload the page"
+    static let otherSite = "this request came from another site; use HubSync's own pages"
+    static let formExpired = "the form expired; reload the page and try again"
+    static let groupName = "name the group (its name, mail address or id)"
+    static let notEvents = "this hub holds contacts, not events"
+    static let onlyExchangeMoves = "only an Exchange source moves, and only to Microsoft 365"
+    static let signInUnknown = "this sign-in is unknown or finished; start it again from the wizard"
+
+    /// A hub's or a source's name refused: one template per noun, since French agrees with it.
+    static func nameEmpty(_ what: String) -> String { "give the \(what) a name" }
+    static func nameLong(_ what: String) -> String { "a \(what) name has at most {limit} characters (this one has {count})" }
+    static func nameControls(_ what: String) -> String { "a \(what) name cannot contain control or text-direction characters" }
+    static let named = ["hub", "source"]
+
+    static let texts: [String] = [
+        hubExists, sourceExists, guardPercent, schedule, kindUnavailable, noHub, noSource, tooLarge, busy, serverFailed,
+        csrf, otherSite, formExpired, groupName, notEvents, onlyExchangeMoves, signInUnknown,
+    ] + named.flatMap { [nameEmpty($0), nameLong($0), nameControls($0)] }
+
+    /// `template` with each `{name}` replaced by its value: the English `error` of the answer.
+    static func fill(_ template: String, _ values: [String: String]) -> String {
+        values.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
+    }
+}
+
+extension APIError {
+    /// A refusal in words the page translates: `words` is one of `APIWords`' templates.
+    init(_ status: HTTPResponse.Status, words: String, _ values: [String: String] = [:], field: String? = nil) {
+        self.init(status, APIWords.fill(words, values), field: field)
+        text = words
+        self.values = values.isEmpty ? nil : values
+    }
+}
