@@ -149,8 +149,10 @@ def wizard(b, a):
     b.accessible("the hub page in French")
     b.shot("fr-hub-overview")
     b.tab("history")
-    folds = d.find_elements(By.CSS_SELECTOR, "#journal-list .added-fold summary")
-    check(folds and "contacts ajoutés" in folds[0].text, f"the history in French: {[f.text for f in folds]}")
+    # The history loads after the tab opens: wait for its folded line rather than read once.
+    fold = b.wait(lambda d: next((f.text for f in d.find_elements(By.CSS_SELECTOR, "#journal-list .added-fold summary")
+                                  if "contacts ajoutés" in f.text), None), message="the history's folded additions in French")
+    check("contacts ajoutés" in fold, f"the history in French: {fold!r}")
     b.shot("fr-hub-history", full=True)
 
     # The switch: back to English, remembered on the next visit and on the sign-in page.

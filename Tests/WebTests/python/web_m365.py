@@ -109,8 +109,10 @@ def group(b, a):
     b.shot("group-form")
     b.click('#group-form button[type="submit"]')
     b.notice(f"{a.expect_members} mailboxes of {a.group} added")
-    members = b.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#groups-list .group li[data-spoke]"), message="the group's members")
-    check(len(members) == a.expect_members, f"{len(members)} members listed: {[m.text for m in members]}")
+    # The list re-renders after the notice (the group's spokes arrive): wait for all members, read as text at once.
+    members = b.wait(lambda d: (lambda t: t if len(t) == a.expect_members else None)(
+        [m.text for m in d.find_elements(By.CSS_SELECTOR, "#groups-list .group li[data-spoke]")]), message="the group's members")
+    check(len(members) == a.expect_members, f"{len(members)} members listed: {members}")
     check(b.find('#group-form input[name="clientSecret"]').get_attribute("value") == "", "the secret is not left in the form")
     b.shot("group-added", full=True)
 
