@@ -54,8 +54,7 @@ public actor CalDAVCalendar {
     let session: DAVSession
     let paths: DAVPaths
     let logger: Logger
-    var listings: [Int: Listing] = [:]
-    var generation = 0
+    var pages = ListingPages()
     var dav: DAVCollection { DAVCollection(session: session, paths: paths, flavor: .calendar) }
     nonisolated var server: String { ServerName.of(settings.url) }
 
@@ -74,27 +73,18 @@ public actor CalDAVCalendar {
     }
 
     private func pullHere(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> CalendarPage {
-        let gen: Int
-        let index: Int
-        if let page {
-            let parts = page.rawValue.split(separator: ":").compactMap { Int($0) }
-            guard parts.count == 2, listings[parts[0]] != nil else {
-                throw ConnectorError(.protocolViolation, "unknown page \(page.rawValue) (the listing is gone)")
-            }
-            (gen, index) = (parts[0], parts[1])
+        let (gen, index) = if let page {
+            try pages.position(of: page)
         } else {
-            generation += 1
-            gen = generation
-            index = 0
-            listings[gen] = try await list(since: cursor, known: known)
+            (pages.start(try await list(since: cursor, known: known)), 0)
         }
-        let listing = listings[gen]!
+        let listing = pages[gen]
         let batch = listing.batch(index, size: max(settings.multigetBatch, 1))
         var raw = try await dav.multiget(batch.filter { listing.inline[$0] == nil })
         for id in batch {
             guard let b = listing.inline[id] else { continue }
             raw.bodies.append((id, b.text, b.etag))
-            listings[gen]!.inline[id] = nil
+            pages.dropInline(id, gen: gen)
         }
         var page = CalendarPage(
             mode: listing.mode, upserts: [], deleted: index == 0 ? listing.deleted : [], errors: raw.errors, cursor: listing.cursor,
@@ -110,8 +100,7 @@ public actor CalDAVCalendar {
         }
         // Gone between the listing and the fetch: in a full listing, absence says it already.
         if listing.mode == .incremental { page.deleted += raw.gone }
-        let more = (index + 1) * max(settings.multigetBatch, 1) < listing.fetch.count
-        if more { page.next = PageToken("\(gen):\(index + 1)") } else { listings[gen] = nil }
+        page.next = pages.next(after: index, gen: gen, batch: max(settings.multigetBatch, 1))
         return page
     }
 

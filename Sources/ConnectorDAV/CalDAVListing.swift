@@ -61,7 +61,7 @@ extension CalDAVCalendar {
                 return .created(id, nil)
             case 403 where DAVSession.snippet(r).contains("uid-conflict"), 409:
                 return .failed(ItemError(remoteID: id, message: "the calendar holds the series \(event.uid) under another name already"))
-            default: return failed(id, r, "create")
+            default: return DAVSession.refused(id, r, "create")
             }
         case .update(let id, let expected, let event):
             if current.gone.contains(id) { return .notFound }
@@ -84,7 +84,7 @@ extension CalDAVCalendar {
             case 200..<300: return .updated(r.header("ETag").map { RemoteVersion($0) })
             case 412: return .conflict
             case 404: return .notFound
-            default: return failed(id, r, "update")
+            default: return DAVSession.refused(id, r, "update")
             }
         case .delete(let id, let expected):
             let r = try await session.delete(paths.url(id), ifMatch: expected?.rawValue)
@@ -92,12 +92,9 @@ extension CalDAVCalendar {
             case 200..<300: return .deleted
             case 404, 410: return .notFound
             case 412: return .conflict
-            default: return failed(id, r, "delete")
+            default: return DAVSession.refused(id, r, "delete")
             }
         }
     }
 
-    private func failed(_ id: RemoteID, _ r: HTTPResponse, _ what: String) -> WriteOutcome {
-        .failed(ItemError(remoteID: id, message: "the server refused the \(what) (\(r.status))\(DAVSession.snippet(r))"))
-    }
 }

@@ -38,9 +38,8 @@ public actor CardDAVSpoke: SpokeConnector {
     let logger: Logger
     /// The collection's description, read once per instance when a step needs it.
     var book: AddressBook?
-    /// Listings being paged through, by generation.
-    var listings: [Int: Listing] = [:]
-    var generation = 0
+    /// Listings being paged through.
+    var pages = ListingPages()
     var dav: DAVCollection { DAVCollection(session: session, paths: paths, flavor: .card) }
     /// The server, as errors name it.
     nonisolated var server: String { ServerName.of(settings.url) }
@@ -62,28 +61,19 @@ public actor CardDAVSpoke: SpokeConnector {
     }
 
     private func pullHere(since cursor: SpokeCursor?, page: PageToken?, known: KnownVersions) async throws -> PullPage {
-        let gen: Int
-        let index: Int
-        if let page {
-            let parts = page.rawValue.split(separator: ":").compactMap { Int($0) }
-            guard parts.count == 2, listings[parts[0]] != nil else {
-                throw ConnectorError(.protocolViolation, "unknown page \(page.rawValue) (the listing is gone)")
-            }
-            (gen, index) = (parts[0], parts[1])
+        let (gen, index) = if let page {
+            try pages.position(of: page)
         } else {
-            generation += 1
-            gen = generation
-            index = 0
-            listings[gen] = try await list(since: cursor, known: known)
+            (pages.start(try await list(since: cursor, known: known)), 0)
         }
-        let listing = listings[gen]!
+        let listing = pages[gen]
         let batch = listing.batch(index, size: settings.multigetBatch)
         var got = try await multiget(batch.filter { listing.inline[$0] == nil })
         // Cards that came with the listing are read page by page, like fetched ones.
         for id in batch {
             guard let card = listing.inline[id] else { continue }
             got.add(id, CardMapping.parse(id, card.text, on: paths.server), etag: card.etag, text: card.text)
-            listings[gen]!.inline[id] = nil
+            pages.dropInline(id, gen: gen)
         }
         var changes = got.cards.filter { !CardMapping.isGroup($0.value.0) }.map {
             RemoteChange.upsert(CardMapping.item($0.key, etag: $0.value.1, card: $0.value.0, text: got.texts[$0.key]))
@@ -91,10 +81,9 @@ public actor CardDAVSpoke: SpokeConnector {
         if index == 0 { changes += listing.deleted.map(RemoteChange.delete) }
         // Gone between the listing and the fetch: in a full listing, absence says it already.
         if listing.mode == .incremental { changes += got.gone.map(RemoteChange.delete) }
-        let more = (index + 1) * settings.multigetBatch < listing.fetch.count
-        if !more { listings[gen] = nil }
+        let next = pages.next(after: index, gen: gen, batch: settings.multigetBatch)
         return PullPage(
-            mode: listing.mode, changes: changes, errors: got.errors + got.skipped, next: more ? PageToken("\(gen):\(index + 1)") : nil,
+            mode: listing.mode, changes: changes, errors: got.errors + got.skipped, next: next,
             cursor: listing.cursor, total: listing.fetch.count, unchanged: index == 0 ? listing.unchanged : [])
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import ConnectorHTTP
 import ConnectorKit
+import SyncModel
 
 /// The WebDAV requests the spoke sends, with their statuses turned into meaning. Auth, retries
 /// and throttling live in the HTTP client underneath.
@@ -62,6 +63,12 @@ struct DAVSession: Sendable {
     }
 
     /// The start of an error body, for messages (servers explain 4xx there).
+    /// A write the server refused with a status no rule gives a meaning: one item's error,
+    /// naming the write and the server's own words.
+    static func refused(_ id: RemoteID, _ r: HTTPResponse, _ what: String) -> WriteOutcome {
+        .failed(ItemError(remoteID: id, message: "the server refused the \(what) (\(r.status))\(snippet(r))"))
+    }
+
     static func snippet(_ r: HTTPResponse) -> String {
         let text = String(decoding: r.body.prefix(200), as: UTF8.self)
             .replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)

@@ -36,7 +36,7 @@ extension CardDAVSpoke {
                 return .created(id, got.cards[id].flatMap { c in
                     c.1.map { DAVVersion(etag: $0, card: c.0, text: got.texts[id]).remote }
                 })
-            default: return failed(id, r, "create")
+            default: return DAVSession.refused(id, r, "create")
             }
         case .update(let id, let expected, let contact):
             let known = expected.map(DAVVersion.init)
@@ -70,7 +70,7 @@ extension CardDAVSpoke {
                 return try await multiget([id]).gone.isEmpty ? .conflict : .notFound
             case 412: return .conflict
             case 404: return .notFound
-            default: return failed(id, r, "update")
+            default: return DAVSession.refused(id, r, "update")
             }
         case .delete(let id, let expected):
             let r = try await session.delete(paths.url(id), ifMatch: expected.map { DAVVersion($0).etag })
@@ -78,12 +78,9 @@ extension CardDAVSpoke {
             case 200..<300: return .deleted
             case 404, 410: return .notFound
             case 412: return .conflict
-            default: return failed(id, r, "delete")
+            default: return DAVSession.refused(id, r, "delete")
             }
         }
     }
 
-    private func failed(_ id: RemoteID, _ r: HTTPResponse, _ what: String) -> WriteOutcome {
-        .failed(ItemError(remoteID: id, message: "the server refused the \(what) (\(r.status))\(DAVSession.snippet(r))"))
-    }
 }
