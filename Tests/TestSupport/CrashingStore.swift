@@ -63,6 +63,7 @@ public final class CrashingStore: SyncStore {
     public func journal(hub: HubID, _ query: JournalQuery) throws -> [JournalEntry] {
         try inner.journal(hub: hub, query)
     }
+    public func conflictCount(hub: HubID) throws -> Int { try inner.conflictCount(hub: hub) }
     public func holds(hub: HubID) throws -> [DeletionHold] { try inner.holds(hub: hub) }
 }
 
