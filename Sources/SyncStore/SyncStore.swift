@@ -68,11 +68,14 @@ public struct JournalQuery: Sendable {
     /// Entries with seq below this (paging backwards); nil = newest.
     public var before: Int64?
     public var limit: Int
-    public init(item: ItemID? = nil, run: RunID? = nil, before: Int64? = nil, limit: Int = 100) {
+    /// Only the entries that settled a conflict (with conflicting fields and the item after it).
+    public var conflicts: Bool
+    public init(item: ItemID? = nil, run: RunID? = nil, before: Int64? = nil, limit: Int = 100, conflicts: Bool = false) {
         self.item = item
         self.run = run
         self.before = before
         self.limit = limit
+        self.conflicts = conflicts
     }
 }
 
@@ -124,7 +127,13 @@ public protocol SyncStore: Sendable {
     func runs(hub: HubID, limit: Int) throws -> [RunRecord]
     func run(hub: HubID, id: RunID) throws -> RunRecord?
     /// Newest first.
+<<<<<<< HEAD
     func journal<Item: StoredItem>(_ kind: Item.Type, hub: HubID, _ query: JournalQuery) throws -> [ItemJournalEntry<Item>]
+=======
+    func journal(hub: HubID, _ query: JournalQuery) throws -> [JournalEntry]
+    /// How many entries `JournalQuery(conflicts: true)` finds: the hub page's conflict count.
+    func conflictCount(hub: HubID) throws -> Int
+>>>>>>> web17c
     func holds(hub: HubID) throws -> [DeletionHold]
 
     /// Applies the batch in one transaction. The hub must hold `Item`'s kind (else `.conflict`).
