@@ -14,7 +14,7 @@ extension HubApp {
         router.get("/api/hubs/:hub/conflicts") { _, context in
             let hub = try self.hub(context)
             let names = try self.spokeNames(hub.id)
-            return try self.conflicts(hub: hub.id).map { try self.conflictDTO($0, hub: hub.id, names: names) }
+            return try self.conflictDTOs(hub.objectKind.shown, hub: hub.id, names: names)
         }
         // The losing side's values of the conflicting fields only, journaled like an undo.
         router.post("/api/hubs/:hub/conflicts/:seq/use-other") { _, context in
@@ -80,20 +80,24 @@ extension HubApp {
     }
 
     /// The newest journal entries (up to 1,000) that settled a conflict.
-    func conflicts(hub: HubID) throws -> [JournalEntry] {
-        try store.journal(hub: hub, JournalQuery(limit: 1000)).filter { !$0.conflicts.isEmpty && $0.new != nil }
+    func conflicts<Item: ShownItem>(_ kind: Item.Type, hub: HubID) throws -> [ItemJournalEntry<Item>] {
+        try store.journal(kind, hub: hub, JournalQuery(limit: 1000)).filter { !$0.conflicts.isEmpty && $0.new != nil }
     }
 
-    func conflictDTO(_ e: JournalEntry, hub: HubID, names: [SpokeID: String]) throws -> ConflictDTO {
-        // Who set the hub's side: the entry for this contact before this one.
-        let before = try store.journal(hub: hub, JournalQuery(item: e.item, before: e.seq, limit: 1)).first
+    func conflictDTOs<Item: ShownItem>(_ kind: Item.Type, hub: HubID, names: [SpokeID: String]) throws -> [ConflictDTO] {
+        try conflicts(kind, hub: hub).map { try conflictDTO($0, hub: hub, names: names) }
+    }
+
+    func conflictDTO<Item: ShownItem>(_ e: ItemJournalEntry<Item>, hub: HubID, names: [SpokeID: String]) throws -> ConflictDTO {
+        // Who set the hub's side: the entry for this item before this one.
+        let before = try store.journal(Item.self, hub: hub, JournalQuery(item: e.item, before: e.seq, limit: 1)).first
         let entrySource = Self.entry(e, names: names).sourceName
         let hubSource = before.map { Self.entry($0, names: names).sourceName } ?? "the hub"
         let hubWon = e.kind == .conflict
-        let fields = (e.old ?? Contact()).changes(to: e.new!).filter { e.conflicts.contains($0.field) }.map { c in
+        let fields = Item.shownChanges(from: e.old, to: e.new!).filter { e.conflicts.contains($0.field) }.map { c in
             ConflictFieldDTO(field: c.field.description, winner: Self.values(c.new, c.added), other: Self.values(c.old, c.removed))
         }
-        let name = e.new?.formattedName ?? ""
+        let name = e.new?.shownName ?? ""
         return ConflictDTO(
             seq: e.seq, at: e.at, item: e.item.rawValue, name: name.isEmpty ? e.item.rawValue : name, run: e.run?.rawValue,
             fields: fields.isEmpty ? e.conflicts.map { ConflictFieldDTO(field: $0.description, winner: nil, other: nil) } : fields,
