@@ -12,6 +12,11 @@ protocol MemoryKindTables: Sendable {
     /// Journal entries that settled a conflict (`JournalQuery.conflicts`).
     var conflictCount: Int { get }
     mutating func removeSpoke(_ id: SpokeID)
+    /// Removes the link; the remote id it held, if there was one.
+    mutating func removeLink(_ key: LinkKey) -> RemoteID?
+    mutating func removeIntent(_ key: LinkKey)
+    /// Drops journal entries from before `cut`, except the newest.
+    mutating func pruneJournal(before cut: Date)
 }
 
 /// One hub's items, links, intents and journal, of the hub's kind: a calendar hub holds
@@ -35,6 +40,12 @@ struct MemoryTables<Item: StoredItem>: MemoryKindTables {
     mutating func removeSpoke(_ id: SpokeID) {
         links[id] = nil
         intents = intents.filter { $0.key.spoke != id }
+    }
+    mutating func removeLink(_ key: LinkKey) -> RemoteID? { links[key.spoke]?.removeValue(forKey: key.item)?.remoteID }
+    mutating func removeIntent(_ key: LinkKey) { intents[key] = nil }
+    mutating func pruneJournal(before cut: Date) {
+        let newest = journal.last?.seq
+        journal.removeAll { $0.at < cut && $0.seq != newest }
     }
 }
 
