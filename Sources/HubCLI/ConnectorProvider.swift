@@ -184,6 +184,14 @@ public struct ConnectorProvider: SpokeProvider {
         }
     }
 
+    public func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event> {
+        do {
+            return try context.calendarConnector(for: spoke)
+        } catch let e as CLIError {
+            throw SetupError(e.message)
+        }
+    }
+
     public func describe(_ spoke: SpokeConfig) -> [String: String] {
         let s = spoke.settings
         var d: [String: String] = [:]

@@ -173,6 +173,9 @@ public protocol SpokeProvider: Sendable {
     /// The live connector of a configured spoke.
     func connector(for spoke: SpokeConfig) throws -> any SpokeConnector
 
+    /// The live connector of a configured calendar spoke (a hub of calendar events).
+    func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event>
+
     /// OAuth sign-in (kinds with `signIn`): the authorization URL to send the browser to, and the
     /// PKCE verifier to keep until the answer comes back to `redirectURI`.
     func beginSignIn(_ kind: SpokeKind, redirectURI: URL, state: String) throws -> (url: URL, verifier: String)
@@ -192,6 +195,10 @@ public protocol SpokeProvider: Sendable {
 }
 
 extension SpokeProvider {
+    public func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event> {
+        throw SetupError("This server cannot sync calendar sources.")
+    }
+
     public func migration(_ spoke: SpokeConfig, to kind: SpokeKind, _ form: SpokeForm) async throws -> ConnectorSwitch {
         throw SetupError(field: "kind", "This server cannot move sources between kinds.")
     }

@@ -26,7 +26,7 @@ extension HubApp {
                 throw APIError(.conflict, "Undoing this sync deletes \(deletions) contact\(deletions == 1 ? "" : "s") it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
             }
             return Restored(restored: try await self.runner.exclusive(hub.id) {
-                try Self.engine { try engine.restore(hub: hub.id, run: run).count }
+                try Self.engine { try engine.undo(hub: hub.id, run: run) }
             })
         }
 
@@ -44,7 +44,7 @@ extension HubApp {
                 if try self.undoDeletes(hub.objectKind.shown, hub: hub.id, entry: seq) && !confirmed {
                     throw APIError(.conflict, "Undoing this change deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
                 }
-                return try Self.engine { try self.runner.engine.restore(hub: hub.id, entry: seq).count }
+                return try Self.engine { try self.runner.engine.undo(hub: hub.id, entry: seq) }
             })
         }
 
