@@ -7,6 +7,8 @@ protocol MemoryKindTables: Sendable {
     var isEmpty: Bool { get }
     var liveCount: Int { get }
     var maxVersion: Int64 { get }
+    /// The journal entries that settled a conflict (`JournalQuery.conflicts`).
+    var conflictCount: Int { get }
     func remoteVersion(spoke: SpokeID, item: ItemID) -> RemoteVersion??
     func linkCount(spoke: SpokeID) -> Int
     /// Journal entries that settled a conflict (`JournalQuery.conflicts`).
@@ -31,6 +33,7 @@ struct MemoryTables<Item: StoredItem>: MemoryKindTables {
     var isEmpty: Bool { items.isEmpty && links.values.allSatisfy(\.isEmpty) && intents.isEmpty && journal.isEmpty }
     var liveCount: Int { items.values.count { !$0.deleted } }
     var maxVersion: Int64 { items.values.map(\.version).max() ?? 0 }
+    var conflictCount: Int { journal.count(where: MemoryStore.settlesConflict) }
     func remoteVersion(spoke: SpokeID, item: ItemID) -> RemoteVersion?? {
         guard let link = links[spoke]?[item] else { return nil }
         return .some(link.remoteVersion)
