@@ -19,52 +19,55 @@ extension Event: StoredItem {
     public static func storeDecode(_ bytes: [UInt8]) throws(ContactCodec.DecodingError) -> Event { try EventCodec.decode(bytes) }
 }
 
-// The item-bearing reads and the commit over any stored item type: the interface the generic
-// engine calls. Until the stores implement them as requirements, these forward to the contact
-// forms and refuse another kind, so the engine can be written against them meanwhile.
-// (The store work replaces this extension with protocol requirements of the same signatures.)
+// The contact spellings every caller from before two kinds uses: each is the generic form with
+// `Contact.self`, so a store implements one of each, not two.
 extension SyncStore {
-    public func items<Item: StoredItem>(_ kind: Item.Type, hub: HubID, ids: [ItemID]) throws -> [ItemID: HubRecord<Item>] {
-        try Self.cast(items(hub: hub, ids: ids))
+    public func items(hub: HubID, ids: [ItemID]) throws -> [ItemID: HubItem] {
+        try items(Contact.self, hub: hub, ids: ids)
     }
     /// Ordered by version; tombstones included.
-    public func items<Item: StoredItem>(
-        _ kind: Item.Type, hub: HubID, changedAfter version: Int64, limit: Int
-    ) throws -> [HubRecord<Item>] {
-        try Self.cast(items(hub: hub, changedAfter: version, limit: limit))
+    public func items(hub: HubID, changedAfter version: Int64, limit: Int) throws -> [HubItem] {
+        try items(Contact.self, hub: hub, changedAfter: version, limit: limit)
     }
     /// Live items only, ordered by id.
-    public func liveItems<Item: StoredItem>(_ kind: Item.Type, hub: HubID) throws -> [HubRecord<Item>] {
-        try Self.cast(liveItems(hub: hub))
+    public func liveItems(hub: HubID) throws -> [HubItem] { try liveItems(Contact.self, hub: hub) }
+    public func links(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: Link] {
+        try links(Contact.self, hub: hub, spoke: spoke, remoteIDs: remoteIDs)
     }
-    public func links<Item: StoredItem>(
-        _ kind: Item.Type, hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]
-    ) throws -> [RemoteID: ItemLink<Item>] {
-        try Self.cast(links(hub: hub, spoke: spoke, remoteIDs: remoteIDs))
+    public func links(hub: HubID, spoke: SpokeID, items: [ItemID]) throws -> [ItemID: Link] {
+        try links(Contact.self, hub: hub, spoke: spoke, items: items)
     }
-    public func links<Item: StoredItem>(
-        _ kind: Item.Type, hub: HubID, spoke: SpokeID, items: [ItemID]
-    ) throws -> [ItemID: ItemLink<Item>] {
-        try Self.cast(links(hub: hub, spoke: spoke, items: items))
-    }
-    public func intents<Item: StoredItem>(_ kind: Item.Type, hub: HubID, spoke: SpokeID) throws -> [ItemCreateIntent<Item>] {
-        try Self.cast(intents(hub: hub, spoke: spoke))
+    public func intents(hub: HubID, spoke: SpokeID) throws -> [CreateIntent] {
+        try intents(Contact.self, hub: hub, spoke: spoke)
     }
     /// Newest first.
-    public func journal<Item: StoredItem>(
-        _ kind: Item.Type, hub: HubID, _ query: JournalQuery
-    ) throws -> [ItemJournalEntry<Item>] {
-        try Self.cast(journal(hub: hub, query))
+    public func journal(hub: HubID, _ query: JournalQuery) throws -> [JournalEntry] {
+        try journal(Contact.self, hub: hub, query)
     }
     /// Applies the batch in one transaction.
-    public func commit<Item: StoredItem>(hub: HubID, batch: ItemWriteBatch<Item>) throws {
-        try commit(hub: hub, Self.cast(batch) as WriteBatch)
+    public func commit(hub: HubID, _ batch: WriteBatch) throws { try commit(hub: hub, batch: batch) }
+}
+
+extension StoreError {
+    /// Asked for `Item` of a hub that holds another kind: the caller's mistake, not damage.
+    public static func wrongKind<Item: StoredItem>(_ hub: HubID, holds kind: ObjectKind, asked: Item.Type) -> StoreError {
+        StoreError(.conflict, "hub \(hub) holds \(noun(kind)), not \(noun(Item.objectKind))")
     }
 
-    private static func cast<From, To>(_ value: From) throws -> To {
-        guard let value = value as? To else {
-            throw StoreError(.corrupt, "this store holds contacts only (asked for \(To.self))")
+    /// A hub whose kind would change while it holds items (each stored as its kind's bytes).
+    public static func kindChange(_ hub: HubID, holds kind: ObjectKind, to new: ObjectKind) -> StoreError {
+        StoreError(.conflict, "hub \(hub) holds \(noun(kind)): it cannot become a hub of \(noun(new))")
+    }
+
+    /// A stored row of another kind than its hub's: damage (or a bug), never decoded as the wrong type.
+    public static func otherKind<Item: StoredItem>(_ what: String, is kind: String, asked: Item.Type) -> StoreError {
+        StoreError(.corrupt, "\(what) is stored as \(kind), not \(Item.objectKind)")
+    }
+
+    private static func noun(_ kind: ObjectKind) -> String {
+        switch kind {
+        case .contacts: "contacts"
+        case .calendar: "calendar events"
         }
-        return value
     }
 }

@@ -8,18 +8,21 @@ public final class MemoryStore: SyncStore {
     struct HubData {
         var config: HubConfig
         var spokes: [SpokeID: SpokeConfig] = [:]
-        var items: [ItemID: HubItem] = [:]
-        var links: [SpokeID: [ItemID: Link]] = [:]
+        /// Items, links, intents and journal, of the hub's kind (`MemoryTables<Contact>`, …).
+        var tables: any MemoryKindTables
         var remoteIndex: [SpokeID: [RemoteID: ItemID]] = [:]
-        var intents: [LinkKey: CreateIntent] = [:]
         var states: [SpokeID: SpokeState] = [:]
         var runs: [RunID: RunRecord] = [:]
-        var journal: [JournalEntry] = []
         var holds: [SpokeID: DeletionHold] = [:]
         /// The item holding each version (versions are unique per hub).
         var versions: [Int64: ItemID] = [:]
         /// At least the highest version ever stored: allocation starts above it.
         var topVersion: Int64 = 0
+
+        init(config: HubConfig) {
+            self.config = config
+            tables = Self.emptyTables(config.objectKind)
+        }
     }
 
     private let state = Mutex<[HubID: HubData]>([:])
@@ -35,8 +38,18 @@ public final class MemoryStore: SyncStore {
     }
 
     public func saveHub(_ hub: HubConfig) throws {
-        state.withLock { hubs in
-            if hubs[hub.id] == nil { hubs[hub.id] = HubData(config: hub) } else { hubs[hub.id]!.config = hub }
+        try state.withLock { hubs in
+            guard let old = hubs[hub.id] else {
+                hubs[hub.id] = HubData(config: hub)
+                return
+            }
+            if old.config.objectKind != hub.objectKind {
+                guard old.tables.isEmpty else {
+                    throw StoreError.kindChange(hub.id, holds: old.config.objectKind, to: hub.objectKind)
+                }
+                hubs[hub.id]!.tables = HubData.emptyTables(hub.objectKind)
+            }
+            hubs[hub.id]!.config = hub
         }
     }
     public func hubs() throws -> [HubConfig] { state.withLock { $0.values.map(\.config).sorted { $0.id < $1.id } } }
@@ -56,58 +69,79 @@ public final class MemoryStore: SyncStore {
         state.withLock { hubs in
             guard var d = hubs[hub] else { return }
             d.spokes[id] = nil
-            d.links[id] = nil
+            d.tables.removeSpoke(id)
             d.remoteIndex[id] = nil
-            d.intents = d.intents.filter { $0.key.spoke != id }
             d.states[id] = nil
             d.holds[id] = nil
             hubs[hub] = d
         }
     }
 
-    public func items(hub: HubID, ids: [ItemID]) throws -> [ItemID: HubItem] {
+    public func items<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, ids: [ItemID]
+    ) throws -> [ItemID: HubRecord<Item>] {
         try read(hub) { d in
-            var out: [ItemID: HubItem] = [:]
-            for id in ids { if let i = d.items[id] { out[id] = i } }
+            let items = try d.tables(kind).items
+            var out: [ItemID: HubRecord<Item>] = [:]
+            for id in ids { if let i = items[id] { out[id] = i } }
             return out
         }
     }
-    public func items(hub: HubID, changedAfter version: Int64, limit: Int) throws -> [HubItem] {
+    public func items<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, changedAfter version: Int64, limit: Int
+    ) throws -> [HubRecord<Item>] {
         try read(hub) { d in
-            Array(d.items.values.filter { $0.version > version }.sorted { $0.version < $1.version }.prefix(max(limit, 0)))
+            Array(try d.tables(kind).items.values.filter { $0.version > version }.sorted { $0.version < $1.version }
+                .prefix(max(limit, 0)))
         }
     }
-    public func liveItems(hub: HubID) throws -> [HubItem] {
-        try read(hub) { $0.items.values.filter { !$0.deleted }.sorted { $0.id < $1.id } }
+    public func liveItems<Item: StoredItem>(_ kind: Item.Type, hub: HubID) throws -> [HubRecord<Item>] {
+        try read(hub) { try $0.tables(kind).items.values.filter { !$0.deleted }.sorted { $0.id < $1.id } }
     }
-    public func liveItemCount(hub: HubID) throws -> Int { try read(hub) { $0.items.values.count { !$0.deleted } } }
-    public func maxVersion(hub: HubID) throws -> Int64 { try read(hub) { $0.items.values.map(\.version).max() ?? 0 } }
+    public func liveItemCount(hub: HubID) throws -> Int { try read(hub) { $0.tables.liveCount } }
+    public func maxVersion(hub: HubID) throws -> Int64 { try read(hub) { $0.tables.maxVersion } }
 
-    public func links(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: Link] {
+    public func links<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]
+    ) throws -> [RemoteID: ItemLink<Item>] {
         try read(hub) { d in
-            var out: [RemoteID: Link] = [:]
+            let links = try d.tables(kind).links[spoke] ?? [:]
+            var out: [RemoteID: ItemLink<Item>] = [:]
             for r in remoteIDs {
-                if let item = d.remoteIndex[spoke]?[r], let l = d.links[spoke]?[item] { out[r] = l }
+                if let item = d.remoteIndex[spoke]?[r], let l = links[item] { out[r] = l }
             }
             return out
         }
     }
-    public func links(hub: HubID, spoke: SpokeID, items: [ItemID]) throws -> [ItemID: Link] {
+    public func links<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, spoke: SpokeID, items: [ItemID]
+    ) throws -> [ItemID: ItemLink<Item>] {
         try read(hub) { d in
-            var out: [ItemID: Link] = [:]
-            for i in items { if let l = d.links[spoke]?[i] { out[i] = l } }
+            let links = try d.tables(kind).links[spoke] ?? [:]
+            var out: [ItemID: ItemLink<Item>] = [:]
+            for i in items { if let l = links[i] { out[i] = l } }
             return out
         }
     }
     public func linkVersions(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: RemoteVersion?] {
-        try links(hub: hub, spoke: spoke, remoteIDs: remoteIDs).mapValues(\.remoteVersion)
+        try read(hub) { d in
+            var out: [RemoteID: RemoteVersion?] = [:]
+            for r in remoteIDs {
+                if let item = d.remoteIndex[spoke]?[r], let v = d.tables.remoteVersion(spoke: spoke, item: item) {
+                    out.updateValue(v, forKey: r)
+                }
+            }
+            return out
+        }
     }
     public func linkedRemoteIDs(hub: HubID, spoke: SpokeID) throws -> Set<RemoteID> {
         try read(hub) { Set(($0.remoteIndex[spoke] ?? [:]).keys) }
     }
-    public func linkCount(hub: HubID, spoke: SpokeID) throws -> Int { try read(hub) { $0.links[spoke]?.count ?? 0 } }
-    public func intents(hub: HubID, spoke: SpokeID) throws -> [CreateIntent] {
-        try read(hub) { $0.intents.values.filter { $0.spoke == spoke }.sorted { $0.item < $1.item } }
+    public func linkCount(hub: HubID, spoke: SpokeID) throws -> Int { try read(hub) { $0.tables.linkCount(spoke: spoke) } }
+    public func intents<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, spoke: SpokeID
+    ) throws -> [ItemCreateIntent<Item>] {
+        try read(hub) { try $0.tables(kind).intents.values.filter { $0.spoke == spoke }.sorted { $0.item < $1.item } }
     }
 
     public func spokeState(hub: HubID, spoke: SpokeID) throws -> SpokeState {
@@ -117,67 +151,75 @@ public final class MemoryStore: SyncStore {
         try read(hub) { Array($0.runs.values.sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }.prefix(limit)) }
     }
     public func run(hub: HubID, id: RunID) throws -> RunRecord? { try read(hub) { $0.runs[id] } }
-    public func journal(hub: HubID, _ q: JournalQuery) throws -> [JournalEntry] {
+    public func journal<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, _ q: JournalQuery
+    ) throws -> [ItemJournalEntry<Item>] {
         try read(hub) { d in
-            var out: [JournalEntry] = []
-            for e in d.journal.reversed() where out.count < q.limit {
+            var out: [ItemJournalEntry<Item>] = []
+            for e in try d.tables(kind).journal.reversed() where out.count < q.limit {
                 if let b = q.before, e.seq >= b { continue }
                 if let i = q.item, e.item != i { continue }
                 if let r = q.run, e.run != r { continue }
+                if q.conflicts && !Self.settlesConflict(e) { continue }
                 out.append(e)
             }
             return out
         }
     }
+    public func conflictCount(hub: HubID) throws -> Int { try read(hub) { $0.journal.lazy.filter(Self.settlesConflict).count } }
+    static func settlesConflict(_ e: JournalEntry) -> Bool { !e.conflicts.isEmpty && e.new != nil }
     public func holds(hub: HubID) throws -> [DeletionHold] {
         try read(hub) { $0.holds.values.sorted { $0.spoke < $1.spoke } }
     }
 
-    public func commit(hub: HubID, _ b: WriteBatch) throws {
+    public func commit<Item: StoredItem>(hub: HubID, batch b: ItemWriteBatch<Item>) throws {
         try state.withLock { hubs in
             guard hubs[hub] != nil else { throw StoreError(.notFound, "no hub \(hub)") }
+            // Taken out while changed (the hub and its tables), so they are mutated in place
+            // rather than copied; nothing is changed before every check has passed.
+            var t = try hubs[hub]!.tables(Item.self)
             try Self.checkUnique(b, against: hubs[hub]!)
-            // Taken out while changed, so its tables are mutated in place rather than copied.
+            hubs[hub]!.tables = MemoryTables<Item>()
             var d = hubs.removeValue(forKey: hub)!
             // Versions allocated here, under the lock: the next ones after the hub's newest.
             var next = d.topVersion
             var allocated: [ItemID: Int64] = [:]
             for var i in b.items {
-                if i.version == HubItem.allocatedVersion {
+                if i.version == HubRecord<Item>.allocatedVersion {
                     next += 1
                     i.version = next
                     allocated[i.id] = next
                 }
-                if let old = d.items.updateValue(i, forKey: i.id), d.versions[old.version] == i.id {
+                if let old = t.items.updateValue(i, forKey: i.id), d.versions[old.version] == i.id {
                     d.versions[old.version] = nil
                 }
                 d.versions[i.version] = i.id
                 d.topVersion = max(d.topVersion, i.version)
             }
             for k in b.removedLinks {
-                if let old = d.links[k.spoke]?.removeValue(forKey: k.item) {
+                if let old = t.links[k.spoke]?.removeValue(forKey: k.item) {
                     d.remoteIndex[k.spoke]?[old.remoteID] = nil
                 }
             }
             for var l in b.links {
-                if l.hubVersionSeen == Link.seesBatchVersion {
-                    l.hubVersionSeen = allocated[l.item] ?? d.items[l.item]?.version ?? 0
+                if l.hubVersionSeen == ItemLink<Item>.seesBatchVersion {
+                    l.hubVersionSeen = allocated[l.item] ?? t.items[l.item]?.version ?? 0
                 }
-                if let old = d.links[l.spoke]?[l.item] { d.remoteIndex[l.spoke]?[old.remoteID] = nil }
-                d.links[l.spoke, default: [:]][l.item] = l
+                if let old = t.links[l.spoke]?[l.item] { d.remoteIndex[l.spoke]?[old.remoteID] = nil }
+                t.links[l.spoke, default: [:]][l.item] = l
                 d.remoteIndex[l.spoke, default: [:]][l.remoteID] = l.item
             }
-            for k in b.removedIntents { d.intents[k] = nil }
-            for i in b.addedIntents { d.intents[LinkKey(spoke: i.spoke, item: i.item)] = i }
-            var seq = d.journal.last?.seq ?? 0
+            for k in b.removedIntents { t.intents[k] = nil }
+            for i in b.addedIntents { t.intents[LinkKey(spoke: i.spoke, item: i.item)] = i }
+            var seq = t.journal.last?.seq ?? 0
             for var e in b.journal {
                 seq += 1
                 e.seq = seq
-                d.journal.append(e)
+                t.journal.append(e)
             }
             if let cut = b.pruneBefore {
-                let newest = d.journal.last?.seq
-                d.journal.removeAll { $0.at < cut && $0.seq != newest }
+                let newest = t.journal.last?.seq
+                t.journal.removeAll { $0.at < cut && $0.seq != newest }
                 d.runs = d.runs.filter { $0.value.startedAt >= cut || $0.value.status == .running }
             }
             for s in b.spokeStates { d.states[s.spoke] = s }
@@ -185,17 +227,18 @@ public final class MemoryStore: SyncStore {
             for s in b.removedHolds { d.holds[s] = nil }
             for h in b.holds { d.holds[h.spoke] = h }
             for s in b.spokes where s.hub == hub { d.spokes[s.id] = s }
+            d.tables = t
             hubs[hub] = d
         }
     }
 
     /// (spoke, remote id) is unique: against the stored links and among the batch's own.
     /// Checked before anything is written, so a failing batch changes nothing.
-    private static func checkUnique(_ b: WriteBatch, against d: HubData) throws {
+    private static func checkUnique<Item: StoredItem>(_ b: ItemWriteBatch<Item>, against d: HubData) throws {
         // A version given explicitly (not allocated) must not be another item's.
         var given: [Int64: ItemID] = [:]
         let changed = Set(b.items.map(\.id))
-        for i in b.items where i.version != HubItem.allocatedVersion {
+        for i in b.items where i.version != HubRecord<Item>.allocatedVersion {
             if let owner = d.versions[i.version], owner != i.id, !changed.contains(owner) {
                 throw StoreError(.conflict, "version \(i.version) already belongs to item \(owner)")
             }

@@ -68,11 +68,14 @@ public struct JournalQuery: Sendable {
     /// Entries with seq below this (paging backwards); nil = newest.
     public var before: Int64?
     public var limit: Int
-    public init(item: ItemID? = nil, run: RunID? = nil, before: Int64? = nil, limit: Int = 100) {
+    /// Only the entries that settled a conflict (with conflicting fields and the item after it).
+    public var conflicts: Bool
+    public init(item: ItemID? = nil, run: RunID? = nil, before: Int64? = nil, limit: Int = 100, conflicts: Bool = false) {
         self.item = item
         self.run = run
         self.before = before
         self.limit = limit
+        self.conflicts = conflicts
     }
 }
 
@@ -92,36 +95,49 @@ public protocol SyncStore: Sendable {
     /// Removes the spoke, its links, intents, state and hold; hub items stay.
     func deleteSpoke(_ id: SpokeID, hub: HubID) throws
 
-    // Items
-    func items(hub: HubID, ids: [ItemID]) throws -> [ItemID: HubItem]
+    // Items, links and intents of the hub's kind: asking a hub for another kind of item (events of
+    // a contact hub) is a `.conflict`; a stored row of another kind than asked is `.corrupt`.
+    func items<Item: StoredItem>(_ kind: Item.Type, hub: HubID, ids: [ItemID]) throws -> [ItemID: HubRecord<Item>]
     /// Ordered by version; tombstones included.
-    func items(hub: HubID, changedAfter version: Int64, limit: Int) throws -> [HubItem]
+    func items<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, changedAfter version: Int64, limit: Int
+    ) throws -> [HubRecord<Item>]
     /// Live items only, ordered by id.
-    func liveItems(hub: HubID) throws -> [HubItem]
+    func liveItems<Item: StoredItem>(_ kind: Item.Type, hub: HubID) throws -> [HubRecord<Item>]
     func liveItemCount(hub: HubID) throws -> Int
     /// The highest item version in the hub (0 when empty).
     func maxVersion(hub: HubID) throws -> Int64
 
     // Links
-    func links(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: Link]
-    func links(hub: HubID, spoke: SpokeID, items: [ItemID]) throws -> [ItemID: Link]
+    func links<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]
+    ) throws -> [RemoteID: ItemLink<Item>]
+    func links<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, spoke: SpokeID, items: [ItemID]
+    ) throws -> [ItemID: ItemLink<Item>]
     /// The remote version of each linked remote id among `remoteIDs` (nil when the spoke gave
     /// none): the cheap check that lets a pull skip unchanged items without loading links.
     func linkVersions(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: RemoteVersion?]
     func linkedRemoteIDs(hub: HubID, spoke: SpokeID) throws -> Set<RemoteID>
     func linkCount(hub: HubID, spoke: SpokeID) throws -> Int
-    func intents(hub: HubID, spoke: SpokeID) throws -> [CreateIntent]
+    func intents<Item: StoredItem>(_ kind: Item.Type, hub: HubID, spoke: SpokeID) throws -> [ItemCreateIntent<Item>]
 
     // State, runs, journal, holds
     func spokeState(hub: HubID, spoke: SpokeID) throws -> SpokeState
     func runs(hub: HubID, limit: Int) throws -> [RunRecord]
     func run(hub: HubID, id: RunID) throws -> RunRecord?
     /// Newest first.
+<<<<<<< HEAD
+    func journal<Item: StoredItem>(_ kind: Item.Type, hub: HubID, _ query: JournalQuery) throws -> [ItemJournalEntry<Item>]
+=======
     func journal(hub: HubID, _ query: JournalQuery) throws -> [JournalEntry]
+    /// How many entries `JournalQuery(conflicts: true)` finds: the hub page's conflict count.
+    func conflictCount(hub: HubID) throws -> Int
+>>>>>>> web17c
     func holds(hub: HubID) throws -> [DeletionHold]
 
-    /// Applies the batch in one transaction.
-    func commit(hub: HubID, _ batch: WriteBatch) throws
+    /// Applies the batch in one transaction. The hub must hold `Item`'s kind (else `.conflict`).
+    func commit<Item: StoredItem>(hub: HubID, batch: ItemWriteBatch<Item>) throws
 }
 
 extension SyncStore {

@@ -42,36 +42,36 @@ extension Date {
     init(storeValue: Double) { self.init(timeIntervalSinceReferenceDate: storeValue) }
 }
 
-/// Contacts are stored with the compact `ContactCodec` format.
-enum ContactBlob {
-    static func encode(_ c: Contact) -> Data { Data(ContactCodec.encode(c)) }
+/// An item's bytes: `Item.storeEncode` (contacts: the compact `ContactCodec` format, as ever).
+enum ItemBlob<Item: StoredItem> {
+    static func encode(_ item: Item) -> Data { Data(Item.storeEncode(item)) }
 
-    static func decode(_ data: Data, _ what: String) throws -> Contact {
+    static func decode(_ data: Data, _ what: String) throws -> Item {
         do {
-            return try ContactCodec.decode(data)
+            return try Item.storeDecode([UInt8](data))
         } catch {
-            throw StoreError(.corrupt, "undecodable contact in \(what): \(error)")
+            throw StoreError(.corrupt, "undecodable \(Item.objectKind) item in \(what): \(error)")
         }
     }
 }
 
-/// Encodes the contacts of one batch, reusing the item's blob when a link base or journal
-/// contact of the same item is the same contact (the common case: a fresh link's base and the
+/// Encodes the items of one batch, reusing the item's blob when a link base or journal
+/// value of the same item is the same content (the common case: a fresh link's base and the
 /// journal's `new` are the item's content). Encoding dominates commit time; `==` is far cheaper.
-struct BlobMemo {
-    private var byItem: [ItemID: (contact: Contact, blob: Data)] = [:]
+struct BlobMemo<Item: StoredItem> {
+    private var byItem: [ItemID: (item: Item, blob: Data)] = [:]
 
-    init(items: [HubItem]) { byItem.reserveCapacity(items.count) }
+    init(items: [HubRecord<Item>]) { byItem.reserveCapacity(items.count) }
 
-    mutating func item(_ i: HubItem) -> Data {
-        let blob = ContactBlob.encode(i.contact)
-        byItem[i.id] = (i.contact, blob)
+    mutating func item(_ i: HubRecord<Item>) -> Data {
+        let blob = ItemBlob.encode(i.item)
+        byItem[i.id] = (i.item, blob)
         return blob
     }
 
-    func blob(_ c: Contact, of item: ItemID) -> Data {
-        if let known = byItem[item], known.contact == c { return known.blob }
-        return ContactBlob.encode(c)
+    func blob(_ value: Item, of item: ItemID) -> Data {
+        if let known = byItem[item], known.item == value { return known.blob }
+        return ItemBlob.encode(value)
     }
 }
 

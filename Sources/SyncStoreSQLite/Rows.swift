@@ -9,61 +9,67 @@ import SyncStore
 enum Rows {
     // MARK: Items
 
-    static let itemColumns = "item_id, contact, hash, version, deleted, modified_at, field_times"
+    /// `contact` holds the item's bytes whatever its kind (the column predates events); `kind`
+    /// says which, so a row is never decoded as another kind than it was written as.
+    static let itemColumns = "item_id, contact, hash, version, deleted, modified_at, field_times, kind"
 
-    static func itemArguments(_ hub: HubID, _ i: HubItem, contact: Data) throws -> StatementArguments {
-        [hub.rawValue, i.id.rawValue, contact, Int64(bitPattern: i.hash.value), i.version, i.deleted,
-         i.modifiedAt.storeValue, i.fieldTimes.isEmpty ? nil : try JSON.encode(i.fieldTimes)]
+    static func itemArguments<Item: StoredItem>(
+        _ hub: HubID, _ i: HubRecord<Item>, bytes: Data
+    ) throws -> StatementArguments {
+        [hub.rawValue, i.id.rawValue, bytes, Int64(bitPattern: i.hash.value), i.version, i.deleted,
+         i.modifiedAt.storeValue, i.fieldTimes.isEmpty ? nil : try JSON.encode(i.fieldTimes), Item.objectKind.rawValue]
     }
 
-    static func item(_ row: Row) throws -> HubItem {
+    static func item<Item: StoredItem>(_ row: Row) throws -> HubRecord<Item> {
         let id = ItemID(try row.decode(String.self, atIndex: 0))
-        let contact = try contactColumn(row, 1, "item \(id)")
+        let kind = try row.decode(String.self, atIndex: 7)
+        guard kind == Item.objectKind.rawValue else { throw StoreError.otherKind("item \(id)", is: kind, asked: Item.self) }
+        let item: Item = try itemColumn(row, 1, "item \(id)")
         // The stored hash is authoritative (it was computed when the content was written).
-        return HubItem(
-            id: id, contact: contact, hash: ContentHash(UInt64(bitPattern: try row.decode(Int64.self, atIndex: 2))),
+        return HubRecord(
+            id: id, item: item, hash: ContentHash(UInt64(bitPattern: try row.decode(Int64.self, atIndex: 2))),
             version: try row.decode(Int64.self, atIndex: 3), deleted: try row.decode(Bool.self, atIndex: 4),
             modifiedAt: Date(storeValue: try row.decode(Double.self, atIndex: 5)),
             fieldTimes: try row.decode(String?.self, atIndex: 6).map {
-                try JSON.decode(FieldTimes.self, $0, "field times of item \(id)")
-            } ?? FieldTimes())
+                try JSON.decode(ItemFieldTimes<Item.Field>.self, $0, "field times of item \(id)")
+            } ?? ItemFieldTimes())
     }
 
     // MARK: Links and intents
 
     static let linkColumns = "spoke_id, item_id, remote_id, remote_version, base, hub_version_seen, created_by_hub"
 
-    static func linkArguments(_ hub: HubID, _ l: Link, base: Data) -> StatementArguments {
+    static func linkArguments<Item: StoredItem>(_ hub: HubID, _ l: ItemLink<Item>, base: Data) -> StatementArguments {
         [hub.rawValue, l.spoke.rawValue, l.item.rawValue, l.remoteID.rawValue, l.remoteVersion?.rawValue, base,
          l.hubVersionSeen, l.createdByHub]
     }
 
-    static func link(_ row: Row) throws -> Link {
+    static func link<Item: StoredItem>(_ row: Row) throws -> ItemLink<Item> {
         let item = ItemID(try row.decode(String.self, atIndex: 1))
-        return Link(
+        return ItemLink(
             spoke: SpokeID(try row.decode(String.self, atIndex: 0)), item: item,
             remoteID: RemoteID(try row.decode(String.self, atIndex: 2)),
             remoteVersion: try row.decode(String?.self, atIndex: 3).map { RemoteVersion($0) },
-            base: try contactColumn(row, 4, "link base of \(item)"),
+            base: try itemColumn(row, 4, "link base of \(item)"),
             hubVersionSeen: try row.decode(Int64.self, atIndex: 5),
             createdByHub: try row.decode(Bool.self, atIndex: 6))
     }
 
     static let intentColumns = "spoke_id, item_id, marker_hub, marker_item, base, started_at"
 
-    static func intentArguments(_ hub: HubID, _ i: CreateIntent) -> StatementArguments {
+    static func intentArguments<Item: StoredItem>(_ hub: HubID, _ i: ItemCreateIntent<Item>) -> StatementArguments {
         [hub.rawValue, i.spoke.rawValue, i.item.rawValue, i.marker.hub.rawValue, i.marker.item.rawValue,
-         ContactBlob.encode(i.base), i.startedAt.storeValue]
+         ItemBlob.encode(i.base), i.startedAt.storeValue]
     }
 
-    static func intent(_ row: Row) throws -> CreateIntent {
+    static func intent<Item: StoredItem>(_ row: Row) throws -> ItemCreateIntent<Item> {
         let item = ItemID(try row.decode(String.self, atIndex: 1))
-        return CreateIntent(
+        return ItemCreateIntent(
             spoke: SpokeID(try row.decode(String.self, atIndex: 0)), item: item,
             marker: CreateMarker(
                 hub: HubID(try row.decode(String.self, atIndex: 2)),
                 item: ItemID(try row.decode(String.self, atIndex: 3))),
-            base: try contactColumn(row, 4, "intent of \(item)"),
+            base: try itemColumn(row, 4, "intent of \(item)"),
             startedAt: Date(storeValue: try row.decode(Double.self, atIndex: 5)))
     }
 
@@ -136,42 +142,42 @@ enum Rows {
 
     static let journalColumns = "seq, run_id, item_id, source, at, kind, old, new, conflicts"
 
-    static func journalArguments(
-        _ hub: HubID, _ e: JournalEntry, seq: Int64, old: Data?, new: Data?
+    static func journalArguments<Item: StoredItem>(
+        _ hub: HubID, _ e: ItemJournalEntry<Item>, seq: Int64, old: Data?, new: Data?
     ) throws -> StatementArguments {
         // Most entries have no conflicts: NULL instead of "[]" spares a JSON encode per change.
         [hub.rawValue, seq, e.run?.rawValue, e.item.rawValue, SourceText.encode(e.source), e.at.storeValue,
          e.kind.rawValue, old, new, e.conflicts.isEmpty ? nil : try JSON.encode(e.conflicts)]
     }
 
-    static func journal(_ row: Row, hub: HubID) throws -> JournalEntry {
+    static func journal<Item: StoredItem>(_ row: Row, hub: HubID) throws -> ItemJournalEntry<Item> {
         let seq = try row.decode(Int64.self, atIndex: 0)
         let kindText = try row.decode(String.self, atIndex: 5)
         guard let kind = JournalKind(rawValue: kindText) else {
             throw StoreError(.corrupt, "unknown kind \(kindText) of journal entry \(seq)")
         }
         let conflicts = try row.decode(String?.self, atIndex: 8)
-        return JournalEntry(
+        return ItemJournalEntry(
             seq: seq, hub: hub, run: try row.decode(String?.self, atIndex: 1).map { RunID($0) },
             item: ItemID(try row.decode(String.self, atIndex: 2)),
             source: try SourceText.decode(try row.decode(String.self, atIndex: 3)),
             at: Date(storeValue: try row.decode(Double.self, atIndex: 4)),
-            kind: kind, old: try optionalContactColumn(row, 6, "journal \(seq)"),
-            new: try optionalContactColumn(row, 7, "journal \(seq)"),
-            conflicts: try conflicts.map { try JSON.decode([ContactField].self, $0, "conflicts of journal \(seq)") }
+            kind: kind, old: try optionalItemColumn(row, 6, "journal \(seq)"),
+            new: try optionalItemColumn(row, 7, "journal \(seq)"),
+            conflicts: try conflicts.map { try JSON.decode([Item.Field].self, $0, "conflicts of journal \(seq)") }
                 ?? [])
     }
 
     // MARK: Blobs
 
     /// Decodes in place from SQLite's buffer (no intermediate Data copy).
-    private static func optionalContactColumn(_ row: Row, _ index: Int, _ what: String) throws -> Contact? {
-        try row.withUnsafeData(atIndex: index) { data in try data.map { try ContactBlob.decode($0, what) } }
+    private static func optionalItemColumn<Item: StoredItem>(_ row: Row, _ index: Int, _ what: String) throws -> Item? {
+        try row.withUnsafeData(atIndex: index) { data in try data.map { try ItemBlob.decode($0, what) } }
     }
 
-    private static func contactColumn(_ row: Row, _ index: Int, _ what: String) throws -> Contact {
-        guard let c = try optionalContactColumn(row, index, what) else {
-            throw StoreError(.corrupt, "missing contact in \(what)")
+    private static func itemColumn<Item: StoredItem>(_ row: Row, _ index: Int, _ what: String) throws -> Item {
+        guard let c: Item = try optionalItemColumn(row, index, what) else {
+            throw StoreError(.corrupt, "missing \(Item.objectKind) item in \(what)")
         }
         return c
     }

@@ -10,10 +10,10 @@ extension SQLiteStore {
     /// conflicting link, the error aborts the transaction, and SQLite rolls back everything the
     /// batch already wrote. Removed links are applied before upserted ones, so a batch may hand a
     /// remote id from one item to another by removing the old link.
-    public func commit(hub: HubID, _ b: WriteBatch) throws {
+    public func commit<Item: StoredItem>(hub: HubID, batch b: ItemWriteBatch<Item>) throws {
         let h = hub.rawValue
         try write(durable: b.durable) { db in
-            try Self.requireHub(db, hub)
+            try Self.requireHub(db, hub, holding: Item.self)
             var blobs = BlobMemo(items: b.items)
             // Versions allocated inside the transaction, after the hub's newest (an index lookup);
             // the UNIQUE (hub_id, version) index checks explicit ones.
@@ -22,7 +22,7 @@ extension SQLiteStore {
                 var next: Int64?
                 let stmt = try db.cachedStatement(sql: Self.upsertItem)
                 for var item in b.items {
-                    if item.version == HubItem.allocatedVersion {
+                    if item.version == HubRecord<Item>.allocatedVersion {
                         let v = try next ?? Int64.fetchOne(
                             db.cachedStatement(sql: "SELECT MAX(version) FROM items WHERE hub_id = ?"),
                             arguments: [h]) ?? 0
@@ -30,14 +30,14 @@ extension SQLiteStore {
                         item.version = v + 1
                         allocated[item.id] = v + 1
                     }
-                    try stmt.execute(arguments: try Rows.itemArguments(hub, item, contact: blobs.item(item)))
+                    try stmt.execute(arguments: try Rows.itemArguments(hub, item, bytes: blobs.item(item)))
                 }
             }
             try delete(db, "DELETE FROM links WHERE hub_id = ? AND spoke_id = ? AND item_id = ?", h, b.removedLinks)
             if !b.links.isEmpty {
                 let stmt = try db.cachedStatement(sql: Self.upsertLink)
                 for var link in b.links {
-                    if link.hubVersionSeen == Link.seesBatchVersion {
+                    if link.hubVersionSeen == ItemLink<Item>.seesBatchVersion {
                         link.hubVersionSeen = try allocated[link.item] ?? Int64.fetchOne(
                             db.cachedStatement(sql: "SELECT version FROM items WHERE hub_id = ? AND item_id = ?"),
                             arguments: [h, link.item.rawValue]) ?? 0
@@ -116,10 +116,10 @@ extension SQLiteStore {
     }
 
     private static let upsertItem = """
-        INSERT INTO items (hub_id, \(Rows.itemColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO items (hub_id, \(Rows.itemColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(hub_id, item_id) DO UPDATE SET contact = excluded.contact, hash = excluded.hash,
             version = excluded.version, deleted = excluded.deleted, modified_at = excluded.modified_at,
-            field_times = excluded.field_times
+            field_times = excluded.field_times, kind = excluded.kind
         """
 
     static let upsertSpoke = """

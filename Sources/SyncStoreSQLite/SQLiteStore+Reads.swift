@@ -5,41 +5,43 @@ import SyncStore
 extension SQLiteStore {
     // MARK: Items
 
-    public func items(hub: HubID, ids: [ItemID]) throws -> [ItemID: HubItem] {
+    public func items<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, ids: [ItemID]
+    ) throws -> [ItemID: HubRecord<Item>] {
         try read { db in
-            var out: [ItemID: HubItem] = [:]
+            try Self.requireHub(db, hub, holding: kind)
+            var out: [ItemID: HubRecord<Item>] = [:]
             out.reserveCapacity(ids.count)
             try Self.fetchIn(
                 db, "SELECT \(Rows.itemColumns) FROM items WHERE hub_id = ? AND item_id", [hub.rawValue],
                 ids.map(\.rawValue)
             ) { row in
-                let item = try Rows.item(row)
+                let item: HubRecord<Item> = try Rows.item(row)
                 out[item.id] = item
             }
-            if out.isEmpty { try Self.requireHub(db, hub) }
             return out
         }
     }
 
-    public func items(hub: HubID, changedAfter version: Int64, limit: Int) throws -> [HubItem] {
+    public func items<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, changedAfter version: Int64, limit: Int
+    ) throws -> [HubRecord<Item>] {
         try read { db in
+            try Self.requireHub(db, hub, holding: kind)
             // Served by items_version: a range scan that stops after `limit` rows.
-            let out = try Self.fetch(
+            return try Self.fetch(
                 db, "SELECT \(Rows.itemColumns) FROM items WHERE hub_id = ? AND version > ? ORDER BY version LIMIT ?",
                 [hub.rawValue, version, max(0, limit)], Rows.item)
-            if out.isEmpty { try Self.requireHub(db, hub) }
-            return out
         }
     }
 
-    public func liveItems(hub: HubID) throws -> [HubItem] {
+    public func liveItems<Item: StoredItem>(_ kind: Item.Type, hub: HubID) throws -> [HubRecord<Item>] {
         try read { db in
+            try Self.requireHub(db, hub, holding: kind)
             // `deleted = 0` matches the partial index items_live, which is already in id order.
-            let out = try Self.fetch(
+            return try Self.fetch(
                 db, "SELECT \(Rows.itemColumns) FROM items WHERE hub_id = ? AND deleted = 0 ORDER BY item_id",
                 [hub.rawValue], Rows.item)
-            if out.isEmpty { try Self.requireHub(db, hub) }
-            return out
         }
     }
 
@@ -59,28 +61,32 @@ extension SQLiteStore {
 
     // MARK: Links
 
-    public func links(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: Link] {
+    public func links<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]
+    ) throws -> [RemoteID: ItemLink<Item>] {
         try linkMap(hub, spoke, "remote_id", remoteIDs.map(\.rawValue), key: \.remoteID)
     }
 
-    public func links(hub: HubID, spoke: SpokeID, items: [ItemID]) throws -> [ItemID: Link] {
+    public func links<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, spoke: SpokeID, items: [ItemID]
+    ) throws -> [ItemID: ItemLink<Item>] {
         try linkMap(hub, spoke, "item_id", items.map(\.rawValue), key: \.item)
     }
 
-    private func linkMap<K: Hashable>(
-        _ hub: HubID, _ spoke: SpokeID, _ column: String, _ keys: [String], key: KeyPath<Link, K>
-    ) throws -> [K: Link] {
+    private func linkMap<Item: StoredItem, K: Hashable>(
+        _ hub: HubID, _ spoke: SpokeID, _ column: String, _ keys: [String], key: KeyPath<ItemLink<Item>, K>
+    ) throws -> [K: ItemLink<Item>] {
         try read { db in
-            var out: [K: Link] = [:]
+            try Self.requireHub(db, hub, holding: Item.self)
+            var out: [K: ItemLink<Item>] = [:]
             out.reserveCapacity(keys.count)
             try Self.fetchIn(
                 db, "SELECT \(Rows.linkColumns) FROM links WHERE hub_id = ? AND spoke_id = ? AND \(column)",
                 [hub.rawValue, spoke.rawValue], keys
             ) { row in
-                let link = try Rows.link(row)
+                let link: ItemLink<Item> = try Rows.link(row)
                 out[link[keyPath: key]] = link
             }
-            if out.isEmpty { try Self.requireHub(db, hub) }
             return out
         }
     }
@@ -118,13 +124,14 @@ extension SQLiteStore {
         try count(hub, "SELECT COUNT(*) FROM links WHERE hub_id = ? AND spoke_id = ?", [hub.rawValue, spoke.rawValue])
     }
 
-    public func intents(hub: HubID, spoke: SpokeID) throws -> [CreateIntent] {
+    public func intents<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, spoke: SpokeID
+    ) throws -> [ItemCreateIntent<Item>] {
         try read { db in
-            let out = try Self.fetch(
+            try Self.requireHub(db, hub, holding: kind)
+            return try Self.fetch(
                 db, "SELECT \(Rows.intentColumns) FROM intents WHERE hub_id = ? AND spoke_id = ? ORDER BY item_id",
                 [hub.rawValue, spoke.rawValue], Rows.intent)
-            if out.isEmpty { try Self.requireHub(db, hub) }
-            return out
         }
     }
 
@@ -162,19 +169,36 @@ extension SQLiteStore {
         }
     }
 
-    public func journal(hub: HubID, _ q: JournalQuery) throws -> [JournalEntry] {
+    public func journal<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, _ q: JournalQuery
+    ) throws -> [ItemJournalEntry<Item>] {
         try read { db in
-            // At most 8 distinct statements (filters present or not), each cached.
+            try Self.requireHub(db, hub, holding: kind)
+            // At most 16 distinct statements (filters present or not), each cached.
             var sql = "SELECT \(Rows.journalColumns) FROM journal WHERE hub_id = ?"
             var args: StatementArguments = [hub.rawValue]
+            if q.conflicts { sql += " AND \(Self.settlesConflict)" }
             if let item = q.item { sql += " AND item_id = ?"; args += [item.rawValue] }
             if let run = q.run { sql += " AND run_id = ?"; args += [run.rawValue] }
             if let before = q.before { sql += " AND seq < ?"; args += [before] }
             sql += " ORDER BY seq DESC LIMIT ?"
             args += [max(0, q.limit)]
-            let out = try Self.fetch(db, sql, args) { try Rows.journal($0, hub: hub) }
-            if out.isEmpty { try Self.requireHub(db, hub) }
-            return out
+            return try Self.fetch(db, sql, args) { try Rows.journal($0, hub: hub) }
+        }
+    }
+
+    /// The condition of the `journal_conflicts` partial index, word for word (SQLite uses a
+    /// partial index only for a query that repeats its WHERE).
+    static let settlesConflict = "conflicts IS NOT NULL AND new IS NOT NULL"
+
+    /// A count over the partial index: as cheap with a million entries as with ten conflicts.
+    public func conflictCount(hub: HubID) throws -> Int {
+        try read { db in
+            let n = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM journal WHERE hub_id = ? AND \(Self.settlesConflict)"),
+                arguments: [hub.rawValue]) ?? 0
+            if n == 0 { try Self.requireHub(db, hub) }
+            return n
         }
     }
 

@@ -52,6 +52,7 @@ public final class SQLiteStore: SyncStore {
 
     public func saveHub(_ hub: HubConfig) throws {
         try write { db in
+            try Self.refuseKindChange(db, hub)
             let config = try JSON.encode(hub)
             // An upsert, not INSERT OR REPLACE: REPLACE deletes the row first, which would cascade.
             try db.execute(
@@ -60,6 +61,19 @@ public final class SQLiteStore: SyncStore {
                     ON CONFLICT(hub_id) DO UPDATE SET config = excluded.config, object_kind = excluded.object_kind
                     """,
                 arguments: [hub.id.rawValue, config, hub.objectKind.rawValue])
+        }
+    }
+
+    /// A hub's kind may change only while it holds nothing of its kind (each row is that kind's bytes).
+    private static func refuseKindChange(_ db: Database, _ hub: HubConfig) throws {
+        let h = hub.id.rawValue
+        guard let held = try String.fetchOne(db, sql: "SELECT object_kind FROM hubs WHERE hub_id = ?", arguments: [h]),
+            held != hub.objectKind.rawValue
+        else { return }
+        for table in ["items", "links", "intents", "journal"] {
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table) WHERE hub_id = ?)", arguments: [h]) == true {
+                throw StoreError.kindChange(hub.id, holds: ObjectKind(rawValue: held) ?? .contacts, to: hub.objectKind)
+            }
         }
     }
 
@@ -157,6 +171,20 @@ public final class SQLiteStore: SyncStore {
                 }
                 return try result.get()
             }
+        }
+    }
+
+    /// The hub exists and holds `Item`'s kind: checked before every read or write of items, links,
+    /// intents or the journal (one primary-key lookup), since only items say their kind per row.
+    static func requireHub<Item: StoredItem>(_ db: Database, _ hub: HubID, holding kind: Item.Type) throws {
+        guard let held = try String.fetchOne(
+            db.cachedStatement(sql: "SELECT object_kind FROM hubs WHERE hub_id = ?"), arguments: [hub.rawValue])
+        else { throw StoreError(.notFound, "no hub \(hub)") }
+        guard held == Item.objectKind.rawValue else {
+            guard let heldKind = ObjectKind(rawValue: held) else {
+                throw StoreError(.corrupt, "hub \(hub) holds an unknown kind of item: \(held)")
+            }
+            throw StoreError.wrongKind(hub, holds: heldKind, asked: kind)
         }
     }
 

@@ -20,10 +20,10 @@ public final class CrashingStore: SyncStore {
 
     public func setCrashes(_ f: (@Sendable () -> CrashPoint)?) { decide.withLock { $0 = f } }
 
-    public func commit(hub: HubID, _ batch: WriteBatch) throws {
+    public func commit<Item: StoredItem>(hub: HubID, batch: ItemWriteBatch<Item>) throws {
         let point = decide.withLock { $0 }?() ?? .none
         if point == .beforeCommit { throw Crash() }
-        try inner.commit(hub: hub, batch)
+        try inner.commit(hub: hub, batch: batch)
         if point == .afterCommit { throw Crash() }
     }
 
@@ -34,18 +34,28 @@ public final class CrashingStore: SyncStore {
     public func saveSpoke(_ spoke: SpokeConfig) throws { try inner.saveSpoke(spoke) }
     public func spokes(hub: HubID) throws -> [SpokeConfig] { try inner.spokes(hub: hub) }
     public func deleteSpoke(_ id: SpokeID, hub: HubID) throws { try inner.deleteSpoke(id, hub: hub) }
-    public func items(hub: HubID, ids: [ItemID]) throws -> [ItemID: HubItem] { try inner.items(hub: hub, ids: ids) }
-    public func items(hub: HubID, changedAfter version: Int64, limit: Int) throws -> [HubItem] {
-        try inner.items(hub: hub, changedAfter: version, limit: limit)
+    public func items<Item: StoredItem>(_ kind: Item.Type, hub: HubID, ids: [ItemID]) throws -> [ItemID: HubRecord<Item>] {
+        try inner.items(kind, hub: hub, ids: ids)
     }
-    public func liveItems(hub: HubID) throws -> [HubItem] { try inner.liveItems(hub: hub) }
+    public func items<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, changedAfter version: Int64, limit: Int
+    ) throws -> [HubRecord<Item>] {
+        try inner.items(kind, hub: hub, changedAfter: version, limit: limit)
+    }
+    public func liveItems<Item: StoredItem>(_ kind: Item.Type, hub: HubID) throws -> [HubRecord<Item>] {
+        try inner.liveItems(kind, hub: hub)
+    }
     public func liveItemCount(hub: HubID) throws -> Int { try inner.liveItemCount(hub: hub) }
     public func maxVersion(hub: HubID) throws -> Int64 { try inner.maxVersion(hub: hub) }
-    public func links(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: Link] {
-        try inner.links(hub: hub, spoke: spoke, remoteIDs: remoteIDs)
+    public func links<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]
+    ) throws -> [RemoteID: ItemLink<Item>] {
+        try inner.links(kind, hub: hub, spoke: spoke, remoteIDs: remoteIDs)
     }
-    public func links(hub: HubID, spoke: SpokeID, items: [ItemID]) throws -> [ItemID: Link] {
-        try inner.links(hub: hub, spoke: spoke, items: items)
+    public func links<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, spoke: SpokeID, items: [ItemID]
+    ) throws -> [ItemID: ItemLink<Item>] {
+        try inner.links(kind, hub: hub, spoke: spoke, items: items)
     }
     public func linkVersions(hub: HubID, spoke: SpokeID, remoteIDs: [RemoteID]) throws -> [RemoteID: RemoteVersion?] {
         try inner.linkVersions(hub: hub, spoke: spoke, remoteIDs: remoteIDs)
@@ -54,15 +64,20 @@ public final class CrashingStore: SyncStore {
         try inner.linkedRemoteIDs(hub: hub, spoke: spoke)
     }
     public func linkCount(hub: HubID, spoke: SpokeID) throws -> Int { try inner.linkCount(hub: hub, spoke: spoke) }
-    public func intents(hub: HubID, spoke: SpokeID) throws -> [CreateIntent] { try inner.intents(hub: hub, spoke: spoke) }
+    public func intents<Item: StoredItem>(_ kind: Item.Type, hub: HubID, spoke: SpokeID) throws -> [ItemCreateIntent<Item>] {
+        try inner.intents(kind, hub: hub, spoke: spoke)
+    }
     public func spokeState(hub: HubID, spoke: SpokeID) throws -> SpokeState {
         try inner.spokeState(hub: hub, spoke: spoke)
     }
     public func runs(hub: HubID, limit: Int) throws -> [RunRecord] { try inner.runs(hub: hub, limit: limit) }
     public func run(hub: HubID, id: RunID) throws -> RunRecord? { try inner.run(hub: hub, id: id) }
-    public func journal(hub: HubID, _ query: JournalQuery) throws -> [JournalEntry] {
-        try inner.journal(hub: hub, query)
+    public func journal<Item: StoredItem>(
+        _ kind: Item.Type, hub: HubID, _ query: JournalQuery
+    ) throws -> [ItemJournalEntry<Item>] {
+        try inner.journal(kind, hub: hub, query)
     }
+    public func conflictCount(hub: HubID) throws -> Int { try inner.conflictCount(hub: hub) }
     public func holds(hub: HubID) throws -> [DeletionHold] { try inner.holds(hub: hub) }
 }
 

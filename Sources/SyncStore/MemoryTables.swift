@@ -1,0 +1,57 @@
+import Foundation
+import SyncModel
+
+/// What the memory store asks of a hub's item-bearing tables without knowing their item type
+/// (counts, versions, a spoke's links going away).
+protocol MemoryKindTables: Sendable {
+    var isEmpty: Bool { get }
+    var liveCount: Int { get }
+    var maxVersion: Int64 { get }
+    func remoteVersion(spoke: SpokeID, item: ItemID) -> RemoteVersion??
+    func linkCount(spoke: SpokeID) -> Int
+    mutating func removeSpoke(_ id: SpokeID)
+}
+
+/// One hub's items, links, intents and journal, of the hub's kind: a calendar hub holds
+/// `MemoryTables<Event>`. Held boxed (`any MemoryKindTables`) in the hub's data and opened with
+/// the item type a caller asks for.
+struct MemoryTables<Item: StoredItem>: MemoryKindTables {
+    var items: [ItemID: HubRecord<Item>] = [:]
+    var links: [SpokeID: [ItemID: ItemLink<Item>]] = [:]
+    var intents: [LinkKey: ItemCreateIntent<Item>] = [:]
+    var journal: [ItemJournalEntry<Item>] = []
+
+    var isEmpty: Bool { items.isEmpty && links.values.allSatisfy(\.isEmpty) && intents.isEmpty && journal.isEmpty }
+    var liveCount: Int { items.values.count { !$0.deleted } }
+    var maxVersion: Int64 { items.values.map(\.version).max() ?? 0 }
+    func remoteVersion(spoke: SpokeID, item: ItemID) -> RemoteVersion?? {
+        guard let link = links[spoke]?[item] else { return nil }
+        return .some(link.remoteVersion)
+    }
+    func linkCount(spoke: SpokeID) -> Int { links[spoke]?.count ?? 0 }
+    mutating func removeSpoke(_ id: SpokeID) {
+        links[id] = nil
+        intents = intents.filter { $0.key.spoke != id }
+    }
+}
+
+extension MemoryStore.HubData {
+    /// Empty tables for a hub holding `kind`.
+    static func emptyTables(_ kind: ObjectKind) -> any MemoryKindTables {
+        switch kind {
+        case .contacts: MemoryTables<Contact>()
+        case .calendar: MemoryTables<Event>()
+        }
+    }
+
+    /// The tables as `Item`'s, once the hub is known to hold that kind.
+    func tables<Item: StoredItem>(_ kind: Item.Type) throws -> MemoryTables<Item> {
+        guard config.objectKind == Item.objectKind else {
+            throw StoreError.wrongKind(config.id, holds: config.objectKind, asked: kind)
+        }
+        guard let t = tables as? MemoryTables<Item> else {
+            throw StoreError(.corrupt, "hub \(config.id) holds items of another kind than \(config.objectKind)")
+        }
+        return t
+    }
+}
