@@ -166,8 +166,8 @@ public final class MemoryStore: SyncStore {
             return out
         }
     }
-    public func conflictCount(hub: HubID) throws -> Int { try read(hub) { $0.journal.lazy.filter(Self.settlesConflict).count } }
-    static func settlesConflict(_ e: JournalEntry) -> Bool { !e.conflicts.isEmpty && e.new != nil }
+    public func conflictCount(hub: HubID) throws -> Int { try read(hub) { $0.tables.conflictCount } }
+    static func settlesConflict<Item>(_ e: ItemJournalEntry<Item>) -> Bool { !e.conflicts.isEmpty && e.new != nil }
     public func holds(hub: HubID) throws -> [DeletionHold] {
         try read(hub) { $0.holds.values.sorted { $0.spoke < $1.spoke } }
     }

@@ -127,13 +127,9 @@ public protocol SyncStore: Sendable {
     func runs(hub: HubID, limit: Int) throws -> [RunRecord]
     func run(hub: HubID, id: RunID) throws -> RunRecord?
     /// Newest first.
-<<<<<<< HEAD
     func journal<Item: StoredItem>(_ kind: Item.Type, hub: HubID, _ query: JournalQuery) throws -> [ItemJournalEntry<Item>]
-=======
-    func journal(hub: HubID, _ query: JournalQuery) throws -> [JournalEntry]
     /// How many entries `JournalQuery(conflicts: true)` finds: the hub page's conflict count.
     func conflictCount(hub: HubID) throws -> Int
->>>>>>> web17c
     func holds(hub: HubID) throws -> [DeletionHold]
 
     /// Applies the batch in one transaction. The hub must hold `Item`'s kind (else `.conflict`).
