@@ -10,7 +10,7 @@ extension SyncEngine {
     public func restore(hub: HubID, entry seq: Int64) throws -> [JournalEntry] {
         guard let entry = try store.journal(hub: hub, JournalQuery(before: seq + 1, limit: 1)).first,
             entry.seq == seq
-        else { throw EngineError("no journal entry \(seq) in hub \(hub)", kind: .notFound) }
+        else { throw EngineError(EngineError.noEntry, ["entry": "\(seq)", "hub": "\(hub)"], kind: .notFound) }
         return try restore(hub: hub, to: [entry.item: entry.old])
     }
 
@@ -39,7 +39,7 @@ extension SyncEngine {
             for e in page where e.kind != .conflict { targets[e.item] = .some(e.old) }
             before = last.seq
         }
-        guard !targets.isEmpty else { throw EngineError("run \(run) changed nothing in hub \(hub)", kind: .notFound) }
+        guard !targets.isEmpty else { throw EngineError(EngineError.runChangedNothing, ["run": "\(run)", "hub": "\(hub)"], kind: .notFound) }
         return targets
     }
 
@@ -212,7 +212,7 @@ extension SyncEngine {
 
     private func pendingHold(hub: HubID, spoke: SpokeID) throws -> DeletionHold {
         guard let hold = try store.holds(hub: hub).first(where: { $0.spoke == spoke }), hold.awaitsAdmin else {
-            throw EngineError("no held deletions for that spoke", kind: .notFound)
+            throw EngineError(EngineError.noHeldDeletions, kind: .notFound)
         }
         return hold
     }

@@ -12,9 +12,9 @@ extension SyncEngine {
     public func useOtherValue(hub: HubID, entry seq: Int64) throws -> [JournalEntry] {
         guard let entry = try store.journal(hub: hub, JournalQuery(before: seq + 1, limit: 1)).first, entry.seq == seq,
             !entry.conflicts.isEmpty, let other = entry.old
-        else { throw EngineError("no conflict settled by journal entry \(seq) in hub \(hub)", kind: .notFound) }
+        else { throw EngineError(EngineError.noConflict, ["entry": "\(seq)", "hub": "\(hub)"], kind: .notFound) }
         guard let item = try store.items(hub: hub, ids: [entry.item])[entry.item], !item.deleted else {
-            throw EngineError("the contact of this conflict was deleted since", kind: .conflict)
+            throw EngineError(EngineError.conflictItemGone, kind: .conflict)
         }
         var target = item.contact
         for field in entry.conflicts {

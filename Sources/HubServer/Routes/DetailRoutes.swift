@@ -11,10 +11,14 @@ import SyncStore
 /// server-sent events.
 extension HubApp {
     func addDetailRoutes(_ router: Router<WebContext>) {
-        router.get("/api/hubs/:hub/conflicts") { _, context in
+        // Newest first, `limit` (50) at a time; `before` (the last seq seen) pages back.
+        router.get("/api/hubs/:hub/conflicts") { request, context in
             let hub = try self.hub(context)
             let names = try self.spokeNames(hub.id)
-            return try self.conflictDTOs(hub.objectKind.shown, hub: hub.id, names: names)
+            let before = request.uri.queryParameters["before"].flatMap { Int64(String($0)) }
+            return try self.conflictDTOs(
+                hub.objectKind.shown, hub: hub.id, JournalQuery(before: before, limit: Self.limit(request, default: 50), conflicts: true),
+                names: names)
         }
         // The losing side's values of the conflicting fields only, journaled like an undo.
         router.post("/api/hubs/:hub/conflicts/:seq/use-other") { _, context in
@@ -79,13 +83,11 @@ extension HubApp {
         Dictionary(uniqueKeysWithValues: try store.spokes(hub: hub).map { ($0.id, $0.name) })
     }
 
-    /// The newest journal entries (up to 1,000) that settled a conflict.
-    func conflicts<Item: ShownItem>(_ kind: Item.Type, hub: HubID) throws -> [ItemJournalEntry<Item>] {
-        try store.journal(kind, hub: hub, JournalQuery(limit: 1000)).filter { !$0.conflicts.isEmpty && $0.new != nil }
-    }
-
-    func conflictDTOs<Item: ShownItem>(_ kind: Item.Type, hub: HubID, names: [SpokeID: String]) throws -> [ConflictDTO] {
-        try conflicts(kind, hub: hub).map { try conflictDTO($0, hub: hub, names: names) }
+    /// The conflicts `query` finds (one of `conflicts: true`), as the conflicts page shows them.
+    func conflictDTOs<Item: ShownItem>(
+        _ kind: Item.Type, hub: HubID, _ query: JournalQuery, names: [SpokeID: String]
+    ) throws -> [ConflictDTO] {
+        try store.journal(kind, hub: hub, query).map { try conflictDTO($0, hub: hub, names: names) }
     }
 
     func conflictDTO<Item: ShownItem>(_ e: ItemJournalEntry<Item>, hub: HubID, names: [SpokeID: String]) throws -> ConflictDTO {
