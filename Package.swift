@@ -167,7 +167,7 @@ let package = Package(
         // The whole wizard in headless Chromium (selenium), against the emulators, through the
         // real composition root.
         .testTarget(name: "WebTests", dependencies: [
-            "HubCLI", "HubServer", "Emulators", "Secrets", "SyncModel", "SyncStore", "SyncStoreSQLite", "TestSupport",
+            "HubCLI", "HubServer", "Emulators", "Secrets", "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncEngine", "TestSupport",
         ], exclude: ["python"]),
         // Calendars: iCalendar read/write and the recurrence expander, proven against Python's
         // icalendar and recurring-ical-events (pip; see .ci/requirements.txt).

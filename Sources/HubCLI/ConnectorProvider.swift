@@ -214,6 +214,7 @@ public struct ConnectorProvider: SpokeProvider {
             d["folder"] = s["m365.folderName"]
             if let group = s[GroupMailboxes.groupNameKey] { d["group"] = group }
             if let paused = s[GroupMailboxes.pausedKey] { d["paused"] = paused }
+            if s[GroupMailboxes.receiveOnlyKey] == "true" { d["receiveOnly"] = "true" }
         case .directory:
             d["tenant"] = s["m365.tenant"]
             d["excluded"] = s["directory.exclude"]

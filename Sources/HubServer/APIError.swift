@@ -78,13 +78,17 @@ public struct APIError: Error, Sendable, HTTPResponseError, CustomStringConverti
         }
     }
 
+    /// An engine refusal by its kind, with its template and values for the page to translate.
     init(engine e: EngineError) {
-        switch e.kind {
-        case .notFound: self.init(.notFound, e.message)
-        case .conflict: self.init(.conflict, e.message)
-        case .invalid: self.init(.unprocessableContent, e.message)
-        case .busy: self.init(.locked, e.message)
+        let status: HTTPResponse.Status = switch e.kind {
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .invalid: .unprocessableContent
+        case .busy: .locked
         }
+        self.init(status, e.message)
+        text = e.template
+        values = e.values.isEmpty ? nil : e.values
     }
 
     /// A request body that is not what the API document says, in words (Foundation's own

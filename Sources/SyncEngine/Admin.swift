@@ -45,7 +45,7 @@ extension SyncEngine {
         try expect(Item.self, in: hub)
         guard let entry = try store.journal(Item.self, hub: hub, JournalQuery(before: seq + 1, limit: 1)).first,
             entry.seq == seq
-        else { throw EngineError("no journal entry \(seq) in hub \(hub)", kind: .notFound) }
+        else { throw EngineError(EngineError.noEntry, ["entry": "\(seq)", "hub": "\(hub)"], kind: .notFound) }
         return try restore(hub: hub, to: [entry.item: entry.old])
     }
 
@@ -86,7 +86,7 @@ extension SyncEngine {
             for e in page where e.kind != .conflict { targets[e.item] = .some(e.old) }
             before = last.seq
         }
-        guard !targets.isEmpty else { throw EngineError("run \(run) changed nothing in hub \(hub)", kind: .notFound) }
+        guard !targets.isEmpty else { throw EngineError(EngineError.runChangedNothing, ["run": "\(run)", "hub": "\(hub)"], kind: .notFound) }
         return targets
     }
 
@@ -134,7 +134,7 @@ extension SyncEngine {
 
     /// The kind of item the hub holds.
     func objectKind(_ hub: HubID) throws -> ObjectKind {
-        guard let config = try store.hub(hub) else { throw EngineError("no hub \(hub)", kind: .notFound) }
+        guard let config = try store.hub(hub) else { throw EngineError(EngineError.noHub, ["id": "\(hub)"], kind: .notFound) }
         return config.objectKind
     }
 
@@ -142,7 +142,7 @@ extension SyncEngine {
     func expect<Item: KindedItem>(_ kind: Item.Type, in hub: HubID) throws {
         let held = try objectKind(hub)
         guard held == Item.objectKind else {
-            throw EngineError("hub \(hub) holds \(held.rawValue), not \(Item.objectKind.rawValue)", kind: .invalid)
+            throw EngineError.wrongKind(hub, holds: held)
         }
     }
 
@@ -297,7 +297,7 @@ extension SyncEngine {
 
     private func pendingHold(hub: HubID, spoke: SpokeID) throws -> DeletionHold {
         guard let hold = try store.holds(hub: hub).first(where: { $0.spoke == spoke }), hold.awaitsAdmin else {
-            throw EngineError("no held deletions for that spoke", kind: .notFound)
+            throw EngineError(EngineError.noHeldDeletions, kind: .notFound)
         }
         return hold
     }

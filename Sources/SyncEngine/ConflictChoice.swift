@@ -22,9 +22,9 @@ extension SyncEngine {
         try expect(Item.self, in: hub)
         guard let entry = try store.journal(Item.self, hub: hub, JournalQuery(before: seq + 1, limit: 1)).first,
             entry.seq == seq, !entry.conflicts.isEmpty, let other = entry.old
-        else { throw EngineError("no conflict settled by journal entry \(seq) in hub \(hub)", kind: .notFound) }
+        else { throw EngineError(EngineError.noConflict, ["entry": "\(seq)", "hub": "\(hub)"], kind: .notFound) }
         guard let item = try store.items(Item.self, hub: hub, ids: [entry.item])[entry.item], !item.deleted else {
-            throw EngineError("the \(Item.objectKind.itemNoun) of this conflict was deleted since", kind: .conflict)
+            throw EngineError(EngineError.conflictItemGone, kind: .conflict)
         }
         var target = item.item
         let units = Item.schema.units(of: other, target)
@@ -40,15 +40,5 @@ extension SyncEngine {
             }
         }
         return try restore(hub: hub, to: [entry.item: target])
-    }
-}
-
-extension ObjectKind {
-    /// One item of this kind, in an admin's words.
-    var itemNoun: String {
-        switch self {
-        case .contacts: "contact"
-        case .calendar: "event"
-        }
     }
 }

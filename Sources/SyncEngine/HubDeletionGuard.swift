@@ -37,8 +37,7 @@ extension SyncEngine {
         case .hold(let reason):
             if let other = existing.first(where: { $0.spoke == spoke.id }) {
                 guard other.outgoing && other.awaitsAdmin else {
-                    throw EngineError(
-                        "this would delete \(items.count) items in \(spoke.name), whose held changes wait for a decision: approve or reject them first")
+                    throw EngineError(EngineError.holdWaiting, ["source": spoke.name])
                 }
                 return DeletionHold(
                     spoke: spoke.id, detectedAt: other.detectedAt, items: Set(items).union(other.items).sorted(),

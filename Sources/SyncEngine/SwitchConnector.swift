@@ -63,15 +63,13 @@ extension SyncEngine {
     ) throws -> ConnectorSwitchReport {
         let spoke = change.spoke
         guard let old = try store.spokes(hub: hub).first(where: { $0.id == spoke.id }) else {
-            throw EngineError("no spoke \(spoke.id) in hub \(hub)", kind: .notFound)
+            throw EngineError(EngineError.noSource, ["id": "\(spoke.id)", "hub": "\(hub)"], kind: .notFound)
         }
         guard old.position == spoke.position, spoke.hub == hub else {
-            throw EngineError("a connector switch keeps the spoke where it is", kind: .invalid)
+            throw EngineError(EngineError.switchKeepsPlace, kind: .invalid)
         }
         if try store.holds(hub: hub).contains(where: { $0.spoke == spoke.id }) {
-            throw EngineError(
-                "spoke \(spoke.id) has held deletions or changes; settle them (approve or reject) before switching it",
-                kind: .conflict)
+            throw EngineError(EngineError.switchHeld, ["source": old.name], kind: .conflict)
         }
         let remoteIDs = try store.linkedRemoteIDs(hub: hub, spoke: spoke.id)
         var batch = ItemWriteBatch<Item>()

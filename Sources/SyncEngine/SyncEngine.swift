@@ -28,9 +28,14 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     /// What kind of refusal, so a caller (the web API) can answer 404, 409, 422 or 423.
     public enum Kind: String, Sendable { case notFound, conflict, invalid, busy }
     public var kind: Kind
-    public var message: String
-    public init(_ message: String, kind: Kind = .conflict) {
-        self.message = message
+    /// One of `EngineError.texts`: English words with `{name}` places, which a page translates.
+    public var template: String
+    public var values: [String: String]
+    /// `template` filled with `values`: what the CLI prints and the API's `error` says.
+    public var message: String { values.reduce(template) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) } }
+    public init(_ template: String, _ values: [String: String] = [:], kind: Kind = .conflict) {
+        self.template = template
+        self.values = values
         self.kind = kind
     }
     public var description: String { message }
@@ -88,16 +93,14 @@ public struct SyncEngine: Sendable {
         hub hubID: HubID, connectors: HubConnectors, unavailable: [SpokeID: ConnectorError] = [:],
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws -> RunRecord {
-        guard let hub = try store.hub(hubID) else { throw EngineError("no hub \(hubID)", kind: .notFound) }
+        guard let hub = try store.hub(hubID) else { throw EngineError(EngineError.noHub, ["id": "\(hubID)"], kind: .notFound) }
         switch (hub.objectKind, connectors) {
         case (.contacts, .contacts(let c)):
             return try await pass(hub, c, unavailable: unavailable, progress: progress)
         case (.calendar, .calendar(let c)):
             return try await pass(hub, c, unavailable: unavailable, progress: progress)
         case (.contacts, .calendar), (.calendar, .contacts):
-            throw EngineError(
-                "hub \(hubID) holds \(hub.objectKind.rawValue), and its connectors were made for \(connectors.objectKind.rawValue)",
-                kind: .invalid)
+            throw EngineError.wrongKind(hubID, holds: hub.objectKind)
         }
     }
 

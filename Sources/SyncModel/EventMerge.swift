@@ -45,9 +45,10 @@ enum EventMerge {
         ![EventField.rule, .rdates, .exdates, .overrides].contains($0.field)
     }
 
-    /// One override changed on both sides, field by field (each list field whole); a status of
-    /// CANCELLED on either side beats the other's change of it. Kept properties are the hub's,
-    /// as the master's are: they belong to the source that wrote them.
+    /// One override changed on both sides, field by field by the master's rules (`FieldMerge`:
+    /// attendees, categories and alarms as sets, per entry); a status of CANCELLED on either
+    /// side beats the other's change of it. Kept properties are the hub's, as the master's are:
+    /// they belong to the source that wrote them.
     @Sendable static func override(
         in base: Event, _ b: EventOverride?, _ h: EventOverride, _ s: EventOverride, hubWins: Bool
     ) -> (EventOverride, Bool) {
@@ -55,15 +56,11 @@ enum EventMerge {
         let eb = Event(uid: "", master: bf), eh = Event(uid: "", master: h.fields), es = Event(uid: "", master: s.fields)
         var out = eh
         var conflict = false
-        for spec in instanceFields {
-            if spec.same(es, eb) || spec.same(eh, es) { continue }
-            if spec.same(eh, eb) {
-                spec.copy(from: es, into: &out)
-            } else if spec.field == .status, h.fields.status == .cancelled || s.fields.status == .cancelled {
+        for spec in instanceFields where FieldMerge.merge(spec, eb, eh, es, hubWins: hubWins, into: &out) {
+            if spec.field == .status, h.fields.status == .cancelled || s.fields.status == .cancelled {
                 out.master?.status = .cancelled
             } else {
                 conflict = true
-                if !hubWins { spec.copy(from: es, into: &out) }
             }
         }
         var o = h

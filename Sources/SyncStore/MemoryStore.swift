@@ -160,11 +160,14 @@ public final class MemoryStore: SyncStore {
                 if let b = q.before, e.seq >= b { continue }
                 if let i = q.item, e.item != i { continue }
                 if let r = q.run, e.run != r { continue }
+                if q.conflicts && !Self.settlesConflict(e) { continue }
                 out.append(e)
             }
             return out
         }
     }
+    public func conflictCount(hub: HubID) throws -> Int { try read(hub) { $0.tables.conflictCount } }
+    static func settlesConflict<Item>(_ e: ItemJournalEntry<Item>) -> Bool { !e.conflicts.isEmpty && e.new != nil }
     public func holds(hub: HubID) throws -> [DeletionHold] {
         try read(hub) { $0.holds.values.sorted { $0.spoke < $1.spoke } }
     }

@@ -9,6 +9,8 @@ protocol MemoryKindTables: Sendable {
     var maxVersion: Int64 { get }
     func remoteVersion(spoke: SpokeID, item: ItemID) -> RemoteVersion??
     func linkCount(spoke: SpokeID) -> Int
+    /// Journal entries that settled a conflict (`JournalQuery.conflicts`).
+    var conflictCount: Int { get }
     mutating func removeSpoke(_ id: SpokeID)
 }
 
@@ -29,6 +31,7 @@ struct MemoryTables<Item: StoredItem>: MemoryKindTables {
         return .some(link.remoteVersion)
     }
     func linkCount(spoke: SpokeID) -> Int { links[spoke]?.count ?? 0 }
+    var conflictCount: Int { journal.lazy.filter(MemoryStore.settlesConflict).count }
     mutating func removeSpoke(_ id: SpokeID) {
         links[id] = nil
         intents = intents.filter { $0.key.spoke != id }

@@ -68,11 +68,14 @@ public struct JournalQuery: Sendable {
     /// Entries with seq below this (paging backwards); nil = newest.
     public var before: Int64?
     public var limit: Int
-    public init(item: ItemID? = nil, run: RunID? = nil, before: Int64? = nil, limit: Int = 100) {
+    /// Only the entries that settled a conflict (with conflicting fields and the item after it).
+    public var conflicts: Bool
+    public init(item: ItemID? = nil, run: RunID? = nil, before: Int64? = nil, limit: Int = 100, conflicts: Bool = false) {
         self.item = item
         self.run = run
         self.before = before
         self.limit = limit
+        self.conflicts = conflicts
     }
 }
 
@@ -125,6 +128,8 @@ public protocol SyncStore: Sendable {
     func run(hub: HubID, id: RunID) throws -> RunRecord?
     /// Newest first.
     func journal<Item: StoredItem>(_ kind: Item.Type, hub: HubID, _ query: JournalQuery) throws -> [ItemJournalEntry<Item>]
+    /// How many entries `JournalQuery(conflicts: true)` finds: the hub page's conflict count.
+    func conflictCount(hub: HubID) throws -> Int
     func holds(hub: HubID) throws -> [DeletionHold]
 
     /// Applies the batch in one transaction. The hub must hold `Item`'s kind (else `.conflict`).

@@ -40,6 +40,13 @@ enum Schema {
                 ALTER TABLE items ADD COLUMN kind TEXT NOT NULL DEFAULT 'contacts';
                 """)
         }
+        m.registerMigration("web 1 conflict index") { db in
+            // The hub page's conflict count and the conflicts list: a few entries among many.
+            // The reads repeat this WHERE (`SQLiteStore.settlesConflict`), or SQLite ignores the index.
+            try db.execute(sql: """
+                CREATE INDEX journal_conflicts ON journal(hub_id, seq) WHERE conflicts IS NOT NULL AND new IS NOT NULL
+                """)
+        }
         return m
     }
 

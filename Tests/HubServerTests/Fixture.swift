@@ -74,7 +74,9 @@ final class TestProvider: SpokeProvider {
         return (["token": "sealed-refresh", "book": "g"], "pat@example.com")
     }
 
-    func describe(_ spoke: SpokeConfig) -> [String: String] { spoke.settings.filter { $0.key == "book" } }
+    func describe(_ spoke: SpokeConfig) -> [String: String] {
+        spoke.settings.filter { ["book", "receiveOnly", "paused"].contains($0.key) }
+    }
 }
 
 /// The clock tests move.

@@ -77,6 +77,7 @@ public final class CrashingStore: SyncStore {
     ) throws -> [ItemJournalEntry<Item>] {
         try inner.journal(kind, hub: hub, query)
     }
+    public func conflictCount(hub: HubID) throws -> Int { try inner.conflictCount(hub: hub) }
     public func holds(hub: HubID) throws -> [DeletionHold] { try inner.holds(hub: hub) }
 }
 

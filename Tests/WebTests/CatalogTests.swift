@@ -1,6 +1,7 @@
 import Foundation
 @testable import HubCLI
 @testable import HubServer
+import SyncEngine
 import Testing
 
 /// The two catalogs (Web/i18n/en.json, fr.json) against what uses them: every t('…') literal of
@@ -71,7 +72,7 @@ import Testing
 
     /// The texts for people the API sends in English, which the page translates from the catalogs.
     static func serverKeys() -> Set<String> {
-        var keys = Set(PageLanguage.formErrors).union(PlainProblem.texts).union(APIWords.texts)
+        var keys = Set(PageLanguage.formErrors).union(PlainProblem.texts).union(APIWords.texts).union(EngineError.texts)
         for object in HubApp.objects { keys.insert(object.name); if let n = object.note { keys.insert(n) } }
         for google in [true, false] {
             for m365 in [true, false] {

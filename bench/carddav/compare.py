@@ -39,16 +39,13 @@ Without --hubsync only the vdirsyncer side runs (useful to check the harness).
 """
 from __future__ import annotations
 
-import argparse, base64, collections, concurrent.futures as cf, datetime, http.client, json
-import os, random, re, shutil, socket, subprocess, sys, tempfile, threading, time
-import xml.etree.ElementTree as ET
+import argparse, collections, concurrent.futures as cf, datetime, json, os, random, re, sys, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchlib import components, each_size, run_setup, stop_server, unesc  # noqa: E402
-from urllib.parse import unquote
+from benchlib import (PASSWORD, USER, Dav, Radicale, components, each_size, find_vdirsyncer,  # noqa: E402
+                      fold, run_measured, run_setup, unesc)
 
-USER, PASSWORD = "user", "pass"
 REPO = Path(__file__).resolve().parents[2]
 # "no-op" is the first re-sync after the copy: a server may still owe work for the copy's
 # writes (Radicale builds its sync history then). "no-op 2" is the steady state.
@@ -58,130 +55,6 @@ STEPS = ["initial", "no-op", "no-op 2", "incremental", "both-sides"]
 def steps_for(args) -> list[str]:
     """With --adopt the first step syncs two books that already agree instead of copying A to B."""
     return (["adopt"] if args.adopt else ["initial"]) + STEPS[1:]
-
-# ---------------------------------------------------------------------------- Radicale
-
-
-class Radicale:
-    """A Radicale 3 server in a temp dir; its log is parsed to count requests."""
-    REQ = re.compile(r"\] ([A-Z]+) request for (['\"]).*?\2.* received from")
-    RESP = re.compile(r"\] ([A-Z]+) response status for (['\"]).*?\2.*? in ([0-9.]+) seconds"
-                      r"(?: \S+ (\d+) bytes)?.*: (\d{3})\b")
-
-    def __init__(self, root: Path):
-        self.root = root
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        (root / "users").write_text(f"{USER}:{PASSWORD}\n")
-        self.config = root / "radicale.conf"
-        self.config.write_text(
-            f"[server]\nhosts = 127.0.0.1:{self.port}\n"
-            f"[auth]\ntype = htpasswd\nhtpasswd_filename = {root / 'users'}\nhtpasswd_encryption = plain\n"
-            f"[storage]\nfilesystem_folder = {root / 'collections'}\n"
-            "[logging]\nlevel = info\n")
-        self.log_path = root / "radicale.log"
-        self._log = open(self.log_path, "wb")
-        # -C replaces the default config files (/etc/radicale/config, ~/.config/radicale/config).
-        self.proc = subprocess.Popen([sys.executable, "-m", "radicale", "-C", str(self.config)],
-                                     stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                break
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"radicale did not start, see {self.log_path}:\n{self.log_path.read_text()[-2000:]}")
-                time.sleep(0.1)
-        self.base = f"http://127.0.0.1:{self.port}"
-
-    def log_offset(self) -> int:
-        return self.log_path.stat().st_size
-
-    def requests_since(self, offset: int) -> dict:
-        """Requests, their methods and statuses and the summed server time logged after `offset`."""
-        time.sleep(0.05)  # the response line is written before the client sees the answer; be safe
-        with open(self.log_path, "rb") as f:
-            f.seek(offset)
-            text = f.read().decode("utf-8", "replace")
-        methods, statuses, server, n, size = collections.Counter(), collections.Counter(), 0.0, 0, 0
-        for line in text.splitlines():
-            if m := self.REQ.search(line):
-                n += 1
-                methods[m.group(1)] += 1
-            elif m := self.RESP.search(line):
-                server += float(m.group(3))
-                size += int(m.group(4) or 0)
-                statuses[m.group(5)] += 1
-        if n != sum(statuses.values()):
-            print(f"    warning: {n} requests but {sum(statuses.values())} responses parsed from {self.log_path}")
-        return {"requests": n, "server_s": round(server, 3), "response_kb": round(size / 1024, 1),
-                "methods": dict(methods), "statuses": dict(statuses)}
-
-    def stop(self):
-        stop_server(self.proc, self._log)
-
-# ---------------------------------------------------------------------------- DAV client
-
-
-class Dav:
-    """Small thread-safe WebDAV client over http.client (one keep-alive connection per thread)."""
-
-    def __init__(self, port: int):
-        self.port, self.local = port, threading.local()
-        self.auth = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-
-    def request(self, method, path, body=b"", headers=None, ok=(200, 201, 204, 207)):
-        h = {"Authorization": self.auth, "User-Agent": "hubsync-bench-harness", **(headers or {})}
-        for attempt in (0, 1):
-            conn = getattr(self.local, "conn", None)
-            if conn is None:
-                conn = self.local.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
-            try:
-                conn.request(method, path, body=body, headers=h)
-                r = conn.getresponse()
-                data = r.read()
-                break
-            except (http.client.HTTPException, ConnectionError):
-                conn.close()
-                self.local.conn = None
-                if attempt:
-                    raise
-        if r.status not in ok:
-            raise RuntimeError(f"{method} {path}: {r.status} {r.reason}\n{data[:500]!r}")
-        return r.status, data
-
-    def mkcol_addressbook(self, path):
-        body = ('<?xml version="1.0" encoding="utf-8"?><D:mkcol xmlns:D="DAV:" '
-                'xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set><D:prop><D:resourcetype>'
-                '<D:collection/><C:addressbook/></D:resourcetype><D:displayname>'
-                f'{path.strip("/").split("/")[-1]}</D:displayname></D:prop></D:set></D:mkcol>')
-        self.request("MKCOL", path, body.encode(), {"Content-Type": "application/xml"})
-
-    def put_collection(self, path, cards):
-        """Upload a whole address book in one PUT (Radicale stores each card as UID.vcf)."""
-        self.request("PUT", path, "".join(cards).encode(), {"Content-Type": "text/vcard"})
-
-    def fetch_all(self, path) -> dict[str, str]:
-        """href -> vCard text for every card in the collection (PROPFIND + addressbook-multiget)."""
-        _, data = self.request("PROPFIND", path, b'<?xml version="1.0"?><propfind xmlns="DAV:"><prop>'
-                               b'<resourcetype/><getetag/></prop></propfind>',
-                               {"Depth": "1", "Content-Type": "application/xml"})
-        hrefs = [unquote(r.findtext("{DAV:}href")) for r in ET.fromstring(data).iter("{DAV:}response")]
-        hrefs = [h for h in hrefs if h.rstrip("/") != path.rstrip("/")]
-        out = {}
-        for i in range(0, len(hrefs), 1000):
-            body = ('<?xml version="1.0"?><C:addressbook-multiget xmlns:D="DAV:" '
-                    'xmlns:C="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/><C:address-data/>'
-                    '</D:prop>' + "".join(f"<D:href>{h}</D:href>" for h in hrefs[i:i + 1000])
-                    + "</C:addressbook-multiget>")
-            _, data = self.request("REPORT", path, body.encode(), {"Depth": "1", "Content-Type": "application/xml"})
-            for r in ET.fromstring(data).iter("{DAV:}response"):
-                text = r.findtext(".//{urn:ietf:params:xml:ns:carddav}address-data")
-                if text:
-                    out[unquote(r.findtext("{DAV:}href"))] = text
-        return out
 
 # ---------------------------------------------------------------------------- vCards
 
@@ -207,19 +80,6 @@ NOTES = ["Met at the trade fair.", "Prefers email, not phone.\nCall after 10am."
 
 def esc(s: str) -> str:
     return s.replace("\\", "\\\\").replace("\n", "\\n").replace(";", "\\;").replace(",", "\\,")
-
-
-def fold(line: str) -> str:
-    """RFC 6350 line folding at 75 octets, never inside a UTF-8 sequence."""
-    out, cur, size = [], "", 0
-    for ch in line:
-        n = len(ch.encode())
-        if size + n > 75:
-            out.append(cur)
-            cur, size = " ", 1
-        cur += ch
-        size += n
-    return "\r\n".join(out + [cur]) + "\r\n"
 
 
 def generate(n: int, seed: int) -> list[tuple[str, str]]:
@@ -360,22 +220,6 @@ def edit_side(dav: Dav, path: str, edits: list[tuple], deletes: list[str]):
 # ---------------------------------------------------------------------------- tools
 
 
-def run_measured(cmd: list[str], radicale: Radicale, log: Path) -> dict:
-    """Run a tool once; wall time, exit code, peak RSS of that process, and the server's view."""
-    off = radicale.log_offset()
-    with open(log, "ab") as out:
-        out.write(f"\n$ {' '.join(cmd)}\n".encode())
-        out.flush()
-        t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        _, status, ru = os.wait4(p.pid, 0)
-        wall = time.perf_counter() - t0
-        p.returncode = os.waitstatus_to_exitcode(status)
-    srv = radicale.requests_since(off)
-    return {"wall_s": round(wall, 3), "exit": p.returncode, "peak_mb": round(ru.ru_maxrss / 1024, 1), **srv}
-
-
-
 class HubSync:
     name, short = "hubsync", "hub"
 
@@ -410,11 +254,6 @@ class Vdirsyncer:
         return r
 
 
-def find_vdirsyncer() -> str:
-    # Prefer the real entry point next to this interpreter over a pyenv shim (which adds ~0.1 s of bash).
-    here = Path(sys.executable).parent / "vdirsyncer"
-    return str(here) if here.exists() else (shutil.which("vdirsyncer") or sys.exit("vdirsyncer not found"))
-
 # ---------------------------------------------------------------------------- one size
 
 
@@ -444,7 +283,7 @@ def run_size(n: int, args, tmp: Path) -> dict:
     print(f"\n=== {n} contacts ===", flush=True)
     radicale = Radicale(tmp)
     try:
-        dav = Dav(radicale.port)
+        dav = Dav(radicale.port, "carddav")
         cards = generate(n, args.seed)
         truth = dict(cards)  # uid -> our text of the contact, edited along with A
         fn = {uid: fn_of(t) for uid, t in cards}
@@ -455,7 +294,7 @@ def run_size(n: int, args, tmp: Path) -> dict:
             if args.adopt:
                 dav.put_collection(f"/{USER}/B-{t}/", [c for _, c in cards])
             else:
-                dav.mkcol_addressbook(f"/{USER}/B-{t}/")
+                dav.mkcol(f"/{USER}/B-{t}/")
         print(f"uploaded {n} cards x{len(tools)} in {time.perf_counter() - t0:.1f}s (not measured)", flush=True)
         runners, failures, hub_error = [], [], None
         if args.hubsync:

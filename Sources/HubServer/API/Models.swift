@@ -129,6 +129,7 @@ struct SpokeDTO: ResponseCodable {
     var options: OptionsDTO
     var settings: [String: String]
     var status: SpokeStatusDTO
+    var direction: SpokeDirection
 }
 
 struct HoldDTO: ResponseCodable {

@@ -34,25 +34,24 @@ extension HubApp {
             let hub = try self.hub(context)
             let limit = Self.limit(request, default: 50)
             let q = request.uri.queryParameters
-            // Filters (source, kind of change, conflicts only) read pages of 500 until `limit`
-            // entries match or 10,000 were looked at; `next` goes on from the last one seen.
+            // The store filters by contact (`item`), sync (`run`) and conflicts; the source and the
+            // kind of change are read from pages of 500 until `limit` entries match or 10,000 were
+            // looked at. `next` goes on from the last one seen.
             let source = q["source"].map(String.init), kind = q["kind"].flatMap { JournalKind(rawValue: String($0)) }
-            let conflictsOnly = q["conflicts"] == "1"
-            let filtered = source != nil || kind != nil || conflictsOnly
+            let filtered = source != nil || kind != nil
             var before = q["before"].flatMap { Int64(String($0)) }
             var entries: [JournalEntry] = [], scanned = 0, more = true
             let names = try self.spokeNames(hub.id)
             while entries.count < limit && more && scanned < 10_000 {
                 let page = try self.store.journal(hub: hub.id, JournalQuery(
                     item: q["item"].map { ItemID(String($0)) }, run: q["run"].map { RunID(String($0)) },
-                    before: before, limit: filtered ? 500 : limit))
+                    before: before, limit: filtered ? 500 : limit, conflicts: q["conflicts"] == "1"))
                 more = page.count == (filtered ? 500 : limit)
                 scanned += page.count
                 for e in page {
                     before = e.seq
                     if let source, Self.entry(e, names: names).source != source { continue }
                     if let kind, e.kind != kind { continue }
-                    if conflictsOnly && e.conflicts.isEmpty { continue }
                     entries.append(e)
                     if entries.count == limit { more = true; break }
                 }

@@ -11,10 +11,13 @@ import SyncStore
 /// server-sent events.
 extension HubApp {
     func addDetailRoutes(_ router: Router<WebContext>) {
-        router.get("/api/hubs/:hub/conflicts") { _, context in
+        // Newest first, `limit` (50) at a time; `before` (the last seq seen) pages back.
+        router.get("/api/hubs/:hub/conflicts") { request, context in
             let hub = try self.hub(context)
             let names = try self.spokeNames(hub.id)
-            return try self.conflicts(hub: hub.id).map { try self.conflictDTO($0, hub: hub.id, names: names) }
+            let before = request.uri.queryParameters["before"].flatMap { Int64(String($0)) }
+            return try self.store.journal(hub: hub.id, JournalQuery(before: before, limit: Self.limit(request, default: 50), conflicts: true))
+                .map { try self.conflictDTO($0, hub: hub.id, names: names) }
         }
         // The losing side's values of the conflicting fields only, journaled like an undo.
         router.post("/api/hubs/:hub/conflicts/:seq/use-other") { _, context in
@@ -77,11 +80,6 @@ extension HubApp {
 
     func spokeNames(_ hub: HubID) throws -> [SpokeID: String] {
         Dictionary(uniqueKeysWithValues: try store.spokes(hub: hub).map { ($0.id, $0.name) })
-    }
-
-    /// The newest journal entries (up to 1,000) that settled a conflict.
-    func conflicts(hub: HubID) throws -> [JournalEntry] {
-        try store.journal(hub: hub, JournalQuery(limit: 1000)).filter { !$0.conflicts.isEmpty && $0.new != nil }
     }
 
     func conflictDTO(_ e: JournalEntry, hub: HubID, names: [SpokeID: String]) throws -> ConflictDTO {

@@ -139,20 +139,22 @@ extension HubApp {
             deletionGuard: hub.deletionGuard,
             itemCount: try store.liveItemCount(hub: id), spokes: try spokes.map { try spokeDTO($0, hub: id) },
             holds: holds, lastRun: sync.lastRun, sync: sync, nextSyncAt: try nextSync(hub),
-            conflictCount: try conflicts(hub: id).count)
+            conflictCount: try store.conflictCount(hub: id))
     }
 
     func spokeDTO(_ s: SpokeConfig, hub: HubID) throws -> SpokeDTO {
         let state = try store.spokeState(hub: hub, spoke: s.id)
+        let described = provider.describe(s)
         return SpokeDTO(
             id: s.id.rawValue, name: s.name, kind: s.kind,
             kindName: provider.kinds.first(where: { $0.kind == s.kind })?.name ?? s.kind.rawValue,
-            position: s.position, options: OptionsDTO(s.options), settings: provider.describe(s),
+            position: s.position, options: OptionsDTO(s.options), settings: described,
             status: SpokeStatusDTO(
                 lastSyncAt: state.lastSyncAt, lastError: state.lastError, linked: try store.linkCount(hub: hub, spoke: s.id),
                 lastStats: state.lastSyncAt == nil ? nil : state.lastStats,
                 problem: state.lastError.map(PlainProblem.of),
-                heldDeletions: try store.pendingHolds(hub: hub).filter { $0.spoke == s.id }.reduce(0) { $0 + $1.items.count }))
+                heldDeletions: try store.pendingHolds(hub: hub).filter { $0.spoke == s.id }.reduce(0) { $0 + $1.items.count }),
+            direction: SpokeDirection(s.options, described: described))
     }
 
     /// Hub and spoke names: 1 to 100 characters; user names: 1 to 64.

@@ -140,10 +140,39 @@ export function journalSection(path, hub, changed) {
   h('div', { class: 'field' }, h('label', { for: contact.id }, t('Contact')), contact),
   h('div', { class: 'check' }, conflictsOnly, h('label', { for: conflictsOnly.id }, t('Conflicts only'))),
   h('button', { type: 'submit', class: 'small' }, t('Filter')));
+  const contactPick = h('div', { id: 'journal-contact-pick', role: 'status', 'aria-live': 'polite' });
   body.append(h('p', { class: 'help' }, t('Every change the hub made, newest first, grouped by sync. Undo puts the old values back; the next sync writes them to your sources.')),
-    filters, empty, list, older);
+    filters, contactPick, empty, list, older);
   let next = null;
   let lastGroup = null;
+  // The contact whose history is shown ({ id, name }): the server filters by its id, so paging
+  // reaches its oldest changes however many others came between.
+  let chosen = null;
+  const choose = (c) => { chosen = { id: c.id, name: c.name }; contact.value = c.name; contactPick.replaceChildren(); };
+
+  /** The contact box as a contact: the one whose name it is, or the only one it matches; with
+   *  several, a choice (false: nothing to show until one is picked). */
+  async function resolveContact() {
+    const text = contact.value.trim();
+    contactPick.replaceChildren();
+    if (!text) { chosen = null; return true; }
+    if (chosen && chosen.name === text) return true;
+    const found = (await get(`${path('contacts')}?${new URLSearchParams({ q: text, limit: '10' })}`)).contacts;
+    const exact = found.filter((c) => c.name.toLowerCase() === text.toLowerCase());
+    const only = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : null;
+    if (only) { choose(only); return true; }
+    chosen = null;
+    if (!found.length) {
+      contactPick.append(h('p', { class: 'muted' }, t('No contact in the hub matches "{text}".', { text })));
+      return false;
+    }
+    contactPick.append(h('p', {}, t('Several contacts match "{text}". Which one?', { text })),
+      h('ul', { class: 'contact-choices' }, found.map((c) => h('li', {}, h('button', { type: 'button', class: 'small', onclick: () => {
+        choose(c);
+        load();
+      } }, c.name, c.emails[0] ? h('span', { class: 'muted' }, ` ${c.emails[0]}`) : null)))));
+    return false;
+  }
 
   // Entries of one sync share a group; its "Added" entries (a first sync's are most of it) fold
   // into one line, placed where the first of them came.
@@ -179,13 +208,12 @@ export function journalSection(path, hub, changed) {
     if (source.input.value) query.set('source', source.input.value);
     if (kind.input.value) query.set('kind', kind.input.value);
     if (conflictsOnly.checked) query.set('conflicts', '1');
+    if (chosen) query.set('item', chosen.id);
     const result = await get(`${path('journal')}?${query}`);
     next = result.next ?? null;
     older.hidden = next === null;
-    const needle = contact.value.trim().toLowerCase();
     const groups = [];
     for (const e of result.entries) {
-      if (needle && !e.name.toLowerCase().includes(needle)) continue;
       const g = place(e);
       if (!groups.includes(g)) groups.push(g);
     }
@@ -204,6 +232,12 @@ export function journalSection(path, hub, changed) {
   }));
   async function load() {
     lastGroup = null;
+    if (!(await resolveContact())) {
+      list.replaceChildren();
+      empty.hidden = true;
+      older.hidden = true;
+      return;
+    }
     const groups = await page(null);
     list.replaceChildren(...groups);
     empty.hidden = groups.length > 0;
@@ -215,27 +249,44 @@ export function conflictsSection(path, hubID, changed) {
   const { element, body } = section('conflicts', t('Conflicts'));
   const list = h('ul', { class: 'conflicts', id: 'conflict-list' });
   const empty = h('p', { class: 'muted' }, t('No conflicts recently.'));
+  const older = h('button', { type: 'button', id: 'conflicts-older', hidden: true }, t('Show older conflicts'));
   body.append(h('p', { class: 'help' }, t('A conflict is a field changed differently in two sources between two syncs. The newer change wins; you can take the other value instead.')),
-    empty, list);
+    empty, list, older);
+  const pageSize = 50;
+  // The newest conflicts, 50 at a time: the hub page counts them all.
+  async function page(before) {
+    const query = new URLSearchParams({ limit: String(pageSize) });
+    if (before !== undefined) query.set('before', String(before));
+    const conflicts = await get(`${path('conflicts')}?${query}`);
+    older.hidden = conflicts.length < pageSize;
+    older.dataset.before = conflicts.length ? String(conflicts[conflicts.length - 1].seq) : '';
+    return conflicts.map(item);
+  }
+  older.addEventListener('click', () => busy(older, async () => {
+    const items = await page(Number(older.dataset.before));
+    list.append(...items);
+    items[0]?.querySelector('a')?.focus();
+  }));
   async function load() {
-    const conflicts = await get(path('conflicts'));
-    empty.hidden = conflicts.length > 0;
-    list.replaceChildren(...conflicts.map((c) => {
-      const use = h('button', { type: 'button', class: 'small', onclick: () => busy(use, async () => {
-        const result = await post(path('conflicts', String(c.seq), 'use-other'));
-        notify(t('{name} now has the other value. The next sync writes it to your sources.', { name: c.name }));
-        await changed();
-      }) }, t('Use the other value'), h('span', { class: 'visually-hidden' }, ` ${t('for {name}', { name: c.name })}`));
-      return h('li', { 'data-seq': c.seq },
-        h('div', {}, h('strong', {}, h('a', { href: `#/hubs/${encodeURIComponent(hubID)}/contacts/${encodeURIComponent(c.item)}` }, c.name)),
-          ' · ', when(c.at)),
-        h('table', { class: 'conflict-values' },
-          h('thead', {}, h('tr', {}, [t('Field'), t('Kept: from {source}', { source: c.winnerSource }), t('Other value: from {source}', { source: c.otherSource })]
-            .map((x) => h('th', { scope: 'col' }, x)))),
-          h('tbody', {}, c.fields.map((f) => h('tr', {}, h('th', { scope: 'row' }, fieldLabel(f.field)),
-            h('td', { class: 'winner' }, f.winner ?? t('(empty)')), h('td', { class: 'other' }, f.other ?? t('(empty)')))))),
-        h('div', { class: 'actions' }, use));
-    }));
+    const items = await page(undefined);
+    empty.hidden = items.length > 0;
+    list.replaceChildren(...items);
+  }
+  function item(c) {
+    const use = h('button', { type: 'button', class: 'small', onclick: () => busy(use, async () => {
+      await post(path('conflicts', String(c.seq), 'use-other'));
+      notify(t('{name} now has the other value. The next sync writes it to your sources.', { name: c.name }));
+      await changed();
+    }) }, t('Use the other value'), h('span', { class: 'visually-hidden' }, ` ${t('for {name}', { name: c.name })}`));
+    return h('li', { 'data-seq': c.seq },
+      h('div', {}, h('strong', {}, h('a', { href: `#/hubs/${encodeURIComponent(hubID)}/contacts/${encodeURIComponent(c.item)}` }, c.name)),
+        ' · ', when(c.at)),
+      h('table', { class: 'conflict-values' },
+        h('thead', {}, h('tr', {}, [t('Field'), t('Kept: from {source}', { source: c.winnerSource }), t('Other value: from {source}', { source: c.otherSource })]
+          .map((x) => h('th', { scope: 'col' }, x)))),
+        h('tbody', {}, c.fields.map((f) => h('tr', {}, h('th', { scope: 'row' }, fieldLabel(f.field)),
+          h('td', { class: 'winner' }, f.winner ?? t('(empty)')), h('td', { class: 'other' }, f.other ?? t('(empty)')))))),
+      h('div', { class: 'actions' }, use));
   }
   return { element, load };
 }

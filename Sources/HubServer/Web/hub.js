@@ -29,6 +29,17 @@ export const tabs = (hub) => [
   { id: 'conflicts', title: t('Conflicts') }, { id: 'settings', title: t('Settings') },
 ];
 
+/** Which way changes go for a source (the API's `direction`: options and receive-only group mailboxes). */
+function directionText(s) {
+  switch (s.direction) {
+    case 'toHub': return t('Into the hub only');
+    case 'fromHub': return t('From the hub only (receive only)');
+    case 'none': return t('Neither way (receive only, and the hub does not write here)');
+    case 'paused': return [t('Paused'), s.settings?.paused ? h('div', { class: 'muted' }, s.settings.paused) : null];
+    default: return t('Two-way');
+  }
+}
+
 /** "Next sync at 14:05" (or "Next sync: now"), for the hub list and the hub page. */
 export function nextSyncText(hub) {
   if (!hub.scheduleMinutes) return t('Syncs only when you click Sync now');
@@ -142,7 +153,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
       return h('tr', { 'data-spoke': s.id },
         h('th', { scope: 'row' }, h('span', { class: 'source-name' }, kindIcon(s.kind), h('a', { href: optionsLink }, s.name)),
           h('div', { class: 'muted' }, s.kindName)),
-        h('td', { 'data-label': t('Direction') }, s.options.twoWay ? t('Two-way') : t('Into the hub only'),
+        h('td', { 'data-label': t('Direction'), 'data-direction': s.direction }, directionText(s),
           s.options.categorizeAs ? h('div', { class: 'muted' }, t('Category "{name}"', { name: s.options.categorizeAs })) : null),
         h('td', { 'data-label': t('Last sync') }, when(s.status.lastSyncAt),
           s.status.lastStats ? h('div', { class: 'muted' }, statsText(s.status.lastStats)) : null),
