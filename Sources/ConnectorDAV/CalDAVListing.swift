@@ -47,10 +47,10 @@ extension CalDAVCalendar {
     /// One write; the server's refusal of this object is an item error, not the batch's.
     func apply(_ op: EventWrite, current: RawFetched, now: Date) async throws -> WriteOutcome {
         switch op {
-        case .create(let event):
+        case .create(let event, let marker):
             let id = resource(uid: event.uid)
             let r = try await session.put(
-                paths.url(id), CalendarMapping.body(event, over: nil, now: now), type: DAVFlavor.calendar.contentType,
+                paths.url(id), CalendarMapping.body(event, over: nil, marker: marker, now: now), type: DAVFlavor.calendar.contentType,
                 condition: ("If-None-Match", "*"))
             switch r.status {
             case 200..<300: return .created(id, r.header("ETag").map { RemoteVersion($0) })
