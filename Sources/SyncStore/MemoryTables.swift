@@ -11,7 +11,14 @@ protocol MemoryKindTables: Sendable {
     var conflictCount: Int { get }
     func remoteVersion(spoke: SpokeID, item: ItemID) -> RemoteVersion??
     func linkCount(spoke: SpokeID) -> Int
+    /// Journal entries that settled a conflict (`JournalQuery.conflicts`).
+    var conflictCount: Int { get }
     mutating func removeSpoke(_ id: SpokeID)
+    /// Removes the link; the remote id it held, if there was one.
+    mutating func removeLink(_ key: LinkKey) -> RemoteID?
+    mutating func removeIntent(_ key: LinkKey)
+    /// Drops journal entries from before `cut`, except the newest.
+    mutating func pruneJournal(before cut: Date)
 }
 
 /// One hub's items, links, intents and journal, of the hub's kind: a calendar hub holds
@@ -32,9 +39,16 @@ struct MemoryTables<Item: StoredItem>: MemoryKindTables {
         return .some(link.remoteVersion)
     }
     func linkCount(spoke: SpokeID) -> Int { links[spoke]?.count ?? 0 }
+    var conflictCount: Int { journal.lazy.filter(MemoryStore.settlesConflict).count }
     mutating func removeSpoke(_ id: SpokeID) {
         links[id] = nil
         intents = intents.filter { $0.key.spoke != id }
+    }
+    mutating func removeLink(_ key: LinkKey) -> RemoteID? { links[key.spoke]?.removeValue(forKey: key.item)?.remoteID }
+    mutating func removeIntent(_ key: LinkKey) { intents[key] = nil }
+    mutating func pruneJournal(before cut: Date) {
+        let newest = journal.last?.seq
+        journal.removeAll { $0.at < cut && $0.seq != newest }
     }
 }
 

@@ -294,13 +294,14 @@ class Wizard {
         if (draft.name !== draft.suggested) return;
         draft.name = draft.suggested = this.uniqueName(this.suggestedName(folderOf(this.checked('folder'))));
         input.value = draft.name;
-      } }, h('legend', { class: 'label' }, t('Address book')),
+      } }, h('legend', { class: 'label' }, this.state.object === 'calendar' ? t('Calendar') : t('Address book')),
       h('ul', { class: 'radio-list' }, folders.map((f, i) => {
         const id = `folder-${i}`;
         return h('li', {}, h('label', { for: id },
           h('input', { type: 'radio', name: 'folder', id, value: f.id, checked: f.id === selected }),
           h('span', {}, h('strong', {}, f.name), f.isDefault ? h('span', { class: 'muted' }, ` ${t('(default)')}`) : null,
-            h('span', { class: 'detail' }, [f.detail, Number.isInteger(f.count) ? tn(f.count, '1 contact', '{n} contacts') : null]
+            h('span', { class: 'detail' }, [f.detail, Number.isInteger(f.count)
+              ? (this.state.object === 'calendar' ? tn(f.count, '1 file', '{n} files') : tn(f.count, '1 contact', '{n} contacts')) : null]
               .filter(Boolean).join(' · ')))));
       })));
     const single = folders.length === 1 ? folders[0] : null;
