@@ -222,9 +222,9 @@ public struct ConnectorProvider: SpokeProvider {
         }
     }
 
-    public func checkConnector(for spoke: SpokeConfig) throws {
+    public func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event> {
         do {
-            if spoke.kind.objectKind == .calendar { _ = try context.calendarConnector(for: spoke) } else { _ = try context.connector(for: spoke) }
+            return try context.calendarConnector(for: spoke)
         } catch let e as CLIError {
             throw SetupError(e.message)
         }

@@ -176,8 +176,8 @@ public protocol SpokeProvider: Sendable {
     /// The live connector of a configured spoke.
     func connector(for spoke: SpokeConfig) throws -> any SpokeConnector
 
-    /// Checks that a new spoke's connector can be made (of whichever kind of item it holds).
-    func checkConnector(for spoke: SpokeConfig) throws
+    /// The live connector of a configured calendar spoke (a hub of calendar events).
+    func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event>
 
     /// OAuth sign-in (kinds with `signIn`): the authorization URL to send the browser to, and the
     /// PKCE verifier to keep until the answer comes back to `redirectURI`.
@@ -198,11 +198,21 @@ public protocol SpokeProvider: Sendable {
 }
 
 extension SpokeProvider {
+    public func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event> {
+        throw SetupError("This server cannot sync calendar sources.")
+    }
+
     public func migration(_ spoke: SpokeConfig, to kind: SpokeKind, _ form: SpokeForm) async throws -> ConnectorSwitch {
         throw SetupError(field: "kind", "This server cannot move sources between kinds.")
     }
 }
 
 extension SpokeProvider {
-    public func checkConnector(for spoke: SpokeConfig) throws { _ = try connector(for: spoke) }
+    /// Checks that a new spoke's connector can be made, of the kind of item it holds.
+    public func checkConnector(for spoke: SpokeConfig) throws {
+        switch spoke.kind.objectKind {
+        case .contacts: _ = try connector(for: spoke)
+        case .calendar: _ = try calendarConnector(for: spoke)
+        }
+    }
 }

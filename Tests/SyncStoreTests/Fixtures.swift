@@ -3,6 +3,7 @@ import SyncModel
 import SyncStore
 import SyncStoreSQLite
 import Testing
+import TestSupport
 
 /// Every `SyncStore` implementation the conformance suite runs against.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -18,6 +19,94 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .sqliteFile:
             try TempDir.with { dir in try body(SQLiteStore(path: dir.appending(path: "hub.sqlite").path)) }
         }
+    }
+}
+
+extension StoreKind {
+    /// Runs `body` against a fresh, empty store with the sample items of `object`'s kind: the
+    /// item-bearing conformance tests run once per store and per kind, from one generic body.
+    func with(_ object: ObjectKind, _ body: (any SyncStore, any SampleItem.Type) throws -> Void) throws {
+        let samples: any SampleItem.Type = switch object {
+        case .contacts: Contact.self
+        case .calendar: Event.self
+        }
+        try with { try body($0, samples) }
+    }
+}
+
+/// What the conformance suite needs of an item kind: a few items to store.
+protocol SampleItem: StoredItem {
+    /// A small item; different names give different content.
+    static func sample(_ name: String) -> Self
+    /// Every field the kind has, set.
+    static var full: Self { get }
+    /// The emptiest item of the kind.
+    static var blank: Self { get }
+    /// At least five distinct fields (conflicts, field times).
+    static var someFields: [Field] { get }
+}
+
+extension Contact: SampleItem {
+    static func sample(_ name: String) -> Contact { person(name) }
+    static var full: Contact { fullContact }
+    static var blank: Contact { Contact() }
+    static var someFields: [ContactField] { [.text(.givenName), .emails, .birthday, .custom("Region"), .photo] }
+}
+
+extension Event: SampleItem {
+    static func sample(_ name: String) -> Event {
+        Event(uid: "\(name)@example.com", master: EventFields(start: EventFixtures.at(2026, 3, 2), summary: name))
+    }
+    static var full: Event { EventFixtures.everything }
+    static var blank: Event { Event(uid: "", master: nil) }
+    static var someFields: [EventField] { [.summary, .start, .attendees, .overrides, .rule] }
+}
+
+/// The records of one kind, built from its samples: `Kit<Contact>` builds what `item`, `link`
+/// and `batch` below do for contacts.
+struct Kit<I: SampleItem> {
+    func sample(_ name: String) -> I { I.sample(name) }
+
+    /// A hub of `I`'s kind with two spokes.
+    @discardableResult
+    func makeHub(_ s: any SyncStore, _ id: HubID = hubA, spokes: [SpokeID] = [spoke1, spoke2]) throws -> HubConfig {
+        let hub = HubConfig(id: id, name: "Hub \(id)", objectKind: I.objectKind)
+        try s.saveHub(hub)
+        for (n, spoke) in spokes.enumerated() {
+            try s.saveSpoke(SpokeConfig(id: spoke, hub: id, name: "Spoke \(spoke)", kind: .memory, position: n))
+        }
+        return hub
+    }
+
+    func item(_ id: String, v: Int64, deleted: Bool = false, _ value: I? = nil, at t: Double = 0) -> HubRecord<I> {
+        HubRecord(id: ItemID(id), item: value ?? sample(id), version: v, deleted: deleted, modifiedAt: at(t))
+    }
+
+    func link(
+        _ spoke: SpokeID, _ item: String, _ remote: String, seen: Int64 = 1, version: String? = "etag-1"
+    ) -> ItemLink<I> {
+        ItemLink(
+            spoke: spoke, item: ItemID(item), remoteID: RemoteID(remote), remoteVersion: version.map { RemoteVersion($0) },
+            base: sample(item), hubVersionSeen: seen, createdByHub: false)
+    }
+
+    func intent(_ spoke: SpokeID, _ item: ItemID, _ t: Double, base: I? = nil, hub: HubID = hubA) -> ItemCreateIntent<I> {
+        ItemCreateIntent(spoke: spoke, item: item, marker: CreateMarker(hub: hub, item: item),
+                         base: base ?? sample(item.rawValue), startedAt: at(t))
+    }
+
+    func entry(
+        _ item: ItemID, hub: HubID = hubA, run: RunID?, _ source: JournalSource, _ kind: JournalKind, t: Double,
+        old: I?, new: I?, conflicts: [I.Field] = []
+    ) -> ItemJournalEntry<I> {
+        ItemJournalEntry(hub: hub, run: run, item: item, source: source, at: at(t), kind: kind, old: old, new: new,
+                         conflicts: conflicts)
+    }
+
+    func batch(_ build: (inout ItemWriteBatch<I>) -> Void) -> ItemWriteBatch<I> {
+        var b = ItemWriteBatch<I>()
+        build(&b)
+        return b
     }
 }
 
@@ -58,30 +147,21 @@ let fullContact = Contact(
     categories: ["VIP", "Math"], photo: Photo(data: Data([0, 1, 2, 255]), mediaType: "image/png"),
     custom: ["Region": "EMEA", "Tier": "1"])
 
+// The contact spellings, for the tests of what has no kind (configuration, runs, holds) and of
+// SQLite's specifics.
 func item(_ id: String, v: Int64, deleted: Bool = false, contact: Contact? = nil, at t: Double = 0) -> HubItem {
-    HubItem(id: ItemID(id), contact: contact ?? person(id), version: v, deleted: deleted, modifiedAt: at(t))
+    Kit<Contact>().item(id, v: v, deleted: deleted, contact, at: t)
 }
 
 func link(_ spoke: SpokeID, _ item: String, _ remote: String, seen: Int64 = 1, version: String? = "etag-1") -> Link {
-    Link(
-        spoke: spoke, item: ItemID(item), remoteID: RemoteID(remote), remoteVersion: version.map { RemoteVersion($0) },
-        base: person(item), hubVersionSeen: seen, createdByHub: false)
+    Kit<Contact>().link(spoke, item, remote, seen: seen, version: version)
 }
 
-func batch(_ build: (inout WriteBatch) -> Void) -> WriteBatch {
-    var b = WriteBatch()
-    build(&b)
-    return b
-}
+func batch(_ build: (inout WriteBatch) -> Void) -> WriteBatch { Kit<Contact>().batch(build) }
 
 @discardableResult
 func makeHub(_ s: any SyncStore, _ id: HubID = hubA, spokes: [SpokeID] = [spoke1, spoke2]) throws -> HubConfig {
-    let hub = HubConfig(id: id, name: "Hub \(id)")
-    try s.saveHub(hub)
-    for (n, spoke) in spokes.enumerated() {
-        try s.saveSpoke(SpokeConfig(id: spoke, hub: id, name: "Spoke \(spoke)", kind: .memory, position: n))
-    }
-    return hub
+    try Kit<Contact>().makeHub(s, id, spokes: spokes)
 }
 
 /// Expects `body` to throw a `StoreError` of `kind`.

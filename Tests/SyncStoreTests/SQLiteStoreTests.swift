@@ -159,3 +159,24 @@ struct SQLiteStoreTests {
         }
     }
 }
+
+@Suite struct SQLiteKindTests {
+    /// An item row says its kind: one of another kind than its hub's is damage, reported, not
+    /// decoded as the wrong type.
+    @Test func aRowOfAnotherKindIsCorrupt() throws {
+        let s = try SQLiteStore.inMemory()
+        try makeHub(s)
+        try s.commit(hub: hubA, batch { $0.items = [item("i1", v: 1)] })
+        #expect(try s.writer.read { try String.fetchOne($0, sql: "SELECT kind FROM items") } == "contacts")
+        try s.writer.write { try $0.execute(sql: "UPDATE items SET kind = 'calendar'") }
+        expectStoreError(.corrupt) { _ = try s.items(hub: hubA, ids: ["i1"]) }
+        expectStoreError(.corrupt) { _ = try s.liveItems(hub: hubA) }
+        expectStoreError(.corrupt) { _ = try s.items(hub: hubA, changedAfter: 0, limit: 5) }
+        // ... and an event's row is written as one.
+        let events = Kit<Event>()
+        try events.makeHub(s, hubB)
+        try s.commit(hub: hubB, batch: events.batch { $0.items = [events.item("e1", v: 1, Event.full)] })
+        #expect(try s.writer.read { try String.fetchOne($0, sql: "SELECT kind FROM items WHERE hub_id = ?", arguments: [hubB.rawValue]) } == "calendar")
+        #expect(try s.items(Event.self, hub: hubB, ids: ["e1"])["e1"]?.item == Event.full)
+    }
+}
