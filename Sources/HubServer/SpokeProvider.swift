@@ -208,7 +208,7 @@ extension SpokeProvider {
 }
 
 extension SpokeProvider {
-    /// Checks that a new spoke's connector can be made, of the kind of item it holds.
+    /// Checks that a new spoke's connector can be made (of whichever kind of item it holds).
     public func checkConnector(for spoke: SpokeConfig) throws {
         switch spoke.kind.objectKind {
         case .contacts: _ = try connector(for: spoke)

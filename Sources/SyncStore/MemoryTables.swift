@@ -11,8 +11,6 @@ protocol MemoryKindTables: Sendable {
     var conflictCount: Int { get }
     func remoteVersion(spoke: SpokeID, item: ItemID) -> RemoteVersion??
     func linkCount(spoke: SpokeID) -> Int
-    /// Journal entries that settled a conflict (`JournalQuery.conflicts`).
-    var conflictCount: Int { get }
     mutating func removeSpoke(_ id: SpokeID)
     /// Removes the link; the remote id it held, if there was one.
     mutating func removeLink(_ key: LinkKey) -> RemoteID?
@@ -39,7 +37,6 @@ struct MemoryTables<Item: StoredItem>: MemoryKindTables {
         return .some(link.remoteVersion)
     }
     func linkCount(spoke: SpokeID) -> Int { links[spoke]?.count ?? 0 }
-    var conflictCount: Int { journal.lazy.filter(MemoryStore.settlesConflict).count }
     mutating func removeSpoke(_ id: SpokeID) {
         links[id] = nil
         intents = intents.filter { $0.key.spoke != id }
