@@ -4,6 +4,7 @@ import ConnectorHTTP
 import ConnectorKit
 import Foundation
 import HubServer
+import SyncEngine
 import SyncModel
 
 /// The calendar spoke kinds (`caldav`, `ics-folder`): their setup and their connectors.
@@ -34,8 +35,40 @@ enum CalendarSpokes {
 }
 
 extension Context {
-    /// The live connector for a configured calendar spoke.
+    /// The live connector for a configured calendar spoke, within its budget for one pass (so
+    /// made afresh for each pass).
     func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event> {
+        ItemPassBudget(try bareCalendarConnector(for: spoke), budget: Self.passBudget, name: "spoke \(spoke.name)")
+    }
+
+    /// The live connectors of a hub's spokes, of the kind the hub holds; a spoke whose connector
+    /// cannot be made is left out and `skipped` is told why.
+    func connectors(for hub: HubConfig, skipped: (SpokeConfig, any Error) -> Void) throws -> HubConnectors {
+        let spokes = try store.spokes(hub: hub.id)
+        switch hub.objectKind {
+        case .contacts:
+            return .contacts(Self.made(spokes, skipped) { SyncEngine.asItemConnector(try connector(for: $0)) })
+        case .calendar:
+            return .calendar(Self.made(spokes, skipped) { try calendarConnector(for: $0) })
+        }
+    }
+
+    private static func made<Item>(
+        _ spokes: [SpokeConfig], _ skipped: (SpokeConfig, any Error) -> Void,
+        _ make: (SpokeConfig) throws -> any ItemConnector<Item>
+    ) -> [SpokeID: any ItemConnector<Item>] {
+        var out: [SpokeID: any ItemConnector<Item>] = [:]
+        for s in spokes {
+            do {
+                out[s.id] = try make(s)
+            } catch {
+                skipped(s, error)
+            }
+        }
+        return out
+    }
+
+    private func bareCalendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event> {
         let logger = self.logger.with(["hub": "\(spoke.hub)", "spoke": "\(spoke.id)"])
         switch spoke.kind {
         case .icsFolder:

@@ -124,14 +124,9 @@ struct Context: Sendable {
         case .directory:
             return try DirectorySetup.connector(spoke, secrets: secrets, logger: logger, store: settingSaver(spoke))
         case .caldav, .icsFolder:
-            throw CLIError(Self.calendarsDoNotSyncYet)
+            throw CLIError("spoke \(spoke.id) holds calendar events, not contacts")
         }
     }
-
-    /// What an admin reads where a calendar hub would sync: its sources and options are kept,
-    /// but the engine's store and pass carry contacts only so far (issue 16, docs/ENGINE.md).
-    static let calendarsDoNotSyncYet =
-        "calendar hubs do not sync yet in this version: HubSync keeps their sources and options until calendar sync arrives"
 
     /// Saves one setting of a spoke (a rotated refresh token, a new app token), re-reading the
     /// spoke first so options changed meanwhile are not overwritten.

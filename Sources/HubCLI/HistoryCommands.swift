@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SyncCore
 import SyncEngine
 import SyncModel
 import SyncStore
@@ -91,18 +92,27 @@ struct Restore: AsyncParsableCommand {
     func run() async throws {
         let ctx = try global.context()
         let h = try ctx.hub(hub)
+        switch h.objectKind {
+        case .contacts: try restore(Contact.self, h, ctx) { $0.formattedName }
+        case .calendar: try restore(Event.self, h, ctx) { $0.master?.summary ?? $0.uid }
+        }
+    }
+
+    private func restore<Item: CoreItem & StoredItem>(
+        _ kind: Item.Type, _ h: HubConfig, _ ctx: Context, name: (Item) -> String
+    ) throws {
         // An EngineError (no such entry, a run that changed nothing) prints as its message.
         let restored = try HubLock.exclusive(database: global.databasePath, hub: h.id) {
             if let entry {
-                try ctx.engine.restore(hub: h.id, entry: entry)
+                try ctx.engine.restore(Item.self, hub: h.id, entry: entry)
             } else {
-                try ctx.engine.restore(hub: h.id, run: RunID(runID!))
+                try ctx.engine.restore(Item.self, hub: h.id, run: RunID(runID!))
             }
         }
         if restored.isEmpty { Console.line("nothing to restore: the items are already as they were") }
         for e in restored {
             let what = e.new == nil ? "deleted again" : (e.old == nil ? "brought back" : "put back")
-            Console.line("\(what): \((e.new ?? e.old)?.formattedName ?? e.item.rawValue)  [item \(e.item)]")
+            Console.line("\(what): \((e.new ?? e.old).map(name) ?? e.item.rawValue)  [item \(e.item)]")
         }
         if !restored.isEmpty { Console.line("run `hubsync sync \(h.id)` to spread this to the spokes") }
     }

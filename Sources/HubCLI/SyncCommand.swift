@@ -22,11 +22,6 @@ struct Sync: AsyncParsableCommand {
         let hubs = all ? try ctx.store.hubs() : [try ctx.hub(hub!)]
         var worst = RunStatus.succeeded
         for h in hubs {
-            guard h.objectKind == .contacts else {
-                if !all { throw CLIError("hub \(h.id): \(Context.calendarsDoNotSyncYet)") }
-                Console.line("skipping hub \(h.id): \(Context.calendarsDoNotSyncYet)")
-                continue
-            }
             guard let lock = try HubLock(database: global.databasePath, hub: h.id.rawValue) else {
                 throw CLIError("hub \(h.id) is being synced by another process; try again when it is done")
             }
@@ -44,19 +39,15 @@ struct Sync: AsyncParsableCommand {
     static func sync(_ h: HubConfig, ctx: Context) async throws -> RunRecord {
         // Groups first: a member who joined is synced in this very pass.
         for o in await GroupMailboxes.refresh(hub: h.id, ctx: ctx) { GroupMailboxes.report(o) }
-        var connectors: [SpokeID: any SpokeConnector] = [:]
-        let spokes = try ctx.store.spokes(hub: h.id)
-        for s in spokes {
-            do {
-                connectors[s.id] = try ctx.connector(for: s)
-            } catch {
-                Console.line("skipping \(s.name): \(error)")
-            }
-        }
+        let connectors = try ctx.connectors(for: h) { s, error in Console.line("skipping \(s.name): \(error)") }
         return try await sync(h, ctx: ctx, connectors: connectors)
     }
 
     static func sync(_ h: HubConfig, ctx: Context, connectors: [SpokeID: any SpokeConnector]) async throws -> RunRecord {
+        try await sync(h, ctx: ctx, connectors: .contacts(connectors.mapValues { SyncEngine.asItemConnector($0) }))
+    }
+
+    static func sync(_ h: HubConfig, ctx: Context, connectors: HubConnectors) async throws -> RunRecord {
         let display = ProgressDisplay(console: Console.current)
         Console.line("syncing hub \(h.id) (\(h.name))")
         let run = try await ctx.engine.sync(hub: h.id, connectors: connectors) { display.update($0) }

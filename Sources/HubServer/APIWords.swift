@@ -22,6 +22,10 @@ enum APIWords {
     static let notEvents = "this hub holds contacts, not events"
     static let onlyExchangeMoves = "only an Exchange source moves, and only to Microsoft 365"
     static let signInUnknown = "this sign-in is unknown or finished; start it again from the wizard"
+    /// Asked before an undo deletes what it added everywhere (a plural entry in the catalogs: the
+    /// English `error` says "the contact" for one).
+    static let undoRunDeletes = "Undoing this sync deletes {n} contacts it added: from the hub now, and from every source that gets hub changes at the next sync."
+    static let undoEntryDeletes = "Undoing this change deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync."
 
     /// A hub's or a source's name refused: one template per noun, since French agrees with it.
     static func nameEmpty(_ what: String) -> String { "give the \(what) a name" }
@@ -31,7 +35,7 @@ enum APIWords {
 
     static let texts: [String] = [
         hubExists, sourceExists, guardPercent, schedule, kindUnavailable, noHub, noSource, tooLarge, busy, serverFailed,
-        csrf, otherSite, formExpired, groupName, notEvents, onlyExchangeMoves, signInUnknown,
+        csrf, otherSite, formExpired, groupName, notEvents, onlyExchangeMoves, signInUnknown, undoRunDeletes, undoEntryDeletes,
     ] + named.flatMap { [nameEmpty($0), nameLong($0), nameControls($0)] }
 
     /// `template` with each `{name}` replaced by its value: the English `error` of the answer.

@@ -127,6 +127,8 @@ public struct SpokeKindInfo: Codable, Sendable, Hashable {
     public var customFields: [String]
     /// Values that work against the demo's local emulators, to fill the form with one click.
     public var demo: SpokeForm?
+    /// What the kind holds: the wizard offers a calendar hub the calendar kinds only.
+    public var object: SyncModel.ObjectKind
     public init(
         kind: SpokeKind, name: String, summary: String, available: Bool = true, fields: [FormField] = [],
         signIn: String? = nil, customFields: [String] = [], demo: SpokeForm? = nil
@@ -139,6 +141,7 @@ public struct SpokeKindInfo: Codable, Sendable, Hashable {
         self.signIn = signIn
         self.customFields = customFields
         self.demo = demo
+        self.object = kind.objectKind
     }
 }
 
@@ -173,6 +176,9 @@ public protocol SpokeProvider: Sendable {
     /// The live connector of a configured spoke.
     func connector(for spoke: SpokeConfig) throws -> any SpokeConnector
 
+    /// The live connector of a configured calendar spoke (a hub of calendar events).
+    func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event>
+
     /// OAuth sign-in (kinds with `signIn`): the authorization URL to send the browser to, and the
     /// PKCE verifier to keep until the answer comes back to `redirectURI`.
     func beginSignIn(_ kind: SpokeKind, redirectURI: URL, state: String) throws -> (url: URL, verifier: String)
@@ -192,7 +198,21 @@ public protocol SpokeProvider: Sendable {
 }
 
 extension SpokeProvider {
+    public func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event> {
+        throw SetupError("This server cannot sync calendar sources.")
+    }
+
     public func migration(_ spoke: SpokeConfig, to kind: SpokeKind, _ form: SpokeForm) async throws -> ConnectorSwitch {
         throw SetupError(field: "kind", "This server cannot move sources between kinds.")
+    }
+}
+
+extension SpokeProvider {
+    /// Checks that a new spoke's connector can be made (of whichever kind of item it holds).
+    public func checkConnector(for spoke: SpokeConfig) throws {
+        switch spoke.kind.objectKind {
+        case .contacts: _ = try connector(for: spoke)
+        case .calendar: _ = try calendarConnector(for: spoke)
+        }
     }
 }

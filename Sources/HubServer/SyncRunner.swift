@@ -130,16 +130,13 @@ final class SyncRunner: Sendable {
         do {
             // A group's new members are synced in this very pass; those who left are paused.
             if let groups = provider as? any GroupMailboxProvider { await groups.refreshGroupMailboxes(hub: hub) }
-            var connectors: [SpokeID: any SpokeConnector] = [:]
             var unavailable: [SpokeID: ConnectorError] = [:]
-            for spoke in try store.spokes(hub: hub) {
-                do {
-                    connectors[spoke.id] = try provider.connector(for: spoke)
-                } catch let e as ConnectorError {
-                    unavailable[spoke.id] = e
-                } catch {
-                    unavailable[spoke.id] = ConnectorError(.misconfigured, "\(error)")
-                }
+            let spokes = try store.spokes(hub: hub)
+            let connectors: HubConnectors = switch try store.hub(hub)?.objectKind ?? .contacts {
+            case .contacts:
+                .contacts(Self.made(spokes, &unavailable) { SyncEngine.asItemConnector(try provider.connector(for: $0)) })
+            case .calendar:
+                .calendar(Self.made(spokes, &unavailable) { try provider.calendarConnector(for: $0) })
             }
             let run = try await engine.sync(hub: hub, connectors: connectors, unavailable: unavailable) { [self] p in
                 self.state.withLock { $0[hub]?.progress[p.spoke] = p }
@@ -150,5 +147,23 @@ final class SyncRunner: Sendable {
         } catch {
             logger.error("sync failed", metadata: ["hub": "\(hub)", "error": "\(DisplayText.neutralised(String(describing: error)))"])
         }
+    }
+
+    /// Each spoke's connector; a spoke whose connector cannot be made is `unavailable`, with why.
+    private static func made<Item>(
+        _ spokes: [SpokeConfig], _ unavailable: inout [SpokeID: ConnectorError],
+        _ make: (SpokeConfig) throws -> any ItemConnector<Item>
+    ) -> [SpokeID: any ItemConnector<Item>] {
+        var out: [SpokeID: any ItemConnector<Item>] = [:]
+        for spoke in spokes {
+            do {
+                out[spoke.id] = try make(spoke)
+            } catch let e as ConnectorError {
+                unavailable[spoke.id] = e
+            } catch {
+                unavailable[spoke.id] = ConnectorError(.misconfigured, "\(error)")
+            }
+        }
+        return out
     }
 }

@@ -6,14 +6,14 @@ import SyncStore
 
 /// What one pull of a spoke gathers for the guard: the spoke's hold as it was (reviewed item by
 /// item against the listing), and the changes it newly holds back.
-struct HoldTally {
+struct HoldTally<Item: CoreItem & StoredItem> {
     let existing: DeletionHold?
     /// Held items the listing showed changed, and what became of them.
     var reviewed: [ItemID: HeldItemAction] = [:]
     /// Changes that would blank an item: held whatever their number.
     var blanked: [ItemID] = []
     /// Changes that strip an item: held if more than the guard's share of the spoke's items.
-    var stripped: [(remote: RemoteItem, item: ItemID)] = []
+    var stripped: [(remote: Remote<Item>, item: ItemID)] = []
     /// The spoke has a hold of the hub's own deletions (one hold per spoke).
     var outgoingWaits = false
 
@@ -32,10 +32,12 @@ struct HoldTally {
 
     /// What a pulled change does to a linked item: apply it, or hold it back (`nil`). `plan` may be
     /// rewritten (a rejected change the hub writes back over).
-    mutating func admit(_ plan: inout PullPlan, remote: RemoteItem, target: HubItem?, weighing: Bool) -> Bool {
+    mutating func admit(
+        _ plan: inout ItemPullPlan<Item>, remote: Remote<Item>, target: HubRecord<Item>?, weighing: Bool
+    ) -> Bool {
         guard let target, !target.deleted else { return true }
         var weight = ChangeWeight.normal
-        if case .update(let merged) = plan.hub { weight = ChangeWeight.of(target.contact, to: merged) }
+        if case .update(let merged) = plan.hub { weight = ChangeWeight.of(target.item, to: merged) }
         guard let decision = decision(target.id) else {
             switch weight {
             case .normal: return true
@@ -59,9 +61,9 @@ struct HoldTally {
             // The spoke's broken content becomes the base, and a new hub version sends the
             // hub's content over it.
             if case .set(let base, _) = plan.link {
-                plan = PullPlan(hub: .touch, link: .set(base: base, agreed: false), via: plan.via)
+                plan = ItemPullPlan(hub: .touch, link: .set(base: base, agreed: false), via: plan.via)
             } else {
-                plan = PullPlan(hub: .touch, link: plan.link, via: plan.via)
+                plan = ItemPullPlan(hub: .touch, link: plan.link, via: plan.via)
             }
             return true
         }
@@ -73,9 +75,9 @@ extension Pass {
     /// judged by whether it listed them; then the hold is written again with what is still
     /// held and what this pull newly holds back (or removed when nothing is left).
     mutating func settleHold(
-        _ tally: HoldTally, spoke: SpokeConfig, view: SpokeView, seen: Set<RemoteID>, trustedAbsence: Bool,
-        heldLinks: [ItemID: Link], newDeletions: (items: [ItemID], reason: String)?,
-        newChanges: (items: [ItemID], reason: String)?, into batch: inout WriteBatch
+        _ tally: HoldTally<Item>, spoke: SpokeConfig, view: ItemView<Item>, seen: Set<RemoteID>, trustedAbsence: Bool,
+        heldLinks: [ItemID: ItemLink<Item>], newDeletions: (items: [ItemID], reason: String)?,
+        newChanges: (items: [ItemID], reason: String)?, into batch: inout Batch
     ) throws {
         var keptItems: [ItemID] = []
         var recreate: [ItemID] = []
@@ -103,18 +105,18 @@ extension Pass {
         }
         // Gone from the spoke though the admin kept them: the link goes, a new version makes
         // the push create them there again.
-        let items = try store.items(hub: hub.id, ids: recreate + released)
+        let items = try store.items(Item.self, hub: hub.id, ids: recreate + released)
         // Listed again as the spoke had it: what the hub changed meanwhile (the push skipped it
         // while it was held) goes out now.
         for id in released {
             guard let link = heldLinks[id], let target = items[id], target.version > link.hubVersionSeen else { continue }
-            let plan = PullPlan(hub: .touch, link: .none)
+            let plan = Plan(hub: .touch, link: .none)
             apply(plan, spoke: spoke.id, remoteID: link.remoteID, remote: nil, link: link, target: target, into: &batch)
         }
         for id in recreate {
             guard let link = heldLinks[id] else { continue }
             let target = items[id]
-            let plan = PullPlan(hub: target?.deleted == false ? .touch : .none, link: .remove)
+            let plan = Plan(hub: target?.deleted == false ? .touch : .none, link: .remove)
             apply(plan, spoke: spoke.id, remoteID: link.remoteID, remote: nil, link: link, target: target, into: &batch)
         }
         let existingChanges = Set(tally.existing?.changes ?? [])

@@ -9,12 +9,14 @@ import SyncStore
 extension SyncEngine {
     /// The holds for deleting `items` from the hub: one per two-way spoke where they are too
     /// many. A spoke whose hold is already waiting refuses the change (one hold per spoke).
-    func outgoingHolds(hub: HubConfig, deleting items: [ItemID]) throws -> [DeletionHold] {
+    func outgoingHolds<Item: CoreItem & StoredItem>(
+        _ kind: Item.Type, hub: HubConfig, deleting items: [ItemID]
+    ) throws -> [DeletionHold] {
         guard !items.isEmpty else { return [] }
         let existing = try store.holds(hub: hub.id)
         var holds: [DeletionHold] = []
         for spoke in try store.spokes(hub: hub.id) where spoke.options.twoWay {
-            let linked = try store.links(hub: hub.id, spoke: spoke.id, items: items)
+            let linked = try store.links(Item.self, hub: hub.id, spoke: spoke.id, items: items)
             guard !linked.isEmpty else { continue }
             let total = try store.linkCount(hub: hub.id, spoke: spoke.id)
             if let hold = try outgoingHold(hub, spoke, Array(linked.keys), linkCount: total, existing: existing) {
@@ -48,12 +50,12 @@ extension SyncEngine {
     }
 
     /// The items a new filter takes out of a spoke (those the hub put there).
-    func leavingFilter(_ spoke: SpokeConfig) throws -> [ItemID] {
-        let live = try store.liveItems(hub: spoke.hub)
+    func leavingFilter<Item: CoreItem & StoredItem>(_ kind: Item.Type, _ spoke: SpokeConfig) throws -> [ItemID] {
+        let live = try store.liveItems(Item.self, hub: spoke.hub)
         var out: [ItemID] = []
         for chunk in live.chunked(1000) {
-            let links = try store.links(hub: spoke.hub, spoke: spoke.id, items: chunk.map(\.id))
-            for item in chunk where links[item.id]?.createdByHub == true && !spoke.options.filter.admits(item.contact) {
+            let links = try store.links(Item.self, hub: spoke.hub, spoke: spoke.id, items: chunk.map(\.id))
+            for item in chunk where links[item.id]?.createdByHub == true && !item.item.admitted(by: spoke.options.filter) {
                 out.append(item.id)
             }
         }

@@ -4,8 +4,14 @@ import SyncCore
 import SyncModel
 import SyncStore
 
-/// The state of one pass: statistics, errors. Turns plans into batches.
-struct Pass {
+/// The state of one pass over a hub of one kind of item: statistics, errors. Turns plans into
+/// batches. Written once over the item: `SyncEngine.sync` picks `Pass<Contact>` or
+/// `Pass<Event>` from the hub's object kind.
+struct Pass<Item: CoreItem & StoredItem> {
+    typealias Record = HubRecord<Item>
+    typealias Batch = ItemWriteBatch<Item>
+    typealias Plan = ItemPullPlan<Item>
+
     let engine: SyncEngine
     let hub: HubConfig
     let run: RunID
@@ -15,7 +21,7 @@ struct Pass {
     var failedSpokes = Set<SpokeID>()
 
     var store: any SyncStore { engine.store }
-    static let maxRecordedErrors = 200
+    static var maxRecordedErrors: Int { 200 }
 
     init(engine: SyncEngine, hub: HubConfig, run: RunID) {
         self.engine = engine
@@ -25,7 +31,7 @@ struct Pass {
 
     /// A changed item's new version: allocated by the store when the batch commits, so an
     /// admin's change committed meanwhile can never get the same one.
-    func version() -> Int64 { HubItem.allocatedVersion }
+    func version() -> Int64 { Record.allocatedVersion }
 
     mutating func fail(_ spoke: SpokeConfig, _ error: ConnectorError) {
         failedSpokes.insert(spoke.id)
@@ -45,9 +51,9 @@ struct Pass {
         if errors.count < Self.maxRecordedErrors { errors.append(message) }
     }
 
-    func journal(_ item: ItemID, _ spoke: SpokeID, _ kind: JournalKind, _ old: Contact?, _ new: Contact?,
-                 conflicts: [ContactField] = [], source: JournalSource? = nil) -> JournalEntry {
-        JournalEntry(
+    func journal(_ item: ItemID, _ spoke: SpokeID, _ kind: JournalKind, _ old: Item?, _ new: Item?,
+                 conflicts: [Item.Field] = [], source: JournalSource? = nil) -> ItemJournalEntry<Item> {
+        ItemJournalEntry(
             hub: hub.id, run: run, item: item, source: source ?? .spoke(spoke), at: engine.clock(), kind: kind,
             old: old, new: new, conflicts: conflicts)
     }
@@ -55,9 +61,9 @@ struct Pass {
     /// Adds the effects of a pull plan to `batch`. Returns the hub item as it now is, if any.
     @discardableResult
     mutating func apply(
-        _ plan: PullPlan, spoke: SpokeID, remoteID: RemoteID, remote: RemoteItem?, link: Link?, target: HubItem?,
-        into batch: inout WriteBatch
-    ) -> HubItem? {
+        _ plan: Plan, spoke: SpokeID, remoteID: RemoteID, remote: Remote<Item>?, link: ItemLink<Item>?, target: Record?,
+        into batch: inout Batch
+    ) -> Record? {
         var s = stats[spoke, default: .init()]
         defer { stats[spoke] = s }
         var item = target
@@ -68,24 +74,25 @@ struct Pass {
         case .none:
             break
         case .create(let c):
-            let created = HubItem(id: ItemID(engine.newID()), contact: c, version: version(), modifiedAt: changedAt)
+            let created = Record(id: ItemID(engine.newID()), item: c, version: version(), modifiedAt: changedAt)
             batch.journal.append(journal(created.id, spoke, .created, nil, c))
             item = created
             s.hubCreated += 1
         case .update(let c), .resurrect(let c):
             guard let t = target else { break }
             let wasDeleted = t.deleted
-            var u = HubItem(id: t.id, contact: c, version: version(), modifiedAt: max(t.modifiedAt, changedAt))
+            var u = Record(id: t.id, item: c, version: version(), modifiedAt: max(t.modifiedAt, changedAt))
             u.fieldTimes = t.fieldTimes
-            u.fieldTimes.record(t.contact.changedFields(to: c), at: changedAt, itemModified: t.modifiedAt)
+            u.fieldTimes.record(
+                Item.schema.changes(from: t.item, to: c).map(\.field), at: changedAt, itemModified: t.modifiedAt)
             u.deleted = false
             batch.journal.append(
-                journal(t.id, spoke, .updated, wasDeleted ? nil : t.contact, c, conflicts: plan.conflicts))
+                journal(t.id, spoke, .updated, wasDeleted ? nil : t.item, c, conflicts: plan.conflicts))
             item = u
             s.hubUpdated += 1
         case .delete:
             guard var t = target else { break }
-            batch.journal.append(journal(t.id, spoke, .deleted, t.contact, nil))
+            batch.journal.append(journal(t.id, spoke, .deleted, t.item, nil))
             t.deleted = true
             t.version = version()
             item = t
@@ -97,7 +104,7 @@ struct Pass {
         }
         if let item, item != target { batch.items.append(item) }
         if let overruled = plan.overruled, let item, !item.deleted {
-            batch.journal.append(journal(item.id, spoke, .conflict, overruled, item.contact, conflicts: plan.conflicts))
+            batch.journal.append(journal(item.id, spoke, .conflict, overruled, item.item, conflicts: plan.conflicts))
         }
         engine.logger.debug("pull plan", metadata: [
             "spoke": "\(spoke)", "remote": "\(remoteID)", "item": "\(item?.id.rawValue ?? "-")",
@@ -114,7 +121,7 @@ struct Pass {
             }
         case .set(let base, let agreed):
             guard let item else { break }
-            batch.links.append(Link(
+            batch.links.append(ItemLink<Item>(
                 spoke: spoke, item: item.id, remoteID: remoteID, remoteVersion: remote?.version, base: base,
                 hubVersionSeen: agreed ? item.seenVersion : (link?.hubVersionSeen ?? 0),
                 createdByHub: link?.createdByHub ?? (plan.via == .marker)))
@@ -125,28 +132,28 @@ struct Pass {
     }
 }
 
-extension Link {
-    var snapshot: LinkSnapshot {
-        LinkSnapshot(remoteVersion: remoteVersion, base: base, leavingFilter: leavingFilter, createdByHub: createdByHub)
+extension ItemLink where Item: CoreItem {
+    var snapshot: ItemLinkSnapshot<Item> {
+        ItemLinkSnapshot(remoteVersion: remoteVersion, base: base, leavingFilter: leavingFilter, createdByHub: createdByHub)
     }
-    var pushLink: PushLink {
-        PushLink(
+    var pushLink: ItemPushLink<Item> {
+        ItemPushLink(
             remoteID: remoteID, remoteVersion: remoteVersion, base: base, hubVersionSeen: hubVersionSeen,
             createdByHub: createdByHub)
     }
 }
 
-extension HubItem {
+extension HubRecord where Item: CoreItem {
     /// What a link that agrees with this item records as seen (the version the store gives the
     /// item in the same batch, when it is being changed).
-    var seenVersion: Int64 { version == HubItem.allocatedVersion ? Link.seesBatchVersion : version }
+    var seenVersion: Int64 { version == Self.allocatedVersion ? ItemLink<Item>.seesBatchVersion : version }
 
-    var snapshot: HubSnapshot {
-        HubSnapshot(contact: contact, deleted: deleted, modifiedAt: modifiedAt, fieldTimes: fieldTimes)
+    var snapshot: ItemHubSnapshot<Item> {
+        ItemHubSnapshot(item: item, deleted: deleted, modifiedAt: modifiedAt, fieldTimes: fieldTimes)
     }
 }
 
-extension PullPlan.HubAction {
+extension ItemPullPlan.HubAction {
     /// For logs: the action without the contact (no personal data in logs).
     var name: String {
         switch self {
@@ -160,7 +167,7 @@ extension PullPlan.HubAction {
     }
 }
 
-extension PullPlan.LinkAction {
+extension ItemPullPlan.LinkAction {
     var name: String {
         switch self {
         case .none: "none"

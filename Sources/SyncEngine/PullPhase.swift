@@ -24,8 +24,8 @@ extension Pass {
     /// again waits for the commits before it, and items linked earlier in the pull are
     /// `claimed` in memory. Commits still land one after the other, in order.
     mutating func pull(
-        _ spoke: SpokeConfig, _ connector: any SpokeConnector,
-        first: FirstPage? = nil,
+        _ spoke: SpokeConfig, _ connector: any ItemConnector<Item>,
+        first: FirstPage<Item>? = nil,
         _ progress: (@Sendable (SyncProgress) -> Void)?
     ) async throws {
         let view = engine.view(spoke, connector)
@@ -33,7 +33,7 @@ extension Pass {
         let linkedBefore = try store.linkCount(hub: hub.id, spoke: spoke.id)
         // (A hold of the hub's own deletions to this spoke is the push's business.)
         let holds = try store.holds(hub: hub.id).filter { $0.spoke == spoke.id }
-        var tally = HoldTally(holds.first { !$0.outgoing })
+        var tally = HoldTally<Item>(holds.first { !$0.outgoing })
         tally.outgoingWaits = holds.contains { $0.outgoing && $0.awaitsAdmin }
         let since = first.map { $0.since } ?? (tally.existing == nil ? state.cursor : nil)
         let from = first.map { $0.from } ?? SyncEngine.resumePage(state, held: tally.existing != nil)
@@ -42,12 +42,12 @@ extension Pass {
         var resumed = from != nil
         var prefetched = first?.page
         var page = from
-        var mode = PullPage.Mode.incremental
+        var mode = ItemPullPage<Item>.Mode.incremental
         var incomplete = false
         var seen = Set<RemoteID>()
         var deleted: [RemoteID] = []
         var cursor = state.cursor
-        var matcher: Matcher?
+        var matcher: ItemMatcher<Item>?
         var claimed = Set<ItemID>()
         var done = 0
         var total: Int?
@@ -57,7 +57,7 @@ extension Pass {
         let known = try engine.knownVersions(hub.id, spoke.id)
         do {
             repeat {
-                var p: PullPage
+                var p: ItemPullPage<Item>
                 do {
                     if let f = prefetched {
                         prefetched = nil
@@ -85,7 +85,7 @@ extension Pass {
                 }
                 seen.formUnion(p.unchanged)
                 // The last change of an id in a page wins.
-                var upserts: [RemoteID: RemoteItem] = [:]
+                var upserts: [RemoteID: Remote<Item>] = [:]
                 var order: [RemoteID] = []
                 for change in p.changes {
                     switch change {
@@ -106,9 +106,9 @@ extension Pass {
                 let chunks = Array(order.chunked(engine.batchSize))
                 if chunks.isEmpty, let reached {
                     try await inflight?.value
-                    var batch = WriteBatch()
+                    var batch = Batch()
                     batch.spokeStates = [reached]
-                    inflight = Task { [store, hub] in try store.commit(hub: hub.id, batch) }
+                    inflight = Task { [store, hub] in try store.commit(hub: hub.id, batch: batch) }
                 }
                 for (i, chunk) in chunks.enumerated() {
                     if chunk.contains(where: applied.contains) { try await inflight?.value }
@@ -118,7 +118,7 @@ extension Pass {
                         tally: &tally)
                     if i == chunks.count - 1, let reached { batch.spokeStates = [reached] }
                     try await inflight?.value
-                    inflight = batch.isEmpty ? nil : Task { [store, hub] in try store.commit(hub: hub.id, batch) }
+                    inflight = batch.isEmpty ? nil : Task { [store, hub] in try store.commit(hub: hub.id, batch: batch) }
                     done += chunk.count
                     progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: done, total: total))
                 }
@@ -142,7 +142,7 @@ extension Pass {
                 let batch = try applyUpserts(
                     tally.stripped.map { $0.remote }, spoke: spoke, view: view, matcher: &matcher, claimed: &claimed,
                     tally: &tally, weighing: false)
-                if !batch.isEmpty { try store.commit(hub: hub.id, batch) }
+                if !batch.isEmpty { try store.commit(hub: hub.id, batch: batch) }
             case .hold(let reason):
                 newChanges = (tally.stripped.map { $0.item }, reason)
             }
@@ -150,7 +150,7 @@ extension Pass {
 
         // (A resumed listing did not see its first part: it cannot tell what is gone.)
         incomplete = incomplete || resumed
-        var batch = WriteBatch()
+        var batch = Batch()
         let emptyListing = mode == .full && seen.isEmpty && !incomplete
         if mode == .full && !incomplete {
             deleted = Array(try store.linkedRemoteIDs(hub: hub.id, spoke: spoke.id).subtracting(seen))
@@ -160,7 +160,7 @@ extension Pass {
         }
         // Held items are judged by the hold's review, not counted as deletions again (but changes
         // an admin approved that are gone meanwhile are deletions like any other).
-        let heldLinks = try store.links(hub: hub.id, spoke: spoke.id, items: tally.existing?.items ?? [])
+        let heldLinks = try store.links(Item.self, hub: hub.id, spoke: spoke.id, items: tally.existing?.items ?? [])
         if tally.existing?.decision != .approved {
             let heldRemote = Set(heldLinks.values.map(\.remoteID))
             deleted.removeAll { heldRemote.contains($0) }
@@ -180,52 +180,52 @@ extension Pass {
         newState.cursor = emptyListing || resumed ? nil : cursor
         newState.resumePage = nil
         batch.spokeStates = [newState]
-        try store.commit(hub: hub.id, batch)
+        try store.commit(hub: hub.id, batch: batch)
     }
 
     /// Plans a chunk of pulled items; returns what to commit.
     private mutating func applyUpserts(
-        _ remotes: [RemoteItem], spoke: SpokeConfig, view: SpokeView, matcher: inout Matcher?,
-        claimed: inout Set<ItemID>, tally: inout HoldTally, weighing: Bool = true
-    ) throws -> WriteBatch {
+        _ remotes: [Remote<Item>], spoke: SpokeConfig, view: ItemView<Item>, matcher: inout ItemMatcher<Item>?,
+        claimed: inout Set<ItemID>, tally: inout HoldTally<Item>, weighing: Bool = true
+    ) throws -> Batch {
         // Unchanged since the link last saw them: nothing to plan, no link or hub item to load.
         let versions = try store.linkVersions(hub: hub.id, spoke: spoke.id, remoteIDs: remotes.map(\.id))
         let remotes = remotes.filter { r in
             guard let seen = versions[r.id], let v = seen, v == r.version else { return true }
             return false
         }
-        guard !remotes.isEmpty else { return WriteBatch() }
+        guard !remotes.isEmpty else { return Batch() }
         let linked = remotes.map(\.id).filter { versions[$0] != nil }
-        let links = linked.isEmpty ? [:] : try store.links(hub: hub.id, spoke: spoke.id, remoteIDs: linked)
+        let links = linked.isEmpty ? [:] : try store.links(Item.self, hub: hub.id, spoke: spoke.id, remoteIDs: linked)
         var markerTargets: [RemoteID: ItemID] = [:]
         for r in remotes where links[r.id] == nil {
             if let m = r.marker, m.hub == hub.id { markerTargets[r.id] = m.item }
         }
         // A marker names a hub item; it only counts when that item has no link here yet.
         if !markerTargets.isEmpty {
-            let markerLinked = try store.links(hub: hub.id, spoke: spoke.id, items: Array(markerTargets.values))
+            let markerLinked = try store.links(Item.self, hub: hub.id, spoke: spoke.id, items: Array(markerTargets.values))
             markerTargets = markerTargets.filter { markerLinked[$0.value] == nil }
         }
         let intents = markerTargets.isEmpty ? [:] : Dictionary(
-            try store.intents(hub: hub.id, spoke: spoke.id).map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
+            try store.intents(Item.self, hub: hub.id, spoke: spoke.id).map { ($0.item, $0) }, uniquingKeysWith: { a, _ in a })
         let targetIDs = links.values.map(\.item) + markerTargets.values
         // (New items, as in a first sync, have no targets: no query for them.)
-        var items = targetIDs.isEmpty ? [:] : try store.items(hub: hub.id, ids: targetIDs)
-        var batch = WriteBatch()
+        var items = targetIDs.isEmpty ? [:] : try store.items(Item.self, hub: hub.id, ids: targetIDs)
+        var batch = Batch()
         for r in remotes {
             let link = links[r.id]
             var targetID = link?.item
-            var via = PullPlan.Via.link
+            var via = Plan.Via.link
             if link == nil {
                 if let m = markerTargets[r.id], items[m] != nil, !claimed.contains(m) {
                     targetID = m
                     via = .marker
                 } else {
                     if matcher == nil { matcher = try buildMatcher(spoke) }
-                    if let m = matcher!.match(view.toHub(r.contact)), !claimed.contains(m) {
+                    if let m = matcher!.match(view.toHub(r.item)), !claimed.contains(m) {
                         targetID = m
                         via = .match
-                        items.merge(try store.items(hub: hub.id, ids: [m])) { a, _ in a }
+                        items.merge(try store.items(Item.self, hub: hub.id, ids: [m])) { a, _ in a }
                     }
                 }
             }
@@ -251,23 +251,23 @@ extension Pass {
     }
 
     /// Live hub items not yet linked to this spoke, indexed for matching.
-    private func buildMatcher(_ spoke: SpokeConfig) throws -> Matcher {
-        let live = try store.liveItems(hub: hub.id)
+    private func buildMatcher(_ spoke: SpokeConfig) throws -> ItemMatcher<Item> {
+        let live = try store.liveItems(Item.self, hub: hub.id)
         var linked = Set<ItemID>()
         for chunk in live.map(\.id).chunked(1000) {
-            linked.formUnion(try store.links(hub: hub.id, spoke: spoke.id, items: Array(chunk)).keys)
+            linked.formUnion(try store.links(Item.self, hub: hub.id, spoke: spoke.id, items: Array(chunk)).keys)
         }
-        return Matcher(live.filter { !linked.contains($0.id) }.map { .init(id: $0.id, contact: $0.contact) })
+        return ItemMatcher(live.filter { !linked.contains($0.id) }.map { .init(id: $0.id, item: $0.item) })
     }
 
     /// Applies the deletions the guard allows; returns those it holds back, with the reason.
     private mutating func applyDeletions(
-        _ deleted: Set<RemoteID>, spoke: SpokeConfig, view: SpokeView, linkedBefore: Int, emptyListing: Bool,
-        into batch: inout WriteBatch
+        _ deleted: Set<RemoteID>, spoke: SpokeConfig, view: ItemView<Item>, linkedBefore: Int, emptyListing: Bool,
+        into batch: inout Batch
     ) throws -> (items: [ItemID], reason: String)? {
-        var links: [RemoteID: Link] = [:]
+        var links: [RemoteID: ItemLink<Item>] = [:]
         for chunk in deleted.sorted().chunked(1000) {
-            links.merge(try store.links(hub: hub.id, spoke: spoke.id, remoteIDs: Array(chunk))) { a, _ in a }
+            links.merge(try store.links(Item.self, hub: hub.id, spoke: spoke.id, remoteIDs: Array(chunk))) { a, _ in a }
         }
         // Items the hub is taking out of the spoke itself are expected to go: not deletions.
         let real = links.values.filter { !$0.leavingFilter }
@@ -282,7 +282,7 @@ extension Pass {
             }
             return (real.map(\.item).sorted(), reason)
         case .allow:
-            let items = try store.items(hub: hub.id, ids: links.values.map(\.item))
+            let items = try store.items(Item.self, hub: hub.id, ids: links.values.map(\.item))
             for (remoteID, link) in links.sorted(by: { $0.key < $1.key }) {
                 let target = items[link.item]
                 let plan = PullPlanner.delete(link: link.snapshot, target: target?.snapshot, view: view)

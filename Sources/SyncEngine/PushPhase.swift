@@ -9,7 +9,7 @@ extension Pass {
     /// Creates are recorded as intents first; a stale version is re-pulled and merged, which
     /// gives the item a new version that this same loop then pushes again.
     mutating func push(
-        _ spoke: SpokeConfig, _ connector: any SpokeConnector, _ progress: (@Sendable (SyncProgress) -> Void)?
+        _ spoke: SpokeConfig, _ connector: any ItemConnector<Item>, _ progress: (@Sendable (SyncProgress) -> Void)?
     ) async throws {
         let view = engine.view(spoke, connector)
         try await recoverIntents(spoke, connector, view)
@@ -29,12 +29,12 @@ extension Pass {
         let total = Int(clamping: max(0, try store.maxVersion(hub: hub.id) - after))
         progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .push, done: 0, total: total))
         while true {
-            let items = try store.items(hub: hub.id, changedAfter: after, limit: engine.batchSize)
+            let items = try store.items(Item.self, hub: hub.id, changedAfter: after, limit: engine.batchSize)
             guard let last = items.last else { break }
-            let links = try store.links(hub: hub.id, spoke: spoke.id, items: items.map(\.id))
-            var ops: [(item: HubItem, link: Link?, op: WriteOp)] = []
-            var pre = WriteBatch()
-            var post = WriteBatch()
+            let links = try store.links(Item.self, hub: hub.id, spoke: spoke.id, items: items.map(\.id))
+            var ops: [(item: Record, link: ItemLink<Item>?, op: ItemWriteOp<Item>)] = []
+            var pre = Batch()
+            var post = Batch()
             for item in items where !held.contains(item.id) {
                 let link = links[item.id]
                 switch PushPlanner.plan(item: item.snapshot, version: item.version, link: link?.pushLink, view: view) {
@@ -42,15 +42,15 @@ extension Pass {
                     break
                 case .agree:
                     if var l = link {
-                        l.base = PushPlanner.base(after: item.contact, link: l.pushLink)
+                        l.base = PushPlanner.base(after: item.item, link: l.pushLink)
                         l.hubVersionSeen = item.version
                         post.links.append(l)
                     }
                 case .create(let c):
                     let marker = CreateMarker(hub: hub.id, item: item.id)
                     pre.addedIntents.append(
-                        CreateIntent(
-                            spoke: spoke.id, item: item.id, marker: marker, base: item.contact,
+                        ItemCreateIntent(
+                            spoke: spoke.id, item: item.id, marker: marker, base: item.item,
                             startedAt: engine.clock()))
                     ops.append((item, nil, .create(c, marker)))
                 case .update(let id, let v, let c):
@@ -59,7 +59,7 @@ extension Pass {
                     ops.append((item, link, .delete(id, v)))
                 case .removeFromSpoke(let id, let v):
                     if var l = link, !l.leavingFilter {
-                        l.hubVersionSeen = Link.leavingFilterMark
+                        l.hubVersionSeen = ItemLink<Item>.leavingFilterMark
                         pre.links.append(l)
                     }
                     ops.append((item, link, .delete(id, v)))
@@ -67,9 +67,9 @@ extension Pass {
             }
             if !pre.isEmpty {
                 pre.durable = true
-                try store.commit(hub: hub.id, pre)
+                try store.commit(hub: hub.id, batch: pre)
             }
-            var conflicts: [(HubItem, Link)] = []
+            var conflicts: [(Record, ItemLink<Item>)] = []
             for chunk in ops.chunked(max(connector.maxBatch, 1)) {
                 let outcomes = try await connector.write(chunk.map(\.op))
                 guard outcomes.count == chunk.count else {
@@ -104,23 +104,23 @@ extension Pass {
             after = last.version
             state.cursor = try store.spokeState(hub: hub.id, spoke: spoke.id).cursor
             post.spokeStates = [state]
-            try store.commit(hub: hub.id, post)
+            try store.commit(hub: hub.id, batch: post)
             done += items.count
             progress?(SyncProgress(
                 spoke: spoke.id, spokeName: spoke.name, phase: .push, done: min(done, total), total: total))
         }
         if approvedOut != nil {
             // The approved deletions went out with this push.
-            var batch = WriteBatch()
+            var batch = Batch()
             batch.removedHolds = [spoke.id]
-            try store.commit(hub: hub.id, batch)
+            try store.commit(hub: hub.id, batch: batch)
         }
         if !written.isEmpty { try await skipEcho(spoke, connector, written) }
     }
 
     /// Moves the spoke's cursor past the pass's own writes when the source can tell that nothing
     /// else changed. Only an optimisation: when it cannot, the next pull skips them by version.
-    private func skipEcho(_ spoke: SpokeConfig, _ connector: any SpokeConnector, _ written: [RemoteID: RemoteVersion?])
+    private func skipEcho(_ spoke: SpokeConfig, _ connector: any ItemConnector<Item>, _ written: [RemoteID: RemoteVersion?])
         async throws
     {
         var state = try store.spokeState(hub: hub.id, spoke: spoke.id)
@@ -131,15 +131,15 @@ extension Pass {
             engine.logger.notice("echo not skipped", metadata: ["spoke": "\(spoke.name)", "error": "\(e)"])
             return
         }
-        var batch = WriteBatch()
+        var batch = Batch()
         batch.spokeStates = [state]
-        try store.commit(hub: hub.id, batch)
+        try store.commit(hub: hub.id, batch: batch)
     }
 
     /// Records a write's outcome in `post`; returns an error for the item when it failed.
     private mutating func record(
-        _ outcome: WriteOutcome, op: WriteOp, item: HubItem, link: Link?, spoke: SpokeID,
-        into post: inout WriteBatch, conflicts: inout [(HubItem, Link)]
+        _ outcome: WriteOutcome, op: ItemWriteOp<Item>, item: Record, link: ItemLink<Item>?, spoke: SpokeID,
+        into post: inout Batch, conflicts: inout [(Record, ItemLink<Item>)]
     ) -> ItemError? {
         let key = LinkKey(spoke: spoke, item: item.id)
         engine.logger.debug("push", metadata: [
@@ -150,14 +150,14 @@ extension Pass {
         case .created(let id, let v):
             stats[spoke, default: .init()].pushedCreates += 1
             post.removedIntents.append(key)
-            post.links.append(Link(
-                spoke: spoke, item: item.id, remoteID: id, remoteVersion: v, base: item.contact,
+            post.links.append(ItemLink(
+                spoke: spoke, item: item.id, remoteID: id, remoteVersion: v, base: item.item,
                 hubVersionSeen: item.version, createdByHub: true))
         case .updated(let v):
             stats[spoke, default: .init()].pushedUpdates += 1
             guard var l = link else { break }
             l.remoteVersion = v
-            l.base = PushPlanner.base(after: item.contact, link: l.pushLink)
+            l.base = PushPlanner.base(after: item.item, link: l.pushLink)
             l.hubVersionSeen = item.version
             post.links.append(l)
         case .deleted:
@@ -184,12 +184,12 @@ extension Pass {
 
     /// A stale concurrency token: fetch the item as it is now and merge it like a pulled change.
     private mutating func remerge(
-        _ item: HubItem, _ link: Link, spoke: SpokeConfig, connector: any SpokeConnector, view: SpokeView,
-        into batch: inout WriteBatch
+        _ item: Record, _ link: ItemLink<Item>, spoke: SpokeConfig, connector: any ItemConnector<Item>,
+        view: ItemView<Item>, into batch: inout Batch
     ) async throws {
         let current = try await connector.fetch(link.remoteID)
-        let fresh = try store.items(hub: hub.id, ids: [item.id])[item.id] ?? item
-        let plan: PullPlan
+        let fresh = try store.items(Item.self, hub: hub.id, ids: [item.id])[item.id] ?? item
+        let plan: Plan
         if let current {
             plan = PullPlanner.upsert(current, link: link.snapshot, target: fresh.snapshot, via: .link, view: view)
         } else {
@@ -205,13 +205,13 @@ extension Pass {
     /// create may have made (by its marker) and link it, so it is never created twice. (A pull
     /// usually links it first, through the marker the item carries.)
     private mutating func recoverIntents(
-        _ spoke: SpokeConfig, _ connector: any SpokeConnector, _ view: SpokeView
+        _ spoke: SpokeConfig, _ connector: any ItemConnector<Item>, _ view: ItemView<Item>
     ) async throws {
-        let intents = try store.intents(hub: hub.id, spoke: spoke.id)
+        let intents = try store.intents(Item.self, hub: hub.id, spoke: spoke.id)
         guard !intents.isEmpty else { return }
-        let links = try store.links(hub: hub.id, spoke: spoke.id, items: intents.map(\.item))
-        let items = try store.items(hub: hub.id, ids: intents.map(\.item))
-        var batch = WriteBatch()
+        let links = try store.links(Item.self, hub: hub.id, spoke: spoke.id, items: intents.map(\.item))
+        let items = try store.items(Item.self, hub: hub.id, ids: intents.map(\.item))
+        var batch = Batch()
         for intent in intents {
             batch.removedIntents.append(LinkKey(spoke: spoke.id, item: intent.item))
             guard links[intent.item] == nil, let item = items[intent.item],
@@ -221,11 +221,11 @@ extension Pass {
                 found, link: intent.snapshot, target: item.snapshot, via: .marker, view: view)
             apply(plan, spoke: spoke.id, remoteID: found.id, remote: found, link: nil, target: item, into: &batch)
         }
-        try store.commit(hub: hub.id, batch)
+        try store.commit(hub: hub.id, batch: batch)
     }
 }
 
-extension CreateIntent {
+extension ItemCreateIntent where Item: CoreItem {
     /// What the planner needs: the content the create sent is the base.
-    var snapshot: LinkSnapshot { LinkSnapshot(remoteVersion: nil, base: base, createdByHub: true) }
+    var snapshot: ItemLinkSnapshot<Item> { ItemLinkSnapshot(remoteVersion: nil, base: base, createdByHub: true) }
 }

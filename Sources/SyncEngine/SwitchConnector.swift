@@ -1,4 +1,5 @@
 import Foundation
+import SyncCore
 import SyncModel
 import SyncStore
 
@@ -51,6 +52,15 @@ extension SyncEngine {
     /// Callers hold the hub's lock (no pass may run meanwhile).
     @discardableResult
     public func switchConnector(hub: HubID, _ change: ConnectorSwitch) throws -> ConnectorSwitchReport {
+        switch try objectKind(hub) {
+        case .contacts: try switchConnector(Contact.self, hub: hub, change)
+        case .calendar: try switchConnector(Event.self, hub: hub, change)
+        }
+    }
+
+    private func switchConnector<Item: CoreItem & StoredItem>(
+        _ kind: Item.Type, hub: HubID, _ change: ConnectorSwitch
+    ) throws -> ConnectorSwitchReport {
         let spoke = change.spoke
         guard let old = try store.spokes(hub: hub).first(where: { $0.id == spoke.id }) else {
             throw EngineError(EngineError.noSource, ["id": "\(spoke.id)", "hub": "\(hub)"], kind: .notFound)
@@ -62,11 +72,11 @@ extension SyncEngine {
             throw EngineError(EngineError.switchHeld, ["source": old.name], kind: .conflict)
         }
         let remoteIDs = try store.linkedRemoteIDs(hub: hub, spoke: spoke.id)
-        var batch = WriteBatch()
+        var batch = ItemWriteBatch<Item>()
         var report = ConnectorSwitchReport(moved: 0, refind: 0)
         let now = clock()
         for chunk in remoteIDs.sorted().chunked(1000) {
-            let links = try store.links(hub: hub, spoke: spoke.id, remoteIDs: Array(chunk))
+            let links = try store.links(Item.self, hub: hub, spoke: spoke.id, remoteIDs: Array(chunk))
             for (remoteID, link) in links.sorted(by: { $0.key < $1.key }) {
                 if change.asked.contains(remoteID), let t = change.translated[remoteID] {
                     var moved = link
@@ -76,7 +86,7 @@ extension SyncEngine {
                     report.moved += 1
                 } else {
                     batch.removedLinks.append(LinkKey(spoke: spoke.id, item: link.item))
-                    batch.addedIntents.append(CreateIntent(
+                    batch.addedIntents.append(ItemCreateIntent(
                         spoke: spoke.id, item: link.item, marker: CreateMarker(hub: hub, item: link.item), base: link.base,
                         startedAt: now))
                     report.refind += 1
@@ -89,7 +99,7 @@ extension SyncEngine {
         batch.spokeStates = [state]
         batch.spokes = [spoke]
         batch.durable = true
-        try store.commit(hub: hub, batch)
+        try store.commit(hub: hub, batch: batch)
         logger.info(
             "spoke switched connector",
             metadata: ["spoke": "\(spoke.id)", "from": "\(old.kind.rawValue)", "to": "\(spoke.kind.rawValue)",

@@ -68,7 +68,7 @@ public struct SyncEngine: Sendable {
         self.logger = logger
     }
 
-    /// One pass over the hub. `connectors` maps each spoke to its live connector; a spoke
+    /// One pass over a contact hub. `connectors` maps each spoke to its live connector; a spoke
     /// without one is reported (with its entry in `unavailable`, the reason no connector could be
     /// made) and skipped. Connector failures are per spoke; any other error (a store failure, a
     /// crash) ends the pass and is thrown.
@@ -77,21 +77,54 @@ public struct SyncEngine: Sendable {
         hub hubID: HubID, connectors: [SpokeID: any SpokeConnector], unavailable: [SpokeID: ConnectorError] = [:],
         progress: (@Sendable (SyncProgress) -> Void)? = nil
     ) async throws -> RunRecord {
+        try await sync(
+            hub: hubID, connectors: .contacts(connectors.mapValues { Self.asItemConnector($0) }), unavailable: unavailable,
+            progress: progress)
+    }
+
+    /// A contact connector as the generic engine takes it. (Swift does not convert `any
+    /// SpokeConnector` to `any ItemConnector<Contact>` directly; opening the existential does.)
+    public static func asItemConnector<C: SpokeConnector>(_ connector: C) -> any ItemConnector<Contact> { connector }
+
+    /// One pass over the hub, of whichever kind it holds: the one place that chooses the item
+    /// type, from the hub's object kind. `connectors` must be of that kind.
+    @discardableResult
+    public func sync(
+        hub hubID: HubID, connectors: HubConnectors, unavailable: [SpokeID: ConnectorError] = [:],
+        progress: (@Sendable (SyncProgress) -> Void)? = nil
+    ) async throws -> RunRecord {
         guard let hub = try store.hub(hubID) else { throw EngineError(EngineError.noHub, ["id": "\(hubID)"], kind: .notFound) }
+        switch (hub.objectKind, connectors) {
+        case (.contacts, .contacts(let c)):
+            return try await pass(hub, c, unavailable: unavailable, progress: progress)
+        case (.calendar, .calendar(let c)):
+            return try await pass(hub, c, unavailable: unavailable, progress: progress)
+        case (.contacts, .calendar), (.calendar, .contacts):
+            throw EngineError(
+                "hub \(hubID) holds \(hub.objectKind.rawValue), and its connectors were made for \(connectors.objectKind.rawValue)",
+                kind: .invalid)
+        }
+    }
+
+    private func pass<Item: CoreItem & StoredItem>(
+        _ hub: HubConfig, _ connectors: [SpokeID: any ItemConnector<Item>], unavailable: [SpokeID: ConnectorError],
+        progress: (@Sendable (SyncProgress) -> Void)?
+    ) async throws -> RunRecord {
+        let hubID = hub.id
         let spokes = try store.spokes(hub: hubID)
         var run = RunRecord(id: RunID(newID()), hub: hubID, startedAt: clock())
-        var start = WriteBatch()
+        var start = ItemWriteBatch<Item>()
         start.runs = [run]
-        try store.commit(hub: hubID, start)
+        try store.commit(hub: hubID, batch: start)
         // Every decision of the pass is logged with its hub.
         var engine = self
         engine.logger[metadataKey: "hub"] = "\(hubID)"
-        var pass = Pass(engine: engine, hub: hub, run: run.id)
+        var pass = Pass<Item>(engine: engine, hub: hub, run: run.id)
         var pulled = Set<SpokeID>()
         // Every spoke's first page is asked for at once: the network waits overlap, while
         // planning and commits still go spoke by spoke, in order. (A spoke's first page depends
         // only on its own cursor and links, which the pulls of the others do not touch.)
-        var firstPages: [SpokeID: FirstPage] = [:]
+        var firstPages: [SpokeID: FirstPage<Item>] = [:]
         let held = Set(try store.holds(hub: hubID).filter { !$0.outgoing }.map(\.spoke))
         for spoke in spokes {
             guard let connector = connectors[spoke.id] else { continue }
@@ -135,7 +168,7 @@ public struct SyncEngine: Sendable {
         let itemErrors = pass.stats.values.reduce(0) { $0 + $1.itemErrors + $1.heldDeletions }
         run.status = pass.failedSpokes.isEmpty ? (itemErrors == 0 ? .succeeded : .partial)
             : (pass.failedSpokes.count == spokes.count ? .failed : .partial)
-        var end = WriteBatch()
+        var end = ItemWriteBatch<Item>()
         end.runs = [run]
         for spoke in spokes {
             var state = try store.spokeState(hub: hubID, spoke: spoke.id)
@@ -144,7 +177,7 @@ public struct SyncEngine: Sendable {
             state.lastStats = pass.stats[spoke.id] ?? SpokeRunStats()
             end.spokeStates.append(state)
         }
-        try store.commit(hub: hubID, end)
+        try store.commit(hub: hubID, batch: end)
         // The outcome is the host's to log (the CLI's `sync`, the server's `SyncRunner`), once.
         return run
     }
@@ -164,18 +197,31 @@ public struct SyncEngine: Sendable {
         }
     }
 
-    func view(_ spoke: SpokeConfig, _ connector: any SpokeConnector) -> SpokeView {
+    func view<Item: CoreItem>(_ spoke: SpokeConfig, _ connector: any ItemConnector<Item>) -> ItemView<Item> {
         var options = spoke.options
         if connector.readOnly { options.twoWay = false }
         // The clock sets the calendar window (contacts have none).
-        return SpokeView(options: options, capabilities: connector.capabilities, fit: connector.fit,
+        return ItemView(options: options, capabilities: connector.capabilities, fit: connector.fit,
                          now: Int(clock().timeIntervalSince1970))
     }
 }
 
 /// A spoke's first page, asked for before its turn: from where (`since`, `from`) and the request.
-struct FirstPage {
+struct FirstPage<Item: KindedItem> {
     var since: SpokeCursor?
     var from: PageToken?
-    var page: Task<PullPage, any Error>
+    var page: Task<ItemPullPage<Item>, any Error>
+}
+
+/// The live connectors of a hub's spokes, of the kind the hub holds.
+public enum HubConnectors: Sendable {
+    case contacts([SpokeID: any ItemConnector<Contact>])
+    case calendar([SpokeID: any ItemConnector<Event>])
+
+    public var objectKind: ObjectKind {
+        switch self {
+        case .contacts: .contacts
+        case .calendar: .calendar
+        }
+    }
 }

@@ -7,10 +7,10 @@ protocol MemoryKindTables: Sendable {
     var isEmpty: Bool { get }
     var liveCount: Int { get }
     var maxVersion: Int64 { get }
+    /// The journal entries that settled a conflict (`JournalQuery.conflicts`).
+    var conflictCount: Int { get }
     func remoteVersion(spoke: SpokeID, item: ItemID) -> RemoteVersion??
     func linkCount(spoke: SpokeID) -> Int
-    /// Journal entries that settled a conflict (`JournalQuery.conflicts`).
-    var conflictCount: Int { get }
     mutating func removeSpoke(_ id: SpokeID)
     /// Removes the link; the remote id it held, if there was one.
     mutating func removeLink(_ key: LinkKey) -> RemoteID?
@@ -31,12 +31,12 @@ struct MemoryTables<Item: StoredItem>: MemoryKindTables {
     var isEmpty: Bool { items.isEmpty && links.values.allSatisfy(\.isEmpty) && intents.isEmpty && journal.isEmpty }
     var liveCount: Int { items.values.count { !$0.deleted } }
     var maxVersion: Int64 { items.values.map(\.version).max() ?? 0 }
+    var conflictCount: Int { journal.count(where: MemoryStore.settlesConflict) }
     func remoteVersion(spoke: SpokeID, item: ItemID) -> RemoteVersion?? {
         guard let link = links[spoke]?[item] else { return nil }
         return .some(link.remoteVersion)
     }
     func linkCount(spoke: SpokeID) -> Int { links[spoke]?.count ?? 0 }
-    var conflictCount: Int { journal.lazy.filter(MemoryStore.settlesConflict).count }
     mutating func removeSpoke(_ id: SpokeID) {
         links[id] = nil
         intents = intents.filter { $0.key.spoke != id }

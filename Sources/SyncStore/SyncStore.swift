@@ -135,7 +135,8 @@ public protocol SyncStore: Sendable {
     func run(hub: HubID, id: RunID) throws -> RunRecord?
     /// Newest first.
     func journal<Item: StoredItem>(_ kind: Item.Type, hub: HubID, _ query: JournalQuery) throws -> [ItemJournalEntry<Item>]
-    /// How many entries `JournalQuery(conflicts: true)` finds: the hub page's conflict count.
+    /// How many entries `JournalQuery(conflicts: true)` finds, whatever the hub holds: the hub
+    /// page's conflict count.
     func conflictCount(hub: HubID) throws -> Int
     func holds(hub: HubID) throws -> [DeletionHold]
 

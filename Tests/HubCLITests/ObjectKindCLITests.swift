@@ -22,20 +22,20 @@ import Testing
         #expect(r.exitCode != 0)
     }
 
-    /// Until the engine's store and pass carry events, a calendar hub says so instead of
-    /// failing a run on every source; `sync --all` skips it and syncs the contact hubs.
-    @Test func aCalendarHubSaysItDoesNotSyncYetAndAllSkipsIt() async throws {
+    /// A calendar hub syncs like a contact hub (its own spokes, its own kind of item); `sync
+    /// --all` syncs hubs of both kinds.
+    @Test func aCalendarHubSyncsAndAllSyncsBothKinds() async throws {
         let cli = try CLI()
         var r = await cli.run("hub create Team --object calendar")
         #expect(r.output.contains("--kind ics-folder"))
         r = await cli.run("hub create People")
         #expect(r.output.contains("--kind folder"))
         r = await cli.run("sync team")
-        #expect(r.exitCode != 0)
-        #expect("\(r.error.map { "\($0)" } ?? "")\(r.output)".contains("calendar hubs do not sync yet"))
+        #expect(r.error == nil, "\(r.error.map { "\($0)" } ?? "")")
+        #expect(r.output.contains("syncing hub team"))
         r = await cli.run("sync --all")
         #expect(r.error == nil, "\(r.error.map { "\($0)" } ?? "")")
-        #expect(r.output.contains("skipping hub team: calendar hubs do not sync yet"))
+        #expect(r.output.contains("syncing hub team"))
         #expect(r.output.contains("syncing hub people"))
     }
 }

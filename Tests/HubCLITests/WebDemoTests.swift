@@ -60,6 +60,7 @@ import TestSupport
         try await withResource({ try await WebDemo.prepare(options) }, close: { await $0.shutdown() }) { demo in
             try await checkForms(demo)
             try await checkTenant(demo)
+            try await checkCalendar(demo)
         }
     }
 
@@ -94,12 +95,22 @@ import TestSupport
         #expect(mailbox.account == demo.tenant.users[0].upn)
     }
 
+    /// The calendar hub: the .ics folder holding the demo's series and Radicale's calendar.
+    private func checkCalendar(_ demo: WebDemo) async throws {
+        let (hub, series, _) = demo.calendarHub
+        #expect(hub.objectKind == .calendar && series == 7)
+        let spokes = try demo.provider.context.store.spokes(hub: hub.id)
+        #expect(spokes.map(\.kind) == (DemoRadicale.available() ? [.icsFolder, .caldav] : [.icsFolder]))
+        #expect(spokes.first.map { demo.provider.describe($0)["path"] ?? "" }?.hasSuffix("team-calendar") == true)
+    }
+
     private func checkForms(_ demo: WebDemo) async throws {
         let provider = demo.provider
         let kinds = provider.kinds
         #expect(kinds.first { $0.kind == .google }?.available == true)
         // (CardDAV when Radicale is installed, as script/bootstrap makes sure.)
-        for kind in [SpokeKind.ews, .carddav, .folder] where kind != .carddav || DemoRadicale.available() {
+        for kind in [SpokeKind.ews, .carddav, .folder, .caldav, .icsFolder]
+        where ![.carddav, .caldav].contains(kind) || DemoRadicale.available() {
             let form = try #require(demo.forms[kind], "\(kind)")
             #expect(kinds.first { $0.kind == kind }?.demo == form)
             let found = try await provider.discover(kind, form)

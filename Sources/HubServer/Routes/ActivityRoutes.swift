@@ -23,10 +23,13 @@ extension HubApp {
             // Undoing a run that added contacts deletes them everywhere: never without a yes.
             let deletions = try Self.engine { try engine.deletionsUndoing(hub: hub.id, run: run) }
             if deletions > 0 && request.uri.queryParameters["confirm"] != "deletions" {
-                throw APIError(.conflict, "Undoing this sync deletes \(deletions) contact\(deletions == 1 ? "" : "s") it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
+                var ask = APIError(.conflict, words: APIWords.undoRunDeletes, ["n": "\(deletions)"], field: "confirm")
+                // The English for one; the page takes the catalog's plural form by n.
+                if deletions == 1 { ask.message = "Undoing this sync deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync." }
+                throw ask
             }
             return Restored(restored: try await self.runner.exclusive(hub.id) {
-                try Self.engine { try engine.restore(hub: hub.id, run: run).count }
+                try Self.engine { try engine.undo(hub: hub.id, run: run) }
             })
         }
 
@@ -42,9 +45,9 @@ extension HubApp {
                 // Undoing an "Added" deletes that contact everywhere: as for a run, never without
                 // a yes (asked once the running pass is done, on the hub as it is then).
                 if try self.undoDeletes(hub.objectKind.shown, hub: hub.id, entry: seq) && !confirmed {
-                    throw APIError(.conflict, "Undoing this change deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
+                    throw APIError(.conflict, words: APIWords.undoEntryDeletes, field: "confirm")
                 }
-                return try Self.engine { try self.runner.engine.restore(hub: hub.id, entry: seq).count }
+                return try Self.engine { try self.runner.engine.undo(hub: hub.id, entry: seq) }
             })
         }
 
@@ -88,6 +91,7 @@ extension HubApp {
     ) throws -> JournalPage {
         let q = request.uri.queryParameters
         let source = q["source"].map(String.init), kind = q["kind"].flatMap { JournalKind(rawValue: String($0)) }
+        let conflictsOnly = q["conflicts"] == "1"
         let filtered = source != nil || kind != nil
         var before = q["before"].flatMap { Int64(String($0)) }
         var entries: [ItemJournalEntry<Item>] = [], scanned = 0, more = true
@@ -95,7 +99,7 @@ extension HubApp {
         while entries.count < limit && more && scanned < 10_000 {
             let page = try store.journal(Item.self, hub: hub, JournalQuery(
                 item: q["item"].map { ItemID(String($0)) }, run: q["run"].map { RunID(String($0)) },
-                before: before, limit: filtered ? 500 : limit, conflicts: q["conflicts"] == "1"))
+                before: before, limit: filtered ? 500 : limit, conflicts: conflictsOnly))
             more = page.count == (filtered ? 500 : limit)
             scanned += page.count
             for e in page {

@@ -84,7 +84,7 @@ extension HubApp {
         let spoke = SpokeConfig(
             id: id, hub: hub.id, name: name, kind: new.kind, position: (existing.map(\.position).max() ?? -1) + 1,
             options: new.kind.adjusted(try new.options?.options() ?? SpokeOptions()), settings: settings)
-        _ = try Self.setupSync { try provider.connector(for: spoke) }
+        try Self.setupSync { try provider.checkConnector(for: spoke) }
         try store.saveSpoke(spoke)
         if let signIn = new.form.signIn { signIns.forget(signIn) }
         return try spokeDTO(spoke, hub: hub.id)

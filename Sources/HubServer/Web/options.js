@@ -2,7 +2,7 @@
 // "Sync options" step (one form per source) and by the source's own page.
 import { get, patch, hubPath, APIError } from './api.js';
 import { h, field, checkbox, setFieldError, focusHeading, notify, busy, fieldLabel } from './dom.js';
-import { t } from './i18n.js';
+import { t, serverText } from './i18n.js';
 import { migrateSection } from './migrate.js';
 import { calendarOptionsForm } from './calendar-options.js';
 
@@ -172,7 +172,7 @@ export async function showSpokeOptions(view, hubID, spokeID) {
   view.replaceChildren(
     h('p', {}, h('a', { href: back }, '← ', t('Back to the sources'))),
     h('h1', {}, t('Sync options: {source}', { source: spoke.name })),
-    h('dl', { class: 'settings' }, h('dt', {}, t('Type')), h('dd', {}, spoke.kindName),
+    h('dl', { class: 'settings' }, h('dt', {}, t('Type')), h('dd', {}, serverText(spoke.kindName)),
       settings.map(([key, value]) => [h('dt', {}, settingNames()[key] ?? key), h('dd', {}, settingValue(key, value))])),
     h('form', { class: 'panel', onsubmit: submit, novalidate: true },
       field({ label: t('Name'), input: name, required: true }),
