@@ -91,7 +91,6 @@ extension HubApp {
     ) throws -> JournalPage {
         let q = request.uri.queryParameters
         let source = q["source"].map(String.init), kind = q["kind"].flatMap { JournalKind(rawValue: String($0)) }
-        let conflictsOnly = q["conflicts"] == "1"
         let filtered = source != nil || kind != nil
         var before = q["before"].flatMap { Int64(String($0)) }
         var entries: [ItemJournalEntry<Item>] = [], scanned = 0, more = true
@@ -99,7 +98,7 @@ extension HubApp {
         while entries.count < limit && more && scanned < 10_000 {
             let page = try store.journal(Item.self, hub: hub, JournalQuery(
                 item: q["item"].map { ItemID(String($0)) }, run: q["run"].map { RunID(String($0)) },
-                before: before, limit: filtered ? 500 : limit, conflicts: conflictsOnly))
+                before: before, limit: filtered ? 500 : limit, conflicts: q["conflicts"] == "1"))
             more = page.count == (filtered ? 500 : limit)
             scanned += page.count
             for e in page {

@@ -186,7 +186,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
         notify(hub.scheduleMinutes ? tn(hub.scheduleMinutes, 'This hub now syncs every minute.', 'This hub now syncs every {n} minutes.') : t('Automatic sync is off.'));
         drawHub();
       });
-    } }, h('h2', {}, t('Schedule')), h('p', { class: 'muted' }, nextSyncText(hub)),
+    } }, h('p', { class: 'muted' }, nextSyncText(hub)),
       h('div', { class: 'schedule-row' }, on.box, every, save));
   };
 
@@ -239,7 +239,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
     loaders.push(conflicts.load);
     content = [conflicts.element];
   } else {
-    content = [panel('settings', t('Settings'), h('div', { id: 'schedule-box' }, scheduleForm())),
+    content = [panel('settings', t('Schedule'), h('div', { id: 'schedule-box' }, scheduleForm())),
       panel('danger', t('Delete the hub'),
         h('p', {}, t('Deletes the hub, its sources and its history from HubSync. The contacts in your sources stay as they are.')),
         deleteHub)];

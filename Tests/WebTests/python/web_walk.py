@@ -12,6 +12,10 @@
       the Sources table, and the wizard's Exchange step, with "connected at <long URL>", fitting
       a phone's width.
 
+  web_walk.py options --url URL --shots DIR --admin-password P --hub HUB --spoke ID --field FIELD
+      The source's options page shows its mapping of FIELD (not among the fields the page offers)
+      as it is, and Save keeps it.
+
 Screenshots go to --shots (numbered on after those there). No sleeps: WebDriverWait only.
 """
 import argparse
@@ -131,6 +135,21 @@ def french(b, a):
     d.set_window_size(1280, 900)
 
 
+def options(b, a):
+    """A source's options page with a mapping of a field its list does not offer: the mapping is
+    shown as it is, and saving the page keeps it."""
+    d = b.driver
+    b.open_hub(a.admin_user, a.admin_password, a.hub)
+    d.get(f"{b.url}/#/hubs/{a.hub}/spokes/{a.spoke}")
+    row = b.find(".mapping-row")
+    select = row.find_element(By.TAG_NAME, "select")
+    check(select.get_attribute("value") == a.field, f"the mapping shows its own field ({select.get_attribute('value')!r})")
+    b.accessible("a source's options with a mapping")
+    b.shot("options-mapping", full=True)
+    b.click_text("button", "Save")
+    b.notice("Saved the options of")
+
+
 def main():
     lang = "fr-FR" if len(sys.argv) > 1 and sys.argv[1] == "french" else "en-US"
     p = argparse.ArgumentParser()
@@ -142,7 +161,9 @@ def main():
     p.add_argument("--ews-url")
     p.add_argument("--ews-user")
     p.add_argument("--ews-password")
-    run(p, {"history": history, "french": french}, lang=lang)
+    p.add_argument("--spoke")
+    p.add_argument("--field")
+    run(p, {"history": history, "french": french, "options": options}, lang=lang)
 
 
 if __name__ == "__main__":
