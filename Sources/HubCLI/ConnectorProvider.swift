@@ -114,7 +114,26 @@ public struct ConnectorProvider: SpokeProvider {
                 SourceFolder(id: "users", name: "All users", detail: "enabled members with a mailbox; guests, shared and room mailboxes left out",
                              count: users < 100 ? users : nil, isDefault: true)
             ])
-        case .memory, .caldav, .icsFolder:
+        case .caldav:
+            let input = try network(form)
+            let calendars = try await explained(kind) {
+                try await ConnectorDAV.Discovery.calendars(at: try input.serverURL(), http: input.client(retry: Self.checkRetry))
+            }
+            let given = try input.serverURL()
+            return HubServer.Discovery(endpoint: given.absoluteString, folders: calendars.map { c in
+                SourceFolder(
+                    id: c.url.absoluteString, name: c.displayName ?? c.url.lastPathComponent, detail: c.url.absoluteString,
+                    isDefault: calendars.count == 1 || Self.same(c.url, given))
+            })
+        case .icsFolder:
+            let dir = try folderPath(form)
+            let count = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)).map { $0.filter { $0.hasSuffix(".ics") }.count }
+            return HubServer.Discovery(endpoint: dir.path, folders: [
+                SourceFolder(
+                    id: dir.path, name: dir.lastPathComponent, detail: count == nil ? "created when the spoke is added" : dir.path,
+                    count: count, isDefault: true)
+            ])
+        case .memory:
             throw SetupError("Sources of this kind cannot be added here.")
         }
     }
@@ -166,7 +185,26 @@ public struct ConnectorProvider: SpokeProvider {
             return try await explained(kind) {
                 try await DirectorySetup.settings(try appOnlyInput(form), secrets: context.secrets(), retry: Self.checkRetry).settings
             }
-        case .memory, .caldav, .icsFolder:
+        case .caldav:
+            let input = try network(form)
+            let client = input.client(retry: Self.checkRetry)
+            let calendars = try await explained(kind) { try await ConnectorDAV.Discovery.calendars(at: try input.serverURL(), http: client) }
+            let given = try input.serverURL()
+            let calendar: CalendarCollection
+            if let folder {
+                guard let c = calendars.first(where: { $0.url.absoluteString == folder }) else {
+                    throw SetupError(field: "folder", "That calendar is not on the server (any more). Check the settings again.")
+                }
+                calendar = c
+            } else if let c = calendars.count == 1 ? calendars.first : calendars.first(where: { Self.same($0.url, given) }) {
+                calendar = c
+            } else {
+                throw SetupError(field: "folder", "The server has \(calendars.count) calendars: pick one.")
+            }
+            return try input.settings(url: calendar.url, client: client, secrets: context.secrets())
+        case .icsFolder:
+            return try FolderSetup.settings(try folderPath(form).path)
+        case .memory:
             throw SetupError("Sources of this kind cannot be added here.")
         }
     }

@@ -13,6 +13,7 @@ final class DemoRadicale: Sendable {
     var port: Int { server.port }
     var base: URL { URL(string: "http://127.0.0.1:\(port)/")! }
     var book: URL { base.appendingPathComponent("\(user)/contacts/") }
+    var calendar: URL { base.appendingPathComponent("\(user)/calendar/") }
 
     /// Whether `python3 -m radicale` would run here (the project's virtual environment counts).
     static func available() -> Bool { Python.canImport(["radicale"]) }
@@ -42,11 +43,26 @@ final class DemoRadicale: Sendable {
         let made = try await http.send(HTTPRequest(
             HTTPMethod(rawValue: "MKCOL"), book, headers: [("Content-Type", "application/xml")], body: Data(mkcol.utf8)))
         guard made.status == 201 else { throw CLIError("Radicale refused to make the address book (\(made.status))") }
+        try await makeCalendar(http)
         for card in cards {
             let put = try await http.send(HTTPRequest(
                 .put, book.appendingPathComponent(card.uid + ".vcf"), headers: [("Content-Type", "text/vcard; charset=utf-8")],
                 body: Data(card.vcard.utf8)))
             guard put.isSuccess else { throw CLIError("Radicale refused a card (\(put.status))") }
         }
+    }
+
+    /// An empty calendar (extended MKCOL, RFC 5689) beside the address book: the calendar hub's
+    /// CalDAV source, which its first sync fills.
+    private func makeCalendar(_ http: HTTPClient) async throws {
+        let mkcol = """
+            <?xml version="1.0" encoding="utf-8"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">\
+            <D:set><D:prop><D:resourcetype><D:collection/><C:calendar/></D:resourcetype><D:displayname>Team</D:displayname>\
+            <C:supported-calendar-component-set><C:comp name="VEVENT"/></C:supported-calendar-component-set>\
+            </D:prop></D:set></D:mkcol>
+            """
+        let made = try await http.send(HTTPRequest(
+            HTTPMethod(rawValue: "MKCOL"), calendar, headers: [("Content-Type", "application/xml")], body: Data(mkcol.utf8)))
+        guard made.status == 201 else { throw CLIError("Radicale refused to make the calendar (\(made.status))") }
     }
 }

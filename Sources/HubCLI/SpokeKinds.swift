@@ -6,7 +6,7 @@ import SyncModel
 /// The spoke kinds as the wizard offers them, with the words a non-technical admin reads.
 enum SpokeKinds {
     static func all(googleConfigured: Bool, m365Configured: Bool = false, demo: [SpokeKind: SpokeForm]) -> [SpokeKindInfo] {
-        [exchange, office365(signIn: m365Configured), directory, google(configured: googleConfigured), carddav, folder].map { info in
+        [exchange, office365(signIn: m365Configured), directory, google(configured: googleConfigured), carddav, folder, caldav, icsFolder].map { info in
             var i = info
             if i.available { i.demo = demo[i.kind] }
             return i
@@ -137,5 +137,29 @@ enum SpokeKinds {
                 name: "path", label: "Folder", required: true,
                 help: "The full path of the folder on the server running HubSync. It is created when missing.",
                 placeholder: "/srv/contacts/export")
+        ])
+
+    // The calendar kinds (a calendar hub's wizard offers these only).
+
+    static let caldav = SpokeKindInfo(
+        kind: .caldav, name: "CalDAV calendar",
+        summary: "A calendar on Nextcloud, iCloud, Fastmail, Radicale, Baïkal, SOGo or any other CalDAV server.",
+        fields: [
+            FormField(
+                name: "url", label: "Server address", type: .url, required: true,
+                help: "The server's address is enough: HubSync finds the calendars there. A calendar's own address works too.",
+                placeholder: "https://cloud.example.com"),
+            carddav.fields[1], carddav.fields[2], verifyTLS,
+        ])
+
+    static let icsFolder = SpokeKindInfo(
+        kind: .icsFolder, name: "Folder of .ics files",
+        summary: "A folder on the HubSync server with one .ics file per event or series: an export, a backup, "
+            + "another program's drop folder.",
+        fields: [
+            FormField(
+                name: "path", label: "Folder", required: true,
+                help: "The full path of the folder on the server running HubSync. It is created when missing.",
+                placeholder: "/srv/calendars/team")
         ])
 }

@@ -69,6 +69,8 @@ public final class WebDemo: Sendable {
     public var microsoft: GraphEmulator { tenant.graph }
     /// The company-directory hub made at start-up, and its first sync.
     public let companyHub: (hub: HubConfig, run: RunRecord)
+    /// The calendar hub made at start-up: its series, and its first sync.
+    public let calendarHub: (hub: HubConfig, series: Int, run: RunRecord)
     let tenant: DemoTenant
     let provider: ConnectorProvider
     let radicale: DemoRadicale?
@@ -127,6 +129,7 @@ public final class WebDemo: Sendable {
                 return (uid, DemoPeople.vcard(c, uid: uid))
             })
             forms[.carddav] = SpokeForm(url: r.base.absoluteString, user: r.user, password: r.password)
+            forms[.caldav] = forms[.carddav]
             radicale = r
         } else if options.radicale {
             options.progress("Radicale is not installed: going on without a CardDAV server")
@@ -135,6 +138,7 @@ public final class WebDemo: Sendable {
         let folder = root.appendingPathComponent("vcards")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         forms[.folder] = SpokeForm(path: folder.path)
+        forms[.icsFolder] = SpokeForm(path: root.appendingPathComponent("ics").path)
 
         let logger = GlobalOptions.logger(verbose: false)
         options.progress("opening the database and the web app")
@@ -153,14 +157,21 @@ public final class WebDemo: Sendable {
         try app.createAdmin(user: admin.user, password: admin.password)
         options.progress("making the hub \"\(DemoTenant.hubName)\": the directory into the mailboxes of \(DemoTenant.groupName), synced once")
         let companyHub = try await tenant.companyHub(ctx: context)
+        options.progress("making the hub \"\(DemoCalendarHub.hubName)\": a folder of .ics files"
+            + (radicale == nil ? "" : " and a calendar on Radicale") + ", synced once")
+        let calendarHub = try await DemoCalendarHub.make(
+            provider: provider, store: store, folder: root.appendingPathComponent("team-calendar"),
+            calendar: radicale.map { SpokeForm(url: $0.calendar.absoluteString, user: $0.user, password: $0.password) },
+            today: DemoCalendarHub.today(), ctx: context)
         return WebDemo(
             app: app, directory: root, database: database, admin: admin, forms: forms, exchange: exchange, google: google,
-            tenant: tenant, companyHub: companyHub, provider: provider, radicale: radicale, people: people)
+            tenant: tenant, companyHub: companyHub, calendarHub: calendarHub, provider: provider, radicale: radicale, people: people)
     }
 
     private init(
         app: HubApp, directory: URL, database: String, admin: Login, forms: [SpokeKind: SpokeForm], exchange: EWSEmulator,
-        google: PeopleEmulator, tenant: DemoTenant, companyHub: (hub: HubConfig, run: RunRecord), provider: ConnectorProvider,
+        google: PeopleEmulator, tenant: DemoTenant, companyHub: (hub: HubConfig, run: RunRecord),
+        calendarHub: (hub: HubConfig, series: Int, run: RunRecord), provider: ConnectorProvider,
         radicale: DemoRadicale?, people: DemoPeople
     ) {
         self.app = app
@@ -172,6 +183,7 @@ public final class WebDemo: Sendable {
         self.google = google
         self.tenant = tenant
         self.companyHub = companyHub
+        self.calendarHub = calendarHub
         self.provider = provider
         self.radicale = radicale
         self.people = people
@@ -258,6 +270,7 @@ public final class WebDemo: Sendable {
         if let f = forms[.folder] {
             lines += ["  Folder of vCard files: \(f.path ?? "") (empty: the hub writes one .vcf file per contact there)"]
         }
+        lines += calendarLines()
         lines += ["", "Everything is in \(directory.path). Ctrl-C stops the demo."]
         return lines.joined(separator: "\n")
     }
@@ -278,5 +291,21 @@ extension WebDemo {
             "    app-only (directory, a mailbox, \"Mailboxes of a group\"): tenant \(microsoft.tenantID),",
             "    client id \(DemoTenant.clientID), client secret \(DemoTenant.clientSecret)",
         ]
+    }
+}
+
+extension WebDemo {
+    /// The banner's calendar part: the hub made from the .ics folder and Radicale's calendar.
+    func calendarLines() -> [String] {
+        let (hub, series, run) = calendarHub
+        let written = run.stats.values.reduce(0) { $0 + $1.pushedCreates }
+        var lines = [
+            "  Calendar hub \"\(hub.name)\" is ready: \(series) series (a weekly meeting with a moved and a cancelled "
+                + "instance, holidays, a monthly review, a private appointment) from a folder of .ics files, "
+                + (radicale == nil ? "synced once" : "copied to a calendar on Radicale by its first sync (\(written) written)"),
+            "    open it and choose \"Upcoming events\"; the folder: \(directory.appendingPathComponent("team-calendar").path)",
+        ]
+        if let f = forms[.caldav] { lines.append("    CalDAV calendar: server \(f.url ?? ""), user \(f.user ?? ""), password \(f.password ?? "")") }
+        return lines
     }
 }

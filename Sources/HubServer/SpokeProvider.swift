@@ -127,6 +127,8 @@ public struct SpokeKindInfo: Codable, Sendable, Hashable {
     public var customFields: [String]
     /// Values that work against the demo's local emulators, to fill the form with one click.
     public var demo: SpokeForm?
+    /// What the kind holds: the wizard offers a calendar hub the calendar kinds only.
+    public var object: SyncModel.ObjectKind
     public init(
         kind: SpokeKind, name: String, summary: String, available: Bool = true, fields: [FormField] = [],
         signIn: String? = nil, customFields: [String] = [], demo: SpokeForm? = nil
@@ -139,6 +141,7 @@ public struct SpokeKindInfo: Codable, Sendable, Hashable {
         self.signIn = signIn
         self.customFields = customFields
         self.demo = demo
+        self.object = kind.objectKind
     }
 }
 
@@ -201,5 +204,15 @@ extension SpokeProvider {
 
     public func migration(_ spoke: SpokeConfig, to kind: SpokeKind, _ form: SpokeForm) async throws -> ConnectorSwitch {
         throw SetupError(field: "kind", "This server cannot move sources between kinds.")
+    }
+}
+
+extension SpokeProvider {
+    /// Checks that a new spoke's connector can be made (of whichever kind of item it holds).
+    public func checkConnector(for spoke: SpokeConfig) throws {
+        switch spoke.kind.objectKind {
+        case .contacts: _ = try connector(for: spoke)
+        case .calendar: _ = try calendarConnector(for: spoke)
+        }
     }
 }

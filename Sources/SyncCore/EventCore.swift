@@ -18,7 +18,8 @@ extension Event: CoreItem {
     public static func restrictMapped(_ out: inout Event, spoke: Event, hub: Event, carries: (EventField) -> Bool) {}
 
     public static func agreed(_ spoke: Event, base: Event?, hub: Event) -> Event { spoke }
-    public static func base(after hub: Event, base: Event) -> Event { hub }
+    /// An end nobody changed goes back to the spoke as it wrote it (DTEND or DURATION).
+    public static func base(after hub: Event, base: Event) -> Event { hub.endsWritten(as: base) }
     public static func written(_ base: Event) -> Event { base }
 
     public func admitted(by filter: SpokeFilter) -> Bool {

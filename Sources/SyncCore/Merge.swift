@@ -37,7 +37,8 @@ public enum ThreeWayMerge {
     public static func merge<Item: SyncItem>(
         base: Item?, hub: Item, spoke: Item, winner: (Item.Field) -> Side
     ) -> ItemMergeOutcome<Item> {
-        let b = base ?? Item.empty
+        var b = base ?? Item.empty, hub = hub, spoke = spoke
+        Item.align(base: &b, hub: &hub, spoke: &spoke)
         var out = hub
         var conflicts: [Item.Field] = []
         for unit in Item.schema.units(of: b, hub, spoke) {

@@ -28,11 +28,8 @@ extension Event {
 enum EventCanon {
     static func feed(_ f: EventFields, into h: inout FNV1a) {
         h.field(1, time(f.start))
-        switch f.end {
-        case .time(let t)?: h.field(2, time(t))
-        case .duration(let d)?: h.field(2, duration(d))
-        case nil: break
-        }
+        // What the end means, so DTEND and the same DURATION hash alike.
+        if let t = f.endTime { h.field(2, time(t)) }
         for (tag, v) in [(UInt8(3), f.summary), (4, f.description), (5, f.location), (6, f.url),
                          (7, f.status?.keyword), (8, f.transparency?.keyword), (9, f.classification?.keyword)] {
             if let v { h.field(tag, v) }

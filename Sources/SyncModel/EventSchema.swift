@@ -29,7 +29,9 @@ enum EventSchema {
         // merge into the master this one leaves.
         FieldSpec(.start, .date, .scalar(ScalarField(startLens, text: EventCanon.time)), recognisable: true,
                   normalize: { _ in }),
-        master(.end, .value, { $0.end }, { $0.end = $1 }),
+        // Compared by what it means, so DTEND and the same DURATION are one end (`WrittenEnd`).
+        FieldSpec(.end, .value, .scalar(ScalarField(endLens, none: { $0.end == nil }, text: { $0.end.flatMap(show) })),
+                  recognisable: false, normalize: { _ in }),
         text(.summary, { $0.summary }, { $0.summary = $1 }),
         text(.description, { $0.description }, { $0.description = $1 }),
         text(.location, { $0.location }, { $0.location = $1 }),
@@ -67,6 +69,9 @@ enum EventSchema {
         }
         if e.master == nil { e.master = EventFields(start: v) } else { e.master!.start = v }
     })
+
+    /// The master's end, as written and as meant.
+    static let endLens = Lens<Event, WrittenEnd>({ WrittenEnd($0.master) }, { e, v in if e.master != nil { e.master!.end = v.end } })
 
     @Sendable static func show<T>(_ v: T) -> String? { String(describing: v) }
 

@@ -9,12 +9,16 @@ public protocol SyncItem: Hashable, Sendable {
     static var empty: Self { get }
     /// After a merge into a copy of `hub`: what `out` keeps of the identities (not fields) of both.
     static func keepIdentity(hub: Self, spoke: Self, into out: inout Self)
+    /// First, what one side's edit means for the keys the other side wrote its entries under (a
+    /// series moved on one side re-keys the other side's instances); nothing for most item types.
+    static func align(base: inout Self, hub: inout Self, spoke: inout Self)
     /// Last, what a merge settles across fields (an event's instance cancelled on one side and
     /// edited on the other stays cancelled); nothing for most item types.
     static func settle(base: Self, hub: Self, spoke: Self, merged: inout Self)
 }
 
 extension SyncItem {
+    public static func align(base: inout Self, hub: inout Self, spoke: inout Self) {}
     public static func settle(base: Self, hub: Self, spoke: Self, merged: inout Self) {}
 }
 

@@ -93,36 +93,6 @@ public struct RecurrenceExpander: Sendable {
         }
     }
 
-    /// The instance's end: same wall-clock length as the master's in one zone (a 09:00–10:00
-    /// meeting stays so across DST), else the exact length.
-    private func end(_ f: EventFields, at start: EventTime) -> EventTime? {
-        guard let e = f.end else { return nil }
-        let clock = resolver.clock(start.zone)
-        switch e {
-        case .duration(let d):
-            if case .date(let day) = start { return .date(day.adding(days: d.nominalDays)) }
-            var w = start.wall
-            w.date = w.date.adding(days: d.nominalDays)
-            return retime(start, clock.wall(clock.instant(w) + d.exactSeconds))
-        case .time(let t):
-            switch (f.start, t) {
-            case (.date(let a), .date(let b)):
-                if case .date(let s) = start { return .date(s.adding(days: b.dayNumber - a.dayNumber)) }
-                return nil
-            case (.dateTime(let a, let za), .dateTime(let b, let zb)) where za == zb:
-                return retime(start, CivilDateTime(secondsSinceEpoch: start.wall.secondsSinceEpoch
-                    + b.secondsSinceEpoch - a.secondsSinceEpoch))
-            default:
-                let length = resolver.instant(t) - resolver.instant(f.start)
-                return retime(start, clock.wall(resolver.instant(start) + length))
-            }
-        }
-    }
-
-    private func retime(_ like: EventTime, _ w: CivilDateTime) -> EventTime {
-        switch like {
-        case .date: .date(w.date)
-        case .dateTime(_, let z): .dateTime(w, z)
-        }
-    }
+    /// The instance's end (see `EventFields.end(at:_:)`).
+    private func end(_ f: EventFields, at start: EventTime) -> EventTime? { f.end(at: start, resolver) }
 }

@@ -175,61 +175,81 @@ public final class MemoryStore: SyncStore {
     public func commit<Item: StoredItem>(hub: HubID, batch b: ItemWriteBatch<Item>) throws {
         try state.withLock { hubs in
             guard hubs[hub] != nil else { throw StoreError(.notFound, "no hub \(hub)") }
-            // Taken out while changed (the hub and its tables), so they are mutated in place
-            // rather than copied; nothing is changed before every check has passed.
-            var t = try hubs[hub]!.tables(Item.self)
+            // Every check before anything changes: a failing batch changes nothing.
+            if b.carriesItems { _ = try hubs[hub]!.tables(Item.self) }
             try Self.checkUnique(b, against: hubs[hub]!)
-            hubs[hub]!.tables = MemoryTables<Item>()
+            // The hub and its tables are taken out while changed, so they are mutated in place
+            // rather than copied (`tables` holds the only reference meanwhile).
             var d = hubs.removeValue(forKey: hub)!
-            // Versions allocated here, under the lock: the next ones after the hub's newest.
-            var next = d.topVersion
-            var allocated: [ItemID: Int64] = [:]
-            for var i in b.items {
-                if i.version == HubRecord<Item>.allocatedVersion {
-                    next += 1
-                    i.version = next
-                    allocated[i.id] = next
+            var tables = d.tables
+            d.tables = MemoryTables<Item>()
+            if b.carriesItems {
+                var t = tables as! MemoryTables<Item>  // its kind was checked above
+                tables = MemoryTables<Item>()
+                Self.apply(b, to: &t, &d)
+                tables = t
+            } else {
+                for k in b.removedLinks {
+                    if let remote = tables.removeLink(k) { d.remoteIndex[k.spoke]?[remote] = nil }
                 }
-                if let old = t.items.updateValue(i, forKey: i.id), d.versions[old.version] == i.id {
-                    d.versions[old.version] = nil
-                }
-                d.versions[i.version] = i.id
-                d.topVersion = max(d.topVersion, i.version)
+                for k in b.removedIntents { tables.removeIntent(k) }
+                if let cut = b.pruneBefore { tables.pruneJournal(before: cut) }
             }
-            for k in b.removedLinks {
-                if let old = t.links[k.spoke]?.removeValue(forKey: k.item) {
-                    d.remoteIndex[k.spoke]?[old.remoteID] = nil
-                }
-            }
-            for var l in b.links {
-                if l.hubVersionSeen == ItemLink<Item>.seesBatchVersion {
-                    l.hubVersionSeen = allocated[l.item] ?? t.items[l.item]?.version ?? 0
-                }
-                if let old = t.links[l.spoke]?[l.item] { d.remoteIndex[l.spoke]?[old.remoteID] = nil }
-                t.links[l.spoke, default: [:]][l.item] = l
-                d.remoteIndex[l.spoke, default: [:]][l.remoteID] = l.item
-            }
-            for k in b.removedIntents { t.intents[k] = nil }
-            for i in b.addedIntents { t.intents[LinkKey(spoke: i.spoke, item: i.item)] = i }
-            var seq = t.journal.last?.seq ?? 0
-            for var e in b.journal {
-                seq += 1
-                e.seq = seq
-                t.journal.append(e)
-            }
-            if let cut = b.pruneBefore {
-                let newest = t.journal.last?.seq
-                t.journal.removeAll { $0.at < cut && $0.seq != newest }
-                d.runs = d.runs.filter { $0.value.startedAt >= cut || $0.value.status == .running }
-            }
-            for s in b.spokeStates { d.states[s.spoke] = s }
-            for r in b.runs { d.runs[r.id] = r }
-            for s in b.removedHolds { d.holds[s] = nil }
-            for h in b.holds { d.holds[h.spoke] = h }
-            for s in b.spokes where s.hub == hub { d.spokes[s.id] = s }
-            d.tables = t
+            d.tables = tables
+            Self.applyKindFree(b, to: &d, hub: hub)
             hubs[hub] = d
         }
+    }
+
+    /// The batch's records of its kind, in the order the SQLite store writes them.
+    private static func apply<Item: StoredItem>(_ b: ItemWriteBatch<Item>, to t: inout MemoryTables<Item>, _ d: inout HubData) {
+        // Versions allocated here, under the lock: the next ones after the hub's newest.
+        var next = d.topVersion
+        var allocated: [ItemID: Int64] = [:]
+        for var i in b.items {
+            if i.version == HubRecord<Item>.allocatedVersion {
+                next += 1
+                i.version = next
+                allocated[i.id] = next
+            }
+            if let old = t.items.updateValue(i, forKey: i.id), d.versions[old.version] == i.id {
+                d.versions[old.version] = nil
+            }
+            d.versions[i.version] = i.id
+            d.topVersion = max(d.topVersion, i.version)
+        }
+        for k in b.removedLinks {
+            if let remote = t.removeLink(k) { d.remoteIndex[k.spoke]?[remote] = nil }
+        }
+        for var l in b.links {
+            if l.hubVersionSeen == ItemLink<Item>.seesBatchVersion {
+                l.hubVersionSeen = allocated[l.item] ?? t.items[l.item]?.version ?? 0
+            }
+            if let old = t.links[l.spoke]?[l.item] { d.remoteIndex[l.spoke]?[old.remoteID] = nil }
+            t.links[l.spoke, default: [:]][l.item] = l
+            d.remoteIndex[l.spoke, default: [:]][l.remoteID] = l.item
+        }
+        for k in b.removedIntents { t.removeIntent(k) }
+        for i in b.addedIntents { t.intents[LinkKey(spoke: i.spoke, item: i.item)] = i }
+        var seq = t.journal.last?.seq ?? 0
+        for var e in b.journal {
+            seq += 1
+            e.seq = seq
+            t.journal.append(e)
+        }
+        if let cut = b.pruneBefore { t.pruneJournal(before: cut) }
+    }
+
+    /// What every kind of batch may carry: states, runs, holds, spoke configurations.
+    private static func applyKindFree<Item: StoredItem>(_ b: ItemWriteBatch<Item>, to d: inout HubData, hub: HubID) {
+        if let cut = b.pruneBefore {
+            d.runs = d.runs.filter { $0.value.startedAt >= cut || $0.value.status == .running }
+        }
+        for s in b.spokeStates { d.states[s.spoke] = s }
+        for r in b.runs { d.runs[r.id] = r }
+        for s in b.removedHolds { d.holds[s] = nil }
+        for h in b.holds { d.holds[h.spoke] = h }
+        for s in b.spokes where s.hub == hub { d.spokes[s.id] = s }
     }
 
     /// (spoke, remote id) is unique: against the stored links and among the batch's own.

@@ -7,11 +7,16 @@ protocol MemoryKindTables: Sendable {
     var isEmpty: Bool { get }
     var liveCount: Int { get }
     var maxVersion: Int64 { get }
+    /// The journal entries that settled a conflict (`JournalQuery.conflicts`).
+    var conflictCount: Int { get }
     func remoteVersion(spoke: SpokeID, item: ItemID) -> RemoteVersion??
     func linkCount(spoke: SpokeID) -> Int
-    /// Journal entries that settled a conflict (`JournalQuery.conflicts`).
-    var conflictCount: Int { get }
     mutating func removeSpoke(_ id: SpokeID)
+    /// Removes the link; the remote id it held, if there was one.
+    mutating func removeLink(_ key: LinkKey) -> RemoteID?
+    mutating func removeIntent(_ key: LinkKey)
+    /// Drops journal entries from before `cut`, except the newest.
+    mutating func pruneJournal(before cut: Date)
 }
 
 /// One hub's items, links, intents and journal, of the hub's kind: a calendar hub holds
@@ -26,15 +31,21 @@ struct MemoryTables<Item: StoredItem>: MemoryKindTables {
     var isEmpty: Bool { items.isEmpty && links.values.allSatisfy(\.isEmpty) && intents.isEmpty && journal.isEmpty }
     var liveCount: Int { items.values.count { !$0.deleted } }
     var maxVersion: Int64 { items.values.map(\.version).max() ?? 0 }
+    var conflictCount: Int { journal.count(where: MemoryStore.settlesConflict) }
     func remoteVersion(spoke: SpokeID, item: ItemID) -> RemoteVersion?? {
         guard let link = links[spoke]?[item] else { return nil }
         return .some(link.remoteVersion)
     }
     func linkCount(spoke: SpokeID) -> Int { links[spoke]?.count ?? 0 }
-    var conflictCount: Int { journal.lazy.filter(MemoryStore.settlesConflict).count }
     mutating func removeSpoke(_ id: SpokeID) {
         links[id] = nil
         intents = intents.filter { $0.key.spoke != id }
+    }
+    mutating func removeLink(_ key: LinkKey) -> RemoteID? { links[key.spoke]?.removeValue(forKey: key.item)?.remoteID }
+    mutating func removeIntent(_ key: LinkKey) { intents[key] = nil }
+    mutating func pruneJournal(before cut: Date) {
+        let newest = journal.last?.seq
+        journal.removeAll { $0.at < cut && $0.seq != newest }
     }
 }
 

@@ -128,11 +128,13 @@ public protocol SyncStore: Sendable {
     func run(hub: HubID, id: RunID) throws -> RunRecord?
     /// Newest first.
     func journal<Item: StoredItem>(_ kind: Item.Type, hub: HubID, _ query: JournalQuery) throws -> [ItemJournalEntry<Item>]
-    /// How many entries `JournalQuery(conflicts: true)` finds: the hub page's conflict count.
+    /// How many entries `JournalQuery(conflicts: true)` finds, whatever the hub holds: the hub
+    /// page's conflict count.
     func conflictCount(hub: HubID) throws -> Int
     func holds(hub: HubID) throws -> [DeletionHold]
 
-    /// Applies the batch in one transaction. The hub must hold `Item`'s kind (else `.conflict`).
+    /// Applies the batch in one transaction. A batch that carries items must be of the hub's kind
+    /// (else `.conflict`); see `ItemWriteBatch.carriesItems`.
     func commit<Item: StoredItem>(hub: HubID, batch: ItemWriteBatch<Item>) throws
 }
 

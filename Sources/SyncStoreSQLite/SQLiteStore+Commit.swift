@@ -13,7 +13,8 @@ extension SQLiteStore {
     public func commit<Item: StoredItem>(hub: HubID, batch b: ItemWriteBatch<Item>) throws {
         let h = hub.rawValue
         try write(durable: b.durable) { db in
-            try Self.requireHub(db, hub, holding: Item.self)
+            // Only a batch carrying items has a kind to check (ItemWriteBatch.carriesItems).
+            if b.carriesItems { try Self.requireHub(db, hub, holding: Item.self) } else { try Self.requireHub(db, hub) }
             var blobs = BlobMemo(items: b.items)
             // Versions allocated inside the transaction, after the hub's newest (an index lookup);
             // the UNIQUE (hub_id, version) index checks explicit ones.

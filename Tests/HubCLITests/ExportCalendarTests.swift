@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import PIMFormats
 import SyncModel
+import SyncStore
+import SyncStoreSQLite
 import TestSupport
 @testable import HubCLI
 
@@ -31,5 +33,29 @@ import TestSupport
         // One file: 8 VEVENTs (the meeting's master and its moved instance, 4 holidays, the review,
         // the doctor), Berlin's zone once, every UID, the meeting's 3 people twice, all CLIENT.
         #expect(rows.map { Array($0.prefix(5)) } == [["team", "8", "Europe/Berlin", events.map(\.uid).sorted().joined(separator: ","), "6"]])
+    }
+
+    /// `hubsync export` of a calendar hub writes its live series (not a deleted one) as one .ics;
+    /// asking for contacts, or a vCard version, of a calendar hub is a mistake said plainly.
+    @Test func theCommandWritesTheHubsLiveSeries() async throws {
+        let cli = try CLI()
+        _ = await cli.run("hub create Team --object calendar")
+        let events = DemoCalendar.events(today: Self.today)
+        var batch = ItemWriteBatch<Event>()
+        batch.items = events.enumerated().map { i, e in
+            HubRecord(id: ItemID("e\(i)"), item: e.canonical(), version: HubRecord<Event>.allocatedVersion, modifiedAt: Date())
+        }
+        batch.items[0].deleted = true
+        try SQLiteStore(path: cli.db).commit(hub: HubID("team"), batch: batch)
+
+        let file = cli.dir.appendingPathComponent("team.ics")
+        let r = await cli.run(["export", "team", "--object", "calendar", "--out", file.path])
+        #expect(r.error == nil, "\(r.error.map { "\($0)" } ?? "")")
+        #expect(r.output.contains("wrote \(events.count - 1) events"))
+        let back = try ICalParser.parse(data: Data(contentsOf: file))
+        #expect(Set(back.events.map(\.uid)) == Set(events.dropFirst().map(\.uid)))
+        #expect(back.properties.contains { $0.name == "X-WR-CALNAME" && $0.value == "Team" })
+        #expect(await cli.run("export team --object contacts").exitCode != 0)
+        #expect(await cli.run("export team --vcard 4.0").exitCode != 0)
     }
 }

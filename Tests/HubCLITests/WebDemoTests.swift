@@ -4,6 +4,7 @@ import Foundation
 import HubServer
 import Synchronization
 import SyncModel
+import SyncStore
 import Testing
 import TestSupport
 @testable import HubCLI
@@ -60,6 +61,7 @@ import TestSupport
         try await withResource({ try await WebDemo.prepare(options) }, close: { await $0.shutdown() }) { demo in
             try await checkForms(demo)
             try await checkTenant(demo)
+            try await checkCalendar(demo)
         }
     }
 
@@ -94,12 +96,34 @@ import TestSupport
         #expect(mailbox.account == demo.tenant.users[0].upn)
     }
 
+    /// The calendar hub: the .ics folder holding the demo's series and Radicale's calendar.
+    private func checkCalendar(_ demo: WebDemo) async throws {
+        let (hub, series, run) = demo.calendarHub
+        #expect(hub.objectKind == .calendar && series == 7)
+        let store = demo.provider.context.store
+        let spokes = try store.spokes(hub: hub.id)
+        #expect(spokes.map(\.kind) == (DemoRadicale.available() ? [.icsFolder, .caldav] : [.icsFolder]))
+        #expect(spokes.first.map { demo.provider.describe($0)["path"] ?? "" }?.hasSuffix("team-calendar") == true)
+        // Synced once: every series in the hub and in each source (Radicale's calendar got them all).
+        #expect(run.status == .succeeded, "\(run.errors)")
+        #expect(try store.liveItems(Event.self, hub: hub.id).count == series)
+        for spoke in spokes {
+            #expect(try store.linkCount(hub: hub.id, spoke: spoke.id) == series, "\(spoke.name)")
+        }
+        if let caldav = spokes.first(where: { $0.kind == .caldav }) {
+            #expect(run.stats[caldav.id]?.pushedCreates == series)
+            let listed = try await listAllEvents(try demo.provider.calendarConnector(for: caldav))
+            #expect(Set(listed.map(\.item.uid)) == Set(DemoCalendar.events(today: DemoCalendarHub.today()).map(\.uid)))
+        }
+    }
+
     private func checkForms(_ demo: WebDemo) async throws {
         let provider = demo.provider
         let kinds = provider.kinds
         #expect(kinds.first { $0.kind == .google }?.available == true)
         // (CardDAV when Radicale is installed, as script/bootstrap makes sure.)
-        for kind in [SpokeKind.ews, .carddav, .folder] where kind != .carddav || DemoRadicale.available() {
+        for kind in [SpokeKind.ews, .carddav, .folder, .caldav, .icsFolder]
+        where ![.carddav, .caldav].contains(kind) || DemoRadicale.available() {
             let form = try #require(demo.forms[kind], "\(kind)")
             #expect(kinds.first { $0.kind == kind }?.demo == form)
             let found = try await provider.discover(kind, form)

@@ -211,3 +211,27 @@ struct ConfigConformanceTests {
         #expect(try s.linkCount(hub: hubA, spoke: spoke1) == 1)
     }
 }
+
+/// A batch without items (a spoke's state, a run, a hold) is the same for every kind: a
+/// calendar hub takes it typed as contacts, and one carrying contacts is still refused.
+@Suite("Store conformance: kind-neutral batches")
+struct KindNeutralBatchTests {
+    @Test(arguments: StoreKind.allCases)
+    func aBatchWithoutItemsCommitsToAHubOfAnyKind(kind: StoreKind) throws {
+        try kind.with { s in
+            try s.saveHub(HubConfig(id: hubA, name: "Team", objectKind: .calendar))
+            try s.saveSpoke(SpokeConfig(id: spoke1, hub: hubA, name: "Office", kind: .memory, position: 0))
+            var state = SpokeState(spoke: spoke1)
+            state.pushedThrough = 7
+            var neutral = ItemWriteBatch<Contact>()
+            neutral.spokeStates = [state]
+            try s.commit(hub: hubA, batch: neutral)
+            #expect(try s.spokeState(hub: hubA, spoke: spoke1).pushedThrough == 7)
+
+            var carrying = ItemWriteBatch<Contact>()
+            carrying.items = [item("i1", v: 1)]
+            #expect(throws: StoreError.self) { try s.commit(hub: hubA, batch: carrying) }
+            #expect(try s.liveItemCount(hub: hubA) == 0)
+        }
+    }
+}

@@ -42,13 +42,28 @@ struct KindConformanceTests {
             wrongKind { _ = try s.intents(Event.self, hub: hubA, spoke: spoke2) }
             wrongKind { _ = try s.journal(Event.self, hub: hubA, JournalQuery()) }
             wrongKind { try s.commit(hub: hubA, batch: events.batch { $0.items = [events.item("e9", v: 9)] }) }
-            wrongKind { try s.commit(hub: hubA, batch: ItemWriteBatch<Event>()) }
+            wrongKind { try s.commit(hub: hubA, batch: events.batch { $0.links = [events.link(spoke1, "i1", "r1")] }) }
+            wrongKind { try s.commit(hub: hubA, batch: events.batch { $0.addedIntents = [events.intent(spoke1, "i1", 2)] }) }
+            wrongKind {
+                try s.commit(hub: hubA, batch: events.batch {
+                    $0.journal = [events.entry("i1", run: nil, .restore, .restored, t: 2, old: nil, new: nil)]
+                })
+            }
             // The contact spellings on the calendar hub.
             wrongKind { _ = try s.items(hub: hubB, ids: ["e1"]) }
             wrongKind { _ = try s.liveItems(hub: hubB) }
             wrongKind { _ = try s.links(hub: hubB, spoke: spoke1, items: ["e1"]) }
             wrongKind { _ = try s.journal(hub: hubB, JournalQuery()) }
-            wrongKind { try s.commit(hub: hubB, WriteBatch()) }
+            wrongKind { try s.commit(hub: hubB, batch { $0.items = [item("e1", v: 5)] }) }
+
+            // A batch without items (states, runs, holds, removals) is the same for every kind.
+            try s.commit(hub: hubB, batch {
+                $0.spokeStates = [SpokeState(spoke: spoke1, cursor: "c", pushedThrough: 1)]
+                $0.runs = [RunRecord(id: "run", hub: hubB, startedAt: at(0))]
+                $0.removedLinks = [LinkKey(spoke: spoke1, item: "e1")]
+            })
+            #expect(try s.spokeState(hub: hubB, spoke: spoke1).cursor == "c")
+            #expect(try s.run(hub: hubB, id: "run") != nil)
 
             // Nothing was written by the refused commits; each hub reads as its own kind.
             #expect(try s.liveItems(hub: hubA).map(\.id) == ["i1"])

@@ -23,7 +23,10 @@ extension HubApp {
             // Undoing a run that added contacts deletes them everywhere: never without a yes.
             let deletions = try Self.engine { try engine.deletionsUndoing(hub: hub.id, run: run) }
             if deletions > 0 && request.uri.queryParameters["confirm"] != "deletions" {
-                throw APIError(.conflict, "Undoing this sync deletes \(deletions) contact\(deletions == 1 ? "" : "s") it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
+                var ask = APIError(.conflict, words: APIWords.undoRunDeletes, ["n": "\(deletions)"], field: "confirm")
+                // The English for one; the page takes the catalog's plural form by n.
+                if deletions == 1 { ask.message = "Undoing this sync deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync." }
+                throw ask
             }
             return Restored(restored: try await self.runner.exclusive(hub.id) {
                 try Self.engine { try engine.undo(hub: hub.id, run: run) }
@@ -32,33 +35,7 @@ extension HubApp {
 
         router.get("/api/hubs/:hub/journal") { request, context in
             let hub = try self.hub(context)
-            let limit = Self.limit(request, default: 50)
-            let q = request.uri.queryParameters
-            // The store filters by contact (`item`), sync (`run`) and conflicts; the source and the
-            // kind of change are read from pages of 500 until `limit` entries match or 10,000 were
-            // looked at. `next` goes on from the last one seen.
-            let source = q["source"].map(String.init), kind = q["kind"].flatMap { JournalKind(rawValue: String($0)) }
-            let filtered = source != nil || kind != nil
-            var before = q["before"].flatMap { Int64(String($0)) }
-            var entries: [JournalEntry] = [], scanned = 0, more = true
-            let names = try self.spokeNames(hub.id)
-            while entries.count < limit && more && scanned < 10_000 {
-                let page = try self.store.journal(hub: hub.id, JournalQuery(
-                    item: q["item"].map { ItemID(String($0)) }, run: q["run"].map { RunID(String($0)) },
-                    before: before, limit: filtered ? 500 : limit, conflicts: q["conflicts"] == "1"))
-                more = page.count == (filtered ? 500 : limit)
-                scanned += page.count
-                for e in page {
-                    before = e.seq
-                    if let source, Self.entry(e, names: names).source != source { continue }
-                    if let kind, e.kind != kind { continue }
-                    entries.append(e)
-                    if entries.count == limit { more = true; break }
-                }
-            }
-            return JournalPage(
-                entries: entries.map { Self.entry($0, names: names) },
-                next: more || scanned >= 10_000 ? before : nil)
+            return try self.journalPage(hub.objectKind.shown, hub: hub.id, request, limit: Self.limit(request, default: 50))
         }
         router.post("/api/hubs/:hub/journal/:seq/undo") { request, context in
             let hub = try self.hub(context)
@@ -67,8 +44,8 @@ extension HubApp {
             return Restored(restored: try await self.runner.exclusive(hub.id) {
                 // Undoing an "Added" deletes that contact everywhere: as for a run, never without
                 // a yes (asked once the running pass is done, on the hub as it is then).
-                if try self.undoDeletes(hub: hub.id, entry: seq) && !confirmed {
-                    throw APIError(.conflict, "Undoing this change deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync.", field: "confirm")
+                if try self.undoDeletes(hub.objectKind.shown, hub: hub.id, entry: seq) && !confirmed {
+                    throw APIError(.conflict, words: APIWords.undoEntryDeletes, field: "confirm")
                 }
                 return try Self.engine { try self.runner.engine.undo(hub: hub.id, entry: seq) }
             })
@@ -106,34 +83,67 @@ extension HubApp {
         do { return try body() } catch let e as EngineError { throw APIError(engine: e) }
     }
 
-    /// Whether undoing journal entry `seq` takes a live contact out (the entry added it).
-    func undoDeletes(hub: HubID, entry seq: Int64) throws -> Bool {
-        guard let e = try store.journal(hub: hub, JournalQuery(before: seq + 1, limit: 1)).first, e.seq == seq, e.old == nil
+    /// The store filters by item (`item`), sync (`run`) and conflicts; the source and the kind of
+    /// change are read from pages of 500 until `limit` entries match or 10,000 were looked at.
+    /// `next` goes on from the last one seen.
+    func journalPage<Item: ShownItem>(
+        _ kind: Item.Type, hub: HubID, _ request: Request, limit: Int
+    ) throws -> JournalPage {
+        let q = request.uri.queryParameters
+        let source = q["source"].map(String.init), kind = q["kind"].flatMap { JournalKind(rawValue: String($0)) }
+        let filtered = source != nil || kind != nil
+        var before = q["before"].flatMap { Int64(String($0)) }
+        var entries: [ItemJournalEntry<Item>] = [], scanned = 0, more = true
+        let names = try spokeNames(hub)
+        while entries.count < limit && more && scanned < 10_000 {
+            let page = try store.journal(Item.self, hub: hub, JournalQuery(
+                item: q["item"].map { ItemID(String($0)) }, run: q["run"].map { RunID(String($0)) },
+                before: before, limit: filtered ? 500 : limit, conflicts: q["conflicts"] == "1"))
+            more = page.count == (filtered ? 500 : limit)
+            scanned += page.count
+            for e in page {
+                before = e.seq
+                if let source, Self.entry(e, names: names).source != source { continue }
+                if let kind, e.kind != kind { continue }
+                entries.append(e)
+                if entries.count == limit { more = true; break }
+            }
+        }
+        return JournalPage(
+            entries: entries.map { Self.entry($0, names: names) },
+            next: more || scanned >= 10_000 ? before : nil)
+    }
+
+    /// Whether undoing journal entry `seq` takes a live item out (the entry added it).
+    func undoDeletes<Item: ShownItem>(_ kind: Item.Type, hub: HubID, entry seq: Int64) throws -> Bool {
+        guard let e = try store.journal(kind, hub: hub, JournalQuery(before: seq + 1, limit: 1)).first, e.seq == seq,
+            e.old == nil
         else { return false }
-        return try store.items(hub: hub, ids: [e.item]).values.contains { !$0.deleted }
+        return try store.items(kind, hub: hub, ids: [e.item]).values.contains { !$0.deleted }
     }
 
     static func limit(_ request: Request, default d: Int) -> Int {
         min(1000, max(1, request.uri.queryParameters["limit"].flatMap { Int(String($0)) } ?? d))
     }
 
-    static func entry(_ e: JournalEntry, names: [SpokeID: String]) -> EntryDTO {
+    static func entry<Item: ShownItem>(_ e: ItemJournalEntry<Item>, names: [SpokeID: String]) -> EntryDTO {
         let (source, sourceName): (String, String) = switch e.source {
         case .spoke(let s): ("spoke:\(s)", names[s] ?? s.rawValue)
         case .restore: ("restore", "an undo")
         case .approval(let s): ("approval:\(s)", "\(names[s] ?? s.rawValue), deletion approved by an admin")
         }
-        let changes = e.new == nil ? [] : (e.old ?? Contact()).changes(to: e.new!).map { c in
+        let changes = e.new.map { Item.shownChanges(from: e.old, to: $0) } ?? []
+        let shown = changes.map { c in
             c.added.isEmpty && c.removed.isEmpty
                 ? ChangeDTO(field: c.field.description, old: c.old, new: c.new)
                 : ChangeDTO(field: c.field.description, old: c.removed.isEmpty ? nil : c.removed.joined(separator: ", "),
                             new: c.added.isEmpty ? nil : c.added.joined(separator: ", "))
         }
-        let name = (e.new ?? e.old)?.formattedName ?? ""
+        let name = (e.new ?? e.old)?.shownName ?? ""
         return EntryDTO(
             seq: e.seq, at: e.at, kind: e.kind, item: e.item.rawValue, name: name.isEmpty ? e.item.rawValue : name,
             source: source, sourceName: sourceName, run: e.run?.rawValue, conflicts: e.conflicts.map(\.description),
-            changes: changes)
+            changes: shown)
     }
 
     static func contact(_ item: HubItem) -> ContactDTO {

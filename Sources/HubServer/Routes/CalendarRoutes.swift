@@ -1,13 +1,7 @@
 import Foundation
 import Hummingbird
 import SyncModel
-
-/// What a calendar hub's page reads: its live series with the spokes each is linked to. The
-/// store that holds events conforms (docs/ENGINE.md, "What remains": the store over the item
-/// type); a store that cannot read events lists none.
-public protocol CalendarSeriesReading: Sendable {
-    func liveSeries(hub: HubID) throws -> [(item: ItemID, event: Event, spokes: [SpokeID])]
-}
+import SyncStore
 
 extension HubApp {
     func addCalendarRoutes(_ router: Router<WebContext>) {
@@ -16,11 +10,22 @@ extension HubApp {
             let hub = try self.hub(context)
             guard hub.objectKind == .calendar else { throw APIError(.badRequest, words: APIWords.notEvents) }
             let days = min(400, max(1, request.uri.queryParameters["days"].flatMap { Int(String($0)) } ?? 60))
-            let names = Dictionary(try self.store.spokes(hub: hub.id).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            let series = try (self.store as? any CalendarSeriesReading)?.liveSeries(hub: hub.id) ?? []
             return UpcomingList.page(
-                series.map { .init(item: $0.item, event: $0.event, sources: $0.spokes.compactMap { names[$0] }) },
-                now: Int(self.clock().timeIntervalSince1970), days: days, limit: Self.limit(request, default: 100))
+                try self.liveSeries(hub.id), now: Int(self.clock().timeIntervalSince1970), days: days,
+                limit: Self.limit(request, default: 100))
         }
+    }
+
+    /// The hub's live series, each with the names of the sources it is linked in (in spoke order).
+    func liveSeries(_ hub: HubID) throws -> [UpcomingList.Series] {
+        let series = try store.liveItems(Event.self, hub: hub)
+        let ids = series.map(\.id)
+        var sources: [ItemID: [String]] = [:]
+        for spoke in try store.spokes(hub: hub) {
+            for item in try store.links(Event.self, hub: hub, spoke: spoke.id, items: ids).keys {
+                sources[item, default: []].append(spoke.name)
+            }
+        }
+        return series.map { .init(item: $0.id, event: $0.item, sources: sources[$0.id] ?? []) }
     }
 }

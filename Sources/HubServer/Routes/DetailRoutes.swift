@@ -16,8 +16,9 @@ extension HubApp {
             let hub = try self.hub(context)
             let names = try self.spokeNames(hub.id)
             let before = request.uri.queryParameters["before"].flatMap { Int64(String($0)) }
-            return try self.store.journal(hub: hub.id, JournalQuery(before: before, limit: Self.limit(request, default: 50), conflicts: true))
-                .map { try self.conflictDTO($0, hub: hub.id, names: names) }
+            return try self.conflictDTOs(
+                hub.objectKind.shown, hub: hub.id, JournalQuery(before: before, limit: Self.limit(request, default: 50), conflicts: true),
+                names: names)
         }
         // The losing side's values of the conflicting fields only, journaled like an undo.
         router.post("/api/hubs/:hub/conflicts/:seq/use-other") { _, context in
@@ -82,16 +83,23 @@ extension HubApp {
         Dictionary(uniqueKeysWithValues: try store.spokes(hub: hub).map { ($0.id, $0.name) })
     }
 
-    func conflictDTO(_ e: JournalEntry, hub: HubID, names: [SpokeID: String]) throws -> ConflictDTO {
-        // Who set the hub's side: the entry for this contact before this one.
-        let before = try store.journal(hub: hub, JournalQuery(item: e.item, before: e.seq, limit: 1)).first
+    /// The conflicts `query` finds (one of `conflicts: true`), as the conflicts page shows them.
+    func conflictDTOs<Item: ShownItem>(
+        _ kind: Item.Type, hub: HubID, _ query: JournalQuery, names: [SpokeID: String]
+    ) throws -> [ConflictDTO] {
+        try store.journal(kind, hub: hub, query).map { try conflictDTO($0, hub: hub, names: names) }
+    }
+
+    func conflictDTO<Item: ShownItem>(_ e: ItemJournalEntry<Item>, hub: HubID, names: [SpokeID: String]) throws -> ConflictDTO {
+        // Who set the hub's side: the entry for this item before this one.
+        let before = try store.journal(Item.self, hub: hub, JournalQuery(item: e.item, before: e.seq, limit: 1)).first
         let entrySource = Self.entry(e, names: names).sourceName
         let hubSource = before.map { Self.entry($0, names: names).sourceName } ?? "the hub"
         let hubWon = e.kind == .conflict
-        let fields = (e.old ?? Contact()).changes(to: e.new!).filter { e.conflicts.contains($0.field) }.map { c in
+        let fields = Item.shownChanges(from: e.old, to: e.new!).filter { e.conflicts.contains($0.field) }.map { c in
             ConflictFieldDTO(field: c.field.description, winner: Self.values(c.new, c.added), other: Self.values(c.old, c.removed))
         }
-        let name = e.new?.formattedName ?? ""
+        let name = e.new?.shownName ?? ""
         return ConflictDTO(
             seq: e.seq, at: e.at, item: e.item.rawValue, name: name.isEmpty ? e.item.rawValue : name, run: e.run?.rawValue,
             fields: fields.isEmpty ? e.conflicts.map { ConflictFieldDTO(field: $0.description, winner: nil, other: nil) } : fields,

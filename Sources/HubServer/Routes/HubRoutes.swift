@@ -84,7 +84,7 @@ extension HubApp {
         let spoke = SpokeConfig(
             id: id, hub: hub.id, name: name, kind: new.kind, position: (existing.map(\.position).max() ?? -1) + 1,
             options: new.kind.adjusted(try new.options?.options() ?? SpokeOptions()), settings: settings)
-        _ = try Self.setupSync { try provider.connector(for: spoke) }
+        try Self.setupSync { try provider.checkConnector(for: spoke) }
         try store.saveSpoke(spoke)
         if let signIn = new.form.signIn { signIns.forget(signIn) }
         return try spokeDTO(spoke, hub: hub.id)
@@ -129,7 +129,7 @@ extension HubApp {
         let names = Dictionary(uniqueKeysWithValues: spokes.map { ($0.id, $0.name) })
         let sync = try runner.status(id)
         let holds = try store.pendingHolds(hub: id).map { h in
-            let sample = try store.items(hub: id, ids: Array(h.items.prefix(10))).values.map { $0.contact.formattedName }.sorted()
+            let sample = try heldNames(hub.objectKind.shown, hub: id, Array(h.items.prefix(10)))
             return HoldDTO(
                 spoke: h.spoke.rawValue, spokeName: names[h.spoke] ?? h.spoke.rawValue, detectedAt: h.detectedAt,
                 count: h.items.count, reason: h.reason, sample: sample)
@@ -140,6 +140,11 @@ extension HubApp {
             itemCount: try store.liveItemCount(hub: id), spokes: try spokes.map { try spokeDTO($0, hub: id) },
             holds: holds, lastRun: sync.lastRun, sync: sync, nextSyncAt: try nextSync(hub),
             conflictCount: try store.conflictCount(hub: id))
+    }
+
+    /// The names of held items, for the hold's sample.
+    func heldNames<Item: ShownItem>(_ kind: Item.Type, hub: HubID, _ ids: [ItemID]) throws -> [String] {
+        try store.items(kind, hub: hub, ids: ids).values.map(\.item.shownName).sorted()
     }
 
     func spokeDTO(_ s: SpokeConfig, hub: HubID) throws -> SpokeDTO {

@@ -1,6 +1,6 @@
 // A hub's activity: recent syncs (undo a whole sync), the history of changes grouped by sync
 // (undo one change; filters), the conflicts (use the other value) and the contacts (search).
-import { get, post } from './api.js';
+import { get, post, query as queryString } from './api.js';
 import { h, notify, when, busy, newID, fieldLabel } from './dom.js';
 import { t, tn, problemWords } from './i18n.js';
 
@@ -14,16 +14,19 @@ export function runLabel(run) {
   return h('span', { class: `badge ${tone}` }, text);
 }
 
-const statNames = () => [
-  ['pulled', t('{n} read')], ['matched', t('{n} matched')], ['hubCreated', t('{n} new in hub')],
-  ['hubUpdated', t('{n} updated in hub')], ['hubDeleted', t('{n} deleted in hub')], ['conflicts', t('{n} conflicts')],
-  ['pushedCreates', t('{n} created here')], ['pushedUpdates', t('{n} updated here')], ['pushedDeletes', t('{n} deleted here')],
-  ['itemErrors', t('{n} failed')], ['heldDeletions', t('{n} deletions held')],
+// Each count in its plural form ("1 créé ici", "47 créés ici"): the text is chosen with its n.
+const statNames = [
+  ['pulled', (n) => t('{n} read', { n })], ['matched', (n) => t('{n} matched', { n })],
+  ['hubCreated', (n) => t('{n} new in hub', { n })], ['hubUpdated', (n) => t('{n} updated in hub', { n })],
+  ['hubDeleted', (n) => t('{n} deleted in hub', { n })], ['conflicts', (n) => t('{n} conflicts', { n })],
+  ['pushedCreates', (n) => t('{n} created here', { n })], ['pushedUpdates', (n) => t('{n} updated here', { n })],
+  ['pushedDeletes', (n) => t('{n} deleted here', { n })], ['itemErrors', (n) => t('{n} failed', { n })],
+  ['heldDeletions', (n) => t('{n} deletions held', { n })],
 ];
 
 /** "12 read · 3 new in hub · 4 created here", or "No changes". */
 export function statsText(stats) {
-  const parts = statNames().filter(([key]) => stats?.[key]).map(([key, text]) => text.replace('{n}', String(stats[key])));
+  const parts = statNames.filter(([key]) => stats?.[key]).map(([key, text]) => text(stats[key]));
   return parts.length ? parts.join(' · ') : t('No changes');
 }
 
@@ -154,23 +157,23 @@ export function journalSection(path, hub, changed) {
    *  several, a choice (false: nothing to show until one is picked). */
   async function resolveContact() {
     const text = contact.value.trim();
-    contactPick.replaceChildren();
-    if (!text) { chosen = null; return true; }
+    if (!text) { chosen = null; contactPick.replaceChildren(); return true; }
     if (chosen && chosen.name === text) return true;
-    const found = (await get(`${path('contacts')}?${new URLSearchParams({ q: text, limit: '10' })}`)).contacts;
-    const exact = found.filter((c) => c.name.toLowerCase() === text.toLowerCase());
-    const only = exact.length === 1 ? exact[0] : found.length === 1 ? found[0] : null;
+    const found = await get(`${path('contacts')}?${queryString({ q: text, limit: '10' })}`);
+    const exact = found.contacts.filter((c) => c.name.toLowerCase() === text.toLowerCase());
+    const only = exact.length === 1 ? exact[0] : found.contacts.length === 1 ? found.contacts[0] : null;
     if (only) { choose(only); return true; }
     chosen = null;
-    if (!found.length) {
-      contactPick.append(h('p', { class: 'muted' }, t('No contact in the hub matches "{text}".', { text })));
+    if (!found.contacts.length) {
+      contactPick.replaceChildren(h('p', { class: 'muted' }, t('No contact in the hub matches "{text}".', { text })));
       return false;
     }
-    contactPick.append(h('p', {}, t('Several contacts match "{text}". Which one?', { text })),
-      h('ul', { class: 'contact-choices' }, found.map((c) => h('li', {}, h('button', { type: 'button', class: 'small', onclick: () => {
+    contactPick.replaceChildren(h('p', {}, t('Several contacts match "{text}". Which one?', { text })),
+      h('ul', { class: 'contact-choices' }, found.contacts.map((c) => h('li', {}, h('button', { type: 'button', class: 'small', onclick: () => {
         choose(c);
         load();
-      } }, c.name, c.emails[0] ? h('span', { class: 'muted' }, ` ${c.emails[0]}`) : null)))));
+      } }, c.name, c.emails[0] ? h('span', { class: 'muted' }, ` ${c.emails[0]}`) : null)))),
+      found.total > found.contacts.length ? h('p', { class: 'help' }, t('Type more of the name to see the others.')) : null);
     return false;
   }
 
@@ -209,7 +212,7 @@ export function journalSection(path, hub, changed) {
     if (kind.input.value) query.set('kind', kind.input.value);
     if (conflictsOnly.checked) query.set('conflicts', '1');
     if (chosen) query.set('item', chosen.id);
-    const result = await get(`${path('journal')}?${query}`);
+    const result = await get(`${path('journal')}?${queryString(query)}`);
     next = result.next ?? null;
     older.hidden = next === null;
     const groups = [];
@@ -230,7 +233,15 @@ export function journalSection(path, hub, changed) {
     list.append(...groups.filter((g) => !g.isConnected));
     groups[0]?.querySelector('button')?.focus();
   }));
-  async function load() {
+  // Loads run one after the other (submit and change both ask for one), and one that a newer
+  // load follows is skipped: the list is drawn once, from one set of filters.
+  let loads = 0, queue = Promise.resolve();
+  function load() {
+    const mine = ++loads;
+    queue = queue.catch(() => {}).then(() => (mine === loads ? reload() : null));
+    return queue;
+  }
+  async function reload() {
     lastGroup = null;
     if (!(await resolveContact())) {
       list.replaceChildren();
@@ -323,7 +334,7 @@ export function contactsSection(path, hubID) {
     const mine = generation;
     const params = new URLSearchParams({ limit: String(limit), offset: String(from) });
     if (query) params.set('q', query);
-    const result = await get(`${path('contacts')}?${params}`);
+    const result = await get(`${path('contacts')}?${queryString(params)}`);
     if (mine !== generation) return null;
     offset = from + result.contacts.length;
     more.hidden = offset >= result.total;

@@ -50,6 +50,10 @@ export const post = (path, body) => api('POST', path, body);
 export const patch = (path, body) => api('PATCH', path, body);
 export const del = (path) => api('DELETE', path);
 
+/** A query string the server reads as sent: a space as %20 (URLSearchParams writes "+", which the
+ *  server's query parser keeps as a plus: "Alan+Turing" matched nobody). */
+export const query = (params) => String(new URLSearchParams(params)).replace(/\+/g, '%20');
+
 /** `/api/hubs/<hub>/…` with each part URL-encoded. */
 export function hubPath(hub, ...rest) {
   return ['/api/hubs', hub, ...rest].map((p, i) => (i === 0 ? p : encodeURIComponent(p))).join('/');

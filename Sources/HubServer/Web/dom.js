@@ -100,6 +100,9 @@ const iconShapes = {
   folder: () => [svg('path', { d: 'M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z' })],
   directory: () => [svg('circle', { cx: 8, cy: 9, r: 2.5 }), svg('circle', { cx: 16, cy: 9, r: 2.5 }),
     svg('path', { d: 'M3.5 18c.8-3 2.5-4.5 4.5-4.5s3.7 1.5 4.5 4.5M11.5 18c.8-3 2.5-4.5 4.5-4.5s3.7 1.5 4.5 4.5' })],
+  caldav: () => [svg('rect', { x: 4, y: 5, width: 16, height: 15, rx: 2 }), svg('path', { d: 'M4 10h16M9 3v4M15 3v4' })],
+  'ics-folder': () => [svg('path', { d: 'M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z' }),
+    svg('path', { d: 'M9 12h6M9 15h6' })],
   memory: () => [svg('rect', { x: 5, y: 5, width: 14, height: 14, rx: 2 }), svg('path', { d: 'M9 9h6v6H9z' })],
 };
 

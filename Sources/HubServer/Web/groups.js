@@ -50,6 +50,8 @@ export function groupsSection(path, onChange) {
       await patch(path('groups', g.id), { receiveOnly: !g.receiveOnly });
       notify(g.receiveOnly ? t('The mailboxes of {group} now sync both ways.', { group: g.name }) : t('The mailboxes of {group} are now receive-only.', { group: g.name }));
       await load();
+      // The Sources table says which way each member's changes go: redrawn too.
+      onChange();
     }, (e) => notify(e.message, { error: true }));
     const leaving = h('select', { name: 'spokes', 'aria-label': t('What becomes of the sources of {group}', { group: g.name }) },
       h('option', { value: 'pause' }, t('pause their sources')), h('option', { value: 'remove' }, t('remove their sources')));

@@ -13,7 +13,7 @@ import { runsSection, journalSection, contactsSection, conflictsSection, statsTe
 import { groupsSection } from './groups.js';
 import { contactDetail } from './contact.js';
 import { upcomingSection } from './upcoming.js';
-import { t, tn } from './i18n.js';
+import { t, tn, serverText } from './i18n.js';
 
 let handedOver = null;
 
@@ -152,7 +152,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
       ].filter(Boolean);
       return h('tr', { 'data-spoke': s.id },
         h('th', { scope: 'row' }, h('span', { class: 'source-name' }, kindIcon(s.kind), h('a', { href: optionsLink }, s.name)),
-          h('div', { class: 'muted' }, s.kindName)),
+          h('div', { class: 'muted' }, serverText(s.kindName))),
         h('td', { 'data-label': t('Direction'), 'data-direction': s.direction }, directionText(s),
           s.options.categorizeAs ? h('div', { class: 'muted' }, t('Category "{name}"', { name: s.options.categorizeAs })) : null),
         h('td', { 'data-label': t('Last sync') }, when(s.status.lastSyncAt),
@@ -186,7 +186,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
         notify(hub.scheduleMinutes ? tn(hub.scheduleMinutes, 'This hub now syncs every minute.', 'This hub now syncs every {n} minutes.') : t('Automatic sync is off.'));
         drawHub();
       });
-    } }, h('h2', {}, t('Schedule')), h('p', { class: 'muted' }, nextSyncText(hub)),
+    } }, h('p', { class: 'muted' }, nextSyncText(hub)),
       h('div', { class: 'schedule-row' }, on.box, every, save));
   };
 
@@ -239,7 +239,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
     loaders.push(conflicts.load);
     content = [conflicts.element];
   } else {
-    content = [panel('settings', t('Settings'), h('div', { id: 'schedule-box' }, scheduleForm())),
+    content = [panel('settings', t('Schedule'), h('div', { id: 'schedule-box' }, scheduleForm())),
       panel('danger', t('Delete the hub'),
         h('p', {}, t('Deletes the hub, its sources and its history from HubSync. The contacts in your sources stay as they are.')),
         deleteHub)];

@@ -2,7 +2,7 @@
 // "Sync options" step (one form per source) and by the source's own page.
 import { get, patch, hubPath, APIError } from './api.js';
 import { h, field, checkbox, setFieldError, focusHeading, notify, busy, fieldLabel } from './dom.js';
-import { t } from './i18n.js';
+import { t, serverText } from './i18n.js';
 import { migrateSection } from './migrate.js';
 import { calendarOptionsForm } from './calendar-options.js';
 
@@ -60,6 +60,11 @@ export function optionsForm(options, fields, object = 'contacts') {
     field({ label: t('Email domains'), input: domains, help: t('For example: example.com') }),
     requireEmail.box, requirePhone.box);
 
+  // A mapping of a field the list does not offer (a directory's custom.OfficeLocation, set when the
+  // source was added) keeps its own option: else the select would show, and save, the first field.
+  const unlisted = (o.fieldMappings ?? []).filter((m) => !(fields ?? []).some((f) => f.value === m.spokeField));
+  fields = [...(fields ?? []), ...unlisted.map((m) => ({
+    value: m.spokeField, label: m.spokeField.startsWith('custom.') ? m.spokeField.slice(7) : fieldLabel(m.spokeField) }))];
   const rows = h('div', { class: 'mappings' });
   const addRow = (mapping = { spokeField: fields[0]?.value ?? '', hubField: '' }) => {
     const select = h('select', {}, fields.map((f) => h('option', { value: f.value, selected: f.value === mapping.spokeField }, f.label)));
@@ -132,9 +137,14 @@ export function optionsForm(options, fields, object = 'contacts') {
 
 const settingNames = () => ({
   url: t('Server'), user: t('User name'), folder: t('Address book'), account: t('Account'), version: t('Version'),
-  path: t('Folder'), email: t('Email address'), verifyTLS: t('Certificate check'),
+  path: t('Folder'), email: t('Email address'), verifyTLS: t('Certificate check'), tenant: t('Tenant'),
+  excluded: t('Left out of the directory'), group: t('Group'), paused: t('Paused'), receiveOnly: t('Receive only'),
 });
-const settingValue = (key, value) => (key === 'verifyTLS' ? (value === 'false' ? t('Off') : t('On')) : value);
+const settingValue = (key, value) => {
+  if (key === 'verifyTLS') return value === 'false' ? t('Off') : t('On');
+  if (key === 'receiveOnly') return value === 'true' ? t('On') : t('Off');
+  return value;
+};
 
 /** #/hubs/<hub>/spokes/<spoke>: rename a source, change its options or its password. */
 export async function showSpokeOptions(view, hubID, spokeID) {
@@ -172,7 +182,7 @@ export async function showSpokeOptions(view, hubID, spokeID) {
   view.replaceChildren(
     h('p', {}, h('a', { href: back }, '← ', t('Back to the sources'))),
     h('h1', {}, t('Sync options: {source}', { source: spoke.name })),
-    h('dl', { class: 'settings' }, h('dt', {}, t('Type')), h('dd', {}, spoke.kindName),
+    h('dl', { class: 'settings' }, h('dt', {}, t('Type')), h('dd', {}, serverText(spoke.kindName)),
       settings.map(([key, value]) => [h('dt', {}, settingNames()[key] ?? key), h('dd', {}, settingValue(key, value))])),
     h('form', { class: 'panel', onsubmit: submit, novalidate: true },
       field({ label: t('Name'), input: name, required: true }),

@@ -4,7 +4,7 @@
 // Its state lives in sessionStorage, so a reload or the trip to "Sign in with Google" resumes it.
 import { get, post, patch, del, hubPath, APIError } from './api.js';
 import { h, field, focusHeading, notify, setFieldError, checkbox, kindIcon } from './dom.js';
-import { t, tn } from './i18n.js';
+import { t, tn, serverText } from './i18n.js';
 import { connectionStep } from './connect.js';
 import { optionsForm, mappableFields } from './options.js';
 import { expectSync } from './hub.js';
@@ -294,13 +294,14 @@ class Wizard {
         if (draft.name !== draft.suggested) return;
         draft.name = draft.suggested = this.uniqueName(this.suggestedName(folderOf(this.checked('folder'))));
         input.value = draft.name;
-      } }, h('legend', { class: 'label' }, t('Address book')),
+      } }, h('legend', { class: 'label' }, this.state.object === 'calendar' ? t('Calendar') : t('Address book')),
       h('ul', { class: 'radio-list' }, folders.map((f, i) => {
         const id = `folder-${i}`;
         return h('li', {}, h('label', { for: id },
           h('input', { type: 'radio', name: 'folder', id, value: f.id, checked: f.id === selected }),
           h('span', {}, h('strong', {}, f.name), f.isDefault ? h('span', { class: 'muted' }, ` ${t('(default)')}`) : null,
-            h('span', { class: 'detail' }, [f.detail, Number.isInteger(f.count) ? tn(f.count, '1 contact', '{n} contacts') : null]
+            h('span', { class: 'detail' }, [f.detail, Number.isInteger(f.count)
+              ? (this.state.object === 'calendar' ? tn(f.count, '1 file', '{n} files') : tn(f.count, '1 contact', '{n} contacts')) : null]
               .filter(Boolean).join(' · ')))));
       })));
     const single = folders.length === 1 ? folders[0] : null;
@@ -377,7 +378,7 @@ class Wizard {
       intro: t('Your hub "{name}" has {n} sources:', { name: state.hub.name, n: state.spokes.length }),
       content: [
         h('ul', { id: 'spoke-summary', class: 'plain-list' }, state.spokes.map((s) => h('li', {},
-          h('span', { class: 'source-name' }, kindIcon(s.kind), h('strong', {}, s.name)), ` (${s.kindName})`))),
+          h('span', { class: 'source-name' }, kindIcon(s.kind), h('strong', {}, s.name)), ` (${serverText(s.kindName)})`))),
         h('p', {}, state.spokes.length === 1
           ? t('A hub keeps two or more sources the same. Add the next place your contacts are kept.')
           : t('Add another place your contacts are kept, or continue to choose how each source syncs.')),
@@ -397,7 +398,7 @@ class Wizard {
       const kind = catalog.kinds.find((k) => k.kind === spoke.kind);
       const form = optionsForm(spoke.options, await mappableFields(kind), state.object);
       const fieldset = h('fieldset', { 'data-spoke': spoke.id },
-        h('legend', {}, spoke.name, h('span', { class: 'muted' }, ` · ${spoke.kindName}`)), form.element);
+        h('legend', {}, spoke.name, h('span', { class: 'muted' }, ` · ${serverText(spoke.kindName)}`)), form.element);
       return { spoke, form, fieldset };
     }));
     return {

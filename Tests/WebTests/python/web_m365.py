@@ -133,11 +133,21 @@ def groupmanage(b, a):
     b.notice(f"The mailboxes of {a.group} are now receive-only")
     b.wait(lambda d: "(receive only)" in d.find_element(By.CSS_SELECTOR, "#groups-list .group h3").text,
            message="the group shown as receive only")
+    # The Sources table says so for each member: the hub writes there, nothing comes back.
+    members = [li.get_attribute("data-spoke") for li in b.driver.find_elements(By.CSS_SELECTOR, "#groups-list .group li[data-spoke]")]
+    check(len(members) == a.expect_members, f"{len(members)} member sources")
+
+    def directions(d):
+        return [d.find_element(By.CSS_SELECTOR, f'#spokes tr[data-spoke="{m}"] td[data-direction]') for m in members]
+    b.wait(lambda d: all(c.get_attribute("data-direction") == "fromHub" for c in directions(d)), message="the members receive only")
+    check(all(c.text == "From the hub only (receive only)" for c in directions(b.driver)), "the Sources table says receive only, not two-way")
     b.shot("group-receive-only", full=True)
     b.click('#groups-list .group button[data-action="stop"]')
     b.confirm(f"Stop following {a.group}?")
     b.notice(f"The hub no longer follows {a.group}: {a.expect_members} sources paused")
     b.wait(lambda d: "No group yet" in d.find_element(By.ID, "groups-list").text, message="no group any more")
+    b.wait(lambda d: all(c.get_attribute("data-direction") == "paused" for c in directions(d)), message="the members paused")
+    check(all(c.text.startswith("Paused") for c in directions(b.driver)), "the Sources table says paused")
     b.shot("group-stopped", full=True)
 
 
