@@ -164,6 +164,24 @@ def calendar(b, a):
     b.find("#spokes")
     check(d.find_elements(By.ID, "groups") == [], "no mailboxes of a group on a calendar hub")
     b.shot("calendar-sources", full=True)
+    # Its options on a phone: each private-events choice beside its radio, not wrapped under it.
+    spoke = d.find_element(By.CSS_SELECTOR, "#spokes tbody tr[data-spoke]").get_attribute("data-spoke")
+    d.get(f"{b.url}/#/hubs/{a.hub}/spokes/{spoke}")
+    b.find("fieldset.choices")
+    d.set_window_size(390, 900)
+    under = d.execute_script("""
+        return [...document.querySelectorAll('fieldset.choices .choice')].filter(c => {
+          const radio = c.querySelector('input').getBoundingClientRect(), label = c.querySelector('label');
+          return [...label.getClientRects()].some(r => r.left < radio.right);
+        }).map(c => c.textContent);""")
+    check(under == [], f"each private-events choice stays beside its radio at 390 px {under or ''}".strip())
+    check(sideways(b) <= 1, f"and the page fits ({sideways(b)}px)")
+    b.shot("calendar-options-390", full=True)
+    d.set_window_size(1280, 900)
+    # Saved from this page, the calendar's window is what was typed (the test reads it back).
+    b.type('input[data-option="pastDays"]', "10")
+    b.click_text("button", "Save")
+    b.notice("Saved the options of")
     d.get(b.url + "/#/")
     item = b.find(f'.hub-list li[data-hub="{a.hub}"]')
     check("events" in item.text and "contacts" not in item.text, f"the hub list: {item.text!r}")
