@@ -18,10 +18,10 @@ enum DemoCalendarHub {
     }
 
     /// Makes the hub and its spokes and syncs it once; returns the hub, how many series the
-    /// folder holds, and the run (nil until calendar hubs sync).
+    /// folder holds, and the first run.
     static func make(
         provider: ConnectorProvider, store: any SyncStore, folder: URL, calendar: SpokeForm?, today: CivilDate, ctx: Context
-    ) async throws -> (hub: HubConfig, series: Int, run: RunRecord?) {
+    ) async throws -> (hub: HubConfig, series: Int, run: RunRecord) {
         let series = try DemoCalendar.seed(folder, today: today)
         let hub = HubConfig(id: HubID(slugOf: hubName), name: hubName, objectKind: .calendar)
         try store.saveHub(hub)
@@ -34,6 +34,10 @@ enum DemoCalendarHub {
             try provider.checkConnector(for: spoke)
             try store.saveSpoke(spoke)
         }
-        return (hub, series, nil)
+        let connectors = try ctx.connectors(for: hub) { spoke, error in
+            ctx.logger.warning("demo calendar spoke skipped", metadata: ["spoke": "\(spoke.id)", "error": "\(error)"])
+        }
+        let run = try await ctx.engine.sync(hub: hub.id, connectors: connectors) { _ in }
+        return (hub, series, run)
     }
 }

@@ -70,7 +70,7 @@ public final class WebDemo: Sendable {
     /// The company-directory hub made at start-up, and its first sync.
     public let companyHub: (hub: HubConfig, run: RunRecord)
     /// The calendar hub made at start-up: its series, and its first sync.
-    public let calendarHub: (hub: HubConfig, series: Int, run: RunRecord?)
+    public let calendarHub: (hub: HubConfig, series: Int, run: RunRecord)
     let tenant: DemoTenant
     let provider: ConnectorProvider
     let radicale: DemoRadicale?
@@ -171,7 +171,7 @@ public final class WebDemo: Sendable {
     private init(
         app: HubApp, directory: URL, database: String, admin: Login, forms: [SpokeKind: SpokeForm], exchange: EWSEmulator,
         google: PeopleEmulator, tenant: DemoTenant, companyHub: (hub: HubConfig, run: RunRecord),
-        calendarHub: (hub: HubConfig, series: Int, run: RunRecord?), provider: ConnectorProvider,
+        calendarHub: (hub: HubConfig, series: Int, run: RunRecord), provider: ConnectorProvider,
         radicale: DemoRadicale?, people: DemoPeople
     ) {
         self.app = app
@@ -298,7 +298,7 @@ extension WebDemo {
     /// The banner's calendar part: the hub made from the .ics folder and Radicale's calendar.
     func calendarLines() -> [String] {
         let (hub, series, run) = calendarHub
-        let written = run?.stats.values.reduce(0) { $0 + $1.pushedCreates } ?? 0
+        let written = run.stats.values.reduce(0) { $0 + $1.pushedCreates }
         var lines = [
             "  Calendar hub \"\(hub.name)\" is ready: \(series) series (a weekly meeting with a moved and a cancelled "
                 + "instance, holidays, a monthly review, a private appointment) from a folder of .ics files, "

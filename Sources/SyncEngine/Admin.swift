@@ -142,7 +142,7 @@ extension SyncEngine {
     func expect<Item: KindedItem>(_ kind: Item.Type, in hub: HubID) throws {
         let held = try objectKind(hub)
         guard held == Item.objectKind else {
-            throw EngineError("hub \(hub) holds \(held.rawValue), not \(Item.objectKind.rawValue)", kind: .invalid)
+            throw EngineError.wrongKind(hub, holds: held)
         }
     }
 

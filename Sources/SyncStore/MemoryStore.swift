@@ -173,12 +173,6 @@ public final class MemoryStore: SyncStore {
     }
 
     public func commit<Item: StoredItem>(hub: HubID, batch b: ItemWriteBatch<Item>) throws {
-        if !b.carriesItems, let kind = try self.hub(hub)?.objectKind, kind != Item.objectKind {
-            switch kind {
-            case .contacts: return try commit(hub: hub, batch: b.retyped(as: Contact.self))
-            case .calendar: return try commit(hub: hub, batch: b.retyped(as: Event.self))
-            }
-        }
         try state.withLock { hubs in
             guard hubs[hub] != nil else { throw StoreError(.notFound, "no hub \(hub)") }
             // Every check before anything changes: a failing batch changes nothing.

@@ -43,6 +43,13 @@ public struct ItemWriteBatch<Item: KindedItem>: Sendable {
 
     public init() {}
 
+    /// Whether the batch carries records of its item type (items, links, intents, journal
+    /// entries): only such a batch must match its hub's kind. One of states, runs, holds, spoke
+    /// configurations, removals and pruning is the same for every kind, so it commits to any hub.
+    public var carriesItems: Bool {
+        !(items.isEmpty && links.isEmpty && addedIntents.isEmpty && journal.isEmpty)
+    }
+
     public var isEmpty: Bool {
         items.isEmpty && links.isEmpty && removedLinks.isEmpty && addedIntents.isEmpty && removedIntents.isEmpty
             && journal.isEmpty && spokeStates.isEmpty && runs.isEmpty && holds.isEmpty && removedHolds.isEmpty

@@ -4,6 +4,7 @@ import Foundation
 import HubServer
 import Synchronization
 import SyncModel
+import SyncStore
 import Testing
 import TestSupport
 @testable import HubCLI
@@ -97,11 +98,23 @@ import TestSupport
 
     /// The calendar hub: the .ics folder holding the demo's series and Radicale's calendar.
     private func checkCalendar(_ demo: WebDemo) async throws {
-        let (hub, series, _) = demo.calendarHub
+        let (hub, series, run) = demo.calendarHub
         #expect(hub.objectKind == .calendar && series == 7)
-        let spokes = try demo.provider.context.store.spokes(hub: hub.id)
+        let store = demo.provider.context.store
+        let spokes = try store.spokes(hub: hub.id)
         #expect(spokes.map(\.kind) == (DemoRadicale.available() ? [.icsFolder, .caldav] : [.icsFolder]))
         #expect(spokes.first.map { demo.provider.describe($0)["path"] ?? "" }?.hasSuffix("team-calendar") == true)
+        // Synced once: every series in the hub and in each source (Radicale's calendar got them all).
+        #expect(run.status == .succeeded, "\(run.errors)")
+        #expect(try store.liveItems(Event.self, hub: hub.id).count == series)
+        for spoke in spokes {
+            #expect(try store.linkCount(hub: hub.id, spoke: spoke.id) == series, "\(spoke.name)")
+        }
+        if let caldav = spokes.first(where: { $0.kind == .caldav }) {
+            #expect(run.stats[caldav.id]?.pushedCreates == series)
+            let listed = try await listAllEvents(try demo.provider.calendarConnector(for: caldav))
+            #expect(Set(listed.map(\.item.uid)) == Set(DemoCalendar.events(today: DemoCalendarHub.today()).map(\.uid)))
+        }
     }
 
     private func checkForms(_ demo: WebDemo) async throws {

@@ -16,7 +16,7 @@ import Testing
     static let admin = "admin", adminPassword = "correct horse battery staple"
     static let shots = "calendar"
 
-    @Test(.disabled("until the engine syncs calendar hubs (its spoke options and sync refuse them)"), .timeLimit(.minutes(10)))
+    @Test(.timeLimit(.minutes(10)))
     func aCalendarHubFromTheWizardShowsItsUpcomingEventsAndTheirSources() async throws {
         try OutsideTools.require(BrowserTools.needed + [.radicale])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hubsync-webcal-\(UUID().uuidString.prefix(8))")
