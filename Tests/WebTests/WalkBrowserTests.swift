@@ -54,8 +54,18 @@ import Testing
         let kept = (saved["options"] as? [String: Any])?["fieldMappings"] as? [[String: String]]
         #expect(kept == mapping, "the mapping after Save: \(String(describing: kept))")
 
+        // A calendar hub with a folder of .ics files.
+        let calendar = try #require(try await api.send("POST", "api/hubs", ["name": "Team calendar", "objectKind": "calendar"]).0["id"] as? String)
+        let ics = fx.directory.appendingPathComponent("ics")
+        try await api.send("POST", "api/hubs/\(calendar)/spokes", ["name": "Calendar files", "kind": "ics-folder", "form": ["path": ics.path]])
+        out = try await fx.browser("calendar", ["--hub", calendar], script: "web_walk.py", shots: Self.shots)
+        #expect(out.contains("SUMMARY: calendar all checks passed"))
+        let calendarSpokes = try await api.send("GET", "api/hubs/\(calendar)").0["spokes"] as? [[String: Any]]
+        let window = (calendarSpokes?.first?["options"] as? [String: Any])?["calendar"] as? [String: Any]
+        #expect(window?["pastDays"] as? Int == 10 && window?["futureDays"] as? Int == 365, "the calendar's options after Save: \(String(describing: window))")
+
         let shots = screenshots(of: Self.shots)
-        for name in ["history-one-contact", "history-choose-390", "history-picked", "fr-sources", "fr-exchange-390", "options-mapping"] {
+        for name in ["history-one-contact", "history-choose-390", "history-picked", "fr-sources", "fr-exchange-390", "options-mapping", "calendar-sources"] {
             #expect(shots[name]?.isPNG == true, "screenshot \(name)")
         }
     }

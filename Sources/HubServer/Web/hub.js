@@ -101,7 +101,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
     title.textContent = hub.name;
     itemCount.textContent = String(hub.itemCount);
     facts.replaceChildren(
-      h('li', {}, itemCount, ' ', t('contacts in the hub')),
+      h('li', {}, itemCount, ' ', hub.objectKind === 'calendar' ? t('events in the hub') : t('contacts in the hub')),
       h('li', { id: 'hub-last-result' }, hub.sync.running ? h('span', { class: 'badge' }, t('Syncing…')) : runLabel(hub.lastRun),
         hub.lastRun?.finishedAt ? [' ', when(hub.lastRun.finishedAt)] : null),
       h('li', { id: 'hub-next-sync' }, nextSyncText(hub)));
@@ -213,10 +213,11 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
     content = [syncPanel, holdsBox, panel('overview-conflicts', t('Conflicts'), conflictsLink)];
   } else if (tab === 'sources') {
     const spokesBox = h('div');
-    const groups = groupsSection(path, () => refresh());
-    loaders.push(() => { spokesBox.replaceChildren(spokesTable()); }, () => groups.load());
+    // The mailboxes of a group are contact folders: a calendar hub has none to offer.
+    const groups = hub.objectKind === 'calendar' ? null : groupsSection(path, () => refresh());
+    loaders.push(() => { spokesBox.replaceChildren(spokesTable()); }, () => groups?.load());
     content = [panel('sources', t('Sources'), spokesBox,
-      h('p', {}, h('a', { class: 'button', href: `#/wizard/add/${encodeURIComponent(hubID)}` }, t('Add a source')))), groups.element];
+      h('p', {}, h('a', { class: 'button', href: `#/wizard/add/${encodeURIComponent(hubID)}` }, t('Add a source')))), groups?.element ?? null];
   } else if (tab === 'events') {
     const upcoming = upcomingSection(path, hub);
     loaders.push(upcoming.load);

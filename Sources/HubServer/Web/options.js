@@ -150,7 +150,9 @@ const settingValue = (key, value) => {
 export async function showSpokeOptions(view, hubID, spokeID) {
   const [spoke, kinds] = await Promise.all([get(hubPath(hubID, 'spokes', spokeID)), get('/api/spoke-kinds')]);
   const kind = kinds.find((k) => k.kind === spoke.kind);
-  const form = optionsForm(spoke.options, await mappableFields(kind));
+  // A calendar source has the calendar's options (window, private events): the contact form
+  // would show filters and mappings instead, and saving it would drop the calendar's.
+  const form = optionsForm(spoke.options, await mappableFields(kind), kind?.object ?? 'contacts');
   document.title = `${spoke.name} — HubSync`;
   const back = `#/hubs/${encodeURIComponent(hubID)}/sources`;
 
