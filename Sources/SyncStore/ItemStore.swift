@@ -71,30 +71,3 @@ extension StoreError {
         }
     }
 }
-
-
-extension ItemWriteBatch {
-    /// Whether the batch holds items of its type (items, links, intents, journal entries). A
-    /// batch without any (a run, a spoke's state or hold, removed links) is the same for every
-    /// kind, so any hub takes it: an admin saving a calendar source's options need not know
-    /// the hub's item type.
-    public var carriesItems: Bool {
-        !items.isEmpty || !links.isEmpty || !addedIntents.isEmpty || !journal.isEmpty
-    }
-
-    /// The same kind-neutral batch typed for another kind (only valid when `!carriesItems`).
-    public func retyped<Other: KindedItem>(as _: Other.Type) -> ItemWriteBatch<Other> {
-        precondition(!carriesItems, "a batch carrying items cannot change kind")
-        var o = ItemWriteBatch<Other>()
-        o.removedLinks = removedLinks
-        o.removedIntents = removedIntents
-        o.spokeStates = spokeStates
-        o.runs = runs
-        o.holds = holds
-        o.removedHolds = removedHolds
-        o.spokes = spokes
-        o.durable = durable
-        o.pruneBefore = pruneBefore
-        return o
-    }
-}
