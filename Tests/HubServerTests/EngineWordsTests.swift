@@ -112,6 +112,11 @@ struct EngineWordsTests {
         // The guard's refusal is thrown in the middle of a pass or an undo; its mapping is the same.
         expectWords(Answer(status: .conflict, headers: [:], body: Self.json(APIError(engine: EngineError(EngineError.holdWaiting, ["source": "a"])))),
                     .conflict, EngineError.holdWaiting, ["source": "a"], seen: seen)
+        // A hub asked for the other kind of item: the engine's own check, mapped the same way.
+        for (template, status) in [(EngineError.holdsEvents, HTTPResponse.Status.conflict), (EngineError.holdsContacts, .conflict)] {
+            let mapped = APIError(engine: EngineError(template, ["hub": "h"], kind: .conflict))
+            expectWords(Answer(status: mapped.status, headers: [:], body: Self.json(mapped)), status, template, ["hub": "h"], seen: seen)
+        }
         #expect(seen.templates == Set(EngineError.texts), "not provoked: \(Set(EngineError.texts).subtracting(seen.templates))")
     }
 
