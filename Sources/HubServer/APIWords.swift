@@ -31,6 +31,22 @@ enum APIWords {
     static let passwordShort = "the password needs at least {n} characters"
     static let passwordLong = "a password has at most 1024 bytes"
     static let undoEntryDeletes = "Undoing this change deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync."
+    /// Sign-in, setup, options and busy hubs.
+    static let adminExists = "an administrator exists already; sign in instead"
+    static let setupCode = "enter the setup code HubSync printed when it started"
+    static let wrongPassword = "wrong user name or password"
+    static let signInFirst = "sign in first"
+    static let reloadAndRetry = "reload the page and try again"
+    static let groupsNotOffered = "this server does not offer the mailboxes of a group"
+    static let noSignInKind = "{kind} sources do not sign in this way"
+    static let noAddress = "cannot tell this server's address; start it with --public-url"
+    static let everyAddress = "this server listens on every address: start it with --public-url to sign in with a provider"
+    static let mappingBothFields = "field mapping {source} → {hub}: name a source field and a hub field"
+    static let mappingOnce = "a source field can be mapped only once"
+    static let categoryLimit = "a category has at most 100 characters and no control or text-direction characters"
+    static let windowRange = "the window reaches 0 to 3660 days back and ahead"
+    static let adminChangeSaving = "an admin change to this hub is being saved; try again in a moment"
+    static let otherProcessSyncing = "another HubSync process is syncing this hub; try again when it is done"
 
     /// A hub's or a source's name refused: one template per noun, since French agrees with it.
     static func nameEmpty(_ what: String) -> String { "give the \(what) a name" }
@@ -41,7 +57,7 @@ enum APIWords {
     static let texts: [String] = [
         hubExists, sourceExists, guardPercent, schedule, kindUnavailable, noHub, noSource, tooLarge, busy, serverFailed,
         csrf, otherSite, formExpired, groupName, notEvents, onlyExchangeMoves, signInUnknown, undoRunDeletes, undoEntryDeletes,
-        tooManyFromAddress, tooManyForUser, passwordShort, passwordLong,
+        tooManyFromAddress, tooManyForUser, passwordShort, passwordLong, adminExists, setupCode, wrongPassword, signInFirst, reloadAndRetry, groupsNotOffered, noSignInKind, noAddress, everyAddress, mappingBothFields, mappingOnce, categoryLimit, windowRange, adminChangeSaving, otherProcessSyncing,
     ] + named.flatMap { [nameEmpty($0), nameLong($0), nameControls($0)] }
 
     /// `template` with each `{name}` replaced by its value: the English `error` of the answer.

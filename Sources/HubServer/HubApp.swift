@@ -173,7 +173,7 @@ public final class HubApp: Sendable {
         if let publicURL = settings.publicURL { return publicURL.absoluteString.trimmingSuffix("/") }
         let host = RequestPolicy.name(settings.host)
         guard !RequestPolicy.wildcards.contains(host) else {
-            throw APIError(.unprocessableContent, "this server listens on every address: start it with --public-url to sign in with a provider")
+            throw APIError(.unprocessableContent, words: APIWords.everyAddress)
         }
         let port = serving.withLock { $0.port } ?? settings.port
         return "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"

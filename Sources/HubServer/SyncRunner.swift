@@ -68,7 +68,7 @@ final class SyncRunner: Sendable {
         guard try store.hub(hub) != nil else { throw APIError.notFound("hub \(hub)") }
         let started = try state.withLock { all -> Bool in
             if all[hub]?.admin == true {
-                throw APIError(.conflict, "an admin change to this hub is being saved; try again in a moment")
+                throw APIError(.conflict, words: APIWords.adminChangeSaving)
             }
             guard all[hub] == nil else { return false }
             all[hub] = Running(startedAt: engine.clock())
@@ -78,7 +78,7 @@ final class SyncRunner: Sendable {
             let held: AnyObject
             do {
                 guard let h = try lock(hub) else {
-                    throw APIError(.locked, "another HubSync process is syncing this hub; try again when it is done")
+                    throw APIError(.locked, words: APIWords.otherProcessSyncing)
                 }
                 held = h
             } catch {
@@ -107,7 +107,7 @@ final class SyncRunner: Sendable {
         }
         defer { _ = state.withLock { $0.removeValue(forKey: hub) } }
         guard let held = try lock(hub) else {
-            throw APIError(.locked, "another HubSync process is syncing this hub; try again when it is done")
+            throw APIError(.locked, words: APIWords.otherProcessSyncing)
         }
         defer { withExtendedLifetime(held) {} }
         return try await body()

@@ -30,7 +30,7 @@ public struct WebContext: RequestContext {
 
     /// The session, or 401.
     func requireSession() throws -> Session {
-        guard let session else { throw APIError(.unauthorized, "sign in first") }
+        guard let session else { throw APIError(.unauthorized, words: APIWords.signInFirst) }
         return session
     }
 }

@@ -31,6 +31,37 @@ struct APIWordsTests {
         }
     }
 
+    /// Options and sign-in refusals an admin meets in the wizard and on a source's options page.
+    @Test func optionsAndSignInRefusalsCarryTheirTemplate() async throws {
+        let fx = Fixture()
+        try await fx.run { c in
+            let anonymous = try await c.call(.get, "/api/hubs")
+            #expect(anonymous.status == .unauthorized)
+            #expect(anonymous.object["text"] as? String == APIWords.signInFirst)
+
+            try await c.setUp()
+            _ = try await c.call(.post, "/api/hubs", json: ["name": "Team"])
+            let added = try await c.call(.post, "/api/hubs/team/spokes", json: [
+                "name": "Book A", "kind": "carddav", "form": ["password": "secret"], "folder": "a"])
+            #expect(added.status == .created)
+            let filter: [String: Any] = ["categories": [], "companies": [], "emailDomains": [],
+                                         "requireEmail": false, "requirePhone": false]
+            func options(_ extra: [String: Any]) -> [String: Any] {
+                ["options": ["twoWay": true, "filter": filter, "fieldMappings": []].merging(extra) { $1 }]
+            }
+            let mapping = try await c.call(.patch, "/api/hubs/team/spokes/book-a", json: options(
+                ["fieldMappings": [["spokeField": "", "hubField": "title"]]]))
+            #expect(mapping.status == .badRequest)
+            #expect(mapping.object["text"] as? String == APIWords.mappingBothFields)
+            #expect((mapping.object["values"] as? [String: String])?["hub"] == "title")
+
+            let category = try await c.call(.patch, "/api/hubs/team/spokes/book-a", json: options(
+                ["categorizeAs": String(repeating: "c", count: 101)]))
+            #expect(category.status == .badRequest)
+            #expect(category.object["text"] as? String == APIWords.categoryLimit)
+        }
+    }
+
     @Test func everyTemplateIsFilledOnlyWhereItSaysSo() {
         #expect(APIWords.fill("no source {id} in hub {hub}", ["id": "a", "hub": "b"]) == "no source a in hub b")
         #expect(APIWords.fill(APIWords.hubExists, [:]) == APIWords.hubExists)

@@ -94,17 +94,17 @@ struct OptionsDTO: Codable, Sendable, Hashable {
         let mappings = try fieldMappings.map { m -> FieldMapping in
             let hub = m.hubField.trimmingCharacters(in: .whitespaces)
             guard let field = SpokeFieldRef(parsing: m.spokeField), !hub.isEmpty else {
-                throw APIError(.badRequest, "field mapping \(m.spokeField) → \(m.hubField): name a source field and a hub field", field: "fieldMappings")
+                throw APIError(.badRequest, words: APIWords.mappingBothFields, ["source": m.spokeField, "hub": m.hubField], field: "fieldMappings")
             }
             return FieldMapping(spokeField: field, hubField: hub)
         }
         guard Set(mappings.map(\.spokeField)).count == mappings.count else {
-            throw APIError(.badRequest, "a source field can be mapped only once", field: "fieldMappings")
+            throw APIError(.badRequest, words: APIWords.mappingOnce, field: "fieldMappings")
         }
         let category = categorizeAs?.trimmingCharacters(in: .whitespaces)
         // Written into contacts everywhere: one plain line, like the names.
         if let category, DisplayText.hasControls(category) || category.count > 100 {
-            throw APIError(.badRequest, "a category has at most 100 characters and no control or text-direction characters", field: "categorizeAs")
+            throw APIError(.badRequest, words: APIWords.categoryLimit, field: "categorizeAs")
         }
         let clean = { (list: [String]) in list.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
         var f = filter
@@ -112,7 +112,7 @@ struct OptionsDTO: Codable, Sendable, Hashable {
         f.companies = clean(f.companies)
         f.emailDomains = clean(f.emailDomains).map { $0.hasPrefix("@") ? String($0.dropFirst()) : $0 }
         if let c = calendar, !(0...3660).contains(c.pastDays) || !(0...3660).contains(c.futureDays) {
-            throw APIError(.badRequest, "the window reaches 0 to 3660 days back and ahead", field: "calendar")
+            throw APIError(.badRequest, words: APIWords.windowRange, field: "calendar")
         }
         return SpokeOptions(
             twoWay: twoWay, categorizeAs: category?.isEmpty == false ? category : nil, filter: f, fieldMappings: mappings,

@@ -30,18 +30,18 @@ final class Accounts: Sendable {
     /// The first-run admin; fails once any account exists, or without the setup code (unless
     /// `trusted`: the composition root itself).
     func createFirst(user: String, password: String, token: String?, trusted: Bool = false) throws -> String {
-        guard needsSetup else { throw APIError(.conflict, "an administrator exists already; sign in instead") }
+        guard needsSetup else { throw APIError(.conflict, words: APIWords.adminExists) }
         if !trusted {
             let given = (token ?? "").trimmingCharacters(in: .whitespaces).lowercased()
             guard Token.equal(given, setupToken.withLock { $0 }) else {
-                throw APIError(.forbidden, "enter the setup code HubSync printed when it started", field: "setupToken")
+                throw APIError(.forbidden, words: APIWords.setupCode, field: "setupToken")
             }
         }
         let name = try Self.validName(user)
         try Self.checkStrength(password)
         let account = AdminAccount(name: name, passwordHash: Bcrypt.hash(password, cost: cost), createdAt: clock())
         guard try store.createFirstAccount(account) else {
-            throw APIError(.conflict, "an administrator exists already; sign in instead")
+            throw APIError(.conflict, words: APIWords.adminExists)
         }
         setupToken.withLock { $0 = Token.random() }
         return name
@@ -62,7 +62,7 @@ final class Accounts: Sendable {
         let ok = Bcrypt.verify(password, hash: account?.passwordHash ?? decoy) && account != nil
         guard ok else {
             throttle.withLock { $0.failed(user: key, peer: peer, now: clock()) }
-            throw APIError(.unauthorized, "wrong user name or password")
+            throw APIError(.unauthorized, words: APIWords.wrongPassword)
         }
         throttle.withLock { $0.succeeded(user: key, peer: peer, now: clock()) }
         return name

@@ -73,7 +73,7 @@ struct SessionMiddleware: RouterMiddleware {
         if path.hasPrefix("/api/") {
             let key = "\(request.method.rawValue) \(path)"
             if context.session == nil && !Self.open.contains(key) {
-                throw APIError(.unauthorized, "sign in first")
+                throw APIError(.unauthorized, words: APIWords.signInFirst)
             }
             if let session = context.session, !Self.isSafe(request.method) {
                 guard let token = request.headers[.csrfToken], Token.equal(token, session.csrf) else {

@@ -61,7 +61,7 @@ extension HubApp {
         router.post("/logout") { request, context in
             let form = try await self.form(request, context)
             if let session = context.session {
-                guard Token.equal(form.csrf ?? "", session.csrf) else { throw APIError(.forbidden, "reload the page and try again") }
+                guard Token.equal(form.csrf ?? "", session.csrf) else { throw APIError(.forbidden, words: APIWords.reloadAndRetry) }
                 self.sessions.remove(session.id)
             }
             var r = Pages.redirect("/login")

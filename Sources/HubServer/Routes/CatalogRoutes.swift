@@ -24,7 +24,7 @@ extension HubApp {
             let kind = try self.kind(context)
             let session = try context.requireSession()
             guard self.provider.kinds.first(where: { $0.kind == kind })?.signIn != nil else {
-                throw APIError(.badRequest, "\(kind.rawValue) sources do not sign in this way")
+                throw APIError(.badRequest, words: APIWords.noSignInKind, ["kind": kind.rawValue])
             }
             let redirect = try self.callbackURL(kind)
             // The id is the OAuth state: made first, so the URL can carry it.
@@ -81,7 +81,7 @@ extension HubApp {
         f.signedIn = nil
         if let id = form.signIn {
             guard let e = signIns.entry(id, session: session.id), e.status == .done else {
-                throw APIError(.unprocessableContent, "sign in first", field: "signIn")
+                throw APIError(.unprocessableContent, words: APIWords.signInFirst, field: "signIn")
             }
             f.signedIn = e.settings
         }
@@ -91,7 +91,7 @@ extension HubApp {
     /// From configuration only (`callbackBase`), never from the request.
     func callbackURL(_ kind: SpokeKind) throws -> URL {
         guard let url = URL(string: try callbackBase() + "/oauth/\(kind.rawValue)/callback") else {
-            throw APIError(.unprocessableContent, "cannot tell this server's address; start it with --public-url")
+            throw APIError(.unprocessableContent, words: APIWords.noAddress)
         }
         return url
     }

@@ -47,7 +47,7 @@ extension HubApp {
 
     private func groups() throws -> any GroupMailboxProvider {
         guard let g = provider as? any GroupMailboxProvider else {
-            throw APIError(.notFound, "this server does not offer the mailboxes of a group")
+            throw APIError(.notFound, words: APIWords.groupsNotOffered)
         }
         return g
     }
