@@ -123,15 +123,6 @@ extension SyncEngine {
         return try stored(hub: hub, batch.journal)
     }
 
-    /// Commits a batch that carries no items, links, intents or journal entries (spoke states,
-    /// holds, pruning) to a hub of either kind: the store takes a batch of the hub's kind only.
-    func commitKindless(hub: HubID, _ batch: WriteBatch) throws {
-        switch try objectKind(hub) {
-        case .contacts: try store.commit(hub: hub, batch: batch)
-        case .calendar: try store.commit(hub: hub, batch: batch.kindless(as: Event.self))
-        }
-    }
-
     /// The kind of item the hub holds.
     func objectKind(_ hub: HubID) throws -> ObjectKind {
         guard let config = try store.hub(hub) else { throw EngineError(EngineError.noHub, ["id": "\(hub)"], kind: .notFound) }
@@ -165,7 +156,7 @@ extension SyncEngine {
     public func prune(hub: HubID, before cutoff: Date) throws {
         var batch = WriteBatch()
         batch.pruneBefore = cutoff
-        try commitKindless(hub: hub, batch)
+        try store.commit(hub: hub, batch)
     }
 
     /// Saves a changed spoke. New sync options apply to every hub item, not only to those that
@@ -195,7 +186,7 @@ extension SyncEngine {
         var batch = WriteBatch()
         batch.spokeStates = [state]
         batch.holds = holds
-        try commitKindless(hub: spoke.hub, batch)
+        try store.commit(hub: spoke.hub, batch)
     }
 
     /// The admin confirms what a spoke's hold holds back: the held deletions are applied in the
@@ -251,7 +242,7 @@ extension SyncEngine {
         hold.decision = .rejected
         var batch = WriteBatch()
         batch.holds = [hold]
-        try commitKindless(hub: hub, batch)
+        try store.commit(hub: hub, batch)
     }
 
     /// The hub's own deletions to a spoke, approved: they go out at the next push (new versions
@@ -300,24 +291,5 @@ extension SyncEngine {
             throw EngineError(EngineError.noHeldDeletions, kind: .notFound)
         }
         return hold
-    }
-}
-
-extension ItemWriteBatch {
-    /// This batch's kind-neutral part (states, runs, holds, spokes, pruning) as a batch of
-    /// another kind; it must carry nothing of its own kind.
-    func kindless<Other>(as kind: Other.Type) -> ItemWriteBatch<Other> {
-        precondition(items.isEmpty && links.isEmpty && addedIntents.isEmpty && journal.isEmpty)
-        var b = ItemWriteBatch<Other>()
-        b.removedLinks = removedLinks
-        b.removedIntents = removedIntents
-        b.spokeStates = spokeStates
-        b.runs = runs
-        b.holds = holds
-        b.removedHolds = removedHolds
-        b.spokes = spokes
-        b.durable = durable
-        b.pruneBefore = pruneBefore
-        return b
     }
 }
