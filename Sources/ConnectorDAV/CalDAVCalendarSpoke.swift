@@ -31,7 +31,7 @@ public struct CalDAVCalendarSpoke: ItemConnector {
     public func write(_ ops: [ItemWriteOp<Event>]) async throws -> [WriteOutcome] {
         try await client.write(ops.map { op in
             switch op {
-            case .create(let e, _): .create(e)
+            case .create(let e, let marker): .create(e, marker)
             case .update(let id, let v, let e): .update(id, v, e)
             case .delete(let id, let v): .delete(id, v)
             }
@@ -42,11 +42,13 @@ public struct CalDAVCalendarSpoke: ItemConnector {
         try await client.fetch(id).map(Self.remote)
     }
 
-    /// Creates are named after the UID and made with If-None-Match: a retried one lands on its
-    /// own resource by itself (see `CalDAVCalendar.apply`), so there is nothing to look up.
-    public func find(marker: CreateMarker) async throws -> Remote<Event>? { nil }
+    /// Creates are named after the UID and carry the marker (`ICalMarker`), which the server is
+    /// asked for.
+    public func find(marker: CreateMarker) async throws -> Remote<Event>? {
+        try await client.find(marker: marker).map(Self.remote)
+    }
 
     static func remote(_ o: CalendarObject) -> Remote<Event> {
-        Remote(id: o.id, version: o.version, item: o.event)
+        Remote(id: o.id, version: o.version, item: o.event, marker: o.marker)
     }
 }

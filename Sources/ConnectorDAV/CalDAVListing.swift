@@ -6,16 +6,17 @@ import SyncModel
 
 extension CalDAVCalendar {
     func list(since cursor: SpokeCursor?, known: KnownVersions) async throws -> Listing {
-        switch cursor.flatMap(DAVCursor.init) {
+        let last = CalendarCursor(cursor)
+        switch last.token {
         case .sync(let token)?:
             // Straight to the report: a quiet calendar costs this one request.
             if let l = try await dav.syncListing(token: token, known: known, bodies: true) { return l }
             logger.notice("sync token refused by the server: listing by calendar-query", metadata: ["collection": "\(paths.collection)"])
-            return try await queryListing(known)
+            return try await queryListing(known, window: last.window)
         case .ctag(let tag)?:
             let c = try await describe(props: DAVBody.tokenProps)
             if c.ctag == tag { return Listing(mode: .incremental, cursor: cursor) }
-            return try await queryListing(known, c)
+            return try await queryListing(known, c, window: last.window)
         case nil:
             let c = try await describe(props: DAVBody.calendarListingProps)
             // With none of the events held (a first sync), they come with the report itself.
@@ -26,8 +27,13 @@ extension CalDAVCalendar {
 
     /// The fallback: the events' ETags by calendar-query (RFC 4791 §7.8), within the window when
     /// one is set. The token (or ctag) is read first, so a change made meanwhile shows next time.
-    /// A windowed listing is not a full one: an event outside it is not there, not deleted.
-    private func queryListing(_ known: KnownVersions, _ described: CalendarCollection? = nil) async throws -> Listing {
+    /// A windowed listing is not a full one: an event outside it is not there, not deleted. But
+    /// it is complete for the window: what the last one held (`window`, from the cursor) and
+    /// this one lacks is asked for, and is deleted when the server has it no more; one still
+    /// there left the window (or moved out of it), and is listed as any other.
+    private func queryListing(
+        _ known: KnownVersions, _ described: CalendarCollection? = nil, window last: [String] = []
+    ) async throws -> Listing {
         let c: CalendarCollection
         if let described { c = described } else { c = try await describe(props: DAVBody.tokenProps) }
         let range = settings.window?.range(now: settings.now())
@@ -39,7 +45,21 @@ extension CalDAVCalendar {
             listed.append((paths.id(resp.href), etag))
         }
         let token = c.supportsSync ? c.syncToken.map(DAVCursor.sync) : nil
-        var l = Listing(mode: range == nil ? .full : .incremental, cursor: (token ?? c.ctag.map(DAVCursor.ctag))?.cursor)
+        let names = range == nil ? [] : listed.map { String($0.0.rawValue.dropFirst(paths.collection.count)) }
+        var l = Listing(mode: range == nil ? .full : .incremental,
+                        cursor: CalendarCursor(token: token ?? c.ctag.map(DAVCursor.ctag), window: names).cursor)
+        if range != nil {
+            let now = Set(names)
+            let missing = last.filter { !now.contains($0) && !$0.contains("/") }.map { RemoteID(paths.collection + $0) }
+            for chunk in missing.chunked(max(settings.multigetBatch, 1)) {
+                let raw = try await dav.multiget(Array(chunk))
+                l.deleted += raw.gone
+                for b in raw.bodies {
+                    if let etag = b.etag { l.inline[b.id] = (b.text, etag) }
+                    listed.append((b.id, b.etag ?? ""))
+                }
+            }
+        }
         try await l.sort(listed, known: known)
         return l
     }
@@ -47,10 +67,10 @@ extension CalDAVCalendar {
     /// One write; the server's refusal of this object is an item error, not the batch's.
     func apply(_ op: EventWrite, current: RawFetched, now: Date) async throws -> WriteOutcome {
         switch op {
-        case .create(let event):
+        case .create(let event, let marker):
             let id = resource(uid: event.uid)
             let r = try await session.put(
-                paths.url(id), CalendarMapping.body(event, over: nil, now: now), type: DAVFlavor.calendar.contentType,
+                paths.url(id), CalendarMapping.body(event, over: nil, marker: marker, now: now), type: DAVFlavor.calendar.contentType,
                 condition: ("If-None-Match", "*"))
             switch r.status {
             case 200..<300: return .created(id, r.header("ETag").map { RemoteVersion($0) })

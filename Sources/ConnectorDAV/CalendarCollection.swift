@@ -1,6 +1,7 @@
 import Foundation
 import ConnectorHTTP
 import ConnectorKit
+import PIMFormats
 
 /// A calendar found on a server, to pick from.
 public struct CalendarCollection: Hashable, Sendable {
@@ -47,6 +48,17 @@ extension DAVBody {
     ])
     /// After a refused token: a new token (or ctag) to go on from, read before the listing.
     static let tokenProps = propfind(["d:resourcetype", "d:supported-report-set", "d:sync-token", "cs:getctag"])
+
+    /// RFC 4791 §9.7.2: the events whose marker property holds `marker`.
+    static func markerQuery(_ marker: String) -> Data {
+        Data(
+            """
+            \(head)<cal:calendar-query \(namespaces)><d:prop><d:getetag/></d:prop><cal:filter>\
+            <cal:comp-filter name="VCALENDAR"><cal:comp-filter name="VEVENT">\
+            <cal:prop-filter name="\(ICalMarker.property)"><cal:text-match collation="i;octet">\(escape(marker))</cal:text-match>\
+            </cal:prop-filter></cal:comp-filter></cal:comp-filter></cal:filter></cal:calendar-query>
+            """.utf8)
+    }
 
     /// RFC 4791 §7.8: the events' ETags, within `range` when given (UTC, `20261207T000000Z`).
     static func calendarQuery(range: (start: String, end: String)?) -> Data {

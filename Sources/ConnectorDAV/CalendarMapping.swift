@@ -33,6 +33,8 @@ public struct CalendarObject: Hashable, Sendable {
     /// The ETag.
     public var version: RemoteVersion?
     public var event: Event
+    /// The hub's mark, on a series the hub created (`ICalMarker`); not part of `event`.
+    public var marker: CreateMarker?
     var calendar: ICalendar
 
     public init(id: RemoteID, version: RemoteVersion?, event: Event) {
@@ -42,7 +44,8 @@ public struct CalendarObject: Hashable, Sendable {
 
     init(id: RemoteID, version: RemoteVersion?, calendar: ICalendar) {
         (self.id, self.version, self.calendar) = (id, version, calendar)
-        event = calendar.events[0]
+        let (e, m) = ICalMarker.split(calendar.events[0])
+        (event, marker) = (e, m.flatMap(CreateMarker.init(parsing:)))
     }
 }
 
@@ -80,9 +83,10 @@ enum CalendarMapping {
     /// The object to PUT: the series in the object as it was (its calendar properties, custom
     /// zones and other components kept), or alone in a new one; no METHOD, and nobody invited or
     /// told (`ICalOutbound`: SCHEDULE-AGENT=CLIENT, PROTOCOLS §3.5).
-    static func body(_ event: Event, over old: ICalendar?, now: Date) -> Data {
+    /// A create carries the hub's `marker`; an update keeps the one the object had.
+    static func body(_ event: Event, over old: ICalendar?, marker: CreateMarker? = nil, now: Date) -> Data {
         var cal = old ?? ICalendar()
-        cal.events = [event]
+        cal.events = [ICalMarker.writing(event, over: old?.events.first, marker: marker?.description)]
         cal.problems = []
         let stamp = CivilDateTime(secondsSinceEpoch: Int(now.timeIntervalSince1970))
         return Data(ICalWriter.write(ICalOutbound.prepare(cal), stampIfMissing: stamp).utf8)

@@ -85,8 +85,36 @@ public struct ICSFolderSpoke: ItemConnector {
         }
     }
 
-    /// Creates are named after the UID, so a retried one finds its file by itself (see `apply`).
-    public func find(marker: CreateMarker) async throws -> Remote<Event>? { nil }
+    /// Creates are named after the UID and carry the marker (`ICalMarker`): the files that hold
+    /// the marker's text are read, and the one whose series carries it is the create's.
+    public func find(marker: CreateMarker) async throws -> Remote<Event>? {
+        let text = Data(marker.description.utf8)
+        for name in try files.listing() {
+            // Unfolded first: a long marker line is folded, which splits its text.
+            guard case .data(let d) = files.contents(name), Self.unfolded(d).range(of: text) != nil,
+                  case .file(let data, let cal?, _) = read(RemoteID(name)) else { continue }
+            let r = item(RemoteID(name), data, cal)
+            if r.marker == marker { return r }
+        }
+        return nil
+    }
+
+    /// The bytes with line folds (CRLF or LF, then a space or tab) taken out.
+    static func unfolded(_ d: Data) -> Data {
+        let b = [UInt8](d)
+        var out = Data(capacity: b.count)
+        var i = 0
+        while i < b.count {
+            let fold = b[i] == 0x0D && i + 1 < b.count && b[i + 1] == 0x0A ? 2 : b[i] == 0x0A ? 1 : 0
+            if fold > 0, i + fold < b.count, b[i + fold] == 0x20 || b[i + fold] == 0x09 {
+                i += fold + 1
+            } else {
+                out.append(b[i])
+                i += 1
+            }
+        }
+        return out
+    }
 
     // MARK: -
 
@@ -126,14 +154,16 @@ public struct ICSFolderSpoke: ItemConnector {
     }
 
     private func item(_ id: RemoteID, _ data: Data, _ cal: ICalendar) -> Remote<Event> {
-        Remote(id: id, version: FolderDirectory.version(of: data), item: cal.events[0], modifiedAt: files.modified(id.rawValue))
+        let (event, marker) = ICalMarker.split(cal.events[0])
+        return Remote(id: id, version: FolderDirectory.version(of: data), item: event, modifiedAt: files.modified(id.rawValue),
+                      marker: marker.flatMap(CreateMarker.init(parsing:)))
     }
 
     private func apply(_ op: ItemWriteOp<Event>) throws -> WriteOutcome {
         switch op {
-        case .create(let event, _):
+        case .create(let event, let marker):
             let id = RemoteID(Self.fileName(uid: event.uid))
-            let data = body(event, over: nil)
+            let data = body(event, over: nil, marker: marker)
             switch read(id) {
             case .missing: break
             // Written by an earlier try whose answer was lost: done. Another file of this UID:
@@ -170,9 +200,10 @@ public struct ICSFolderSpoke: ItemConnector {
     /// The series in the file as it was (its calendar properties, custom zones and other
     /// components kept), or alone in a new one; no METHOD and nobody scheduled (`ICalOutbound`):
     /// a file imported elsewhere must not turn into invitations.
-    private func body(_ event: Event, over old: ICalendar?) -> Data {
+    /// A create carries the hub's `marker`; an update keeps the one the file had.
+    private func body(_ event: Event, over old: ICalendar?, marker: CreateMarker? = nil) -> Data {
         var cal = old ?? ICalendar()
-        cal.events = [event]
+        cal.events = [ICalMarker.writing(event, over: old?.events.first, marker: marker?.description)]
         cal.problems = []
         let stamp = CivilDateTime(secondsSinceEpoch: Int(now().timeIntervalSince1970))
         return Data(ICalWriter.write(ICalOutbound.prepare(cal), stampIfMissing: stamp).utf8)

@@ -136,9 +136,14 @@ struct HoldsGroup: AsyncParsableCommand {
             for hold in holds {
                 Console.line("spoke \(hold.spoke): \(hold.items.count) deletions held since \(timestamp(hold.detectedAt))")
                 Console.line("  \(hold.reason)")
-                let items = try ctx.store.items(hub: h.id, ids: Array(hold.items.prefix(10)))
-                for id in hold.items.prefix(10) {
-                    Console.line("  - \(items[id]?.contact.formattedName ?? "?")  [item \(id)]")
+                let ids = Array(hold.items.prefix(10))
+                // Read as the hub's kind (the store refuses a calendar hub's items as contacts).
+                let names: [ItemID: String] = switch h.objectKind {
+                case .contacts: try ctx.store.items(Contact.self, hub: h.id, ids: ids).mapValues(\.item.formattedName)
+                case .calendar: try ctx.store.items(Event.self, hub: h.id, ids: ids).mapValues { $0.item.master?.summary ?? "" }
+                }
+                for id in ids {
+                    Console.line("  - \(names[id] ?? "?")  [item \(id)]")
                 }
                 if hold.items.count > 10 { Console.line("  … and \(hold.items.count - 10) more") }
             }

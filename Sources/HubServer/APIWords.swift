@@ -25,17 +25,23 @@ enum APIWords {
     /// Asked before an undo deletes what it added everywhere (a plural entry in the catalogs: the
     /// English `error` says "the contact" for one).
     static let undoRunDeletes = "Undoing this sync deletes {n} contacts it added: from the hub now, and from every source that gets hub changes at the next sync."
+    /// The sign-in and first-run pages' refusals; {wait} is "8 s" or "5 min", the same in both languages.
+    static let tooManyFromAddress = "too many failed sign-ins from this address; try again in {wait}"
+    static let tooManyForUser = "this user name had failed sign-ins; wait {wait} and try again"
+    static let passwordShort = "the password needs at least {n} characters"
+    static let passwordLong = "a password has at most 1024 bytes"
     static let undoEntryDeletes = "Undoing this change deletes the contact it added: from the hub now, and from every source that gets hub changes at the next sync."
 
     /// A hub's or a source's name refused: one template per noun, since French agrees with it.
     static func nameEmpty(_ what: String) -> String { "give the \(what) a name" }
     static func nameLong(_ what: String) -> String { "a \(what) name has at most {limit} characters (this one has {count})" }
     static func nameControls(_ what: String) -> String { "a \(what) name cannot contain control or text-direction characters" }
-    static let named = ["hub", "source"]
+    static let named = ["hub", "source", "user"]
 
     static let texts: [String] = [
         hubExists, sourceExists, guardPercent, schedule, kindUnavailable, noHub, noSource, tooLarge, busy, serverFailed,
         csrf, otherSite, formExpired, groupName, notEvents, onlyExchangeMoves, signInUnknown, undoRunDeletes, undoEntryDeletes,
+        tooManyFromAddress, tooManyForUser, passwordShort, passwordLong,
     ] + named.flatMap { [nameEmpty($0), nameLong($0), nameControls($0)] }
 
     /// `template` with each `{name}` replaced by its value: the English `error` of the answer.
@@ -45,6 +51,13 @@ enum APIWords {
 }
 
 extension APIError {
+    /// This refusal with a Retry-After.
+    func retrying(after seconds: Int) -> APIError {
+        var e = self
+        e.retryAfter = seconds
+        return e
+    }
+
     /// A refusal in words the page translates: `words` is one of `APIWords`' templates.
     init(_ status: HTTPResponse.Status, words: String, _ values: [String: String] = [:], field: String? = nil) {
         self.init(status, APIWords.fill(words, values), field: field)

@@ -142,7 +142,7 @@ extension SyncEngine {
     func expect<Item: KindedItem>(_ kind: Item.Type, in hub: HubID) throws {
         let held = try objectKind(hub)
         guard held == Item.objectKind else {
-            throw EngineError("hub \(hub) holds \(held.rawValue), not \(Item.objectKind.rawValue)", kind: .invalid)
+            throw EngineError.wrongKind(hub, holds: held)
         }
     }
 
@@ -174,10 +174,8 @@ extension SyncEngine {
         let before = try store.spokes(hub: spoke.hub).first { $0.id == spoke.id }
         // A filter taking many items out of the spoke is held for an admin, like a mass deletion.
         var holds: [DeletionHold] = []
-        // (Contact hubs only until the engine is generic over the item: the store refuses to read
-        // a calendar hub's items as contacts, where it used to answer none.)
         if let before, before.options.filter != spoke.options.filter, spoke.options.twoWay,
-            let hub = try store.hub(spoke.hub), hub.objectKind == .contacts
+            let hub = try store.hub(spoke.hub)
         {
             let leaving = switch hub.objectKind {
             case .contacts: try leavingFilter(Contact.self, spoke)

@@ -42,13 +42,3 @@ extension SyncEngine {
         return try restore(hub: hub, to: [entry.item: target])
     }
 }
-
-extension ObjectKind {
-    /// One item of this kind, in an admin's words.
-    var itemNoun: String {
-        switch self {
-        case .contacts: "contact"
-        case .calendar: "event"
-        }
-    }
-}

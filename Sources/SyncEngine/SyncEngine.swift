@@ -100,9 +100,7 @@ public struct SyncEngine: Sendable {
         case (.calendar, .calendar(let c)):
             return try await pass(hub, c, unavailable: unavailable, progress: progress)
         case (.contacts, .calendar), (.calendar, .contacts):
-            throw EngineError(
-                "hub \(hubID) holds \(hub.objectKind.rawValue), and its connectors were made for \(connectors.objectKind.rawValue)",
-                kind: .invalid)
+            throw EngineError.wrongKind(hubID, holds: hub.objectKind)
         }
     }
 

@@ -29,11 +29,16 @@ extension EventFields {
         }
     }
 
-    /// What the end means: the time this block ends at, in its start's zone.
+    /// What the end means: the time this block ends at, in its start's zone. With no end at all,
+    /// RFC 5545's (§3.6.1): a day for an all-day event, else the start itself.
     public var endTime: EventTime? {
+        guard let end else {
+            if case .date(let d) = start { return .date(d.adding(days: 1)) }
+            return start
+        }
         // Written in the start's own zone: itself, with no zone to look up (the hash's common case).
-        if case .time(let t)? = end, t.zone == start.zone { return t }
-        return end(at: start, ZoneResolver())
+        if case .time(let t) = end, t.zone == start.zone { return t }
+        return self.end(at: start, ZoneResolver())
     }
 
     static func retime(_ like: EventTime, _ w: CivilDateTime) -> EventTime {
@@ -45,14 +50,15 @@ extension EventFields {
 }
 
 /// An end as the merge compares it: by what it means (`EventFields.endTime`), carrying the form
-/// a source wrote, so DTEND on one side and the same DURATION on the other is no change.
+/// a source wrote, so DTEND on one side and the same DURATION (or no end, where that means the
+/// same) on the other is no change.
 struct WrittenEnd: Equatable, Sendable {
     var end: EventEnd?
     var time: EventTime?
 
     init(_ f: EventFields?) { (end, time) = (f?.end, f?.endTime) }
 
-    static func == (a: Self, b: Self) -> Bool { a.time == b.time && (a.end == nil) == (b.end == nil) }
+    static func == (a: Self, b: Self) -> Bool { a.time == b.time }
 }
 
 extension Event {
@@ -62,7 +68,7 @@ extension Event {
     public func endsWritten(as other: Event) -> Event {
         var out = self
         func kept(_ mine: EventFields, _ theirs: EventFields?) -> EventFields {
-            guard let theirs, theirs.end != mine.end, theirs.end != nil, mine.end != nil else { return mine }
+            guard let theirs, theirs.end != mine.end else { return mine }
             var f = mine
             f.end = theirs.end
             return f.endTime == mine.endTime ? f : mine

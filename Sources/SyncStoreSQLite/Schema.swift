@@ -7,7 +7,9 @@ import GRDB
 /// - every table is keyed by `hub_id` first, so one hub's rows form a contiguous key range and a hub
 ///   can later be moved to its own database (sharding) without changing queries;
 /// - dates are REAL seconds since the reference date (2001), which round-trips a `Date` exactly;
-/// - contacts are `ContactCodec` BLOBs, small config/stat structs JSON TEXT;
+/// - items (and link bases, intents, journal values) are their kind's `StoredItem` BLOBs
+///   (`ContactCodec` for contacts, in the `contact` column whatever the kind; `items.kind` says
+///   which), small config/stat structs JSON TEXT;
 /// - child tables reference `hubs` with ON DELETE CASCADE as a safety net; `deleteHub` also
 ///   deletes explicitly, so correctness never depends on the foreign_keys pragma.
 enum Schema {

@@ -64,6 +64,23 @@ import TestSupport
         }
     }
 
+    /// A long marker is folded in the file; it is still found, and only in the file that holds it.
+    @Test func aFoldedMarkerIsFound() async throws {
+        let dir = try Self.folder()
+        let spoke = ICSFolderSpoke(directory: dir)
+        let long = CreateMarker(hub: HubID("hub-0123456789abcdef-0123456789abcdef"), item: ItemID("item-0123456789abcdef-0123456789abcdef"))
+        _ = try await spoke.write([
+            .create(EventConformance.single("folded-1", "Folded"), long),
+            .create(EventConformance.single("other-1", "Other"), CreateMarker(hub: HubID("h"), item: ItemID("2"))),
+        ])
+        let text = try String(contentsOf: dir.appendingPathComponent("folded-1.ics"), encoding: .utf8)
+        #expect(text.contains("X-HUBSYNC-MARKER:") && !text.contains(long.description))  // folded
+        let found = try await spoke.find(marker: long)
+        #expect(found?.id.rawValue == "folded-1.ics")
+        #expect(found?.marker == long)
+        #expect(found?.item.master?.extra.isEmpty == true)
+    }
+
     @Test func anUnreadableOrHostileFileIsReportedAndNeverADeletion() async throws {
         let dir = try Self.folder()
         let spoke = ICSFolderSpoke(directory: dir, limits: { var l = ICalLimits(); l.maxBytes = 4096; return l }())

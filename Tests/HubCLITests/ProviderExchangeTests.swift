@@ -122,7 +122,6 @@ import TestSupport
     @Test func kindsOfferedToTheWizard() throws {
         let cli = try CLI()
         let kinds = try cli.provider().kinds
-        // The contact kinds, then a calendar hub's (the wizard shows each hub the kinds of its object).
         #expect(kinds.map(\.kind) == [.ews, .graph, .directory, .google, .carddav, .folder, .caldav, .icsFolder])
         // Microsoft 365: app-only without a server app registration; no "Sign in with Microsoft".
         let m365 = try #require(kinds.first { $0.kind == .graph })

@@ -96,6 +96,12 @@ struct EngineWordsTests {
             expectWords(try await answer {
                 _ = try engine.switchConnector(hub: "h", ConnectorSwitch(spoke: moved, translated: [:], asked: []))
             }, .unprocessableContent, EngineError.switchKeepsPlace, [:], seen: seen)
+            // Asking a hub for the other kind of item than it holds (a caller's mistake).
+            expectWords(try await answer { _ = try engine.restore(Event.self, hub: "h", entry: 1) }, .unprocessableContent,
+                        EngineError.holdsContacts, ["hub": "h"], seen: seen)
+            try fx.store.saveHub(HubConfig(id: "cal", name: "Cal", objectKind: .calendar))
+            expectWords(try await answer { _ = try await engine.sync(hub: "cal", connectors: [:]) }, .unprocessableContent,
+                        EngineError.holdsEvents, ["hub": "cal"], seen: seen)
             var held = WriteBatch()
             held.holds = [DeletionHold(spoke: spokeA.id, detectedAt: fx.clock.now, items: ["x"], reason: "test")]
             try fx.store.commit(hub: "h", held)

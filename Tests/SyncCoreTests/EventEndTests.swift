@@ -25,6 +25,10 @@ import TestSupport
         let day = EventTime.date(CivilDate(2026, 3, 2))
         #expect(Self.event(.time(.date(CivilDate(2026, 3, 3))), start: day).contentHash
             == Self.event(.duration(EventDuration(days: 1)), start: day).contentHash)
+        // No end at all: a day for an all-day event, none for a timed one (RFC 5545 §3.6.1).
+        #expect(Self.event(nil, start: day).contentHash == Self.event(.time(.date(CivilDate(2026, 3, 3))), start: day).contentHash)
+        #expect(Self.event(nil).contentHash == Self.event(.duration(EventDuration())).contentHash)
+        #expect(Self.event(nil).contentHash == Self.event(.time(Self.at9)).contentHash)
         // A different end is a different event.
         #expect(Self.event(.duration(EventDuration(hours: 2))).contentHash != Self.dtend.contentHash)
         #expect(Self.event(nil).contentHash != Self.dtend.contentHash)
@@ -82,5 +86,10 @@ import TestSupport
         var later = hub
         later.master!.start = EventFixtures.at(2026, 3, 2, 9, 30)
         #expect(later.endsWritten(as: spoke).master?.end == hub.master?.end)
+        // A source that writes no end on an all-day event keeps writing none.
+        let day = EventTime.date(CivilDate(2026, 3, 2))
+        let bare = Self.event(nil, start: day), dated = Self.event(.time(.date(CivilDate(2026, 3, 3))), start: day)
+        #expect(dated.endsWritten(as: bare).master?.end == nil)
+        #expect(ThreeWayMerge.merge(base: bare, hub: dated, spoke: bare, winner: .spoke).conflicts.isEmpty)
     }
 }

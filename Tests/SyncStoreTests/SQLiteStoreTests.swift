@@ -179,4 +179,22 @@ struct SQLiteStoreTests {
         #expect(try s.writer.read { try String.fetchOne($0, sql: "SELECT kind FROM items WHERE hub_id = ?", arguments: [hubB.rawValue]) } == "calendar")
         #expect(try s.items(Event.self, hub: hubB, ids: ["e1"])["e1"]?.item == Event.full)
     }
+
+    /// A batch encodes an item once: a link base or journal value equal to the item's content
+    /// reuses its bytes (the same storage, not an equal copy), for either kind.
+    @Test func theBatchReusesAnItemsBytes() {
+        func reuses<I: SampleItem>(_: I.Type) {
+            let k = Kit<I>()
+            var memo = BlobMemo<I>(items: [])
+            let blob = memo.item(k.item("i1", v: 1, I.full))
+            let again = memo.blob(I.full, of: "i1")
+            #expect(again == blob)
+            #expect(blob.withUnsafeBytes { $0.baseAddress } == again.withUnsafeBytes { $0.baseAddress })
+            let other = memo.blob(k.sample("x"), of: "i1")
+            #expect(other == Data(I.storeEncode(k.sample("x"))))
+            #expect(memo.blob(I.full, of: "i2").withUnsafeBytes { $0.baseAddress } != blob.withUnsafeBytes { $0.baseAddress })
+        }
+        reuses(Contact.self)
+        reuses(Event.self)
+    }
 }

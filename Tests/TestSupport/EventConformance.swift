@@ -84,6 +84,11 @@ public enum EventConformance {
         #expect(all.first?.version == version)
         #expect(all.first.map { plain($0.item) } == plain(event))
         #expect(try await c.fetch(id).map { plain($0.item) } == plain(event))
+        // The hub's marker is the source's, not the series': found by it after a crash mid-create.
+        #expect(all.first?.marker == marker)
+        #expect(try await c.find(marker: marker)?.id == id)
+        #expect(try await c.find(marker: marker).map { plain($0.item) } == plain(event))
+        #expect(try await c.find(marker: CreateMarker(hub: HubID("h"), item: ItemID("other"))) == nil)
         // A create retried after its answer was lost lands on the same item, not a second one.
         let again = try await c.write([.create(event, marker)])
         guard case .created(let id2, _)? = again.first else { Issue.record("\(again)"); return }
@@ -103,6 +108,8 @@ public enum EventConformance {
         guard case .updated(let v2) = out.first else { Issue.record("\(out)"); return }
         #expect(v2 != v1)
         #expect(try await c.fetch(id).map { plain($0.item) } == plain(edited))
+        // An update keeps the marker (what the hub did not write).
+        #expect(try await c.find(marker: marker)?.id == id)
         // The old version is stale now: both writes are refused, and nothing changes.
         #expect(try await c.write([.update(id, v1, event)]) == [.conflict])
         #expect(try await c.write([.delete(id, v1)]) == [.conflict])

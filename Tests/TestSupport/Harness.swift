@@ -24,11 +24,32 @@ public final class Counter: Sendable {
     public func next() -> String { n.withLock { $0 += 1; return "\(prefix)\($0)" } }
 }
 
-/// A hub with memory spokes on a store, and the engine to sync it.
-public struct Harness: Sendable {
+/// An item type the harness can hold: kept by memory spokes, and handed to the engine as
+/// connectors of its hub's kind.
+public protocol HarnessItem: MemoryStorable {
+    static func hubConnectors(_ connectors: [SpokeID: any ItemConnector<Self>]) -> HubConnectors
+}
+
+extension Contact: HarnessItem {
+    public static func hubConnectors(_ connectors: [SpokeID: any ItemConnector<Contact>]) -> HubConnectors {
+        .contacts(connectors)
+    }
+}
+
+extension Event: HarnessItem {
+    public static func hubConnectors(_ connectors: [SpokeID: any ItemConnector<Event>]) -> HubConnectors {
+        .calendar(connectors)
+    }
+}
+
+/// A hub of contacts with memory spokes (the contact spelling).
+public typealias Harness = ItemHarness<Contact>
+
+/// A hub with memory spokes on a store, and the engine to sync it; the hub holds `Item`'s kind.
+public struct ItemHarness<Item: HarnessItem>: Sendable {
     public let store: any SyncStore
     public let hub: HubID
-    public let spokes: [MemorySpoke]
+    public let spokes: [MemoryItemSpoke<Item>]
     public let configs: [SpokeConfig]
     public let clock: TestClock
     public let engine: SyncEngine
@@ -36,16 +57,16 @@ public struct Harness: Sendable {
     public init(
         store: any SyncStore = MemoryStore(), spokeOptions: [SpokeOptions] = [.init(), .init()],
         deletionGuard: DeletionGuard = .init(), batchSize: Int = 500,
-        makeSpoke: (Int, TestClock) -> MemorySpoke = { i, clock in
-            MemorySpoke(name: "s\(i)", pageSize: 7, maxBatch: 5, clock: clock.closure)
+        makeSpoke: (Int, TestClock) -> MemoryItemSpoke<Item> = { i, clock in
+            MemoryItemSpoke(name: "s\(i)", pageSize: 7, maxBatch: 5, clock: clock.closure)
         }
     ) throws {
         self.store = store
         let clock = TestClock()
         self.clock = clock
         hub = HubID("h1")
-        try store.saveHub(HubConfig(id: hub, name: "Test hub", deletionGuard: deletionGuard))
-        var spokes: [MemorySpoke] = []
+        try store.saveHub(HubConfig(id: hub, name: "Test hub", deletionGuard: deletionGuard, objectKind: Item.objectKind))
+        var spokes: [MemoryItemSpoke<Item>] = []
         var configs: [SpokeConfig] = []
         for (i, options) in spokeOptions.enumerated() {
             let spoke = makeSpoke(i, clock)
@@ -64,23 +85,31 @@ public struct Harness: Sendable {
     }
 
     /// Silent, unless HUBSYNC_TRACE is set: then every plan and write goes to stderr.
-    static let logger: Logger = {
-        guard ProcessInfo.processInfo.environment["HUBSYNC_TRACE"] != nil else {
-            return Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
-        }
-        var l = Logger(label: "test", factory: { StreamLogHandler.standardError(label: $0) })
-        l.logLevel = .debug
-        return l
-    }()
+    static var logger: Logger { harnessLogger }
 
-    public var connectors: [SpokeID: any SpokeConnector] {
-        Dictionary(uniqueKeysWithValues: zip(configs.map(\.id), spokes.map { $0 as any SpokeConnector }))
+    public var itemConnectors: [SpokeID: any ItemConnector<Item>] {
+        Dictionary(uniqueKeysWithValues: zip(configs.map(\.id), spokes.map { $0 as any ItemConnector<Item> }))
     }
 
     @discardableResult
     public func sync() async throws -> RunRecord {
         clock.advance()
-        return try await engine.sync(hub: hub, connectors: connectors)
+        return try await engine.sync(hub: hub, connectors: Item.hubConnectors(itemConnectors))
+    }
+}
+
+private let harnessLogger: Logger = {
+    guard ProcessInfo.processInfo.environment["HUBSYNC_TRACE"] != nil else {
+        return Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+    }
+    var l = Logger(label: "test", factory: { StreamLogHandler.standardError(label: $0) })
+    l.logLevel = .debug
+    return l
+}()
+
+extension ItemHarness where Item == Contact {
+    public var connectors: [SpokeID: any SpokeConnector] {
+        Dictionary(uniqueKeysWithValues: zip(configs.map(\.id), spokes.map { $0 as any SpokeConnector }))
     }
 
     public func hubContacts() throws -> [Contact] { try store.liveItems(hub: hub).map(\.contact) }

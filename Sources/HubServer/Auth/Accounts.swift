@@ -53,9 +53,9 @@ final class Accounts: Sendable {
         let key = String(name.lowercased().prefix(Self.maxNameLength + 1))
         switch throttle.withLock({ $0.retryAfter(user: key, peer: peer, now: clock()) }) {
         case .peer(let wait):
-            throw APIError(.tooManyRequests, "too many failed sign-ins from this address; try again in \(Self.minutes(wait))", retryAfter: wait)
+            throw APIError(.tooManyRequests, words: APIWords.tooManyFromAddress, ["wait": Self.minutes(wait)]).retrying(after: wait)
         case .user(let wait):
-            throw APIError(.tooManyRequests, "this user name had failed sign-ins; wait \(Self.minutes(wait)) and try again", retryAfter: wait)
+            throw APIError(.tooManyRequests, words: APIWords.tooManyForUser, ["wait": Self.minutes(wait)]).retrying(after: wait)
         case nil: break
         }
         let account = try store.account(named: name)
@@ -76,14 +76,15 @@ final class Accounts: Sendable {
 
     static func checkStrength(_ password: String) throws {
         guard password.count >= minimumPasswordLength else {
-            throw APIError(.badRequest, "the password needs at least \(minimumPasswordLength) characters", field: "password")
+            throw APIError(.badRequest, words: APIWords.passwordShort, ["n": "\(minimumPasswordLength)"], field: "password")
         }
         guard password.utf8.count <= 1024 else {
-            throw APIError(.badRequest, "a password has at most 1024 bytes", field: "password")
+            throw APIError(.badRequest, words: APIWords.passwordLong, field: "password")
         }
     }
 
+    /// "8 s", "5 min": written alike in English and French.
     static func minutes(_ seconds: Int) -> String {
-        seconds < 90 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
+        seconds < 90 ? "\(seconds) s" : "\((seconds + 59) / 60) min"
     }
 }

@@ -83,14 +83,14 @@ extension HubApp {
         do { return try body() } catch let e as EngineError { throw APIError(engine: e) }
     }
 
-    /// Filters (source, kind of change, conflicts only) read pages of 500 until `limit` entries
-    /// match or 10,000 were looked at; `next` goes on from the last one seen.
+    /// The store filters by item (`item`), sync (`run`) and conflicts; the source and the kind of
+    /// change are read from pages of 500 until `limit` entries match or 10,000 were looked at.
+    /// `next` goes on from the last one seen.
     func journalPage<Item: ShownItem>(
         _ kind: Item.Type, hub: HubID, _ request: Request, limit: Int
     ) throws -> JournalPage {
         let q = request.uri.queryParameters
         let source = q["source"].map(String.init), kind = q["kind"].flatMap { JournalKind(rawValue: String($0)) }
-        let conflictsOnly = q["conflicts"] == "1"
         let filtered = source != nil || kind != nil
         var before = q["before"].flatMap { Int64(String($0)) }
         var entries: [ItemJournalEntry<Item>] = [], scanned = 0, more = true
@@ -98,7 +98,7 @@ extension HubApp {
         while entries.count < limit && more && scanned < 10_000 {
             let page = try store.journal(Item.self, hub: hub, JournalQuery(
                 item: q["item"].map { ItemID(String($0)) }, run: q["run"].map { RunID(String($0)) },
-                before: before, limit: filtered ? 500 : limit, conflicts: conflictsOnly))
+                before: before, limit: filtered ? 500 : limit, conflicts: q["conflicts"] == "1"))
             more = page.count == (filtered ? 500 : limit)
             scanned += page.count
             for e in page {

@@ -30,7 +30,8 @@ extension HubApp {
             } catch let e as APIError {
                 // The user name stays in the form: only the password is typed again.
                 var page = try self.formPage(
-                    "login.html", request, status: e.status, error: e.message, values: ["user": String((form.user ?? "").prefix(64))])
+                    "login.html", request, status: e.status, error: e.text ?? e.message, errorValues: e.values ?? [:],
+                    values: ["user": String((form.user ?? "").prefix(64))])
                 if let wait = e.retryAfter { page.headers[.retryAfter] = "\(wait)" }
                 return page
             }
@@ -53,7 +54,8 @@ extension HubApp {
                 return self.signedIn(user, Pages.redirect("/"))
             } catch let e as APIError {
                 return try self.formPage(
-                    "setup.html", request, status: e.status, error: e.message, values: ["setupToken": form.setupToken ?? ""])
+                    "setup.html", request, status: e.status, error: e.text ?? e.message, errorValues: e.values ?? [:],
+                    values: ["setupToken": form.setupToken ?? ""])
             }
         }
         router.post("/logout") { request, context in
@@ -110,12 +112,14 @@ extension HubApp {
 
     /// The login or first-run form with a fresh form token (cookie and hidden field).
     private func formPage(
-        _ name: String, _ request: Request, status: HTTPResponse.Status = .ok, error: String = "", values: [String: String] = [:]
+        _ name: String, _ request: Request, status: HTTPResponse.Status = .ok, error: String = "",
+        errorValues: [String: String] = [:], values: [String: String] = [:]
     ) throws -> Response {
         let token = request.cookies[Cookies.formToken]?.value ?? Token.random()
         let language = PageLanguage.of(request)
         // The errors people read on these pages go through the same catalogs.
-        let shown = error.isEmpty ? "" : pages.languages.text(error, language.code)
+        // (An APIWords template with its values, or a text of PageLanguage.formErrors.)
+        let shown = error.isEmpty ? "" : APIWords.fill(pages.languages.text(error, language.code), errorValues)
         var page = try pages.page(name, status: status, language: language, values.merging(["csrf": token, "error": shown, "setupToken": ""]) { a, _ in a })
         page.setCookie(Cookies.make(Cookies.formToken, token, secure: settings.secureCookies))
         return page

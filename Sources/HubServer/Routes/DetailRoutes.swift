@@ -83,7 +83,7 @@ extension HubApp {
         Dictionary(uniqueKeysWithValues: try store.spokes(hub: hub).map { ($0.id, $0.name) })
     }
 
-    /// The journal entries that settled a conflict (`query` asks for `conflicts`), as the page shows them.
+    /// The conflicts `query` finds (one of `conflicts: true`), as the conflicts page shows them.
     func conflictDTOs<Item: ShownItem>(
         _ kind: Item.Type, hub: HubID, _ query: JournalQuery, names: [SpokeID: String]
     ) throws -> [ConflictDTO] {

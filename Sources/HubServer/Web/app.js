@@ -67,7 +67,7 @@ async function showHome(view) {
         h('a', { class: 'title', href: `#/hubs/${encodeURIComponent(hub.id)}` }, hub.name),
         h('ul', { class: 'facts' },
           h('li', {}, t('{n} sources', { n: hub.spokeCount })),
-          h('li', {}, t('{n} contacts', { n: hub.itemCount })),
+          h('li', {}, hub.objectKind === 'calendar' ? t('{n} events', { n: hub.itemCount }) : t('{n} contacts', { n: hub.itemCount })),
           h('li', { class: 'last-result' }, hub.syncing ? h('span', { class: 'badge' }, t('Syncing…')) : runLabel(hub.lastRun),
             hub.lastRun?.finishedAt ? [' ', when(hub.lastRun.finishedAt)] : null),
           h('li', { class: 'next-sync' }, nextSyncText(hub)),

@@ -101,7 +101,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
     title.textContent = hub.name;
     itemCount.textContent = String(hub.itemCount);
     facts.replaceChildren(
-      h('li', {}, itemCount, ' ', t('contacts in the hub')),
+      h('li', {}, itemCount, ' ', hub.objectKind === 'calendar' ? t('events in the hub') : t('contacts in the hub')),
       h('li', { id: 'hub-last-result' }, hub.sync.running ? h('span', { class: 'badge' }, t('Syncing…')) : runLabel(hub.lastRun),
         hub.lastRun?.finishedAt ? [' ', when(hub.lastRun.finishedAt)] : null),
       h('li', { id: 'hub-next-sync' }, nextSyncText(hub)));
@@ -186,7 +186,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
         notify(hub.scheduleMinutes ? tn(hub.scheduleMinutes, 'This hub now syncs every minute.', 'This hub now syncs every {n} minutes.') : t('Automatic sync is off.'));
         drawHub();
       });
-    } }, h('h2', {}, t('Schedule')), h('p', { class: 'muted' }, nextSyncText(hub)),
+    } }, h('p', { class: 'muted' }, nextSyncText(hub)),
       h('div', { class: 'schedule-row' }, on.box, every, save));
   };
 
@@ -213,10 +213,11 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
     content = [syncPanel, holdsBox, panel('overview-conflicts', t('Conflicts'), conflictsLink)];
   } else if (tab === 'sources') {
     const spokesBox = h('div');
-    const groups = groupsSection(path, () => refresh());
-    loaders.push(() => { spokesBox.replaceChildren(spokesTable()); }, () => groups.load());
+    // The mailboxes of a group are contact folders: a calendar hub has none to offer.
+    const groups = hub.objectKind === 'calendar' ? null : groupsSection(path, () => refresh());
+    loaders.push(() => { spokesBox.replaceChildren(spokesTable()); }, () => groups?.load());
     content = [panel('sources', t('Sources'), spokesBox,
-      h('p', {}, h('a', { class: 'button', href: `#/wizard/add/${encodeURIComponent(hubID)}` }, t('Add a source')))), groups.element];
+      h('p', {}, h('a', { class: 'button', href: `#/wizard/add/${encodeURIComponent(hubID)}` }, t('Add a source')))), groups?.element ?? null];
   } else if (tab === 'events') {
     const upcoming = upcomingSection(path, hub);
     loaders.push(upcoming.load);
@@ -239,7 +240,7 @@ export async function showHub(view, hubID, isCurrent, tab = 'overview', sub = nu
     loaders.push(conflicts.load);
     content = [conflicts.element];
   } else {
-    content = [panel('settings', t('Settings'), h('div', { id: 'schedule-box' }, scheduleForm())),
+    content = [panel('settings', t('Schedule'), h('div', { id: 'schedule-box' }, scheduleForm())),
       panel('danger', t('Delete the hub'),
         h('p', {}, t('Deletes the hub, its sources and its history from HubSync. The contacts in your sources stay as they are.')),
         deleteHub)];

@@ -60,6 +60,11 @@ export function optionsForm(options, fields, object = 'contacts') {
     field({ label: t('Email domains'), input: domains, help: t('For example: example.com') }),
     requireEmail.box, requirePhone.box);
 
+  // A mapping of a field the list does not offer (a directory's custom.OfficeLocation, set when the
+  // source was added) keeps its own option: else the select would show, and save, the first field.
+  const unlisted = (o.fieldMappings ?? []).filter((m) => !(fields ?? []).some((f) => f.value === m.spokeField));
+  fields = [...(fields ?? []), ...unlisted.map((m) => ({
+    value: m.spokeField, label: m.spokeField.startsWith('custom.') ? m.spokeField.slice(7) : fieldLabel(m.spokeField) }))];
   const rows = h('div', { class: 'mappings' });
   const addRow = (mapping = { spokeField: fields[0]?.value ?? '', hubField: '' }) => {
     const select = h('select', {}, fields.map((f) => h('option', { value: f.value, selected: f.value === mapping.spokeField }, f.label)));
@@ -132,15 +137,22 @@ export function optionsForm(options, fields, object = 'contacts') {
 
 const settingNames = () => ({
   url: t('Server'), user: t('User name'), folder: t('Address book'), account: t('Account'), version: t('Version'),
-  path: t('Folder'), email: t('Email address'), verifyTLS: t('Certificate check'),
+  path: t('Folder'), email: t('Email address'), verifyTLS: t('Certificate check'), tenant: t('Tenant'),
+  excluded: t('Left out of the directory'), group: t('Group'), paused: t('Paused'), receiveOnly: t('Receive only'),
 });
-const settingValue = (key, value) => (key === 'verifyTLS' ? (value === 'false' ? t('Off') : t('On')) : value);
+const settingValue = (key, value) => {
+  if (key === 'verifyTLS') return value === 'false' ? t('Off') : t('On');
+  if (key === 'receiveOnly') return value === 'true' ? t('On') : t('Off');
+  return value;
+};
 
 /** #/hubs/<hub>/spokes/<spoke>: rename a source, change its options or its password. */
 export async function showSpokeOptions(view, hubID, spokeID) {
   const [spoke, kinds] = await Promise.all([get(hubPath(hubID, 'spokes', spokeID)), get('/api/spoke-kinds')]);
   const kind = kinds.find((k) => k.kind === spoke.kind);
-  const form = optionsForm(spoke.options, await mappableFields(kind));
+  // A calendar source has the calendar's options (window, private events): the contact form
+  // would show filters and mappings instead, and saving it would drop the calendar's.
+  const form = optionsForm(spoke.options, await mappableFields(kind), kind?.object ?? 'contacts');
   document.title = `${spoke.name} — HubSync`;
   const back = `#/hubs/${encodeURIComponent(hubID)}/sources`;
 

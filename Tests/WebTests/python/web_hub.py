@@ -163,6 +163,8 @@ def schedule(b, a):
     b.open_hub(a.admin_user, a.admin_password, a.hub)
     b.tab("settings")
     form = b.find("#schedule")
+    headings = [e.text for e in b.driver.find_elements(By.CSS_SELECTOR, "#settings h2")]
+    check(headings == ["Schedule"], f"the schedule has one heading, not a panel's and its own ({headings})")
     toggle = form.find_element(By.CSS_SELECTOR, "input[type=checkbox]")
     check(not toggle.is_selected(), "the hub syncs only on demand so far")
     b.click_text("label", "Sync automatically")

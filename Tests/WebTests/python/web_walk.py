@@ -12,6 +12,14 @@
       the Sources table, and the wizard's Exchange step, with "connected at <long URL>", fitting
       a phone's width.
 
+  web_walk.py options --url URL --shots DIR --admin-password P --hub HUB --spoke ID --field FIELD
+      The source's options page shows its mapping of FIELD (not among the fields the page offers)
+      as it is, and Save keeps it.
+
+  web_walk.py calendar --url URL --shots DIR --admin-password P --hub HUB
+      A calendar hub's page and its line in the hub list count events; its Sources tab has no
+      mailboxes of a group.
+
 Screenshots go to --shots (numbered on after those there). No sleeps: WebDriverWait only.
 """
 import argparse
@@ -131,6 +139,54 @@ def french(b, a):
     d.set_window_size(1280, 900)
 
 
+def options(b, a):
+    """A source's options page with a mapping of a field its list does not offer: the mapping is
+    shown as it is, and saving the page keeps it."""
+    d = b.driver
+    b.open_hub(a.admin_user, a.admin_password, a.hub)
+    d.get(f"{b.url}/#/hubs/{a.hub}/spokes/{a.spoke}")
+    row = b.find(".mapping-row")
+    select = row.find_element(By.TAG_NAME, "select")
+    check(select.get_attribute("value") == a.field, f"the mapping shows its own field ({select.get_attribute('value')!r})")
+    b.accessible("a source's options with a mapping")
+    b.shot("options-mapping", full=True)
+    b.click_text("button", "Save")
+    b.notice("Saved the options of")
+
+
+def calendar(b, a):
+    """A calendar hub counts events, not contacts, and offers no group mailboxes (contact folders)."""
+    d = b.driver
+    b.open_hub(a.admin_user, a.admin_password, a.hub)
+    facts = b.text("#hub-facts")
+    check("events in the hub" in facts and "contacts" not in facts, f"the hub's facts: {facts!r}")
+    b.tab("sources")
+    b.find("#spokes")
+    check(d.find_elements(By.ID, "groups") == [], "no mailboxes of a group on a calendar hub")
+    b.shot("calendar-sources", full=True)
+    # Its options on a phone: each private-events choice beside its radio, not wrapped under it.
+    spoke = d.find_element(By.CSS_SELECTOR, "#spokes tbody tr[data-spoke]").get_attribute("data-spoke")
+    d.get(f"{b.url}/#/hubs/{a.hub}/spokes/{spoke}")
+    b.find("fieldset.choices")
+    d.set_window_size(390, 900)
+    under = d.execute_script("""
+        return [...document.querySelectorAll('fieldset.choices .choice')].filter(c => {
+          const radio = c.querySelector('input').getBoundingClientRect(), label = c.querySelector('label');
+          return [...label.getClientRects()].some(r => r.left < radio.right);
+        }).map(c => c.textContent);""")
+    check(under == [], f"each private-events choice stays beside its radio at 390 px {under or ''}".strip())
+    check(sideways(b) <= 1, f"and the page fits ({sideways(b)}px)")
+    b.shot("calendar-options-390", full=True)
+    d.set_window_size(1280, 900)
+    # Saved from this page, the calendar's window is what was typed (the test reads it back).
+    b.type('input[data-option="pastDays"]', "10")
+    b.click_text("button", "Save")
+    b.notice("Saved the options of")
+    d.get(b.url + "/#/")
+    item = b.find(f'.hub-list li[data-hub="{a.hub}"]')
+    check("events" in item.text and "contacts" not in item.text, f"the hub list: {item.text!r}")
+
+
 def main():
     lang = "fr-FR" if len(sys.argv) > 1 and sys.argv[1] == "french" else "en-US"
     p = argparse.ArgumentParser()
@@ -142,7 +198,9 @@ def main():
     p.add_argument("--ews-url")
     p.add_argument("--ews-user")
     p.add_argument("--ews-password")
-    run(p, {"history": history, "french": french}, lang=lang)
+    p.add_argument("--spoke")
+    p.add_argument("--field")
+    run(p, {"history": history, "french": french, "options": options, "calendar": calendar}, lang=lang)
 
 
 if __name__ == "__main__":
