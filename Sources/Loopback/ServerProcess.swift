@@ -12,6 +12,9 @@ public final class ServerProcess: @unchecked Sendable {
     public let directory: URL
     public var log: URL { directory.appendingPathComponent("server.log") }
     private let process: Process
+    /// The shim's standard input: its writing end lives exactly as long as this process, so the
+    /// shim reads end-of-file when this process dies, however it dies.
+    private let lifeline = Pipe()
 
     /// `arguments(port, directory)` builds the command line; `executable` is looked up in PATH
     /// (`python3` is `Python.path`: the project's virtual environment when there is one).
@@ -29,9 +32,11 @@ public final class ServerProcess: @unchecked Sendable {
         else {
             throw ServerError("\(executable) not found: `script/bootstrap` installs the tools the tests use")
         }
-        // Through a shim that asks the kernel to end the server with this process, so a crashed
-        // or interrupted test run leaves no server behind (PR_SET_PDEATHSIG survives exec), and
-        // that unblocks the signals a Swift concurrency thread blocks (else SIGTERM never lands).
+        // Through a shim that ends the server with this process, so a crashed or interrupted
+        // test run leaves no server behind, and that unblocks the signals a Swift concurrency
+        // thread blocks (else SIGTERM never lands). Not PR_SET_PDEATHSIG: it fires when the
+        // *thread* that started the child exits, and the concurrency pool retires idle threads,
+        // which stopped servers in the middle of tests ("server exited (0)").
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-c", Self.shim, path] + (try arguments(port, self.directory))
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, b in b }
@@ -40,6 +45,7 @@ public final class ServerProcess: @unchecked Sendable {
         defer { try? out.close() }
         process.standardOutput = out
         process.standardError = out
+        process.standardInput = lifeline
         try process.run()
         do {
             try await waitUntilListening(startTimeout)
@@ -80,11 +86,27 @@ public final class ServerProcess: @unchecked Sendable {
         throw ServerError("server not listening on \(port) after \(timeout):\n\(output())")
     }
 
+    /// Runs the server as its child; stops it on SIGTERM/SIGINT or when its standard input (the
+    /// lifeline) reaches end-of-file; exits with the server's status.
     private static let shim = """
-        import ctypes, os, signal, sys
+        import os, signal, subprocess, sys, threading
         signal.pthread_sigmask(signal.SIG_SETMASK, [])
-        ctypes.CDLL(None).prctl(1, signal.SIGTERM)
-        os.execv(sys.argv[1], sys.argv[1:])
+        server = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL)
+        def stop(*_):
+            if server.poll() is None:
+                server.terminate()
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        def watch():
+            try:
+                while os.read(0, 4096):
+                    pass
+            except OSError:
+                pass
+            stop()
+        threading.Thread(target=watch, daemon=True).start()
+        code = server.wait()
+        os._exit(code if code >= 0 else 128 - code)
         """
 
     public static func which(_ name: String) -> String? {

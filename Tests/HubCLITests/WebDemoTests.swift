@@ -26,7 +26,9 @@ import TestSupport
             }
         }
         defer { run.cancel() }
-        let text = try await waitFor("Ctrl-C stops the demo", in: { output.withLock { $0 } })
+        // Started with every other suite at once, the demo's first syncs (three hubs, four
+        // servers) wait for the machine: a deadline of a first start on a busy machine.
+        let text = try await waitFor("Ctrl-C stops the demo", in: { output.withLock { $0 } }, seconds: 360)
         let url = try #require(text.firstMatch(of: /open (http:\/\/127\.0\.0\.1:\d+\/)/)?.1).description
         let password = try #require(text.firstMatch(of: /password: (\S+)/)?.1).description
         #expect(text.contains("user:     admin"))
