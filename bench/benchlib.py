@@ -220,3 +220,44 @@ def find_vdirsyncer() -> str:
     # Prefer the real entry point next to this interpreter over a pyenv shim (which adds ~0.1 s of bash).
     here = Path(sys.executable).parent / "vdirsyncer"
     return str(here) if here.exists() else (shutil.which("vdirsyncer") or sys.exit("vdirsyncer not found"))
+
+
+# ---------------------------------------------------------------------------- the two tools
+
+
+class HubSync:
+    """HubSync with a fresh database: hub `bench` and spokes A and B on `{side}-hub` collections of
+    the given kind (carddav or caldav); `hub_args`/`spoke_args` add what the kind needs."""
+    name, short = "hubsync", "hub"
+
+    def __init__(self, binary, tmp: Path, base: str, kind: str, hub_args=(), spoke_args=()):
+        self.binary, self.db, self.log = binary, tmp / "hub.sqlite", tmp / "hubsync.log"
+        run_setup([binary, "hub", "create", "bench", *hub_args, "--db", str(self.db)], self.log)
+        for side in "AB":
+            run_setup([binary, "spoke", "add", "bench", "--db", str(self.db), "--name", side, "--kind", kind,
+                       "--url", f"{base}/{USER}/{side}-hub/", "--user", USER, "--password", PASSWORD,
+                       *spoke_args], self.log)
+
+    def sync(self, radicale):
+        r = run_measured([self.binary, "sync", "bench", "--db", str(self.db)], radicale, self.log)
+        r["ok"] = r["exit"] == 0
+        return r
+
+
+class Vdirsyncer:
+    """vdirsyncer with a pair `bench` of storages A and B (`{side}-vds`) of the given kind."""
+    name, short = "vdirsyncer", "vds"
+
+    def __init__(self, binary, tmp: Path, base: str, kind: str):
+        self.binary, self.conf, self.log = binary, tmp / "vdirsyncer.conf", tmp / "vdirsyncer.log"
+        storages = "".join(f'[storage {side}]\ntype = "{kind}"\nurl = "{base}/{USER}/{side}-vds/"\n'
+                           f'username = "{USER}"\npassword = "{PASSWORD}"\n\n' for side in "AB")
+        self.conf.write_text(f'[general]\nstatus_path = "{tmp / "vdirsyncer-status"}/"\n\n'
+                             '[pair bench]\na = "A"\nb = "B"\ncollections = null\n'
+                             f'conflict_resolution = "a wins"\n\n{storages}')
+        run_setup([binary, "-c", str(self.conf), "discover"], self.log)
+
+    def sync(self, radicale):
+        r = run_measured([self.binary, "-c", str(self.conf), "sync"], radicale, self.log)
+        r["ok"] = r["exit"] == 0
+        return r

@@ -39,8 +39,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchlib import (PASSWORD, USER, Dav, Radicale, each_size, find_vdirsyncer, fold,  # noqa: E402
-                      run_measured, run_setup, unesc)
+from benchlib import (USER, Dav, HubSync, Radicale, Vdirsyncer, each_size, find_vdirsyncer, fold,  # noqa: E402
+                      unesc)
 
 REPO = Path(__file__).resolve().parents[2]
 STEPS = ["initial", "no-op", "no-op 2", "incremental", "both-sides"]
@@ -394,40 +394,6 @@ def edit_side(dav: Dav, path: str, edits: list[tuple], deletes: list[str]):
 # ---------------------------------------------------------------------------- tools
 
 
-class HubSync:
-    name, short = "hubsync", "hub"
-
-    def __init__(self, binary, tmp: Path, base: str):
-        self.binary, self.db, self.log = binary, tmp / "hub.sqlite", tmp / "hubsync.log"
-        run_setup([binary, "hub", "create", "bench", "--object", "calendar", "--db", str(self.db)], self.log)
-        for side in "AB":
-            run_setup([binary, "spoke", "add", "bench", "--db", str(self.db), "--name", side, "--kind", "caldav",
-                       "--url", f"{base}/{USER}/{side}-hub/", "--user", USER, "--password", PASSWORD,
-                       "--private", "copy"], self.log)
-
-    def sync(self, radicale):
-        r = run_measured([self.binary, "sync", "bench", "--db", str(self.db)], radicale, self.log)
-        r["ok"] = r["exit"] == 0
-        return r
-
-
-class Vdirsyncer:
-    name, short = "vdirsyncer", "vds"
-
-    def __init__(self, binary, tmp: Path, base: str):
-        self.binary, self.conf, self.log = binary, tmp / "vdirsyncer.conf", tmp / "vdirsyncer.log"
-        storages = "".join(f'[storage {side}]\ntype = "caldav"\nurl = "{base}/{USER}/{side}-vds/"\n'
-                           f'username = "{USER}"\npassword = "{PASSWORD}"\n\n' for side in "AB")
-        self.conf.write_text(f'[general]\nstatus_path = "{tmp / "vdirsyncer-status"}/"\n\n'
-                             '[pair bench]\na = "A"\nb = "B"\ncollections = null\n'
-                             f'conflict_resolution = "a wins"\n\n{storages}')
-        run_setup([binary, "-c", str(self.conf), "discover"], self.log)
-
-    def sync(self, radicale):
-        r = run_measured([self.binary, "-c", str(self.conf), "sync"], radicale, self.log)
-        r["ok"] = r["exit"] == 0
-        return r
-
 # ---------------------------------------------------------------------------- one size
 
 
@@ -465,12 +431,12 @@ def run_size(n: int, args, tmp: Path) -> dict:
         runners, failures, hub_error = [], [], None
         if args.hubsync:
             try:
-                runners.append(HubSync(args.hubsync, tmp, radicale.base))
+                runners.append(HubSync(args.hubsync, tmp, radicale.base, "caldav", hub_args=("--object", "calendar"), spoke_args=("--private", "copy")))
             except RuntimeError as e:  # e.g. this build cannot sync a calendar hub yet
                 hub_error = str(e)
                 print(f"  FAIL hubsync setup: {e}".rstrip(), flush=True)
                 failures.append(f"{n}/hubsync-setup")
-        runners.append(Vdirsyncer(args.vdirsyncer, tmp, radicale.base))
+        runners.append(Vdirsyncer(args.vdirsyncer, tmp, radicale.base, "caldav"))
 
         rng = random.Random(f"{args.seed}-{n}-edits")
         order = sorted(truth)

@@ -43,8 +43,8 @@ import argparse, collections, concurrent.futures as cf, datetime, json, os, rand
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchlib import (PASSWORD, USER, Dav, Radicale, components, each_size, find_vdirsyncer,  # noqa: E402
-                      fold, run_measured, run_setup, unesc)
+from benchlib import (USER, Dav, HubSync, Radicale, Vdirsyncer, components, each_size, find_vdirsyncer,  # noqa: E402
+                      fold, unesc)
 
 REPO = Path(__file__).resolve().parents[2]
 # "no-op" is the first re-sync after the copy: a server may still owe work for the copy's
@@ -220,40 +220,6 @@ def edit_side(dav: Dav, path: str, edits: list[tuple], deletes: list[str]):
 # ---------------------------------------------------------------------------- tools
 
 
-class HubSync:
-    name, short = "hubsync", "hub"
-
-    def __init__(self, binary, tmp: Path, base: str):
-        self.binary, self.db, self.log = binary, tmp / "hub.sqlite", tmp / "hubsync.log"
-        run_setup([binary, "hub", "create", "bench", "--db", str(self.db)], self.log)
-        for side in "AB":
-            run_setup([binary, "spoke", "add", "bench", "--db", str(self.db), "--name", side, "--kind", "carddav",
-                       "--url", f"{base}/{USER}/{side}-hub/", "--user", USER, "--password", PASSWORD], self.log)
-
-    def sync(self, radicale):
-        r = run_measured([self.binary, "sync", "bench", "--db", str(self.db)], radicale, self.log)
-        r["ok"] = r["exit"] == 0
-        return r
-
-
-class Vdirsyncer:
-    name, short = "vdirsyncer", "vds"
-
-    def __init__(self, binary, tmp: Path, base: str):
-        self.binary, self.conf, self.log = binary, tmp / "vdirsyncer.conf", tmp / "vdirsyncer.log"
-        storages = "".join(f'[storage {side}]\ntype = "carddav"\nurl = "{base}/{USER}/{side}-vds/"\n'
-                           f'username = "{USER}"\npassword = "{PASSWORD}"\n\n' for side in "AB")
-        self.conf.write_text(f'[general]\nstatus_path = "{tmp / "vdirsyncer-status"}/"\n\n'
-                             '[pair bench]\na = "A"\nb = "B"\ncollections = null\n'
-                             f'conflict_resolution = "a wins"\n\n{storages}')
-        run_setup([binary, "-c", str(self.conf), "discover"], self.log)
-
-    def sync(self, radicale):
-        r = run_measured([self.binary, "-c", str(self.conf), "sync"], radicale, self.log)
-        r["ok"] = r["exit"] == 0
-        return r
-
-
 # ---------------------------------------------------------------------------- one size
 
 
@@ -299,12 +265,12 @@ def run_size(n: int, args, tmp: Path) -> dict:
         runners, failures, hub_error = [], [], None
         if args.hubsync:
             try:
-                runners.append(HubSync(args.hubsync, tmp, radicale.base))
+                runners.append(HubSync(args.hubsync, tmp, radicale.base, "carddav"))
             except RuntimeError as e:  # e.g. this build cannot add a carddav spoke yet
                 hub_error = str(e)
                 print(f"  FAIL hubsync setup: {e}".rstrip(), flush=True)
                 failures.append(f"{n}/hubsync-setup")
-        runners.append(Vdirsyncer(args.vdirsyncer, tmp, radicale.base))
+        runners.append(Vdirsyncer(args.vdirsyncer, tmp, radicale.base, "carddav"))
 
         rng = random.Random(f"{args.seed}-{n}-edits")
         order = sorted(truth)
