@@ -147,18 +147,7 @@ public struct ConnectorProvider: SpokeProvider {
             let input = try network(form)
             let client = input.client(retry: Self.checkRetry)
             let books = try await explained(kind) { try await CardDAVSetup.addressBooks(input, client: client) }
-            let given = try input.serverURL()
-            let book: AddressBook
-            if let folder {
-                guard let b = books.first(where: { $0.url.absoluteString == folder }) else {
-                    throw SetupError(field: "folder", "That address book is not on the server (any more). Check the settings again.")
-                }
-                book = b
-            } else if let b = books.count == 1 ? books.first : books.first(where: { Self.same($0.url, given) }) {
-                book = b
-            } else {
-                throw SetupError(field: "folder", "The server has \(books.count) address books: pick one.")
-            }
+            let book = try Self.pick(books, \.url, folder: folder, given: try input.serverURL(), what: "address book")
             return try input.settings(url: book.url, client: client, secrets: context.secrets())
         case .ews:
             let (input, exchange) = try ews(form)
@@ -189,18 +178,7 @@ public struct ConnectorProvider: SpokeProvider {
             let input = try network(form)
             let client = input.client(retry: Self.checkRetry)
             let calendars = try await explained(kind) { try await ConnectorDAV.Discovery.calendars(at: try input.serverURL(), http: client) }
-            let given = try input.serverURL()
-            let calendar: CalendarCollection
-            if let folder {
-                guard let c = calendars.first(where: { $0.url.absoluteString == folder }) else {
-                    throw SetupError(field: "folder", "That calendar is not on the server (any more). Check the settings again.")
-                }
-                calendar = c
-            } else if let c = calendars.count == 1 ? calendars.first : calendars.first(where: { Self.same($0.url, given) }) {
-                calendar = c
-            } else {
-                throw SetupError(field: "folder", "The server has \(calendars.count) calendars: pick one.")
-            }
+            let calendar = try Self.pick(calendars, \.url, folder: folder, given: try input.serverURL(), what: "calendar")
             return try input.settings(url: calendar.url, client: client, secrets: context.secrets())
         case .icsFolder:
             return try FolderSetup.settings(try folderPath(form).path)
@@ -220,6 +198,19 @@ public struct ConnectorProvider: SpokeProvider {
         } catch let e as CLIError {
             throw SetupError(e.message)
         }
+    }
+
+    /// The DAV collection a new source syncs: the one picked (`folder`), else the only one or
+    /// the one at the address given; `what` names it ("address book", "calendar") in the errors.
+    static func pick<C>(_ all: [C], _ url: KeyPath<C, URL>, folder: String?, given: URL, what: String) throws -> C {
+        if let folder {
+            guard let c = all.first(where: { $0[keyPath: url].absoluteString == folder }) else {
+                throw SetupError(field: "folder", "That \(what) is not on the server (any more). Check the settings again.")
+            }
+            return c
+        }
+        if let c = all.count == 1 ? all.first : all.first(where: { same($0[keyPath: url], given) }) { return c }
+        throw SetupError(field: "folder", "The server has \(all.count) \(what)s: pick one.")
     }
 
     public func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event> {

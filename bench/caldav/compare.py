@@ -391,9 +391,6 @@ def edit_side(dav: Dav, path: str, edits: list[tuple], deletes: list[str]):
         list(ex.map(lambda j: dav.request(j[0], j[1], (j[2] or "").encode(),
                                           {"Content-Type": "text/calendar"} if j[2] else {}), jobs))
 
-# ---------------------------------------------------------------------------- tools
-
-
 # ---------------------------------------------------------------------------- one size
 
 
