@@ -88,6 +88,13 @@ struct CalendarAPITests {
             #expect(used.status == .ok && used.object["restored"] as? Int == 1, "\(used.body)")
             let now = try #require(try fx.store.liveItems(Event.self, hub: HubID("team")).first?.item.master?.summary)
             #expect(Set([won, now]) == ["Standup (C)", "Standup (D)"])
+            // The history is filtered by a series found by its summary.
+            let found = try await c.call(.get, "/api/hubs/team/contacts?q=standup").object
+            let series = try #require((found["contacts"] as? [[String: Any]])?.first)
+            #expect(found["total"] as? Int == 1 && series["name"] as? String == now)
+            let item = try #require(series["id"] as? String)
+            let history = try #require(try await c.call(.get, "/api/hubs/team/journal?item=\(item)").object["entries"] as? [[String: Any]])
+            #expect(!history.isEmpty && history.allSatisfy { $0["item"] as? String == item })
         }
     }
 }
