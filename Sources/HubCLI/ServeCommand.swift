@@ -47,10 +47,14 @@ struct Serve: AsyncParsableCommand {
         // it, on loopback too. The app makes a one-time code; it is printed here only.
         let app = HubApp(
             store: store, provider: provider,
-            settings: HubApp.Settings(
-                host: host, port: port, publicURL: publicURL,
-                secureCookies: publicURL?.scheme == "https" && !insecureCookies, allowedHosts: allowedHosts,
-                trustedProxies: trustedProxies),
+            settings: {
+                var s = HubApp.Settings(
+                    host: host, port: port, publicURL: publicURL,
+                    secureCookies: publicURL?.scheme == "https" && !insecureCookies, allowedHosts: allowedHosts,
+                    trustedProxies: trustedProxies)
+                s.keepHistory = global.keepHistory
+                return s
+            }(),
             lock: { hub in try HubLock(database: database, hub: hub.rawValue) }, logger: logger)
         try await runUntilStopped(app) { [host] bound in
             let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host

@@ -31,6 +31,8 @@ public final class HubApp: Sendable {
         /// whoever, or whatever page, reaches the server first must not become its admin. The
         /// composition root prints it where the server starts.
         public var setupToken: String?
+        /// History older than this is let go at the end of each pass (nil: kept).
+        public var keepHistory: TimeInterval?
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, secureCookies: Bool? = nil,
@@ -78,8 +80,9 @@ public final class HubApp: Sendable {
         accounts = Accounts(store: store, cost: settings.bcryptCost, setupToken: settings.setupToken ?? Self.newSetupToken(), clock: clock)
         sessions = SessionStore(clock: clock)
         signIns = SignIns(clock: clock)
-        runner = SyncRunner(
-            engine: SyncEngine(store: store, clock: clock, logger: logger), provider: provider, lock: lock, logger: logger)
+        var engine = SyncEngine(store: store, clock: clock, logger: logger)
+        engine.keepHistory = settings.keepHistory
+        runner = SyncRunner(engine: engine, provider: provider, lock: lock, logger: logger)
     }
 
     /// The first admin, made by the composition root itself (the demo's pre-made login): no
