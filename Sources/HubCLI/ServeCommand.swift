@@ -16,6 +16,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address to listen on (0.0.0.0: every interface; put a TLS proxy in front then).")
     var host = "127.0.0.1"
     @Option(help: "The port to listen on (0: any free one).") var port = 8080
+    @Option(help: "Sync passes running at once; the other due hubs wait their turn.") var maxPasses = 8
     @Option(help: "The address browsers use, when it is not http://HOST:PORT (behind a proxy): Google's sign-in comes back there.")
     var publicUrl: String?
     @OptionGroup var google: ServeGoogleOptions
@@ -33,6 +34,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         if let publicUrl, URL(string: publicUrl)?.host == nil { throw ValidationError("--public-url \(publicUrl) is not a URL") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
+        if !(1...256).contains(maxPasses) { throw ValidationError("--max-passes must be 1...256") }
     }
 
     func run() async throws {
@@ -53,6 +55,7 @@ struct Serve: AsyncParsableCommand {
                     secureCookies: publicURL?.scheme == "https" && !insecureCookies, allowedHosts: allowedHosts,
                     trustedProxies: trustedProxies)
                 s.keepHistory = global.keepHistory
+                s.maxPasses = maxPasses
                 return s
             }(),
             lock: { hub in try HubLock(database: database, hub: hub.rawValue) }, logger: logger)
