@@ -112,7 +112,7 @@ struct SpokeGroup: AsyncParsableCommand {
                 return try input.settings(url: book.url, client: client, secrets: ctx.secrets())
             case .ews:
                 let client = EWSSetup.client(input, logger: ctx.logger)
-                let exchange = try self.exchange.input()
+                let exchange = try self.exchange.input(mailbox: m365.mailbox)
                 let found = try await EWSSetup.folders(input, exchange, client: client)
                 if found.autodiscovered { Console.line("Autodiscover: \(found.url.absoluteString)") }
                 let folder = try EWSSetup.pick(self.exchange.folder, in: found.folders)
