@@ -145,3 +145,24 @@ import TestSupport
         _ = hub
     }
 }
+
+extension EWSSourceTests {
+    /// Without Full Access, a permission on the Contacts folder is enough to sync it; a Reviewer
+    /// permission lets the hub read and refuses its writes, item by item.
+    @Test(arguments: [EWSPermission.editor, .reviewer])
+    func aFolderPermissionOnAnotherMailbox(level: EWSPermission) async throws {
+        let (x, _, _) = try await exchange()
+        defer { Task { await x.stop() } }
+        try x.emulator.setFolderPermission(level, for: Exchange.email, folder: "contacts", in: Self.nobody)
+        try x.emulator.createContact(Emulators.EWSContact(givenName: "Nia", surname: "Nobody"), in: Self.nobody)
+        let source = EWSSource.otherMailbox(address: Self.nobody, access: .delegate)
+        let folders = try await EWSMailbox.contactFolders(url: x.url, version: .exchange2016, source: source, http: x.client())
+        #expect(folders.map(\.path) == ["Contacts"] && folders[0].readOnly == (level == .reviewer))
+
+        let (hub, memory, run) = try await syncOnce(x, source)
+        #expect(run.status == (level == .editor ? .succeeded : .partial), "\(run.errors)")
+        #expect(try hub.names() == ["Mo", "Nia"] && memory.contacts.compactMap(\.givenName).sorted() == ["Mo", "Nia"])
+        #expect(try x.emulator.contacts(in: Self.nobody).compactMap(\.contact.givenName).sorted()
+            == (level == .editor ? ["Mo", "Nia"] : ["Nia"]))
+    }
+}
