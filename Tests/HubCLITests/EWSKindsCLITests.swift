@@ -1,4 +1,5 @@
 import Emulators
+import HubServer
 import Foundation
 import Testing
 import TestSupport
@@ -40,5 +41,16 @@ import TestSupport
         // Lou reached the folder spoke; Ada could not be written to the read-only public folder.
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 2)
         #expect(try emulator.contacts(in: EWSEmulator.publicFolders, folder: locked.id).compactMap(\.contact.givenName) == ["Lou"])
+    }
+}
+
+extension EWSKindsCLITests {
+    /// Graph has no public folders, and reaches another user's mailbox only app-only.
+    @Test func onlyWhatGraphCanReachMovesToMicrosoft365() throws {
+        let sales = ["ews.source": "other", "ews.mailbox": "sales@example.com", "ews.access": "delegate"]
+        #expect(throws: Never.self) { try SpokeMigration.movable(["ews.folder": "AAMk"], appOnlyMailbox: nil) }
+        #expect(throws: SetupError.self) { try SpokeMigration.movable(["ews.source": "public"], appOnlyMailbox: "sales@example.com") }
+        #expect(throws: SetupError.self) { try SpokeMigration.movable(sales, appOnlyMailbox: nil) }
+        #expect(throws: Never.self) { try SpokeMigration.movable(sales, appOnlyMailbox: "Sales@example.com") }
     }
 }
