@@ -109,6 +109,11 @@ import TestSupport
         #expect(folders.map(\.path) == ["Locked", "Company/Partners"] || folders.map(\.path) == ["Company/Partners", "Locked"],
                 "\(folders.map(\.path))")
         #expect(folders.first { $0.id == locked }?.readOnly == true && folders.first { $0.id == partners }?.readOnly == false)
+        // A folder everyone may write can still be read-only for one user.
+        try x.emulator.setFolderPermission(.reviewer, for: Exchange.email, folder: partners, in: EWSEmulator.publicFolders)
+        let forAda = try await EWSMailbox.contactFolders(url: x.url, version: .exchange2016, source: .publicFolder, http: x.client())
+        #expect(forAda.first { $0.id == partners }?.readOnly == true)
+        try x.emulator.setFolderPermission(.editor, for: Exchange.email, folder: partners, in: EWSEmulator.publicFolders)
 
         try x.emulator.createContact(Emulators.EWSContact(givenName: "Pat", surname: "Partner"), in: EWSEmulator.publicFolders,
                                      folder: partners)

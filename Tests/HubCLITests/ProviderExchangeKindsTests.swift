@@ -106,4 +106,22 @@ import TestSupport
         let found = try await provider.discover(.ews, form(nil, kind: "other", mailbox: Self.sales))
         #expect(found.account == Self.sales && found.endpoint == emu.serviceURL?.absoluteString)
     }
+
+    /// What a sync's problems and a spoke's last error read as: Exchange's refusals in words the
+    /// page translates.
+    @Test func refusalsInPlainWords() {
+        let cases: [(String, String)] = [
+            ("spoke prices: Exchange refused the change: the account may only read this folder (ErrorAccessDenied)", PlainProblem.readOnlyFolder),
+            ("the server at https://mail.example.com (EWS GetFolder): the account has no permission on this public folder; ask for a folder permission (ErrorAccessDenied)",
+             PlainProblem.publicFolderDenied),
+            ("the server at https://mail.example.com (EWS SyncFolderItems): the account has no access to the mailbox sales@example.com: give it Full Access to the mailbox, or a permission on its contacts folder (ErrorAccessDenied)",
+             PlainProblem.mailboxDenied),
+            ("Exchange has no mailbox at ghost@example.com; check the address (ErrorNonExistentMailbox)", PlainProblem.noSuchMailbox),
+        ]
+        for (raw, words) in cases {
+            let problem = PlainProblem.of(raw)
+            #expect(problem.text == words && problem.summary == words && problem.details == raw, "\(raw)")
+        }
+        #expect(PlainProblem.of("Exchange answered a SOAP fault (ErrorInvalidRequest)").text == nil)
+    }
 }
