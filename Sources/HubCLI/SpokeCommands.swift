@@ -118,6 +118,9 @@ struct SpokeGroup: AsyncParsableCommand {
                 let folder = try EWSSetup.pick(self.exchange.folder, in: found.folders)
                 Console.line("contacts folder: \(folder.path)" + (found.folders.count > 1 && self.exchange.folder == nil
                     ? " (others: \(found.folders.dropFirst().map(\.path).joined(separator: ", ")); choose with --folder)" : ""))
+                if folder.readOnly && !options.oneWay {
+                    Console.line("this account may only read the folder: the hub's changes to it will be refused (--one-way does not try them)")
+                }
                 return try EWSSetup.settings(input, exchange, found: found, folder: folder, client: client, secrets: ctx.secrets())
             case .google:
                 let (settings, signedIn) = try await GoogleSetup.signIn(google, logger: ctx.logger)
