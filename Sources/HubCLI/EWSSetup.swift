@@ -130,10 +130,12 @@ enum EWSSetup {
     }
 
     /// The kind of Exchange source as typed (CLI flags, the wizard's form), checked: an unknown
-    /// kind or a missing address names the field to fix.
+    /// kind or a missing address names the field to fix. An address without a kind means another
+    /// user's mailbox.
     static func source(kind: String?, address: String?, access: String?) throws -> EWSSource {
         let typed = kind?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        guard let k = typed.isEmpty ? .user : EWSSource.Kind(rawValue: typed) else {
+        let given = !(address?.trimmingCharacters(in: .whitespaces).isEmpty ?? true)
+        guard let k = typed.isEmpty ? (given ? .other : .user) : EWSSource.Kind(rawValue: typed) else {
             throw SetupError(field: "mailboxKind", "'\(typed)' is not a kind of Exchange source: choose user, other or public.")
         }
         switch k {

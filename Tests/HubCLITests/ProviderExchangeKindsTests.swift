@@ -1,3 +1,4 @@
+import ConnectorEWS
 import Emulators
 import Foundation
 @testable import HubServer
@@ -94,6 +95,9 @@ import TestSupport
         #expect(await blamed(form(base, kind: "other", mailbox: "ghost@example.com")) == "mailbox")
         #expect(await blamed(form(base, kind: "other", mailbox: Self.carl, access: "impersonation")) == "access")
         #expect(await blamed(form(base, kind: "other", mailbox: Self.sales)) == "none")
+        // An address alone means another user's mailbox.
+        #expect(try EWSSetup.source(kind: nil, address: Self.sales, access: nil) == .otherMailbox(address: Self.sales, access: .delegate))
+        #expect(try EWSSetup.source(kind: " ", address: "", access: "impersonation") == .userMailbox)
         // The words the wizard shows (translated by the page: PlainProblem's texts).
         let e = await setupError { _ = try await provider.discover(.ews, form(base, kind: "other", mailbox: Self.carl, access: "impersonation")) }
         #expect(PlainProblem.summary(e?.message ?? "") == PlainProblem.impersonationDenied, "\(String(describing: e))")
