@@ -41,6 +41,7 @@ extension EWSMailbox {
         guard !found.isEmpty else {
             throw ConnectorError(.misconfigured, "no contacts folder in the public folders this account can see")
         }
-        return found
+        // In tree order, as Outlook shows them.
+        return found.sorted { $0.path.localizedStandardCompare($1.path) == .orderedAscending }
     }
 }

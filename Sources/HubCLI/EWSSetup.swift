@@ -91,7 +91,8 @@ enum EWSSetup {
     }
 
     static func pick(_ wanted: String?, in folders: [EWSFolder]) throws -> EWSFolder {
-        guard let wanted else { return folders[0] }
+        // None named: the default, else the first the account may write to.
+        guard let wanted else { return folders.first { $0.isDefault } ?? folders.first { !$0.readOnly } ?? folders[0] }
         let w = wanted.lowercased()
         if let f = folders.first(where: { $0.id == wanted || $0.path.lowercased() == w })
             ?? folders.first(where: { $0.name.lowercased() == w })

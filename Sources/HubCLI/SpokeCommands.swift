@@ -117,7 +117,7 @@ struct SpokeGroup: AsyncParsableCommand {
                 if found.autodiscovered { Console.line("Autodiscover: \(found.url.absoluteString)") }
                 let folder = try EWSSetup.pick(self.exchange.folder, in: found.folders)
                 Console.line("contacts folder: \(folder.path)" + (found.folders.count > 1 && self.exchange.folder == nil
-                    ? " (others: \(found.folders.dropFirst().map(\.path).joined(separator: ", ")); choose with --folder)" : ""))
+                    ? " (others: \(found.folders.filter { $0.id != folder.id }.map(\.path).joined(separator: ", ")); choose with --folder)" : ""))
                 if folder.readOnly && !options.oneWay {
                     Console.line("this account may only read the folder: the hub's changes to it will be refused (--one-way does not try them)")
                 }

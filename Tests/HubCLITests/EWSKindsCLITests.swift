@@ -30,6 +30,10 @@ import TestSupport
         #expect(r.error.map { "\($0)" }?.hasSuffix("(--mailbox-kind)") == true, "\(r.error.map { "\($0)" } ?? "")")
 
         _ = await cli.run("hub create Team")
+        // No folder named: the first one the account may write to, not the read-only one listed before it.
+        r = await cli.run(["spoke", "add", "team", "--name", "Any", "--kind", "ews", "--mailbox-kind", "public"] + server)
+        #expect(r.output.contains("contacts folder: Suppliers (others: Price list;"), "\(r.output)")
+        _ = await cli.run("spoke remove team any")
         r = await cli.run(["spoke", "add", "team", "--name", "Prices", "--kind", "ews", "--mailbox-kind", "public",
                            "--folder", "Price list"] + server)
         #expect(r.error == nil, "\(r.error.map { "\($0)" } ?? "")")

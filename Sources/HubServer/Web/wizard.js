@@ -282,7 +282,7 @@ class Wizard {
     const { draft } = this.state;
     const folders = draft.discovery?.folders ?? [];
     const known = folders.some((f) => f.id === draft.folder) ? draft.folder : null;
-    const selected = known ?? folders.find((f) => f.isDefault)?.id ?? folders[0]?.id ?? null;
+    const selected = known ?? folders.find((f) => f.isDefault)?.id ?? folders.find((f) => !f.readOnly)?.id ?? folders[0]?.id ?? null;
     const where = [draft.discovery?.account, draft.discovery?.endpoint].filter(Boolean).join(' · ');
     const folderOf = (id) => folders.find((f) => f.id === id);
     // A name the admin has not typed follows the address book chosen.
