@@ -1,8 +1,8 @@
 """Other users' mailboxes and public folders on the HubSync EWS emulator, driven by the real
 exchangelib client (pin: exchangelib==5.6.0).
 
-usage: exchangelib_access.py SERVICE_URL USER PASSWORD SHARED_EMAIL IMPERSONATED_EMAIL DENIED_EMAIL
-  USER has Full Access to SHARED_EMAIL, the ApplicationImpersonation role (for IMPERSONATED_EMAIL),
+usage: exchangelib_access.py SERVICE_URL USER PASSWORD SHARED_EMAIL IMPERSONATED_EMAIL DENIED_EMAIL REVIEWED_EMAIL
+  USER has Full Access to SHARED_EMAIL, Reviewer on REVIEWED_EMAIL's Contacts folder only, the ApplicationImpersonation role (for IMPERSONATED_EMAIL),
   and sees public folders "Company" (read-only, a contacts folder "Company/Partners" below it
   writable) and "Locked" (read-only contacts). DENIED_EMAIL is a mailbox USER has no right to.
   Prints one "ok: ..." line per check; exits non-zero on the first failure.
@@ -34,7 +34,7 @@ def round_trip(folder, what):
 
 
 def main():
-    url, user, password, shared, impersonated, denied = sys.argv[1:7]
+    url, user, password, shared, impersonated, denied, reviewed = sys.argv[1:8]
     if os.environ.get("EXCHANGELIB_DEBUG"):
         logging.basicConfig(level=logging.DEBUG)
 
@@ -49,6 +49,21 @@ def main():
     seeded = {c.given_name for c in contacts.all()}
     check("Shared1" in seeded, f"delegate: the shared mailbox's contacts listed ({sorted(seeded)})")
     round_trip(contacts, "delegate")
+
+    # A folder permission only: Reviewer on the Contacts folder reads it, and no more.
+    account = Account(primary_smtp_address=reviewed, config=config(), autodiscover=False, access_type=DELEGATE)
+    names = {c.given_name for c in account.contacts.all()}
+    check("Rev1" in names, f"folder permission: the Contacts folder read ({sorted(names)})")
+    try:
+        Contact(folder=account.contacts, given_name="Nope", surname="Never", display_name="Nope Never").save()
+        check(False, "a Reviewer cannot write")
+    except ErrorAccessDenied:
+        check(True, "a Reviewer's write is refused (ErrorAccessDenied)")
+    try:
+        list(account.inbox.all())
+        check(False, "the other folders stay closed")
+    except ErrorAccessDenied:
+        check(True, "the other folders stay closed (ErrorAccessDenied)")
 
     # Impersonation: ExchangeImpersonation/ConnectingSID/PrimarySmtpAddress in the SOAP header.
     account = Account(primary_smtp_address=impersonated, config=config(), autodiscover=False, access_type=IMPERSONATION)
