@@ -24,7 +24,8 @@ enum SpokeKinds {
 
     static let exchange = SpokeKindInfo(
         kind: .ews, name: "Exchange Server",
-        summary: "A mailbox on your own Exchange Server (2010 SP2, 2013, 2016, 2019 or Subscription Edition), "
+        summary: "A mailbox (your own, another user's or a shared one) or a public folder on your own Exchange Server "
+            + "(2010 SP2, 2013, 2016, 2019 or Subscription Edition), "
             + "reached through Exchange Web Services.",
         fields: exchangeSource + [
             FormField(
