@@ -23,7 +23,7 @@ enum SetupFailure {
             if e.message.contains("rejected the user name or password") {
                 return SetupError(field: "password", "The server refused this user name and password.")
             }
-            return SetupError(field: "password", detail)
+            return SetupError(field: kind == .ews ? EWSSetup.blame(e.message) ?? "password" : "password", detail)
         case .misconfigured where e.message.contains("TLS certificate"):
             return SetupError(
                 field: "url", "The server's TLS certificate is not trusted, so HubSync sends it no password. Check the "

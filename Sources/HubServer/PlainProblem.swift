@@ -22,12 +22,13 @@ enum PlainProblem {
     static let slow = "The server at {place} takes too long to answer. Try again later, or ask whoever runs it."
     static let unreachable = "The server at {place} cannot be reached from here. Check the address and the network."
     static let unknownHost = "No server has the name {place}. Is the address spelled right?"
-    static let texts = [refused, untrusted, notHTTPS, slow, unreachable, unknownHost]
+    static let texts = [refused, untrusted, notHTTPS, slow, unreachable, unknownHost] + exchangeTexts
 
     /// The rule a raw text falls under, and the server it names.
     static func plain(_ raw: String) -> (text: String, place: String?)? {
         let text = raw.lowercased()
         let place = where_(raw)
+        if let words = exchangeAccess(text) { return (words, nil) }
         if text.contains("connection was refused") { return (refused, place) }
         if text.contains("certificate") && text.contains("not trusted") { return (untrusted, place) }
         if text.contains("does the server speak https") { return (notHTTPS, place) }

@@ -43,6 +43,18 @@ let emulator = EWSEmulator(version: version, auth: schemes)
 emulator.addMailbox(email: email, user: user, password: options["password"] ?? "password", domain: options["domain"] ?? "EXAMPLE")
 if let token = options["token"] { emulator.addBearerToken(token, for: email) }
 if let n = Int(options["contacts"] ?? "0"), n > 0 { try emulator.seedContacts(n, in: email) }
+// The other kinds of Exchange source: a shared mailbox the user has Full Access to, and public
+// folders (a contacts folder everyone may write, one they may only read).
+let shared = "shared@" + (email.split(separator: "@").last.map(String.init) ?? "example.com")
+emulator.addMailbox(email: shared, user: "shared", password: UUID().uuidString, domain: options["domain"] ?? "EXAMPLE")
+try emulator.grantFullAccess(to: email, on: shared)
+let partners = try emulator.addPublicFolder(
+    named: "Partners", parent: try emulator.addPublicFolder(named: "Company", contacts: false, everyone: .reviewer).id)
+let priceList = try emulator.addPublicFolder(named: "Price list", everyone: .reviewer)
+if let n = Int(options["contacts"] ?? "0"), n > 0 {
+    try emulator.seedContacts(n, in: shared)
+    for folder in [partners, priceList] { try emulator.seedContacts(n, in: EWSEmulator.publicFolders, folder: folder.id) }
+}
 
 let url = try await emulator.start(port: Int(options["port"] ?? "0") ?? 0)
 let banner = """
@@ -50,6 +62,7 @@ EWS emulator (\(version.rawValue), auth \([schemes.contains(.ntlm) ? "ntlm" : ni
 service URL: \(url.absoluteString)
 autodiscover: \(emulator.autodiscoverURL!.absoluteString)
 mailbox: \(email)
+shared mailbox: \(shared) (Full Access for \(email)); public folders: Company/Partners, Price list (read-only)
 
 """
 FileHandle.standardOutput.write(Data(banner.utf8))
