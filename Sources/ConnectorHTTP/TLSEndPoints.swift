@@ -53,6 +53,7 @@ final class TLSEndPoints: Sendable {
         -> [UInt8]
     {
         let context = try NIOSSLContext(configuration: configuration)
+        let host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         // SNI carries names only; an address is checked against the certificate's IP entries.
         let name: String? = Self.isAddress(host) ? nil : host
         let group = AsyncHTTPClient.HTTPClient.defaultEventLoopGroup
@@ -80,8 +81,7 @@ final class TLSEndPoints: Sendable {
 
     static func isAddress(_ host: String) -> Bool {
         var v4 = in_addr(), v6 = in6_addr()
-        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        return inet_pton(AF_INET, bare, &v4) == 1 || inet_pton(AF_INET6, bare, &v6) == 1
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     /// Completes once the TLS handshake did, or fails with what stopped it.
