@@ -19,6 +19,10 @@ enum SetupFailure {
         case .unauthorized where kind == .graph:
             return SetupError(field: "clientSecret", "Microsoft refused access: check the tenant, the client id and secret, "
                 + "and that an administrator consented to the app's permissions. (\(e.message))")
+        case .unauthorized where e.message.contains("Extended Protection"):
+            // Over https a refused NTLM sign-in may be Extended Protection: the server's words
+            // (PlainProblem) say both, and where.
+            return SetupError(field: "password", detail)
         case .unauthorized:
             if e.message.contains("rejected the user name or password") {
                 return SetupError(field: "password", "The server refused this user name and password.")
