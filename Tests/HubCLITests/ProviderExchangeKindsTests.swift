@@ -1,4 +1,3 @@
-import ConnectorEWS
 import Emulators
 import Foundation
 @testable import HubServer
