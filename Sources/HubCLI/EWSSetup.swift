@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConnectorEWS
 import ConnectorHTTP
+import ConnectorKit
 import Foundation
 import HubServer
 import Logging
@@ -66,10 +67,15 @@ enum EWSSetup {
             let url = try network.serverURL()
             return (url.path.lowercased().hasSuffix(".asmx") ? url : url.appendingPathComponent("EWS/Exchange.asmx"), false)
         }
-        // Another user's mailbox may live on another server: Autodiscover asks for it.
-        guard let email = exchange.source.address ?? exchange.email.flatMap({ $0.isEmpty ? nil : $0 })
-            ?? network.user.flatMap({ $0.contains("@") ? $0 : nil })
-        else {
+        let own = exchange.email.flatMap({ $0.isEmpty ? nil : $0 }) ?? network.user.flatMap({ $0.contains("@") ? $0 : nil })
+        // Another user's mailbox may live on another server: Autodiscover asks for it first. An
+        // account that only impersonates may not be told of it: then its own address tells the server.
+        if let other = exchange.source.address {
+            do {
+                return (try await Autodiscover.ewsURL(email: other, http: client, endpoints: exchange.autodiscover), true)
+            } catch let e as ConnectorError where own != nil && e.kind == .misconfigured {}
+        }
+        guard let email = own else {
             throw SetupError(
                 field: "url", "An Exchange spoke needs the server's address, or the mailbox's email address to find it by Autodiscover.")
         }

@@ -1,4 +1,3 @@
-import ConnectorEWS
 import Emulators
 import Foundation
 @testable import HubServer
@@ -109,6 +108,9 @@ import TestSupport
         let provider = try CLI().provider(autodiscover: [try #require(emu.autodiscoverURL)])
         let found = try await provider.discover(.ews, form(nil, kind: "other", mailbox: Self.sales))
         #expect(found.account == Self.sales && found.endpoint == emu.serviceURL?.absoluteString)
+        // Autodiscover knows nothing of that address: the account's own finds the server, which then says so.
+        let e = await setupError { _ = try await provider.discover(.ews, form(nil, kind: "other", mailbox: "ghost@example.com", email: Self.ada)) }
+        #expect(e?.field == "mailbox" && e?.message.contains("(ErrorNonExistentMailbox)") == true, "\(String(describing: e))")
     }
 
     /// What a sync's problems and a spoke's last error read as: Exchange's refusals in words the
