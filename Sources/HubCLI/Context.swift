@@ -5,6 +5,7 @@ import ConnectorDAV
 import ConnectorEWS
 import ConnectorFolder
 import ConnectorKit
+import HubServer
 import Secrets
 import SyncEngine
 import SyncModel
@@ -93,6 +94,8 @@ struct Context: Sendable {
     private func bareConnector(for spoke: SpokeConfig) throws -> any SpokeConnector {
         // Each spoke's requests (`-v`) and decisions carry its hub and spoke.
         let logger = self.logger.with(["hub": "\(spoke.hub)", "spoke": "\(spoke.id)"])
+        // The invitee took back the access this spoke used.
+        if let reason = spoke.settings[InvitationService.pausedKey] { return PausedSpoke(reason: reason) }
         switch spoke.kind {
         case .folder:
             guard let path = spoke.settings["path"] else { throw CLIError("spoke \(spoke.id) has no path") }

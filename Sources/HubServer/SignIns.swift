@@ -19,6 +19,9 @@ final class SignIns: Sendable {
         var settings: [String: String]?
         var account: String?
         var error: String?
+        /// An invitee's sign-in: the invitation, and its link's token (for the page it ends on).
+        var invitation: String? = nil
+        var invitationToken: String? = nil
     }
 
     private let entries = Mutex<[String: Entry]>([:])
