@@ -53,7 +53,9 @@ class AsInvitee:
         self.cookies = d.get_cookies()
         d.delete_all_cookies()
 
-    def __exit__(self, *exc):
+    def __exit__(self, kind, *exc):
+        if kind is not None:
+            return False  # the failure's page stays for its screenshot
         d = self.b.driver
         d.get(self.b.url + "/static/favicon.svg")
         d.delete_all_cookies()
