@@ -77,5 +77,5 @@ export function inviteBox(kind, use) {
   return h('details', { class: 'invite-box', id: 'invite-box' },
     h('summary', {}, t('Invite a user')),
     h('p', { class: 'help' }, t('Someone else’s {provider} account? Invite them: they get a link, sign in with their own account and allow access; then add their account here.', { provider })),
-    field({ label: t('Their email address'), input: email }), h('div', { class: 'actions' }, create), error, result, list);
+    field({ label: t('Their email address'), input: email, required: true }), h('div', { class: 'actions' }, create), error, result, list);
 }
