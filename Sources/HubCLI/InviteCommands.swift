@@ -83,14 +83,15 @@ struct InviteGroup: AsyncParsableCommand {
             guard let revoked = try InvitationService(store: store).revoke(id: id, by: .admin) else {
                 throw CLIError("no invitation \(id) (hubsync invite list)")
             }
+            Console.line("invitation \(revoked.id) for \(revoked.email) revoked")
+            // Revoking again pauses what a running sync kept this time from pausing.
             for hub in try store.hubs() {
                 for spoke in try store.spokes(hub: hub.id) {
                     guard let paused = InvitationService.paused(spoke, by: revoked) else { continue }
-                    try store.saveSpoke(paused)
+                    try HubLock.exclusive(database: global.databasePath, hub: hub.id) { try store.saveSpoke(paused) }
                     Console.line("spoke \(spoke.id) of hub \(hub.id) paused")
                 }
             }
-            Console.line("invitation \(revoked.id) for \(revoked.email) revoked")
         }
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Loopback
 import Mail
+import HubServer
+import SyncModel
 import SyncStore
 import SyncStoreSQLite
 import Testing
@@ -125,4 +127,37 @@ import TestSupport
         let plain = try #require(mails.first { $0.contains("Subject: plain") })
         #expect(plain.hasSuffix("one\n.two\n..three\n"))
     }
+
+    /// `serve` takes the same mail options (and the organisation's name).
+    @Test func serveTakesTheMailOptions() throws {
+        let serve = try #require(try HubSyncCommand.parseAsRoot([
+            "serve", "--smtp-url", "smtp://mail.example.org:2525", "--organisation", "Example Ltd", "--mail-from", "hub@example.org",
+        ]) as? Serve)
+        #expect(try serve.mail.transport() == .smtp(host: "mail.example.org", port: 2525))
+        #expect(serve.mail.organisation == "Example Ltd" && serve.mail.mailFrom == "hub@example.org")
+        let sendmail = try #require(try HubSyncCommand.parseAsRoot(["serve", "--sendmail", "/usr/sbin/sendmail -t"]) as? Serve)
+        #expect(try sendmail.mail.transport() == .sendmail(["/usr/sbin/sendmail", "-t"]))
+        let both = try #require(try HubSyncCommand.parseAsRoot(["serve", "--sendmail", "/x", "--smtp-url", "smtp://y"]) as? Serve)
+        #expect(throws: CLIError.self) { try both.mail.transport() }
+    }
+
+    /// Revoking an accepted invitation pauses the spoke using its account and drops its token.
+    @Test func revokePausesTheSpokeUsingTheAccount() async throws {
+        let cli = try CLI()
+        let store = try SQLiteStore(path: cli.db)
+        let service = InvitationService(store: store)
+        let (invitation, _) = try service.create(kind: .google, email: "pat@example.com", organisation: "E", by: "admin")
+        _ = try service.accept(id: invitation.id, account: "pat@example.com", settings: ["google.refreshToken": "enc:v1:x"])
+        let hub = HubID("team")
+        try store.saveHub(HubConfig(id: hub, name: "Team"))
+        try store.saveSpoke(SpokeConfig(
+            id: SpokeID("pat"), hub: hub, name: "Pat", kind: .google, position: 0,
+            settings: ["google.refreshToken": "enc:v1:x", InvitationService.spokeKey: invitation.id]))
+        let out = await cli.run(["invite", "revoke", invitation.id])
+        #expect(out.error == nil && out.output.contains("spoke pat of hub team paused"))
+        let spoke = try #require(try store.spokes(hub: hub).first)
+        #expect(spoke.settings["google.refreshToken"] == nil && spoke.settings[InvitationService.pausedKey] != nil)
+        #expect(try store.invitation(id: invitation.id)?.settings == nil)
+    }
 }
+

@@ -7,7 +7,6 @@ enum InvitationWords {
     static let lifetime = "an invitation lasts 5 minutes to 90 days (7d, 12h, 30m)"
     static let noInvitation = "no invitation {id}"
     static let notAccepted = "this invitation has not been accepted (it is {status}): its account cannot be added yet"
-    static let otherKind = "this invitation is for a {kind} account"
     static let noProvider = "this server cannot sign in with {provider}: start it with its client id (see hubsync serve --help)"
 
     // The invitee's pages.
@@ -54,7 +53,7 @@ enum InvitationWords {
         """
 
     static let texts: [String] = [
-        badEmail, lifetime, noInvitation, notAccepted, otherKind, noProvider, asks, pendingLead, access, signInAs, expires,
+        badEmail, lifetime, noInvitation, notAccepted, noProvider, asks, pendingLead, access, signInAs, expires,
         grantedHeading, grantedLead, revokeLead, revokeButton, revokedHeading, revokedLead, endedHeading, endedLead,
         expiredHeading, expiredLead, unknownHeading, unknownLead, usedHeading, usedLead, wrongHeading, wrongLead,
         wrongUnknownLead, tryAgain, deniedHeading, deniedLead, mailSubject, mailBody,
