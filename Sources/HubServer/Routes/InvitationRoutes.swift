@@ -88,8 +88,10 @@ extension HubApp {
             do {
                 (url, entry.verifier) = try self.provider.beginSignIn(kind, redirectURI: redirect, state: id)
             } catch {
+                // A page, not JSON: the invitee reads it.
                 self.signIns.forget(id)
-                throw APIError(.serviceUnavailable, words: InvitationWords.noProvider, ["provider": invitation.kind.providerName])
+                let why = pages.text(InvitationWords.noProvider, ["provider": invitation.kind.providerName])
+                return try pages.problem(.denied(why), invitation, token: token)
             }
             self.signIns.update(id, entry)
             return Pages.redirect(Self.hinting(url, invitation.email).absoluteString)
