@@ -2,7 +2,7 @@
 // one-time link to copy (mailed too when the server sends mail); the invitations below show where
 // each stands, and an accepted one's account is used like a sign-in of the admin's own.
 import { get, post } from './api.js';
-import { h, fill, field, busy } from './dom.js';
+import { h, fill, field, busy, setFieldError } from './dom.js';
 import { t, formatDate } from './i18n.js';
 
 const statusWords = () => ({
@@ -14,7 +14,7 @@ export function inviteBox(kind, use) {
   const invitationKind = kind.signIn === 'microsoft' ? 'microsoft' : 'google';
   const provider = invitationKind === 'microsoft' ? 'Microsoft' : 'Google';
   const email = h('input', { type: 'email', id: 'invite-email', autocomplete: 'off', spellcheck: 'false', autocapitalize: 'off',
-    placeholder: 'ann@example.com', 'aria-describedby': 'invite-error' });
+    placeholder: 'ann@example.com' });
   const error = h('p', { class: 'error', id: 'invite-error', role: 'alert' });
   const result = h('div', { id: 'invite-result', role: 'status', 'aria-live': 'polite' });
   const list = h('div', { id: 'invitations' });
@@ -37,8 +37,9 @@ export function inviteBox(kind, use) {
 
   const create = h('button', { type: 'button', id: 'invite-create', onclick: () => busy(create, async () => {
     error.textContent = '';
+    setFieldError(email, '');
     if (!email.value.trim()) {
-      error.textContent = t('Enter the address of the person to invite.');
+      setFieldError(email, t('Enter the address of the person to invite.'));
       email.focus();
       return;
     }
@@ -46,7 +47,10 @@ export function inviteBox(kind, use) {
     showCreated(created);
     email.value = '';
     await refresh();
-  }, (e) => { error.textContent = e.message; }) }, t('Invite'));
+  }, (e) => {
+    // The address refused goes next to its field; anything else below the button.
+    if (e.field === 'email') setFieldError(email, e.message); else error.textContent = e.message;
+  }) }, t('Invite'));
 
   const row = (i) => {
     const revoke = ['pending', 'accepted'].includes(i.status)

@@ -82,6 +82,10 @@ def invite_mode(b, a):
     # 1. The admin invites two people from the wizard's Google step; the mail goes out.
     google_step(b, a)
     b.assert_labelled()
+    b.type("#invite-email", "not an address")
+    b.click("#invite-create")
+    b.wait(lambda d: "email address" in d.find_element(By.ID, "invite-email-error").text, message="a wrong address refused")
+    check(b.find("#invite-email").get_attribute("aria-invalid") == "true", "next to its field")
     link = invite(b, a.invitee)
     check("Sent by mail to " + a.invitee in b.text("#invite-mailed"), f"mailed: {b.text('#invite-mailed')!r}")
     row = b.find('#invitations tr[data-status="pending"]')
