@@ -118,18 +118,21 @@ class Radicale:
             f.seek(offset)
             text = f.read().decode("utf-8", "replace")
         methods, statuses, server, n, size = collections.Counter(), collections.Counter(), 0.0, 0, 0
+        by_method = collections.Counter()
         for line in text.splitlines():
             if m := self.REQ.search(line):
                 n += 1
                 methods[m.group(1)] += 1
             elif m := self.RESP.search(line):
                 server += float(m.group(3))
+                by_method[m.group(1)] += float(m.group(3))
                 size += int(m.group(4) or 0)
                 statuses[m.group(5)] += 1
         if n != sum(statuses.values()):
             print(f"    warning: {n} requests but {sum(statuses.values())} responses parsed from {self.log_path}")
         return {"requests": n, "server_s": round(server, 3), "response_kb": round(size / 1024, 1),
-                "methods": dict(methods), "statuses": dict(statuses)}
+                "methods": dict(methods), "statuses": dict(statuses),
+                "server_by_method_s": {k: round(v, 3) for k, v in by_method.items()}}
 
     def stop(self):
         stop_server(self.proc, self._log)

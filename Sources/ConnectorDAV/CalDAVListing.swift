@@ -12,7 +12,9 @@ extension CalDAVCalendar {
             // Straight to the report: a quiet calendar costs this one request.
             if let l = try await dav.syncListing(token: token, known: known, bodies: true) { return l }
             logger.notice("sync token refused by the server: listing by calendar-query", metadata: ["collection": "\(paths.collection)"])
-            return try await queryListing(known, window: last.window)
+            // Read by sync-collection until now, no window was tracked: a window listing could not
+            // tell a series deleted meanwhile from one never listed, so the whole calendar is, once.
+            return try await queryListing(known, window: last.window, whole: last.window.isEmpty)
         case .ctag(let tag)?:
             let c = try await describe(props: DAVBody.tokenProps)
             if c.ctag == tag { return Listing(mode: .incremental, cursor: cursor) }
@@ -32,11 +34,11 @@ extension CalDAVCalendar {
     /// this one lacks is asked for, and is deleted when the server has it no more; one still
     /// there left the window (or moved out of it), and is listed as any other.
     private func queryListing(
-        _ known: KnownVersions, _ described: CalendarCollection? = nil, window last: [String] = []
+        _ known: KnownVersions, _ described: CalendarCollection? = nil, window last: [String] = [], whole: Bool = false
     ) async throws -> Listing {
         let c: CalendarCollection
         if let described { c = described } else { c = try await describe(props: DAVBody.tokenProps) }
-        let range = settings.window?.range(now: settings.now())
+        let range = whole ? nil : settings.window?.range(now: settings.now())
         let r = try await session.report(paths.collectionURL, depth: 1, DAVBody.calendarQuery(range: range))
         let ms = try session.multistatus(r, "REPORT calendar-query")
         var listed: [(RemoteID, String)] = []

@@ -20,6 +20,12 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log what the engine decides, item by item, to stderr.")
     var verbose = false
 
+    @Option(help: "Days of history (changes, runs) each sync keeps; older is let go. 0 keeps it all.")
+    var keepHistoryDays = 365
+
+    /// `--keep-history-days` as the engine takes it (nil: keep all).
+    var keepHistory: TimeInterval? { keepHistoryDays > 0 ? Double(keepHistoryDays) * 86_400 : nil }
+
     var databasePath: String {
         if let db { return db }
         if let env = ProcessInfo.processInfo.environment["HUBSYNC_DB"], !env.isEmpty { return env }
@@ -41,14 +47,18 @@ struct GlobalOptions: ParsableArguments {
     /// loaded on first use: a CLI run with folder spokes only needs none.
     func context() throws -> Context {
         let keyFile = self.keyFile
-        return Context(store: try openStore(), logger: Self.logger(verbose: verbose), secrets: { try SecretBox.load(keyFile: keyFile) })
+        var ctx = Context(store: try openStore(), logger: Self.logger(verbose: verbose), secrets: { try SecretBox.load(keyFile: keyFile) })
+        ctx.keepHistory = keepHistory
+        return ctx
     }
 
     /// For a long-running server: the key loaded (or made) once, up front, so concurrent
     /// requests never race to create it.
     func serverContext(store: SQLiteStore, logger: Logger) throws -> Context {
         let box = try SecretBox.load(keyFile: keyFile)
-        return Context(store: store, logger: logger, secrets: { box })
+        var ctx = Context(store: store, logger: logger, secrets: { box })
+        ctx.keepHistory = keepHistory
+        return ctx
     }
 
     static func logger(verbose: Bool) -> Logger {
@@ -65,7 +75,14 @@ struct Context: Sendable {
     /// Loaded on first use: only network spokes need it.
     let secrets: @Sendable () throws -> SecretBox
 
-    var engine: SyncEngine { SyncEngine(store: store, logger: logger) }
+    /// History older than this is let go at the end of each pass (nil: kept).
+    var keepHistory: TimeInterval?
+
+    var engine: SyncEngine {
+        var engine = SyncEngine(store: store, logger: logger)
+        engine.keepHistory = keepHistory
+        return engine
+    }
 
     /// A hub by id or by name.
     func hub(_ ref: String) throws -> HubConfig {

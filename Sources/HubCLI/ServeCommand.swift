@@ -50,6 +50,7 @@ struct Serve: AsyncParsableCommand {
         settings.mail = try mail.transport()
         settings.mailFrom = mail.mailFrom
         settings.organisation = mail.organisation
+        settings.keepHistory = global.keepHistory
         let database = global.databasePath
         // No admin yet: whoever (or whatever web page) gets there first must prove they run
         // it, on loopback too. The app makes a one-time code; it is printed here only.

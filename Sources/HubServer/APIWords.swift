@@ -20,6 +20,8 @@ enum APIWords {
     static let formExpired = "the form expired; reload the page and try again"
     static let groupName = "name the group (its name, mail address or id)"
     static let notEvents = "this hub holds contacts, not events"
+    static let sourceHoldsContacts = "this hub holds calendar events, and a {kind} source holds contacts"
+    static let sourceHoldsEvents = "this hub holds contacts, and a {kind} source holds calendar events"
     static let onlyExchangeMoves = "only an Exchange source moves, and only to Microsoft 365"
     static let signInUnknown = "this sign-in is unknown or finished; start it again from the wizard"
     /// Asked before an undo deletes what it added everywhere (a plural entry in the catalogs: the
@@ -56,7 +58,7 @@ enum APIWords {
 
     static let texts: [String] = [
         hubExists, sourceExists, guardPercent, schedule, kindUnavailable, noHub, noSource, tooLarge, busy, serverFailed,
-        csrf, otherSite, formExpired, groupName, notEvents, onlyExchangeMoves, signInUnknown, undoRunDeletes, undoEntryDeletes,
+        csrf, otherSite, formExpired, groupName, notEvents, sourceHoldsContacts, sourceHoldsEvents, onlyExchangeMoves, signInUnknown, undoRunDeletes, undoEntryDeletes,
         tooManyFromAddress, tooManyForUser, passwordShort, passwordLong, adminExists, setupCode, wrongPassword, signInFirst, reloadAndRetry, groupsNotOffered, noSignInKind, noAddress, everyAddress, mappingBothFields, mappingOnce, categoryLimit, windowRange, adminChangeSaving, otherProcessSyncing,
     ] + named.flatMap { [nameEmpty($0), nameLong($0), nameControls($0)] }
 

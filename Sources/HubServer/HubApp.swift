@@ -32,6 +32,8 @@ public final class HubApp: Sendable {
         /// whoever, or whatever page, reaches the server first must not become its admin. The
         /// composition root prints it where the server starts.
         public var setupToken: String?
+        /// History older than this is let go at the end of each pass (nil: kept).
+        public var keepHistory: TimeInterval?
         /// Invitations: how their mail goes out (nil: the link is only shown), who it is from, and
         /// the organisation the invitee reads (nil: this server's name).
         public var mail: MailTransport? = nil
@@ -84,8 +86,9 @@ public final class HubApp: Sendable {
         accounts = Accounts(store: store, cost: settings.bcryptCost, setupToken: settings.setupToken ?? Self.newSetupToken(), clock: clock)
         sessions = SessionStore(clock: clock)
         signIns = SignIns(clock: clock)
-        runner = SyncRunner(
-            engine: SyncEngine(store: store, clock: clock, logger: logger), provider: provider, lock: lock, logger: logger)
+        var engine = SyncEngine(store: store, clock: clock, logger: logger)
+        engine.keepHistory = settings.keepHistory
+        runner = SyncRunner(engine: engine, provider: provider, lock: lock, logger: logger)
     }
 
     /// The first admin, made by the composition root itself (the demo's pre-made login): no

@@ -49,6 +49,9 @@ public struct SyncEngine: Sendable {
     public let clock: @Sendable () -> Date
     public let newID: @Sendable () -> String
     public let batchSize: Int
+    /// History (journal entries, runs) older than this is let go at the end of each pass, so a
+    /// quiet hub's database stops growing; nil keeps it all. The cost is the entries let go.
+    public var keepHistory: TimeInterval?
     /// The caller's logger; within a pass it also carries the hub (`hub` metadata).
     public private(set) var logger: Logger
     public static let ids = SortableID()
@@ -168,6 +171,7 @@ public struct SyncEngine: Sendable {
             : (pass.failedSpokes.count == spokes.count ? .failed : .partial)
         var end = ItemWriteBatch<Item>()
         end.runs = [run]
+        if let keep = keepHistory, let finished = run.finishedAt { end.pruneBefore = finished.addingTimeInterval(-keep) }
         for spoke in spokes {
             var state = try store.spokeState(hub: hubID, spoke: spoke.id)
             state.lastSyncAt = run.finishedAt

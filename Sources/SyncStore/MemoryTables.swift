@@ -43,9 +43,11 @@ struct MemoryTables<Item: StoredItem>: MemoryKindTables {
     }
     mutating func removeLink(_ key: LinkKey) -> RemoteID? { links[key.spoke]?.removeValue(forKey: key.item)?.remoteID }
     mutating func removeIntent(_ key: LinkKey) { intents[key] = nil }
+    /// As SQLite: in seq order up to the first entry to keep; the newest is always kept.
     mutating func pruneJournal(before cut: Date) {
-        let newest = journal.last?.seq
-        journal.removeAll { $0.at < cut && $0.seq != newest }
+        guard let newest = journal.last?.seq else { return }
+        let keepFrom = journal.first { $0.at >= cut }?.seq ?? newest
+        journal.removeAll { $0.seq < keepFrom }
     }
 }
 

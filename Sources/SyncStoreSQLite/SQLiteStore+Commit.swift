@@ -73,11 +73,14 @@ extension SQLiteStore {
                 }
             }
             if let cut = b.pruneBefore?.storeValue {
+                // In seq order up to the first entry to keep (the newest is always kept): the
+                // cost is the entries let go, not the history, so every pass may ask.
                 try db.execute(
                     sql: """
-                        DELETE FROM journal WHERE hub_id = ? AND at < ?
-                            AND seq < (SELECT MAX(seq) FROM journal WHERE hub_id = ?)
-                        """, arguments: [h, cut, h])
+                        DELETE FROM journal WHERE hub_id = ? AND seq < COALESCE(
+                            (SELECT seq FROM journal WHERE hub_id = ? AND at >= ? ORDER BY seq LIMIT 1),
+                            (SELECT MAX(seq) FROM journal WHERE hub_id = ?))
+                        """, arguments: [h, h, cut, h])
                 try db.execute(
                     sql: "DELETE FROM runs WHERE hub_id = ? AND started_at < ? AND status != ?",
                     arguments: [h, cut, RunStatus.running.rawValue])

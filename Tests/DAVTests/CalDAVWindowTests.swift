@@ -36,8 +36,9 @@ import TestSupport
         })
         #expect(versions.count == 4)
         let known = KnownVersions { ids in versions.filter { ids.contains($0.key) } }
-        // The server forgot the token: the window is listed, and nothing is deleted.
-        let first = try await cal.pullAll(since: SpokeCursor(Self.stale(kind)), known: known)
+        // The server forgot the token of a window listing: the window is listed, and nothing is deleted.
+        let tracked = ["stays", "deleted", "moved-out"].map { String(cal.resource(uid: $0).rawValue.split(separator: "/").last!) }
+        let first = try await cal.pullAll(since: SpokeCursor(([Self.stale(kind)] + tracked).joined(separator: "\n")), known: known)
         #expect(first.pages.allSatisfy { $0.mode == .incremental })
         #expect(first.pages.flatMap(\.deleted).isEmpty)
         #expect(Set(first.pages.flatMap(\.unchanged)) == Set(["stays", "deleted", "moved-out"].map(cal.resource(uid:))))
@@ -62,6 +63,31 @@ import TestSupport
         let third = try await cal.pullAll(since: Self.refused(second.cursor, kind), known: known)
         #expect(third.pages.flatMap(\.deleted).isEmpty)
         #expect(third.pages.flatMap(\.unchanged) == [cal.resource(uid: "stays")])
+    }
+
+    /// Read by sync-collection, a calendar tracks no window; when the server forgets the token,
+    /// the whole calendar is listed once (a full listing, whose absences are deletions), so a
+    /// series deleted meanwhile is not missed, in the window or outside it.
+    @Test(arguments: ServerKind.allCases) func aForgottenTokenWithNoTrackedWindowListsTheWholeCalendar(_ kind: ServerKind) async throws {
+        let server = try await DAVServer.start(kind)
+        let url = try await server.makeCalendar()
+        let cal = try server.calendar(url, window: DAVTimeWindow(pastDays: 30, futureDays: 60), now: { Self.now })
+        let made = try await cal.write([
+            .create(SampleEvents.single(uid: "stays", summary: "Stays", day: CivilDate(2026, 12, 10))),
+            .create(SampleEvents.single(uid: "deleted", summary: "Deleted", day: CivilDate(2026, 12, 11))),
+            .create(SampleEvents.single(uid: "old", summary: "Long ago", day: CivilDate(2024, 3, 1))),
+        ])
+        let versions = Dictionary(uniqueKeysWithValues: made.compactMap { o -> (RemoteID, RemoteVersion)? in
+            if case .created(let id, let v?) = o { (id, v) } else { nil }
+        })
+        let known = KnownVersions { ids in versions.filter { ids.contains($0.key) } }
+        let synced = try await cal.pullAll(since: nil, known: known)
+        #expect(synced.cursor.map { !$0.rawValue.contains("\n") } == true, "sync-collection tracks no window")
+        try await OtherClient(server).delete(url.appendingPathComponent(String(cal.resource(uid: "deleted").rawValue.split(separator: "/").last!)))
+        let after = try await cal.pullAll(since: SpokeCursor(Self.stale(kind)), known: known)
+        #expect(after.pages.allSatisfy { $0.mode == .full })
+        #expect(Set(after.pages.flatMap(\.unchanged)) == Set(["stays", "old"].map(cal.resource(uid:))))
+        #expect(after.pages.flatMap(\.upserts).isEmpty)
     }
 
     /// A calendar without sync-collection is read by its ctag: the tracked window goes along

@@ -13,6 +13,16 @@ import Testing
 /// memory address book. Google-style sign-in answers code "good".
 final class TestProvider: SpokeProvider {
     let books = Mutex<[String: MemorySpoke]>([:])
+    let calendars = Mutex<[String: MemoryItemSpoke<Event>]>([:])
+
+    func calendar(_ id: String) -> MemoryItemSpoke<Event> {
+        calendars.withLock { all in
+            if let c = all[id] { return c }
+            let c = MemoryItemSpoke<Event>(name: id)
+            all[id] = c
+            return c
+        }
+    }
 
     func book(_ id: String) -> MemorySpoke {
         books.withLock { all in
@@ -29,6 +39,9 @@ final class TestProvider: SpokeProvider {
                 kind: .carddav, name: "Address book", summary: "a test book",
                 fields: [FormField(name: "password", label: "Password", type: .password, required: true)],
                 customFields: ["X-REGION"]),
+            SpokeKindInfo(
+                kind: .caldav, name: "Calendar", summary: "a test calendar",
+                fields: [FormField(name: "password", label: "Password", type: .password, required: true)]),
             SpokeKindInfo(kind: .google, name: "Google", summary: "sign in", signIn: "google"),
             SpokeKindInfo(kind: .graph, name: "Office 365", summary: "coming", available: false),
         ]
@@ -40,6 +53,11 @@ final class TestProvider: SpokeProvider {
             return Discovery(account: "pat@example.com", folders: [SourceFolder(id: "g", name: "All contacts", isDefault: true)])
         }
         guard form.password == "secret" else { throw SetupError(field: "password", "the server refused this user name and password") }
+        if kind == .caldav {
+            return Discovery(endpoint: "memory://", folders: [
+                SourceFolder(id: "c", name: "Calendar C", isDefault: true), SourceFolder(id: "d", name: "Calendar D"),
+            ])
+        }
         return Discovery(endpoint: "memory://", folders: [
             SourceFolder(id: "a", name: "Book A", count: book("a").count, isDefault: true),
             SourceFolder(id: "b", name: "Book B", count: book("b").count),
@@ -61,6 +79,11 @@ final class TestProvider: SpokeProvider {
         guard let id = spoke.settings["book"] else { throw ConnectorError(.misconfigured, "no book") }
         if id == "broken" { throw ConnectorError(.unauthorized, "the stored password no longer works") }
         return book(id)
+    }
+
+    func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event> {
+        guard let id = spoke.settings["book"] else { throw ConnectorError(.misconfigured, "no calendar") }
+        return calendar(id)
     }
 
     func beginSignIn(_ kind: SpokeKind, redirectURI: URL, state: String) throws -> (url: URL, verifier: String) {

@@ -20,10 +20,17 @@ struct UpcomingEventsTests {
         weekly.exdates = [.dateTime(CivilDateTime(CivilDate(2026, 4, 6), 10), Self.berlin)]
         var holiday = EventFields(start: .date(CivilDate(2026, 4, 3)), end: nil, summary: "Good Friday")
         holiday.classification = .confidential
+        var asked: [ItemID] = []
         let page = UpcomingList.page([
-            .init(item: ItemID("a"), event: weekly, sources: ["Office", "Files"]),
-            .init(item: ItemID("b"), event: Event(uid: "h", master: holiday), sources: ["Files"]),
-        ], now: Self.now, days: 30, limit: 10)
+            .init(item: ItemID("a"), event: weekly),
+            .init(item: ItemID("b"), event: Event(uid: "h", master: holiday)),
+            .init(item: ItemID("c"), event: Event(uid: "later", master: EventFields(start: .date(CivilDate(2027, 1, 1)), summary: "Later"))),
+        ], now: Self.now, days: 30, limit: 10) { ids in
+            asked = ids
+            return [ItemID("a"): ["Office", "Files"], ItemID("b"): ["Files"]]
+        }
+        // Only the series shown are looked up.
+        #expect(Set(asked) == [ItemID("a"), ItemID("b")])
         #expect(page.events.map(\.summary) == ["Team meeting", "Team meeting", "Good Friday", "Team meeting"])
         #expect(page.events.map(\.moved) == [false, true, false, false])
         #expect(page.events[0].start == Date(timeIntervalSince1970: Double(CivilDateTime(CivilDate(2026, 3, 23), 9).secondsSinceEpoch)))
@@ -31,6 +38,6 @@ struct UpcomingEventsTests {
         #expect(page.events[0].location == "Room Elbe" && page.events[0].sources == ["Office", "Files"] && page.events[0].recurring)
         #expect(page.events[2].allDay && page.events[2].day == "2026-04-03" && page.events[2].privateEvent && !page.events[2].recurring)
         #expect(page.events[3].start == Date(timeIntervalSince1970: Double(CivilDateTime(CivilDate(2026, 4, 13), 8).secondsSinceEpoch)))
-        #expect(UpcomingList.page([.init(item: ItemID("a"), event: weekly, sources: [])], now: Self.now, days: 30, limit: 2).events.count == 2)
+        #expect(UpcomingList.page([.init(item: ItemID("a"), event: weekly)], now: Self.now, days: 30, limit: 2) { _ in [:] }.events.count == 2)
     }
 }

@@ -16,7 +16,7 @@ struct WizardAPITests {
             let objects = try await c.call(.get, "/api/objects").array
             #expect(objects.map { $0["available"] as? Bool } == [true, true])
             let kinds = try await c.call(.get, "/api/spoke-kinds").array
-            #expect(kinds.map { $0["kind"] as? String } == ["carddav", "google", "graph"])
+            #expect(kinds.map { $0["kind"] as? String } == ["carddav", "caldav", "google", "graph"])
             #expect(try await c.call(.get, "/api/fields").object["text"].map { ($0 as? [String])?.contains("title") } == true)
 
             // Live validation names the field to fix.

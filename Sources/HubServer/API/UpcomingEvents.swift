@@ -34,13 +34,19 @@ enum UpcomingList {
     struct Series {
         var item: ItemID
         var event: Event
-        var sources: [String]
     }
 
-    static func page(_ series: [Series], now: Int, days: Int, limit: Int, upcoming: Upcoming = Upcoming()) -> UpcomingPage {
+    /// `sources` names the sources of the series shown, asked once for the page's series only
+    /// (a hub's links are many; a page shows a few).
+    static func page(
+        _ series: [Series], now: Int, days: Int, limit: Int, upcoming: Upcoming = Upcoming(),
+        sources: ([ItemID]) throws -> [ItemID: [String]]
+    ) rethrows -> UpcomingPage {
         let to = now + max(1, days) * 86400
         let found = upcoming.occurrences(of: series.enumerated().map { ($0.offset, $0.element.event) }, from: now, to: to)
-        let events = found.occurrences.prefix(max(0, limit)).map { o -> UpcomingEventDTO in
+        let shown = found.occurrences.prefix(max(0, limit))
+        let names = try sources(Array(Set(shown.map { series[$0.key].item })))
+        let events = shown.map { o -> UpcomingEventDTO in
             let s = series[o.key]
             let f = o.fields
             let text = Normalize.text(f.summary)
@@ -54,7 +60,7 @@ enum UpcomingList {
                 location: Normalize.text(f.location), recurring: s.event.isRecurring,
                 moved: o.occurrence.override != nil && o.occurrence.start != o.occurrence.recurrenceID,
                 privateEvent: f.classification == .private || f.classification == .confidential,
-                sources: s.sources)
+                sources: names[s.item] ?? [])
         }
         return UpcomingPage(from: Date(timeIntervalSince1970: Double(now)), to: Date(timeIntervalSince1970: Double(to)),
                             events: Array(events), unexpanded: found.unexpanded.count)

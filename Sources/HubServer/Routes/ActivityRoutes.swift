@@ -71,7 +71,12 @@ extension HubApp {
             let q = request.uri.queryParameters
             let search = q["q"].map { String($0).lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
             let offset = max(0, q["offset"].flatMap { Int(String($0)) } ?? 0)
-            let all = try self.store.liveItems(hub: hub.id).map(Self.contact)
+            // A calendar hub's series, by summary and location, so the history can be filtered by one.
+            let live = switch hub.objectKind {
+            case .contacts: try self.store.liveItems(hub: hub.id).map(Self.contact)
+            case .calendar: try self.store.liveItems(Event.self, hub: hub.id).map(Self.series)
+            }
+            let all = live
                 .filter { c in search.map { s in Self.matches(c, s) } ?? true }
                 .sorted { ($0.name.lowercased(), $0.id) < ($1.name.lowercased(), $1.id) }
             return ContactPage(total: all.count, contacts: Array(all.dropFirst(offset).prefix(Self.limit(request, default: 100))))
@@ -151,6 +156,13 @@ extension HubApp {
         return ContactDTO(
             id: item.id.rawValue, name: c.formattedName, organization: c.organization, emails: c.emails.map(\.value),
             phones: c.phones.map(\.value), categories: c.categories)
+    }
+
+    static func series(_ record: HubRecord<Event>) -> ContactDTO {
+        let f = record.item.master ?? record.item.overrides.first?.fields
+        return ContactDTO(
+            id: record.id.rawValue, name: Normalize.text(f?.summary) ?? "(no title)", organization: Normalize.text(f?.location),
+            emails: [], phones: [], categories: f?.categories ?? [])
     }
 
     static func matches(_ c: ContactDTO, _ s: String) -> Bool {

@@ -25,7 +25,12 @@ extension HubApp {
             let hub = try self.hub(context)
             guard let seq = Int64(try context.pathParameter("seq")) else { throw APIError.notFound("conflict") }
             return Restored(restored: try await self.runner.exclusive(hub.id) {
-                try Self.engine { try self.runner.engine.useOtherValue(hub: hub.id, entry: seq).count }
+                try Self.engine {
+                    switch hub.objectKind {
+                    case .contacts: try self.runner.engine.useOtherValue(Contact.self, hub: hub.id, entry: seq).count
+                    case .calendar: try self.runner.engine.useOtherValue(Event.self, hub: hub.id, entry: seq).count
+                    }
+                }
             })
         }
         router.get("/api/hubs/:hub/contacts/:item") { _, context in

@@ -74,6 +74,11 @@ extension HubApp {
         guard provider.kinds.contains(where: { $0.kind == new.kind && $0.available }) else {
             throw APIError(.badRequest, words: APIWords.kindUnavailable, ["kind": new.kind.rawValue], field: "kind")
         }
+        // A hub holds one kind of item: a source of the other kind would have nothing to sync.
+        if new.kind.objectKind != hub.objectKind {
+            let words = hub.objectKind == .calendar ? APIWords.sourceHoldsContacts : APIWords.sourceHoldsEvents
+            throw APIError(.badRequest, words: words, ["kind": new.kind.rawValue], field: "kind")
+        }
         let existing = try store.spokes(hub: hub.id)
         let id = SpokeID(slugOf: name)
         guard !existing.contains(where: { $0.id == id }) else {

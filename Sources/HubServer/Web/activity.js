@@ -136,11 +136,13 @@ export function journalSection(path, hub, changed) {
   const source = select(t('Source'), 'source', [['', t('All sources')], ...hub.spokes.map((s) => [`spoke:${s.id}`, s.name]), ['restore', t('Undo')]]);
   const kind = select(t('Kind of change'), 'kind', [['', t('All changes')], ...Object.entries(kindNames())]);
   const contact = h('input', { type: 'search', id: newID('contact'), name: 'contact', autocomplete: 'off' });
+  // A calendar hub's history is filtered by series (the server lists them by summary).
+  const events = hub.objectKind === 'calendar';
   const conflictsOnly = h('input', { type: 'checkbox', id: newID('conflicts'), name: 'conflicts' });
   const filters = h('form', { class: 'filters', id: 'journal-filters', role: 'search', 'aria-label': t('Filter the history'),
     onsubmit: (e) => { e.preventDefault(); load(); }, onchange: () => load() },
   source.box, kind.box,
-  h('div', { class: 'field' }, h('label', { for: contact.id }, t('Contact')), contact),
+  h('div', { class: 'field' }, h('label', { for: contact.id }, events ? t('Event') : t('Contact')), contact),
   h('div', { class: 'check' }, conflictsOnly, h('label', { for: conflictsOnly.id }, t('Conflicts only'))),
   h('button', { type: 'submit', class: 'small' }, t('Filter')));
   const contactPick = h('div', { id: 'journal-contact-pick', role: 'status', 'aria-live': 'polite' });
@@ -165,10 +167,12 @@ export function journalSection(path, hub, changed) {
     if (only) { choose(only); return true; }
     chosen = null;
     if (!found.contacts.length) {
-      contactPick.replaceChildren(h('p', { class: 'muted' }, t('No contact in the hub matches "{text}".', { text })));
+      contactPick.replaceChildren(h('p', { class: 'muted' },
+        events ? t('No event in the hub matches "{text}".', { text }) : t('No contact in the hub matches "{text}".', { text })));
       return false;
     }
-    contactPick.replaceChildren(h('p', {}, t('Several contacts match "{text}". Which one?', { text })),
+    contactPick.replaceChildren(h('p', {},
+      events ? t('Several events match "{text}". Which one?', { text }) : t('Several contacts match "{text}". Which one?', { text })),
       h('ul', { class: 'contact-choices' }, found.contacts.map((c) => h('li', {}, h('button', { type: 'button', class: 'small', onclick: () => {
         choose(c);
         load();

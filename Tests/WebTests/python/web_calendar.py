@@ -96,6 +96,17 @@ def calendar(b, a):
     b.accessible("the upcoming events tab")
     b.shot("upcoming-events", full=True)
 
+    # The history, filtered by one series: the box is labelled for events and finds it by summary.
+    b.tab("history")
+    label = b.find("#journal-filters label[for^=contact]").text
+    check(label == "Event", f"the history's filter asks for an event ({label!r})")
+    want = a.expect[0]
+    b.type("#journal-filters input[name=contact]", want)
+    b.click("#journal-filters button[type=submit]")
+    b.wait(lambda d: (names := {li.find_element(By.TAG_NAME, "strong").get_attribute("textContent").strip()
+                                for li in d.find_elements(By.CSS_SELECTOR, "#journal-list li[data-seq]")})
+           and all(want in n for n in names), message=f"the history of {want!r} only")
+
 
 def main():
     p = argparse.ArgumentParser()
