@@ -2,6 +2,7 @@ import Foundation
 import Loopback
 import Mail
 import HubServer
+import Logging
 import SyncModel
 import SyncStore
 import SyncStoreSQLite
@@ -153,6 +154,13 @@ import TestSupport
         try store.saveSpoke(SpokeConfig(
             id: SpokeID("pat"), hub: hub, name: "Pat", kind: .google, position: 0,
             settings: ["google.refreshToken": "enc:v1:x", InvitationService.spokeKey: invitation.id]))
+        // Revoked but not yet paused (say its hub was busy): the source does not run all the same.
+        _ = try service.revoke(id: invitation.id, by: .invitee)
+        let ctx = Context(store: store, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, secrets: { throw CLIError("no key here") })
+        let unpaused = try #require(try store.spokes(hub: hub).first)
+        #expect(unpaused.settings[InvitationService.pausedKey] == nil)
+        let page = try await ctx.connector(for: unpaused).pull(since: nil, page: nil)
+        #expect(page.changes.isEmpty)
         let out = await cli.run(["invite", "revoke", invitation.id])
         #expect(out.error == nil && out.output.contains("spoke pat of hub team paused"))
         let spoke = try #require(try store.spokes(hub: hub).first)

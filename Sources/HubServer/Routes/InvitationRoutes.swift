@@ -105,8 +105,13 @@ extension HubApp {
                 let refusal = self.invitations.refusal(found) ?? .revoked
                 return try pages.problem(InvitationPages.Problem(refusal) ?? .revoked, found, token: token)
             }
-            try await self.pauseSources(of: revoked)
             self.logger.notice("an invitee revoked access", metadata: ["invitation": "\(revoked.id)"])
+            // Revoked is revoked: a source not paused now (its hub busy in another process) does
+            // not run anyway, as the composition root checks the invitation of a source.
+            do { try await self.pauseSources(of: revoked) } catch {
+                self.logger.warning("a source of a revoked invitation is not paused yet", metadata: [
+                    "invitation": "\(revoked.id)", "error": "\(DisplayText.neutralised(String(describing: error)))"])
+            }
             return try pages.revokedNow(revoked)
         }
     }
