@@ -31,8 +31,9 @@ final class SignIns: Sendable {
 
     init(clock: @escaping @Sendable () -> Date) { self.clock = clock }
 
-    func begin(_ entry: Entry) -> String {
-        let id = Token.random()
+    /// `prefix`: says, even once the sign-in is forgotten, whose it was (an invitee's).
+    func begin(_ entry: Entry, prefix: String = "") -> String {
+        let id = prefix + Token.random()
         let now = clock()
         entries.withLock { all in
             all = all.filter { now.timeIntervalSince($0.value.startedAt) < lifetime }

@@ -138,6 +138,11 @@ struct InvitationRouteTests {
             let denied = try await invitee.call(.get, "/oauth/google/callback?state=\(state)&error=access_denied")
             #expect(denied.body.contains("Access not granted") && denied.body.contains("access was not allowed"))
 
+            // An answer after the sign-in was forgotten: still the invitee's page.
+            let tooLate = try await invitee.call(.get, "/oauth/google/callback?state=invite-forgotten&code=good")
+            #expect(tooLate.status == .badRequest && tooLate.body.contains("This sign-in took too long"))
+            #expect(try await invitee.call(.get, "/oauth/google/callback?state=forgotten&code=good").body.contains("\"error\""))
+
             // Unknown, revoked by the admin, expired.
             let unknown = try await invitee.call(.get, "/invite/" + String(repeating: "A", count: 43))
             #expect(unknown.status == .notFound && unknown.body.contains("This invitation link is not valid"))

@@ -55,6 +55,11 @@ struct InvitationPages: Sendable {
         ])
     }
 
+    /// The provider's answer came after the sign-in was forgotten (30 minutes).
+    func lateSignIn() throws -> Response {
+        try end(heading: InvitationWords.lateHeading, lead: InvitationWords.lateLead, [:], again: nil, status: .badRequest)
+    }
+
     /// Revoked by the invitee just now.
     func revokedNow(_ i: Invitation) throws -> Response {
         try end(heading: InvitationWords.revokedHeading, lead: InvitationWords.revokedLead, values(i), again: nil, status: .ok)

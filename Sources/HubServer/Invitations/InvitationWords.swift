@@ -33,6 +33,8 @@ enum InvitationWords {
     static let wrongLead = "You signed in as {account}, but this invitation is for {email}. Nothing was stored. Sign in again with {email}."
     static let wrongUnknownLead = "{provider} did not say which account signed in, so it cannot be checked against {email}. Nothing was stored."
     static let tryAgain = "Try again"
+    static let lateHeading = "This sign-in took too long"
+    static let lateLead = "Nothing was stored. Open the invitation link from your message again to sign in."
     static let deniedHeading = "Access not granted"
     static let deniedLead = "The sign-in ended without access ({problem}). Nothing was stored. You can try again with the same link."
 
@@ -56,6 +58,6 @@ enum InvitationWords {
         badEmail, lifetime, noInvitation, notAccepted, noProvider, asks, pendingLead, access, signInAs, expires,
         grantedHeading, grantedLead, revokeLead, revokeButton, revokedHeading, revokedLead, endedHeading, endedLead,
         expiredHeading, expiredLead, unknownHeading, unknownLead, usedHeading, usedLead, wrongHeading, wrongLead,
-        wrongUnknownLead, tryAgain, deniedHeading, deniedLead, mailSubject, mailBody,
+        wrongUnknownLead, tryAgain, lateHeading, lateLead, deniedHeading, deniedLead, mailSubject, mailBody,
     ]
 }

@@ -45,6 +45,9 @@ extension HubApp {
             let q = request.uri.queryParameters
             let id = q["state"].map(String.init) ?? ""
             guard let entry = self.signIns.pending(id) else {
+                if id.hasPrefix(Self.invitationSignIn) {
+                    return try InvitationPages(pages: self.pages, language: PageLanguage.of(request)).lateSignIn()
+                }
                 throw APIError(.badRequest, words: APIWords.signInUnknown)
             }
             if entry.invitation != nil { return try await self.finishInvitationSignIn(id, entry, request) }

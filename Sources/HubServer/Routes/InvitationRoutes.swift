@@ -83,7 +83,7 @@ extension HubApp {
                 kind: kind, session: "invitation " + Token.random(), verifier: "", redirectURI: redirect, startedAt: self.clock())
             entry.invitation = invitation.id
             entry.invitationToken = token
-            let id = self.signIns.begin(entry)
+            let id = self.signIns.begin(entry, prefix: Self.invitationSignIn)
             let url: URL
             do {
                 (url, entry.verifier) = try self.provider.beginSignIn(kind, redirectURI: redirect, state: id)
@@ -115,6 +115,10 @@ extension HubApp {
             return try pages.revokedNow(revoked)
         }
     }
+
+    /// The start of an invitee's sign-in id (the OAuth state): an answer that comes too late
+    /// still gets the invitee's page.
+    static let invitationSignIn = "invite-"
 
     /// The provider's answer to an invitee's sign-in (`/oauth/<kind>/callback`): the account is
     /// kept only when it is the invited one.
