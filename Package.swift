@@ -103,6 +103,7 @@ let package = Package(
         // demo. They never import connector code: each side is written from the protocol alone.
         .target(name: "Emulators", dependencies: [
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
         ]),

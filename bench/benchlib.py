@@ -241,8 +241,19 @@ class HubSync:
                        "--url", f"{base}/{USER}/{side}-hub/", "--user", USER, "--password", PASSWORD,
                        *spoke_args], self.log)
 
-    def sync(self, radicale):
-        r = run_measured([self.binary, "sync", "bench", "--db", str(self.db)], radicale, self.log)
+    def sync(self, radicale, passes=3):
+        """One sync; a pass that stopped a spoke at its time budget (exit 2, "too slow": a big
+        first copy to a slow server) is followed by the next, as the scheduler would, and the
+        passes count together."""
+        cmd = [self.binary, "sync", "bench", "--db", str(self.db)]
+        r = run_measured(cmd, radicale, self.log)
+        r["passes"] = 1
+        while r["exit"] == 2 and r["passes"] < passes and "too slow" in self.log.read_text(errors="replace")[-4000:]:
+            more = run_measured(cmd, radicale, self.log)
+            for k in ("wall_s", "requests", "server_s", "response_kb"):
+                r[k] = round(r[k] + more[k], 3)
+            r["peak_mb"] = max(r["peak_mb"], more["peak_mb"])
+            r["exit"], r["passes"] = more["exit"], r["passes"] + 1
         r["ok"] = r["exit"] == 0
         return r
 

@@ -8,7 +8,7 @@ struct EWSSession: Sendable {
     let http: ConnectorHTTPClient
     let url: URL
     let version: ExchangeVersion
-    let mailbox: String?
+    let source: EWSSource
 
     /// Sends one operation and returns its response messages (one per item asked). A request
     /// that is not `replayable` (a create) is not re-sent after a lost connection.
@@ -31,21 +31,23 @@ struct EWSSession: Sendable {
     }
 
     private func send(_ body: String, replayable: Bool) async throws -> [ResponseMessage] {
-        var request = HTTPRequest(.post, url, body: SOAP.envelope(version, mailbox: mailbox, body: body))
+        var request = HTTPRequest(.post, url, body: SOAP.envelope(version, source: source, body: body))
         request.replayable = replayable
         request.setHeader("Content-Type", "text/xml; charset=utf-8")
         request.setHeader("Accept", "text/xml")
+        // Routes the request to the server holding that mailbox (Microsoft's advice for both ways in).
+        if let address = source.address { request.setHeader("X-AnchorMailbox", address) }
         let response = try await http.send(request)
         switch response.status {
         case 200:
-            return try SOAPResponse.messages(response.body)
+            return try SOAPResponse.messages(response.body, source: source)
         case 500:
             // A SOAP fault comes with 500 (`messages` turns it into the right error); a bare 500
             // from IIS or a proxy, still there after the retries, is an outage.
             guard (try? SOAPResponse.body(response.body)) != nil else {
                 throw ConnectorError(.unavailable, "Exchange answered 500; try again later")
             }
-            return try SOAPResponse.messages(response.body)
+            return try SOAPResponse.messages(response.body, source: source)
         case 401, 403:
             throw ConnectorError(.unauthorized, "Exchange refused the credentials (\(response.status))")
         case 404:
@@ -57,11 +59,18 @@ struct EWSSession: Sendable {
         }
     }
 
-    /// A folder id element: the given one, or the distinguished Contacts folder of the mailbox.
+    /// A folder id element: the given one, else the source's root: the mailbox's distinguished
+    /// Contacts folder (named with its owner for delegate access), or the public folders' root.
     func folderXML(_ id: String?) -> String {
         if let id { return #"<t:FolderId Id="\#(SOAP.esc(id))"/>"# }
-        let owner = mailbox.map { "<t:Mailbox><t:EmailAddress>\(SOAP.esc($0))</t:EmailAddress></t:Mailbox>" } ?? ""
-        return #"<t:DistinguishedFolderId Id="contacts">\#(owner)</t:DistinguishedFolderId>"#
+        switch source {
+        case .userMailbox, .otherMailbox(_, .impersonation):
+            return #"<t:DistinguishedFolderId Id="contacts"/>"#
+        case .otherMailbox(let address, .delegate):
+            return #"<t:DistinguishedFolderId Id="contacts"><t:Mailbox><t:EmailAddress>\#(SOAP.esc(address))</t:EmailAddress></t:Mailbox></t:DistinguishedFolderId>"#
+        case .publicFolder:
+            return #"<t:DistinguishedFolderId Id="publicfoldersroot"/>"#
+        }
     }
 }
 

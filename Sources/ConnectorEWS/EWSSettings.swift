@@ -7,8 +7,8 @@ public struct EWSSettings: Sendable, Hashable {
     public var version: ExchangeVersion
     /// The contacts folder (its EWS FolderId); nil = the mailbox's default Contacts folder.
     public var folderID: String?
-    /// The mailbox to act on when it is not the signed-in user's own (delegate access).
-    public var mailbox: String?
+    /// The signed-in user's mailbox, another user's (delegate or impersonation) or a public folder.
+    public var source: EWSSource
     /// SyncFolderItems MaxChangesReturned (Exchange allows 1…512). A multiple of `batchSize`, so
     /// a page's bodies take whole GetItem requests.
     public var pageSize: Int
@@ -16,13 +16,13 @@ public struct EWSSettings: Sendable, Hashable {
     public var batchSize: Int
 
     public init(
-        url: URL, version: ExchangeVersion = .exchange2016, folderID: String? = nil, mailbox: String? = nil,
+        url: URL, version: ExchangeVersion = .exchange2016, folderID: String? = nil, source: EWSSource = .userMailbox,
         pageSize: Int = 500, batchSize: Int = 100
     ) {
         self.url = url
         self.version = version
         self.folderID = folderID
-        self.mailbox = mailbox
+        self.source = source
         self.pageSize = min(max(pageSize, 1), 512)
         self.batchSize = max(batchSize, 1)
     }

@@ -14,7 +14,7 @@ public struct EWSSpoke: SpokeConnector {
 
     public init(settings: EWSSettings, http: ConnectorHTTPClient, logger: Logger = ConnectorHTTPClient.silent) {
         self.settings = settings
-        self.session = EWSSession(http: http, url: settings.url, version: settings.version, mailbox: settings.mailbox)
+        self.session = EWSSession(http: http, url: settings.url, version: settings.version, source: settings.source)
         self.logger = logger
     }
 

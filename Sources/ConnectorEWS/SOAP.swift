@@ -17,12 +17,16 @@ extension QName {
 
 /// Request envelopes. Every value from outside goes through `esc`.
 enum SOAP {
-    static func envelope(_ version: ExchangeVersion, mailbox: String?, body: String) -> Data {
-        // Delegate access names the mailbox in the folder ids, not in the header.
-        _ = mailbox
+    static func envelope(_ version: ExchangeVersion, source: EWSSource, body: String) -> Data {
+        // Delegate access names the mailbox in the folder ids; impersonation acts as its user.
+        var impersonation = ""
+        if case .otherMailbox(let address, .impersonation) = source {
+            impersonation = "<t:ExchangeImpersonation><t:ConnectingSID><t:PrimarySmtpAddress>\(esc(address))"
+                + "</t:PrimarySmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>"
+        }
         let xml = #"<?xml version="1.0" encoding="utf-8"?>"#
             + #"<soap:Envelope xmlns:soap="\#(NS.soap)" xmlns:t="\#(NS.t)" xmlns:m="\#(NS.m)">"#
-            + #"<soap:Header><t:RequestServerVersion Version="\#(version.schema)"/></soap:Header>"#
+            + #"<soap:Header><t:RequestServerVersion Version="\#(version.schema)"/>\#(impersonation)</soap:Header>"#
             + "<soap:Body>\(body)</soap:Body></soap:Envelope>"
         return Data(xml.utf8)
     }
@@ -62,9 +66,9 @@ struct SOAPFault: Sendable {
 
 enum SOAPResponse {
     /// The response messages of an answer, in request order.
-    static func messages(_ data: Data) throws -> [ResponseMessage] {
+    static func messages(_ data: Data, source: EWSSource? = nil) throws -> [ResponseMessage] {
         let body = try body(data)
-        if let fault = SOAPFault.parse(body) { throw fault.connectorError }
+        if let fault = SOAPFault.parse(body) { throw fault.connectorError(source) }
         guard let response = body.children.first, let list = response.child(.m("ResponseMessages")) else {
             throw ConnectorError(.protocolViolation, "the EWS answer holds no response messages")
         }
@@ -92,7 +96,7 @@ enum SOAPResponse {
 }
 
 extension SOAPFault {
-    var connectorError: ConnectorError {
+    func connectorError(_ source: EWSSource? = nil) -> ConnectorError {
         // An older server does not know a newer version's name at all: its schema check says so.
         let unknownVersion = code == "ErrorSchemaValidation" && text.contains("RequestServerVersion")
         switch unknownVersion ? "ErrorInvalidServerVersion" : code {
@@ -101,7 +105,7 @@ extension SOAPFault {
         case "ErrorServerBusy", "ErrorInternalServerTransientError", "ErrorTimeoutExpired":
             return ConnectorError(.unavailable, "Exchange is busy (\(code)); try again later")
         case "ErrorAccessDenied", "ErrorNonExistentMailbox", "ErrorImpersonateUserDenied", "ErrorMailboxMoveInProgress":
-            return ConnectorError(.unauthorized, "Exchange refused access to the mailbox (\(code)\(text.isEmpty ? "" : ": \(text)"))")
+            return AccessWords.refusal(code, text, source: source)!
         default:
             return ConnectorError(.protocolViolation, "Exchange answered a SOAP fault (\(code)\(text.isEmpty ? "" : ": \(text)"))")
         }

@@ -22,8 +22,8 @@ extension EWSSpoke {
             case "ErrorInvalidSyncStateData", "ErrorInvalidSyncStateDataFormat": throw SyncStateError.invalid
             case "ErrorFolderNotFound", "ErrorInvalidIdMalformed", "ErrorInvalidId":
                 throw ConnectorError(.misconfigured, "the contacts folder is not in the mailbox any more (\(m.code)); choose it again")
-            case "ErrorAccessDenied":
-                throw ConnectorError(.unauthorized, "no access to the contacts folder (\(m.errorText))")
+            case "ErrorAccessDenied", "ErrorNonExistentMailbox", "ErrorImpersonateUserDenied":
+                throw AccessWords.refusal(m.code, m.text, source: settings.source)!
             default:
                 throw ConnectorError(.protocolViolation, "SyncFolderItems failed: \(m.errorText)")
             }

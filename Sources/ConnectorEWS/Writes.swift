@@ -45,7 +45,8 @@ extension EWSSpoke {
             guard i < messages.count, messages[i].success,
                 let ref = messages[i].items.first?.child(.t("ItemId")), let id = ref.attributes["Id"]
             else {
-                out.append(.failed(ItemError(remoteID: nil, message: i < messages.count ? messages[i].errorText : "no answer")))
+                let why = i < messages.count ? AccessWords.writeRefused(messages[i]) ?? messages[i].errorText : "no answer"
+                out.append(.failed(ItemError(remoteID: nil, message: why)))
                 continue
             }
             var version = EWSVersion(changeKey: ref.attributes["ChangeKey"] ?? "")
@@ -142,7 +143,7 @@ extension EWSSpoke {
         switch m.code {
         case "ErrorItemNotFound": .notFound
         case "ErrorIrresolvableConflict", "ErrorChangeKeyRequiredForWriteOperations", "ErrorStaleObject": .conflict
-        default: .failed(ItemError(remoteID: id, message: m.errorText))
+        default: .failed(ItemError(remoteID: id, message: AccessWords.writeRefused(m) ?? m.errorText))
         }
     }
 

@@ -1,4 +1,5 @@
 import ConnectorHTTP
+import ConnectorKit
 import Foundation
 import Logging
 import Synchronization

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import ConnectorKit
 import Synchronization
 
 /// AHCTransport's lanes: per key, AsyncHTTPClients that keep one connection per host each, so

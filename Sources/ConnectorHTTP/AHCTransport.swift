@@ -12,6 +12,8 @@ public final class AHCTransport: HTTPTransport {
     private let client: AsyncHTTPClient.HTTPClient
     private let timeout: TimeAmount
     private let lanes: AHCLanes
+    /// The certificates https servers show, for the NTLM channel binding.
+    let endPoints: TLSEndPoints
     /// Past this (inflated, when the answer came compressed) a response is refused rather than
     /// held in memory.
     private let maxBody: Int
@@ -30,6 +32,7 @@ public final class AHCTransport: HTTPTransport {
             Self.makeClient(tls: tls, timeout: timeout, lane: true, maxBody: maxBody)
         }
         self.followRedirects = followRedirects
+        endPoints = TLSEndPoints(tls: tls, timeout: .nanoseconds(min(timeout.nanoseconds, 15_000_000_000)))
     }
 
     /// Shuts down the lanes too; an AsyncHTTPClient must be shut down before it goes away.
@@ -51,10 +54,7 @@ public final class AHCTransport: HTTPTransport {
     private static func makeClient(
         tls: TLSSettings, timeout: TimeAmount, lane: Bool, maxBody: Int
     ) -> AsyncHTTPClient.HTTPClient {
-        var tlsConfig = TLSConfiguration.makeClientConfiguration()
-        if !tls.verify { tlsConfig.certificateVerification = .none }
-        if let ca = tls.caFile { tlsConfig.additionalTrustRoots = [.file(ca)] }
-        var config = AsyncHTTPClient.HTTPClient.Configuration(tlsConfiguration: tlsConfig)
+        var config = AsyncHTTPClient.HTTPClient.Configuration(tlsConfiguration: tlsConfiguration(tls))
         config.redirectConfiguration = .disallow
         // HTTPClient retries with backoff; the pool retrying too would hide a TLS failure
         // behind a timeout.
@@ -69,6 +69,14 @@ public final class AHCTransport: HTTPTransport {
         }
         return AsyncHTTPClient.HTTPClient(eventLoopGroup: AsyncHTTPClient.HTTPClient.defaultEventLoopGroup,
                                           configuration: config)
+    }
+
+    /// The one TLS configuration of this transport's connections (and its own certificate reads).
+    static func tlsConfiguration(_ tls: TLSSettings) -> TLSConfiguration {
+        var tlsConfig = TLSConfiguration.makeClientConfiguration()
+        if !tls.verify { tlsConfig.certificateVerification = .none }
+        if let ca = tls.caFile { tlsConfig.additionalTrustRoots = [.file(ca)] }
+        return tlsConfig
     }
 
     static func execute(

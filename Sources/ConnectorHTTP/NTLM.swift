@@ -2,7 +2,8 @@ import Crypto
 import Foundation
 
 /// NTLM messages (MS-NLMP), NTLMv2 only, built and read without state: the handshake is
-/// `HTTPClient`'s. No signing or sealing (HTTP needs neither), so no session key leaves here.
+/// `HTTPClient`'s. No signing or sealing (HTTP needs neither): the session key only signs the
+/// handshake itself (the MIC), which Extended Protection requires with the channel binding.
 enum NTLM {
     struct Flags: OptionSet, Sendable {
         let rawValue: UInt32
@@ -40,12 +41,15 @@ enum NTLM {
         var targetInfo: [UInt8]
         /// MsvAvTimestamp (FILETIME, little-endian) when the server sent one.
         var timestamp: [UInt8]?
+        /// The message as received: the MIC signs it.
+        var raw: [UInt8]
 
         /// Nil when the message is not a well-formed CHALLENGE.
         init?(_ bytes: [UInt8]) {
             guard bytes.count >= 32, Array(bytes[0..<8]) == signature, Reader.u32(bytes, 8) == 2 else { return nil }
             flags = Flags(rawValue: Reader.u32(bytes, 20))
             serverChallenge = Array(bytes[24..<32])
+            raw = bytes
             targetInfo = []
             timestamp = nil
             // Servers from before NTLMv2 end at the challenge; NTLMv2 then answers with an empty list.
@@ -58,7 +62,8 @@ enum NTLM {
             timestamp = pairs.first { $0.id == 7 && $0.value.count == 8 }?.value
         }
 
-        init(flags: Flags, serverChallenge: [UInt8], targetInfo: [UInt8], timestamp: [UInt8]?) {
+        init(flags: Flags, serverChallenge: [UInt8], targetInfo: [UInt8], timestamp: [UInt8]?, raw: [UInt8] = []) {
+            self.raw = raw
             self.flags = flags
             self.serverChallenge = serverChallenge
             self.targetInfo = targetInfo
@@ -106,14 +111,15 @@ enum NTLM {
         return hmacMD5(key: ntHash, utf16le(upper(credential.user) + credential.domain))
     }
 
-    /// The NTLMv2 and LMv2 responses (MS-NLMP §3.3.2). `time` is a FILETIME, little-endian.
-    static func responses(_ credential: Credential, _ challenge: Challenge, clientChallenge: [UInt8], time: [UInt8])
-        -> (nt: [UInt8], lm: [UInt8])
+    /// The NTLMv2 and LMv2 responses (MS-NLMP §3.3.2), over `targetInfo` (the server's AV pairs,
+    /// with ours added). `time` is a FILETIME, little-endian.
+    static func responses(_ credential: Credential, _ challenge: Challenge, clientChallenge: [UInt8], time: [UInt8],
+                          targetInfo: [UInt8]? = nil) -> (nt: [UInt8], lm: [UInt8])
     {
         let key = ntowfv2(credential)
         // Responserversion, HiResponserversion, Z(6), Time, ClientChallenge, Z(4), AV pairs, Z(4).
         let blob = [1, 1] + [UInt8](repeating: 0, count: 6) + time + clientChallenge + [0, 0, 0, 0]
-            + challenge.targetInfo + [0, 0, 0, 0]
+            + (targetInfo ?? challenge.targetInfo) + [0, 0, 0, 0]
         let proof = hmacMD5(key: key, challenge.serverChallenge + blob)
         // With a server timestamp the LMv2 response SHOULD be Z(24) (MS-NLMP §3.1.5.1.2).
         let lm = challenge.timestamp != nil
@@ -122,16 +128,23 @@ enum NTLM {
         return (proof + blob, lm)
     }
 
-    /// Type 3 AUTHENTICATE. `now` is used only when the challenge carries no timestamp.
-    static func authenticate(_ credential: Credential, _ challenge: Challenge, clientChallenge: [UInt8], now: Date)
-        -> [UInt8]
+    /// Type 3 AUTHENTICATE. `now` is used only when the challenge carries no timestamp. With a
+    /// server timestamp it carries a MIC over the three messages (`negotiate` as sent), and with
+    /// `binding` (https) the channel binding: Extended Protection refuses a sign-in without both.
+    static func authenticate(_ credential: Credential, _ challenge: Challenge, clientChallenge: [UInt8], now: Date,
+                             negotiate: [UInt8] = NTLM.negotiate(), binding: TLSServerEndPoint? = nil) -> [UInt8]
     {
         let time = challenge.timestamp ?? fileTime(now)
-        let (nt, lm) = responses(credential, challenge, clientChallenge: clientChallenge, time: time)
+        // MS-NLMP §3.1.5.1.2: a MIC when the server sent a timestamp.
+        let withMIC = challenge.timestamp != nil
+        let info = withMIC || binding != nil
+            ? targetInfo(challenge.targetInfo, mic: withMIC, binding: binding) : challenge.targetInfo
+        let (nt, lm) = responses(credential, challenge, clientChallenge: clientChallenge, time: time, targetInfo: info)
         let domain = utf16le(credential.domain), user = utf16le(credential.user)
         // We write UTF-16 whatever the server prefers; every server since NT 4 reads it.
         let flags = challenge.flags.intersection(Flags.requested).union([.unicode, .ntlm])
-        let header = 64
+        // With a MIC: the VERSION (zero: we do not negotiate it) and the MIC come after the flags.
+        let header = withMIC ? 88 : 64
         var m = Writer()
         m.bytes(signature)
         m.u32(3)
@@ -141,8 +154,48 @@ enum NTLM {
             offset += part.count
         }
         m.u32(flags.rawValue)
+        if withMIC { m.bytes([UInt8](repeating: 0, count: 24)) }
         for part in [lm, nt, domain, user] { m.bytes(part) }
+        guard withMIC else { return m.out }
+        let mic = self.mic(sessionKey: sessionBaseKey(credential, ntResponse: nt), negotiate: negotiate,
+                           challenge: challenge.raw, authenticate: m.out)
+        m.out.replaceSubrange(72..<88, with: mic)
         return m.out
+    }
+
+    /// The server's AV pairs with MsvAvFlags (MIC present) and MsvAvChannelBindings set, before
+    /// MsvAvEOL. A pair of either kind the server sent is replaced, its other flags kept.
+    static func targetInfo(_ info: [UInt8], mic: Bool, binding: TLSServerEndPoint?) -> [UInt8] {
+        var pairs = Challenge.avPairs(info) ?? []
+        if mic {
+            let old = pairs.first { $0.id == 6 && $0.value.count == 4 }.map { Reader.u32($0.value, 0) } ?? 0
+            let flags = old | 0x2
+            let value = (0..<4).map { UInt8(truncatingIfNeeded: flags >> (8 * UInt32($0))) }
+            if let i = pairs.firstIndex(where: { $0.id == 6 }) { pairs[i].value = value } else { pairs.append((6, value)) }
+        }
+        if let binding {
+            pairs.removeAll { $0.id == 10 }
+            pairs.append((10, binding.avChannelBindings))
+        }
+        var w = Writer()
+        for pair in pairs {
+            w.u16(Int(pair.id))
+            w.u16(pair.value.count)
+            w.bytes(pair.value)
+        }
+        w.bytes([0, 0, 0, 0])
+        return w.out
+    }
+
+    /// NTLMv2 SessionBaseKey = HMAC-MD5(NTOWFv2, NTProofStr). Without KEY_EXCH (we never ask for
+    /// it) it is also the exported session key the MIC is keyed with.
+    static func sessionBaseKey(_ credential: Credential, ntResponse: [UInt8]) -> [UInt8] {
+        hmacMD5(key: ntowfv2(credential), Array(ntResponse.prefix(16)))
+    }
+
+    /// MIC = HMAC-MD5(ExportedSessionKey, NEGOTIATE + CHALLENGE + AUTHENTICATE with the MIC zeroed).
+    static func mic(sessionKey: [UInt8], negotiate: [UInt8], challenge: [UInt8], authenticate: [UInt8]) -> [UInt8] {
+        hmacMD5(key: sessionKey, negotiate + challenge + authenticate)
     }
 
     /// 100 ns ticks since 1601-01-01 UTC, little-endian.

@@ -79,8 +79,9 @@ public struct ConnectorProvider: SpokeProvider {
             let found = try await explained(kind, autodiscovering: input.url == nil) {
                 try await EWSSetup.folders(input, exchange, client: EWSSetup.client(input, retry: Self.checkRetry))
             }
-            return HubServer.Discovery(endpoint: found.url.absoluteString, account: exchange.email, folders: found.folders.map {
-                SourceFolder(id: $0.id, name: $0.path, count: $0.count, isDefault: $0.isDefault)
+            return HubServer.Discovery(endpoint: found.url.absoluteString, account: exchange.source.address ?? exchange.email,
+                                       folders: found.folders.map {
+                SourceFolder(id: $0.id, name: $0.path, count: $0.count, isDefault: $0.isDefault, readOnly: $0.readOnly ? true : nil)
             })
         case .google:
             let signedIn = try signedIn(form)
@@ -234,6 +235,7 @@ public struct ConnectorProvider: SpokeProvider {
             d["user"] = s["user"]
             d["folder"] = s["ews.folderName"]
             d["version"] = s["ews.version"].flatMap(ExchangeVersion.init(rawValue:))?.displayName
+            d["account"] = (try? EWSSource(stored: s))?.address
         case .google:
             d["account"] = s["google.account"]
         case .folder, .icsFolder:
@@ -349,10 +351,12 @@ public struct ConnectorProvider: SpokeProvider {
 
     private func ews(_ form: SpokeForm) throws -> (NetworkInput, ExchangeInput) {
         let email = form.email?.trimmingCharacters(in: .whitespaces)
-        let exchange = ExchangeInput(email: email?.isEmpty == false ? email : nil, version: form.version ?? "2016", autodiscover: autodiscover)
+        let source = try EWSSetup.source(kind: form.mailboxKind, address: form.mailbox, access: form.access)
+        let exchange = ExchangeInput(email: email?.isEmpty == false ? email : nil, version: form.version ?? "2016", autodiscover: autodiscover,
+                                     source: source)
         _ = try exchange.exchangeVersion()
         let input = try network(form)
-        if input.url == nil, exchange.email == nil, input.user?.contains("@") != true {
+        if input.url == nil, exchange.email == nil, source.address == nil, input.user?.contains("@") != true {
             throw SetupError(field: "email", "Enter the mailbox's email address (HubSync finds the server from it) or the server's address.")
         }
         return (input, exchange)

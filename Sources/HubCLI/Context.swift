@@ -126,7 +126,8 @@ struct Context: Sendable {
             let net = try NetworkSettings(spoke, secrets: secrets, retry: EWSSpoke.retryPolicy(), logger: logger)
             let version = spoke.settings["ews.version"].flatMap(ExchangeVersion.init(rawValue:)) ?? .exchange2016
             return EWSSpoke(
-                settings: EWSSettings(url: net.url, version: version, folderID: spoke.settings["ews.folder"]),
+                settings: EWSSettings(url: net.url, version: version, folderID: spoke.settings["ews.folder"],
+                                      source: try EWSSource(stored: spoke.settings)),
                 http: net.client, logger: logger)
         case .google:
             let store = self.store

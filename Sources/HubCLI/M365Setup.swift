@@ -13,7 +13,7 @@ import SyncModel
 struct M365Flags: ParsableArguments {
     @Option(help: "Microsoft 365: the Entra ID tenant (id or domain). Delegated sign-in defaults to 'organizations'.")
     var tenant: String?
-    @Option(help: "Microsoft 365 app-only: the mailbox (UPN or user id) to sync; needs --tenant and --client-secret, and an admin's consent.")
+    @Option(help: "Microsoft 365 app-only: the mailbox (UPN or user id) to sync; needs --tenant and --client-secret, and an admin's consent. Exchange, --mailbox-kind other: the address of the mailbox to open.")
     var mailbox: String?
     @Option(help: "Microsoft 365: create this contacts folder (e.g. 'Company Directory') and sync it.")
     var createFolder: String?

@@ -122,7 +122,7 @@ func cliSetup<T>(_ body: () async throws -> T) async throws -> T {
     } catch let e as SetupError {
         let flags = [
             "url": "--url", "user": "--user", "password": "--password", "email": "--email",
-            "version": "--exchange-version", "path": "--path", "folder": "--folder", "tenant": "--tenant",
+            "version": "--exchange-version", "mailboxKind": "--mailbox-kind", "mailbox": "--mailbox", "access": "--access", "path": "--path", "folder": "--folder", "tenant": "--tenant",
             "clientID": "--client-id", "clientSecret": "--client-secret", "authority": "--authority-url", "graph": "--graph-url",
         ]
         throw CLIError(e.message + (e.field.flatMap { flags[$0] }.map { " (\($0))" } ?? ""))
@@ -136,12 +136,13 @@ struct Discover: AsyncParsableCommand {
     @Option(help: "Kind of source.") var kind: SpokeKind = .carddav
     @OptionGroup var network: NetworkFlags
     @OptionGroup var exchange: ExchangeFlags
+    @Option(help: "Exchange, --mailbox-kind other: the address of the mailbox to open.") var mailbox: String?
 
     func run() async throws {
         try await cliSetup {
             let input = network.input
             if kind == .ews {
-                let found = try await EWSSetup.folders(input, try exchange.input(), client: EWSSetup.client(input))
+                let found = try await EWSSetup.folders(input, try exchange.input(mailbox: mailbox), client: EWSSetup.client(input))
                 if found.autodiscovered { Console.line("Autodiscover: \(found.url.absoluteString)") }
                 Console.line("EWS: \(found.url.absoluteString)")
                 Console.line(EWSSetup.listing(found.folders))

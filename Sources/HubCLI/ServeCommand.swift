@@ -16,6 +16,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The address to listen on (0.0.0.0: every interface; put a TLS proxy in front then).")
     var host = "127.0.0.1"
     @Option(help: "The port to listen on (0: any free one).") var port = 8080
+    @Option(help: "Sync passes running at once; the other due hubs wait their turn.") var maxPasses = 8
     @Option(help: "The address browsers use, when it is not http://HOST:PORT (behind a proxy): Google's sign-in comes back there.")
     var publicUrl: String?
     @OptionGroup var google: ServeGoogleOptions
@@ -34,6 +35,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         if let publicUrl, URL(string: publicUrl)?.host == nil { throw ValidationError("--public-url \(publicUrl) is not a URL") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
+        if !(1...256).contains(maxPasses) { throw ValidationError("--max-passes must be 1...256") }
     }
 
     func run() async throws {
@@ -51,6 +53,7 @@ struct Serve: AsyncParsableCommand {
         settings.mailFrom = mail.mailFrom
         settings.organisation = mail.organisation
         settings.keepHistory = global.keepHistory
+        settings.maxPasses = maxPasses
         let database = global.databasePath
         // No admin yet: whoever (or whatever web page) gets there first must prove they run
         // it, on loopback too. The app makes a one-time code; it is printed here only.

@@ -19,11 +19,15 @@ enum SetupFailure {
         case .unauthorized where kind == .graph:
             return SetupError(field: "clientSecret", "Microsoft refused access: check the tenant, the client id and secret, "
                 + "and that an administrator consented to the app's permissions. (\(e.message))")
+        case .unauthorized where e.message.contains("Extended Protection"):
+            // Over https a refused NTLM sign-in may be Extended Protection: the server's words
+            // (PlainProblem) say both, and where.
+            return SetupError(field: "password", detail)
         case .unauthorized:
             if e.message.contains("rejected the user name or password") {
                 return SetupError(field: "password", "The server refused this user name and password.")
             }
-            return SetupError(field: "password", detail)
+            return SetupError(field: kind == .ews ? EWSSetup.blame(e.message) ?? "password" : "password", detail)
         case .misconfigured where e.message.contains("TLS certificate"):
             return SetupError(
                 field: "url", "The server's TLS certificate is not trusted, so HubSync sends it no password. Check the "

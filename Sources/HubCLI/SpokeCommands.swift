@@ -112,12 +112,15 @@ struct SpokeGroup: AsyncParsableCommand {
                 return try input.settings(url: book.url, client: client, secrets: ctx.secrets())
             case .ews:
                 let client = EWSSetup.client(input, logger: ctx.logger)
-                let exchange = try self.exchange.input()
+                let exchange = try self.exchange.input(mailbox: m365.mailbox)
                 let found = try await EWSSetup.folders(input, exchange, client: client)
                 if found.autodiscovered { Console.line("Autodiscover: \(found.url.absoluteString)") }
                 let folder = try EWSSetup.pick(self.exchange.folder, in: found.folders)
                 Console.line("contacts folder: \(folder.path)" + (found.folders.count > 1 && self.exchange.folder == nil
-                    ? " (others: \(found.folders.dropFirst().map(\.path).joined(separator: ", ")); choose with --folder)" : ""))
+                    ? " (others: \(found.folders.filter { $0.id != folder.id }.map(\.path).joined(separator: ", ")); choose with --folder)" : ""))
+                if folder.readOnly && !options.oneWay {
+                    Console.line("this account may only read the folder: the hub's changes to it will be refused (--one-way does not try them)")
+                }
                 return try EWSSetup.settings(input, exchange, found: found, folder: folder, client: client, secrets: ctx.secrets())
             case .google:
                 let (settings, signedIn) = try await GoogleSetup.signIn(google, logger: ctx.logger)

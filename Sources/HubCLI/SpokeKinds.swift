@@ -24,9 +24,10 @@ enum SpokeKinds {
 
     static let exchange = SpokeKindInfo(
         kind: .ews, name: "Exchange Server",
-        summary: "A mailbox on your own Exchange Server (2010 SP2, 2013, 2016, 2019 or Subscription Edition), "
+        summary: "A mailbox (your own, another user's or a shared one) or a public folder on your own Exchange Server "
+            + "(2010 SP2, 2013, 2016, 2019 or Subscription Edition), "
             + "reached through Exchange Web Services.",
-        fields: [
+        fields: exchangeSource + [
             FormField(
                 name: "email", label: "Email address", type: .email,
                 help: "The mailbox's address. With it HubSync finds the server by itself (Autodiscover).",
@@ -52,6 +53,28 @@ enum SpokeKinds {
         ],
         // Bare names: a mapping names them as custom.NAME.
         customFields: EWSSpoke.customFields)
+
+    /// The kind of Exchange source comes first: the account's own mailbox, another user's or a
+    /// shared one (its address, and how the account may open it), or a public folder.
+    static let exchangeSource = [
+        FormField(
+            name: "mailboxKind", label: "Kind of source", type: .select, required: true,
+            help: "What this account opens: its own mailbox, another user's or a shared mailbox, or a contacts folder among the public folders.",
+            choices: [
+                .init("user", "User mailbox (the account's own)"), .init("other", "Another user's or a shared mailbox"),
+                .init("public", "Public folder"),
+            ]),
+        FormField(
+            name: "mailbox", label: "Mailbox to open", type: .email, required: true,
+            help: "The address of the other user's or the shared mailbox.", placeholder: "sales@contoso.com",
+            shownWhen: .init("mailboxKind", ["other"])),
+        FormField(
+            name: "access", label: "Access", type: .select, required: true,
+            help: "Full Access or a folder permission is given by the mailbox's owner or an administrator; impersonation is "
+                + "for a service account with the ApplicationImpersonation role.",
+            choices: [.init("delegate", "Full access or delegate"), .init("impersonation", "Impersonation")],
+            shownWhen: .init("mailboxKind", ["other"])),
+    ]
 
     /// Sign in with Microsoft (when the server has an app registration), or app-only access to
     /// any mailbox of a tenant with the app's own id and secret.

@@ -32,6 +32,7 @@ enum SpokeMigration {
         guard spoke.kind == .ews else {
             throw SetupError("Only an Exchange (EWS) spoke moves to Microsoft 365; spoke \(spoke.id) is \(spoke.kind.rawValue).")
         }
+        try movable(spoke.settings, appOnlyMailbox: graph.mailbox)
         let (http, refreshToken, appToken) = M365Setup.authorized(graph, tokens: tokens, retry: retry)
         // The links as they are now; a pass that links more meanwhile is caught by the switch.
         let remoteIDs = try store.linkedRemoteIDs(hub: spoke.hub, spoke: spoke.id)
@@ -61,6 +62,21 @@ enum SpokeMigration {
         return Prepared(
             change: ConnectorSwitch(spoke: moved, translated: map, asked: remoteIDs), folder: folder, account: account,
             linked: remoteIDs.count, untranslated: remoteIDs.count - map.count)
+    }
+
+    /// Graph reaches the same mailbox only for the kinds it has: no public folders at all, and
+    /// another user's mailbox only app-only, named as the spoke names it.
+    static func movable(_ settings: [String: String], appOnlyMailbox: String?) throws {
+        switch try EWSSource(stored: settings) {
+        case .userMailbox:
+            return
+        case .publicFolder:
+            throw SetupError("Microsoft Graph has no public folders: a public-folder spoke stays on Exchange (EWS).")
+        case .otherMailbox(let address, _):
+            guard appOnlyMailbox?.lowercased() == address.lowercased() else {
+                throw SetupError(field: "email", "This spoke syncs the mailbox \(address): move it with app-only access to that mailbox.")
+            }
+        }
     }
 
     /// The Graph folder the EWS spoke synced: its id translated, checked in the mailbox. The

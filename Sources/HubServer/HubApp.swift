@@ -34,6 +34,8 @@ public final class HubApp: Sendable {
         public var setupToken: String?
         /// History older than this is let go at the end of each pass (nil: kept).
         public var keepHistory: TimeInterval?
+        /// Passes running at once; the others wait their turn.
+        public var maxPasses = 8
         /// Invitations: how their mail goes out (nil: the link is only shown), who it is from, and
         /// the organisation the invitee reads (nil: this server's name).
         public var mail: MailTransport? = nil
@@ -88,7 +90,7 @@ public final class HubApp: Sendable {
         signIns = SignIns(clock: clock)
         var engine = SyncEngine(store: store, clock: clock, logger: logger)
         engine.keepHistory = settings.keepHistory
-        runner = SyncRunner(engine: engine, provider: provider, lock: lock, logger: logger)
+        runner = SyncRunner(engine: engine, provider: provider, lock: lock, maxPasses: settings.maxPasses, logger: logger)
     }
 
     /// The first admin, made by the composition root itself (the demo's pre-made login): no

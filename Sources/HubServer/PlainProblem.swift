@@ -22,13 +22,20 @@ enum PlainProblem {
     static let slow = "The server at {place} takes too long to answer. Try again later, or ask whoever runs it."
     static let unreachable = "The server at {place} cannot be reached from here. Check the address and the network."
     static let unknownHost = "No server has the name {place}. Is the address spelled right?"
-    static let texts = [refused, untrusted, notHTTPS, slow, unreachable, unknownHost]
+    /// NTLM over https refused: a wrong password and Extended Protection look the same.
+    static let extendedProtection = "The server at {place} refused the sign-in. Check the user name and password first. "
+        + "If they are right, the server requires Extended Protection: HubSync binds its sign-in to the certificate it is "
+        + "shown, which fails when a proxy or load balancer in front of Exchange ends TLS with a certificate of its own. "
+        + "Let it pass TLS through (or give it the server's own certificate), or sign in to the server directly."
+    static let texts = [refused, untrusted, notHTTPS, slow, unreachable, unknownHost, extendedProtection] + exchangeTexts
 
     /// The rule a raw text falls under, and the server it names.
     static func plain(_ raw: String) -> (text: String, place: String?)? {
         let text = raw.lowercased()
         let place = where_(raw)
+        if let words = exchangeAccess(text) { return (words, nil) }
         if text.contains("connection was refused") { return (refused, place) }
+        if text.contains("extended protection") { return (extendedProtection, place) }
         if text.contains("certificate") && text.contains("not trusted") { return (untrusted, place) }
         if text.contains("does the server speak https") { return (notHTTPS, place) }
         if text.contains("too slow") || text.contains("timed out") { return (slow, place) }

@@ -23,6 +23,11 @@ public struct SpokeForm: Codable, Sendable, Hashable {
     public var tenant: String?
     public var clientID: String?
     public var clientSecret: String?
+    /// Exchange: the kind of source ("user", "other", "public"), and for another user's or a
+    /// shared mailbox its address and the way in ("delegate" or "impersonation").
+    public var mailboxKind: String?
+    public var mailbox: String?
+    public var access: String?
     /// Google, Microsoft 365: the id of a finished "Sign in with Google/Microsoft" (`POST /api/spoke-kinds/{kind}/sign-in`).
     public var signIn: String?
     /// Google, Microsoft 365: the id of an accepted invitation, whose account the source uses.
@@ -57,12 +62,15 @@ public struct SourceFolder: Codable, Sendable, Hashable {
     public var detail: String?
     public var count: Int?
     public var isDefault: Bool
-    public init(id: String, name: String, detail: String? = nil, count: Int? = nil, isDefault: Bool = false) {
+    /// The account may only read it (a read-only public folder): the hub's changes are refused there.
+    public var readOnly: Bool?
+    public init(id: String, name: String, detail: String? = nil, count: Int? = nil, isDefault: Bool = false, readOnly: Bool? = nil) {
         self.id = id
         self.name = name
         self.detail = detail
         self.count = count
         self.isDefault = isDefault
+        self.readOnly = readOnly
     }
 }
 
@@ -92,6 +100,16 @@ public struct FormField: Codable, Sendable, Hashable {
     /// For `select`: (value, label) pairs.
     public var choices: [Choice]?
     public var placeholder: String?
+    /// Shown (and sent, and required) only while another field has one of some values.
+    public var shownWhen: Condition?
+    public struct Condition: Codable, Sendable, Hashable {
+        public var field: String
+        public var values: [String]
+        public init(_ field: String, _ values: [String]) {
+            self.field = field
+            self.values = values
+        }
+    }
     public struct Choice: Codable, Sendable, Hashable {
         public var value: String
         public var label: String
@@ -102,8 +120,9 @@ public struct FormField: Codable, Sendable, Hashable {
     }
     public init(
         name: String, label: String, type: InputType = .text, required: Bool = false, help: String? = nil,
-        choices: [Choice]? = nil, placeholder: String? = nil
+        choices: [Choice]? = nil, placeholder: String? = nil, shownWhen: Condition? = nil
     ) {
+        self.shownWhen = shownWhen
         self.name = name
         self.label = label
         self.type = type

@@ -25,12 +25,19 @@ final class SyncRunner: Sendable {
     /// Holds the hub against other processes for the pass (nil: busy elsewhere).
     let lock: @Sendable (HubID) throws -> AnyObject?
     let logger: Logger
+    /// Passes running at once; the others wait their turn, holding no file or connection, so a
+    /// thousand hubs due together neither exhaust the process's files nor start all at once.
+    let passes: Limiter
 
-    init(engine: SyncEngine, provider: any SpokeProvider, lock: @escaping @Sendable (HubID) throws -> AnyObject?, logger: Logger) {
+    init(
+        engine: SyncEngine, provider: any SpokeProvider, lock: @escaping @Sendable (HubID) throws -> AnyObject?,
+        maxPasses: Int = 8, logger: Logger
+    ) {
         self.engine = engine
         self.provider = provider
         self.lock = lock
         self.logger = logger
+        passes = Limiter(limit: maxPasses)
     }
 
     var store: any SyncStore { engine.store }
@@ -75,17 +82,16 @@ final class SyncRunner: Sendable {
             return true
         }
         if started {
-            let held: AnyObject
+            // Busy elsewhere is said now; the lock itself is taken when the pass's turn comes.
             do {
-                guard let h = try lock(hub) else {
+                guard try lock(hub) != nil else {
                     throw APIError(.locked, words: APIWords.otherProcessSyncing)
                 }
-                held = h
             } catch {
                 _ = state.withLock { $0.removeValue(forKey: hub) }
                 throw error
             }
-            let task = Task { await self.run(hub, holding: held) }
+            let task = Task { await self.queued(hub) }
             state.withLock { $0[hub]?.task = task }
             signal()
         }
@@ -122,11 +128,26 @@ final class SyncRunner: Sendable {
         for task in state.withLock({ $0.values.compactMap(\.task) }) { await task.value }
     }
 
-    private func run(_ hub: HubID, holding held: AnyObject) async {
+    /// Waits for a turn among `passes`, then runs the pass under the hub's lock.
+    private func queued(_ hub: HubID) async {
         defer {
             _ = state.withLock { $0.removeValue(forKey: hub) }
             signal()
         }
+        do { try await passes.acquire() } catch { return }
+        defer { passes.release() }
+        do {
+            guard let held = try lock(hub) else {
+                logger.notice("sync not started: another process took the hub meanwhile", metadata: ["hub": "\(hub)"])
+                return
+            }
+            await run(hub, holding: held)
+        } catch {
+            logger.error("sync failed", metadata: ["hub": "\(hub)", "error": "\(DisplayText.neutralised(String(describing: error)))"])
+        }
+    }
+
+    private func run(_ hub: HubID, holding held: AnyObject) async {
         do {
             // A group's new members are synced in this very pass; those who left are paused.
             if let groups = provider as? any GroupMailboxProvider { await groups.refreshGroupMailboxes(hub: hub) }

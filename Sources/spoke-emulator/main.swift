@@ -13,6 +13,7 @@ func usage() -> Never {
     usage: spoke-emulator [--port N] [--user U] [--password P] [--email E] [--domain D]
                           [--contacts N] [--auth basic,ntlm] [--version 2010sp2|2013|2013sp1|2016|2019] [--token T]
                           [--people-port N] [--client-id ID] [--client-secret S] [--graph-port N]
+                          [--tls-cert PEM --tls-key PEM [--extended-protection on]]
     """)
     exit(2)
 }
@@ -43,13 +44,29 @@ let emulator = EWSEmulator(version: version, auth: schemes)
 emulator.addMailbox(email: email, user: user, password: options["password"] ?? "password", domain: options["domain"] ?? "EXAMPLE")
 if let token = options["token"] { emulator.addBearerToken(token, for: email) }
 if let n = Int(options["contacts"] ?? "0"), n > 0 { try emulator.seedContacts(n, in: email) }
+// The other kinds of Exchange source: a shared mailbox the user has Full Access to, and public
+// folders (a contacts folder everyone may write, one they may only read).
+let shared = "shared@" + (email.split(separator: "@").last.map(String.init) ?? "example.com")
+emulator.addMailbox(email: shared, user: "shared", password: UUID().uuidString, domain: options["domain"] ?? "EXAMPLE")
+try emulator.grantFullAccess(to: email, on: shared)
+let partners = try emulator.addPublicFolder(
+    named: "Partners", parent: try emulator.addPublicFolder(named: "Company", contacts: false, everyone: .reviewer).id)
+let priceList = try emulator.addPublicFolder(named: "Price list", everyone: .reviewer)
+if let n = Int(options["contacts"] ?? "0"), n > 0 {
+    try emulator.seedContacts(n, in: shared)
+    for folder in [partners, priceList] { try emulator.seedContacts(n, in: EWSEmulator.publicFolders, folder: folder.id) }
+}
 
-let url = try await emulator.start(port: Int(options["port"] ?? "0") ?? 0)
+// https with --tls-cert/--tls-key; then --extended-protection on binds NTLM to the certificate.
+let tls = options["tls-cert"].map { EmulatorTLS(certificateFile: $0, keyFile: options["tls-key"] ?? $0) }
+let url = try await emulator.start(port: Int(options["port"] ?? "0") ?? 0, tls: tls)
+emulator.extendedProtection = tls != nil && options["extended-protection"] == "on"
 let banner = """
 EWS emulator (\(version.rawValue), auth \([schemes.contains(.ntlm) ? "ntlm" : nil, schemes.contains(.basic) ? "basic" : nil].compactMap { $0 }.joined(separator: ",")))
-service URL: \(url.absoluteString)
+service URL: \(url.absoluteString)\(emulator.extendedProtection ? " (Extended Protection on)" : "")
 autodiscover: \(emulator.autodiscoverURL!.absoluteString)
 mailbox: \(email)
+shared mailbox: \(shared) (Full Access for \(email)); public folders: Company/Partners, Price list (read-only)
 
 """
 FileHandle.standardOutput.write(Data(banner.utf8))

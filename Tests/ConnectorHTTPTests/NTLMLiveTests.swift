@@ -116,4 +116,57 @@ import TestSupport
             #expect(s.logins == 1 && s.served == 3)
         }
     }
+
+    /// Extended Protection: pyspnego's acceptor bound to the server's certificate signs us in
+    /// (binding and MIC checked); bound to another (a proxy ending TLS) it refuses, and the
+    /// error says why it may be. The certificate is read once, and again after a refusal.
+    @Test func extendedProtectionOverTLS() async throws {
+        try OutsideTools.require(.pyspnego, .openssl)
+        let server = try await TestServer.start(tls: true)
+        let ca = server.directory.appendingPathComponent("cert.pem").path
+        try await withTransport(AHCTransport(tls: TLSSettings(caFile: ca))) { transport in
+            let client = alice(transport)
+            for _ in 1...3 {
+                let response = try await client.send(HTTPRequest(.get, url(server, "/ntlm-ep/x", scheme: "https")))
+                #expect(response.status == 200, "\(server.output())")
+            }
+            #expect(transport.certificateHandshakes == 1)
+            let s = try await stats(server, transport, scheme: "https")
+            #expect(s.logins == 1 && s.served == 3)
+
+            // Another account: a lane not logged in yet.
+            let carol = HTTPClient(transport: transport, auth: .ntlm(user: TestServer.upn, password: TestServer.password, domain: nil))
+            let error = await #expect(throws: ConnectorError.self) {
+                try await carol.send(HTTPRequest(.get, url(server, "/ntlm-ep-proxy/x", scheme: "https")))
+            }
+            #expect(error?.kind == .unauthorized)
+            #expect(error?.message.contains("Extended Protection on the server refused the channel binding") == true,
+                    "\(error?.message ?? "")")
+            // The cached certificate was read again before giving up (the same: no second sign-in).
+            #expect(transport.certificateHandshakes == 2)
+            #expect(server.output().contains("Acceptor bindings do not match"), "\(server.output())")
+        }
+    }
+
+    /// The certificate read for the binding is verified as the requests are: an untrusted one
+    /// stops the sign-in before any NTLM message goes out.
+    @Test func anUntrustedCertificateIsNotBoundTo() async throws {
+        try OutsideTools.require(.pyspnego, .openssl)
+        let server = try await TestServer.start(tls: true)
+        try await withTransport(AHCTransport()) { transport in
+            let error = await #expect(throws: ConnectorError.self) {
+                try await alice(transport).send(HTTPRequest(.get, url(server, "/ntlm-ep/x", scheme: "https")))
+            }
+            #expect(error?.kind == .misconfigured)
+            #expect(error?.message.contains("certificate") == true, "\(error?.message ?? "")")
+        }
+        // Verification off, explicitly: the binding is made from the certificate shown.
+        try await withTransport(AHCTransport(tls: TLSSettings(verify: false))) { transport in
+            let response = try await alice(transport).send(HTTPRequest(.get, url(server, "/ntlm-ep/y", scheme: "https")))
+            #expect(response.status == 200, "\(server.output())")
+        }
+        // Only that sign-in reached the server: the untrusted one sent no NTLM message.
+        let s = try await withTransport(AHCTransport(tls: TLSSettings(verify: false))) { try await stats(server, $0, scheme: "https") }
+        #expect(s.negotiates == 1 && s.logins == 1)
+    }
 }

@@ -51,13 +51,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def ntlm(self, auth, echo):
+    def ntlm(self, auth, echo, bindings=None):
         """Per connection, as IIS does: this handler object lives as long as its socket, so the
-        pending handshake and the logged-in user are kept on it."""
+        pending handshake and the logged-in user are kept on it. With `bindings` (the
+        tls-server-end-point hash), Extended Protection: pyspnego refuses another binding or a bad MIC."""
         import spnego  # pip pyspnego; credentials from the file named by $NTLM_USER_FILE
+        from spnego.channel_bindings import GssChannelBindings
         token = base64.b64decode(auth[5:]) if auth and auth.startswith("NTLM ") else b""
         if token[8:9] == b"\x01":  # NEGOTIATE: a new login, on a logged-in connection too
-            self.ntlm_user, self.ntlm_context = None, spnego.server(protocol="ntlm")
+            cb = GssChannelBindings(application_data=b"tls-server-end-point:" + bindings) if bindings else None
+            self.ntlm_user, self.ntlm_context = None, spnego.server(protocol="ntlm", channel_bindings=cb)
             with lock:
                 ntlm_stats["negotiates"] += 1
             challenge = self.ntlm_context.step(token)
@@ -86,6 +89,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         echo = f"{self.command} {path} ".encode() + body
         if path.startswith("/ntlm/"):
             return self.ntlm(auth, echo)
+        if path.startswith("/ntlm-ep/"):  # bound to this server's certificate (SHA-256 signed)
+            return self.ntlm(auth, echo, hashlib.sha256(CERT_DER).digest())
+        if path.startswith("/ntlm-ep-proxy/"):  # as behind a proxy that ends TLS with another certificate
+            return self.ntlm(auth, echo, hashlib.sha256(b"the proxy's certificate").digest())
         if path == "/ntlm-stats":
             with lock:
                 return self.reply(200, json.dumps(ntlm_stats).encode())
@@ -148,7 +155,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_PUT = do_POST = do_DELETE = do_PROPFIND = do_REPORT = do_OPTIONS = do_HEAD = any
 
 server = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Handler)
+CERT_DER = b""
 if len(sys.argv) > 2 and sys.argv[2] == "tls":
+    CERT_DER = ssl.PEM_cert_to_DER_cert(open(sys.argv[3]).read())
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(sys.argv[3], sys.argv[4])
     server.socket = context.wrap_socket(server.socket, server_side=True)

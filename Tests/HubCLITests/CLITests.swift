@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import PIMFormats
 import SyncModel
+import SyncStoreSQLite
 @testable import HubCLI
 
 func writeCard(_ c: Contact, _ name: String, in dir: URL) throws {
@@ -201,6 +202,24 @@ func readCardsFile(_ url: URL) throws -> Contact {
         #expect("\(busy.error.map { "\($0)" } ?? "")".contains("being synced by another process"))
         held = nil
         #expect(await cli.run("sync team").exitCode == 0)
+    }
+
+    /// `sync --all` skips a hub another process is syncing, says so, and syncs the others.
+    @Test func syncAllGoesOnPastABusyHub() async throws {
+        let cli = try CLI()
+        let b = try cli.folder("b")
+        try writeCard(person("Ada", "Lovelace", "ada@example.com"), "ada", in: b)
+        for (hub, folder) in [("Team", "a"), ("Zed", "b")] {
+            _ = await cli.run(["hub", "create", hub])
+            _ = await cli.run(["spoke", "add", hub.lowercased(), "--name", "F", "--path", try cli.folder(folder).path])
+            _ = await cli.run(["spoke", "add", hub.lowercased(), "--name", "G", "--path", try cli.folder(folder + "2").path])
+        }
+        let held = try HubLock(database: cli.db, hub: "team")
+        let r = await cli.run("sync --all")
+        #expect(r.output.contains("skipping hub team: another process is syncing it"), "\(r.output)")
+        #expect(r.exitCode == 2)
+        #expect(try SQLiteStore(path: cli.db).liveItemCount(hub: HubID("zed")) == 1)
+        withExtendedLifetime(held) {}
     }
 }
 

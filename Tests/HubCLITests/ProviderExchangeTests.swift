@@ -131,7 +131,7 @@ import TestSupport
         #expect(google.signIn == "google")
         let ews = try #require(kinds.first { $0.kind == .ews })
         #expect(ews.customFields == ["OfficeLocation", "Profession", "AssistantName", "Manager", "SpouseName"])
-        #expect(ews.fields.map(\.name) == ["email", "user", "password", "url", "version", "verifyTLS"])
+        #expect(ews.fields.map(\.name) == ["mailboxKind", "mailbox", "access", "email", "user", "password", "url", "version", "verifyTLS"])
         #expect(ews.fields.first { $0.name == "version" }?.choices?.map(\.value) == ["2016", "2013", "2010sp2"])
         #expect(kinds.allSatisfy { $0.demo == nil })
         // Every field names a SpokeForm property.

@@ -81,8 +81,12 @@ final class TestProvider: SpokeProvider {
         return book(id)
     }
 
+    /// When set, every calendar's pull waits at this gate (tests of passes running at once).
+    let gate = Mutex<PassGate?>(nil)
+
     func calendarConnector(for spoke: SpokeConfig) throws -> any ItemConnector<Event> {
         guard let id = spoke.settings["book"] else { throw ConnectorError(.misconfigured, "no calendar") }
+        if let gate = gate.withLock({ $0 }) { return GatedCalendar(inner: calendar(id), gate: gate) }
         return calendar(id)
     }
 
@@ -176,10 +180,12 @@ struct Fixture {
     let app: HubApp
 
     /// `proxied`: behind a trusted proxy, so each client's `peer` is its address.
-    init(proxied: Bool = false) {
+    init(proxied: Bool = false, maxPasses: Int = 8) {
+        var settings = HubApp.Settings(bcryptCost: 4, scheduler: false, setupToken: Self.setupCode, trustedProxies: proxied ? ["unknown"] : [])
+        settings.maxPasses = maxPasses
         app = HubApp(
             store: store, provider: provider,
-            settings: .init(bcryptCost: 4, scheduler: false, setupToken: Self.setupCode, trustedProxies: proxied ? ["unknown"] : []),
+            settings: settings,
             clock: clock.clock,
             sleep: { _ in })
     }
@@ -190,4 +196,42 @@ struct Fixture {
 
     /// A second browser on the same server.
     func newClient(like c: Client) -> Client { Client(c.client) }
+}
+
+/// Counts the pulls in flight and holds each until the test opens the gate.
+actor PassGate {
+    private(set) var inFlight = 0
+    private(set) var most = 0
+    private(set) var arrived = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var open = false
+
+    func pass() async {
+        inFlight += 1
+        arrived += 1
+        most = max(most, inFlight)
+        if !open { await withCheckedContinuation { waiting.append($0) } }
+        inFlight -= 1
+    }
+
+    func openAll() {
+        open = true
+        for w in waiting { w.resume() }
+        waiting = []
+    }
+}
+
+/// A memory calendar whose pulls wait at a `PassGate`.
+struct GatedCalendar: ItemConnector {
+    let inner: MemoryItemSpoke<Event>
+    let gate: PassGate
+    var capabilities: Set<EventField>? { inner.capabilities }
+    var maxBatch: Int { inner.maxBatch }
+    func pull(since cursor: SpokeCursor?, page: PageToken?) async throws -> ItemPullPage<Event> {
+        await gate.pass()
+        return try await inner.pull(since: cursor, page: page)
+    }
+    func write(_ ops: [ItemWriteOp<Event>]) async throws -> [WriteOutcome] { try await inner.write(ops) }
+    func fetch(_ id: RemoteID) async throws -> Remote<Event>? { try await inner.fetch(id) }
+    func find(marker: CreateMarker) async throws -> Remote<Event>? { try await inner.find(marker: marker) }
 }

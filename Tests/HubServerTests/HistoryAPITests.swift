@@ -95,7 +95,11 @@ struct HistoryAPITests {
             let set = try await c.call(.patch, "/api/hubs/h", json: ["scheduleMinutes": 15]).object
             #expect(set["scheduleMinutes"] as? Int == 15)
 
-            let scheduler = Scheduler(runner: fx.app.runner, clock: fx.clock.clock, sleep: { _ in }, logger: .init(label: "t"))
+            // The hub's slots start where its last pass did, so the waits read as "15 minutes on".
+            let started = try #require(try fx.store.runs(hub: "h", limit: 1).first?.startedAt.timeIntervalSince1970)
+            let scheduler = Scheduler(
+                runner: fx.app.runner, clock: fx.clock.clock, sleep: { _ in }, logger: .init(label: "t"),
+                phase: { _, minutes in started.truncatingRemainder(dividingBy: Double(minutes * 60)) })
             #expect(try scheduler.tick() == 60)  // synced just now: due in 15 minutes, looked at within one
             #expect(try fx.store.runs(hub: "h", limit: 10).count == 1)
             fx.clock.advance(14 * 60 + 30)
@@ -114,14 +118,35 @@ struct HistoryAPITests {
     }
 
     @Test func schedulePure() {
-        let t0 = Date(timeIntervalSinceReferenceDate: 0)
+        // Slots starting on the hour's multiples of the interval (phase 0); t0 starts one.
+        let t0 = Date(timeIntervalSince1970: Double(1_800_000_000 - 1_800_000_000 % 3600))
+        let zero: Schedule.Phase = { _, _ in 0 }
         let hubs = [HubConfig(id: "a", name: "a", scheduleMinutes: 10), HubConfig(id: "b", name: "b"),
                     HubConfig(id: "c", name: "c", scheduleMinutes: 5)]
         let last: (HubID) -> Date? = { $0 == "c" ? nil : t0 }
-        #expect(Schedule.due(hubs, lastStarted: last, now: t0.addingTimeInterval(60)) == ["c"])
-        #expect(Schedule.due(hubs, lastStarted: { _ in t0 }, now: t0.addingTimeInterval(600)) == ["a", "c"])
-        #expect(Schedule.wait(hubs, lastStarted: { _ in t0 }, now: t0.addingTimeInterval(60)) == 240)
+        #expect(Schedule.due(hubs, lastStarted: last, now: t0.addingTimeInterval(60), phase: zero) == ["c"])
+        #expect(Schedule.due(hubs, lastStarted: { _ in t0 }, now: t0.addingTimeInterval(600), phase: zero) == ["a", "c"])
+        #expect(Schedule.wait(hubs, lastStarted: { _ in t0 }, now: t0.addingTimeInterval(60), phase: zero) == 240)
         #expect(Schedule.wait([hubs[1]], lastStarted: last, now: t0) == nil)
+        // A pass run by hand in the middle of a slot: the next one is at the next slot's start.
+        #expect(Schedule.next(hubs[0], lastStarted: t0.addingTimeInterval(300), now: t0.addingTimeInterval(310), phase: zero)
+                == t0.addingTimeInterval(600))
+    }
+
+    /// A thousand hubs on a one-minute schedule, all synced at the same moment: their next
+    /// passes spread over the minute instead of all starting at once.
+    @Test func schedulesSpreadOverTheInterval() {
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        let hubs = (0..<1000).map { HubConfig(id: HubID("hub-\($0)"), name: "\($0)", scheduleMinutes: 1) }
+        let nexts = hubs.compactMap { Schedule.next($0, lastStarted: t0, now: t0) }
+        let seconds = Set(nexts.map { Int($0.timeIntervalSince(t0)) })
+        #expect(nexts.allSatisfy { $0 > t0 && $0 <= t0.addingTimeInterval(60) })
+        #expect(seconds.count >= 55, "\(seconds.count) distinct seconds")
+        // In any second, a few hubs, not all.
+        let perSecond = Dictionary(grouping: nexts) { Int($0.timeIntervalSince(t0)) }.values.map(\.count).max() ?? 0
+        #expect(perSecond < 40)
+        // The phase is the hub's own: the same in every process.
+        #expect(Schedule.phase(HubID("hub-1"), 1) == Schedule.phase(HubID("hub-1"), 1))
     }
 }
 

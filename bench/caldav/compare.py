@@ -472,7 +472,8 @@ def run_size(n: int, args, tmp: Path) -> dict:
                 results[step][r.name] = res
                 status = "ok" if res["ok"] and not problems else "FAIL"
                 print(f"  {step:<11} {r.name:<10} {res['wall_s']:7.2f}s {res['requests']:6d} req "
-                      f"exit {res['exit']}  B==A: {'yes' if not problems else 'NO'}  [{status}]", flush=True)
+                      f"exit {res['exit']}  B==A: {'yes' if not problems else 'NO'}  [{status}]"
+                      + (f" ({res['passes']} passes)" if res.get("passes", 1) > 1 else ""), flush=True)
                 if not res["ok"]:
                     tail = r.log.read_text(errors="replace")[-3000:]
                     print(f"    {r.name} exited {res['exit']}; end of {r.log}:\n" +

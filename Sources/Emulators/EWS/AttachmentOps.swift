@@ -25,7 +25,8 @@ enum AttachmentOps {
         w.response("CreateAttachment") { w in
             for file in files {
                 guard EWSIds.isWellFormed(parentID) else { w.failure("CreateAttachment", .idMalformed) { $0.empty("m:Attachments") }; continue }
-                guard box.items[parentID] != nil else { w.failure("CreateAttachment", .itemNotFound) { $0.empty("m:Attachments") }; continue }
+                guard let parent = box.items[parentID] else { w.failure("CreateAttachment", .itemNotFound) { $0.empty("m:Attachments") }; continue }
+                guard box.may(.write, folder: parent.folderID) else { w.failure("CreateAttachment", .accessDenied) { $0.empty("m:Attachments") }; continue }
                 guard file.name == "FileAttachment" else {
                     w.failure("CreateAttachment", EWSError(code: "ErrorInvalidAttachmentType", text: "Only file attachments are supported.")) {
                         $0.empty("m:Attachments")
@@ -68,7 +69,7 @@ enum AttachmentOps {
         var w = XMLWriter()
         w.response("GetAttachment") { w in
             for id in ids {
-                guard let (_, a) = find(id, in: box) else {
+                guard let (itemID, a) = find(id, in: box), box.may(.read, folder: box.items[itemID]!.folderID) else {
                     w.failure("GetAttachment", EWSIds.isWellFormed(id) ? .attachmentNotFound : .idMalformed) { $0.empty("m:Attachments") }
                     continue
                 }
@@ -89,6 +90,7 @@ enum AttachmentOps {
                     w.failure("DeleteAttachment", EWSIds.isWellFormed(id) ? .attachmentNotFound : .idMalformed)
                     continue
                 }
+                guard box.may(.write, folder: box.items[itemID]!.folderID) else { w.failure("DeleteAttachment", .accessDenied); continue }
                 box.items[itemID]!.attachments.removeAll { $0.id == id }
                 box.touch(itemID)
                 let item = box.items[itemID]!

@@ -67,7 +67,7 @@ extension EWSEmulator {
         }
         return await guarded(operation.name, mailbox: mailbox, context: context) {
             do {
-                let xml = try dispatch(operation, mailbox: mailbox)
+                let xml = try dispatch(operation, header: envelope.child("Header"), caller: mailbox)
                 return .text(.ok, SOAP.envelope(version: version, body: xml))
             } catch let fault as SOAPFault {
                 return .text(.internalServerError, SOAP.fault(code: fault.code, message: fault.message))
@@ -77,10 +77,13 @@ extension EWSEmulator {
         }
     }
 
-    /// Runs one operation atomically on the caller's mailbox.
-    func dispatch(_ op: XNode, mailbox: String) throws -> String {
+    /// Runs one operation atomically on the mailbox it targets, with the caller's rights there.
+    func dispatch(_ op: XNode, header: XNode?, caller: String) throws -> String {
         let v = version
-        let result: String? = try store.with(mailbox) { box in
+        let route = try route(op, header: header, caller: caller)
+        let result: String? = try store.with(route.target) { box in
+            box.rights = route.rights
+            defer { box.rights = .owner }
             switch op.name {
             case "GetFolder": return FolderOps.getFolder(op, &box, version: v)
             case "FindFolder": return FolderOps.findFolder(op, &box, version: v)

@@ -26,6 +26,8 @@ public final class EWSEmulator: Sendable {
     let stats = Mutex(Stats())
     private let server = Mutex<EmulatorHTTPServer?>(nil)
     private let baseURL = Mutex<String?>(nil)
+    /// The certificate's tls-server-end-point hash while serving https (EWSEmulator+TLS).
+    let endPoint = Mutex<[UInt8]?>(nil)
 
     public init(version: ExchangeVersion = .exchange2016, auth: AuthSchemes = .all, realm: String = "127.0.0.1") {
         self.version = version
@@ -50,9 +52,10 @@ public final class EWSEmulator: Sendable {
 
     // MARK: Lifecycle
 
-    /// Starts listening on 127.0.0.1 (port 0: a free one) and returns the EWS service URL.
+    /// Starts listening on 127.0.0.1 (port 0: a free one) and returns the EWS service URL; over
+    /// https with `tls` (then `extendedProtection` can be turned on).
     @discardableResult
-    public func start(port: Int = 0) async throws -> URL {
+    public func start(port: Int = 0, tls: EmulatorTLS? = nil) async throws -> URL {
         if let url = serviceURL { return url }
         let server = EmulatorHTTPServer(serverName: "Microsoft-IIS/10.0", connectionClosed: { [authenticator] id in
             authenticator.connectionClosed(id)
@@ -60,8 +63,9 @@ public final class EWSEmulator: Sendable {
             await handle(request, context)
         })
         self.server.withLock { $0 = server }
-        let bound = try await server.start(port: port)
-        baseURL.withLock { $0 = "http://127.0.0.1:\(bound)" }
+        let bound = try await server.start(port: port, tls: tls)
+        try serving(tls)
+        baseURL.withLock { $0 = "\(tls == nil ? "http" : "https")://127.0.0.1:\(bound)" }
         return serviceURL!
     }
 

@@ -62,6 +62,11 @@ struct MailboxState: Sendable {
     var seq = 0
     var syncEpoch = 1
     var counter = 0
+    /// Who else may open this mailbox (Mailboxes.swift); `rights` are the current request's.
+    var access = MailboxAccess()
+    var rights = CallerRights.owner
+    /// The public folder hierarchy, not a user's mailbox: nobody signs in as it.
+    var isPublicStore = false
 
     init(email: String, user: String, password: String, domain: String, displayName: String) {
         self.email = email; self.user = user; self.password = password
@@ -176,7 +181,7 @@ final class EWSStore: Sendable {
 
     func accounts() -> [AuthAccount] {
         state.withLock { boxes in
-            boxes.values.map {
+            boxes.values.filter { !$0.isPublicStore }.map {
                 AuthAccount(id: $0.email.lowercased(), user: $0.user, email: $0.email, password: $0.password,
                             domain: $0.domain, bearerTokens: $0.bearerTokens)
             }
@@ -190,6 +195,11 @@ final class EWSStore: Sendable {
             defer { boxes[email.lowercased()] = box }
             return try body(&box)
         }
+    }
+
+    /// The mailbox whose GUID an item, folder or attachment id carries.
+    func email(ofGuid guid: [UInt8]) -> String? {
+        state.withLock { $0.values.first { $0.guid == guid }?.email }
     }
 
     func forEach(_ body: (inout MailboxState) -> Void) {

@@ -8,12 +8,12 @@ enum FolderOps {
                 return .failure(.accessDenied)
             }
             guard let id = node.attr("Id"), let f = box.folder(distinguished: id) else { return .failure(.folderNotFound) }
-            return .success(f)
+            return box.may(.read, folder: f.id) ? .success(f) : .failure(.accessDenied)
         }
         guard let id = node.attr("Id") else { return .failure(.invalidRequest("FolderId is missing its Id.")) }
         guard EWSIds.isWellFormed(id) else { return .failure(.idMalformed) }
         guard let f = box.folders[id] else { return .failure(.folderNotFound) }
-        return .success(f)
+        return box.may(.read, folder: f.id) ? .success(f) : .failure(.accessDenied)
     }
 
     /// IdOnly without AdditionalProperties: only FolderId comes back.
@@ -48,8 +48,9 @@ enum FolderOps {
             w.leaf("t:TotalCount", "\(box.items(in: f.id).count)")
             w.leaf("t:ChildFolderCount", "\(box.childFolders(of: f.id, deep: false).count)")
             w.element("t:EffectiveRights") { w in
-                for (k, v) in [("CreateAssociated", "true"), ("CreateContents", "true"), ("CreateHierarchy", "true"),
-                               ("Delete", "true"), ("Modify", "true"), ("Read", "true")] { w.leaf("t:\(k)", v) }
+                let write = box.may(.write, folder: f.id) ? "true" : "false"
+                for (k, v) in [("CreateAssociated", write), ("CreateContents", write), ("CreateHierarchy", write),
+                               ("Delete", write), ("Modify", write), ("Read", "true")] { w.leaf("t:\(k)", v) }
                 if version != .exchange2010SP2 { w.leaf("t:ViewPrivateItems", "true") }
             }
             if let d = f.distinguished, version == .exchange2016 || version == .exchange2019 {
@@ -86,7 +87,8 @@ enum FolderOps {
             for node in ids(req.child("ParentFolderIds")) {
                 switch resolve(node, box) {
                 case .success(let parent):
-                    let all = box.childFolders(of: parent.id, deep: deep)
+                    // A delegate sees only the folders shared with them.
+                    let all = box.childFolders(of: parent.id, deep: deep).filter { box.may(.read, folder: $0.id) }
                     let page = Paging(view: view, total: all.count)
                     w.success("FindFolder") { w in
                         w.element("m:RootFolder", page.attributes) { w in
@@ -110,6 +112,10 @@ enum FolderOps {
             for folder in req.child("Folders")?.children ?? [] {
                 guard let parentNode, case .success(let parent) = resolve(parentNode, box) else {
                     w.failure("CreateFolder", .folderNotFound) { $0.empty("m:Folders") }
+                    continue
+                }
+                guard box.may(.write, folder: parent.id) else {
+                    w.failure("CreateFolder", .accessDenied) { $0.empty("m:Folders") }
                     continue
                 }
                 let name = folder.childText("DisplayName") ?? "New Folder"

@@ -1,10 +1,11 @@
 /// FindItem, GetItem, CreateItem and DeleteItem for contacts.
 enum ItemOps {
     /// Looks up an ItemId element: malformed → ErrorInvalidIdMalformed, unknown → ErrorItemNotFound.
-    static func lookup(_ node: XNode, _ box: MailboxState) -> Result<StoredItem, EWSError> {
+    /// One the caller may not `need` (a delegate's or a public folder's permission) → ErrorAccessDenied.
+    static func lookup(_ node: XNode, _ box: MailboxState, need: Need = .read) -> Result<StoredItem, EWSError> {
         guard let id = node.attr("Id"), EWSIds.isWellFormed(id) else { return .failure(.idMalformed) }
         guard let item = box.items[id] else { return .failure(.itemNotFound) }
-        return .success(item)
+        return box.check(need, item)
     }
 
     static func findItem(_ req: XNode, _ box: inout MailboxState, version: ExchangeVersion) -> String {
@@ -70,6 +71,10 @@ enum ItemOps {
                     if case .failure(let e) = folder { w.failure("CreateItem", e) { $0.empty("m:Items") } }
                     continue
                 }
+                guard box.may(.write, folder: f.id) else {
+                    w.failure("CreateItem", .accessDenied) { $0.empty("m:Items") }
+                    continue
+                }
                 guard node.name == "Contact" else {
                     w.failure("CreateItem", .invalidRequest("The emulator stores Contact items only.")) { $0.empty("m:Items") }
                     continue
@@ -89,7 +94,7 @@ enum ItemOps {
         var w = XMLWriter()
         w.response("DeleteItem") { w in
             for node in req.child("ItemIds")?.children ?? [] {
-                switch lookup(node, box) {
+                switch lookup(node, box, need: .write) {
                 case .success(let item):
                     let trash = box.folder(distinguished: "deleteditems")
                     if deleteType == "MoveToDeletedItems", let trash, item.folderID != trash.id {

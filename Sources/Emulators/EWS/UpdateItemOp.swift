@@ -29,7 +29,7 @@ enum UpdateItemOp {
 
     static func apply(_ change: XNode, idNode: XNode, resolution: String, _ box: inout MailboxState) -> Result<StoredItem, EWSError> {
         let item: StoredItem
-        switch ItemOps.lookup(idNode, box) {
+        switch ItemOps.lookup(idNode, box, need: .write) {
         case .success(let found): item = found
         case .failure(let e): return .failure(e)
         }

@@ -52,13 +52,18 @@ public struct AuthStats: Sendable, Equatable {
     public var basicFailed = 0
     public var bearerSucceeded = 0
     public var challenges = 0
+    /// NTLM sign-ins with a right password refused by Extended Protection, by reason.
+    public var extendedProtectionRefused: [ExtendedProtection.Refusal: Int] = [:]
 }
 
 /// Basic, NTLM (bound to the TCP connection) and Bearer authentication.
 public final class Authenticator: Sendable {
-    enum ConnState: Sendable { case challenged([UInt8]), authenticated(String) }
+    /// A pending handshake keeps its messages: the MIC signs them.
+    enum ConnState: Sendable { case challenged([UInt8], negotiate: [UInt8], challenge: [UInt8]), authenticated(String) }
     struct State: Sendable {
         var schemes: AuthSchemes
+        /// The tls-server-end-point hash NTLM sign-ins must be bound to (Extended Protection on).
+        var extendedProtection: [UInt8]?
         var connections: [ObjectIdentifier: ConnState] = [:]
         var stats = AuthStats()
     }
@@ -78,6 +83,12 @@ public final class Authenticator: Sendable {
         set { state.withLock { $0.schemes = newValue } }
     }
     public var stats: AuthStats { state.withLock { $0.stats } }
+    /// Extended Protection: when set (to the hash of the server's certificate, RFC 5929), an NTLM
+    /// sign-in without that channel binding or a valid MIC is refused like a wrong password.
+    public var extendedProtection: [UInt8]? {
+        get { state.withLock { $0.extendedProtection } }
+        set { state.withLock { $0.extendedProtection = newValue } }
+    }
 
     /// Forgets a closed connection.
     public func connectionClosed(_ id: ObjectIdentifier) { _ = state.withLock { $0.connections.removeValue(forKey: id) } }
@@ -116,18 +127,26 @@ public final class Authenticator: Sendable {
                 case 1:
                     var challenge = [UInt8](repeating: 0, count: 8)
                     for i in challenge.indices { challenge[i] = UInt8.random(in: 0...255) }
-                    st.connections[connection] = .challenged(challenge)
                     st.stats.ntlmHandshakesStarted += 1
                     let type2 = NTLM.challenge(negotiate: token, serverChallenge: challenge, names: names)
+                    st.connections[connection] = .challenged(challenge, negotiate: token, challenge: type2)
                     return .challenge(["\(parts[0]) " + Data(type2).base64EncodedString()])
                 case 3:
-                    guard case .challenged(let challenge) = st.connections[connection],
+                    guard case .challenged(let challenge, let negotiate, let type2) = st.connections[connection],
                           let msg = NTLM.parseAuthenticate(token),
                           let acct = accounts.first(where: { $0.matches(name: msg.user, domain: msg.domain) }),
                           NTLM.verify(msg, password: acct.password, serverChallenge: challenge)
                     else {
                         st.connections[connection] = nil
                         st.stats.ntlmFailed += 1
+                        break
+                    }
+                    if let endPoint = st.extendedProtection,
+                       let refusal = ExtendedProtection.check(authenticate: token, msg, password: acct.password,
+                                                              negotiate: negotiate, challenge: type2, endPoint: endPoint) {
+                        st.connections[connection] = nil
+                        st.stats.ntlmFailed += 1
+                        st.stats.extendedProtectionRefused[refusal, default: 0] += 1
                         break
                     }
                     st.connections[connection] = .authenticated(acct.id)

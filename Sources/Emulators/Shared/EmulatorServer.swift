@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import Synchronization
 
@@ -50,8 +52,8 @@ public final class EmulatorHTTPServer: Sendable {
     public var port: Int? { state.withLock { $0.port } }
     public var openConnections: Int { state.withLock { $0.connections.count } }
 
-    /// Binds `host:port` (0 picks a free port) and returns the bound port.
-    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
+    /// Binds `host:port` (0 picks a free port) and returns the bound port; https with `tls`.
+    public func start(host: String = "127.0.0.1", port: Int = 0, tls: EmulatorTLS? = nil) async throws -> Int {
         if let port = self.port { return port }
         var logger = Logger(label: "emulator")
         logger.logLevel = .critical
@@ -60,9 +62,11 @@ public final class EmulatorHTTPServer: Sendable {
             return await handler(request, context)
         }
         let resumed = Once()
+        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: try $0.configuration()) } ?? .http1()
         return try await withCheckedThrowingContinuation { (cont: CheckedContinuation<Int, any Error>) in
             let app = Application(
                 responder: responder,
+                server: server,
                 configuration: .init(address: .hostname(host, port: port), serverName: serverName),
                 onServerRunning: { [self] channel in
                     let bound = channel.localAddress?.port ?? port

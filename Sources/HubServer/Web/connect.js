@@ -31,6 +31,10 @@ export function connectionStep(wizard) {
     inputs[f.name] = input;
     return field({ label: f.label, input, help: f.help, required: f.required });
   });
+  // A field only some choices need (Exchange: the other mailbox's address) is hidden, unsent and not required otherwise.
+  const shown = (f) => !f.shownWhen || f.shownWhen.values.includes(inputs[f.shownWhen.field]?.value);
+  const toggle = () => kind.fields.forEach((f, i) => { fields[i].hidden = !shown(f); });
+  toggle();
 
   const status = h('div', { class: 'status-line', id: 'check-status', role: 'status', 'aria-live': 'polite' });
   const setStatus = (tone, text, details) => {
@@ -46,7 +50,7 @@ export function connectionStep(wizard) {
 
   const read = () => {
     const form = {};
-    for (const f of kind.fields) {
+    for (const f of kind.fields.filter(shown)) {
       const input = inputs[f.name];
       if (f.type === 'checkbox') form[f.name] = input.checked;
       else {
@@ -59,7 +63,7 @@ export function connectionStep(wizard) {
   };
 
   const requiredError = (f) => {
-    if (!f.required || f.type === 'checkbox') return '';
+    if (!f.required || f.type === 'checkbox' || !shown(f)) return '';
     const input = inputs[f.name];
     if ((f.type === 'password' ? input.value : input.value.trim()) !== '') return '';
     return f.type === 'select' ? t('Choose the {field}.', { field: sentence(f.label) }) : t('Enter the {field}.', { field: sentence(f.label) });
@@ -79,6 +83,7 @@ export function connectionStep(wizard) {
     let touched = false;
     input.addEventListener(f.type === 'checkbox' || f.type === 'select' ? 'change' : 'input', () => {
       touched = true;
+      toggle();
       changed();
       if (input.getAttribute('aria-invalid')) setFieldError(input, requiredError(f));
     });
@@ -198,6 +203,7 @@ export function connectionStep(wizard) {
           else inputs[f.name].value = value;
           setFieldError(inputs[f.name], '');
         }
+        toggle();
         changed();
       } }, t('Fill in demo values')), h('span', { class: 'help' }, ` ${t('Settings of the built-in demo servers.')}`))
     : null;

@@ -282,7 +282,7 @@ class Wizard {
     const { draft } = this.state;
     const folders = draft.discovery?.folders ?? [];
     const known = folders.some((f) => f.id === draft.folder) ? draft.folder : null;
-    const selected = known ?? folders.find((f) => f.isDefault)?.id ?? folders[0]?.id ?? null;
+    const selected = known ?? folders.find((f) => f.isDefault)?.id ?? folders.find((f) => !f.readOnly)?.id ?? folders[0]?.id ?? null;
     const where = [draft.discovery?.account, draft.discovery?.endpoint].filter(Boolean).join(' · ');
     const folderOf = (id) => folders.find((f) => f.id === id);
     // A name the admin has not typed follows the address book chosen.
@@ -300,7 +300,7 @@ class Wizard {
         return h('li', {}, h('label', { for: id },
           h('input', { type: 'radio', name: 'folder', id, value: f.id, checked: f.id === selected }),
           h('span', {}, h('strong', {}, f.name), f.isDefault ? h('span', { class: 'muted' }, ` ${t('(default)')}`) : null,
-            h('span', { class: 'detail' }, [f.detail, Number.isInteger(f.count)
+            h('span', { class: 'detail' }, [f.detail, f.readOnly ? t('read-only: changes from the hub are refused') : null, Number.isInteger(f.count)
               ? (this.state.object === 'calendar' ? tn(f.count, '1 file', '{n} files') : tn(f.count, '1 contact', '{n} contacts')) : null]
               .filter(Boolean).join(' · ')))));
       })));
