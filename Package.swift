@@ -79,10 +79,12 @@ let package = Package(
         ]),
         // Loopback ports, and the child-process servers on them (the demo's Radicale, the tests').
         .target(name: "Loopback"),
+        // Outgoing mail (the invitations'): a small bounded SMTP client, or a sendmail command.
+        .target(name: "Mail"),
         // The web app and JSON API (Hummingbird). Never imports a concrete store or connector:
         // the composition root hands it a store and a SpokeProvider.
         .target(name: "HubServer", dependencies: [
-            "SyncModel", "SyncCore", "SyncStore", "SyncEngine", "ConnectorKit",
+            "SyncModel", "SyncCore", "SyncStore", "SyncEngine", "ConnectorKit", "Mail",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,7 +95,7 @@ let package = Package(
         .target(name: "HubCLI", dependencies: [
             "HubServer", "Emulators", "Loopback", "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
             "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "ConnectorHTTP", "ConnectorDAV", "ConnectorEWS",
-            "ConnectorGoogle", "ConnectorGraph", "PIMFormats", "Secrets", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "ConnectorGoogle", "ConnectorGraph", "PIMFormats", "Secrets", "Mail", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "hubsync", dependencies: ["HubCLI"]),
@@ -164,11 +166,13 @@ let package = Package(
             "HubServer", "SyncModel", "SyncStore", "SyncEngine", "ConnectorKit", "ConnectorMemory", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The whole wizard in headless Chromium (selenium), against the emulators, through the
         // real composition root.
         .testTarget(name: "WebTests", dependencies: [
             "HubCLI", "HubServer", "Emulators", "Secrets", "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncEngine", "TestSupport",
+            "Mail", "Loopback",
         ], exclude: ["python"]),
         // Calendars: iCalendar read/write and the recurrence expander, proven against Python's
         // icalendar and recurring-ical-events (pip; see .ci/requirements.txt).
@@ -180,7 +184,7 @@ let package = Package(
         ]),
         .testTarget(name: "HubCLITests", dependencies: [
             "HubCLI", "HubServer", "Emulators", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder",
-            "ConnectorKit", "PIMFormats",
+            "ConnectorKit", "PIMFormats", "Mail",
         ]),
     ]
 )

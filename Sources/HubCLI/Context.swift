@@ -5,6 +5,7 @@ import ConnectorDAV
 import ConnectorEWS
 import ConnectorFolder
 import ConnectorKit
+import HubServer
 import Secrets
 import SyncEngine
 import SyncModel
@@ -110,6 +111,8 @@ struct Context: Sendable {
     private func bareConnector(for spoke: SpokeConfig) throws -> any SpokeConnector {
         // Each spoke's requests (`-v`) and decisions carry its hub and spoke.
         let logger = self.logger.with(["hub": "\(spoke.hub)", "spoke": "\(spoke.id)"])
+        // The invitee took back the access this spoke used (even if pausing it was not saved).
+        if let reason = spoke.settings[InvitationService.pausedKey] ?? revokedInvitation(of: spoke) { return PausedSpoke(reason: reason) }
         switch spoke.kind {
         case .folder:
             guard let path = spoke.settings["path"] else { throw CLIError("spoke \(spoke.id) has no path") }
@@ -144,6 +147,14 @@ struct Context: Sendable {
         case .caldav, .icsFolder:
             throw CLIError("spoke \(spoke.id) holds calendar events, not contacts")
         }
+    }
+
+    /// Why the spoke must not run, when the invitation whose account it uses was revoked.
+    func revokedInvitation(of spoke: SpokeConfig) -> String? {
+        guard let id = spoke.settings[InvitationService.spokeKey], let invitations = store as? any InvitationStore,
+            let invitation = try? invitations.invitation(id: id), invitation.state == .revoked
+        else { return nil }
+        return InvitationService.paused(spoke, by: invitation)?.settings[InvitationService.pausedKey]
     }
 
     /// Saves one setting of a spoke (a rotated refresh token, a new app token), re-reading the

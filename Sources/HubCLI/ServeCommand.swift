@@ -21,6 +21,7 @@ struct Serve: AsyncParsableCommand {
     var publicUrl: String?
     @OptionGroup var google: ServeGoogleOptions
     @OptionGroup var m365: ServeM365Options
+    @OptionGroup var mail: MailOptions
     @Flag(help: "Send the session cookie over plain http even though --public-url is https (a proxy that talks http to browsers).")
     var insecureCookies = false
     @Option(name: .customLong("allowed-host"), help: ArgumentHelp(
@@ -44,20 +45,20 @@ struct Serve: AsyncParsableCommand {
         let context = try global.serverContext(store: store, logger: logger)
         let provider = ConnectorProvider(context: context, google: try google.settings(), m365: m365.client)
         let publicURL = publicUrl.flatMap(URL.init(string:))
+        var settings = HubApp.Settings(
+            host: host, port: port, publicURL: publicURL,
+            secureCookies: publicURL?.scheme == "https" && !insecureCookies, allowedHosts: allowedHosts,
+            trustedProxies: trustedProxies)
+        settings.mail = try mail.transport()
+        settings.mailFrom = mail.mailFrom
+        settings.organisation = mail.organisation
+        settings.keepHistory = global.keepHistory
+        settings.maxPasses = maxPasses
         let database = global.databasePath
         // No admin yet: whoever (or whatever web page) gets there first must prove they run
         // it, on loopback too. The app makes a one-time code; it is printed here only.
         let app = HubApp(
-            store: store, provider: provider,
-            settings: {
-                var s = HubApp.Settings(
-                    host: host, port: port, publicURL: publicURL,
-                    secureCookies: publicURL?.scheme == "https" && !insecureCookies, allowedHosts: allowedHosts,
-                    trustedProxies: trustedProxies)
-                s.keepHistory = global.keepHistory
-                s.maxPasses = maxPasses
-                return s
-            }(),
+            store: store, provider: provider, settings: settings,
             lock: { hub in try HubLock(database: database, hub: hub.rawValue) }, logger: logger)
         try await runUntilStopped(app) { [host] bound in
             let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Mail
 import ServiceLifecycle
 import Synchronization
 import SyncEngine
@@ -35,6 +36,11 @@ public final class HubApp: Sendable {
         public var keepHistory: TimeInterval?
         /// Passes running at once; the others wait their turn.
         public var maxPasses = 8
+        /// Invitations: how their mail goes out (nil: the link is only shown), who it is from, and
+        /// the organisation the invitee reads (nil: this server's name).
+        public var mail: MailTransport? = nil
+        public var mailFrom: String? = nil
+        public var organisation: String? = nil
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, secureCookies: Bool? = nil,
@@ -117,6 +123,7 @@ public final class HubApp: Sendable {
         addActivityRoutes(router)
         addDetailRoutes(router)
         addCalendarRoutes(router)
+        addInvitationRoutes(router)
         return router
     }
 

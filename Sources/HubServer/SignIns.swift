@@ -19,6 +19,9 @@ final class SignIns: Sendable {
         var settings: [String: String]?
         var account: String?
         var error: String?
+        /// An invitee's sign-in: the invitation, and its link's token (for the page it ends on).
+        var invitation: String? = nil
+        var invitationToken: String? = nil
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -28,8 +31,9 @@ final class SignIns: Sendable {
 
     init(clock: @escaping @Sendable () -> Date) { self.clock = clock }
 
-    func begin(_ entry: Entry) -> String {
-        let id = Token.random()
+    /// `prefix`: says, even once the sign-in is forgotten, whose it was (an invitee's).
+    func begin(_ entry: Entry, prefix: String = "") -> String {
+        let id = prefix + Token.random()
         let now = clock()
         entries.withLock { all in
             all = all.filter { now.timeIntervalSince($0.value.startedAt) < lifetime }

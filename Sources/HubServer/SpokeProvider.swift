@@ -30,6 +30,8 @@ public struct SpokeForm: Codable, Sendable, Hashable {
     public var access: String?
     /// Google, Microsoft 365: the id of a finished "Sign in with Google/Microsoft" (`POST /api/spoke-kinds/{kind}/sign-in`).
     public var signIn: String?
+    /// Google, Microsoft 365: the id of an accepted invitation, whose account the source uses.
+    public var invitation: String?
     /// Filled by the server from a finished sign-in, never by the client: the sealed settings
     /// the sign-in produced (tokens already encrypted).
     public var signedIn: [String: String]?

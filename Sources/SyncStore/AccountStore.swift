@@ -13,8 +13,8 @@ public struct AdminAccount: Hashable, Sendable {
 }
 
 /// The web UI's accounts, kept with the hubs (the same database, so a backup holds both).
-/// Not keyed by hub: an admin manages every hub of the installation.
-public protocol AccountStore: Sendable {
+/// Not keyed by hub: an admin manages every hub of the installation. Invitations live with them.
+public protocol AccountStore: InvitationStore {
     func account(named name: String) throws -> AdminAccount?
     func accountCount() throws -> Int
     /// Inserts or replaces (by name).

@@ -49,6 +49,28 @@ enum Schema {
                 CREATE INDEX journal_conflicts ON journal(hub_id, seq) WHERE conflicts IS NOT NULL AND new IS NOT NULL
                 """)
         }
+        m.registerMigration("invite 1 invitations") { db in
+            // Not keyed by hub, like `accounts`: an accepted invitation's account may join any hub.
+            // The link's token is never stored, only its SHA-256; `settings` holds sealed secrets.
+            try db.execute(sql: """
+                CREATE TABLE invitations (
+                    invitation_id TEXT NOT NULL PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    email TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    organisation TEXT NOT NULL,
+                    created_by TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    state TEXT NOT NULL,
+                    accepted_at REAL,
+                    revoked_at REAL,
+                    revoked_by TEXT,
+                    account TEXT,
+                    settings TEXT
+                )
+                """)
+        }
         return m
     }
 

@@ -12,6 +12,8 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
     case icalendar
     /// The Python `caldav` client: another CalDAV client reading what HubSync writes.
     case caldav
+    /// Python's aiosmtpd: a real SMTP server the invitation mail goes to.
+    case aiosmtpd
 
     public var description: String {
         switch self {
@@ -34,6 +36,7 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
         case .selenium: ["selenium"]
         case .icalendar: ["icalendar", "recurring_ical_events"]
         case .caldav: ["caldav"]
+        case .aiosmtpd: ["aiosmtpd"]
         case .python, .chromium, .chromedriver, .openssl, .curl: nil
         }
     }

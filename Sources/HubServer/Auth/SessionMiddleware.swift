@@ -42,7 +42,7 @@ struct SessionMiddleware: RouterMiddleware {
                 response = e.response()
             } else {
                 logger.error("request failed", metadata: [
-                    "path": "\(request.uri.path)", "error": "\(DisplayText.neutralised(String(describing: error)))"])
+                    "path": "\(Self.logged(request.uri.path))", "error": "\(DisplayText.neutralised(String(describing: error)))"])
                 response = APIError(.internalServerError, words: APIWords.serverFailed).response()
             }
         }
@@ -88,6 +88,11 @@ struct SessionMiddleware: RouterMiddleware {
     static func forwardedClient(_ values: [String]) -> String? {
         values.joined(separator: ",").split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces) }
             .flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// A path as logged: an invitation link's token is a key, never written down.
+    static func logged(_ path: String) -> String {
+        path.hasPrefix("/invite/") ? "/invite/…" : path
     }
 
     static func isSafe(_ method: HTTPRequest.Method) -> Bool { [.get, .head, .options].contains(method) }

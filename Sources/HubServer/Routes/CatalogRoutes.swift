@@ -45,8 +45,12 @@ extension HubApp {
             let q = request.uri.queryParameters
             let id = q["state"].map(String.init) ?? ""
             guard let entry = self.signIns.pending(id) else {
+                if id.hasPrefix(Self.invitationSignIn) {
+                    return try InvitationPages(pages: self.pages, language: PageLanguage.of(request)).lateSignIn()
+                }
                 throw APIError(.badRequest, words: APIWords.signInUnknown)
             }
+            if entry.invitation != nil { return try await self.finishInvitationSignIn(id, entry, request) }
             if let error = q["error"] {
                 self.signIns.fail(id, error == "access_denied" ? "access was not allowed"
                     : "sign-in failed: \(DisplayText.neutralised(String(error.prefix(100)), allowLayout: false))")
@@ -84,6 +88,8 @@ extension HubApp {
                 throw APIError(.unprocessableContent, words: APIWords.signInFirst, field: "signIn")
             }
             f.signedIn = e.settings
+        } else if let invitation = form.invitation {
+            f.signedIn = try invitationSettings(invitation)
         }
         return f
     }

@@ -173,7 +173,9 @@ extension HubApp {
 
     func spokeDTO(_ s: SpokeConfig, hub: HubID) throws -> SpokeDTO {
         let state = try store.spokeState(hub: hub, spoke: s.id)
-        let described = provider.describe(s)
+        var described = provider.describe(s)
+        // Whatever its kind, a source whose invited account took its access back is paused.
+        if let paused = s.settings[InvitationService.pausedKey] { described["paused"] = paused }
         return SpokeDTO(
             id: s.id.rawValue, name: s.name, kind: s.kind,
             kindName: provider.kinds.first(where: { $0.kind == s.kind })?.name ?? s.kind.rawValue,

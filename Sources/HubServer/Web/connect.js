@@ -4,6 +4,7 @@
 import { get, post, APIError } from './api.js';
 import { h, fill, field, checkbox, setFieldError } from './dom.js';
 import { t } from './i18n.js';
+import { inviteBox } from './invite.js';
 
 const sentence = (label) => (/^[A-Z][a-z]/.test(label) ? label[0].toLowerCase() + label.slice(1) : label);
 
@@ -57,7 +58,7 @@ export function connectionStep(wizard) {
         if (value !== '') form[f.name] = value;
       }
     }
-    if (draft.signIn?.status === 'done') form.signIn = draft.signIn.id;
+    if (draft.signIn?.status === 'done') signedIn(form, draft.signIn);
     return form;
   };
 
@@ -71,6 +72,7 @@ export function connectionStep(wizard) {
   const changed = () => {
     draft.form = read();
     delete draft.form.signIn;
+    delete draft.form.invitation;
     draft.discovery = null;
     if (status.dataset.state !== 'busy') clearStatus();
   };
@@ -119,6 +121,14 @@ export function connectionStep(wizard) {
       button, signInError);
   };
   drawSignIn();
+  // Someone else's account: an accepted invitation stands for the sign-in.
+  const invites = kind.signIn ? inviteBox(kind, (invitation) => {
+    draft.signIn = { invitation: invitation.id, status: 'done', account: invitation.account };
+    wizard.saveNow();
+    drawSignIn();
+    signInBox.scrollIntoView?.({ block: 'center' });
+    check();
+  }) : null;
 
   const validate = () => {
     let first = null;
@@ -232,7 +242,7 @@ export function connectionStep(wizard) {
       : kind.signIn
         ? t('Sign in with the account whose contacts you want to keep in sync. HubSync never sees its password.')
         : t('Enter the details you use to connect to this account. HubSync checks them before going on.'),
-    content: [demo, ...fields, kind.signIn ? signInBox : null, h('div', { class: 'actions' }, checkButton), status],
+    content: [demo, ...fields, kind.signIn ? signInBox : null, invites, h('div', { class: 'actions' }, checkButton), status],
     back: 'kind',
     next: async () => ((await check()) ? 'folder' : null),
     after: () => {
@@ -242,4 +252,10 @@ export function connectionStep(wizard) {
       if (pending) showProblem(new APIError(422, pending.message, pending.field));
     },
   };
+}
+
+/** The form's sign-in: one of the admin's own (`signIn`), or an accepted invitation's account. */
+export function signedIn(form, signIn) {
+  if (signIn.invitation) form.invitation = signIn.invitation;
+  else form.signIn = signIn.id;
 }

@@ -5,7 +5,7 @@
 import { get, post, patch, del, hubPath, APIError } from './api.js';
 import { h, field, focusHeading, notify, setFieldError, checkbox, kindIcon } from './dom.js';
 import { t, tn, serverText } from './i18n.js';
-import { connectionStep } from './connect.js';
+import { connectionStep, signedIn } from './connect.js';
 import { optionsForm, mappableFields } from './options.js';
 import { expectSync } from './hub.js';
 import { resumeMigration } from './migrate.js';
@@ -351,7 +351,7 @@ class Wizard {
     const { state } = this;
     const { draft } = state;
     const form = { ...draft.form };
-    if (draft.signIn?.status === 'done') form.signIn = draft.signIn.id;
+    if (draft.signIn?.status === 'done') signedIn(form, draft.signIn);
     try {
       const spoke = await post(hubPath(state.hub.id, 'spokes'),
         { name: draft.name, kind: draft.kind, form, folder: draft.folder ?? undefined });
