@@ -14,7 +14,7 @@ import Testing
         try OutsideTools.require(BrowserTools.needed)
         let fx = try await F.start()
         defer { Task { await fx.stop() } }
-        let certificate = try TestCertificate.make()
+        let certificate = try await TestCertificate.make()
         let exchange = EWSEmulator(auth: [.ntlm])
         exchange.addMailbox(email: F.mailbox, user: F.exchangeUser, password: F.exchangePassword, domain: "EXAMPLE")
         let url = try await exchange.start(tls: EmulatorTLS(certificateFile: certificate.certificateFile, keyFile: certificate.keyFile))
