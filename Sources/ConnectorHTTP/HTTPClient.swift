@@ -15,7 +15,7 @@ public final class HTTPClient: Sendable {
     private let retry: RetryPolicy
     private let limiter: Limiter
     private let userAgent: String
-    private let logger: Logger
+    let logger: Logger
     private let sleep: @Sendable (Duration) async throws -> Void
     /// The most one request on the wire may take, headers and body: a server trickling a byte
     /// or a header line a second never trips an idle timeout.

@@ -38,6 +38,7 @@ extension HTTPClient {
         let source = request.url.scheme?.lowercased() == "https" ? transport as? any TLSEndPointSource : nil
         let host = request.url.host ?? "", port = request.url.port ?? 443
         var binding = try await source?.serverEndPoint(host: host, port: port, fresh: false)
+        if let binding, !binding.cached { logBinding(binding.endPoint, request.url) }
         return try await transport.withLane(key) { lane in
             var request = request
             if lane.authenticated {
@@ -55,6 +56,7 @@ extension HTTPClient {
                 // The certificate may have changed since it was read: read it again, and sign in
                 // again if it did.
                 let again = try await source.serverEndPoint(host: host, port: port, fresh: true)
+                logBinding(again.endPoint, request.url)
                 if again.endPoint != binding?.endPoint {
                     binding = again
                     (response, signedIn) = try await ntlmHandshake(&request, credential, on: lane, binding: again.endPoint)
@@ -95,6 +97,14 @@ extension HTTPClient {
                                         now: ntlmInputs.now(), negotiate: negotiate, binding: binding)
         request.setHeader("Authorization", "NTLM " + Data(message).base64EncodedString())
         return (try await checked(wire(request, on: lane)), true)
+    }
+
+    /// Which certificate sign-ins are bound to (a hash, nothing secret): what to compare when a
+    /// proxy is suspected.
+    private func logBinding(_ endPoint: TLSServerEndPoint?, _ url: URL) {
+        let what = endPoint.map { "bound to the certificate hash " + $0.hash.prefix(8).map { String(format: "%02x", $0) }.joined() + "…" }
+            ?? "unbound (no tls-server-end-point for this certificate)"
+        logger.debug("\(origin(url)): NTLM sign-ins \(what)")
     }
 
     /// A refused AUTHENTICATE. Over https it may be Extended Protection rather than the password:

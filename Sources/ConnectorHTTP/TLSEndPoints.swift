@@ -56,27 +56,31 @@ final class TLSEndPoints: Sendable {
         let host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         // SNI carries names only; an address is checked against the certificate's IP entries.
         let name: String? = Self.isAddress(host) ? nil : host
-        let group = AsyncHTTPClient.HTTPClient.defaultEventLoopGroup
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(timeout)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: name))
-                    try channel.pipeline.syncOperations.addHandler(HandshakeDone(channel.eventLoop.makePromise()))
-                }
-            }
-            .connect(host: host, port: port).get()
-        defer { channel.close(promise: nil) }
-        let done = try await channel.pipeline.handler(type: HandshakeDone.self).get()
-        let deadline = channel.eventLoop.scheduleTask(in: timeout) {
-            done.promise.fail(HTTPTransportError(.timeout, "the TLS handshake took too long"))
+        // The promise is made before connecting: a handshake that fails at once tears the
+        // pipeline down before anyone could look its handlers up.
+        let loop = AsyncHTTPClient.HTTPClient.defaultEventLoopGroup.next()
+        let done = loop.makePromise(of: [UInt8].self)
+        let deadline = loop.scheduleTask(in: timeout) {
+            done.fail(HTTPTransportError(.timeout, "the TLS handshake took too long"))
         }
         defer { deadline.cancel() }
-        try await done.promise.futureResult.get()
-        guard let certificate = try await channel.nioSSL_peerCertificate().get() else {
-            throw HTTPTransportError(.tls, "the TLS handshake failed (the server showed no certificate)")
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: loop)
+                .connectTimeout(timeout)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: name))
+                        try channel.pipeline.syncOperations.addHandler(HandshakeDone(done))
+                    }
+                }
+                .connect(host: host, port: port).get()
+        } catch {
+            done.fail(error)  // nothing waits on it: completed so it is not leaked
+            throw error
         }
-        return try certificate.toDERBytes()
+        defer { channel.close(promise: nil) }
+        return try await done.futureResult.get()
     }
 
     static func isAddress(_ host: String) -> Bool {
@@ -84,14 +88,24 @@ final class TLSEndPoints: Sendable {
         return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
-    /// Completes once the TLS handshake did, or fails with what stopped it.
+    /// Completes with the peer's certificate (DER) once the TLS handshake did, read right then
+    /// (the channel may close at once after), or fails with what stopped it.
     private final class HandshakeDone: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
-        let promise: EventLoopPromise<Void>
-        init(_ promise: EventLoopPromise<Void>) { self.promise = promise }
+        let promise: EventLoopPromise<[UInt8]>
+        init(_ promise: EventLoopPromise<[UInt8]>) { self.promise = promise }
 
         func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-            if case .handshakeCompleted? = event as? TLSUserEvent { promise.succeed() }
+            if case .handshakeCompleted? = event as? TLSUserEvent {
+                do {
+                    guard let certificate = try context.pipeline.syncOperations.nioSSL_peerCertificate() else {
+                        throw HTTPTransportError(.tls, "the TLS handshake failed (the server showed no certificate)")
+                    }
+                    promise.succeed(try certificate.toDERBytes())
+                } catch {
+                    promise.fail(error)
+                }
+            }
             context.fireUserInboundEventTriggered(event)
         }
 
@@ -100,8 +114,13 @@ final class TLSEndPoints: Sendable {
             context.close(promise: nil)
         }
 
+        /// A failed handshake may close the channel (its alert's write failing) before it reports
+        /// why: the reason, fired in the same turn of the event loop, wins over this.
         func channelInactive(context: ChannelHandlerContext) {
-            promise.fail(HTTPTransportError(.connection, "the server closed the connection during the TLS handshake"))
+            let promise = self.promise
+            context.eventLoop.execute {
+                promise.fail(HTTPTransportError(.connection, "the server closed the connection during the TLS handshake"))
+            }
             context.fireChannelInactive()
         }
     }

@@ -49,9 +49,9 @@ import Testing
         .reply(401, [("WWW-Authenticate", NTLMFixture.header(NTLMFixture.challenge(timestamp: stamp)))])
     }
 
-    func client(_ transport: Bound) -> HTTPClient {
+    func client(_ transport: Bound, logs: LogCapture = LogCapture()) -> HTTPClient {
         HTTPClient(transport: transport, auth: .ntlm(user: "User", password: "Password", domain: "Domain"),
-                   ntlmInputs: NTLMFixture.inputs)
+                   logger: logs.logger, ntlmInputs: NTLMFixture.inputs)
     }
 
     @Test func aFirstReadIsUsedOnceAndARefusalAfterItIsFinal() async throws {
@@ -69,7 +69,12 @@ import Testing
 
     @Test func aCachedCertificateThatChangedIsReadAgainAndSignedInWith() async throws {
         let transport = Bound([Self.challenge(), .reply(401), Self.challenge(), .reply(200)], shown: Self.new, cached: Self.old)
-        #expect(try await client(transport).send(HTTPRequest(.get, exampleURL)).status == 200)
+        let logs = LogCapture()
+        #expect(try await client(transport, logs: logs).send(HTTPRequest(.get, exampleURL)).status == 200)
+        // The certificate read again is logged (a hash prefix, nothing secret); the cached one was not.
+        let bound = logs.all.filter { $0.contains("NTLM sign-ins bound to") }
+        #expect(bound.count == 1 && bound[0].hasPrefix("https://dav.example.org: NTLM sign-ins bound to the certificate hash 0202020202020202…"),
+                "\(logs.all)")
         #expect(transport.bindings == [Self.old.avChannelBindings, Self.new.avChannelBindings])
         #expect(transport.reads.withLock { $0.map(\.fresh) } == [false, true])
     }

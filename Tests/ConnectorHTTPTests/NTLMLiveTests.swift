@@ -157,7 +157,7 @@ import TestSupport
             let error = await #expect(throws: ConnectorError.self) {
                 try await alice(transport).send(HTTPRequest(.get, url(server, "/ntlm-ep/x", scheme: "https")))
             }
-            #expect(error?.kind == .misconfigured)
+            #expect(error?.kind == .misconfigured, "\(error?.description ?? "")")
             #expect(error?.message.contains("certificate") == true, "\(error?.message ?? "")")
         }
         // Verification off, explicitly: the binding is made from the certificate shown.

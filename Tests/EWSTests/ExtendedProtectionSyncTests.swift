@@ -48,7 +48,7 @@ import TestSupport
     }
 
     @Test func aWholeSyncThroughExtendedProtection() async throws {
-        let server = try await Server.start(try TestCertificate.make())
+        let server = try await Server.start(try await TestCertificate.make())
         try await withResource({ AHCTransport(tls: TLSSettings(caFile: server.certificate.certificateFile)) },
                                close: { try await $0.shutdown(); await server.emulator.stop() }) { transport in
             _ = try server.emulator.createContact(Emulators.EWSContact(givenName: "Ann", surname: "Arden"), in: Exchange.email)
@@ -70,7 +70,7 @@ import TestSupport
     }
 
     @Test func aMissingOrAnotherBindingIsRefusedInPlainWords() async throws {
-        let server = try await Server.start(try TestCertificate.make())
+        let server = try await Server.start(try await TestCertificate.make())
         try await withResource({ AHCTransport(tls: TLSSettings(caFile: server.certificate.certificateFile)) },
                                close: { try await $0.shutdown(); await server.emulator.stop() }) { transport in
             // No binding at all.
@@ -98,7 +98,7 @@ import TestSupport
     /// The certificate is cached per host and port; when the server shows another one (renewed),
     /// the refused sign-in reads it again and signs in once more, bound to the new one.
     @Test func aRenewedCertificateIsReadAgain() async throws {
-        let old = try TestCertificate.make(), renewed = try TestCertificate.make(.rsaSHA384)
+        let old = try await TestCertificate.make(), renewed = try await TestCertificate.make(.rsaSHA384)
         // The client trusts both (one CA file holding the two self-signed certificates).
         let bundle = old.directory.appendingPathComponent("both.pem")
         try (try String(contentsOfFile: old.certificateFile, encoding: .utf8)

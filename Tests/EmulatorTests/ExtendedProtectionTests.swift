@@ -9,7 +9,7 @@ import Testing
 /// exchangelib.
 @Suite(.serialized) struct ExtendedProtectionTests {
     @Test func outsideClientsSignInWithTheChannelBindingOnly() async throws {
-        let certificate = try TestCertificate.make()
+        let certificate = try await TestCertificate.make()
         let emulator = EWSEmulator(auth: [.ntlm])
         emulator.addMailbox(email: EWSFixture.email, user: EWSFixture.user, password: EWSFixture.password, domain: "EXAMPLE")
         try emulator.seedContacts(2, in: EWSFixture.email)
@@ -28,8 +28,8 @@ import Testing
         #expect(emulator.requestCount("GetFolder") >= 3)
     }
 
-    @Test func theEndPointHashFollowsTheCertificatesSignature() throws {
-        let ecdsa = try TestCertificate.make(.ecdsa), rsa = try TestCertificate.make(.rsaSHA384)
+    @Test func theEndPointHashFollowsTheCertificatesSignature() async throws {
+        let ecdsa = try await TestCertificate.make(.ecdsa), rsa = try await TestCertificate.make(.rsaSHA384)
         let ecdsaHash = try EmulatorTLS(certificateFile: ecdsa.certificateFile, keyFile: ecdsa.keyFile).endPointHash()
         #expect(ecdsaHash == Array(SHA256.hash(data: try ecdsa.der())))
         let rsaHash = try EmulatorTLS(certificateFile: rsa.certificateFile, keyFile: rsa.keyFile).endPointHash()

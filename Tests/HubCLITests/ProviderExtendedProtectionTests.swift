@@ -15,7 +15,7 @@ import TestSupport
         .appendingPathComponent("../../Sources/HubServer/Web").standardizedFileURL
 
     @Test func theWizardSignsInThroughItAndExplainsARefusal() async throws {
-        let certificate = try TestCertificate.make()
+        let certificate = try await TestCertificate.make()
         let emulator = EWSEmulator(auth: [.ntlm])
         emulator.addMailbox(email: "ada@example.com", user: "ada", password: "Ex-pw 1", domain: "EXAMPLE")
         let url = try await emulator.start(tls: EmulatorTLS(certificateFile: certificate.certificateFile, keyFile: certificate.keyFile))

@@ -14,8 +14,9 @@ public struct TestCertificate: Sendable {
     public var certificateFile: String { directory.appendingPathComponent("cert.pem").path }
     public var keyFile: String { directory.appendingPathComponent("key.pem").path }
 
-    /// Skipped (failed in CI) without openssl.
-    public static func make(_ key: Key = .ecdsa) throws -> TestCertificate {
+    /// Skipped (failed in CI) without openssl. Waits for openssl without holding a thread of the
+    /// concurrency pool (an RSA key takes a while on a busy machine).
+    public static func make(_ key: Key = .ecdsa) async throws -> TestCertificate {
         try OutsideTools.require(.openssl)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hubsync-cert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -30,9 +31,11 @@ public struct TestCertificate: Sendable {
         ]
         openssl.standardOutput = FileHandle.nullDevice
         openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        guard openssl.terminationStatus == 0 else { throw ServerError("openssl req failed") }
+        let status: Int32 = try await withCheckedThrowingContinuation { done in
+            openssl.terminationHandler = { done.resume(returning: $0.terminationStatus) }
+            do { try openssl.run() } catch { done.resume(throwing: error) }
+        }
+        guard status == 0 else { throw ServerError("openssl req failed") }
         return cert
     }
 
