@@ -105,9 +105,7 @@ public final class HubApp: Sendable {
 
     /// A setup code for `Settings.setupToken`: short enough to type.
     public static func newSetupToken() -> String {
-        let letters = Array("abcdefghjkmnpqrstuvwxyz23456789")
-        var g = SystemRandomNumberGenerator()
-        return (0..<3).map { _ in String((0..<4).map { _ in letters.randomElement(using: &g)! }) }.joined(separator: "-")
+        (0..<3).map { _ in Token.readable(4) }.joined(separator: "-")
     }
 
     /// The routes, for `run`/`start` and for tests (HummingbirdTesting).

@@ -105,4 +105,18 @@ extension CalDAVCalendar {
         } while token != nil
         return (pages, pages.last?.cursor)
     }
+
+    /// Creates the events; each created series' id and ETag, as the hub would hold them.
+    func created(_ events: [Event]) async throws -> [RemoteID: RemoteVersion] {
+        Dictionary(uniqueKeysWithValues: try await write(events.map { .create($0) }).compactMap { o -> (RemoteID, RemoteVersion)? in
+            if case .created(let id, let v?) = o { (id, v) } else { nil }
+        })
+    }
+}
+
+extension KnownVersions {
+    /// What a hub holding exactly these versions knows.
+    static func holding(_ versions: [RemoteID: RemoteVersion]) -> KnownVersions {
+        KnownVersions { ids in versions.filter { ids.contains($0.key) } }
+    }
 }

@@ -122,16 +122,13 @@ import TestSupport
         let cal = try server.calendar(url, window: DAVTimeWindow(pastDays: 30, futureDays: 60), now: { now })
         let inside = SampleEvents.single(uid: "inside", summary: "In the window", day: CivilDate(2026, 12, 10))
         let outside = SampleEvents.single(uid: "outside", summary: "Long ago", day: CivilDate(2024, 3, 1))
-        let out = try await cal.write([.create(inside), .create(outside)])
-        let versions = Dictionary(uniqueKeysWithValues: out.compactMap { o -> (RemoteID, RemoteVersion)? in
-            if case .created(let id, let v?) = o { (id, v) } else { nil }
-        })
+        let versions = try await cal.created([inside, outside])
         #expect(versions.count == 2)
         // A token the server does not know (expired, or from before a restore), after a window
         // listing (one without, see CalDAVWindowTests, lists the whole calendar).
         let name = String(cal.resource(uid: "inside").rawValue.split(separator: "/").last!)
         let stale = SpokeCursor("sync:" + (kind == .radicale ? "http://radicale.org/ns/sync/0000" : "http://xandikos.org/bogus") + "\n" + name)
-        let known = KnownVersions { ids in versions.filter { ids.contains($0.key) } }
+        let known = KnownVersions.holding(versions)
         let page = try await cal.pullAll(since: stale, known: known)
         // Not a full listing: the event outside the window is not there, and not deleted.
         #expect(page.pages.allSatisfy { $0.mode == .incremental })

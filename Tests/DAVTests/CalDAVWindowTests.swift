@@ -25,17 +25,14 @@ import TestSupport
         let server = try await DAVServer.start(kind)
         let url = try await server.makeCalendar()
         let cal = try server.calendar(url, window: DAVTimeWindow(pastDays: 30, futureDays: 60), now: { Self.now })
-        let made = try await cal.write([
-            .create(SampleEvents.single(uid: "stays", summary: "Stays", day: CivilDate(2026, 12, 10))),
-            .create(SampleEvents.single(uid: "deleted", summary: "Deleted", day: CivilDate(2026, 12, 11))),
-            .create(SampleEvents.single(uid: "moved-out", summary: "Moved out", day: CivilDate(2026, 12, 12))),
-            .create(SampleEvents.single(uid: "outside", summary: "Long ago", day: CivilDate(2024, 3, 1))),
+        let versions = try await cal.created([
+            SampleEvents.single(uid: "stays", summary: "Stays", day: CivilDate(2026, 12, 10)),
+            SampleEvents.single(uid: "deleted", summary: "Deleted", day: CivilDate(2026, 12, 11)),
+            SampleEvents.single(uid: "moved-out", summary: "Moved out", day: CivilDate(2026, 12, 12)),
+            SampleEvents.single(uid: "outside", summary: "Long ago", day: CivilDate(2024, 3, 1)),
         ])
-        let versions = Dictionary(uniqueKeysWithValues: made.compactMap { o -> (RemoteID, RemoteVersion)? in
-            if case .created(let id, let v?) = o { (id, v) } else { nil }
-        })
         #expect(versions.count == 4)
-        let known = KnownVersions { ids in versions.filter { ids.contains($0.key) } }
+        let known = KnownVersions.holding(versions)
         // The server forgot the token of a window listing: the window is listed, and nothing is deleted.
         let tracked = ["stays", "deleted", "moved-out"].map { String(cal.resource(uid: $0).rawValue.split(separator: "/").last!) }
         let first = try await cal.pullAll(since: SpokeCursor(([Self.stale(kind)] + tracked).joined(separator: "\n")), known: known)
@@ -72,15 +69,12 @@ import TestSupport
         let server = try await DAVServer.start(kind)
         let url = try await server.makeCalendar()
         let cal = try server.calendar(url, window: DAVTimeWindow(pastDays: 30, futureDays: 60), now: { Self.now })
-        let made = try await cal.write([
-            .create(SampleEvents.single(uid: "stays", summary: "Stays", day: CivilDate(2026, 12, 10))),
-            .create(SampleEvents.single(uid: "deleted", summary: "Deleted", day: CivilDate(2026, 12, 11))),
-            .create(SampleEvents.single(uid: "old", summary: "Long ago", day: CivilDate(2024, 3, 1))),
+        let versions = try await cal.created([
+            SampleEvents.single(uid: "stays", summary: "Stays", day: CivilDate(2026, 12, 10)),
+            SampleEvents.single(uid: "deleted", summary: "Deleted", day: CivilDate(2026, 12, 11)),
+            SampleEvents.single(uid: "old", summary: "Long ago", day: CivilDate(2024, 3, 1)),
         ])
-        let versions = Dictionary(uniqueKeysWithValues: made.compactMap { o -> (RemoteID, RemoteVersion)? in
-            if case .created(let id, let v?) = o { (id, v) } else { nil }
-        })
-        let known = KnownVersions { ids in versions.filter { ids.contains($0.key) } }
+        let known = KnownVersions.holding(versions)
         let synced = try await cal.pullAll(since: nil, known: known)
         #expect(synced.cursor.map { !$0.rawValue.contains("\n") } == true, "sync-collection tracks no window")
         try await OtherClient(server).delete(url.appendingPathComponent(String(cal.resource(uid: "deleted").rawValue.split(separator: "/").last!)))
@@ -96,14 +90,11 @@ import TestSupport
         let server = try await DAVServer.start(kind)
         let url = try await server.makeCalendar()
         let cal = try server.calendar(url, window: DAVTimeWindow(pastDays: 30, futureDays: 60), now: { Self.now })
-        let made = try await cal.write([
-            .create(SampleEvents.single(uid: "a", summary: "A", day: CivilDate(2026, 12, 10))),
-            .create(SampleEvents.single(uid: "b", summary: "B", day: CivilDate(2026, 12, 11))),
+        let versions = try await cal.created([
+            SampleEvents.single(uid: "a", summary: "A", day: CivilDate(2026, 12, 10)),
+            SampleEvents.single(uid: "b", summary: "B", day: CivilDate(2026, 12, 11)),
         ])
-        let versions = Dictionary(uniqueKeysWithValues: made.compactMap { o -> (RemoteID, RemoteVersion)? in
-            if case .created(let id, let v?) = o { (id, v) } else { nil }
-        })
-        let known = KnownVersions { ids in versions.filter { ids.contains($0.key) } }
+        let known = KnownVersions.holding(versions)
         let first = try await cal.pullAll(since: SpokeCursor("ctag:none"), known: known)
         #expect(first.pages.flatMap(\.deleted).isEmpty)
         let tracked = try #require(first.cursor?.rawValue.split(separator: "\n").dropFirst().map(String.init))

@@ -59,6 +59,13 @@ enum Token {
             .replacingOccurrences(of: "=", with: "")
     }
 
+    /// `count` random characters that read aloud and type without confusion (no 0/o, 1/l/i).
+    static func readable(_ count: Int) -> String {
+        let letters = Array("abcdefghjkmnpqrstuvwxyz23456789")
+        var g = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in letters.randomElement(using: &g)! })
+    }
+
     /// Compares without an early exit, so timing says nothing about how much matched.
     static func equal(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)

@@ -141,11 +141,7 @@ public struct InvitationService: Sendable {
         }
     }
 
-    static func newID() -> String {
-        let letters = Array("abcdefghjkmnpqrstuvwxyz23456789")
-        var g = SystemRandomNumberGenerator()
-        return String((0..<10).map { _ in letters.randomElement(using: &g)! })
-    }
+    static func newID() -> String { Token.readable(10) }
 
     static func same(_ a: String, _ b: String) -> Bool {
         a.trimmingCharacters(in: .whitespaces).lowercased() == b.trimmingCharacters(in: .whitespaces).lowercased()
