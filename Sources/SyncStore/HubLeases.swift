@@ -52,4 +52,6 @@ public protocol HubLeaseStore: Sendable {
     func requestSync(hub: HubID, at: Date) throws
     /// Every hub's lease row, in hub order.
     func leases() throws -> [HubLease]
+    /// One hub's (nil: never leased nor asked for).
+    func lease(hub: HubID) throws -> HubLease?
 }

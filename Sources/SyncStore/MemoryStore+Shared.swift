@@ -71,4 +71,5 @@ extension MemoryStore: HubLeaseStore {
     }
 
     public func leases() throws -> [HubLease] { leaseRows.withLock { $0.values.sorted { $0.hub < $1.hub } } }
+    public func lease(hub: HubID) throws -> HubLease? { leaseRows.withLock { $0[hub] } }
 }

@@ -59,12 +59,23 @@ extension SQLiteStore: HubLeaseStore {
 
     public func leases() throws -> [HubLease] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT hub_id, lease_owner, lease_until, requested_at FROM hub_leases ORDER BY hub_id").map { row in
-                HubLease(
-                    hub: HubID(row["hub_id"] as String), owner: (row["lease_owner"] as String?).map { WorkerID($0) },
-                    until: (row["lease_until"] as Double?).map(Date.init(timeIntervalSinceReferenceDate:)),
-                    requestedAt: (row["requested_at"] as Double?).map(Date.init(timeIntervalSinceReferenceDate:)))
-            }
+            try Row.fetchAll(db, sql: "SELECT \(Self.leaseColumns) FROM hub_leases ORDER BY hub_id").map(Self.lease)
         }
+    }
+
+    public func lease(hub: HubID) throws -> HubLease? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.leaseColumns) FROM hub_leases WHERE hub_id = ?", arguments: [hub.rawValue])
+                .map(Self.lease)
+        }
+    }
+
+    private static let leaseColumns = "hub_id, lease_owner, lease_until, requested_at"
+
+    private static func lease(_ row: Row) -> HubLease {
+        HubLease(
+            hub: HubID(row["hub_id"] as String), owner: (row["lease_owner"] as String?).map { WorkerID($0) },
+            until: (row["lease_until"] as Double?).map(Date.init(timeIntervalSinceReferenceDate:)),
+            requestedAt: (row["requested_at"] as Double?).map(Date.init(timeIntervalSinceReferenceDate:)))
     }
 }

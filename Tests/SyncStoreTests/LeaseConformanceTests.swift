@@ -43,6 +43,8 @@ struct LeaseConformanceTests {
             try q.requestSync(hub: "h1", at: at(10))
             try q.requestSync(hub: "h1", at: at(20))
             #expect(try q.leases() == [HubLease(hub: "h1", requestedAt: at(10))], "the older request stays")
+            #expect(try q.lease(hub: "h1") == HubLease(hub: "h1", requestedAt: at(10)))
+            #expect(try q.lease(hub: "h2") == nil)
             #expect(try q.acquireLease(hub: "h1", worker: a, now: at(30), until: at(90)))
             try q.releaseLease(hub: "h1", worker: a, served: at(5))
             #expect(try q.leases().first?.requestedAt == at(10), "a pass begun before the request does not answer it")
