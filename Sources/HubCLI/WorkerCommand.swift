@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubServer
+import SyncModel
 import SyncStore
 
 /// `hubsync worker`: syncs due hubs with no web app, sharing the hubs with every other worker
@@ -19,6 +20,7 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Sync passes running at once; the worker leases no more hubs than that.") var maxPasses = 8
     @Option(help: "How long a lease lives unless renewed: a dead worker's hubs wait this long.") var leaseSeconds = 60
     @Option(help: "How often to look for hubs asked for or freed by other workers.") var pollSeconds = 5
+    @Option(help: "This worker's name in leases and logs; unique to it (default: host, pid and a random part).") var id: String?
     @OptionGroup var google: ServeGoogleOptions
     @OptionGroup var m365: ServeM365Options
 
@@ -26,6 +28,7 @@ struct WorkerCommand: AsyncParsableCommand {
         if !(1...256).contains(maxPasses) { throw ValidationError("--max-passes must be 1...256") }
         if !(10...3600).contains(leaseSeconds) { throw ValidationError("--lease-seconds must be 10...3600") }
         if !(1...300).contains(pollSeconds) { throw ValidationError("--poll-seconds must be 1...300") }
+        if let id, id.isEmpty || id.count > 200 { throw ValidationError("--id must be 1 to 200 characters") }
     }
 
     func run() async throws {
@@ -44,7 +47,7 @@ struct WorkerCommand: AsyncParsableCommand {
         settings.poll = TimeInterval(pollSeconds)
         let database = global.databasePath
         let worker = HubWorker(
-            store: store, provider: provider, settings: settings,
+            store: store, provider: provider, settings: settings, id: id.map { WorkerID($0) } ?? PassLease.newWorkerID(),
             lock: { hub in try HubLock(database: database, hub: hub.rawValue) }, logger: logger)
         Console.line("HubSync worker \(worker.id) is syncing due hubs (database \(database)); Ctrl-C stops it.")
         try await worker.run()
