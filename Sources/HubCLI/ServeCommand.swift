@@ -31,6 +31,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
         "The address of a reverse proxy whose X-Forwarded-For names the client (repeatable).", valueName: "address"))
     var trustedProxies: [String] = []
+    @Flag(help: "Serve /metrics to any address (default: this machine, the trusted proxies and signed-in admins only).")
+    var metricsOpen = false
 
     func validate() throws {
         if let publicUrl, URL(string: publicUrl)?.host == nil { throw ValidationError("--public-url \(publicUrl) is not a URL") }
@@ -54,6 +56,7 @@ struct Serve: AsyncParsableCommand {
         settings.organisation = mail.organisation
         settings.keepHistory = global.keepHistory
         settings.maxPasses = maxPasses
+        settings.metricsOpen = metricsOpen
         let database = global.databasePath
         // No admin yet: whoever (or whatever web page) gets there first must prove they run
         // it, on loopback too. The app makes a one-time code; it is printed here only.

@@ -41,6 +41,8 @@ public final class HubApp: Sendable {
         public var mail: MailTransport? = nil
         public var mailFrom: String? = nil
         public var organisation: String? = nil
+        /// `/metrics` for any client, not only loopback, trusted proxies and signed-in admins.
+        public var metricsOpen = false
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, secureCookies: Bool? = nil,
@@ -70,6 +72,8 @@ public final class HubApp: Sendable {
     let clock: @Sendable () -> Date
     let sleep: @Sendable (Duration) async throws -> Void
     let logger: Logger
+    /// What `/metrics` shows: this server's own registry (see `HubMetrics`).
+    public let metrics: HubMetrics
     private let serving = Mutex<(task: Task<Void, any Error>?, port: Int?)>((nil, nil))
 
     public init(
@@ -77,8 +81,9 @@ public final class HubApp: Sendable {
         lock: @escaping @Sendable (HubID) throws -> AnyObject? = { _ in NSObject() },
         clock: @escaping @Sendable () -> Date = { Date() },
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        logger: Logger = Logger(label: "hubsync.server") { _ in SwiftLogNoOpLogHandler() }
+        logger: Logger = Logger(label: "hubsync.server") { _ in SwiftLogNoOpLogHandler() }, metrics: HubMetrics = HubMetrics()
     ) {
+        self.metrics = metrics
         self.settings = settings
         self.store = store
         self.provider = provider
@@ -90,7 +95,7 @@ public final class HubApp: Sendable {
         signIns = SignIns(clock: clock)
         var engine = SyncEngine(store: store, clock: clock, logger: logger)
         engine.keepHistory = settings.keepHistory
-        runner = SyncRunner(engine: engine, provider: provider, lock: lock, maxPasses: settings.maxPasses, logger: logger)
+        runner = SyncRunner(engine: engine, provider: provider, lock: lock, maxPasses: settings.maxPasses, metrics: metrics, logger: logger)
     }
 
     /// The first admin, made by the composition root itself (the demo's pre-made login): no
@@ -111,6 +116,7 @@ public final class HubApp: Sendable {
     /// The routes, for `run`/`start` and for tests (HummingbirdTesting).
     public func router() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: SessionMiddleware(sessions: sessions, policy: policy, trustedProxies: Set(settings.trustedProxies), logger: logger))
         addAuthRoutes(router)
         addCatalogRoutes(router)
@@ -122,6 +128,7 @@ public final class HubApp: Sendable {
         addDetailRoutes(router)
         addCalendarRoutes(router)
         addInvitationRoutes(router)
+        addOpsRoutes(router)
         return router
     }
 

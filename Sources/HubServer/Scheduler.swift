@@ -34,6 +34,12 @@ enum Schedule {
         }.map(\.id)
     }
 
+    /// When a due hub became due: the start of its current slot (now for one that never ran).
+    static func dueSince(_ hub: HubConfig, lastStarted: Date?, now: Date, phase: Phase = Schedule.phase) -> Date {
+        guard let minutes = hub.scheduleMinutes, minutes > 0, lastStarted != nil else { return now }
+        return slot(hub.id, minutes: minutes, now: now, phase: phase)
+    }
+
     /// When a hub's next scheduled pass starts (nil: not scheduled); `now` when it is due.
     static func next(_ hub: HubConfig, lastStarted: Date?, now: Date, phase: Phase = Schedule.phase) -> Date? {
         guard let minutes = hub.scheduleMinutes, minutes > 0 else { return nil }
@@ -68,7 +74,8 @@ struct Scheduler: Service {
         for hub in Schedule.due(hubs, lastStarted: last, now: now, phase: phase) where !runner.isRunning(hub) {
             logger.info("scheduled sync", metadata: ["hub": "\(hub)"])
             do {
-                try runner.start(hub)
+                let config = hubs.first { $0.id == hub }
+                try runner.start(hub, due: config.map { Schedule.dueSince($0, lastStarted: last(hub), now: now, phase: phase) })
             } catch {
                 // Busy elsewhere, say: the other hubs still get their turn.
                 logger.notice("scheduled sync not started", metadata: ["hub": "\(hub)", "error": "\(error)"])

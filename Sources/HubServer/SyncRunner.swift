@@ -15,6 +15,8 @@ final class SyncRunner: Sendable {
         var task: Task<Void, Never>?
         /// An admin change (undo, approve, reject) holds the hub, not a pass.
         var admin = false
+        /// When the pass was due (a scheduled slot): its lag is measured when its turn comes.
+        var due: Date?
     }
 
     private let state = Mutex<[HubID: Running]>([:])
@@ -28,11 +30,13 @@ final class SyncRunner: Sendable {
     /// Passes running at once; the others wait their turn, holding no file or connection, so a
     /// thousand hubs due together neither exhaust the process's files nor start all at once.
     let passes: Limiter
+    let metrics: HubMetrics
 
     init(
         engine: SyncEngine, provider: any SpokeProvider, lock: @escaping @Sendable (HubID) throws -> AnyObject?,
-        maxPasses: Int = 8, logger: Logger
+        maxPasses: Int = 8, metrics: HubMetrics = HubMetrics(), logger: Logger
     ) {
+        self.metrics = metrics
         self.engine = engine
         self.provider = provider
         self.lock = lock
@@ -69,16 +73,17 @@ final class SyncRunner: Sendable {
     }
 
     /// Starts a pass unless one is running; either way the hub's sync status. A hub another
-    /// process is syncing (`hubsync sync`, a second server) is a 409.
+    /// process is syncing (`hubsync sync`, a second server) is a 409. `due`: when a scheduled
+    /// pass was due, for the lease-lag metric.
     @discardableResult
-    func start(_ hub: HubID) throws -> SyncStatusDTO {
+    func start(_ hub: HubID, due: Date? = nil) throws -> SyncStatusDTO {
         guard try store.hub(hub) != nil else { throw APIError.notFound("hub \(hub)") }
         let started = try state.withLock { all -> Bool in
             if all[hub]?.admin == true {
                 throw APIError(.conflict, words: APIWords.adminChangeSaving)
             }
             guard all[hub] == nil else { return false }
-            all[hub] = Running(startedAt: engine.clock())
+            all[hub] = Running(startedAt: engine.clock(), due: due)
             return true
         }
         if started {
@@ -136,6 +141,7 @@ final class SyncRunner: Sendable {
         }
         do { try await passes.acquire() } catch { return }
         defer { passes.release() }
+        if let due = state.withLock({ $0[hub]?.due }) { metrics.observeLeaseLag(due: due, started: engine.clock()) }
         do {
             guard let held = try lock(hub) else {
                 logger.notice("sync not started: another process took the hub meanwhile", metadata: ["hub": "\(hub)"])
@@ -164,8 +170,10 @@ final class SyncRunner: Sendable {
                 self.signal()
             }
             withExtendedLifetime(held) {}
+            metrics.record(run, kinds: Dictionary(spokes.map { ($0.id, $0.kind) }) { a, _ in a })
             logger.info("sync finished", metadata: ["hub": "\(hub)", "status": "\(run.status.rawValue)"])
         } catch {
+            metrics.recordError()
             logger.error("sync failed", metadata: ["hub": "\(hub)", "error": "\(DisplayText.neutralised(String(describing: error)))"])
         }
     }
