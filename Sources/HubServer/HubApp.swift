@@ -74,6 +74,8 @@ public final class HubApp: Sendable {
     let logger: Logger
     /// What `/metrics` shows: this server's own registry (see `HubMetrics`).
     public let metrics: HubMetrics
+    /// What `/readyz` answers from.
+    public let readiness = Readiness()
     private let serving = Mutex<(task: Task<Void, any Error>?, port: Int?)>((nil, nil))
 
     public init(
@@ -142,7 +144,7 @@ public final class HubApp: Sendable {
                 await onRunning(port)
             }, logger: logger)
         if settings.scheduler {
-            app.addServices(Scheduler(runner: runner, clock: clock, sleep: sleep, logger: logger))
+            app.addServices(Scheduler(runner: runner, clock: clock, sleep: sleep, logger: logger, readiness: readiness))
         }
         return app
     }

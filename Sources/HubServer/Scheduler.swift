@@ -64,12 +64,15 @@ struct Scheduler: Service {
     let sleep: @Sendable (Duration) async throws -> Void
     let logger: Logger
     var phase: Schedule.Phase = Schedule.phase
+    /// Told of each look at the schedule (`/readyz`).
+    var readiness = Readiness()
 
     /// One look at the schedule: starts what is due; the seconds to wait before the next look.
     func tick() throws -> TimeInterval {
         let store = runner.store
         let hubs = try store.hubs()
         let now = clock()
+        readiness.ticked(at: now)
         let last = { (hub: HubID) in try? store.runs(hub: hub, limit: 1).first?.startedAt }
         for hub in Schedule.due(hubs, lastStarted: last, now: now, phase: phase) where !runner.isRunning(hub) {
             logger.info("scheduled sync", metadata: ["hub": "\(hub)"])
