@@ -42,7 +42,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let store = try global.openStore()
-        var logger = GlobalOptions.logger(verbose: global.verbose)
+        var logger = global.logger
         logger.logLevel = global.verbose ? .debug : .notice
         let context = try global.serverContext(store: store, logger: logger)
         let provider = ConnectorProvider(context: context, google: try google.settings(), m365: m365.client)
