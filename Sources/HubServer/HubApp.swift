@@ -41,6 +41,8 @@ public final class HubApp: Sendable {
         public var mail: MailTransport? = nil
         public var mailFrom: String? = nil
         public var organisation: String? = nil
+        /// On SIGTERM, how long running passes may take to finish before they are cancelled.
+        public var shutdownGrace: Duration = .seconds(30)
         /// `/metrics` for any client, not only loopback, trusted proxies and signed-in admins.
         public var metricsOpen = false
 
@@ -146,10 +148,13 @@ public final class HubApp: Sendable {
         if settings.scheduler {
             app.addServices(Scheduler(runner: runner, clock: clock, sleep: sleep, logger: logger, readiness: readiness))
         }
+        // Last: its shutdown comes first after the web server's, before the scheduler's.
+        app.addServices(Drain(runner: runner, readiness: readiness, stop: GracefulStop(grace: settings.shutdownGrace), logger: logger))
         return app
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets a running pass finish.
+    /// Serves until SIGINT or SIGTERM, then lets running passes finish within the grace
+    /// (`Settings.shutdownGrace`) and cancels the rest.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await application(onRunning: onRunning).runService()
         await runner.waitAll()

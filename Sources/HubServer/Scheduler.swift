@@ -74,7 +74,7 @@ struct Scheduler: Service {
         let now = clock()
         readiness.ticked(at: now)
         let last = { (hub: HubID) in try? store.runs(hub: hub, limit: 1).first?.startedAt }
-        for hub in Schedule.due(hubs, lastStarted: last, now: now, phase: phase) where !runner.isRunning(hub) {
+        for hub in Schedule.due(hubs, lastStarted: last, now: now, phase: phase) where !runner.isRunning(hub) && !runner.isStopping {
             logger.info("scheduled sync", metadata: ["hub": "\(hub)"])
             do {
                 let config = hubs.first { $0.id == hub }

@@ -17,9 +17,13 @@ final class SyncRunner: Sendable {
         var admin = false
         /// When the pass was due (a scheduled slot): its lag is measured when its turn comes.
         var due: Date?
+        /// It got its turn among `passes` (else it is queued).
+        var began = false
     }
 
     private let state = Mutex<[HubID: Running]>([:])
+    /// Shutting down: no pass starts any more.
+    private let stopping = Mutex(false)
     /// Live status streams (server-sent events): woken at each start, progress step and end.
     private let watchers = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
     let engine: SyncEngine
@@ -78,6 +82,7 @@ final class SyncRunner: Sendable {
     @discardableResult
     func start(_ hub: HubID, due: Date? = nil) throws -> SyncStatusDTO {
         guard try store.hub(hub) != nil else { throw APIError.notFound("hub \(hub)") }
+        if isStopping { throw APIError(.serviceUnavailable, "the server is shutting down; the sync runs when it is back") }
         let started = try state.withLock { all -> Bool in
             if all[hub]?.admin == true {
                 throw APIError(.conflict, words: APIWords.adminChangeSaving)
@@ -129,6 +134,20 @@ final class SyncRunner: Sendable {
         await state.withLock { $0[hub]?.task }?.value
     }
 
+    var isStopping: Bool { stopping.withLock { $0 } }
+
+    /// Shutdown: takes no new pass, and the queued ones (not begun) are dropped; their hubs
+    /// are due again at the next start.
+    func stopTaking() {
+        stopping.withLock { $0 = true }
+        for task in state.withLock({ $0.values.filter { !$0.began && !$0.admin }.compactMap(\.task) }) { task.cancel() }
+    }
+
+    /// Cancels every pass (the grace is over).
+    func cancelAll() {
+        for task in state.withLock({ $0.values.compactMap(\.task) }) { task.cancel() }
+    }
+
     func waitAll() async {
         for task in state.withLock({ $0.values.compactMap(\.task) }) { await task.value }
     }
@@ -141,6 +160,8 @@ final class SyncRunner: Sendable {
         }
         do { try await passes.acquire() } catch { return }
         defer { passes.release() }
+        guard !isStopping, !Task.isCancelled else { return }
+        state.withLock { $0[hub]?.began = true }
         if let due = state.withLock({ $0[hub]?.due }) { metrics.observeLeaseLag(due: due, started: engine.clock()) }
         do {
             guard let held = try lock(hub) else {
