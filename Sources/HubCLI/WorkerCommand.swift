@@ -20,6 +20,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Sync passes running at once; the worker leases no more hubs than that.") var maxPasses = 8
     @Option(help: "How long a lease lives unless renewed: a dead worker's hubs wait this long.") var leaseSeconds = 60
     @Option(help: "How often to look for hubs asked for or freed by other workers.") var pollSeconds = 5
+    @Option(help: "On SIGTERM or Ctrl-C, the seconds running syncs get to finish before they are cancelled (their hubs are handed back).")
+    var shutdownGrace = 30
     @Option(help: "This worker's name in leases and logs; unique to it (default: host, pid and a random part).") var id: String?
     @OptionGroup var google: ServeGoogleOptions
     @OptionGroup var m365: ServeM365Options
@@ -45,6 +47,7 @@ struct WorkerCommand: AsyncParsableCommand {
         settings.keepHistory = global.keepHistory
         settings.leaseLength = TimeInterval(leaseSeconds)
         settings.poll = TimeInterval(pollSeconds)
+        settings.shutdownGrace = .seconds(shutdownGrace)
         let database = global.databasePath
         let worker = HubWorker(
             store: store, provider: provider, settings: settings, id: id.map { WorkerID($0) } ?? PassLease.newWorkerID(),

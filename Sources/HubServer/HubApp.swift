@@ -44,6 +44,10 @@ public final class HubApp: Sendable {
         public var mail: MailTransport? = nil
         public var mailFrom: String? = nil
         public var organisation: String? = nil
+        /// On SIGTERM, how long running passes may take to finish before they are cancelled.
+        public var shutdownGrace: Duration = .seconds(30)
+        /// `/metrics` for any client, not only loopback, trusted proxies and signed-in admins.
+        public var metricsOpen = false
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, secureCookies: Bool? = nil,
@@ -73,6 +77,10 @@ public final class HubApp: Sendable {
     let clock: @Sendable () -> Date
     let sleep: @Sendable (Duration) async throws -> Void
     let logger: Logger
+    /// What `/metrics` shows: this server's own registry (see `HubMetrics`).
+    public let metrics: HubMetrics
+    /// What `/readyz` answers from.
+    public let readiness = Readiness()
     private let serving = Mutex<(task: Task<Void, any Error>?, port: Int?)>((nil, nil))
 
     public init(
@@ -80,8 +88,9 @@ public final class HubApp: Sendable {
         lock: @escaping @Sendable (HubID) throws -> AnyObject? = { _ in NSObject() },
         clock: @escaping @Sendable () -> Date = { Date() },
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        logger: Logger = Logger(label: "hubsync.server") { _ in SwiftLogNoOpLogHandler() }
+        logger: Logger = Logger(label: "hubsync.server") { _ in SwiftLogNoOpLogHandler() }, metrics: HubMetrics = HubMetrics()
     ) {
+        self.metrics = metrics
         self.settings = settings
         self.store = store
         self.provider = provider
@@ -97,7 +106,7 @@ public final class HubApp: Sendable {
         let lease = (store as? any HubLeaseStore).map { PassLease(store: $0, worker: PassLease.newWorkerID()) }
         runner = SyncRunner(
             engine: engine, provider: provider, lock: lock, maxPasses: settings.maxPasses, lease: lease,
-            asksWorkers: !settings.runsPasses, logger: logger)
+            asksWorkers: !settings.runsPasses, metrics: metrics, logger: logger)
     }
 
     /// The first admin, made by the composition root itself (the demo's pre-made login): no
@@ -118,6 +127,7 @@ public final class HubApp: Sendable {
     /// The routes, for `run`/`start` and for tests (HummingbirdTesting).
     public func router() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: SessionMiddleware(sessions: sessions, policy: policy, trustedProxies: Set(settings.trustedProxies), logger: logger))
         addAuthRoutes(router)
         addCatalogRoutes(router)
@@ -129,6 +139,7 @@ public final class HubApp: Sendable {
         addDetailRoutes(router)
         addCalendarRoutes(router)
         addInvitationRoutes(router)
+        addOpsRoutes(router)
         return router
     }
 
@@ -142,12 +153,15 @@ public final class HubApp: Sendable {
                 await onRunning(port)
             }, logger: logger)
         if settings.scheduler {
-            app.addServices(Scheduler(runner: runner, clock: clock, sleep: sleep, logger: logger))
+            app.addServices(Scheduler(runner: runner, clock: clock, sleep: sleep, logger: logger, readiness: readiness))
         }
+        // Last: its shutdown comes first after the web server's, before the scheduler's.
+        app.addServices(Drain(runner: runner, readiness: readiness, stop: GracefulStop(grace: settings.shutdownGrace), logger: logger))
         return app
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets a running pass finish.
+    /// Serves until SIGINT or SIGTERM, then lets running passes finish within the grace
+    /// (`Settings.shutdownGrace`) and cancels the rest.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await application(onRunning: onRunning).runService()
         await runner.waitAll()

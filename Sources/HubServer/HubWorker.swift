@@ -19,12 +19,16 @@ public final class HubWorker: Sendable {
         public var leaseLength: TimeInterval = 60
         /// How often the worker looks for requests and hubs freed by others.
         public var poll: TimeInterval = 5
+        /// On SIGTERM, how long running passes get to finish before they are cancelled (their
+        /// leases are handed back either way).
+        public var shutdownGrace: Duration = .seconds(30)
         public init() {}
     }
 
     public let id: WorkerID
     let runner: SyncRunner
     let scheduler: Scheduler
+    let shutdownGrace: Duration
 
     public init(
         store: any SyncStore & HubLeaseStore, provider: any SpokeProvider, settings: Settings = Settings(),
@@ -43,12 +47,14 @@ public final class HubWorker: Sendable {
         var scheduler = Scheduler(runner: runner, clock: clock, sleep: sleep, logger: logger)
         scheduler.poll = settings.poll
         self.scheduler = scheduler
+        shutdownGrace = settings.shutdownGrace
     }
 
-    /// Works until SIGTERM or SIGINT, then lets the running passes finish (their leases are
-    /// released as each ends).
+    /// Works until SIGTERM or SIGINT, then takes no more hubs and lets the running passes
+    /// finish within the grace, cancelling the rest; each lease is handed back as its pass ends.
     public func run() async throws {
-        let group = ServiceGroup(services: [scheduler], gracefulShutdownSignals: [.sigterm, .sigint], logger: scheduler.logger)
+        let drain = Drain(runner: runner, readiness: scheduler.readiness, stop: GracefulStop(grace: shutdownGrace), logger: scheduler.logger)
+        let group = ServiceGroup(services: [scheduler, drain], gracefulShutdownSignals: [.sigterm, .sigint], logger: scheduler.logger)
         try await group.run()
     }
 

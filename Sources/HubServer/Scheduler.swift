@@ -35,6 +35,12 @@ enum Schedule {
         }.map(\.id)
     }
 
+    /// When a due hub became due: the start of its current slot (now for one that never ran).
+    static func dueSince(_ hub: HubConfig, lastStarted: Date?, now: Date, phase: Phase = Schedule.phase) -> Date {
+        guard let minutes = hub.scheduleMinutes, minutes > 0, lastStarted != nil else { return now }
+        return slot(hub.id, minutes: minutes, now: now, phase: phase)
+    }
+
     /// When a hub's next scheduled pass starts (nil: not scheduled); `now` when it is due.
     static func next(_ hub: HubConfig, lastStarted: Date?, now: Date, phase: Phase = Schedule.phase) -> Date? {
         guard let minutes = hub.scheduleMinutes, minutes > 0 else { return nil }
@@ -66,6 +72,8 @@ struct Scheduler: Service {
     var poll: TimeInterval = 5
     /// A hub that could not start (another process holds it) is left alone this long.
     var retryAfter: TimeInterval = 30
+    /// Told of each look at the schedule (`/readyz`).
+    var readiness = Readiness()
     private let resting = Resting()
 
     /// One look: starts what is due; the seconds to wait before the next look. Between looks at
@@ -73,9 +81,11 @@ struct Scheduler: Service {
     /// `poll`, for passes asked for: one small read, whatever the number of hubs.
     func tick() throws -> TimeInterval {
         let now = clock()
+        readiness.ticked(at: now)
         if let nextFull = resting.nextFull, now < nextFull, runner.lease != nil {
             let leases = try runner.lease?.store.leases() ?? []
-            try start(Self.requested(leases, now: now, worker: runner.lease?.worker), now: now, why: "asked")
+            let asked = Dictionary(uniqueKeysWithValues: leases.map { ($0.hub, $0.requestedAt) })
+            try start(Self.requested(leases, now: now, worker: runner.lease?.worker), now: now, why: "asked") { asked[$0] ?? nil }
             try start(Self.abandoned(leases, now: now), now: now, why: "lease expired")
             return max(1, min(poll, nextFull.timeIntervalSince(now)))
         }
@@ -106,21 +116,25 @@ struct Scheduler: Service {
         let leases = Dictionary(uniqueKeysWithValues: rows.map { ($0.hub, $0) })
         let heldElsewhere = { (hub: HubID) in leases[hub].map { $0.isHeld(at: now) && $0.owner != runner.lease?.worker } ?? false }
         let cutOff = lastRuns.values.filter { $0.finishedAt == nil }.map(\.hub).sorted().filter { !heldElsewhere($0) }
-        try start(Self.requested(rows, now: now, worker: runner.lease?.worker), now: now, why: "asked")
+        try start(Self.requested(rows, now: now, worker: runner.lease?.worker), now: now, why: "asked") { leases[$0]?.requestedAt }
         try start(cutOff, now: now, why: "cut off")
-        try start(Schedule.due(hubs, lastStarted: last, now: now, phase: phase).filter { !heldElsewhere($0) }, now: now, why: "scheduled")
+        let configs = Dictionary(uniqueKeysWithValues: hubs.map { ($0.id, $0) })
+        try start(Schedule.due(hubs, lastStarted: last, now: now, phase: phase).filter { !heldElsewhere($0) }, now: now, why: "scheduled") {
+            configs[$0].map { Schedule.dueSince($0, lastStarted: last($0.id), now: now, phase: phase) } ?? nil
+        }
         return min(60, Schedule.wait(hubs, lastStarted: last, now: clock(), phase: phase) ?? 60)
     }
 
     /// Starts the hubs not running here nor resting, as many as this process has room for
-    /// when it shares hubs through leases (the rest is for other workers).
-    private func start(_ hubs: [HubID], now: Date, why: String) throws {
-        let due = hubs.filter { !runner.isRunning($0) && !resting.isResting($0, now: now) }
-        let room = runner.lease == nil ? due.count : max(0, runner.maxPasses - runner.busyCount)
-        for hub in due.prefix(room) {
+    /// when it shares hubs through leases (the rest is for other workers). `due`: when each
+    /// was due, for the lease-lag metric.
+    private func start(_ hubs: [HubID], now: Date, why: String, due: (HubID) -> Date? = { _ in nil }) throws {
+        let ready = hubs.filter { !runner.isRunning($0) && !runner.isStopping && !resting.isResting($0, now: now) }
+        let room = runner.lease == nil ? ready.count : max(0, runner.maxPasses - runner.busyCount)
+        for hub in ready.prefix(room) {
             logger.info("sync due", metadata: ["hub": "\(hub)", "why": "\(why)"])
             do {
-                try runner.start(hub)
+                try runner.start(hub, due: due(hub))
             } catch {
                 // Busy elsewhere, say: the other hubs still get their turn.
                 resting.rest(hub, until: now.addingTimeInterval(retryAfter))
