@@ -28,6 +28,7 @@ public final class MemoryStore: SyncStore {
     private let state = Mutex<[HubID: HubData]>([:])
     private let accounts = Mutex<[String: AdminAccount]>([:])
     let invitationRows = Mutex<[String: Invitation]>([:])
+    let webRows = Mutex(MemoryWebState())
 
     public init() {}
 

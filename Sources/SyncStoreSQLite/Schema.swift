@@ -71,6 +71,7 @@ enum Schema {
                 )
                 """)
         }
+        m.registerMigration("fleet 1 web state", migrate: fleetWebState)
         return m
     }
 
