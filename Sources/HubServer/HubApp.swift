@@ -65,6 +65,8 @@ public final class HubApp: Sendable {
     let accounts: Accounts
     let sessions: SessionStore
     let signIns: SignIns
+    /// Sessions, the rate limit, sign-ins under way, the setup code and API tokens.
+    let webState: any WebStateStore
     let runner: SyncRunner
     let pages = Pages()
     let clock: @Sendable () -> Date
@@ -85,9 +87,11 @@ public final class HubApp: Sendable {
         self.clock = clock
         self.sleep = sleep
         self.logger = logger
-        accounts = Accounts(store: store, cost: settings.bcryptCost, setupToken: settings.setupToken ?? Self.newSetupToken(), clock: clock)
-        sessions = SessionStore(clock: clock)
-        signIns = SignIns(clock: clock)
+        webState = Self.webState(of: store, logger: logger)
+        accounts = Accounts(
+            store: store, web: webState, cost: settings.bcryptCost, setupToken: settings.setupToken ?? Self.newSetupToken(), clock: clock)
+        sessions = SessionStore(store: webState, failureWindow: accounts.throttle.window, clock: clock)
+        signIns = SignIns(store: webState, clock: clock)
         var engine = SyncEngine(store: store, clock: clock, logger: logger)
         engine.keepHistory = settings.keepHistory
         runner = SyncRunner(engine: engine, provider: provider, lock: lock, maxPasses: settings.maxPasses, logger: logger)
@@ -101,7 +105,7 @@ public final class HubApp: Sendable {
 
     /// The code the first-run page asks for, while no admin exists (print it where the server
     /// starts); nil once there is one.
-    public var setupCode: String? { accounts.needsSetup ? accounts.setupToken.withLock { $0 } : nil }
+    public var setupCode: String? { accounts.needsSetup ? try? accounts.setupCode() : nil }
 
     /// A setup code for `Settings.setupToken`: short enough to type.
     public static func newSetupToken() -> String {

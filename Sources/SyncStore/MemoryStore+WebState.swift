@@ -22,8 +22,8 @@ extension MemoryStore: WebStateStore {
 
     public func signInFailures(user: String, peer: String, since: Date) throws -> SignInFailures {
         webRows.withLock { w in
-            let u = w.users[user].flatMap { $0.last >= since ? $0 : nil }
-            let recent = (w.peerFailures[peer] ?? []).filter { $0 >= since }
+            let u = w.users[user].flatMap { $0.last > since ? $0 : nil }
+            let recent = (w.peerFailures[peer] ?? []).filter { $0 > since }
             return SignInFailures(
                 userFailures: u?.count ?? 0, userLastFailure: u?.last, peerFailures: recent.count,
                 peerOldestFailure: recent.min(), peerTrusted: w.trusted[peer] != nil)
@@ -32,13 +32,13 @@ extension MemoryStore: WebStateStore {
 
     public func recordSignInFailure(user: String, peer: String, at: Date, since: Date) throws {
         webRows.withLock { w in
-            if w.users.count >= MemoryWebState.maxEntries { w.users = w.users.filter { $0.value.last >= since } }
+            if w.users.count >= MemoryWebState.maxEntries { w.users = w.users.filter { $0.value.last > since } }
             if w.peerFailures.count >= MemoryWebState.maxEntries {
-                w.peerFailures = w.peerFailures.filter { $0.value.contains { $0 >= since } }
+                w.peerFailures = w.peerFailures.filter { $0.value.contains { $0 > since } }
             }
-            let previous = w.users[user].flatMap { $0.last >= since ? $0.count : nil } ?? 0
+            let previous = w.users[user].flatMap { $0.last > since ? $0.count : nil } ?? 0
             w.users[user] = (previous + 1, at)
-            w.peerFailures[peer, default: []].removeAll { $0 < since }
+            w.peerFailures[peer, default: []].removeAll { $0 <= since }
             w.peerFailures[peer, default: []].append(at)
         }
     }

@@ -103,9 +103,10 @@ public protocol WebStateStore: Sendable {
     func deleteSession(idHash: String) throws
 
     // MARK: Sign-in rate limit
-    /// The counts for `user` and `peer`, ignoring failures from before `since`.
+    /// The counts for `user` and `peer`, ignoring failures at or before `since` (the window's
+    /// start: a failure exactly a window ago has left it).
     func signInFailures(user: String, peer: String, since: Date) throws -> SignInFailures
-    /// One more failure for both; a user name's count restarts when its last failure is before `since`.
+    /// One more failure for both; a user name's count restarts when its last failure is at or before `since`.
     func recordSignInFailure(user: String, peer: String, at: Date, since: Date) throws
     /// Forgets the user name's failures and trusts the address (not forgetting its own failures).
     func recordSignInSuccess(user: String, peer: String, at: Date) throws

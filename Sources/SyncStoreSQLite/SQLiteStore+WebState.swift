@@ -41,13 +41,13 @@ extension SQLiteStore: WebStateStore {
         return try read { db in
             var f = SignInFailures()
             if let row = try Row.fetchOne(
-                db, sql: "SELECT failures, last_failure FROM sign_in_users WHERE user_key = ? AND last_failure >= ?", arguments: [user, t])
+                db, sql: "SELECT failures, last_failure FROM sign_in_users WHERE user_key = ? AND last_failure > ?", arguments: [user, t])
             {
                 f.userFailures = row["failures"]
                 f.userLastFailure = Self.date(row["last_failure"])
             }
             if let row = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*), MIN(at) FROM sign_in_peer_failures WHERE peer = ? AND at >= ?", arguments: [peer, t])
+                db, sql: "SELECT COUNT(*), MIN(at) FROM sign_in_peer_failures WHERE peer = ? AND at > ?", arguments: [peer, t])
             {
                 f.peerFailures = row[0]
                 f.peerOldestFailure = (row[1] as Double?).map(Self.date)
@@ -65,12 +65,12 @@ extension SQLiteStore: WebStateStore {
                 sql: """
                     INSERT INTO sign_in_users (user_key, failures, last_failure) VALUES (?, 1, ?)
                     ON CONFLICT(user_key) DO UPDATE SET
-                        failures = CASE WHEN last_failure >= ? THEN failures + 1 ELSE 1 END, last_failure = excluded.last_failure
+                        failures = CASE WHEN last_failure > ? THEN failures + 1 ELSE 1 END, last_failure = excluded.last_failure
                     """,
                 arguments: [user, now, t])
             try db.execute(sql: "INSERT INTO sign_in_peer_failures (peer, at) VALUES (?, ?)", arguments: [peer, now])
             // What left the window is dropped here, for every address: the table holds one window.
-            try db.execute(sql: "DELETE FROM sign_in_peer_failures WHERE at < ?", arguments: [t])
+            try db.execute(sql: "DELETE FROM sign_in_peer_failures WHERE at <= ?", arguments: [t])
         }
     }
 

@@ -91,7 +91,7 @@ struct SQLiteStoreTests {
             "SELECT \(Rows.journalColumns) FROM journal WHERE hub_id = 'h' AND item_id = 'i' ORDER BY seq DESC LIMIT 9")
         #expect(journal.contains("journal_item"), "\(journal)")
         // The web state's per-request reads and sweeps.
-        let peer = try plan("SELECT COUNT(*), MIN(at) FROM sign_in_peer_failures WHERE peer = 'p' AND at >= 0")
+        let peer = try plan("SELECT COUNT(*), MIN(at) FROM sign_in_peer_failures WHERE peer = 'p' AND at > 0")
         #expect(peer.contains("sign_in_peer_failures_peer"), "\(peer)")
         let swept = try plan("DELETE FROM web_sessions WHERE last_seen < 0")
         #expect(swept.contains("web_sessions_seen"), "\(swept)")

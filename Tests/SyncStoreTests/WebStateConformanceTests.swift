@@ -42,8 +42,10 @@ struct WebStateConformanceTests {
             try web.recordSignInFailure(user: "other", peer: "p1", at: at(30), since: at(0))
             let f = try web.signInFailures(user: "admin", peer: "p1", since: at(0))
             #expect(f == SignInFailures(userFailures: 2, userLastFailure: at(20), peerFailures: 2, peerOldestFailure: at(10)))
-            // The window forgets: only what is at or after `since` counts.
+            // The window forgets: only what is after `since` counts.
             #expect(try web.signInFailures(user: "admin", peer: "p1", since: at(15)).peerFailures == 1)
+            #expect(try web.signInFailures(user: "admin", peer: "p1", since: at(10)).peerFailures == 1)
+            #expect(try web.signInFailures(user: "admin", peer: "p2", since: at(20)).userFailures == 0)
             #expect(try web.signInFailures(user: "admin", peer: "p1", since: at(25)).userFailures == 0)
             // A success forgets the name's failures and trusts the address, not its own failures.
             try web.recordSignInSuccess(user: "other", peer: "p1", at: at(110))

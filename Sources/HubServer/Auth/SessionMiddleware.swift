@@ -57,7 +57,7 @@ struct SessionMiddleware: RouterMiddleware {
         if trustedProxies.contains(context.peer), let client = Self.forwardedClient(request.headers[values: .xForwardedFor]) {
             context.peer = client
         }
-        if let id = request.cookies[Cookies.session]?.value { context.session = sessions.session(id) }
+        if let id = request.cookies[Cookies.session]?.value { context.session = try sessions.session(id) }
         // HTTP/1's Host arrives as the authority; a Host field besides it must pass as well.
         for host in [request.head.authority, request.headers[.hostField]].compactMap({ $0 }) where !policy.allowsHost(host) {
             throw policy.misdirected(host)
