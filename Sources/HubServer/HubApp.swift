@@ -115,7 +115,7 @@ public final class HubApp: Sendable {
     /// The routes, for `run`/`start` and for tests (HummingbirdTesting).
     public func router() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
-        router.add(middleware: SessionMiddleware(sessions: sessions, policy: policy, trustedProxies: Set(settings.trustedProxies), logger: logger))
+        router.add(middleware: SessionMiddleware(sessions: sessions, tokens: apiTokens, policy: policy, trustedProxies: Set(settings.trustedProxies), logger: logger))
         addAuthRoutes(router)
         addCatalogRoutes(router)
         addLanguageRoutes(router)
@@ -126,6 +126,7 @@ public final class HubApp: Sendable {
         addDetailRoutes(router)
         addCalendarRoutes(router)
         addInvitationRoutes(router)
+        addTokenRoutes(router)
         return router
     }
 
