@@ -72,6 +72,8 @@ public final class HubApp: Sendable {
     let accounts: Accounts
     let sessions: SessionStore
     let signIns: SignIns
+    /// Sessions, the rate limit, sign-ins under way, the setup code and API tokens.
+    let webState: any WebStateStore
     let runner: SyncRunner
     let pages = Pages()
     let clock: @Sendable () -> Date
@@ -97,9 +99,11 @@ public final class HubApp: Sendable {
         self.clock = clock
         self.sleep = sleep
         self.logger = logger
-        accounts = Accounts(store: store, cost: settings.bcryptCost, setupToken: settings.setupToken ?? Self.newSetupToken(), clock: clock)
-        sessions = SessionStore(clock: clock)
-        signIns = SignIns(clock: clock)
+        webState = Self.webState(of: store, logger: logger)
+        accounts = Accounts(
+            store: store, web: webState, cost: settings.bcryptCost, setupToken: settings.setupToken ?? Self.newSetupToken(), clock: clock)
+        sessions = SessionStore(store: webState, failureWindow: accounts.throttle.window, clock: clock)
+        signIns = SignIns(store: webState, clock: clock)
         var engine = SyncEngine(store: store, clock: clock, logger: logger)
         engine.keepHistory = settings.keepHistory
         // Every server and worker of an installation leases the hubs it syncs from the store.
@@ -117,7 +121,7 @@ public final class HubApp: Sendable {
 
     /// The code the first-run page asks for, while no admin exists (print it where the server
     /// starts); nil once there is one.
-    public var setupCode: String? { accounts.needsSetup ? accounts.setupToken.withLock { $0 } : nil }
+    public var setupCode: String? { accounts.needsSetup ? try? accounts.setupCode() : nil }
 
     /// A setup code for `Settings.setupToken`: short enough to type.
     public static func newSetupToken() -> String {
@@ -128,7 +132,7 @@ public final class HubApp: Sendable {
     public func router() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
-        router.add(middleware: SessionMiddleware(sessions: sessions, policy: policy, trustedProxies: Set(settings.trustedProxies), logger: logger))
+        router.add(middleware: SessionMiddleware(sessions: sessions, tokens: apiTokens, policy: policy, trustedProxies: Set(settings.trustedProxies), logger: logger))
         addAuthRoutes(router)
         addCatalogRoutes(router)
         addLanguageRoutes(router)
@@ -140,6 +144,7 @@ public final class HubApp: Sendable {
         addCalendarRoutes(router)
         addInvitationRoutes(router)
         addOpsRoutes(router)
+        addTokenRoutes(router)
         return router
     }
 

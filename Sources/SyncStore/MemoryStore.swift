@@ -29,6 +29,7 @@ public final class MemoryStore: SyncStore {
     private let accounts = Mutex<[String: AdminAccount]>([:])
     let invitationRows = Mutex<[String: Invitation]>([:])
     let leaseRows = Mutex<[HubID: HubLease]>([:])
+    let webRows = Mutex(MemoryWebState())
 
     public init() {}
 

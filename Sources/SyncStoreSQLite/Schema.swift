@@ -83,6 +83,7 @@ enum Schema {
                 )
                 """)
         }
+        m.registerMigration("fleet 1 web state", migrate: fleetWebState)
         return m
     }
 

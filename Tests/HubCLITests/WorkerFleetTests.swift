@@ -9,7 +9,7 @@ import TestSupport
 /// middle of its passes and another started. Every hub converges with nothing duplicated, no
 /// hub is synced by two workers at once (its runs never overlap), and the dead worker's hubs
 /// are taken over once its leases expire.
-@Suite(.serialized) struct FleetTests {
+@Suite(.serialized) struct WorkerFleetTests {
     static let hubCount = 200
     static let peoplePerHub = 3
 
@@ -35,18 +35,23 @@ import TestSupport
         deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     }
 
-    /// Polls the database (the workers are other processes: there is no clock to move).
-    static func until(_ what: String, seconds: Double, _ done: () throws -> Bool) throws {
+    /// Polls the database (the workers are other processes: there is no clock to move). Never
+    /// blocks a thread: tests running beside this one need the few the machine has.
+    static func until(_ what: String, seconds: Double, _ done: () throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while try !done() {
             guard Date() < deadline else { throw Failure("\(what): not within \(Int(seconds)) s") }
-            usleep(100_000)
+            try await Task.sleep(for: .milliseconds(100))
         }
+    }
+
+    static func exited(_ process: Process) async throws {
+        try await until("the worker's exit", seconds: 60) { !process.isRunning }
     }
 
     struct Failure: Error, CustomStringConvertible { let description: String; init(_ d: String) { description = d } }
 
-    @Test func aKilledWorkersHubsAreTakenOverAndEveryHubConverges() throws {
+    @Test func aKilledWorkersHubsAreTakenOverAndEveryHubConverges() async throws {
         let program = try BuiltProgram.path("hubsync")
         let cli = try CLI()
         defer { try? FileManager.default.removeItem(at: cli.dir) }
@@ -70,19 +75,19 @@ import TestSupport
         var workers = try ["w1", "w2", "w3"].map { try Worker($0, program: program, db: cli.db, log: log($0)) }
 
         // Kill w2 while it holds hubs, once the fleet is well under way.
-        try Self.until("a fifth of the hubs synced", seconds: 120) {
+        try await Self.until("a fifth of the hubs synced", seconds: 120) {
             try finished().values.filter { $0.contains { $0.finishedAt != nil } }.count >= Self.hubCount / 5
         }
-        try Self.until("w2 holding a hub", seconds: 60) { try store.leases().contains { $0.owner == "w2" } }
+        try await Self.until("w2 holding a hub", seconds: 60) { try store.leases().contains { $0.owner == "w2" } }
         kill(workers[1].process.processIdentifier, SIGKILL)
-        workers[1].process.waitUntilExit()
+        try await Self.exited(workers[1].process)
         let killedAt = Date()
         let orphaned = try store.leases().filter { $0.owner == "w2" }.map(\.hub)
         #expect(!orphaned.isEmpty, "w2 died holding hubs")
         workers.append(try Worker("w4", program: program, db: cli.db, log: log("w4")))
 
         // Every hub converges: its people in both folders, once each; the orphans synced again by another.
-        try Self.until("every hub synced, w2's hubs taken over", seconds: 180) {
+        try await Self.until("every hub synced, w2's hubs taken over", seconds: 180) {
             let runs = try finished()
             let allSynced = hubs.allSatisfy { hub in runs[hub]!.contains { $0.finishedAt != nil } }
             let takenOver = orphaned.allSatisfy { hub in runs[hub]!.contains { $0.finishedAt != nil && $0.startedAt > killedAt } }
@@ -91,7 +96,7 @@ import TestSupport
         }
         for w in workers where w.process.isRunning { kill(w.process.processIdentifier, SIGTERM) }
         for w in workers {
-            w.process.waitUntilExit()
+            try await Self.exited(w.process)
             if w.name != "w2" {
                 #expect(w.process.terminationStatus == 0, "\(w.name): \((try? String(contentsOf: log(w.name), encoding: .utf8)) ?? "")")
             }
