@@ -31,6 +31,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
         "The address of a reverse proxy whose X-Forwarded-For names the client (repeatable).", valueName: "address"))
     var trustedProxies: [String] = []
+    @Flag(help: "Run no passes here: a web-only server in front of `hubsync worker`s, which \"Sync now\" asks through the database.")
+    var noScheduler = false
 
     func validate() throws {
         if let publicUrl, URL(string: publicUrl)?.host == nil { throw ValidationError("--public-url \(publicUrl) is not a URL") }
@@ -54,6 +56,8 @@ struct Serve: AsyncParsableCommand {
         settings.organisation = mail.organisation
         settings.keepHistory = global.keepHistory
         settings.maxPasses = maxPasses
+        settings.scheduler = !noScheduler
+        settings.runsPasses = !noScheduler
         let database = global.databasePath
         // No admin yet: whoever (or whatever web page) gets there first must prove they run
         // it, on loopback too. The app makes a one-time code; it is printed here only.
