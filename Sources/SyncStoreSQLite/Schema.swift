@@ -83,7 +83,7 @@ enum Schema {
                 )
                 """)
         }
-        m.registerMigration("fleet 1 web state", migrate: fleetWebState)
+        m.registerMigration("fleet 2 web state", migrate: fleetWebState)
         return m
     }
 

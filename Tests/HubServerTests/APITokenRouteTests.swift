@@ -11,7 +11,7 @@ import Testing
 /// does; revoked or unknown is 401. The secret is in no log line and not in the database file.
 struct APITokenRouteTests {
     @Test func scopesRevocationAndSecrecy() async throws {
-        try await FleetTests.withFile { path in
+        try await WebFleetTests.withFile { path in
             let clock = TestClock()
             let log = InvitationRouteTests.LogBook()
             let app = HubApp(
@@ -60,7 +60,7 @@ struct APITokenRouteTests {
                 return [reader, writer]
             }
             #expect(!log.text.isEmpty)
-            let bytes = FleetTests.fileBytes(path)
+            let bytes = WebFleetTests.fileBytes(path)
             for secret in secrets {
                 #expect(!log.text.contains(secret))
                 #expect(!log.text.contains(String(secret.dropFirst("hubsync_".count))))

@@ -42,7 +42,7 @@ struct SQLiteStoreTests {
                 #expect(migrations == [
                     "v1", "v2 field times", "v3 web accounts", "hostile_engine 1 hold decisions, unique versions",
                     "hostile_engine 2 listing resume page", "engine 1 object kinds", "web 1 conflict index",
-                    "invite 1 invitations", "fleet 1 hub leases", "fleet 1 web state",
+                    "invite 1 invitations", "fleet 1 hub leases", "fleet 2 web state",
                 ])
                 // The sequence continues after a reopen.
                 try s.commit(hub: hubA, batch { $0.journal = [entry] })

@@ -70,7 +70,7 @@ export async function showSettings(view) {
       h('h2', { id: 'api-tokens-title' }, t('API tokens')),
       h('p', { class: 'help' }, t('Scripts and monitoring use the JSON API with a token instead of a password. A read-only token can only look; an administrator token can change everything you can.')),
       field({ label: t('Name'), input: name, required: true }),
-      field({ label: t('Access'), input: scope }),
+      field({ label: t('Access'), input: scope, required: true }),
       h('div', { class: 'actions' }, create), error, result, list));
   focusHeading(view);
 }

@@ -9,7 +9,7 @@ import Testing
 /// Two `serve` processes behind a load balancer: two HubApps on one SQLite file. Whatever one
 /// knows of a browser (its session, its failed sign-ins, its OAuth sign-in under way, the setup
 /// code) the other knows too, and so does a restarted one.
-struct FleetTests {
+struct WebFleetTests {
     /// A fresh database file; removed afterwards.
     static func withFile<T>(_ body: (String) async throws -> T) async throws -> T {
         let dir = FileManager.default.temporaryDirectory.appending(path: "fleet-\(UUID().uuidString)")
