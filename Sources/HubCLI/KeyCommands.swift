@@ -16,7 +16,11 @@ struct KeyGroup: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let store = try global.openStore()
+            // Any store that can seal its secrets anew in one transaction (SQLite today).
+            let opened: Any = try global.openStore()
+            guard let store = opened as? any SecretResealing else {
+                throw CLIError("this database cannot rotate its key yet")
+            }
             let rotation = KeyRotation(keyFile: global.keyFile)
             let boxes = try rotation.prepare()
             // One transaction: every secret sealed anew, or none (the next key stays beside the
