@@ -31,6 +31,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
         "The address of a reverse proxy whose X-Forwarded-For names the client (repeatable).", valueName: "address"))
     var trustedProxies: [String] = []
+    @Flag(help: "Run no passes here: a web-only server in front of `hubsync worker`s, which \"Sync now\" asks through the database.")
+    var noScheduler = false
     @Flag(help: "Serve /metrics to any address (default: this machine, the trusted proxies and signed-in admins only).")
     var metricsOpen = false
     @Option(help: "On SIGTERM or Ctrl-C, the seconds running syncs get to finish before they are cancelled (they resume at the next sync).")
@@ -59,6 +61,8 @@ struct Serve: AsyncParsableCommand {
         settings.organisation = mail.organisation
         settings.keepHistory = global.keepHistory
         settings.maxPasses = maxPasses
+        settings.scheduler = !noScheduler
+        settings.runsPasses = !noScheduler
         settings.metricsOpen = metricsOpen
         settings.shutdownGrace = .seconds(shutdownGrace)
         let database = global.databasePath

@@ -28,6 +28,9 @@ public final class HubApp: Sendable {
         /// bcrypt work factor (tests use the minimum, 4).
         public var bcryptCost: UInt8
         public var scheduler: Bool
+        /// Whether "Sync now" runs the pass in this process; false (a web-only server in front of
+        /// `hubsync worker`s) asks the workers for it through the store.
+        public var runsPasses = true
         /// The one-time code the first-run setup asks for (nil: a random one, `HubApp.setupCode`):
         /// whoever, or whatever page, reaches the server first must not become its admin. The
         /// composition root prints it where the server starts.
@@ -99,7 +102,11 @@ public final class HubApp: Sendable {
         signIns = SignIns(clock: clock)
         var engine = SyncEngine(store: store, clock: clock, logger: logger)
         engine.keepHistory = settings.keepHistory
-        runner = SyncRunner(engine: engine, provider: provider, lock: lock, maxPasses: settings.maxPasses, metrics: metrics, logger: logger)
+        // Every server and worker of an installation leases the hubs it syncs from the store.
+        let lease = (store as? any HubLeaseStore).map { PassLease(store: $0, worker: PassLease.newWorkerID()) }
+        runner = SyncRunner(
+            engine: engine, provider: provider, lock: lock, maxPasses: settings.maxPasses, lease: lease,
+            asksWorkers: !settings.runsPasses, metrics: metrics, logger: logger)
     }
 
     /// The first admin, made by the composition root itself (the demo's pre-made login): no

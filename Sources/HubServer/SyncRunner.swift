@@ -34,19 +34,32 @@ final class SyncRunner: Sendable {
     /// Passes running at once; the others wait their turn, holding no file or connection, so a
     /// thousand hubs due together neither exhaust the process's files nor start all at once.
     let passes: Limiter
+    let maxPasses: Int
+    /// Holds each hub against every other process of the installation, on any machine, for
+    /// its pass (nil: the store keeps no leases; the lock alone guards the hub).
+    let lease: PassLease?
+    /// A web-only server: a pass is asked of the workers (a request in the store), not run here.
+    let asksWorkers: Bool
     let metrics: HubMetrics
 
     init(
         engine: SyncEngine, provider: any SpokeProvider, lock: @escaping @Sendable (HubID) throws -> AnyObject?,
-        maxPasses: Int = 8, metrics: HubMetrics = HubMetrics(), logger: Logger
+        maxPasses: Int = 8, lease: PassLease? = nil, asksWorkers: Bool = false, metrics: HubMetrics = HubMetrics(),
+        logger: Logger
     ) {
+        self.asksWorkers = asksWorkers && lease != nil
         self.metrics = metrics
         self.engine = engine
         self.provider = provider
         self.lock = lock
         self.logger = logger
+        self.maxPasses = maxPasses
+        self.lease = lease
         passes = Limiter(limit: maxPasses)
     }
+
+    /// Hubs with a pass running or waiting here (admin changes included).
+    var busyCount: Int { state.withLock { $0.count } }
 
     var store: any SyncStore { engine.store }
 
@@ -70,8 +83,12 @@ final class SyncRunner: Sendable {
     func status(_ hub: HubID) throws -> SyncStatusDTO {
         let running = state.withLock { $0[hub] }.flatMap { $0.admin ? nil : $0 }
         let last = try store.runs(hub: hub, limit: 2).first(where: { $0.finishedAt != nil })
+        // A pass asked of the workers, or one running there, is running as far as this page goes.
+        let elsewhere = try asksWorkers && running == nil
+            ? lease?.store.lease(hub: hub).map { $0.requestedAt != nil || $0.isHeld(at: engine.clock()) } ?? false
+            : false
         return SyncStatusDTO(
-            running: running != nil, startedAt: running?.startedAt,
+            running: running != nil || elsewhere, startedAt: running?.startedAt,
             progress: (running?.progress.values.sorted { $0.spokeName < $1.spokeName } ?? []).map(ProgressDTO.init),
             lastRun: last.map(RunDTO.init))
     }
@@ -82,6 +99,10 @@ final class SyncRunner: Sendable {
     @discardableResult
     func start(_ hub: HubID, due: Date? = nil) throws -> SyncStatusDTO {
         guard try store.hub(hub) != nil else { throw APIError.notFound("hub \(hub)") }
+        if asksWorkers, let lease {
+            try lease.store.requestSync(hub: hub, at: engine.clock())
+            return try status(hub)
+        }
         if isStopping { throw APIError(.serviceUnavailable, "the server is shutting down; the sync runs when it is back") }
         let started = try state.withLock { all -> Bool in
             if all[hub]?.admin == true {
@@ -93,15 +114,22 @@ final class SyncRunner: Sendable {
         }
         if started {
             // Busy elsewhere is said now; the lock itself is taken when the pass's turn comes.
+            let began = engine.clock()
             do {
-                guard try lock(hub) != nil else {
+                guard try lock(hub) != nil, try lease?.acquire(hub, now: began) ?? true else {
                     throw APIError(.locked, words: APIWords.otherProcessSyncing)
                 }
             } catch {
                 _ = state.withLock { $0.removeValue(forKey: hub) }
                 throw error
             }
-            let task = Task { await self.queued(hub) }
+            let task = Task {
+                if let lease {
+                    await lease.holding(hub, began: began, clock: engine.clock, logger: logger) { await self.queued(hub) }
+                } else {
+                    await self.queued(hub)
+                }
+            }
             state.withLock { $0[hub]?.task = task }
             signal()
         }
