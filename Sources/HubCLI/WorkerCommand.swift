@@ -23,6 +23,8 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "On SIGTERM or Ctrl-C, the seconds running syncs get to finish before they are cancelled (their hubs are handed back).")
     var shutdownGrace = 30
     @Option(help: "This worker's name in leases and logs; unique to it (default: host, pid and a random part).") var id: String?
+    @Option(help: "Serve /metrics, /healthz and /readyz on this port (default: none).") var metricsPort: Int?
+    @Option(help: "The address the metrics port listens on (whoever reaches it reads the metrics).") var metricsHost = "127.0.0.1"
     @OptionGroup var google: ServeGoogleOptions
     @OptionGroup var m365: ServeM365Options
 
@@ -30,6 +32,7 @@ struct WorkerCommand: AsyncParsableCommand {
         if !(1...256).contains(maxPasses) { throw ValidationError("--max-passes must be 1...256") }
         if !(10...3600).contains(leaseSeconds) { throw ValidationError("--lease-seconds must be 10...3600") }
         if !(1...300).contains(pollSeconds) { throw ValidationError("--poll-seconds must be 1...300") }
+        if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0...65535") }
         if let id, id.isEmpty || id.count > 200 { throw ValidationError("--id must be 1 to 200 characters") }
     }
 
@@ -38,7 +41,7 @@ struct WorkerCommand: AsyncParsableCommand {
         guard let store = opened as? any SyncStore & HubLeaseStore else {
             throw CLIError("this database keeps no hub leases: workers need the SQLite or PostgreSQL store")
         }
-        var logger = GlobalOptions.logger(verbose: global.verbose)
+        var logger = global.logger
         logger.logLevel = global.verbose ? .debug : .notice
         let context = try global.serverContext(store: opened, logger: logger)
         let provider = ConnectorProvider(context: context, google: try google.settings(), m365: m365.client)
@@ -48,6 +51,7 @@ struct WorkerCommand: AsyncParsableCommand {
         settings.leaseLength = TimeInterval(leaseSeconds)
         settings.poll = TimeInterval(pollSeconds)
         settings.shutdownGrace = .seconds(shutdownGrace)
+        settings.monitor = metricsPort.map { HubWorker.Monitor(host: metricsHost, port: $0) }
         let database = global.databasePath
         let worker = HubWorker(
             store: store, provider: provider, settings: settings, id: id.map { WorkerID($0) } ?? PassLease.newWorkerID(),

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 import SyncEngine
@@ -22,6 +23,8 @@ public final class HubWorker: Sendable {
         /// On SIGTERM, how long running passes get to finish before they are cancelled (their
         /// leases are handed back either way).
         public var shutdownGrace: Duration = .seconds(30)
+        /// `/metrics`, `/healthz` and `/readyz` on this address (nil: none).
+        public var monitor: Monitor?
         public init() {}
     }
 
@@ -29,6 +32,10 @@ public final class HubWorker: Sendable {
     let runner: SyncRunner
     let scheduler: Scheduler
     let shutdownGrace: Duration
+    let monitor: Monitor?
+    /// This worker's passes, for its `/metrics`.
+    public let metrics: HubMetrics
+    let logger: Logger
 
     public init(
         store: any SyncStore & HubLeaseStore, provider: any SpokeProvider, settings: Settings = Settings(),
@@ -39,22 +46,32 @@ public final class HubWorker: Sendable {
         logger: Logger = Logger(label: "hubsync.worker") { _ in SwiftLogNoOpLogHandler() }
     ) {
         self.id = id
+        let metrics = HubMetrics()
+        self.metrics = metrics
         var engine = SyncEngine(store: store, clock: clock, logger: logger)
         engine.keepHistory = settings.keepHistory
         runner = SyncRunner(
             engine: engine, provider: provider, lock: lock, maxPasses: settings.maxPasses,
-            lease: PassLease(store: store, worker: id, length: settings.leaseLength), logger: logger)
+            lease: PassLease(store: store, worker: id, length: settings.leaseLength), metrics: metrics, logger: logger)
         var scheduler = Scheduler(runner: runner, clock: clock, sleep: sleep, logger: logger)
         scheduler.poll = settings.poll
         self.scheduler = scheduler
         shutdownGrace = settings.shutdownGrace
+        monitor = settings.monitor
+        self.logger = logger
     }
 
     /// Works until SIGTERM or SIGINT, then takes no more hubs and lets the running passes
     /// finish within the grace, cancelling the rest; each lease is handed back as its pass ends.
     public func run() async throws {
         let drain = Drain(runner: runner, readiness: scheduler.readiness, stop: GracefulStop(grace: shutdownGrace), logger: scheduler.logger)
-        let group = ServiceGroup(services: [scheduler, drain], gracefulShutdownSignals: [.sigterm, .sigint], logger: scheduler.logger)
+        var services: [any Service] = [scheduler, drain]
+        if let monitor {
+            services.append(Application(
+                router: probesRouter(listen: monitor.host),
+                configuration: .init(address: .hostname(monitor.host, port: monitor.port), serverName: "HubSync worker"), logger: logger))
+        }
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: scheduler.logger)
         try await group.run()
     }
 

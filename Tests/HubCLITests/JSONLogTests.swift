@@ -59,7 +59,7 @@ import TestSupport
     }
 
     @Test func everyCommandTakesTheOption() throws {
-        for args in [["serve", "--log-format", "json"], ["sync", "--all", "--log-format", "json"], ["hub", "list", "--log-format", "text"]] {
+        for args in [["serve", "--log-format", "json"], ["worker", "--log-format", "json"], ["sync", "--all", "--log-format", "json"], ["hub", "list", "--log-format", "text"]] {
             #expect(throws: Never.self) { _ = try HubSyncCommand.parseAsRoot(args) }
         }
         #expect(throws: (any Error).self) { _ = try HubSyncCommand.parseAsRoot(["hub", "list", "--log-format", "xml"]) }
