@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Canonical model: contacts and events, typed ids, normalisation, content hash, the
@@ -73,6 +74,12 @@ let package = Package(
         .target(name: "SyncStoreSQLite", dependencies: [
             "SyncStore", "SyncModel", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The PostgreSQL store (postgres-nio): the same semantics as SQLite's, for installations
+        // that outgrow one file; every table keyed by hub id (see Schema.swift there).
+        .target(name: "SyncStorePostgres", dependencies: [
+            "SyncStore", "SyncModel", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SyncEngine", dependencies: [
             "SyncModel", "SyncCore", "SyncStore", "ConnectorKit",
             .product(name: "Logging", package: "swift-log"),
@@ -122,7 +129,7 @@ let package = Package(
         .testTarget(name: "PIMFormatsTests", dependencies: ["PIMFormats", "SyncModel", "TestSupport"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "SyncModel", "TestSupport"]),
         .testTarget(name: "SyncStoreTests", dependencies: [
-            "SyncStore", "SyncStoreSQLite", "SyncModel", "TestSupport",
+            "SyncStore", "SyncStoreSQLite", "SyncStorePostgres", "SyncModel", "TestSupport",
         ]),
         .testTarget(name: "SyncEngineTests", dependencies: [
             "SyncEngine", "SyncCore", "SyncStore", "SyncStoreSQLite", "ConnectorKit", "ConnectorMemory",
