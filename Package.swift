@@ -100,7 +100,7 @@ let package = Package(
         ], resources: [.copy("Web")]),
         // The one composition root.
         .target(name: "HubCLI", dependencies: [
-            "HubServer", "Emulators", "Loopback", "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
+            "HubServer", "Emulators", "Loopback", "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncStorePostgres", "SyncEngine",
             "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "ConnectorHTTP", "ConnectorDAV", "ConnectorEWS",
             "ConnectorGoogle", "ConnectorGraph", "PIMFormats", "Secrets", "Mail", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -190,7 +190,7 @@ let package = Package(
             "ConnectorDAV", "ConnectorEWS", "ConnectorGoogle", "ConnectorGraph", "ConnectorHTTP", "ConnectorKit", "TestSupport",
         ]),
         .testTarget(name: "HubCLITests", dependencies: [
-            "HubCLI", "HubServer", "Emulators", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder",
+            "HubCLI", "HubServer", "Emulators", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncStorePostgres", "SyncModel", "ConnectorFolder",
             "ConnectorKit", "PIMFormats", "Mail",
         ]),
     ]
