@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Canonical model: contacts and events, typed ids, normalisation, content hash, the
@@ -74,6 +75,12 @@ let package = Package(
         .target(name: "SyncStoreSQLite", dependencies: [
             "SyncStore", "SyncModel", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The PostgreSQL store (postgres-nio): the same semantics as SQLite's, for installations
+        // that outgrow one file; every table keyed by hub id (see Schema.swift there).
+        .target(name: "SyncStorePostgres", dependencies: [
+            "SyncStore", "SyncModel", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SyncEngine", dependencies: [
             "SyncModel", "SyncCore", "SyncStore", "ConnectorKit",
             .product(name: "Logging", package: "swift-log"),
@@ -95,7 +102,7 @@ let package = Package(
         ], resources: [.copy("Web")]),
         // The one composition root.
         .target(name: "HubCLI", dependencies: [
-            "HubServer", "Emulators", "Loopback", "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncEngine",
+            "HubServer", "Emulators", "Loopback", "SyncModel", "SyncCore", "SyncStore", "SyncStoreSQLite", "SyncStorePostgres", "SyncEngine",
             "ConnectorKit", "ConnectorMemory", "ConnectorFolder", "ConnectorHTTP", "ConnectorDAV", "ConnectorEWS",
             "ConnectorGoogle", "ConnectorGraph", "PIMFormats", "Secrets", "Mail", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -124,7 +131,7 @@ let package = Package(
         .testTarget(name: "PIMFormatsTests", dependencies: ["PIMFormats", "SyncModel", "TestSupport"]),
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "SyncModel", "TestSupport"]),
         .testTarget(name: "SyncStoreTests", dependencies: [
-            "SyncStore", "SyncStoreSQLite", "SyncModel", "TestSupport",
+            "SyncStore", "SyncStoreSQLite", "SyncStorePostgres", "SyncModel", "TestSupport",
         ]),
         .testTarget(name: "SyncEngineTests", dependencies: [
             "SyncEngine", "SyncCore", "SyncStore", "SyncStoreSQLite", "ConnectorKit", "ConnectorMemory",
@@ -185,7 +192,7 @@ let package = Package(
             "ConnectorDAV", "ConnectorEWS", "ConnectorGoogle", "ConnectorGraph", "ConnectorHTTP", "ConnectorKit", "TestSupport",
         ]),
         .testTarget(name: "HubCLITests", dependencies: [
-            "HubCLI", "HubServer", "Emulators", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncModel", "ConnectorFolder",
+            "HubCLI", "HubServer", "Emulators", "Secrets", "TestSupport", "SyncStore", "SyncStoreSQLite", "SyncStorePostgres", "SyncModel", "ConnectorFolder",
             "ConnectorKit", "PIMFormats", "Mail",
         ]),
     ]

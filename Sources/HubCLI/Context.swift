@@ -10,12 +10,20 @@ import Secrets
 import SyncEngine
 import SyncModel
 import SyncStore
+import SyncStorePostgres
 import SyncStoreSQLite
 
 /// Options every command shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: "The hub database (default: $HUBSYNC_DB, else ~/.local/share/hubsync/hubsync.sqlite).")
+    @Option(name: .long, help: ArgumentHelp(
+        "The hub database: a SQLite file, or a postgres:// URL (?host=/dir for a Unix socket) (default: $HUBSYNC_DB, else ~/.local/share/hubsync/hubsync.sqlite).",
+        valueName: "path-or-url"))
     var db: String?
+
+    @Option(name: .customLong("key-file"), help: ArgumentHelp(
+        "The key that seals spoke secrets (default: $HUBSYNC_KEY_FILE, else hubsync.key next to a SQLite database, or in ~/.local/share/hubsync for PostgreSQL).",
+        valueName: "path"))
+    var keyFilePath: String?
 
     @Flag(name: .shortAndLong, help: "Log what the engine decides, item by item, to stderr.")
     var verbose = false
@@ -37,11 +45,29 @@ struct GlobalOptions: ParsableArguments {
         return base.appendingPathComponent("hubsync/hubsync.sqlite").path
     }
 
-    /// The key that seals spoke passwords lives next to the database, never in it.
-    var keyFile: URL { URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("hubsync.key") }
+    var usesPostgres: Bool { PostgresURL.isPostgres(databasePath) }
 
-    func openStore() throws -> SQLiteStore {
+    /// The key that seals spoke passwords, never in the database: next to a SQLite file, or in
+    /// the user's data directory when the database is a server.
+    var keyFile: URL {
+        if let keyFilePath { return URL(fileURLWithPath: keyFilePath) }
+        if let env = ProcessInfo.processInfo.environment["HUBSYNC_KEY_FILE"], !env.isEmpty { return URL(fileURLWithPath: env) }
+        if usesPostgres { return Self.dataDirectory.appendingPathComponent("hubsync/hubsync.key") }
+        return URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("hubsync.key")
+    }
+
+    static var dataDirectory: URL {
+        ProcessInfo.processInfo.environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
+    }
+
+    /// SQLite for a path, PostgreSQL for a postgres:// URL (whose password is never shown).
+    func openStore() throws -> any SyncStore & AccountStore {
         let path = databasePath
+        if usesPostgres {
+            try makePrivateDirectory(keyFile.deletingLastPathComponent())
+            return try PostgresStore(PostgresURL(path), logger: Self.logger(verbose: false))
+        }
         try makePrivateDirectory(URL(fileURLWithPath: path).deletingLastPathComponent())
         return try SQLiteStore(path: path)
     }
@@ -57,7 +83,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// For a long-running server: the key loaded (or made) once, up front, so concurrent
     /// requests never race to create it.
-    func serverContext(store: SQLiteStore, logger: Logger) throws -> Context {
+    func serverContext(store: any SyncStore & AccountStore, logger: Logger) throws -> Context {
         let box = try SecretBox.load(keyFile: keyFile)
         var ctx = Context(store: store, logger: logger, secrets: { box })
         ctx.keepHistory = keepHistory

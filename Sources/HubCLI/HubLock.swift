@@ -1,15 +1,24 @@
 import Foundation
 import SyncModel
+import SyncStorePostgres
 
-/// One sync of a hub at a time on this machine: a cron job and a hand-run `hubsync sync` must
-/// not push the same creates twice. An advisory lock (flock) on a file next to the database,
-/// released by the kernel if the process dies. (Many workers sharing PostgreSQL will lease
-/// hubs in the database instead.)
+/// One sync of a hub at a time: a cron job and a hand-run `hubsync sync` must not push the same
+/// creates twice. With SQLite, an advisory lock (flock) on a file next to the database, released
+/// by the kernel if the process dies; with PostgreSQL, a session advisory lock in the database,
+/// so processes on other machines are kept out too.
 final class HubLock {
     private let fd: Int32
+    private let remote: PostgresHubLock?
 
     /// Nil when another process holds the hub.
     init?(database: String, hub: String) throws {
+        if PostgresURL.isPostgres(database) {
+            guard let lock = try PostgresHubLock.acquire(PostgresURL(database), hub: hub) else { return nil }
+            remote = lock
+            fd = -1
+            return
+        }
+        remote = nil
         let path = database + ".\(hub).lock"
         fd = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CLIError("cannot open \(path): \(String(cString: strerror(errno)))") }
@@ -20,6 +29,7 @@ final class HubLock {
     }
 
     deinit {
+        guard fd >= 0 else { return }
         flock(fd, LOCK_UN)
         close(fd)
     }

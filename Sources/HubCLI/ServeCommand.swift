@@ -1,6 +1,7 @@
 import ArgumentParser
 import ConnectorGoogle
 import Foundation
+import SyncStorePostgres
 import HubServer
 import Logging
 import SyncModel
@@ -74,7 +75,9 @@ struct Serve: AsyncParsableCommand {
         try await runUntilStopped(app) { [host] bound in
             let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host.contains(":") ? "[\(host)]" : host
             let url = publicURL?.absoluteString ?? "http://\(shown):\(bound)/"
-            for line in Self.banner(url: url, database: database, setupCode: app.setupCode) { Console.line(line) }
+            // A postgres URL is shown without its password.
+            let shownDatabase = (try? PostgresURL(database)).map(\.description) ?? database
+            for line in Self.banner(url: url, database: shownDatabase, setupCode: app.setupCode) { Console.line(line) }
             if let warning = readableByOthers(database) { Console.line(warning) }
         }
     }

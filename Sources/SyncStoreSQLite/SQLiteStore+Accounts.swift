@@ -39,3 +39,12 @@ extension SQLiteStore: AccountStore {
             createdAt: Date(timeIntervalSinceReferenceDate: row["created_at"]))
     }
 }
+
+extension SQLiteStore {
+    /// Every account, by name (`hubsync migrate` copies them; the web UI never lists them).
+    public func accounts() throws -> [AdminAccount] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT name, password_hash, created_at FROM accounts ORDER BY name").map(Self.account)
+        }
+    }
+}

@@ -7,9 +7,12 @@ import Synchronization
 /// capturing what they print.
 struct CLI {
     let dir: URL
-    var db: String { dir.appendingPathComponent("hub.sqlite").path }
+    /// A postgres:// URL instead of the SQLite file in `dir`.
+    var database: String?
+    var db: String { database ?? dir.appendingPathComponent("hub.sqlite").path }
 
-    init() throws {
+    init(database: String? = nil) throws {
+        self.database = database
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("hubsync-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     }
@@ -39,7 +42,9 @@ struct CLI {
         let log = Mutex("")
         let console = Console(isTerminal: terminal, log: { s in log.withLock { $0 += s } }) { s in buffer.withLock { $0 += s } }
         do {
-            var command = try HubSyncCommand.parseAsRoot(args + ["--db", db])
+            // A server database keeps the key in the user's data directory: the test's instead.
+            let key = database == nil ? [] : ["--key-file", dir.appendingPathComponent("hubsync.key").path]
+            var command = try HubSyncCommand.parseAsRoot(args + ["--db", db] + key)
             try await Console.$current.withValue(console) {
                 if var async = command as? AsyncParsableCommand {
                     try await async.run()

@@ -50,7 +50,7 @@ import SyncStoreSQLite
         await app.stop()
     }
 
-    static func app(_ cli: CLI) throws -> (HubApp, SQLiteStore) {
+    static func app(_ cli: CLI) throws -> (HubApp, any SyncStore & AccountStore) {
         let global = try GlobalOptions.parse(["--db", cli.db])
         let store = try global.openStore()
         let ctx = try global.serverContext(store: store, logger: GlobalOptions.logger(verbose: false))

@@ -1,13 +1,14 @@
 import Foundation
 import SyncModel
 import SyncStore
+import SyncStorePostgres
 import SyncStoreSQLite
 import Testing
 import TestSupport
 
 /// Every `SyncStore` implementation the conformance suite runs against.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case memory, sqliteInMemory, sqliteFile
+    case memory, sqliteInMemory, sqliteFile, postgres
 
     var testDescription: String { rawValue }
 
@@ -18,6 +19,10 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case .sqliteInMemory: try body(SQLiteStore.inMemory())
         case .sqliteFile:
             try TempDir.with { dir in try body(SQLiteStore(path: dir.appending(path: "hub.sqlite").path)) }
+        case .postgres:
+            // A fresh database of the process's throwaway cluster.
+            try OutsideTools.require(.postgresql)
+            try body(PostgresStore(PostgresURL(PostgresCluster.running().newDatabase())))
         }
     }
 }

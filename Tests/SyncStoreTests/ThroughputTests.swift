@@ -1,7 +1,9 @@
 import Foundation
 import SyncModel
 import SyncStore
+import SyncStorePostgres
 import SyncStoreSQLite
+import TestSupport
 import Testing
 
 /// Not a benchmark with thresholds: prints rates so regressions are visible in the log.
@@ -22,6 +24,14 @@ struct ThroughputTests {
         try TempDir.with { dir in
             try measure(SQLiteStore(path: dir.appending(path: "bench.sqlite").path), "SQLite file (WAL)")
         }
+    }
+
+    /// PostgreSQL on the tests' throwaway cluster (Unix socket, fsync off); opt-in
+    /// (HUBSYNC_THROUGHPUT_POSTGRES=1): one round trip per row makes it slow in a debug build.
+    @Test(.enabled(if: env["HUBSYNC_THROUGHPUT_POSTGRES"] != nil))
+    func postgresThroughput() throws {
+        try OutsideTools.require(.postgresql)
+        try measure(PostgresStore(PostgresURL(PostgresCluster.running().newDatabase())), "PostgreSQL (socket)")
     }
 
     /// MemoryStore for comparison; opt-in (HUBSYNC_THROUGHPUT_MEMORY=1) because its commit copies

@@ -14,6 +14,8 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
     case caldav
     /// Python's aiosmtpd: a real SMTP server the invitation mail goes to.
     case aiosmtpd
+    /// Debian's PostgreSQL server binaries: the tests start a throwaway cluster (`PostgresCluster`).
+    case postgresql
 
     public var description: String {
         switch self {
@@ -37,7 +39,7 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
         case .icalendar: ["icalendar", "recurring_ical_events"]
         case .caldav: ["caldav"]
         case .aiosmtpd: ["aiosmtpd"]
-        case .python, .chromium, .chromedriver, .openssl, .curl: nil
+        case .python, .chromium, .chromedriver, .openssl, .curl, .postgresql: nil
         }
     }
 
@@ -56,6 +58,7 @@ public enum OutsideTool: String, Sendable, CaseIterable, CustomStringConvertible
 
     public var isAvailable: Bool {
         if self == .python { return Python.path != nil }
+        if self == .postgresql { return PostgresCluster.binDirectory != nil }
         if let modules {
             _ = Self.askedOnce
             return Python.canImport(modules)
