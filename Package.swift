@@ -119,7 +119,8 @@ let package = Package(
         .executableTarget(name: "spoke-emulator", dependencies: ["Emulators"]),
         // Benchmarks with goals (not timed tests): `swift run -c release hubsync-bench`.
         .executableTarget(name: "hubsync-bench", dependencies: [
-            "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncEngine", "ConnectorKit", "ConnectorMemory",
+            "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncStorePostgres", "SyncEngine", "ConnectorKit", "ConnectorMemory",
+            "HubServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

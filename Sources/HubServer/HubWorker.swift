@@ -75,6 +75,10 @@ public final class HubWorker: Sendable {
         try await group.run()
     }
 
+    /// Works until its task is cancelled, with no signal handling (a benchmark's in-process
+    /// workers); the running passes finish first.
+    public func work() async throws { try await scheduler.run() }
+
     /// One look for due hubs (tests): starts what this worker has room for; seconds until the next.
     @discardableResult
     public func tick() throws -> TimeInterval { try scheduler.tick() }

@@ -109,13 +109,16 @@ struct Scheduler: Service {
     private func fullTick(now: Date) throws -> TimeInterval {
         let store = runner.store
         let hubs = try store.hubs()
-        var lastRuns: [HubID: RunRecord] = [:]
-        for hub in hubs { lastRuns[hub.id] = try? store.runs(hub: hub.id, limit: 1).first }
-        let last = { (hub: HubID) in lastRuns[hub]?.startedAt }
+        // Leases before runs: a pass that ended between the two reads shows finished, never as
+        // an unfinished run with no lease (which would run it again).
         let rows = try runner.lease?.store.leases() ?? []
+        let lastRuns = try store.latestRuns()
+        let last = { (hub: HubID) in lastRuns[hub]?.startedAt }
         let leases = Dictionary(uniqueKeysWithValues: rows.map { ($0.hub, $0) })
         let heldElsewhere = { (hub: HubID) in leases[hub].map { $0.isHeld(at: now) && $0.owner != runner.lease?.worker } ?? false }
-        let cutOff = lastRuns.values.filter { $0.finishedAt == nil }.map(\.hub).sorted().filter { !heldElsewhere($0) }
+        // Cut off: unfinished with no live lease at all (a pass running here holds one).
+        let cutOff = lastRuns.values.filter { $0.finishedAt == nil }.map(\.hub).sorted()
+            .filter { !(leases[$0]?.isHeld(at: now) ?? false) }
         try start(Self.requested(rows, now: now, worker: runner.lease?.worker), now: now, why: "asked") { leases[$0]?.requestedAt }
         try start(cutOff, now: now, why: "cut off")
         let configs = Dictionary(uniqueKeysWithValues: hubs.map { ($0.id, $0) })
@@ -143,6 +146,18 @@ struct Scheduler: Service {
         }
     }
 
+    /// Waits `seconds`, or less with leases: until a pass here ends and leaves room for the
+    /// next hub (a worker would otherwise idle until its next poll).
+    private func nextLook(in seconds: TimeInterval) async throws {
+        guard runner.lease != nil else { return try await sleep(.milliseconds(Int(seconds * 1000))) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await sleep(.milliseconds(Int(seconds * 1000))) }
+            group.addTask { await runner.passEnded.wait() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
     func run() async throws {
         // A shutdown cancels the wait: that is the normal end, not a failure of the server.
         try? await cancelWhenGracefulShutdown {
@@ -154,7 +169,7 @@ struct Scheduler: Service {
                     logger.error("scheduler", metadata: ["error": "\(error)"])
                     wait = 60
                 }
-                try await sleep(.milliseconds(Int(wait * 1000)))
+                try await nextLook(in: wait)
             }
         }
         await runner.waitAll()

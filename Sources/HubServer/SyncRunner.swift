@@ -41,6 +41,8 @@ final class SyncRunner: Sendable {
     /// A web-only server: a pass is asked of the workers (a request in the store), not run here.
     let asksWorkers: Bool
     let metrics: HubMetrics
+    /// Signalled as each pass here ends: a scheduler with leases looks for its next hub at once.
+    let passEnded = Wakeup()
 
     init(
         engine: SyncEngine, provider: any SpokeProvider, lock: @escaping @Sendable (HubID) throws -> AnyObject?,
@@ -185,6 +187,7 @@ final class SyncRunner: Sendable {
         defer {
             _ = state.withLock { $0.removeValue(forKey: hub) }
             signal()
+            passEnded.signal()
         }
         do { try await passes.acquire() } catch { return }
         defer { passes.release() }

@@ -132,6 +132,9 @@ public protocol SyncStore: Sendable {
     // State, runs, journal, holds
     func spokeState(hub: HubID, spoke: SpokeID) throws -> SpokeState
     func runs(hub: HubID, limit: Int) throws -> [RunRecord]
+    /// Each hub's newest run (hubs that never ran are absent): the scheduler's look at every
+    /// hub, in one read where the store can.
+    func latestRuns() throws -> [HubID: RunRecord]
     func run(hub: HubID, id: RunID) throws -> RunRecord?
     /// Newest first.
     func journal<Item: StoredItem>(_ kind: Item.Type, hub: HubID, _ query: JournalQuery) throws -> [ItemJournalEntry<Item>]
@@ -146,6 +149,13 @@ public protocol SyncStore: Sendable {
 }
 
 extension SyncStore {
+    /// One read per hub; stores override it with one query.
+    public func latestRuns() throws -> [HubID: RunRecord] {
+        var out: [HubID: RunRecord] = [:]
+        for hub in try hubs() { out[hub.id] = try runs(hub: hub.id, limit: 1).first }
+        return out
+    }
+
     /// The holds an admin has to decide (decided ones wait for the spoke's next listing).
     public func pendingHolds(hub: HubID) throws -> [DeletionHold] { try holds(hub: hub).filter(\.awaitsAdmin) }
 }

@@ -159,6 +159,19 @@ extension SQLiteStore {
         }
     }
 
+    public func latestRuns() throws -> [HubID: RunRecord] {
+        try read { db in
+            // One index seek per hub (runs_started), not a scan of every run kept.
+            let rows = try Self.fetch(
+                db, """
+                    SELECT \(Rows.runColumns), h.hub_id FROM hubs h JOIN runs r ON r.hub_id = h.hub_id AND r.run_id = (
+                        SELECT run_id FROM runs WHERE hub_id = h.hub_id ORDER BY started_at DESC, run_id DESC LIMIT 1)
+                    """, []
+            ) { row in try Rows.run(row, hub: HubID(try row.decode(String.self, atIndex: 6))) }
+            return Dictionary(rows.map { ($0.hub, $0) }) { a, _ in a }
+        }
+    }
+
     public func run(hub: HubID, id: RunID) throws -> RunRecord? {
         try read { db in
             let found = try Self.fetch(

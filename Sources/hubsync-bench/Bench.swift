@@ -14,7 +14,13 @@ import SyncStoreSQLite
 /// a re-sync after 1% edits. The baseline is the issue's goals: ratios above 1 meet them.
 @main struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "hubsync-bench", abstract: "Engine throughput and memory, against the goals of issue 2.")
+        commandName: "hubsync-bench", abstract: "HubSync's benchmarks.",
+        subcommands: [EngineBench.self, FleetBench.self], defaultSubcommand: EngineBench.self)
+}
+
+struct EngineBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "engine", abstract: "Engine throughput and memory, against the goals of issue 2.")
 
     @Option(help: "Contacts in the first spoke.") var contacts = 100_000
     @Option(help: "Share of contacts edited for the incremental step (percent).") var changePercent = 1.0

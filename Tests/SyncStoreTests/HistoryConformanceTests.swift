@@ -47,6 +47,7 @@ struct HistoryConformanceTests {
         let r3b = RunRecord(id: "r3b", hub: hubA, startedAt: at(30), status: .partial)
         try s.commit(hub: hubA, batch: k.batch { $0.runs = [r2, r3a, r1, r3b] })
         #expect(try s.runs(hub: hubA, limit: 10) == [r3b, r3a, r2, r1])
+        #expect(try s.latestRuns() == [hubA: r3b], "the newest of each hub that ran")
         #expect(try s.runs(hub: hubA, limit: 2) == [r3b, r3a])
         #expect(try s.runs(hub: hubA, limit: 0).isEmpty)
         #expect(try s.run(hub: hubA, id: "r1") == r1)
