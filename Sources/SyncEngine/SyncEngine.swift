@@ -113,6 +113,9 @@ public struct SyncEngine: Sendable {
     ) async throws -> RunRecord {
         let hubID = hub.id
         let spokes = try store.spokes(hub: hubID)
+        // The two runs before this one: the latest is folded away at the end when it, the one
+        // before it and this one are all quiet (a streak keeps its first and its latest run).
+        let recent = try store.runs(hub: hubID, limit: 2)
         var run = RunRecord(id: RunID(newID()), hub: hubID, startedAt: clock())
         var start = ItemWriteBatch<Item>()
         start.runs = [run]
@@ -171,6 +174,7 @@ public struct SyncEngine: Sendable {
             : (pass.failedSpokes.count == spokes.count ? .failed : .partial)
         var end = ItemWriteBatch<Item>()
         end.runs = [run]
+        if run.isQuiet, recent.count == 2, recent.allSatisfy(\.isQuiet) { end.removedRuns = [recent[0].id] }
         if let keep = keepHistory, let finished = run.finishedAt { end.pruneBefore = finished.addingTimeInterval(-keep) }
         for spoke in spokes {
             var state = try store.spokeState(hub: hubID, spoke: spoke.id)

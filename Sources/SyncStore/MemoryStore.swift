@@ -252,6 +252,7 @@ public final class MemoryStore: SyncStore {
             d.runs = d.runs.filter { $0.value.startedAt >= cut || $0.value.status == .running }
         }
         for s in b.spokeStates { d.states[s.spoke] = s }
+        for r in b.removedRuns { d.runs[r] = nil }
         for r in b.runs { d.runs[r.id] = r }
         for s in b.removedHolds { d.holds[s] = nil }
         for h in b.holds { d.holds[h.spoke] = h }

@@ -229,6 +229,20 @@ public struct SpokeRunStats: Hashable, Sendable, Codable {
     public init() {}
 }
 
+extension RunRecord {
+    /// Finished, succeeded, and changed nothing anywhere: no item made, changed, deleted, matched
+    /// or sent, no conflict, error or hold (items pulled and found unchanged do not count). The
+    /// history keeps only the latest of a streak of such passes, so a quiet hub's history stops
+    /// growing.
+    public var isQuiet: Bool {
+        guard finishedAt != nil, status == .succeeded, errors.isEmpty else { return false }
+        return stats.values.allSatisfy { s in
+            s.hubCreated + s.hubUpdated + s.hubDeleted + s.matched + s.conflicts + s.pushedCreates + s.pushedUpdates
+                + s.pushedDeletes + s.itemErrors + s.heldDeletions == 0
+        }
+    }
+}
+
 public enum RunStatus: String, Hashable, Sendable, Codable {
     case running, succeeded, partial, failed
 }

@@ -26,6 +26,8 @@ public struct ItemWriteBatch<Item: KindedItem>: Sendable {
     public var journal: [ItemJournalEntry<Item>] = []
     public var spokeStates: [SpokeState] = []
     public var runs: [RunRecord] = []
+    /// Runs dropped (a quiet pass folding the quiet one before it); applied before `runs`.
+    public var removedRuns: [RunID] = []
     /// Replaces the hold of that spoke.
     public var holds: [DeletionHold] = []
     public var removedHolds: [SpokeID] = []
@@ -52,7 +54,7 @@ public struct ItemWriteBatch<Item: KindedItem>: Sendable {
 
     public var isEmpty: Bool {
         items.isEmpty && links.isEmpty && removedLinks.isEmpty && addedIntents.isEmpty && removedIntents.isEmpty
-            && journal.isEmpty && spokeStates.isEmpty && runs.isEmpty && holds.isEmpty && removedHolds.isEmpty
+            && journal.isEmpty && spokeStates.isEmpty && runs.isEmpty && removedRuns.isEmpty && holds.isEmpty && removedHolds.isEmpty
             && spokes.isEmpty && pruneBefore == nil
     }
 }

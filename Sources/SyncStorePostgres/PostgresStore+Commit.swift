@@ -78,6 +78,9 @@ extension PostgresStore {
                         last_error = excluded.last_error, last_stats = excluded.last_stats, resume_page = excluded.resume_page
                     """)
             }
+            for r in b.removedRuns {
+                try s.execute("DELETE FROM runs WHERE hub_id = \(h) AND run_id = \(r.rawValue)")
+            }
             for r in b.runs {
                 let stats = try JSON.encode(RunStatsDTO(r.stats)), errors = try JSON.encode(r.errors)
                 try s.execute("""

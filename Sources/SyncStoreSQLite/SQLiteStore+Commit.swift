@@ -93,6 +93,9 @@ extension SQLiteStore {
                         """)
                 for state in b.spokeStates { try stmt.execute(arguments: Rows.stateArguments(hub, state)) }
             }
+            for run in b.removedRuns {
+                try db.execute(sql: "DELETE FROM runs WHERE hub_id = ? AND run_id = ?", arguments: [hub.rawValue, run.rawValue])
+            }
             if !b.runs.isEmpty {
                 let stmt = try db.cachedStatement(
                     sql: "INSERT OR REPLACE INTO runs (hub_id, \(Rows.runColumns)) VALUES (?, ?, ?, ?, ?, ?, ?)")

@@ -45,4 +45,27 @@ import TestSupport
         try await h.sync()
         #expect(try h.journal().count == 3)
     }
+
+    /// A streak of quiet passes keeps only its latest run, so a quiet hub's history stops
+    /// growing between the retention's cuts; a pass that did something is always kept.
+    @Test(arguments: StoreKind.allCases)
+    func aStreakOfQuietPassesKeepsItsLatestRun(_ store: StoreKind) async throws {
+        let h = try Harness(store: try store.make())
+        h.spokes[0].userUpsert(person("P0"))
+        let busy = try await h.sync()
+        var quiet: [RunRecord] = []
+        for _ in 0..<4 {
+            h.clock.advance(60)
+            quiet.append(try await h.sync())
+        }
+        #expect(quiet.allSatisfy(\.isQuiet) && !busy.isQuiet)
+        #expect(try h.store.runs(hub: h.hub, limit: 100).map(\.id) == [quiet[3].id, quiet[0].id, busy.id],
+                "the first quiet pass folds the ones after it away, the busy one stays")
+        h.clock.advance(60)
+        h.spokes[0].edit("P0") { $0.title = "edited" }
+        let edit = try await h.sync()
+        h.clock.advance(60)
+        let after = try await h.sync()
+        #expect(try h.store.runs(hub: h.hub, limit: 100).map(\.id) == [after.id, edit.id, quiet[3].id, quiet[0].id, busy.id])
+    }
 }
