@@ -13,8 +13,8 @@ struct StoreMigrate: ParsableCommand {
         commandName: "migrate",
         abstract: "Move an installation from a SQLite file to PostgreSQL.",
         discussion: """
-            Copies every hub, spoke, item, link, pending create, spoke state, change, run, hold, web account and \
-            invitation, each hub under its lock. The target database must be empty. Spoke passwords and tokens \
+            Copies every hub, spoke, item, link, pending create, spoke state, change, run, hold, web account, \
+            invitation and API token, each hub under its lock. The target database must be empty. Spoke passwords and tokens \
             are copied sealed with the same key: keep the key file (hubsync.key next to the SQLite database) and \
             give it to every command that uses PostgreSQL with --key-file or HUBSYNC_KEY_FILE (the default \
             there is ~/.local/share/hubsync/hubsync.key). If the copy stops half-way, empty the target and run it again.
@@ -53,7 +53,10 @@ struct StoreMigrate: ParsableCommand {
         for account in accounts { try target.saveAccount(account) }
         let invitations = try source.invitations()
         for invitation in invitations.reversed() { try target.insertInvitation(invitation) }
-        Console.line("\(accounts.count) web accounts, \(invitations.count) invitations")
+        // API tokens go along (scripts keep working); sessions do not (people sign in again).
+        let tokens = try source.apiTokens()
+        for token in tokens.reversed() { try target.insertAPIToken(token) }
+        Console.line("\(accounts.count) web accounts, \(invitations.count) invitations, \(tokens.count) API tokens")
         let key = self.from == nil ? global.keyFile : URL(fileURLWithPath: from).deletingLastPathComponent().appendingPathComponent("hubsync.key")
         Console.line("moved to \(url); keep the key file \(key.path) and pass it with --key-file (or HUBSYNC_KEY_FILE)")
     }

@@ -19,12 +19,17 @@ import SyncStore
 ///   the same bytes as SQLite's BLOBs; small config/stat structs are JSON text.
 enum Schema {
     /// Tables not keyed by hub (Citus reference tables, or local ones).
-    static let referenceTables: Set<String> = ["schema_migrations", "accounts", "invitations"]
+    static let referenceTables: Set<String> = [
+        "schema_migrations", "accounts", "invitations",
+        // The web servers' shared state (`WebStateStore`).
+        "web_sessions", "sign_in_users", "sign_in_peer_failures", "sign_in_trusted", "oauth_sign_ins", "setup_code", "api_tokens",
+    ]
 
     /// (name, statements): append only.
     static let migrations: [(name: String, sql: String)] = [
         ("pg 1 hubs", v1),
         ("pg 2 accounts and invitations", accounts),
+        ("pg 3 web state", webState),
     ]
 
     /// Child tables in deletion order (everything of a hub but `hubs`).
@@ -161,6 +166,55 @@ enum Schema {
         """
 
     /// Reference tables: not keyed by hub (see `referenceTables`).
+    /// As SQLite's "fleet 2 web state": secrets only as SHA-256 or sealed; the setup code as is
+    /// until the first admin exists.
+    private static let webState = """
+        CREATE TABLE web_sessions (
+            id_hash text NOT NULL PRIMARY KEY,
+            user_name text NOT NULL,
+            csrf text NOT NULL,
+            created_at double precision NOT NULL,
+            last_seen double precision NOT NULL
+        );
+        CREATE INDEX web_sessions_seen ON web_sessions (last_seen);
+        CREATE TABLE sign_in_users (
+            user_key text NOT NULL PRIMARY KEY,
+            failures bigint NOT NULL,
+            last_failure double precision NOT NULL
+        );
+        CREATE INDEX sign_in_users_last ON sign_in_users (last_failure);
+        CREATE TABLE sign_in_peer_failures (
+            peer text NOT NULL,
+            at double precision NOT NULL
+        );
+        CREATE INDEX sign_in_peer_failures_peer ON sign_in_peer_failures (peer, at);
+        CREATE INDEX sign_in_peer_failures_at ON sign_in_peer_failures (at);
+        CREATE TABLE sign_in_trusted (
+            peer text NOT NULL PRIMARY KEY,
+            at double precision NOT NULL
+        );
+        CREATE TABLE oauth_sign_ins (
+            id_hash text NOT NULL PRIMARY KEY,
+            pending boolean NOT NULL,
+            sealed bytea NOT NULL,
+            expires_at double precision NOT NULL
+        );
+        CREATE INDEX oauth_sign_ins_expiry ON oauth_sign_ins (expires_at);
+        CREATE TABLE setup_code (
+            singleton integer NOT NULL PRIMARY KEY CHECK (singleton = 1),
+            code text NOT NULL
+        );
+        CREATE TABLE api_tokens (
+            token_id text NOT NULL PRIMARY KEY,
+            name text NOT NULL,
+            token_hash text NOT NULL UNIQUE,
+            scope text NOT NULL,
+            created_by text NOT NULL,
+            created_at double precision NOT NULL,
+            last_used double precision
+        )
+        """
+
     private static let accounts = """
         CREATE TABLE accounts (
             name text NOT NULL PRIMARY KEY,

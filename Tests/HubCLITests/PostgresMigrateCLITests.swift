@@ -37,6 +37,10 @@ import TestSupport
             createdAt: Date(timeIntervalSinceReferenceDate: 800_000_001), expiresAt: Date(timeIntervalSinceReferenceDate: 800_600_000),
             state: .accepted, account: "x@example.com", settings: ["google.refreshToken": "enc:v1:sealed"])
         try sqlite.insertInvitation(invitation)
+        let token = APIToken(
+            id: "tok1", name: "monitoring", tokenHash: "th1", scope: .read, createdBy: "admin",
+            createdAt: Date(timeIntervalSinceReferenceDate: 800_000_002.5), lastUsed: Date(timeIntervalSinceReferenceDate: 800_000_003))
+        try sqlite.insertAPIToken(token)
         let historyBefore = await cli.run("history team").output
         #expect(historyBefore.contains("created  Ada Lovelace") && historyBefore.contains("'Rear Admiral'"), "\(historyBefore)")
         let runsBefore = try sqlite.runs(hub: "team", limit: 100)
@@ -46,7 +50,7 @@ import TestSupport
         var r = await cli.run(["migrate", "--to", url])
         #expect(r.error == nil, "\(r.error.map { "\($0)" } ?? "")")
         #expect(r.output.contains("hub team: 3 items"), "\(r.output)")
-        #expect(r.output.contains("1 web accounts, 1 invitations"), "\(r.output)")
+        #expect(r.output.contains("1 web accounts, 1 invitations, 1 API tokens"), "\(r.output)")
         // Only into an empty database.
         r = await cli.run(["migrate", "--to", url])
         #expect("\(r.error.map { "\($0)" } ?? "")".contains("only into an empty database"))
@@ -69,6 +73,7 @@ import TestSupport
         #expect(await pg.run("history team").output == historyBefore)
         #expect(try store.account(named: "admin") == admin)
         #expect(try store.invitations() == [invitation])
+        #expect(try store.apiTokens() == [token])
         #expect(try store.spokes(hub: "team") == sqlite.spokes(hub: "team"))
     }
 
