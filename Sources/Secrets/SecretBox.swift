@@ -41,8 +41,16 @@ public struct SecretBox: Sendable {
         }
         let key = SymmetricKey(size: .bits256)
         let data = key.withUnsafeBytes { Data($0) }
-        guard writePrivately(data, to: keyFile.path) else { throw Failure("cannot create the key file \(keyFile.path)") }
-        return SecretBox(key: key)
+        // Written whole under a name of its own, then linked into place: of processes starting
+        // together (three workers), one key wins, and no one ever reads half a key.
+        let draft = keyFile.path + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
+        guard writePrivately(data, to: draft) else { throw Failure("cannot create the key file \(keyFile.path)") }
+        defer { unlink(draft) }
+        if link(draft, keyFile.path) == 0 { return SecretBox(key: key) }
+        guard errno == EEXIST, let won = fm.contents(atPath: keyFile.path), won.count == 32 else {
+            throw Failure("cannot create the key file \(keyFile.path)")
+        }
+        return SecretBox(key: SymmetricKey(data: won))
     }
 
     public func seal(_ secret: String) throws -> String {

@@ -34,6 +34,10 @@ import Testing
         let wrong = try await curlOffPool(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
                               "--data", #"{"user":"admin","password":"not the password"}"#, base + "/api/session"])
         #expect(wrong == "401")
+        // The password the fixture's admin was made with (through /api/setup, by 0549bf4).
+        let right = try await curlOffPool(["-o", "/dev/null", "-w", "%{http_code}", "-H", "Content-Type: application/json",
+                              "--data", #"{"user":"admin","password":"fixture-password-1"}"#, base + "/api/session"])
+        #expect(right == "200")
 
         let made = await cli.run(["token", "create", "monitoring"])
         let secret = try #require(made.output.split(separator: "\n").last.map(String.init))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Secrets
+import Synchronization
 import SyncModel
 import SyncStore
 import SyncStoreSQLite
@@ -91,5 +92,26 @@ import SyncStoreSQLite
         #expect(try after.open(try stored().token) == "refresh-1")
         // The rotation finished with the key it had written first: one key, not a third.
         #expect(try Data(contentsOf: keyFile) == nextKey)
+    }
+}
+
+/// Processes starting together on a new installation (three workers) all end up with the same
+/// key, and none reads a half-written one.
+@Suite struct KeyCreationRaceTests {
+    @Test func everyoneStartingTogetherGetsTheOneKey() throws {
+        let cli = try CLI()
+        defer { try? FileManager.default.removeItem(at: cli.dir) }
+        let file = cli.dir.appendingPathComponent("hubsync.key")
+        let boxes = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 16) { _ in
+            let sealed = try? SecretBox.load(keyFile: file, environment: [:]).seal("x")
+            boxes.withLock { $0.append(sealed ?? "failed") }
+        }
+        let key = try SecretBox.load(keyFile: file, environment: [:])
+        let all = boxes.withLock { $0 }
+        #expect(all.count == 16)
+        #expect(all.allSatisfy { (try? key.open($0)) == "x" }, "\(all.filter { (try? key.open($0)) != "x" })")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: cli.dir.path).filter { $0.hasPrefix("hubsync.key.") }
+        #expect(leftovers.isEmpty, "drafts left: \(leftovers)")
     }
 }
