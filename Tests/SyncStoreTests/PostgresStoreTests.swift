@@ -63,3 +63,18 @@ struct PostgresStoreTests {
         }
     }
 }
+
+extension PostgresStoreTests {
+    /// No server at the socket: an I/O error that says why.
+    @Test func noServerSaysWhy() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("no-pg-\(UUID().uuidString)").path
+        do {
+            _ = try PostgresStore(PostgresURL("postgres://hub:pw@/x?host=\(dir)"))
+            Issue.record("connected to nothing")
+        } catch let e as StoreError {
+            #expect(e.kind == .io)
+            #expect(e.message.contains("connectionError:"), "\(e.message)")
+            #expect(!e.message.contains("pw"))
+        }
+    }
+}
