@@ -1,7 +1,9 @@
 import Foundation
 import SyncModel
 import SyncStore
-import SyncStorePostgres
+import Logging
+import PostgresNIO
+@testable import SyncStorePostgres
 import Testing
 import TestSupport
 
@@ -76,5 +78,25 @@ extension PostgresStoreTests {
             #expect(e.message.contains("connectionError:"), "\(e.message)")
             #expect(!e.message.contains("pw"))
         }
+    }
+}
+
+/// A commit that waits on another session's lock past the store's limit is `.busy` (the API's
+/// 423, "try again"), as SQLite's busy timeout is; the other session's lock is real: a
+/// transaction of its own holding the hub's row.
+struct PostgresBusyTests {
+    @Test func aLockHeldPastTheLimitIsBusy() throws {
+        let (_, url) = try PostgresStoreTests.fresh()
+        let store = try PostgresStore(PostgresURL(url), busyAfter: 0.3)
+        try makeHub(store)
+        let other = ConnectionPool(configuration: try PostgresURL(url).configuration, limit: 1, busyAfter: 10, logger: Logger(label: "test"))
+        try other.with { s in
+            try s.execute("BEGIN")
+            try s.execute("SELECT 1 FROM hubs WHERE hub_id = 'hub-a' FOR UPDATE")
+            expectStoreError(.busy) { try store.commit(hub: hubA, batch { $0.items = [item("x", v: 1)] }) }
+            try s.execute("ROLLBACK")
+        }
+        try store.commit(hub: hubA, batch { $0.items = [item("x", v: 1)] })
+        #expect(try store.liveItemCount(hub: hubA) == 1)
     }
 }
