@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
@@ -97,6 +98,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ], resources: [.copy("Web")]),
         // The one composition root.
         .target(name: "HubCLI", dependencies: [
@@ -171,7 +173,7 @@ let package = Package(
         ]),
         // The server's API against a MemoryStore and memory spokes (no network).
         .testTarget(name: "HubServerTests", dependencies: [
-            "HubServer", "SyncModel", "SyncStore", "SyncEngine", "ConnectorKit", "ConnectorMemory", "TestSupport",
+            "HubServer", "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncEngine", "ConnectorKit", "ConnectorMemory", "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),

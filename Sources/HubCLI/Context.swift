@@ -28,6 +28,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Log what the engine decides, item by item, to stderr.")
     var verbose = false
 
+    @Option(help: "How log lines are written: text, or json (one object a line: time, level, label, message, metadata).")
+    var logFormat: LogFormat = .text
+
     @Option(help: "Days of history (changes, runs) each sync keeps; older is let go. 0 keeps it all.")
     var keepHistoryDays = 365
 
@@ -73,7 +76,7 @@ struct GlobalOptions: ParsableArguments {
     /// loaded on first use: a CLI run with folder spokes only needs none.
     func context() throws -> Context {
         let keyFile = self.keyFile
-        var ctx = Context(store: try openStore(), logger: Self.logger(verbose: verbose), secrets: { try SecretBox.load(keyFile: keyFile) })
+        var ctx = Context(store: try openStore(), logger: logger, secrets: { try SecretBox.load(keyFile: keyFile) })
         ctx.keepHistory = keepHistory
         return ctx
     }
@@ -87,9 +90,17 @@ struct GlobalOptions: ParsableArguments {
         return ctx
     }
 
-    static func logger(verbose: Bool) -> Logger {
+    /// The logger of this command's options (`-v`, `--log-format`).
+    var logger: Logger { Self.logger(verbose: verbose, format: logFormat) }
+
+    static func logger(verbose: Bool, format: LogFormat = .text) -> Logger {
         let console = Console.current
-        var logger = Logger(label: "hubsync") { SafeLogHandler.console(label: $0, console) }
+        var logger = Logger(label: "hubsync") { label in
+            switch format {
+            case .text: SafeLogHandler.console(label: label, console)
+            case .json: SafeLogHandler(inner: JSONLogHandler(label: label, write: console.log))
+            }
+        }
         logger.logLevel = verbose ? .debug : .warning
         return logger
     }

@@ -10,7 +10,8 @@ public struct HubSyncCommand: AsyncParsableCommand {
             + "`hubsync hub create NAME` and `hubsync spoke add`.",
         subcommands: [
             Demo.self, Tour.self, Serve.self, HubGroup.self, SpokeGroup.self, Discover.self, Sync.self, Runs.self, History.self, Restore.self,
-            HoldsGroup.self, Export.self, Prune.self, InviteGroup.self, StoreMigrate.self,
+            HoldsGroup.self, Export.self, Prune.self, InviteGroup.self, WorkerCommand.self, TokenGroup.self, KeyGroup.self,
+            StoreMigrate.self,
         ])
 
     public init() {}

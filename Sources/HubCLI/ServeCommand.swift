@@ -32,16 +32,23 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
         "The address of a reverse proxy whose X-Forwarded-For names the client (repeatable).", valueName: "address"))
     var trustedProxies: [String] = []
+    @Flag(help: "Run no passes here: a web-only server in front of `hubsync worker`s, which \"Sync now\" asks through the database.")
+    var noScheduler = false
+    @Flag(help: "Serve /metrics to any address (default: this machine, the trusted proxies and signed-in admins only).")
+    var metricsOpen = false
+    @Option(help: "On SIGTERM or Ctrl-C, the seconds running syncs get to finish before they are cancelled (they resume at the next sync).")
+    var shutdownGrace = 30
 
     func validate() throws {
         if let publicUrl, URL(string: publicUrl)?.host == nil { throw ValidationError("--public-url \(publicUrl) is not a URL") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
         if !(1...256).contains(maxPasses) { throw ValidationError("--max-passes must be 1...256") }
+        if !(0...3600).contains(shutdownGrace) { throw ValidationError("--shutdown-grace must be 0...3600 seconds") }
     }
 
     func run() async throws {
         let store = try global.openStore()
-        var logger = GlobalOptions.logger(verbose: global.verbose)
+        var logger = global.logger
         logger.logLevel = global.verbose ? .debug : .notice
         let context = try global.serverContext(store: store, logger: logger)
         let provider = ConnectorProvider(context: context, google: try google.settings(), m365: m365.client)
@@ -55,6 +62,10 @@ struct Serve: AsyncParsableCommand {
         settings.organisation = mail.organisation
         settings.keepHistory = global.keepHistory
         settings.maxPasses = maxPasses
+        settings.scheduler = !noScheduler
+        settings.runsPasses = !noScheduler
+        settings.metricsOpen = metricsOpen
+        settings.shutdownGrace = .seconds(shutdownGrace)
         let database = global.databasePath
         // No admin yet: whoever (or whatever web page) gets there first must prove they run
         // it, on loopback too. The app makes a one-time code; it is printed here only.

@@ -54,7 +54,7 @@ enum APIWords {
     static func nameEmpty(_ what: String) -> String { "give the \(what) a name" }
     static func nameLong(_ what: String) -> String { "a \(what) name has at most {limit} characters (this one has {count})" }
     static func nameControls(_ what: String) -> String { "a \(what) name cannot contain control or text-direction characters" }
-    static let named = ["hub", "source", "user"]
+    static let named = ["hub", "source", "user", "token"]
 
     static let texts: [String] = [
         hubExists, sourceExists, guardPercent, schedule, kindUnavailable, noHub, noSource, tooLarge, busy, serverFailed,

@@ -28,6 +28,9 @@ public final class HubApp: Sendable {
         /// bcrypt work factor (tests use the minimum, 4).
         public var bcryptCost: UInt8
         public var scheduler: Bool
+        /// Whether "Sync now" runs the pass in this process; false (a web-only server in front of
+        /// `hubsync worker`s) asks the workers for it through the store.
+        public var runsPasses = true
         /// The one-time code the first-run setup asks for (nil: a random one, `HubApp.setupCode`):
         /// whoever, or whatever page, reaches the server first must not become its admin. The
         /// composition root prints it where the server starts.
@@ -41,6 +44,10 @@ public final class HubApp: Sendable {
         public var mail: MailTransport? = nil
         public var mailFrom: String? = nil
         public var organisation: String? = nil
+        /// On SIGTERM, how long running passes may take to finish before they are cancelled.
+        public var shutdownGrace: Duration = .seconds(30)
+        /// `/metrics` for any client, not only loopback, trusted proxies and signed-in admins.
+        public var metricsOpen = false
 
         public init(
             host: String = "127.0.0.1", port: Int = 8080, publicURL: URL? = nil, secureCookies: Bool? = nil,
@@ -65,11 +72,17 @@ public final class HubApp: Sendable {
     let accounts: Accounts
     let sessions: SessionStore
     let signIns: SignIns
+    /// Sessions, the rate limit, sign-ins under way, the setup code and API tokens.
+    let webState: any WebStateStore
     let runner: SyncRunner
     let pages = Pages()
     let clock: @Sendable () -> Date
     let sleep: @Sendable (Duration) async throws -> Void
     let logger: Logger
+    /// What `/metrics` shows: this server's own registry (see `HubMetrics`).
+    public let metrics: HubMetrics
+    /// What `/readyz` answers from.
+    public let readiness = Readiness()
     private let serving = Mutex<(task: Task<Void, any Error>?, port: Int?)>((nil, nil))
 
     public init(
@@ -77,20 +90,27 @@ public final class HubApp: Sendable {
         lock: @escaping @Sendable (HubID) throws -> AnyObject? = { _ in NSObject() },
         clock: @escaping @Sendable () -> Date = { Date() },
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        logger: Logger = Logger(label: "hubsync.server") { _ in SwiftLogNoOpLogHandler() }
+        logger: Logger = Logger(label: "hubsync.server") { _ in SwiftLogNoOpLogHandler() }, metrics: HubMetrics = HubMetrics()
     ) {
+        self.metrics = metrics
         self.settings = settings
         self.store = store
         self.provider = provider
         self.clock = clock
         self.sleep = sleep
         self.logger = logger
-        accounts = Accounts(store: store, cost: settings.bcryptCost, setupToken: settings.setupToken ?? Self.newSetupToken(), clock: clock)
-        sessions = SessionStore(clock: clock)
-        signIns = SignIns(clock: clock)
+        webState = Self.webState(of: store, logger: logger)
+        accounts = Accounts(
+            store: store, web: webState, cost: settings.bcryptCost, setupToken: settings.setupToken ?? Self.newSetupToken(), clock: clock)
+        sessions = SessionStore(store: webState, failureWindow: accounts.throttle.window, clock: clock)
+        signIns = SignIns(store: webState, clock: clock)
         var engine = SyncEngine(store: store, clock: clock, logger: logger)
         engine.keepHistory = settings.keepHistory
-        runner = SyncRunner(engine: engine, provider: provider, lock: lock, maxPasses: settings.maxPasses, logger: logger)
+        // Every server and worker of an installation leases the hubs it syncs from the store.
+        let lease = (store as? any HubLeaseStore).map { PassLease(store: $0, worker: PassLease.newWorkerID()) }
+        runner = SyncRunner(
+            engine: engine, provider: provider, lock: lock, maxPasses: settings.maxPasses, lease: lease,
+            asksWorkers: !settings.runsPasses, metrics: metrics, logger: logger)
     }
 
     /// The first admin, made by the composition root itself (the demo's pre-made login): no
@@ -101,7 +121,7 @@ public final class HubApp: Sendable {
 
     /// The code the first-run page asks for, while no admin exists (print it where the server
     /// starts); nil once there is one.
-    public var setupCode: String? { accounts.needsSetup ? accounts.setupToken.withLock { $0 } : nil }
+    public var setupCode: String? { accounts.needsSetup ? try? accounts.setupCode() : nil }
 
     /// A setup code for `Settings.setupToken`: short enough to type.
     public static func newSetupToken() -> String {
@@ -111,7 +131,8 @@ public final class HubApp: Sendable {
     /// The routes, for `run`/`start` and for tests (HummingbirdTesting).
     public func router() -> Router<WebContext> {
         let router = Router(context: WebContext.self)
-        router.add(middleware: SessionMiddleware(sessions: sessions, policy: policy, trustedProxies: Set(settings.trustedProxies), logger: logger))
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        router.add(middleware: SessionMiddleware(sessions: sessions, tokens: apiTokens, policy: policy, trustedProxies: Set(settings.trustedProxies), logger: logger))
         addAuthRoutes(router)
         addCatalogRoutes(router)
         addLanguageRoutes(router)
@@ -122,6 +143,8 @@ public final class HubApp: Sendable {
         addDetailRoutes(router)
         addCalendarRoutes(router)
         addInvitationRoutes(router)
+        addOpsRoutes(router)
+        addTokenRoutes(router)
         return router
     }
 
@@ -135,12 +158,15 @@ public final class HubApp: Sendable {
                 await onRunning(port)
             }, logger: logger)
         if settings.scheduler {
-            app.addServices(Scheduler(runner: runner, clock: clock, sleep: sleep, logger: logger))
+            app.addServices(Scheduler(runner: runner, clock: clock, sleep: sleep, logger: logger, readiness: readiness))
         }
+        // Last: its shutdown comes first after the web server's, before the scheduler's.
+        app.addServices(Drain(runner: runner, readiness: readiness, stop: GracefulStop(grace: settings.shutdownGrace), logger: logger))
         return app
     }
 
-    /// Serves until SIGINT or SIGTERM, then lets a running pass finish.
+    /// Serves until SIGINT or SIGTERM, then lets running passes finish within the grace
+    /// (`Settings.shutdownGrace`) and cancels the rest.
     public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await application(onRunning: onRunning).runService()
         await runner.waitAll()

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import SyncModel
 import SyncStore
 
@@ -34,6 +35,12 @@ enum Schedule {
         }.map(\.id)
     }
 
+    /// When a due hub became due: the start of its current slot (now for one that never ran).
+    static func dueSince(_ hub: HubConfig, lastStarted: Date?, now: Date, phase: Phase = Schedule.phase) -> Date {
+        guard let minutes = hub.scheduleMinutes, minutes > 0, lastStarted != nil else { return now }
+        return slot(hub.id, minutes: minutes, now: now, phase: phase)
+    }
+
     /// When a hub's next scheduled pass starts (nil: not scheduled); `now` when it is due.
     static func next(_ hub: HubConfig, lastStarted: Date?, now: Date, phase: Phase = Schedule.phase) -> Date? {
         guard let minutes = hub.scheduleMinutes, minutes > 0 else { return nil }
@@ -50,31 +57,90 @@ enum Schedule {
     }
 }
 
-/// Starts the passes of scheduled hubs, as a service of the server. Wakes when the next hub is
-/// due, and at least once a minute, so a schedule changed in the UI takes effect.
+/// Starts the passes of hubs that are due, as a service of the server or of `hubsync worker`:
+/// scheduled hubs in their slots, hubs asked for by "Sync now" on a server that runs no passes
+/// (with leases), and hubs whose last pass was cut off (its process died). Wakes when the next
+/// hub is due, and at least once a minute (every `poll` with leases, for other servers'
+/// requests), so a schedule changed in the UI takes effect.
 struct Scheduler: Service {
     let runner: SyncRunner
     let clock: @Sendable () -> Date
     let sleep: @Sendable (Duration) async throws -> Void
     let logger: Logger
     var phase: Schedule.Phase = Schedule.phase
+    /// How often a worker looks for requests and hubs freed by others.
+    var poll: TimeInterval = 5
+    /// A hub that could not start (another process holds it) is left alone this long.
+    var retryAfter: TimeInterval = 30
+    /// Told of each look at the schedule (`/readyz`).
+    var readiness = Readiness()
+    private let resting = Resting()
 
-    /// One look at the schedule: starts what is due; the seconds to wait before the next look.
+    /// One look: starts what is due; the seconds to wait before the next look. Between looks at
+    /// the whole schedule (at most a minute apart) a worker looks only at the leases, every
+    /// `poll`, for passes asked for: one small read, whatever the number of hubs.
     func tick() throws -> TimeInterval {
+        let now = clock()
+        readiness.ticked(at: now)
+        if let nextFull = resting.nextFull, now < nextFull, runner.lease != nil {
+            let leases = try runner.lease?.store.leases() ?? []
+            let asked = Dictionary(uniqueKeysWithValues: leases.map { ($0.hub, $0.requestedAt) })
+            try start(Self.requested(leases, now: now, worker: runner.lease?.worker), now: now, why: "asked") { asked[$0] ?? nil }
+            try start(Self.abandoned(leases, now: now), now: now, why: "lease expired")
+            return max(1, min(poll, nextFull.timeIntervalSince(now)))
+        }
+        let wait = try fullTick(now: now)
+        resting.nextFull = now.addingTimeInterval(wait)
+        return max(1, runner.lease == nil ? wait : min(poll, wait))
+    }
+
+    /// Hubs asked for and not running anywhere, oldest request first.
+    static func requested(_ leases: [HubLease], now: Date, worker: WorkerID?) -> [HubID] {
+        leases.filter { $0.requestedAt != nil && !($0.isHeld(at: now) && $0.owner != worker) }
+            .sorted { $0.requestedAt! < $1.requestedAt! }.map(\.hub)
+    }
+
+    /// Hubs whose worker stopped renewing (died) without handing them back: their pass was cut off.
+    static func abandoned(_ leases: [HubLease], now: Date) -> [HubID] {
+        leases.filter { $0.owner != nil && !$0.isHeld(at: now) }.map(\.hub)
+    }
+
+    /// Looks at every hub: scheduled, asked for, cut off. Seconds until the next such look.
+    private func fullTick(now: Date) throws -> TimeInterval {
         let store = runner.store
         let hubs = try store.hubs()
-        let now = clock()
-        let last = { (hub: HubID) in try? store.runs(hub: hub, limit: 1).first?.startedAt }
-        for hub in Schedule.due(hubs, lastStarted: last, now: now, phase: phase) where !runner.isRunning(hub) {
-            logger.info("scheduled sync", metadata: ["hub": "\(hub)"])
+        var lastRuns: [HubID: RunRecord] = [:]
+        for hub in hubs { lastRuns[hub.id] = try? store.runs(hub: hub.id, limit: 1).first }
+        let last = { (hub: HubID) in lastRuns[hub]?.startedAt }
+        let rows = try runner.lease?.store.leases() ?? []
+        let leases = Dictionary(uniqueKeysWithValues: rows.map { ($0.hub, $0) })
+        let heldElsewhere = { (hub: HubID) in leases[hub].map { $0.isHeld(at: now) && $0.owner != runner.lease?.worker } ?? false }
+        let cutOff = lastRuns.values.filter { $0.finishedAt == nil }.map(\.hub).sorted().filter { !heldElsewhere($0) }
+        try start(Self.requested(rows, now: now, worker: runner.lease?.worker), now: now, why: "asked") { leases[$0]?.requestedAt }
+        try start(cutOff, now: now, why: "cut off")
+        let configs = Dictionary(uniqueKeysWithValues: hubs.map { ($0.id, $0) })
+        try start(Schedule.due(hubs, lastStarted: last, now: now, phase: phase).filter { !heldElsewhere($0) }, now: now, why: "scheduled") {
+            configs[$0].map { Schedule.dueSince($0, lastStarted: last($0.id), now: now, phase: phase) } ?? nil
+        }
+        return min(60, Schedule.wait(hubs, lastStarted: last, now: clock(), phase: phase) ?? 60)
+    }
+
+    /// Starts the hubs not running here nor resting, as many as this process has room for
+    /// when it shares hubs through leases (the rest is for other workers). `due`: when each
+    /// was due, for the lease-lag metric.
+    private func start(_ hubs: [HubID], now: Date, why: String, due: (HubID) -> Date? = { _ in nil }) throws {
+        let ready = hubs.filter { !runner.isRunning($0) && !runner.isStopping && !resting.isResting($0, now: now) }
+        let room = runner.lease == nil ? ready.count : max(0, runner.maxPasses - runner.busyCount)
+        for hub in ready.prefix(room) {
+            logger.info("sync due", metadata: ["hub": "\(hub)", "why": "\(why)"])
             do {
-                try runner.start(hub)
+                try runner.start(hub, due: due(hub))
             } catch {
                 // Busy elsewhere, say: the other hubs still get their turn.
-                logger.notice("scheduled sync not started", metadata: ["hub": "\(hub)", "error": "\(error)"])
+                resting.rest(hub, until: now.addingTimeInterval(retryAfter))
+                logger.notice("sync not started", metadata: ["hub": "\(hub)", "error": "\(error)"])
             }
         }
-        return min(60, max(1, Schedule.wait(hubs, lastStarted: last, now: clock(), phase: phase) ?? 60))
     }
 
     func run() async throws {
@@ -92,5 +158,26 @@ struct Scheduler: Service {
             }
         }
         await runner.waitAll()
+    }
+}
+
+/// Hubs left alone for a while after they could not start, and when to look at every hub next.
+private final class Resting: Sendable {
+    private let until = Mutex<[HubID: Date]>([:])
+    private let full = Mutex<Date?>(nil)
+
+    var nextFull: Date? {
+        get { full.withLock { $0 } }
+        set { full.withLock { $0 = newValue } }
+    }
+
+    func rest(_ hub: HubID, until date: Date) { until.withLock { $0[hub] = date } }
+
+    func isResting(_ hub: HubID, now: Date) -> Bool {
+        until.withLock { all in
+            guard let date = all[hub] else { return false }
+            if date <= now { all[hub] = nil }
+            return date > now
+        }
     }
 }

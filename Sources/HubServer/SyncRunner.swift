@@ -15,9 +15,15 @@ final class SyncRunner: Sendable {
         var task: Task<Void, Never>?
         /// An admin change (undo, approve, reject) holds the hub, not a pass.
         var admin = false
+        /// When the pass was due (a scheduled slot): its lag is measured when its turn comes.
+        var due: Date?
+        /// It got its turn among `passes` (else it is queued).
+        var began = false
     }
 
     private let state = Mutex<[HubID: Running]>([:])
+    /// Shutting down: no pass starts any more.
+    private let stopping = Mutex(false)
     /// Live status streams (server-sent events): woken at each start, progress step and end.
     private let watchers = Mutex<[UUID: AsyncStream<Void>.Continuation]>([:])
     let engine: SyncEngine
@@ -28,17 +34,32 @@ final class SyncRunner: Sendable {
     /// Passes running at once; the others wait their turn, holding no file or connection, so a
     /// thousand hubs due together neither exhaust the process's files nor start all at once.
     let passes: Limiter
+    let maxPasses: Int
+    /// Holds each hub against every other process of the installation, on any machine, for
+    /// its pass (nil: the store keeps no leases; the lock alone guards the hub).
+    let lease: PassLease?
+    /// A web-only server: a pass is asked of the workers (a request in the store), not run here.
+    let asksWorkers: Bool
+    let metrics: HubMetrics
 
     init(
         engine: SyncEngine, provider: any SpokeProvider, lock: @escaping @Sendable (HubID) throws -> AnyObject?,
-        maxPasses: Int = 8, logger: Logger
+        maxPasses: Int = 8, lease: PassLease? = nil, asksWorkers: Bool = false, metrics: HubMetrics = HubMetrics(),
+        logger: Logger
     ) {
+        self.asksWorkers = asksWorkers && lease != nil
+        self.metrics = metrics
         self.engine = engine
         self.provider = provider
         self.lock = lock
         self.logger = logger
+        self.maxPasses = maxPasses
+        self.lease = lease
         passes = Limiter(limit: maxPasses)
     }
+
+    /// Hubs with a pass running or waiting here (admin changes included).
+    var busyCount: Int { state.withLock { $0.count } }
 
     var store: any SyncStore { engine.store }
 
@@ -62,36 +83,53 @@ final class SyncRunner: Sendable {
     func status(_ hub: HubID) throws -> SyncStatusDTO {
         let running = state.withLock { $0[hub] }.flatMap { $0.admin ? nil : $0 }
         let last = try store.runs(hub: hub, limit: 2).first(where: { $0.finishedAt != nil })
+        // A pass asked of the workers, or one running there, is running as far as this page goes.
+        let elsewhere = try asksWorkers && running == nil
+            ? lease?.store.lease(hub: hub).map { $0.requestedAt != nil || $0.isHeld(at: engine.clock()) } ?? false
+            : false
         return SyncStatusDTO(
-            running: running != nil, startedAt: running?.startedAt,
+            running: running != nil || elsewhere, startedAt: running?.startedAt,
             progress: (running?.progress.values.sorted { $0.spokeName < $1.spokeName } ?? []).map(ProgressDTO.init),
             lastRun: last.map(RunDTO.init))
     }
 
     /// Starts a pass unless one is running; either way the hub's sync status. A hub another
-    /// process is syncing (`hubsync sync`, a second server) is a 409.
+    /// process is syncing (`hubsync sync`, a second server) is a 409. `due`: when a scheduled
+    /// pass was due, for the lease-lag metric.
     @discardableResult
-    func start(_ hub: HubID) throws -> SyncStatusDTO {
+    func start(_ hub: HubID, due: Date? = nil) throws -> SyncStatusDTO {
         guard try store.hub(hub) != nil else { throw APIError.notFound("hub \(hub)") }
+        if asksWorkers, let lease {
+            try lease.store.requestSync(hub: hub, at: engine.clock())
+            return try status(hub)
+        }
+        if isStopping { throw APIError(.serviceUnavailable, "the server is shutting down; the sync runs when it is back") }
         let started = try state.withLock { all -> Bool in
             if all[hub]?.admin == true {
                 throw APIError(.conflict, words: APIWords.adminChangeSaving)
             }
             guard all[hub] == nil else { return false }
-            all[hub] = Running(startedAt: engine.clock())
+            all[hub] = Running(startedAt: engine.clock(), due: due)
             return true
         }
         if started {
             // Busy elsewhere is said now; the lock itself is taken when the pass's turn comes.
+            let began = engine.clock()
             do {
-                guard try lock(hub) != nil else {
+                guard try lock(hub) != nil, try lease?.acquire(hub, now: began) ?? true else {
                     throw APIError(.locked, words: APIWords.otherProcessSyncing)
                 }
             } catch {
                 _ = state.withLock { $0.removeValue(forKey: hub) }
                 throw error
             }
-            let task = Task { await self.queued(hub) }
+            let task = Task {
+                if let lease {
+                    await lease.holding(hub, began: began, clock: engine.clock, logger: logger) { await self.queued(hub) }
+                } else {
+                    await self.queued(hub)
+                }
+            }
             state.withLock { $0[hub]?.task = task }
             signal()
         }
@@ -124,6 +162,20 @@ final class SyncRunner: Sendable {
         await state.withLock { $0[hub]?.task }?.value
     }
 
+    var isStopping: Bool { stopping.withLock { $0 } }
+
+    /// Shutdown: takes no new pass, and the queued ones (not begun) are dropped; their hubs
+    /// are due again at the next start.
+    func stopTaking() {
+        stopping.withLock { $0 = true }
+        for task in state.withLock({ $0.values.filter { !$0.began && !$0.admin }.compactMap(\.task) }) { task.cancel() }
+    }
+
+    /// Cancels every pass (the grace is over).
+    func cancelAll() {
+        for task in state.withLock({ $0.values.compactMap(\.task) }) { task.cancel() }
+    }
+
     func waitAll() async {
         for task in state.withLock({ $0.values.compactMap(\.task) }) { await task.value }
     }
@@ -136,6 +188,9 @@ final class SyncRunner: Sendable {
         }
         do { try await passes.acquire() } catch { return }
         defer { passes.release() }
+        guard !isStopping, !Task.isCancelled else { return }
+        state.withLock { $0[hub]?.began = true }
+        if let due = state.withLock({ $0[hub]?.due }) { metrics.observeLeaseLag(due: due, started: engine.clock()) }
         do {
             guard let held = try lock(hub) else {
                 logger.notice("sync not started: another process took the hub meanwhile", metadata: ["hub": "\(hub)"])
@@ -164,8 +219,10 @@ final class SyncRunner: Sendable {
                 self.signal()
             }
             withExtendedLifetime(held) {}
+            metrics.record(run, kinds: Dictionary(spokes.map { ($0.id, $0.kind) }) { a, _ in a })
             logger.info("sync finished", metadata: ["hub": "\(hub)", "status": "\(run.status.rawValue)"])
         } catch {
+            metrics.recordError()
             logger.error("sync failed", metadata: ["hub": "\(hub)", "error": "\(DisplayText.neutralised(String(describing: error)))"])
         }
     }

@@ -11,9 +11,18 @@ public struct SecretBox: Sendable {
     }
 
     private let key: SymmetricKey
-    private static let prefix = "enc:v1:"
+    /// Keys it also opens with, never seals with: the next key while a rotation is under way
+    /// (`KeyRotation`), so secrets already sealed with it open before the key file is replaced.
+    private let others: [SymmetricKey]
+    static let prefix = "enc:v1:"
 
-    public init(key: SymmetricKey) { self.key = key }
+    public init(key: SymmetricKey, alsoOpening others: [SymmetricKey] = []) {
+        self.key = key
+        self.others = others
+    }
+
+    /// A value `seal` made (and not some other setting).
+    public static func isSealed(_ value: String) -> Bool { value.hasPrefix(prefix) }
 
     /// The key from the environment, else from `keyFile` (created with mode 0600 when missing).
     public static func load(keyFile: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SecretBox {
@@ -26,7 +35,9 @@ public struct SecretBox: Sendable {
         let fm = FileManager.default
         if let d = fm.contents(atPath: keyFile.path) {
             guard d.count == 32 else { throw Failure("\(keyFile.path) is not a HubSync key (32 bytes)") }
-            return SecretBox(key: SymmetricKey(data: d))
+            // A rotation under way (or stopped by a crash) left the next key beside this one.
+            let next = fm.contents(atPath: KeyRotation(keyFile: keyFile).pending.path).flatMap { $0.count == 32 ? $0 : nil }
+            return SecretBox(key: SymmetricKey(data: d), alsoOpening: next.map { [SymmetricKey(data: $0)] } ?? [])
         }
         let key = SymmetricKey(size: .bits256)
         let data = key.withUnsafeBytes { Data($0) }
@@ -44,18 +55,17 @@ public struct SecretBox: Sendable {
         guard sealed.hasPrefix(Self.prefix), let d = Data(base64Encoded: String(sealed.dropFirst(Self.prefix.count))) else {
             throw Failure("not a sealed secret")
         }
-        do {
-            let plain = try AES.GCM.open(AES.GCM.SealedBox(combined: d), using: key)
+        for key in [key] + others {
+            guard let box = try? AES.GCM.SealedBox(combined: d), let plain = try? AES.GCM.open(box, using: key) else { continue }
             return String(decoding: plain, as: UTF8.self)
-        } catch {
-            throw Failure("cannot decrypt a stored secret: the key (HUBSYNC_SECRET_KEY or the key file) is not the one it was sealed with")
         }
+        throw Failure("cannot decrypt a stored secret: the key (HUBSYNC_SECRET_KEY or the key file) is not the one it was sealed with")
     }
 }
 
 /// Writes a new file with mode 0600 from its first byte (a FileManager write sets the mode only
 /// after the data is there); false when it exists already or cannot be written.
-private func writePrivately(_ data: Data, to path: String) -> Bool {
+func writePrivately(_ data: Data, to path: String) -> Bool {
     let fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
     guard fd >= 0 else { return false }
     defer { close(fd) }

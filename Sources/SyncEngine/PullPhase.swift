@@ -61,7 +61,9 @@ extension Pass {
                 do {
                     if let f = prefetched {
                         prefetched = nil
-                        p = try await f.value
+                        // Awaiting a task's value does not pass a cancellation on: a pass
+                        // cancelled at shutdown must stop this request too.
+                        p = try await withTaskCancellationHandler { try await f.value } onCancel: { f.cancel() }
                     } else {
                         p = try await connector.pull(since: since, page: page, known: known)
                     }

@@ -28,6 +28,8 @@ public final class MemoryStore: SyncStore {
     private let state = Mutex<[HubID: HubData]>([:])
     private let accounts = Mutex<[String: AdminAccount]>([:])
     let invitationRows = Mutex<[String: Invitation]>([:])
+    let leaseRows = Mutex<[HubID: HubLease]>([:])
+    let webRows = Mutex(MemoryWebState())
 
     public init() {}
 
@@ -55,7 +57,10 @@ public final class MemoryStore: SyncStore {
     }
     public func hubs() throws -> [HubConfig] { state.withLock { $0.values.map(\.config).sorted { $0.id < $1.id } } }
     public func hub(_ id: HubID) throws -> HubConfig? { state.withLock { $0[id]?.config } }
-    public func deleteHub(_ id: HubID) throws { _ = state.withLock { $0.removeValue(forKey: id) } }
+    public func deleteHub(_ id: HubID) throws {
+        _ = state.withLock { $0.removeValue(forKey: id) }
+        _ = leaseRows.withLock { $0.removeValue(forKey: id) }
+    }
 
     public func saveSpoke(_ spoke: SpokeConfig) throws {
         try state.withLock { hubs in

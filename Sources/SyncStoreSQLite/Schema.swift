@@ -71,6 +71,19 @@ enum Schema {
                 )
                 """)
         }
+        m.registerMigration("fleet 1 hub leases") { db in
+            // Which worker syncs a hub now, and a pass asked for (HubLeaseStore). A free lease
+            // keeps its row (NULL owner) so a request can wait in it.
+            try db.execute(sql: """
+                CREATE TABLE hub_leases (
+                    hub_id TEXT NOT NULL PRIMARY KEY REFERENCES hubs(hub_id) ON DELETE CASCADE,
+                    lease_owner TEXT,
+                    lease_until REAL,
+                    requested_at REAL
+                )
+                """)
+        }
+        m.registerMigration("fleet 2 web state", migrate: fleetWebState)
         return m
     }
 
@@ -204,7 +217,7 @@ enum Schema {
     }
 
     /// Child tables in deletion order (everything but `hubs`).
-    static let hubTables = ["journal", "holds", "runs", "spoke_state", "intents", "links", "items", "spokes"]
+    static let hubTables = ["hub_leases", "journal", "holds", "runs", "spoke_state", "intents", "links", "items", "spokes"]
     /// Tables `deleteSpoke` clears for that spoke (the journal and runs stay as history).
     static let spokeTables = ["links", "intents", "spoke_state", "holds", "spokes"]
 }

@@ -123,35 +123,35 @@ struct AuthTests {
         }
     }
 
-    @Test func throttlePure() {
-        var t = LoginThrottle(freeFailures: 2, maxDelay: 8, peerLimit: 4, window: 600)
+    @Test func throttleRules() throws {
+        let t = LoginThrottle(store: MemoryStore(), freeFailures: 2, maxDelay: 8, peerLimit: 4, window: 600)
         let t0 = Date(timeIntervalSinceReferenceDate: 0)
         func at(_ s: TimeInterval) -> Date { t0.addingTimeInterval(s) }
-        t.failed(user: "a", peer: "p1", now: at(0))
-        #expect(t.retryAfter(user: "a", peer: "p2", now: at(0)) == nil)
-        t.failed(user: "a", peer: "p1", now: at(0))
+        try t.failed(user: "a", peer: "p1", now: at(0))
+        #expect(try t.retryAfter(user: "a", peer: "p2", now: at(0)) == nil)
+        try t.failed(user: "a", peer: "p1", now: at(0))
         // Growing delays per user name, for every address: 1, 2, 4, then at most 8 seconds.
-        #expect(t.retryAfter(user: "a", peer: "p2", now: at(0)) == .user(1))
-        #expect(t.retryAfter(user: "a", peer: "p2", now: at(1)) == nil)
-        t.failed(user: "a", peer: "p2", now: at(1))
-        #expect(t.retryAfter(user: "a", peer: "p3", now: at(1)) == .user(2))
+        #expect(try t.retryAfter(user: "a", peer: "p2", now: at(0)) == .user(1))
+        #expect(try t.retryAfter(user: "a", peer: "p2", now: at(1)) == nil)
+        try t.failed(user: "a", peer: "p2", now: at(1))
+        #expect(try t.retryAfter(user: "a", peer: "p3", now: at(1)) == .user(2))
         #expect(t.delay(afterFailures: 3) == 2 && t.delay(afterFailures: 4) == 4 && t.delay(afterFailures: 40) == 8)
         // Another user name is not slowed.
-        #expect(t.retryAfter(user: "b", peer: "p3", now: at(1)) == nil)
+        #expect(try t.retryAfter(user: "b", peer: "p3", now: at(1)) == nil)
         // A hard lock only for the address that failed `peerLimit` times.
-        t.failed(user: "b", peer: "p1", now: at(2))
-        t.failed(user: "c", peer: "p1", now: at(3))
-        #expect(t.retryAfter(user: "z", peer: "p1", now: at(3)) == .peer(597))
-        #expect(t.retryAfter(user: "z", peer: "p2", now: at(3)) == nil)
+        try t.failed(user: "b", peer: "p1", now: at(2))
+        try t.failed(user: "c", peer: "p1", now: at(3))
+        #expect(try t.retryAfter(user: "z", peer: "p1", now: at(3)) == .peer(597))
+        #expect(try t.retryAfter(user: "z", peer: "p2", now: at(3)) == nil)
         // An address that signed in before is not slowed by others' failures.
-        t.succeeded(user: "d", peer: "p9", now: at(4))
-        t.failed(user: "a", peer: "p2", now: at(5))
-        #expect(t.retryAfter(user: "a", peer: "p9", now: at(5)) == nil)
-        #expect(t.retryAfter(user: "a", peer: "p8", now: at(5)) == .user(4))
+        try t.succeeded(user: "d", peer: "p9", now: at(4))
+        try t.failed(user: "a", peer: "p2", now: at(5))
+        #expect(try t.retryAfter(user: "a", peer: "p9", now: at(5)) == nil)
+        #expect(try t.retryAfter(user: "a", peer: "p8", now: at(5)) == .user(4))
         // A success forgets the user name's failures; the window forgets the address's.
-        t.succeeded(user: "a", peer: "p9", now: at(6))
-        #expect(t.retryAfter(user: "a", peer: "p8", now: at(6)) == nil)
-        #expect(t.retryAfter(user: "z", peer: "p1", now: at(600)) == nil)
+        try t.succeeded(user: "a", peer: "p9", now: at(6))
+        #expect(try t.retryAfter(user: "a", peer: "p8", now: at(6)) == nil)
+        #expect(try t.retryAfter(user: "z", peer: "p1", now: at(600)) == nil)
     }
 }
 

@@ -190,7 +190,10 @@ struct Fixture {
             sleep: { _ in })
     }
 
-    func run<T>(_ body: @Sendable (Client) async throws -> T) async throws -> T {
+    func run<T>(_ body: @Sendable (Client) async throws -> T) async throws -> T { try await Self.run(app, body) }
+
+    /// Any app, through the router.
+    static func run<T>(_ app: HubApp, _ body: @Sendable (Client) async throws -> T) async throws -> T {
         try await Application(router: app.router()).test(.router) { client in try await body(Client(client)) }
     }
 

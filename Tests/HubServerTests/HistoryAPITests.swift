@@ -99,7 +99,7 @@ struct HistoryAPITests {
             let started = try #require(try fx.store.runs(hub: "h", limit: 1).first?.startedAt.timeIntervalSince1970)
             let scheduler = Scheduler(
                 runner: fx.app.runner, clock: fx.clock.clock, sleep: { _ in }, logger: .init(label: "t"),
-                phase: { _, minutes in started.truncatingRemainder(dividingBy: Double(minutes * 60)) })
+                phase: { _, minutes in started.truncatingRemainder(dividingBy: Double(minutes * 60)) }, poll: 60)
             #expect(try scheduler.tick() == 60)  // synced just now: due in 15 minutes, looked at within one
             #expect(try fx.store.runs(hub: "h", limit: 10).count == 1)
             fx.clock.advance(14 * 60 + 30)

@@ -12,6 +12,10 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     var testDescription: String { rawValue }
 
+    /// The stores that implement `WebStateStore` (PostgresStore does not yet: a server on
+    /// PostgreSQL keeps its sessions in memory, see HubApp.webState).
+    static var keepingWebState: [StoreKind] { allCases.filter { $0 != .postgres } }
+
     /// Runs `body` against a fresh, empty store; a file store's files are removed afterwards.
     func with(_ body: (any SyncStore) throws -> Void) throws {
         switch self {

@@ -42,7 +42,7 @@ struct SQLiteStoreTests {
                 #expect(migrations == [
                     "v1", "v2 field times", "v3 web accounts", "hostile_engine 1 hold decisions, unique versions",
                     "hostile_engine 2 listing resume page", "engine 1 object kinds", "web 1 conflict index",
-                    "invite 1 invitations",
+                    "invite 1 invitations", "fleet 1 hub leases", "fleet 2 web state",
                 ])
                 // The sequence continues after a reopen.
                 try s.commit(hub: hubA, batch { $0.journal = [entry] })
@@ -90,6 +90,11 @@ struct SQLiteStoreTests {
         let journal = try plan(
             "SELECT \(Rows.journalColumns) FROM journal WHERE hub_id = 'h' AND item_id = 'i' ORDER BY seq DESC LIMIT 9")
         #expect(journal.contains("journal_item"), "\(journal)")
+        // The web state's per-request reads and sweeps.
+        let peer = try plan("SELECT COUNT(*), MIN(at) FROM sign_in_peer_failures WHERE peer = 'p' AND at > 0")
+        #expect(peer.contains("sign_in_peer_failures_peer"), "\(peer)")
+        let swept = try plan("DELETE FROM web_sessions WHERE last_seen < 0")
+        #expect(swept.contains("web_sessions_seen"), "\(swept)")
     }
 
     @Test func undecodableBlobIsCorrupt() throws {

@@ -73,7 +73,7 @@ import Testing
     /// The texts for people the API sends in English, which the page translates from the catalogs.
     static func serverKeys() -> Set<String> {
         var keys = Set(PageLanguage.formErrors).union(PlainProblem.texts).union(APIWords.texts).union(EngineError.texts)
-            .union(InvitationWords.texts)
+            .union(InvitationWords.texts).union(TokenWords.texts)
         for object in HubApp.objects { keys.insert(object.name); if let n = object.note { keys.insert(n) } }
         for google in [true, false] {
             for m365 in [true, false] {

@@ -1,24 +1,25 @@
 import Foundation
 import HummingbirdBcrypt
-import Synchronization
 import SyncStore
 
-/// Sign-in checks: bcrypt hashes in the store, the login rate limit in memory.
+/// Sign-in checks: bcrypt hashes in the store, and the login rate limit and setup code in its
+/// web state (shared by every server of the installation).
 final class Accounts: Sendable {
     let store: any AccountStore
     let cost: UInt8
-    /// One-time: replaced by a code nobody knows once it made the admin.
-    let setupToken: Mutex<String>
-    private let throttle = Mutex(LoginThrottle())
+    /// This server's proposal for the setup code: the store keeps the first server's.
+    let setupCandidate: String
+    let throttle: LoginThrottle
     private let clock: @Sendable () -> Date
     /// Verified against when the user does not exist, so a wrong name costs as long as a
     /// wrong password (no user enumeration by timing).
     private let decoy: String
 
-    init(store: any AccountStore, cost: UInt8, setupToken: String, clock: @escaping @Sendable () -> Date) {
+    init(store: any AccountStore, web: any WebStateStore, cost: UInt8, setupToken: String, clock: @escaping @Sendable () -> Date) {
         self.store = store
         self.cost = cost
-        self.setupToken = Mutex(setupToken)
+        setupCandidate = setupToken
+        throttle = LoginThrottle(store: web)
         self.clock = clock
         decoy = Bcrypt.hash(Token.random(), cost: cost)
     }
@@ -27,13 +28,16 @@ final class Accounts: Sendable {
 
     var needsSetup: Bool { ((try? store.accountCount()) ?? 0) == 0 }
 
+    /// The installation's one-time setup code (made by the first server that asks).
+    func setupCode() throws -> String { try throttle.store.setupCode(creating: setupCandidate) }
+
     /// The first-run admin; fails once any account exists, or without the setup code (unless
     /// `trusted`: the composition root itself).
     func createFirst(user: String, password: String, token: String?, trusted: Bool = false) throws -> String {
         guard needsSetup else { throw APIError(.conflict, words: APIWords.adminExists) }
         if !trusted {
             let given = (token ?? "").trimmingCharacters(in: .whitespaces).lowercased()
-            guard Token.equal(given, setupToken.withLock { $0 }) else {
+            guard Token.equal(given, try setupCode()) else {
                 throw APIError(.forbidden, words: APIWords.setupCode, field: "setupToken")
             }
         }
@@ -43,7 +47,8 @@ final class Accounts: Sendable {
         guard try store.createFirstAccount(account) else {
             throw APIError(.conflict, words: APIWords.adminExists)
         }
-        setupToken.withLock { $0 = Token.random() }
+        // One-time: gone once it made the admin (the first-run pages refuse anyway).
+        try? throttle.store.deleteSetupCode()
         return name
     }
 
@@ -51,7 +56,7 @@ final class Accounts: Sendable {
     func verify(user: String, password: String, peer: String) throws -> String {
         let name = user.trimmingCharacters(in: .whitespaces)
         let key = String(name.lowercased().prefix(Self.maxNameLength + 1))
-        switch throttle.withLock({ $0.retryAfter(user: key, peer: peer, now: clock()) }) {
+        switch try throttle.retryAfter(user: key, peer: peer, now: clock()) {
         case .peer(let wait):
             throw APIError(.tooManyRequests, words: APIWords.tooManyFromAddress, ["wait": Self.minutes(wait)]).retrying(after: wait)
         case .user(let wait):
@@ -61,10 +66,10 @@ final class Accounts: Sendable {
         let account = try store.account(named: name)
         let ok = Bcrypt.verify(password, hash: account?.passwordHash ?? decoy) && account != nil
         guard ok else {
-            throttle.withLock { $0.failed(user: key, peer: peer, now: clock()) }
+            try throttle.failed(user: key, peer: peer, now: clock())
             throw APIError(.unauthorized, words: APIWords.wrongPassword)
         }
-        throttle.withLock { $0.succeeded(user: key, peer: peer, now: clock()) }
+        try throttle.succeeded(user: key, peer: peer, now: clock())
         return name
     }
 

@@ -16,12 +16,14 @@ enum Cookies {
 }
 
 /// Refuses requests the `RequestPolicy` does not let in, finds the session of the request's
-/// cookie, keeps the API to signed-in callers, and checks the CSRF token of every state-changing
-/// API request made with a cookie. Every answer, errors included, carries the security headers,
+/// cookie (or, for the API, of its `Authorization: Bearer` token), keeps the API to signed-in
+/// callers, and checks the CSRF token of every state-changing API request made with a cookie
+/// (a bearer token is not sent by browsers on their own, so it needs none). Every answer, errors included, carries the security headers,
 /// and every error is the one JSON shape of `APIError`.
 struct SessionMiddleware: RouterMiddleware {
     typealias Context = WebContext
     let sessions: SessionStore
+    let tokens: APITokenService
     let policy: RequestPolicy
     let trustedProxies: Set<String>
     let logger: Logger
@@ -57,7 +59,16 @@ struct SessionMiddleware: RouterMiddleware {
         if trustedProxies.contains(context.peer), let client = Self.forwardedClient(request.headers[values: .xForwardedFor]) {
             context.peer = client
         }
-        if let id = request.cookies[Cookies.session]?.value { context.session = sessions.session(id) }
+        if let id = request.cookies[Cookies.session]?.value { context.session = try sessions.session(id) }
+        if request.uri.path.hasPrefix("/api/"), let authorization = request.headers[.authorization],
+            let secret = APITokenService.bearer(authorization)
+        {
+            // Unknown or revoked: refused, and not logged (the secret is in no log line).
+            guard let token = try tokens.authenticate(secret) else { throw APIError(.unauthorized, words: TokenWords.invalid) }
+            context.session = Session(
+                id: "token " + token.id, user: "\(token.createdBy) (token \(token.name))", csrf: Token.random(), lastSeen: token.lastUsed ?? Date(),
+                apiScope: token.scope)
+        }
         // HTTP/1's Host arrives as the authority; a Host field besides it must pass as well.
         for host in [request.head.authority, request.headers[.hostField]].compactMap({ $0 }) where !policy.allowsHost(host) {
             throw policy.misdirected(host)
@@ -75,7 +86,10 @@ struct SessionMiddleware: RouterMiddleware {
             if context.session == nil && !Self.open.contains(key) {
                 throw APIError(.unauthorized, words: APIWords.signInFirst)
             }
-            if let session = context.session, !Self.isSafe(request.method) {
+            if context.session?.apiScope == .read, !Self.isSafe(request.method) {
+                throw APIError(.forbidden, words: TokenWords.readOnly)
+            }
+            if let session = context.session, session.apiScope == nil, !Self.isSafe(request.method) {
                 guard let token = request.headers[.csrfToken], Token.equal(token, session.csrf) else {
                     throw APIError(.forbidden, words: APIWords.csrf)
                 }

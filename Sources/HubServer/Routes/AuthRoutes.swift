@@ -26,7 +26,7 @@ extension HubApp {
             let form = try await self.form(request, context)
             do {
                 let user = try self.accounts.verify(user: form.user ?? "", password: form.password ?? "", peer: context.peer)
-                return self.signedIn(user, Pages.redirect("/"))
+                return try self.signedIn(user, Pages.redirect("/"))
             } catch let e as APIError {
                 // The user name stays in the form: only the password is typed again.
                 var page = try self.formPage(
@@ -51,7 +51,7 @@ extension HubApp {
             do {
                 let user = try self.accounts.createFirst(
                     user: form.user ?? "", password: form.password ?? "", token: form.setupToken)
-                return self.signedIn(user, Pages.redirect("/"))
+                return try self.signedIn(user, Pages.redirect("/"))
             } catch let e as APIError {
                 return try self.formPage(
                     "setup.html", request, status: e.status, error: e.text ?? e.message, errorValues: e.values ?? [:],
@@ -62,7 +62,7 @@ extension HubApp {
             let form = try await self.form(request, context)
             if let session = context.session {
                 guard Token.equal(form.csrf ?? "", session.csrf) else { throw APIError(.forbidden, words: APIWords.reloadAndRetry) }
-                self.sessions.remove(session.id)
+                try self.sessions.remove(session.id)
             }
             var r = Pages.redirect("/login")
             r.setCookie(Cookies.make(Cookies.session, "", secure: self.settings.secureCookies, maxAge: 0))
@@ -73,7 +73,7 @@ extension HubApp {
         router.post("/api/setup") { request, context in
             let c = try await request.json(Credentials.self, context: context)
             let user = try self.accounts.createFirst(user: c.user, password: c.password, token: c.setupToken)
-            return self.signedIn(user, status: .created)
+            return try self.signedIn(user, status: .created)
         }
         router.get("/api/session") { _, context in
             let s = try context.requireSession()
@@ -81,10 +81,10 @@ extension HubApp {
         }
         router.post("/api/session") { request, context in
             let c = try await request.json(Credentials.self, context: context)
-            return self.signedIn(try self.accounts.verify(user: c.user, password: c.password, peer: context.peer), status: .ok)
+            return try self.signedIn(try self.accounts.verify(user: c.user, password: c.password, peer: context.peer), status: .ok)
         }
         router.delete("/api/session") { _, context in
-            if let s = context.session { self.sessions.remove(s.id) }
+            if let s = context.session, s.apiScope == nil { try self.sessions.remove(s.id) }
             var r = Response(status: .noContent)
             r.setCookie(Cookies.make(Cookies.session, "", secure: self.settings.secureCookies, maxAge: 0))
             return r
@@ -92,16 +92,16 @@ extension HubApp {
     }
 
     /// A new session: its cookie on `response`.
-    private func signedIn(_ user: String, _ response: Response) -> Response {
+    private func signedIn(_ user: String, _ response: Response) throws -> Response {
         var r = response
-        let s = sessions.create(user: user)
+        let s = try sessions.create(user: user)
         r.setCookie(Cookies.make(Cookies.session, s.id, secure: settings.secureCookies))
         return r
     }
 
     /// A new session, answered as JSON (the API's sign-in).
-    private func signedIn(_ user: String, status: HTTPResponse.Status) -> Response {
-        let s = sessions.create(user: user)
+    private func signedIn(_ user: String, status: HTTPResponse.Status) throws -> Response {
+        let s = try sessions.create(user: user)
         let body = (try? JSONEncoder().encode(SessionInfo(user: s.user, csrf: s.csrf))) ?? Data()
         var r = Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],

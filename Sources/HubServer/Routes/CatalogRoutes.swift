@@ -28,23 +28,23 @@ extension HubApp {
             }
             let redirect = try self.callbackURL(kind)
             // The id is the OAuth state: made first, so the URL can carry it.
-            var entry = SignIns.Entry(kind: kind, session: session.id, verifier: "", redirectURI: redirect, startedAt: self.clock())
-            let id = self.signIns.begin(entry)
+            var entry = SignIns.Entry(kind: kind, session: SignIns.owner(session), verifier: "", redirectURI: redirect, startedAt: self.clock())
+            let id = try self.signIns.begin(entry)
             let (url, verifier) = try Self.setupSync { try self.provider.beginSignIn(kind, redirectURI: redirect, state: id) }
             entry.verifier = verifier
-            self.signIns.update(id, entry)
+            try self.signIns.update(id, entry)
             return SignInStart(id: id, url: url.absoluteString)
         }
         router.get("/api/sign-ins/:id") { _, context in
             let session = try context.requireSession()
             let id = try context.parameters.require("id")
-            guard let e = self.signIns.entry(id, session: session.id) else { throw APIError.notFound("sign-in \(id)") }
+            guard let e = try self.signIns.entry(id, session: session) else { throw APIError.notFound("sign-in \(id)") }
             return SignInStatus(id: id, status: e.status.rawValue, account: e.account, error: e.error)
         }
         router.get("/oauth/:kind/callback") { request, context in
             let q = request.uri.queryParameters
             let id = q["state"].map(String.init) ?? ""
-            guard let entry = self.signIns.pending(id) else {
+            guard let entry = try self.signIns.pending(id) else {
                 if id.hasPrefix(Self.invitationSignIn) {
                     return try InvitationPages(pages: self.pages, language: PageLanguage.of(request)).lateSignIn()
                 }
@@ -52,19 +52,19 @@ extension HubApp {
             }
             if entry.invitation != nil { return try await self.finishInvitationSignIn(id, entry, request) }
             if let error = q["error"] {
-                self.signIns.fail(id, error == "access_denied" ? "access was not allowed"
+                try self.signIns.fail(id, error == "access_denied" ? "access was not allowed"
                     : "sign-in failed: \(DisplayText.neutralised(String(error.prefix(100)), allowLayout: false))")
             } else if let code = q["code"] {
                 do {
                     let r = try await self.provider.finishSignIn(entry.kind, code: String(code), verifier: entry.verifier, redirectURI: entry.redirectURI)
-                    self.signIns.finish(id, settings: r.settings, account: r.account)
+                    try self.signIns.finish(id, settings: r.settings, account: r.account)
                 } catch {
                     // In words for the wizard; the details (never a token) for the log.
                     self.logger.warning("sign-in failed", metadata: ["kind": "\(entry.kind.rawValue)", "error": "\(DisplayText.neutralised(String(describing: error)))"])
-                    self.signIns.fail(id, APIError.mapping(error)?.message ?? "the sign-in could not be finished; the server's log says why")
+                    try self.signIns.fail(id, APIError.mapping(error)?.message ?? "the sign-in could not be finished; the server's log says why")
                 }
             } else {
-                self.signIns.fail(id, "the answer carried no code")
+                try self.signIns.fail(id, "the answer carried no code")
             }
             // A page of ours, not a redirect: the session cookie is SameSite=Strict, so only a
             // navigation started on this site carries it back into the wizard.
@@ -84,7 +84,7 @@ extension HubApp {
         var f = form
         f.signedIn = nil
         if let id = form.signIn {
-            guard let e = signIns.entry(id, session: session.id), e.status == .done else {
+            guard let e = try signIns.entry(id, session: session), e.status == .done else {
                 throw APIError(.unprocessableContent, words: APIWords.signInFirst, field: "signIn")
             }
             f.signedIn = e.settings

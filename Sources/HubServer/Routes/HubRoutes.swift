@@ -104,7 +104,7 @@ extension HubApp {
             options: new.kind.adjusted(try new.options?.options() ?? SpokeOptions()), settings: settings)
         try Self.setupSync { try provider.checkConnector(for: spoke) }
         try store.saveSpoke(spoke)
-        if let signIn = new.form.signIn { signIns.forget(signIn) }
+        if let signIn = new.form.signIn { try signIns.forget(signIn) }
         return try spokeDTO(spoke, hub: hub.id)
     }
 

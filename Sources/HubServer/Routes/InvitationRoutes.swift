@@ -83,17 +83,17 @@ extension HubApp {
                 kind: kind, session: "invitation " + Token.random(), verifier: "", redirectURI: redirect, startedAt: self.clock())
             entry.invitation = invitation.id
             entry.invitationToken = token
-            let id = self.signIns.begin(entry, prefix: Self.invitationSignIn)
+            let id = try self.signIns.begin(entry, prefix: Self.invitationSignIn)
             let url: URL
             do {
                 (url, entry.verifier) = try self.provider.beginSignIn(kind, redirectURI: redirect, state: id)
             } catch {
                 // A page, not JSON: the invitee reads it.
-                self.signIns.forget(id)
+                try self.signIns.forget(id)
                 let why = pages.text(InvitationWords.noProvider, ["provider": invitation.kind.providerName])
                 return try pages.problem(.denied(why), invitation, token: token)
             }
-            self.signIns.update(id, entry)
+            try self.signIns.update(id, entry)
             return Pages.redirect(Self.hinting(url, invitation.email).absoluteString)
         }
         router.post("/invite/:token/revoke") { request, context in
@@ -125,7 +125,7 @@ extension HubApp {
     func finishInvitationSignIn(_ id: String, _ entry: SignIns.Entry, _ request: Request) async throws -> Response {
         let pages = InvitationPages(pages: self.pages, language: PageLanguage.of(request))
         // Once answered, the sign-in is over whatever it brought.
-        signIns.forget(id)
+        try signIns.forget(id)
         let token = entry.invitationToken ?? ""
         let invitation = try entry.invitation.flatMap { try invitations.invitation(id: $0) }
         let q = request.uri.queryParameters

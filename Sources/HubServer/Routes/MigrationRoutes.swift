@@ -36,7 +36,7 @@ extension HubApp {
             let report = try await self.runner.exclusive(hub.id) {
                 try Self.engine { try self.runner.engine.switchConnector(hub: hub.id, change) }
             }
-            if let signIn = body.form.signIn { self.signIns.forget(signIn) }
+            if let signIn = body.form.signIn { try self.signIns.forget(signIn) }
             return SpokeMigrationDTO(spoke: try self.spokeDTO(change.spoke, hub: hub.id), kept: report.moved, refind: report.refind)
         }
     }

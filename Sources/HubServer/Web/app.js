@@ -3,11 +3,13 @@
 //   #/wizard                    set up a hub (wizard.js); #/wizard/signed-in/<id> comes back from Google
 //   #/hubs/<hub>[/<tab>[/<id>]] one hub, in tabs (hub.js)
 //   #/hubs/<hub>/spokes/<spoke> a source's sync options (options.js)
+//   #/settings                  API tokens (tokens.js)
 import { get, query } from './api.js';
 import { h, focusHeading, when, clearOldNotice } from './dom.js';
 import { showWizard } from './wizard.js';
 import { showHub, nextSyncText } from './hub.js';
 import { showSpokeOptions } from './options.js';
+import { showSettings } from './tokens.js';
 import { runLabel } from './activity.js';
 import { t, tn } from './i18n.js';
 
@@ -30,6 +32,7 @@ async function route() {
   try {
     let stop;
     if (parts.length === 0) stop = await showHome(view);
+    else if (parts[0] === 'settings' && parts.length === 1) stop = await showSettings(view);
     else if (parts[0] === 'wizard') stop = await showWizard(view, parts.slice(1), isCurrent);
     else if (parts[0] === 'hubs' && parts[2] === 'spokes' && parts.length === 4) {
       stop = await showSpokeOptions(view, parts[1], parts[3]);

@@ -5,14 +5,24 @@ import SyncStore
 import SyncStoreSQLite
 @testable import HubCLI
 
-/// A database written by the main before invitations (a contact hub and a calendar hub, each
-/// with two folder spokes, synced, one contact edited since) opens, gains the invitations
-/// table, and syncs without re-matching, re-creating or re-sending anything: the folders are
-/// byte for byte as they were, and the history gains nothing. Written by the release build of
-/// that main with the CLI (`hub create`, `spoke add --kind folder|ics-folder`, `sync`).
-@Suite struct InvitationsFixtureTests {
-    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/hub-before-invitations")
+/// Databases written by earlier mains (a contact hub and a calendar hub, each with two folder
+/// spokes, synced, one contact edited since) open, migrate, and sync without re-matching,
+/// re-creating or re-sending anything: the folders are byte for byte as they were, and the
+/// history gains nothing. Each was written by that main's build with the CLI (`hub create`,
+/// `spoke add --kind folder|ics-folder`, `sync`; `hub-before-fleet` also has an admin made
+/// through `/api/setup` and an invitation from `invite create`).
+@Suite struct UpgradeFixtureTests {
+    enum Fixture: String, CaseIterable, Sendable {
+        /// Before the invitations table.
+        case beforeInvitations = "hub-before-invitations"
+        /// Written by 0549bf4, before the fleet's tables (web state, API tokens, hub leases).
+        case beforeFleet = "hub-before-fleet"
+
+        var url: URL {
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Fixtures/\(rawValue)")
+        }
+    }
 
     static func files(_ dir: URL) throws -> [String: Data] {
         var out: [String: Data] = [:]
@@ -31,21 +41,28 @@ import SyncStoreSQLite
         }
     }
 
-    @Test func opensGainsInvitationsAndSyncsWithoutResending() async throws {
+    @Test(arguments: Fixture.allCases)
+    func opensMigratesAndSyncsWithoutResending(_ fixture: Fixture) async throws {
         let cli = try CLI()
         for sub in ["contacts-a", "contacts-b", "cal-a", "cal-b"] {
-            try FileManager.default.copyItem(at: Self.fixture.appendingPathComponent(sub), to: cli.dir.appendingPathComponent(sub))
+            try FileManager.default.copyItem(at: fixture.url.appendingPathComponent(sub), to: cli.dir.appendingPathComponent(sub))
         }
-        try FileManager.default.copyItem(at: Self.fixture.appendingPathComponent("hub.sqlite"), to: URL(fileURLWithPath: cli.db))
+        try FileManager.default.copyItem(at: fixture.url.appendingPathComponent("hub.sqlite"), to: URL(fileURLWithPath: cli.db))
         let before = try Self.files(cli.dir)
         let journal: [HubID: Int]
         do {
             let store = try SQLiteStore(path: cli.db)
-            #expect(try store.invitations().isEmpty)
+            switch fixture {
+            case .beforeInvitations:
+                #expect(try store.invitations().isEmpty)
+            case .beforeFleet:
+                #expect(try store.invitations().map(\.email) == ["ann@example.com"])
+                #expect(try store.account(named: "admin") != nil)
+            }
             #expect(try store.hubs().map(\.objectKind) == [.contacts, .calendar] || store.hubs().map(\.objectKind) == [.calendar, .contacts])
             journal = Dictionary(uniqueKeysWithValues: try store.hubs().map { ($0.id, try Self.entries(store, $0)) })
             #expect(journal[HubID("team")] == 7)
-            // The folders moved with the database (the fixture was written in /tmp/fx-inv).
+            // The folders moved with the database (each fixture was written in a /tmp directory).
             for hub in try store.hubs() {
                 for var spoke in try store.spokes(hub: hub.id) {
                     let path = try #require(spoke.settings["path"])

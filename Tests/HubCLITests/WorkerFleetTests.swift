@@ -1,0 +1,119 @@
+import Foundation
+import Testing
+import SyncModel
+import SyncStore
+import SyncStoreSQLite
+import TestSupport
+
+/// Three `hubsync worker` processes share 200 scheduled hubs; one is killed with SIGKILL in the
+/// middle of its passes and another started. Every hub converges with nothing duplicated, no
+/// hub is synced by two workers at once (its runs never overlap), and the dead worker's hubs
+/// are taken over once its leases expire.
+@Suite(.serialized) struct WorkerFleetTests {
+    static let hubCount = 200
+    static let peoplePerHub = 3
+
+    /// One vCard per person; hub `i`'s people are its own.
+    static func card(_ hub: Int, _ n: Int) -> String {
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:h\(hub)-p\(n)@fleet.test\r\nFN:Person \(n) of hub \(hub)\r\nN:Hub \(hub);Person \(n);;;\r\n"
+            + "EMAIL:p\(n).h\(hub)@fleet.test\r\nEND:VCARD\r\n"
+    }
+
+    final class Worker {
+        let name: String
+        let process = Process()
+        init(_ name: String, program: URL, db: String, log: URL) throws {
+            self.name = name
+            process.executableURL = program
+            process.arguments = ["worker", "--db", db, "--id", name, "--poll-seconds", "1", "--lease-seconds", "10", "--max-passes", "4"]
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let out = try FileHandle(forWritingTo: log)
+            process.standardOutput = out
+            process.standardError = out
+            try process.run()
+        }
+        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    }
+
+    /// Polls the database (the workers are other processes: there is no clock to move). Never
+    /// blocks a thread: tests running beside this one need the few the machine has.
+    static func until(_ what: String, seconds: Double, _ done: () throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while try !done() {
+            guard Date() < deadline else { throw Failure("\(what): not within \(Int(seconds)) s") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    static func exited(_ process: Process) async throws {
+        try await until("the worker's exit", seconds: 60) { !process.isRunning }
+    }
+
+    struct Failure: Error, CustomStringConvertible { let description: String; init(_ d: String) { description = d } }
+
+    @Test func aKilledWorkersHubsAreTakenOverAndEveryHubConverges() async throws {
+        let program = try BuiltProgram.path("hubsync")
+        let cli = try CLI()
+        defer { try? FileManager.default.removeItem(at: cli.dir) }
+        let store = try SQLiteStore(path: cli.db)
+        var hubs: [HubID] = []
+        for i in 0..<Self.hubCount {
+            let hub = HubID("h\(i)")
+            let a = try cli.folder("h\(i)/a"), b = try cli.folder("h\(i)/b")
+            for n in 0..<Self.peoplePerHub {
+                try Self.card(i, n).write(to: a.appendingPathComponent("p\(n).vcf"), atomically: true, encoding: .utf8)
+            }
+            try store.saveHub(HubConfig(id: hub, name: "Hub \(i)", scheduleMinutes: 1))
+            try store.saveSpoke(SpokeConfig(id: "a", hub: hub, name: "a", kind: .folder, position: 0, settings: ["path": a.path]))
+            try store.saveSpoke(SpokeConfig(id: "b", hub: hub, name: "b", kind: .folder, position: 1, settings: ["path": b.path]))
+            hubs.append(hub)
+        }
+        func finished() throws -> [HubID: [RunRecord]] {
+            Dictionary(uniqueKeysWithValues: try hubs.map { ($0, try store.runs(hub: $0, limit: 100)) })
+        }
+        let log = { (name: String) in cli.dir.appendingPathComponent("\(name).log") }
+        var workers = try ["w1", "w2", "w3"].map { try Worker($0, program: program, db: cli.db, log: log($0)) }
+
+        // Kill w2 while it holds hubs, once the fleet is well under way.
+        try await Self.until("a fifth of the hubs synced", seconds: 120) {
+            try finished().values.filter { $0.contains { $0.finishedAt != nil } }.count >= Self.hubCount / 5
+        }
+        try await Self.until("w2 holding a hub", seconds: 60) { try store.leases().contains { $0.owner == "w2" } }
+        kill(workers[1].process.processIdentifier, SIGKILL)
+        try await Self.exited(workers[1].process)
+        let killedAt = Date()
+        let orphaned = try store.leases().filter { $0.owner == "w2" }.map(\.hub)
+        #expect(!orphaned.isEmpty, "w2 died holding hubs")
+        workers.append(try Worker("w4", program: program, db: cli.db, log: log("w4")))
+
+        // Every hub converges: its people in both folders, once each; the orphans synced again by another.
+        try await Self.until("every hub synced, w2's hubs taken over", seconds: 180) {
+            let runs = try finished()
+            let allSynced = hubs.allSatisfy { hub in runs[hub]!.contains { $0.finishedAt != nil } }
+            let takenOver = orphaned.allSatisfy { hub in runs[hub]!.contains { $0.finishedAt != nil && $0.startedAt > killedAt } }
+            let released = try !store.leases().contains { $0.owner == "w2" }
+            return allSynced && takenOver && released
+        }
+        for w in workers where w.process.isRunning { kill(w.process.processIdentifier, SIGTERM) }
+        for w in workers {
+            try await Self.exited(w.process)
+            if w.name != "w2" {
+                #expect(w.process.terminationStatus == 0, "\(w.name): \((try? String(contentsOf: log(w.name), encoding: .utf8)) ?? "")")
+            }
+        }
+
+        for (i, hub) in hubs.enumerated() {
+            for side in ["a", "b"] {
+                let files = try FileManager.default.contentsOfDirectory(atPath: cli.dir.appendingPathComponent("h\(i)/\(side)").path)
+                #expect(files.filter { $0.hasSuffix(".vcf") }.count == Self.peoplePerHub, "hub \(hub) folder \(side): \(files)")
+            }
+            #expect(try store.liveItemCount(hub: hub) == Self.peoplePerHub, "hub \(hub)")
+            // One pass at a time: each finished run ended before the next began.
+            let runs = try store.runs(hub: hub, limit: 100).sorted { $0.startedAt < $1.startedAt }
+            for (run, next) in zip(runs, runs.dropFirst()) {
+                if let end = run.finishedAt { #expect(end <= next.startedAt, "hub \(hub): runs \(run.id) and \(next.id) overlap") }
+            }
+        }
+        #expect(try store.leases().allSatisfy { $0.owner == nil })
+    }
+}
