@@ -133,6 +133,7 @@ let package = Package(
         .testTarget(name: "SyncCoreTests", dependencies: ["SyncCore", "SyncModel", "TestSupport"]),
         .testTarget(name: "SyncStoreTests", dependencies: [
             "SyncStore", "SyncStoreSQLite", "SyncStorePostgres", "SyncModel", "TestSupport",
+            .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SyncEngineTests", dependencies: [
             "SyncEngine", "SyncCore", "SyncStore", "SyncStoreSQLite", "ConnectorKit", "ConnectorMemory",

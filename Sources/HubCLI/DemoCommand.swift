@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubServer
+import SyncStorePostgres
 
 /// `hubsync demo`: the web app with local stand-ins for an Exchange mailbox, a Google account,
 /// a Microsoft 365 tenant (its company-directory hub made and synced), a CardDAV server and a
@@ -17,6 +18,7 @@ struct Demo: AsyncParsableCommand {
     func validate() throws {
         if !(4...5000).contains(contacts) { throw ValidationError("--contacts must be 4...5000") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0...65535") }
+        if let db = global.db, PostgresURL.isPostgres(db) { throw ValidationError("the demo keeps its hubs in a SQLite file: --db is a path here") }
     }
 
     func run() async throws {

@@ -170,7 +170,8 @@ struct Session {
             throw e
         } catch let e as PSQLError {
             guard e.code == .server, let state = e.serverInfo?[.sqlState] else {
-                throw StoreError(.io, "PostgreSQL: \(e.code)")
+                // The cause (connection refused, no such socket), which never holds the password.
+                throw StoreError(.io, "PostgreSQL: \(e.code)" + (e.underlying.map { ": \($0)" } ?? ""))
             }
             let message = "PostgreSQL: " + (e.serverInfo?[.message] ?? state) + " (\(state))"
             switch state {

@@ -30,10 +30,20 @@ enum Schema {
         ("pg 1 hubs", v1),
         ("pg 2 accounts and invitations", accounts),
         ("pg 3 web state", webState),
+        // Which worker syncs a hub now, and a pass asked for (HubLeaseStore). A free lease keeps
+        // its row (NULL owner) so a request can wait in it.
+        ("pg 4 hub leases", """
+            CREATE TABLE hub_leases (
+                hub_id text NOT NULL PRIMARY KEY REFERENCES hubs(hub_id) ON DELETE CASCADE,
+                lease_owner text,
+                lease_until double precision,
+                requested_at double precision
+            )
+            """),
     ]
 
     /// Child tables in deletion order (everything of a hub but `hubs`).
-    static let hubTables = ["journal", "holds", "runs", "spoke_state", "intents", "links", "items", "spokes"]
+    static let hubTables = ["hub_leases", "journal", "holds", "runs", "spoke_state", "intents", "links", "items", "spokes"]
     /// Tables `deleteSpoke` clears for that spoke (the journal and runs stay as history).
     static let spokeTables = ["links", "intents", "spoke_state", "holds", "spokes"]
 

@@ -52,7 +52,8 @@ import SyncStoreSQLite
 
     static func app(_ cli: CLI) throws -> (HubApp, any SyncStore & AccountStore) {
         let global = try GlobalOptions.parse(["--db", cli.db])
-        let store = try global.openStore()
+        // A path opens SQLite (openStore gives any store since PostgreSQL came).
+        let store = try #require(try global.openStore() as? SQLiteStore)
         let ctx = try global.serverContext(store: store, logger: GlobalOptions.logger(verbose: false))
         var settings = HubApp.Settings(host: "127.0.0.1", port: 0, bcryptCost: 4, scheduler: false)
         settings.maxPasses = 2

@@ -1,7 +1,9 @@
 import Foundation
 import SyncModel
 import SyncStore
-import SyncStorePostgres
+import Logging
+import PostgresNIO
+@testable import SyncStorePostgres
 import Testing
 import TestSupport
 
@@ -46,7 +48,7 @@ struct PostgresStoreTests {
         #expect(try again.hubs().map(\.id) == [hubA])
         let database = String(url.split(separator: "?")[0].split(separator: "/").last!)
         let names = try cluster.psql(database, "SELECT name FROM schema_migrations ORDER BY name")
-        #expect(names.split(separator: "\n") == ["pg 1 hubs", "pg 2 accounts and invitations", "pg 3 web state"])
+        #expect(names.split(separator: "\n") == ["pg 1 hubs", "pg 2 accounts and invitations", "pg 3 web state", "pg 4 hub leases"])
     }
 
     /// A database that is not there is an I/O error that names it without a password.
@@ -61,5 +63,40 @@ struct PostgresStoreTests {
             #expect(e.message.contains("nosuchdb"), "\(e.message)")
             #expect(!e.message.contains("pw"))
         }
+    }
+}
+
+extension PostgresStoreTests {
+    /// No server at the socket: an I/O error that says why.
+    @Test func noServerSaysWhy() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("no-pg-\(UUID().uuidString)").path
+        do {
+            _ = try PostgresStore(PostgresURL("postgres://hub:pw@/x?host=\(dir)"))
+            Issue.record("connected to nothing")
+        } catch let e as StoreError {
+            #expect(e.kind == .io)
+            #expect(e.message.contains("connectionError:"), "\(e.message)")
+            #expect(!e.message.contains("pw"))
+        }
+    }
+}
+
+/// A commit that waits on another session's lock past the store's limit is `.busy` (the API's
+/// 423, "try again"), as SQLite's busy timeout is; the other session's lock is real: a
+/// transaction of its own holding the hub's row.
+struct PostgresBusyTests {
+    @Test func aLockHeldPastTheLimitIsBusy() throws {
+        let (_, url) = try PostgresStoreTests.fresh()
+        let store = try PostgresStore(PostgresURL(url), busyAfter: 0.3)
+        try makeHub(store)
+        let other = ConnectionPool(configuration: try PostgresURL(url).configuration, limit: 1, busyAfter: 10, logger: Logger(label: "test"))
+        try other.with { s in
+            try s.execute("BEGIN")
+            try s.execute("SELECT 1 FROM hubs WHERE hub_id = 'hub-a' FOR UPDATE")
+            expectStoreError(.busy) { try store.commit(hub: hubA, batch { $0.items = [item("x", v: 1)] }) }
+            try s.execute("ROLLBACK")
+        }
+        try store.commit(hub: hubA, batch { $0.items = [item("x", v: 1)] })
+        #expect(try store.liveItemCount(hub: hubA) == 1)
     }
 }
