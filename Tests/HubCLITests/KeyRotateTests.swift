@@ -11,17 +11,28 @@ import SyncStoreSQLite
 /// token) opens with the new key and no longer with the old one; an interrupted rotation leaves
 /// a working installation and finishes when run again.
 @Suite struct KeyRotateTests {
+    enum Database: String, CaseIterable, Sendable { case sqlite, postgres }
     let cli: CLI
     let keyFile: URL
-    init() throws {
-        cli = try CLI()
+    init() throws { try self.init(.sqlite) }
+    init(_ database: Database) throws {
+        cli = switch database {
+        case .sqlite: try CLI()
+        case .postgres: try PostgresCLITests.cli()
+        }
         keyFile = cli.dir.appendingPathComponent("hubsync.key")
+    }
+
+    /// The store `cli` runs on, SQLite or PostgreSQL.
+    func store() throws -> any SyncStore & AccountStore & SecretResealing {
+        let opened = try GlobalOptions.parse(["--db", cli.db, "--key-file", keyFile.path]).openStore()
+        return try #require(opened as? any SyncStore & AccountStore & SecretResealing)
     }
 
     /// A hub with a CardDAV spoke whose password is sealed, and an accepted invitation.
     func seed() async throws -> SecretBox {
         _ = await cli.run("hub create Team")
-        let store = try SQLiteStore(path: cli.db)
+        let store = try store()
         let box = try SecretBox.load(keyFile: keyFile)
         try store.saveSpoke(SpokeConfig(
             id: "dav", hub: "team", name: "DAV", kind: .carddav, position: 0,
@@ -34,13 +45,19 @@ import SyncStoreSQLite
     }
 
     func stored() throws -> (password: String, token: String, account: String?) {
-        let store = try SQLiteStore(path: cli.db)
+        let store = try store()
         let spoke = try #require(try store.spokes(hub: "team").first)
         let invitation = try #require(try store.invitation(id: "inv1"))
         return (spoke.settings["password"] ?? "", invitation.settings?["google.refreshToken"] ?? "", invitation.settings?["google.account"])
     }
 
-    @Test func rotateResealsEverySecretAndKeepsTheOldKeyApart() async throws {
+    @Test(arguments: Database.allCases)
+    func rotateResealsEverySecretAndKeepsTheOldKeyApart(_ database: Database) async throws {
+        let t = try KeyRotateTests(database)
+        try await t.rotatesEverySecret()
+    }
+
+    func rotatesEverySecret() async throws {
         let old = try await seed()
         let oldKey = try Data(contentsOf: keyFile)
         let r = await cli.run("key rotate")
@@ -60,9 +77,14 @@ import SyncStoreSQLite
         for file in [keyFile.path, keyFile.path + ".old"] {
             #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o600)
         }
-        // The database holds no secret in clear.
-        let db = try Data(contentsOf: URL(fileURLWithPath: cli.db))
-        #expect(db.range(of: Data("s3cret-pw".utf8)) == nil)
+        // The database holds no secret in clear (a file to read on SQLite; PostgreSQL: the
+        // stored settings, read above, are sealed).
+        if cli.database == nil {
+            let db = try Data(contentsOf: URL(fileURLWithPath: cli.db))
+            #expect(db.range(of: Data("s3cret-pw".utf8)) == nil)
+        } else {
+            #expect(!password.contains("s3cret") && !token.contains("refresh-1"))
+        }
 
         // A second rotation waits until the user lets the old key go.
         let again = await cli.run("key rotate")
@@ -79,7 +101,7 @@ import SyncStoreSQLite
         let rotation = KeyRotation(keyFile: keyFile)
         let boxes = try rotation.prepare()
         let nextKey = try Data(contentsOf: rotation.pending)
-        #expect(try SQLiteStore(path: cli.db).resealSecrets(boxes.reseal) == 2)
+        #expect(try store().resealSecrets(boxes.reseal) == 2)
         // Stopped here: a server started now still opens every secret.
         let meanwhile = try SecretBox.load(keyFile: keyFile)
         #expect(try meanwhile.open(try stored().password) == "s3cret-pw")
