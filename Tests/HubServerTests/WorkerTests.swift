@@ -129,7 +129,12 @@ struct WorkerTests {
     @Test func aHeldLeaseIsRenewedAndReleased() async throws {
         let hub = try #require(try makeHubs(1).first)
         let renewals = RenewCount()
-        let lease = PassLease(store: store, worker: "w", length: 60, sleep: { _ in await renewals.tick() })
+        // Each "sleep" lets the other tasks run (Task.yield): a heartbeat that never gives up its
+        // thread would starve the pass it guards on a two-core machine.
+        let lease = PassLease(store: store, worker: "w", length: 60, sleep: { _ in
+            await renewals.tick()
+            await Task.yield()
+        })
         #expect(try lease.acquire(hub, now: clock.now))
         try store.requestSync(hub: hub, at: clock.now)
         await lease.holding(hub, began: clock.now, clock: clock.clock, logger: Logger(label: "t")) {
