@@ -2,7 +2,7 @@ import Logging
 import SyncStore
 
 extension HubApp {
-    /// The store's web state; a store without one (none here yet) gets a private memory one,
+    /// The store's web state; a store without one (every store here has one) gets a private memory one,
     /// which works for a single server whose restart signs everyone out.
     static func webState(of store: any SyncStore & AccountStore, logger: Logger) -> any WebStateStore {
         if let web = store as? any WebStateStore { return web }
