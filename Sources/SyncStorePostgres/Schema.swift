@@ -11,24 +11,26 @@ import SyncStore
 ///   constraint and in every foreign key, so hubs can be distributed by hub id (Citus) without a
 ///   redesign; `SchemaCatalogTests` reads the catalog and checks it;
 /// - the reference tables, not keyed by hub, are listed in `referenceTables`: the web accounts and
-///   invitations (an admin manages every hub; an accepted invitation may join any hub) and the
-///   migration bookkeeping;
+///   invitations (an admin manages every hub; an accepted invitation may join any hub), the web
+///   servers' shared state and the migration bookkeeping;
 /// - dates are double precision seconds since the reference date (2001), which round-trips a
 ///   `Date` exactly (timestamptz keeps microseconds only);
 /// - items (and link bases, intents, journal values) are their kind's `StoredItem` bytes (bytea),
 ///   the same bytes as SQLite's BLOBs; small config/stat structs are JSON text.
 enum Schema {
     /// Tables not keyed by hub (Citus reference tables, or local ones).
-    static let referenceTables: Set<String> = ["schema_migrations", "accounts", "invitations"]
+    static let referenceTables = Set(["schema_migrations", "accounts", "invitations"]).union(webStateTables)
 
     /// (name, statements): append only.
     static let migrations: [(name: String, sql: String)] = [
         ("pg 1 hubs", v1),
         ("pg 2 accounts and invitations", accounts),
+        ("fleet 1 hub leases", fleetLeases),
+        ("fleet 2 web state", fleetWebState),
     ]
 
     /// Child tables in deletion order (everything of a hub but `hubs`).
-    static let hubTables = ["journal", "holds", "runs", "spoke_state", "intents", "links", "items", "spokes"]
+    static let hubTables = ["hub_leases", "journal", "holds", "runs", "spoke_state", "intents", "links", "items", "spokes"]
     /// Tables `deleteSpoke` clears for that spoke (the journal and runs stay as history).
     static let spokeTables = ["links", "intents", "spoke_state", "holds", "spokes"]
 

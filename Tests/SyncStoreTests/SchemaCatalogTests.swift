@@ -9,9 +9,13 @@ import TestSupport
 /// it on both sides.
 struct SchemaCatalogTests {
     /// Not keyed by hub, on purpose: the web accounts and invitations (an admin manages every hub,
-    /// an accepted invitation may join any hub) and the migrations' bookkeeping. A new table that
-    /// is not per hub must be added here, deliberately.
-    static let referenceTables = ["schema_migrations", "accounts", "invitations"]
+    /// an accepted invitation may join any hub), the web servers' shared state (sessions, sign-in
+    /// counters, OAuth sign-ins, the setup code, API tokens) and the migrations' bookkeeping. A
+    /// new table that is not per hub must be added here, deliberately.
+    static let referenceTables = [
+        "schema_migrations", "accounts", "invitations", "web_sessions", "sign_in_users", "sign_in_peer_failures",
+        "sign_in_trusted", "oauth_sign_ins", "setup_code", "api_tokens",
+    ]
 
     @Test func everyKeyOfEveryHubTableCarriesTheHubID() throws {
         try OutsideTools.require(.postgresql)
