@@ -2,14 +2,35 @@ import Foundation
 import Testing
 import SyncModel
 import SyncStore
+import SyncStorePostgres
 import SyncStoreSQLite
 import TestSupport
 
 /// Three `hubsync worker` processes share 200 scheduled hubs; one is killed with SIGKILL in the
 /// middle of its passes and another started. Every hub converges with nothing duplicated, no
 /// hub is synced by two workers at once (its runs never overlap), and the dead worker's hubs
-/// are taken over once its leases expire.
+/// are taken over once its leases expire. On a SQLite file and on PostgreSQL.
 @Suite(.serialized) struct WorkerFleetTests {
+    enum Database: String, CaseIterable, Sendable, CustomTestStringConvertible {
+        case sqlite, postgres
+        var testDescription: String { rawValue }
+
+        /// A fresh database: the CLI harness on it, the store the test reads, and what a worker
+        /// process needs besides `--db` (PostgreSQL's key is not next to a file).
+        func open() throws -> (cli: CLI, store: any SyncStore & HubLeaseStore, extra: [String]) {
+            switch self {
+            case .sqlite:
+                let cli = try CLI()
+                return (cli, try SQLiteStore(path: cli.db), [])
+            case .postgres:
+                try OutsideTools.require(.postgresql)
+                let url = try PostgresCluster.running().newDatabase()
+                let cli = try CLI(database: url)
+                return (cli, try PostgresStore(PostgresURL(url)), ["--key-file", cli.dir.appendingPathComponent("hubsync.key").path])
+            }
+        }
+    }
+
     static let hubCount = 200
     static let peoplePerHub = 3
 
@@ -22,10 +43,12 @@ import TestSupport
     final class Worker {
         let name: String
         let process = Process()
-        init(_ name: String, program: URL, db: String, log: URL) throws {
+        /// `extra`: more options (a PostgreSQL database's `--key-file`).
+        init(_ name: String, program: URL, db: String, log: URL, extra: [String] = []) throws {
             self.name = name
             process.executableURL = program
             process.arguments = ["worker", "--db", db, "--id", name, "--poll-seconds", "1", "--lease-seconds", "10", "--max-passes", "4"]
+                + extra
             FileManager.default.createFile(atPath: log.path, contents: nil)
             let out = try FileHandle(forWritingTo: log)
             process.standardOutput = out
@@ -51,11 +74,11 @@ import TestSupport
 
     struct Failure: Error, CustomStringConvertible { let description: String; init(_ d: String) { description = d } }
 
-    @Test func aKilledWorkersHubsAreTakenOverAndEveryHubConverges() async throws {
+    @Test(arguments: Database.allCases)
+    func aKilledWorkersHubsAreTakenOverAndEveryHubConverges(database: Database) async throws {
         let program = try BuiltProgram.path("hubsync")
-        let cli = try CLI()
+        let (cli, store, extra) = try database.open()
         defer { try? FileManager.default.removeItem(at: cli.dir) }
-        let store = try SQLiteStore(path: cli.db)
         var hubs: [HubID] = []
         for i in 0..<Self.hubCount {
             let hub = HubID("h\(i)")
@@ -72,7 +95,7 @@ import TestSupport
             Dictionary(uniqueKeysWithValues: try hubs.map { ($0, try store.runs(hub: $0, limit: 100)) })
         }
         let log = { (name: String) in cli.dir.appendingPathComponent("\(name).log") }
-        var workers = try ["w1", "w2", "w3"].map { try Worker($0, program: program, db: cli.db, log: log($0)) }
+        var workers = try ["w1", "w2", "w3"].map { try Worker($0, program: program, db: cli.db, log: log($0), extra: extra) }
 
         // Kill w2 while it holds hubs, once the fleet is well under way.
         try await Self.until("a fifth of the hubs synced", seconds: 120) {
@@ -84,7 +107,7 @@ import TestSupport
         let killedAt = Date()
         let orphaned = try store.leases().filter { $0.owner == "w2" }.map(\.hub)
         #expect(!orphaned.isEmpty, "w2 died holding hubs")
-        workers.append(try Worker("w4", program: program, db: cli.db, log: log("w4")))
+        workers.append(try Worker("w4", program: program, db: cli.db, log: log("w4"), extra: extra))
 
         // Every hub converges: its people in both folders, once each; the orphans synced again by another.
         try await Self.until("every hub synced, w2's hubs taken over", seconds: 180) {

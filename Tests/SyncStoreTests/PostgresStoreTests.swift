@@ -46,7 +46,7 @@ struct PostgresStoreTests {
         #expect(try again.hubs().map(\.id) == [hubA])
         let database = String(url.split(separator: "?")[0].split(separator: "/").last!)
         let names = try cluster.psql(database, "SELECT name FROM schema_migrations ORDER BY name")
-        #expect(names.split(separator: "\n") == ["pg 1 hubs", "pg 2 accounts and invitations"])
+        #expect(names.split(separator: "\n") == ["fleet 1 hub leases", "fleet 2 web state", "pg 1 hubs", "pg 2 accounts and invitations"])
     }
 
     /// A database that is not there is an I/O error that names it without a password.
