@@ -41,8 +41,14 @@ public struct SecretBox: Sendable {
         }
         let key = SymmetricKey(size: .bits256)
         let data = key.withUnsafeBytes { Data($0) }
-        guard writePrivately(data, to: keyFile.path) else { throw Failure("cannot create the key file \(keyFile.path)") }
-        return SecretBox(key: key)
+        // Written whole beside it, then linked into place: processes starting together (a fleet
+        // of workers) never read a half-written key, and the first link wins for all of them.
+        let temporary = keyFile.path + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
+        guard writePrivately(data, to: temporary) else { throw Failure("cannot create the key file \(keyFile.path)") }
+        defer { unlink(temporary) }
+        if link(temporary, keyFile.path) == 0 { return SecretBox(key: key) }
+        guard errno == EEXIST else { throw Failure("cannot create the key file \(keyFile.path)") }
+        return try load(keyFile: keyFile, environment: environment)
     }
 
     public func seal(_ secret: String) throws -> String {
