@@ -8,21 +8,10 @@ extension PostgresStore: SecretResealing {
     public func resealSecrets(_ reseal: (String) throws -> String?) throws -> Int {
         try pool.transaction(durable: true) { s in
             var changed = 0
-            func mapped(_ settings: [String: String]) throws -> [String: String]? {
-                var out = settings, any = false
-                for (key, value) in settings {
-                    if let new = try reseal(value) {
-                        out[key] = new
-                        any = true
-                        changed += 1
-                    }
-                }
-                return any ? out : nil
-            }
             // FOR UPDATE: a spoke saved meanwhile (a rotated refresh token) waits for the rotation.
             for row in try s.rows("SELECT config FROM spokes ORDER BY hub_id, spoke_id FOR UPDATE") {
                 var spoke = try JSON.decode(SpokeConfig.self, try row.get(0), "spoke config")
-                guard let settings = try mapped(spoke.settings) else { continue }
+                guard let settings = try resealed(spoke.settings, reseal, counting: &changed) else { continue }
                 spoke.settings = settings
                 let config = try JSON.encode(spoke)
                 _ = try s.execute("""
@@ -32,7 +21,7 @@ extension PostgresStore: SecretResealing {
             for row in try s.rows("SELECT invitation_id, settings FROM invitations WHERE settings IS NOT NULL ORDER BY invitation_id FOR UPDATE") {
                 let id = try row.get(0, String.self)
                 let settings = try JSON.decode([String: String].self, try row.get(1), "settings of invitation \(id)")
-                guard let new = try mapped(settings) else { continue }
+                guard let new = try resealed(settings, reseal, counting: &changed) else { continue }
                 let text = try JSON.encode(new)
                 _ = try s.execute("UPDATE invitations SET settings = \(text) WHERE invitation_id = \(id)")
             }

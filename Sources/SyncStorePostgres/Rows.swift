@@ -6,58 +6,6 @@ import SyncStore
 // Row ↔ record mapping, column by column as the SQLite store's (Sources/SyncStoreSQLite/Rows.swift):
 // each statement selects exactly a record's column list, read by index.
 
-/// JSON for the small structured columns, keys sorted so equal values give equal text.
-enum JSON {
-    static func encode<T: Encodable>(_ value: T) throws -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = .sortedKeys
-        return String(decoding: try e.encode(value), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String, _ what: String) throws -> T {
-        do {
-            return try JSONDecoder().decode(type, from: Data(text.utf8))
-        } catch {
-            throw StoreError(.corrupt, "undecodable \(what): \(error)")
-        }
-    }
-}
-
-/// `RunRecord.stats` keyed by plain strings, so the JSON is an object (as in the SQLite store).
-struct RunStatsDTO: Codable {
-    var bySpoke: [String: SpokeRunStats]
-    init(_ stats: [SpokeID: SpokeRunStats]) {
-        bySpoke = Dictionary(uniqueKeysWithValues: stats.map { ($0.key.rawValue, $0.value) })
-    }
-    var stats: [SpokeID: SpokeRunStats] {
-        Dictionary(uniqueKeysWithValues: bySpoke.map { (SpokeID($0.key), $0.value) })
-    }
-}
-
-extension Date {
-    /// Seconds since 2001 as a double: exact, unlike timestamptz's microseconds.
-    var storeValue: Double { timeIntervalSinceReferenceDate }
-    init(storeValue: Double) { self.init(timeIntervalSinceReferenceDate: storeValue) }
-}
-
-/// `JournalSource` as short text (`spoke:<id>`, `restore`, `approval:<id>`), as in SQLite.
-enum SourceText {
-    static func encode(_ s: JournalSource) -> String {
-        switch s {
-        case .spoke(let id): "spoke:" + id.rawValue
-        case .restore: "restore"
-        case .approval(let id): "approval:" + id.rawValue
-        }
-    }
-
-    static func decode(_ text: String) throws -> JournalSource {
-        if text == "restore" { return .restore }
-        if text.hasPrefix("spoke:") { return .spoke(SpokeID(String(text.dropFirst(6)))) }
-        if text.hasPrefix("approval:") { return .approval(SpokeID(String(text.dropFirst(9)))) }
-        throw StoreError(.corrupt, "unknown journal source \(text)")
-    }
-}
-
 /// An item's bytes (`Item.storeEncode`, the SQLite store's BLOB) as bytea.
 enum ItemBytes<Item: StoredItem> {
     static func encode(_ item: Item) -> ByteBuffer { ByteBuffer(bytes: Item.storeEncode(item)) }
