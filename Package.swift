@@ -174,7 +174,8 @@ let package = Package(
         ]),
         // The server's API against a MemoryStore and memory spokes (no network).
         .testTarget(name: "HubServerTests", dependencies: [
-            "HubServer", "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncEngine", "ConnectorKit", "ConnectorMemory", "TestSupport",
+            "HubServer", "SyncModel", "SyncStore", "SyncStoreSQLite", "SyncStorePostgres", "SyncEngine", "ConnectorKit", "ConnectorMemory",
+            "TestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -60,8 +60,13 @@ public struct PassLease: Sendable {
             group.cancelAll()
             await group.waitForAll()
         }
+        release(hub, served: began, logger: logger)
+    }
+
+    /// Hands the hub back; a request made at or before `served` was answered.
+    func release(_ hub: HubID, served: Date? = nil, logger: Logger) {
         do {
-            try store.releaseLease(hub: hub, worker: worker, served: began)
+            try store.releaseLease(hub: hub, worker: worker, served: served)
         } catch {
             // It expires by itself.
             logger.warning("lease not released", metadata: ["hub": "\(hub)", "error": "\(error)"])

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
+import SyncEngine
 import SyncModel
 import SyncStore
 
@@ -85,8 +86,8 @@ struct Scheduler: Service {
         if let nextFull = resting.nextFull, now < nextFull, runner.lease != nil {
             let leases = try runner.lease?.store.leases() ?? []
             let asked = Dictionary(uniqueKeysWithValues: leases.map { ($0.hub, $0.requestedAt) })
-            try start(Self.requested(leases, now: now, worker: runner.lease?.worker), now: now, why: "asked") { asked[$0] ?? nil }
-            try start(Self.abandoned(leases, now: now), now: now, why: "lease expired")
+            try start(Self.requested(leases, now: now, worker: runner.lease?.worker), now: now, why: .asked) { asked[$0] ?? nil }
+            try start(Self.abandoned(leases, now: now), now: now, why: .abandoned)
             return max(1, min(poll, nextFull.timeIntervalSince(now)))
         }
         let wait = try fullTick(now: now)
@@ -119,10 +120,10 @@ struct Scheduler: Service {
         // Cut off: unfinished with no live lease at all (a pass running here holds one).
         let cutOff = lastRuns.values.filter { $0.finishedAt == nil }.map(\.hub).sorted()
             .filter { !(leases[$0]?.isHeld(at: now) ?? false) }
-        try start(Self.requested(rows, now: now, worker: runner.lease?.worker), now: now, why: "asked") { leases[$0]?.requestedAt }
-        try start(cutOff, now: now, why: "cut off")
+        try start(Self.requested(rows, now: now, worker: runner.lease?.worker), now: now, why: .asked) { leases[$0]?.requestedAt }
+        try start(cutOff, now: now, why: .cutOff)
         let configs = Dictionary(uniqueKeysWithValues: hubs.map { ($0.id, $0) })
-        try start(Schedule.due(hubs, lastStarted: last, now: now, phase: phase).filter { !heldElsewhere($0) }, now: now, why: "scheduled") {
+        try start(Schedule.due(hubs, lastStarted: last, now: now, phase: phase).filter { !heldElsewhere($0) }, now: now, why: .scheduled(configs)) {
             configs[$0].map { Schedule.dueSince($0, lastStarted: last($0.id), now: now, phase: phase) } ?? nil
         }
         return min(60, Schedule.wait(hubs, lastStarted: last, now: clock(), phase: phase) ?? 60)
@@ -131,18 +132,51 @@ struct Scheduler: Service {
     /// Starts the hubs not running here nor resting, as many as this process has room for
     /// when it shares hubs through leases (the rest is for other workers). `due`: when each
     /// was due, for the lease-lag metric.
-    private func start(_ hubs: [HubID], now: Date, why: String, due: (HubID) -> Date? = { _ in nil }) throws {
+    private func start(_ hubs: [HubID], now: Date, why: Why, due: (HubID) -> Date? = { _ in nil }) throws {
         let ready = hubs.filter { !runner.isRunning($0) && !runner.isStopping && !resting.isResting($0, now: now) }
         let room = runner.lease == nil ? ready.count : max(0, runner.maxPasses - runner.busyCount)
         for hub in ready.prefix(room) {
-            logger.info("sync due", metadata: ["hub": "\(hub)", "why": "\(why)"])
+            logger.info("sync due", metadata: ["hub": "\(hub)", "why": "\(why.name)"])
             do {
-                try runner.start(hub, due: due(hub))
+                try runner.start(hub, due: due(hub), stillWanted: runner.lease == nil ? nil : { try stillWanted($0, why, now: now) })
             } catch {
                 // Busy elsewhere, say: the other hubs still get their turn.
                 resting.rest(hub, until: now.addingTimeInterval(retryAfter))
                 logger.notice("sync not started", metadata: ["hub": "\(hub)", "error": "\(error)"])
             }
+        }
+    }
+
+    /// Why a hub is started.
+    enum Why {
+        case asked, cutOff, abandoned
+        case scheduled([HubID: HubConfig])
+
+        var name: String {
+            switch self {
+            case .asked: "asked"
+            case .cutOff: "cut off"
+            case .abandoned: "lease expired"
+            case .scheduled: "scheduled"
+            }
+        }
+    }
+
+    /// Read again once the hub is leased here: what the look read may be stale, another worker
+    /// having synced the hub between that read and this lease (it would run twice in a slot).
+    func stillWanted(_ hub: HubID, _ why: Why, now: Date) throws -> Bool {
+        let store = runner.store
+        switch why {
+        case .asked:
+            return try runner.lease?.store.lease(hub: hub)?.requestedAt != nil
+        case .cutOff:
+            return try store.runs(hub: hub, limit: 1).first.map { $0.finishedAt == nil } ?? false
+        case .abandoned:
+            return true
+        case .scheduled(let configs):
+            guard let config = configs[hub] else { return false }
+            let last = try store.runs(hub: hub, limit: 1).first?.startedAt
+            return !Schedule.due([config], lastStarted: { _ in last }, now: now, phase: phase).isEmpty
         }
     }
 
@@ -152,24 +186,33 @@ struct Scheduler: Service {
         guard runner.lease != nil else { return try await sleep(.milliseconds(Int(seconds * 1000))) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await sleep(.milliseconds(Int(seconds * 1000))) }
-            group.addTask { await runner.passEnded.wait() }
+            group.addTask { await runner.lookAgain.wait() }
             try await group.next()
             group.cancelAll()
         }
     }
 
     func run() async throws {
-        // A shutdown cancels the wait: that is the normal end, not a failure of the server.
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let wait: TimeInterval
-                do {
-                    wait = try tick()
-                } catch {
-                    logger.error("scheduler", metadata: ["error": "\(error)"])
-                    wait = 60
+        // A shutdown cancels the wait: that is the normal end, not a failure of the server. The
+        // looks read the store, which blocks: on the passes' threads, not the cooperative pool.
+        try? await withTaskExecutorPreference(PassThreads.shared) {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    if let notices = (runner.lease?.store as? any SyncRequestNotices)?.syncRequestNotices() {
+                        group.addTask { for await _ in notices { runner.lookAgain.signal() } }
+                    }
+                    defer { group.cancelAll() }
+                    while !Task.isCancelled {
+                        let wait: TimeInterval
+                        do {
+                            wait = try tick()
+                        } catch {
+                            logger.error("scheduler", metadata: ["error": "\(error)"])
+                            wait = 60
+                        }
+                        try await nextLook(in: wait)
+                    }
                 }
-                try await nextLook(in: wait)
             }
         }
         await runner.waitAll()

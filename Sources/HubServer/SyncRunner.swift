@@ -41,8 +41,9 @@ final class SyncRunner: Sendable {
     /// A web-only server: a pass is asked of the workers (a request in the store), not run here.
     let asksWorkers: Bool
     let metrics: HubMetrics
-    /// Signalled as each pass here ends: a scheduler with leases looks for its next hub at once.
-    let passEnded = Wakeup()
+    /// Signalled as each pass here ends, and when a pass is asked for anywhere (the store's
+    /// notices): a scheduler with leases looks for its next hub at once.
+    let lookAgain = Wakeup()
 
     init(
         engine: SyncEngine, provider: any SpokeProvider, lock: @escaping @Sendable (HubID) throws -> AnyObject?,
@@ -97,9 +98,11 @@ final class SyncRunner: Sendable {
 
     /// Starts a pass unless one is running; either way the hub's sync status. A hub another
     /// process is syncing (`hubsync sync`, a second server) is a 409. `due`: when a scheduled
-    /// pass was due, for the lease-lag metric.
+    /// pass was due, for the lease-lag metric. `stillWanted`: asked once the hub is held here
+    /// (no other process can start it then), whether the reason to run it still holds: what the
+    /// scheduler read before may be stale, another worker having synced the hub meanwhile.
     @discardableResult
-    func start(_ hub: HubID, due: Date? = nil) throws -> SyncStatusDTO {
+    func start(_ hub: HubID, due: Date? = nil, stillWanted: ((HubID) throws -> Bool)? = nil) throws -> SyncStatusDTO {
         guard try store.hub(hub) != nil else { throw APIError.notFound("hub \(hub)") }
         if asksWorkers, let lease {
             try lease.store.requestSync(hub: hub, at: engine.clock())
@@ -121,11 +124,18 @@ final class SyncRunner: Sendable {
                 guard try lock(hub) != nil, try lease?.acquire(hub, now: began) ?? true else {
                     throw APIError(.locked, words: APIWords.otherProcessSyncing)
                 }
+                // Unsure (the store failed to answer): a pass is always safe to run.
+                if let stillWanted, (try? stillWanted(hub)) == false {
+                    lease?.release(hub, logger: logger)
+                    _ = state.withLock { $0.removeValue(forKey: hub) }
+                    return try status(hub)
+                }
             } catch {
                 _ = state.withLock { $0.removeValue(forKey: hub) }
                 throw error
             }
-            let task = Task {
+            // On threads of its own: its blocking store calls hold no cooperative thread.
+            let task = Task(executorPreference: PassThreads.shared) { [self] in
                 if let lease {
                     await lease.holding(hub, began: began, clock: engine.clock, logger: logger) { await self.queued(hub) }
                 } else {
@@ -187,7 +197,7 @@ final class SyncRunner: Sendable {
         defer {
             _ = state.withLock { $0.removeValue(forKey: hub) }
             signal()
-            passEnded.signal()
+            lookAgain.signal()
         }
         do { try await passes.acquire() } catch { return }
         defer { passes.release() }

@@ -110,7 +110,7 @@ extension Pass {
                     try await inflight?.value
                     var batch = Batch()
                     batch.spokeStates = [reached]
-                    inflight = Task { [store, hub] in try store.commit(hub: hub.id, batch: batch) }
+                    inflight = Task(executorPreference: PassThreads.shared) { [store, hub] in try store.commit(hub: hub.id, batch: batch) }
                 }
                 for (i, chunk) in chunks.enumerated() {
                     if chunk.contains(where: applied.contains) { try await inflight?.value }
@@ -120,7 +120,7 @@ extension Pass {
                         tally: &tally)
                     if i == chunks.count - 1, let reached { batch.spokeStates = [reached] }
                     try await inflight?.value
-                    inflight = batch.isEmpty ? nil : Task { [store, hub] in try store.commit(hub: hub.id, batch: batch) }
+                    inflight = batch.isEmpty ? nil : Task(executorPreference: PassThreads.shared) { [store, hub] in try store.commit(hub: hub.id, batch: batch) }
                     done += chunk.count
                     progress?(SyncProgress(spoke: spoke.id, spokeName: spoke.name, phase: .pull, done: done, total: total))
                 }

@@ -55,3 +55,12 @@ public protocol HubLeaseStore: Sendable {
     /// One hub's (nil: never leased nor asked for).
     func lease(hub: HubID) throws -> HubLease?
 }
+
+/// A store that tells every process at once that a pass was asked for (PostgreSQL's
+/// LISTEN/NOTIFY), so a worker wakes then rather than at its next poll. Only a wake-up: the
+/// request itself is in the leases, and polling finds it without any notice.
+public protocol SyncRequestNotices: Sendable {
+    /// Yields when any process asks for a pass (and once when it starts listening), until the
+    /// stream is dropped.
+    func syncRequestNotices() -> AsyncStream<Void>
+}

@@ -15,6 +15,9 @@ final class ConnectionPool: @unchecked Sendable {
     /// connections (a connection's work is I/O, the callers' threads do the decoding).
     static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 2)
 
+    /// The longest any statement may run.
+    static let statementLimit: TimeInterval = 300
+
     let configuration: PostgresConnection.Configuration
     let logger: Logger
     let limit: Int
@@ -48,7 +51,11 @@ final class ConnectionPool: @unchecked Sendable {
             try PostgresConnection.connect(on: Self.loops.next(), configuration: configuration, id: id, logger: logger).wait()
         }
         do {
-            _ = try Session(connection: c, logger: logger).execute("SET lock_timeout = \(unescaped: "'\(Int(busyAfter * 1000))ms'")")
+            let session = Session(connection: c, logger: logger)
+            _ = try session.execute("SET lock_timeout = \(unescaped: "'\(Int(busyAfter * 1000))ms'")")
+            // No statement may hang a pass: every one is bounded (a batch is), so one running
+            // this long is stuck, and ends as `.busy` (57014) for the pass to fail and retry.
+            _ = try session.execute("SET statement_timeout = \(unescaped: "'\(Int(Self.statementLimit * 1000))ms'")")
         } catch {
             Self.close(c)
             throw error

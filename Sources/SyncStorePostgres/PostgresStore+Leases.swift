@@ -43,6 +43,8 @@ extension PostgresStore: HubLeaseStore {
                 INSERT INTO hub_leases AS l (hub_id, requested_at) VALUES (\(hub.rawValue), \(at.storeValue))
                 ON CONFLICT (hub_id) DO UPDATE SET requested_at = COALESCE(l.requested_at, excluded.requested_at)
                 """)
+            // Delivered at the commit: a woken worker finds the request.
+            try s.execute("SELECT pg_notify(\(Self.requestChannel), \(hub.rawValue))")
         }
     }
 

@@ -154,6 +154,18 @@ extension PostgresStore {
         }
     }
 
+    public func latestRuns() throws -> [HubID: RunRecord] {
+        try pool.with { s in
+            // One index seek per hub (runs_started), not a scan of every run kept.
+            let rows = try s.rows("""
+                SELECT \(unescaped: Rows.runColumns), h.hub_id FROM hubs h CROSS JOIN LATERAL (
+                    SELECT \(unescaped: Rows.runColumns) FROM runs WHERE runs.hub_id = h.hub_id
+                    ORDER BY started_at DESC, run_id COLLATE "C" DESC LIMIT 1) r
+                """).map { try Rows.run($0, hub: HubID(try $0.get(6, String.self))) }
+            return Dictionary(rows.map { ($0.hub, $0) }) { a, _ in a }
+        }
+    }
+
     public func run(hub: HubID, id: RunID) throws -> RunRecord? {
         try pool.with { s in
             let found = try s.rows("""

@@ -51,6 +51,9 @@ enum Schema {
     /// lock so two processes starting at once do not both migrate.
     static func migrate(_ pool: ConnectionPool) throws {
         try pool.transaction(durable: true) { s in
+            // A migration's work grows with the data (an index over every item): not bounded
+            // by the statement limit of everyday work.
+            _ = try s.execute("SET LOCAL statement_timeout = 0")
             _ = try s.execute("SELECT pg_advisory_xact_lock(hashtextextended('hubsync:migrate', 0))")
             _ = try s.execute("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (

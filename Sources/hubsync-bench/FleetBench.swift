@@ -41,7 +41,7 @@ struct FleetBench: AsyncParsableCommand {
         guard counts.first == 1 else { throw ValidationError("--workers starts with 1: the others are compared with it") }
         print("hubsync-bench fleet: \(hubs) hubs × \(contacts) contacts, spokes answer after \(latencyMs) ms, \(maxPasses) passes a worker")
         var single: [String: Double] = [:]
-        var stores: [(name: String, open: () throws -> any SyncStore & HubLeaseStore)] = []
+        var stores: [(name: String, open: @Sendable () throws -> any SyncStore & HubLeaseStore)] = []
         if let postgres {
             let url = try PostgresURL(postgres)
             stores.append(("PostgreSQL", { try Self.leases(PostgresStore(url, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })) }))
@@ -50,9 +50,9 @@ struct FleetBench: AsyncParsableCommand {
         defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
         stores.append(("SQLite", { try SQLiteStore(path: path) }))
         for (name, open) in stores {
-            let store = try open()
-            let fleet = try await FleetSetup.load(store: store, hubs: hubs, contacts: contacts, maxPasses: maxPasses)
-            print("\n\(name): loaded in \(String(format: "%.1f", fleet.loadSeconds)) s (no latency), rss \(Memory.currentMB) MB")
+            let fleet = try await FleetSetup.load(open: open, hubs: hubs, contacts: contacts, maxPasses: maxPasses)
+            let loaded = Memory.currentMB
+            print("\n\(name): loaded in \(String(format: "%.1f", fleet.loadSeconds)) s (no latency), rss \(loaded) MB")
             var times: [Int: Double] = [:]
             for count in counts {
                 fleet.editOnePerHub()
@@ -66,7 +66,7 @@ struct FleetBench: AsyncParsableCommand {
             let quiet = try await fleet.round(workers: most, latency: .milliseconds(latencyMs), maxPasses: maxPasses, expectEdit: false)
             print(String(format: "  quiet round, %d workers:      %8.2f s   %.1f ms a hub", most, quiet, quiet * 1000 / Double(hubs)))
             single[name] = times[1]
-            print(String(format: "  peak rss of the process %.0f MB (its workers and the %d spokes' contacts, in memory)", Memory.peakMB, hubs * 2))
+            print(String(format: "  peak rss of the process %.0f MB (its workers and the %d spokes' contacts, in memory; %d MB once loaded)", Memory.peakMB, hubs * 2, loaded))
         }
         if let pg = single["PostgreSQL"], let lite = single["SQLite"] {
             print(String(format: "\none worker, the same round: SQLite %.2f s, PostgreSQL %.2f s: PostgreSQL takes %.2f× SQLite's time", lite, pg, pg / lite))

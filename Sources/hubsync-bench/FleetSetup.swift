@@ -13,6 +13,8 @@ import SyncStore
 /// before each, so every hub is due at once.
 final class FleetSetup: Sendable {
     let store: any SyncStore & HubLeaseStore
+    /// Each worker's own store (its own connections), as each `hubsync worker` process has.
+    let open: @Sendable () throws -> any SyncStore & HubLeaseStore
     let hubs: [HubID]
     let spokes: [HubID: (a: MemorySpoke, b: MemorySpoke)]
     let ids: [HubID: RemoteID]
@@ -22,9 +24,10 @@ final class FleetSetup: Sendable {
 
     var clock: @Sendable () -> Date { { self.now.withLock { $0 } } }
 
-    private init(store: any SyncStore & HubLeaseStore, hubs: [HubID], spokes: [HubID: (a: MemorySpoke, b: MemorySpoke)],
-                 ids: [HubID: RemoteID], loadSeconds: Double) {
+    private init(store: any SyncStore & HubLeaseStore, open: @escaping @Sendable () throws -> any SyncStore & HubLeaseStore,
+                 hubs: [HubID], spokes: [HubID: (a: MemorySpoke, b: MemorySpoke)], ids: [HubID: RemoteID], loadSeconds: Double) {
         self.store = store
+        self.open = open
         self.hubs = hubs
         self.spokes = spokes
         self.ids = ids
@@ -33,7 +36,10 @@ final class FleetSetup: Sendable {
 
     /// Makes the hubs and their spokes, and syncs each once (no latency): the state a fleet is
     /// in when its rounds begin.
-    static func load(store: any SyncStore & HubLeaseStore, hubs count: Int, contacts: Int, maxPasses: Int) async throws -> FleetSetup {
+    static func load(
+        open: @escaping @Sendable () throws -> any SyncStore & HubLeaseStore, hubs count: Int, contacts: Int, maxPasses: Int
+    ) async throws -> FleetSetup {
+        let store = try open()
         var spokes: [HubID: (a: MemorySpoke, b: MemorySpoke)] = [:]
         var ids: [HubID: RemoteID] = [:]
         var hubs: [HubID] = []
@@ -57,14 +63,14 @@ final class FleetSetup: Sendable {
             for (n, hub) in hubs.enumerated() {
                 if n >= maxPasses { try await group.next() }
                 let pair = spokes[hub]!
-                group.addTask {
+                group.addTask(executorPreference: PassThreads.shared) {
                     let run = try await engine.sync(hub: hub, connectors: ["a": pair.a, "b": pair.b])
                     guard run.status == .succeeded else { throw BenchFailure("loading \(hub): \(run.status) \(run.errors.prefix(2))") }
                 }
             }
             try await group.waitForAll()
         }
-        return FleetSetup(store: store, hubs: hubs, spokes: spokes, ids: ids, loadSeconds: (ContinuousClock.now - start).seconds)
+        return FleetSetup(store: store, open: open, hubs: hubs, spokes: spokes, ids: ids, loadSeconds: (ContinuousClock.now - start).seconds)
     }
 
     /// One contact of each hub's first spoke changes.
@@ -86,8 +92,8 @@ final class FleetSetup: Sendable {
         var settings = HubWorker.Settings()
         settings.maxPasses = maxPasses
         settings.poll = 1
-        let fleet = (0..<count).map { n in
-            HubWorker(store: store, provider: provider, settings: settings, id: WorkerID("bench-\(n)"), clock: clock,
+        let fleet = try (0..<count).map { n in
+            HubWorker(store: try open(), provider: provider, settings: settings, id: WorkerID("bench-\(n)"), clock: clock,
                       logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
         }
         let start = ContinuousClock.now
