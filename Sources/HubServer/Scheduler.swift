@@ -78,16 +78,18 @@ struct Scheduler: Service {
     private let resting = Resting()
 
     /// One look: starts what is due; the seconds to wait before the next look. Between looks at
-    /// the whole schedule (at most a minute apart) a worker looks only at the leases, every
-    /// `poll`, for passes asked for: one small read, whatever the number of hubs.
+    /// the whole schedule (at most a minute apart) a worker reads only the leases that want
+    /// work (requests, expired leases) and starts what the last full look found due and had no
+    /// room for: a pass ending costs a small read, whatever the number of hubs.
     func tick() throws -> TimeInterval {
         let now = clock()
         readiness.ticked(at: now)
-        if let nextFull = resting.nextFull, now < nextFull, runner.lease != nil {
-            let leases = try runner.lease?.store.leases() ?? []
+        if let nextFull = resting.nextFull, now < nextFull, let lease = runner.lease {
+            let leases = try lease.store.leasesWanted(at: now)
             let asked = Dictionary(uniqueKeysWithValues: leases.map { ($0.hub, $0.requestedAt) })
-            try start(Self.requested(leases, now: now, worker: runner.lease?.worker), now: now, why: .asked) { asked[$0] ?? nil }
-            try start(Self.abandoned(leases, now: now), now: now, why: .abandoned)
+            _ = try start(Self.requested(leases, now: now, worker: lease.worker).map { Due($0, .asked, asked[$0] ?? nil) }, now: now)
+            _ = try start(Self.abandoned(leases, now: now).map { Due($0, .abandoned) }, now: now)
+            resting.pending = try start(resting.pending, now: now)
             return max(1, min(poll, nextFull.timeIntervalSince(now)))
         }
         let wait = try fullTick(now: now)
@@ -120,35 +122,49 @@ struct Scheduler: Service {
         // Cut off: unfinished with no live lease at all (a pass running here holds one).
         let cutOff = lastRuns.values.filter { $0.finishedAt == nil }.map(\.hub).sorted()
             .filter { !(leases[$0]?.isHeld(at: now) ?? false) }
-        try start(Self.requested(rows, now: now, worker: runner.lease?.worker), now: now, why: .asked) { leases[$0]?.requestedAt }
-        try start(cutOff, now: now, why: .cutOff)
         let configs = Dictionary(uniqueKeysWithValues: hubs.map { ($0.id, $0) })
-        try start(Schedule.due(hubs, lastStarted: last, now: now, phase: phase).filter { !heldElsewhere($0) }, now: now, why: .scheduled(configs)) {
-            configs[$0].map { Schedule.dueSince($0, lastStarted: last($0.id), now: now, phase: phase) } ?? nil
-        }
-        return min(60, Schedule.wait(hubs, lastStarted: last, now: clock(), phase: phase) ?? 60)
+        let due = Schedule.due(hubs, lastStarted: last, now: now, phase: phase)
+        let wanted = Self.requested(rows, now: now, worker: runner.lease?.worker).map { Due($0, .asked, leases[$0]?.requestedAt) }
+            + cutOff.map { Due($0, .cutOff) }
+            + due.filter { !heldElsewhere($0) }.map { hub in
+                Due(hub, .scheduled(configs), configs[hub].map { Schedule.dueSince($0, lastStarted: last(hub), now: now, phase: phase) })
+            }
+        // What had no room waits here for the passes running to end; this look replaces it.
+        resting.pending = try start(wanted, now: now)
+        // The hubs due now are started or waiting: the next look is for the ones due after.
+        let dueNow = Set(due)
+        return min(60, Schedule.wait(hubs.filter { !dueNow.contains($0.id) }, lastStarted: last, now: clock(), phase: phase) ?? 60)
+    }
+
+    /// A hub to start, why, and when it was due (for the lease-lag metric).
+    struct Due: Sendable {
+        var hub: HubID
+        var why: Why
+        var due: Date?
+        init(_ hub: HubID, _ why: Why, _ due: Date? = nil) { (self.hub, self.why, self.due) = (hub, why, due) }
     }
 
     /// Starts the hubs not running here nor resting, as many as this process has room for
-    /// when it shares hubs through leases (the rest is for other workers). `due`: when each
-    /// was due, for the lease-lag metric.
-    private func start(_ hubs: [HubID], now: Date, why: Why, due: (HubID) -> Date? = { _ in nil }) throws {
-        let ready = hubs.filter { !runner.isRunning($0) && !runner.isStopping && !resting.isResting($0, now: now) }
+    /// when it shares hubs through leases (the rest is for other workers); those left for want
+    /// of room.
+    private func start(_ hubs: [Due], now: Date) throws -> [Due] {
+        let ready = hubs.filter { !runner.isRunning($0.hub) && !runner.isStopping && !resting.isResting($0.hub, now: now) }
         let room = runner.lease == nil ? ready.count : max(0, runner.maxPasses - runner.busyCount)
-        for hub in ready.prefix(room) {
-            logger.info("sync due", metadata: ["hub": "\(hub)", "why": "\(why.name)"])
+        for d in ready.prefix(room) {
+            logger.info("sync due", metadata: ["hub": "\(d.hub)", "why": "\(d.why.name)"])
             do {
-                try runner.start(hub, due: due(hub), stillWanted: runner.lease == nil ? nil : { try stillWanted($0, why, now: now) })
+                try runner.start(d.hub, due: d.due, stillWanted: runner.lease == nil ? nil : { try stillWanted($0, d.why, now: now) })
             } catch {
                 // Busy elsewhere, say: the other hubs still get their turn.
-                resting.rest(hub, until: now.addingTimeInterval(retryAfter))
-                logger.notice("sync not started", metadata: ["hub": "\(hub)", "error": "\(error)"])
+                resting.rest(d.hub, until: now.addingTimeInterval(retryAfter))
+                logger.notice("sync not started", metadata: ["hub": "\(d.hub)", "error": "\(error)"])
             }
         }
+        return Array(ready.dropFirst(room))
     }
 
     /// Why a hub is started.
-    enum Why {
+    enum Why: Sendable {
         case asked, cutOff, abandoned
         case scheduled([HubID: HubConfig])
 
@@ -223,6 +239,13 @@ struct Scheduler: Service {
 private final class Resting: Sendable {
     private let until = Mutex<[HubID: Date]>([:])
     private let full = Mutex<Date?>(nil)
+    private let waiting = Mutex<[Scheduler.Due]>([])
+
+    /// Due at the last full look, not started for want of room.
+    var pending: [Scheduler.Due] {
+        get { waiting.withLock { $0 } }
+        set { waiting.withLock { $0 = newValue } }
+    }
 
     var nextFull: Date? {
         get { full.withLock { $0 } }

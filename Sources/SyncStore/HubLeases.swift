@@ -54,6 +54,15 @@ public protocol HubLeaseStore: Sendable {
     func leases() throws -> [HubLease]
     /// One hub's (nil: never leased nor asked for).
     func lease(hub: HubID) throws -> HubLease?
+    /// The rows a worker's look between full looks needs, in hub order: hubs asked for, and
+    /// leases expired at `now` without being handed back. Few, whatever the number of hubs.
+    func leasesWanted(at now: Date) throws -> [HubLease]
+}
+
+extension HubLeaseStore {
+    public func leasesWanted(at now: Date) throws -> [HubLease] {
+        try leases().filter { $0.requestedAt != nil || ($0.owner != nil && !$0.isHeld(at: now)) }
+    }
 }
 
 /// A store that tells every process at once that a pass was asked for (PostgreSQL's

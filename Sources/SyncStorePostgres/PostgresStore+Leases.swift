@@ -54,6 +54,16 @@ extension PostgresStore: HubLeaseStore {
         }
     }
 
+    public func leasesWanted(at now: Date) throws -> [HubLease] {
+        try pool.with { s in
+            try s.rows("""
+                SELECT \(unescaped: Self.leaseColumns) FROM hub_leases
+                WHERE requested_at IS NOT NULL OR (lease_owner IS NOT NULL AND (lease_until IS NULL OR lease_until < \(now.storeValue)))
+                ORDER BY hub_id COLLATE "C"
+                """).map(Self.lease)
+        }
+    }
+
     public func lease(hub: HubID) throws -> HubLease? {
         try pool.with { s in
             try s.rows("SELECT \(unescaped: Self.leaseColumns) FROM hub_leases WHERE hub_id = \(hub.rawValue)").first.map(Self.lease)

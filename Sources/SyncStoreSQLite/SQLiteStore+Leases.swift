@@ -63,6 +63,16 @@ extension SQLiteStore: HubLeaseStore {
         }
     }
 
+    public func leasesWanted(at now: Date) throws -> [HubLease] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.leaseColumns) FROM hub_leases
+                WHERE requested_at IS NOT NULL OR (lease_owner IS NOT NULL AND (lease_until IS NULL OR lease_until < ?))
+                ORDER BY hub_id
+                """, arguments: [now.timeIntervalSinceReferenceDate]).map(Self.lease)
+        }
+    }
+
     public func lease(hub: HubID) throws -> HubLease? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT \(Self.leaseColumns) FROM hub_leases WHERE hub_id = ?", arguments: [hub.rawValue])

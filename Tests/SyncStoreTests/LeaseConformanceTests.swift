@@ -56,6 +56,28 @@ struct LeaseConformanceTests {
         }
     }
 
+    /// A worker's look between full looks reads only what needs it: requests, and leases left
+    /// to expire (their worker died), never the live or free ones.
+    @Test(arguments: StoreKind.allCases)
+    func wantedAreTheAskedAndTheExpired(kind: StoreKind) throws {
+        try kind.with { store in
+            let q = try leases(store)
+            try store.saveHub(HubConfig(id: "h3", name: "H3"))
+            try store.saveHub(HubConfig(id: "h4", name: "H4"))
+            #expect(try q.acquireLease(hub: "h1", worker: a, now: at(0), until: at(60)))
+            #expect(try q.acquireLease(hub: "h2", worker: b, now: at(0), until: at(30)))
+            try q.requestSync(hub: "h3", at: at(5))
+            #expect(try q.acquireLease(hub: "h4", worker: a, now: at(0), until: at(60)))
+            try q.releaseLease(hub: "h4", worker: a, served: nil)
+            #expect(try q.leasesWanted(at: at(20)) == [HubLease(hub: "h3", requestedAt: at(5))])
+            #expect(try q.leasesWanted(at: at(31)) == [
+                HubLease(hub: "h2", owner: b, until: at(30)), HubLease(hub: "h3", requestedAt: at(5)),
+            ])
+            #expect(try q.acquireLease(hub: "h3", worker: a, now: at(32), until: at(92)))
+            #expect(try q.leasesWanted(at: at(33)).map(\.hub) == ["h2", "h3"], "asked for, and held: the request still waits")
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aDeletedHubTakesItsLeaseAlong(kind: StoreKind) throws {
         try kind.with { store in
