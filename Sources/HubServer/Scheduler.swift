@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization
-import SyncEngine
 import SyncModel
 import SyncStore
 

@@ -13,7 +13,8 @@ extension PostgresStore: SyncRequestNotices {
     public func syncRequestNotices() -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let pool = pool
-        let task = Task {
+        // Off the cooperative pool: tests and servers that block it must not starve the listener.
+        let task = Task(executorPreference: PassThreads.shared) {
             while !Task.isCancelled {
                 do {
                     let connection = try await PostgresConnection.connect(

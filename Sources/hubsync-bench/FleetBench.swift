@@ -56,15 +56,19 @@ struct FleetBench: AsyncParsableCommand {
             var times: [Int: Double] = [:]
             for count in counts {
                 fleet.editOnePerHub()
+                let cpu = MachineCPU.now()
                 let t = try await fleet.round(workers: count, latency: .milliseconds(latencyMs), maxPasses: maxPasses, expectEdit: true)
+                let busy = MachineCPU.now().busyShare(since: cpu)
                 times[count] = t
                 let ratio = times[1].map { $0 / t } ?? 1
                 let goal = count == 4 ? String(format: "   (goal ≥ %.0f×: %@)", Self.goalSpeedup, ratio >= Self.goalSpeedup ? "met" : "not met") : ""
-                print(String(format: "  round, 1 edit a hub, %d worker%@ %8.2f s   %.2f× one worker", count, count == 1 ? ": " : "s:", t, ratio) + goal)
+                print(String(format: "  round, 1 edit a hub, %d worker%@ %8.2f s   %.2f× one worker   cores busy %3.0f%%", count, count == 1 ? ": " : "s:", t, ratio, busy * 100) + goal)
             }
             let most = counts.max() ?? 1
+            let cpu = MachineCPU.now()
             let quiet = try await fleet.round(workers: most, latency: .milliseconds(latencyMs), maxPasses: maxPasses, expectEdit: false)
-            print(String(format: "  quiet round, %d workers:      %8.2f s   %.1f ms a hub", most, quiet, quiet * 1000 / Double(hubs)))
+            let busy = MachineCPU.now().busyShare(since: cpu)
+            print(String(format: "  quiet round, %d workers:      %8.2f s   %.1f ms a hub   cores busy %3.0f%% of %d", most, quiet, quiet * 1000 / Double(hubs), busy * 100, MachineCPU.cores))
             single[name] = times[1]
             print(String(format: "  peak rss of the process %.0f MB (its workers and the %d spokes' contacts, in memory; %d MB once loaded)", Memory.peakMB, hubs * 2, loaded))
         }

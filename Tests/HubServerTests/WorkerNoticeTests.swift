@@ -28,11 +28,11 @@ import TestSupport
         let working = Task { try await worker.work() }
         defer { working.cancel() }
         // The first look, then the one its listener's start woke (it is listening now).
-        try await Self.until("the worker listening", seconds: 30) { waits.load(ordering: .relaxed) >= 2 }
+        try await Self.until("the worker listening", seconds: 90) { waits.load(ordering: .relaxed) >= 2 }
         #expect(try store.runs(hub: hub, limit: 1).isEmpty)
 
         try store.requestSync(hub: hub, at: Date())
-        try await Self.until("the hub synced", seconds: 30) {
+        try await Self.until("the hub synced", seconds: 90) {
             try store.runs(hub: hub, limit: 1).first.map { $0.finishedAt != nil && $0.status == .succeeded } ?? false
         }
         try await Self.until("the lease handed back", seconds: 30) { try store.lease(hub: hub).map { $0.owner == nil && $0.requestedAt == nil } ?? false }

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-import SyncEngine
+import SyncStore
 
 /// Passes run on threads of their own, one more for each job that finds the others busy: a
 /// pass blocked in a store call holds its thread, not one of the cooperative pool's few.

@@ -10,9 +10,10 @@ import Foundation
 /// A thread is started for each job that finds every thread busy, up to `limit`, and one idle
 /// for `idleExit` ends: a quiet process keeps none.
 public final class PassThreads: TaskExecutor, @unchecked Sendable {
-    /// The process's: passes are capped per runner (`SyncRunner.passes`), so the threads in
-    /// use follow the passes running, with room for their child tasks.
-    public static let shared = PassThreads(limit: 256)
+    /// The process's: two threads a core. A pass holds a thread only while it computes or waits
+    /// on the store (its network waits hold none), so a few carry many passes; more would only
+    /// crowd the cores, and starve the cooperative pool's threads (the web server's) of them.
+    public static let shared = PassThreads(limit: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
 
     let limit: Int
     let idleExit: TimeInterval
