@@ -1,4 +1,7 @@
 import Foundation
+#if os(Linux)
+import Glibc
+#endif
 
 /// The threads sync passes run on, apart from Swift's cooperative pool.
 ///
@@ -17,6 +20,7 @@ public final class PassThreads: TaskExecutor, @unchecked Sendable {
 
     let limit: Int
     let idleExit: TimeInterval
+    static let niceness: Int32 = 5
     private let condition = NSCondition()
     private var queue: [UnownedJob] = []
     private var head = 0
@@ -51,6 +55,11 @@ public final class PassThreads: TaskExecutor, @unchecked Sendable {
     }
 
     private func work() {
+        // A little below the process's other threads (the web server's, the store's I/O): a
+        // page answers at once while passes compute. On Linux the nice value is per thread.
+        #if os(Linux)
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
+        #endif
         condition.lock()
         while true {
             while head == queue.count {

@@ -44,6 +44,8 @@ import TestSupport
     @Test func theLimiterNeverExceedsTheQuotaInAnyMinute() async throws {
         try await with { g in
             for i in 0..<60 { try g.add("P\(i)") }
+            // The quota's minute is the emulator's, moved by the spoke's waits alone.
+            g.emulator.freezeClock()
             g.emulator.setQuota(requestsPerMinute: 10)
             let waits = Sleeps()
             // 12 pages at 10 a minute: a bucket that starts full let 20 through in the first minute.
@@ -57,6 +59,8 @@ import TestSupport
     @Test func theLastRetryWaitsForAFreshQuotaWindow() async throws {
         try await with { g in
             for i in 0..<2 { try g.add("P\(i)") }
+            // The quota's minute is the emulator's, moved by the spoke's waits alone.
+            g.emulator.freezeClock()
             g.emulator.setQuota(requestsPerMinute: 1)
             let waits = Sleeps()
             // The shortest jitter: backoffs of 2.5, 5 and 10 s all fall in the minute the quota

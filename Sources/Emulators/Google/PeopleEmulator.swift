@@ -103,6 +103,8 @@ public final class PeopleEmulator: Sendable {
     /// The emulator's clock (wall clock plus `advanceClock`): token expiry, sync token age, quota windows.
     public var now: Date { clock.now }
     public func advanceClock(by seconds: TimeInterval) { clock.advance(by: seconds) }
+    /// From now on the clock moves only by `advanceClock` (a test's injected waits).
+    public func freezeClock() { clock.freeze() }
 
     /// Age after which a sync token is refused with EXPIRED_SYNC_TOKEN (Google: 7 days).
     public var syncTokenMaxAge: TimeInterval {

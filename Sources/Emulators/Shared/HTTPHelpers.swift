@@ -35,9 +35,13 @@ extension Response {
     }
 }
 
-/// Wall clock plus a test-controlled offset: tests move time instead of sleeping.
+/// Wall clock plus a test-controlled offset: tests move time instead of sleeping. Frozen, it
+/// moves only when told: a test of a time window then holds on a machine slow enough to let
+/// the wall clock close the window.
 final class EmulatorClock: Sendable {
     private let offset = Mutex<TimeInterval>(0)
-    var now: Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+    private let frozen = Mutex<Date?>(nil)
+    var now: Date { (frozen.withLock { $0 } ?? Date()).addingTimeInterval(offset.withLock { $0 }) }
     func advance(by seconds: TimeInterval) { offset.withLock { $0 += seconds } }
+    func freeze() { frozen.withLock { $0 = $0 ?? Date() } }
 }

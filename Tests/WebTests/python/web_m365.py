@@ -26,7 +26,7 @@ import argparse
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from webtest import WATCH_PROGRESS, check, finish_sync, run
+from webtest import WAIT, WATCH_PROGRESS, check, finish_sync, run
 
 
 def signin(b, a):
@@ -108,7 +108,9 @@ def group(b, a):
     b.assert_labelled()
     b.shot("group-form")
     b.click('#group-form button[type="submit"]')
-    b.notice(f"{a.expect_members} mailboxes of {a.group} added")
+    # The server reads the group's members from Graph and makes a source each, with retries:
+    # on a loaded machine that takes longer than a page's usual wait.
+    b.notice(f"{a.expect_members} mailboxes of {a.group} added", timeout=3 * WAIT)
     # The list re-renders after the notice (the group's spokes arrive): wait for all members, read as text at once.
     members = b.wait(lambda d: (lambda t: t if len(t) == a.expect_members else None)(
         [m.text for m in d.find_elements(By.CSS_SELECTOR, "#groups-list .group li[data-spoke]")]), message="the group's members")

@@ -227,10 +227,11 @@ class Browser:
         alert.accept()
         check(expected in text, f"the dialog asks {text!r}")
 
-    def notice(self, expected):
+    def notice(self, expected, timeout=WAIT):
         """Waits for the status bar to say `expected`; fails on an error notice."""
         self.wait(lambda d: expected in d.find_element(By.ID, "notice").text
-                  or "is-error" in d.find_element(By.ID, "notice").get_attribute("class"), message=f"the notice {expected!r}")
+                  or "is-error" in d.find_element(By.ID, "notice").get_attribute("class"),
+                  timeout=timeout, message=f"the notice {expected!r}")
         box = self.driver.find_element(By.ID, "notice")
         check("is-error" not in box.get_attribute("class"), f"the page says {box.text!r}")
 
