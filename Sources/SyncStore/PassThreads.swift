@@ -13,10 +13,10 @@ import Glibc
 /// A thread is started for each job that finds every thread busy, up to `limit`, and one idle
 /// for `idleExit` ends: a quiet process keeps none.
 public final class PassThreads: TaskExecutor, @unchecked Sendable {
-    /// The process's: two threads a core. A pass holds a thread only while it computes or waits
-    /// on the store (its network waits hold none), so a few carry many passes; more would only
-    /// crowd the cores, and starve the cooperative pool's threads (the web server's) of them.
-    public static let shared = PassThreads(limit: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
+    /// The process's. A pass holds a thread only while it computes or waits on the store (its
+    /// network waits hold none), so these carry a few runners' passes (8 each by default) even
+    /// when the store makes them wait (SQLite's one writer); past that, passes take turns.
+    public static let shared = PassThreads(limit: max(32, 4 * ProcessInfo.processInfo.activeProcessorCount))
 
     let limit: Int
     let idleExit: TimeInterval

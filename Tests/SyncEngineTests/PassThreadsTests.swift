@@ -9,7 +9,8 @@ import SyncStore
     /// Eight tasks that each block until all eight are in: on a pool of a thread a core (two
     /// here) they never would be.
     @Test func tasksThatBlockEachGetAThread() async throws {
-        let threads = PassThreads(limit: 16)
+        // Idle threads stay: a loaded machine may resume this test long after the tasks ended.
+        let threads = PassThreads(limit: 16, idleExit: 3600)
         let barrier = Barrier(8)
         let met = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<8 { group.addTask(executorPreference: threads) { barrier.arriveAndWait(seconds: 20) } }
