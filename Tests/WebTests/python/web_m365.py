@@ -167,8 +167,10 @@ def migrate(b, a):
     check("Permissions requested" in d.find_element(By.TAG_NAME, "h1").text, "the consent page")
     b.shot("move-consent")
     accept.click()
-    # Back through the wizard's return address to the source's page, where the move finishes.
-    b.notice("now syncs through Microsoft 365")
+    # Back through the wizard's return address to the source's page, where the move finishes:
+    # the server matches the folder's contacts through Graph, longer than a page's usual wait
+    # on a loaded machine.
+    b.notice("now syncs through Microsoft 365", timeout=3 * WAIT)
     text = d.find_element(By.ID, "notice").text
     check(f"{a.expect_kept} contacts kept their links" in text, f"the notice says {text!r}")
     b.wait(lambda d: f"#/hubs/{a.hub}" in d.current_url and "/spokes/" not in d.current_url, message="back on the hub page")
