@@ -74,7 +74,7 @@ struct Scheduler: Service {
     var retryAfter: TimeInterval = 30
     /// Told of each look at the schedule (`/readyz`).
     var readiness = Readiness()
-    private let resting = Resting()
+    private let between = BetweenLooks()
 
     /// One look: starts what is due; the seconds to wait before the next look. Between looks at
     /// the whole schedule (at most a minute apart) a worker reads only the leases that want
@@ -83,16 +83,16 @@ struct Scheduler: Service {
     func tick() throws -> TimeInterval {
         let now = clock()
         readiness.ticked(at: now)
-        if let nextFull = resting.nextFull, now < nextFull, let lease = runner.lease {
+        if let nextFull = between.nextFull, now < nextFull, let lease = runner.lease {
             let leases = try lease.store.leasesWanted(at: now)
             let asked = Dictionary(uniqueKeysWithValues: leases.map { ($0.hub, $0.requestedAt) })
             _ = try start(Self.requested(leases, now: now, worker: lease.worker).map { Due($0, .asked, asked[$0] ?? nil) }, now: now)
             _ = try start(Self.abandoned(leases, now: now).map { Due($0, .abandoned) }, now: now)
-            resting.pending = try start(resting.pending, now: now)
+            between.pending = try start(between.pending, now: now)
             return max(1, min(poll, nextFull.timeIntervalSince(now)))
         }
         let wait = try fullTick(now: now)
-        resting.nextFull = now.addingTimeInterval(wait)
+        between.nextFull = now.addingTimeInterval(wait)
         return max(1, runner.lease == nil ? wait : min(poll, wait))
     }
 
@@ -125,11 +125,11 @@ struct Scheduler: Service {
         let due = Schedule.due(hubs, lastStarted: last, now: now, phase: phase)
         let wanted = Self.requested(rows, now: now, worker: runner.lease?.worker).map { Due($0, .asked, leases[$0]?.requestedAt) }
             + cutOff.map { Due($0, .cutOff) }
-            + due.filter { !heldElsewhere($0) }.map { hub in
-                Due(hub, .scheduled(configs), configs[hub].map { Schedule.dueSince($0, lastStarted: last(hub), now: now, phase: phase) })
+            + due.filter { !heldElsewhere($0) }.compactMap { hub in
+                configs[hub].map { Due(hub, .scheduled($0), Schedule.dueSince($0, lastStarted: last(hub), now: now, phase: phase)) }
             }
         // What had no room waits here for the passes running to end; this look replaces it.
-        resting.pending = try start(wanted, now: now)
+        between.pending = try start(wanted, now: now)
         // The hubs due now are started or waiting: the next look is for the ones due after.
         let dueNow = Set(due)
         return min(60, Schedule.wait(hubs.filter { !dueNow.contains($0.id) }, lastStarted: last, now: clock(), phase: phase) ?? 60)
@@ -147,15 +147,15 @@ struct Scheduler: Service {
     /// when it shares hubs through leases (the rest is for other workers); those left for want
     /// of room.
     private func start(_ hubs: [Due], now: Date) throws -> [Due] {
-        let ready = hubs.filter { !runner.isRunning($0.hub) && !runner.isStopping && !resting.isResting($0.hub, now: now) }
+        let ready = hubs.filter { !runner.isRunning($0.hub) && !runner.isStopping && !between.isResting($0.hub, now: now) }
         let room = runner.lease == nil ? ready.count : max(0, runner.maxPasses - runner.busyCount)
         for d in ready.prefix(room) {
             logger.info("sync due", metadata: ["hub": "\(d.hub)", "why": "\(d.why.name)"])
             do {
-                try runner.start(d.hub, due: d.due, stillWanted: runner.lease == nil ? nil : { try stillWanted($0, d.why, now: now) })
+                try runner.start(d.hub, due: d.due, stillWanted: runner.lease == nil ? nil : { try stillWanted(d.hub, d.why, now: now) })
             } catch {
                 // Busy elsewhere, say: the other hubs still get their turn.
-                resting.rest(d.hub, until: now.addingTimeInterval(retryAfter))
+                between.rest(d.hub, until: now.addingTimeInterval(retryAfter))
                 logger.notice("sync not started", metadata: ["hub": "\(d.hub)", "error": "\(error)"])
             }
         }
@@ -165,7 +165,8 @@ struct Scheduler: Service {
     /// Why a hub is started.
     enum Why: Sendable {
         case asked, cutOff, abandoned
-        case scheduled([HubID: HubConfig])
+        /// With the hub's schedule as the look read it.
+        case scheduled(HubConfig)
 
         var name: String {
             switch self {
@@ -188,8 +189,7 @@ struct Scheduler: Service {
             return try store.runs(hub: hub, limit: 1).first.map { $0.finishedAt == nil } ?? false
         case .abandoned:
             return true
-        case .scheduled(let configs):
-            guard let config = configs[hub] else { return false }
+        case .scheduled(let config):
             let last = try store.runs(hub: hub, limit: 1).first?.startedAt
             return !Schedule.due([config], lastStarted: { _ in last }, now: now, phase: phase).isEmpty
         }
@@ -234,8 +234,9 @@ struct Scheduler: Service {
     }
 }
 
-/// Hubs left alone for a while after they could not start, and when to look at every hub next.
-private final class Resting: Sendable {
+/// What the scheduler keeps from one look to the next: hubs left alone for a while after they
+/// could not start, what was due with no room for it, and when to look at every hub next.
+private final class BetweenLooks: Sendable {
     private let until = Mutex<[HubID: Date]>([:])
     private let full = Mutex<Date?>(nil)
     private let waiting = Mutex<[Scheduler.Due]>([])

@@ -102,7 +102,7 @@ final class SyncRunner: Sendable {
     /// (no other process can start it then), whether the reason to run it still holds: what the
     /// scheduler read before may be stale, another worker having synced the hub meanwhile.
     @discardableResult
-    func start(_ hub: HubID, due: Date? = nil, stillWanted: ((HubID) throws -> Bool)? = nil) throws -> SyncStatusDTO {
+    func start(_ hub: HubID, due: Date? = nil, stillWanted: (() throws -> Bool)? = nil) throws -> SyncStatusDTO {
         guard try store.hub(hub) != nil else { throw APIError.notFound("hub \(hub)") }
         if asksWorkers, let lease {
             try lease.store.requestSync(hub: hub, at: engine.clock())
@@ -125,7 +125,7 @@ final class SyncRunner: Sendable {
                     throw APIError(.locked, words: APIWords.otherProcessSyncing)
                 }
                 // Unsure (the store failed to answer): a pass is always safe to run.
-                if let stillWanted, (try? stillWanted(hub)) == false {
+                if let stillWanted, (try? stillWanted()) == false {
                     lease?.release(hub, logger: logger)
                     _ = state.withLock { $0.removeValue(forKey: hub) }
                     return try status(hub)

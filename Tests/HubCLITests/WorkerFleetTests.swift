@@ -66,21 +66,9 @@ import TestSupport
         deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     }
 
-    /// Polls the database (the workers are other processes: there is no clock to move). Never
-    /// blocks a thread: tests running beside this one need the few the machine has.
-    static func until(_ what: String, seconds: Double, _ done: () throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while try !done() {
-            guard Date() < deadline else { throw Failure("\(what): not within \(Int(seconds)) s") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-    }
-
     static func exited(_ process: Process) async throws {
-        try await until("the worker's exit", seconds: 60) { !process.isRunning }
+        try await pollUntil("the worker's exit", seconds: 60) { !process.isRunning }
     }
-
-    struct Failure: Error, CustomStringConvertible { let description: String; init(_ d: String) { description = d } }
 
     @Test(arguments: Database.allCases)
     func aKilledWorkersHubsAreTakenOverAndEveryHubConverges(database: Database) async throws {
@@ -107,7 +95,7 @@ import TestSupport
 
         // Kill w2 as soon as it holds hubs (the first it takes: each hub is due once, so later the
         // fleet may have nothing left for it).
-        try await Self.until("w2 holding a hub", seconds: 240) { try store.leases().contains { $0.owner == "w2" } }
+        try await pollUntil("w2 holding a hub", seconds: 240) { try store.leases().contains { $0.owner == "w2" } }
         kill(workers[1].process.processIdentifier, SIGKILL)
         try await Self.exited(workers[1].process)
         let killedAt = Date()
@@ -116,7 +104,7 @@ import TestSupport
         workers.append(try Worker("w4", program: program, db: cli.db, log: log("w4"), extra: extra))
 
         // Every hub converges: its people in both folders, once each; the orphans synced again by another.
-        try await Self.until("every hub synced, w2's hubs taken over", seconds: 300) {
+        try await pollUntil("every hub synced, w2's hubs taken over", seconds: 300) {
             let runs = try finished()
             let allSynced = hubs.allSatisfy { hub in runs[hub]!.contains { $0.finishedAt != nil } }
             let takenOver = orphaned.allSatisfy { hub in runs[hub]!.contains { $0.finishedAt != nil && $0.startedAt > killedAt } }

@@ -28,11 +28,11 @@ import TestSupport
         let worker = try WorkerFleetTests.Worker(
             "w1", program: program, db: url, log: log, extra: ["--key-file", cli.dir.appendingPathComponent("hubsync.key").path])
         let output = { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-        try await WorkerFleetTests.until("the hub synced", seconds: 60) {
+        try await pollUntil("the hub synced", seconds: 60) {
             try store.runs(hub: hub, limit: 10).contains { $0.finishedAt != nil && $0.status == .succeeded }
         }
         // The pass holds the lease only while it runs: handed back once it is done.
-        try await WorkerFleetTests.until("the lease handed back", seconds: 30) { try store.lease(hub: hub)?.owner == nil }
+        try await pollUntil("the lease handed back", seconds: 30) { try store.lease(hub: hub)?.owner == nil }
         let files = try FileManager.default.contentsOfDirectory(atPath: b.path).filter { $0.hasSuffix(".vcf") }
         #expect(files.count == 3, "\(files)")
         #expect(try store.liveItemCount(hub: hub) == 3)

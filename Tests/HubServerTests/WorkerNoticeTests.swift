@@ -28,28 +28,13 @@ import TestSupport
         let working = Task { try await worker.work() }
         defer { working.cancel() }
         // The first look, then the one its listener's start woke (it is listening now).
-        try await Self.until("the worker listening", seconds: 90) { waits.load(ordering: .relaxed) >= 2 }
+        try await pollUntil("the worker listening", seconds: 90, every: .milliseconds(50)) { waits.load(ordering: .relaxed) >= 2 }
         #expect(try store.runs(hub: hub, limit: 1).isEmpty)
 
         try store.requestSync(hub: hub, at: Date())
-        try await Self.until("the hub synced", seconds: 90) {
+        try await pollUntil("the hub synced", seconds: 90, every: .milliseconds(50)) {
             try store.runs(hub: hub, limit: 1).first.map { $0.finishedAt != nil && $0.status == .succeeded } ?? false
         }
-        try await Self.until("the lease handed back", seconds: 30) { try store.lease(hub: hub).map { $0.owner == nil && $0.requestedAt == nil } ?? false }
-    }
-
-    /// Polls the database: the notice comes from another connection, with no clock to move.
-    static func until(_ what: String, seconds: Double, _ done: () throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while try !done() {
-            guard Date() < deadline else { throw Failure(what) }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
-    struct Failure: Error, CustomStringConvertible {
-        let what: String
-        init(_ what: String) { self.what = what }
-        var description: String { "\(what): not in time" }
+        try await pollUntil("the lease handed back", seconds: 30, every: .milliseconds(50)) { try store.lease(hub: hub).map { $0.owner == nil && $0.requestedAt == nil } ?? false }
     }
 }

@@ -97,10 +97,10 @@ struct WorkerTests {
     /// second pass runs in the slot (a fleet benchmark saw one).
     @Test func aHubSyncedElsewhereSinceTheLookIsNotRunAgain() async throws {
         let hub = try #require(try makeHubs(1).first)
-        let configs = Dictionary(uniqueKeysWithValues: try store.hubs().map { ($0.id, $0) })
+        let config = try #require(try store.hub(hub))
         let (w1, w2) = (worker("w1"), worker("w2"))
         try store.requestSync(hub: hub, at: clock.now)
-        for why: Scheduler.Why in [.scheduled(configs), .asked] {
+        for why: Scheduler.Why in [.scheduled(config), .asked] {
             #expect(try w2.scheduler.stillWanted(hub, why, now: clock.now), "\(why.name)")
         }
         clock.advance(1)
@@ -108,11 +108,11 @@ struct WorkerTests {
         await w1.waitAll()
         #expect(try runCount(hub) == 1)
         // w2 looked before w1's pass: it would start the hub for any of these reasons.
-        for why: Scheduler.Why in [.scheduled(configs), .asked, .cutOff] {
+        for why: Scheduler.Why in [.scheduled(config), .asked, .cutOff] {
             #expect(try !w2.scheduler.stillWanted(hub, why, now: clock.now), "\(why.name)")
         }
         let now = clock.now
-        try w2.runner.start(hub, stillWanted: { try w2.scheduler.stillWanted($0, .scheduled(configs), now: now) })
+        try w2.runner.start(hub, stillWanted: { try w2.scheduler.stillWanted(hub, .scheduled(config), now: now) })
         await w2.waitAll()
         #expect(try runCount(hub) == 1, "leased, found synced, handed back")
         #expect(try store.lease(hub: hub) == HubLease(hub: hub))
