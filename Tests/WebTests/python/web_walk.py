@@ -58,7 +58,9 @@ def history(b, a):
     b.type("#journal-filters input[name=contact]", a.contact)
     b.click("#journal-filters button[type=submit]")
     b.wait(lambda d: entry_names(d) and set(entry_names(d)) == {a.contact}, message=f"only {a.contact} when filtered so")
-    kinds = {li.get_attribute("data-kind") for li in d.find_elements(By.CSS_SELECTOR, "#journal-list li[data-seq]")}
+    # Read in a wait: the list may re-render between the find and the read (a stale element).
+    kinds = b.wait(lambda d: {li.get_attribute("data-kind") for li in d.find_elements(By.CSS_SELECTOR, "#journal-list li[data-seq]")},
+                   message=f"{a.contact}'s entries")
     check("created" in kinds, f"{a.contact}'s first change, Added, is found by the server ({kinds})")
     b.shot("history-one-contact", full=True)
 
